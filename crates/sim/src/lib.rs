@@ -1,0 +1,25 @@
+//! The simulation engine of the system-design kata playground.
+//!
+//! This crate knows nothing about the browser: no web crates, no wall clock
+//! (`std::time::Instant`), no threads; simulated time is an input. Runs are
+//! deterministic: the same design, kata and seed give a bit-identical report
+//! natively and in wasm, because randomness comes from a named seeded
+//! generator ([`rng::SimRng`]) and every transcendental function from `libm`.
+//!
+//! The numerical core:
+//! - [`queueing`]: Erlang B/C, the M/M/c steady state (means, exact wait and
+//!   sojourn distributions, quantiles, moments), Pollaczek–Khinchine, and the
+//!   TTL-cache closed forms;
+//! - [`latency`]: hop latencies as moments, lognormal fits, mixtures;
+//! - [`histogram`]: the request-weighted histogram behind window quantiles;
+//! - [`fluid`]: the fluid backlog of an overloaded service;
+//! - [`rng`]: the seeded random number generator and its distributions.
+//!
+//! Units: times in seconds, rates in requests per second.
+
+pub mod fluid;
+pub mod histogram;
+pub mod kata;
+pub mod latency;
+pub mod queueing;
+pub mod rng;

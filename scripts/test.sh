@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, clippy (native and wasm32), native
+# tests, browser tests in headless Chromium, and the end-to-end test of the
+# built release site. Installs the toolchain first if anything is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+setup_all
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+start=$(date +%s)
+
+step "format"
+cargo fmt --all --check
+
+step "clippy, native crates"
+cargo clippy -p design -p sim -p e2e --all-targets -- -D warnings
+
+step "clippy, the app on wasm32"
+cargo clippy -p playground --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "native tests"
+cargo test -p design -p sim
+
+step "browser tests (wasm-bindgen-test in headless Chromium)"
+export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+cargo test -p playground --target wasm32-unknown-unknown
+
+step "release build of the site"
+scripts/build.sh
+
+step "end-to-end test against dist/"
+cargo test -p e2e -- --nocapture
+
+echo
+echo "all checks passed in $(( $(date +%s) - start )) s"

@@ -1,0 +1,51 @@
+//! Browser tests of the app: mount it in headless Chromium and look at the
+//! DOM it produced. Run with `cargo test -p playground --target
+//! wasm32-unknown-unknown` (wasm-bindgen-test-runner + chromedriver).
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts the app into a fresh element and returns that element. The unmount
+/// handle is leaked on purpose so the app stays mounted for the assertions.
+fn mount_app() -> web_sys::HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let handle = leptos::mount::mount_to(host.clone(), playground::App);
+    std::mem::forget(handle);
+    host
+}
+
+#[wasm_bindgen_test]
+fn app_mounts_and_draws_the_starter_design_on_the_canvas() {
+    let host = mount_app();
+    let canvas = host.query_selector("svg.canvas").unwrap();
+    assert!(canvas.is_some(), "no canvas in:\n{}", host.inner_html());
+
+    let nodes = host.query_selector_all("svg.canvas g.node").unwrap();
+    let kinds: Vec<String> = (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .filter_map(|n| n.unchecked_into::<web_sys::Element>().get_attribute("data-kind"))
+        .collect();
+    for expected in ["users", "api", "db_primary"] {
+        assert!(kinds.iter().any(|k| k == expected), "missing {expected} in {kinds:?}");
+    }
+    let edges = host.query_selector_all("svg.canvas path.edge").unwrap();
+    assert_eq!(edges.length(), 3);
+}
+
+#[wasm_bindgen_test]
+fn page_has_every_region_and_four_scenario_cards() {
+    let host = mount_app();
+    for region in [".top-bar", ".brief", ".canvas-region", ".inspector", ".bottom-region"] {
+        assert!(host.query_selector(region).unwrap().is_some(), "missing region {region}");
+    }
+    let cards = host.query_selector_all(".scenario-card").unwrap();
+    assert_eq!(cards.length(), 4);
+    let text = host.text_content().unwrap_or_default();
+    assert!(text.contains("The status dashboard"));
+    assert!(text.contains("Fast under surge"));
+}

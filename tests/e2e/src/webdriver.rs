@@ -1,0 +1,180 @@
+//! A minimal W3C WebDriver client for chromedriver: start the driver, open a
+//! headless Chromium session, navigate, run scripts, read the browser's
+//! console log and take screenshots.
+
+use base64::Engine as _;
+use serde_json::{json, Value};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// What went wrong talking to the browser, in words.
+pub type Error = String;
+
+/// A chromedriver process with one browser session; both end on drop.
+pub struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+}
+
+/// One entry of the browser's console log.
+#[derive(Debug, Clone)]
+pub struct LogEntry {
+    /// `SEVERE`, `WARNING`, `INFO`…
+    pub level: String,
+    /// The text Chromium logged.
+    pub message: String,
+}
+
+impl Browser {
+    /// Starts chromedriver (`$CHROMEDRIVER` or `chromedriver` on PATH) and a
+    /// headless Chromium of the given window size.
+    pub fn start(width: u32, height: u32) -> Result<Browser, Error> {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(|e| format!("no free port: {e}"))?
+            .port();
+        let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let driver = Command::new(&program)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("could not start {program}: {e}"))?;
+        let base = format!("http://127.0.0.1:{port}");
+        let mut browser = Browser {
+            driver,
+            base,
+            session: String::new(),
+        };
+        browser.wait_for_driver()?;
+        let caps = json!({
+            "capabilities": { "alwaysMatch": {
+                "browserName": "chrome",
+                "goog:loggingPrefs": { "browser": "ALL" },
+                "goog:chromeOptions": {
+                    "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                    "args": [
+                        "--headless=new", "--no-sandbox", "--disable-gpu",
+                        "--disable-background-networking", "--disable-dev-shm-usage",
+                        "--disable-component-update", "--no-first-run",
+                        format!("--window-size={width},{height}")
+                    ]
+                }
+            }}
+        });
+        let value = browser.post("/session", caps)?;
+        browser.session = value["sessionId"]
+            .as_str()
+            .ok_or_else(|| format!("no session id in {value}"))?
+            .to_string();
+        Ok(browser)
+    }
+
+    fn wait_for_driver(&self) -> Result<(), Error> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if ureq::get(&format!("{}/status", self.base)).call().is_ok() {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err("chromedriver did not answer within 20 s".into())
+    }
+
+    fn post(&self, path: &str, body: Value) -> Result<Value, Error> {
+        let url = format!("{}{}", self.base, path);
+        let response = match ureq::post(&url).send_json(body) {
+            Ok(r) => r,
+            Err(ureq::Error::Status(code, r)) => {
+                let text = r.into_string().unwrap_or_default();
+                return Err(format!("WebDriver {path} answered {code}: {text}"));
+            }
+            Err(e) => return Err(format!("WebDriver {path}: {e}")),
+        };
+        let value: Value = response
+            .into_json()
+            .map_err(|e| format!("WebDriver {path}: bad JSON: {e}"))?;
+        Ok(value["value"].clone())
+    }
+
+    fn session_path(&self, rest: &str) -> String {
+        format!("/session/{}{}", self.session, rest)
+    }
+
+    /// Opens `url` and waits for the page's load event.
+    pub fn goto(&self, url: &str) -> Result<(), Error> {
+        self.post(&self.session_path("/url"), json!({ "url": url }))
+            .map(|_| ())
+    }
+
+    /// Runs `script` (a function body; `arguments` holds `args`) in the page
+    /// and returns what it returns.
+    pub fn execute(&self, script: &str, args: Vec<Value>) -> Result<Value, Error> {
+        self.post(
+            &self.session_path("/execute/sync"),
+            json!({ "script": script, "args": args }),
+        )
+    }
+
+    /// Polls `script` until it returns something truthy or `timeout` passes.
+    pub fn wait_for(&self, script: &str, timeout: Duration) -> Result<Value, Error> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let value = self.execute(script, vec![])?;
+            let truthy = !matches!(value, Value::Null | Value::Bool(false))
+                && value != json!(0)
+                && value != json!("");
+            if truthy {
+                return Ok(value);
+            }
+            if Instant::now() > deadline {
+                return Err(format!("timed out after {timeout:?} waiting for: {script}"));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The console messages logged since the last call (chromedriver's log
+    /// endpoint empties as it reads).
+    pub fn console_log(&self) -> Result<Vec<LogEntry>, Error> {
+        let value = self.post(&self.session_path("/se/log"), json!({ "type": "browser" }))?;
+        Ok(value
+            .as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .map(|e| LogEntry {
+                        level: e["level"].as_str().unwrap_or("").to_string(),
+                        message: e["message"].as_str().unwrap_or("").to_string(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// A PNG screenshot of the viewport.
+    pub fn screenshot(&self) -> Result<Vec<u8>, Error> {
+        let url = format!("{}{}", self.base, self.session_path("/screenshot"));
+        let value: Value = ureq::get(&url)
+            .call()
+            .map_err(|e| format!("screenshot: {e}"))?
+            .into_json()
+            .map_err(|e| format!("screenshot: {e}"))?;
+        let encoded = value["value"].as_str().ok_or("screenshot: no data")?;
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .map_err(|e| format!("screenshot: {e}"))
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = ureq::delete(&format!("{}/session/{}", self.base, self.session)).call();
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}

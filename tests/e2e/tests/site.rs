@@ -1,0 +1,59 @@
+//! End-to-end: the release build in `dist/`, served on 127.0.0.1, opened in
+//! headless Chromium. Build it first with `scripts/build.sh` (the test
+//! command does).
+
+use e2e::serve::StaticServer;
+use e2e::webdriver::Browser;
+use e2e::{artifacts_dir, workspace_root};
+use std::time::Duration;
+
+fn serve_dist() -> StaticServer {
+    let dist = workspace_root().join("dist");
+    assert!(
+        dist.join("index.html").is_file(),
+        "no dist/index.html: build the site first with scripts/build.sh"
+    );
+    StaticServer::start(&dist).expect("serve dist/")
+}
+
+#[test]
+fn site_mounts_without_console_errors_and_shows_the_starter_design() {
+    let server = serve_dist();
+    let browser = Browser::start(1440, 900).expect("start headless Chromium");
+    browser.goto(&server.url).expect("open the site");
+
+    // The app mounted when its canvas holds the starter design's nodes.
+    let count = browser
+        .wait_for(
+            "return document.querySelectorAll('svg.canvas g.node').length",
+            Duration::from_secs(30),
+        )
+        .unwrap_or_else(|e| {
+            let body = browser
+                .execute("return document.body.innerHTML", vec![])
+                .unwrap_or_default();
+            panic!("the app did not mount: {e}\nbody: {body}")
+        });
+    assert!(count.as_u64().unwrap_or(0) >= 3, "starter design has {count} nodes");
+
+    let text = browser
+        .execute("return document.body.innerText", vec![])
+        .expect("read the page text");
+    let text = text.as_str().unwrap_or("");
+    for expected in ["The status dashboard", "Brief", "Inspector", "Timeline", "Fast under surge"] {
+        assert!(text.contains(expected), "page does not show {expected:?}");
+    }
+
+    let shot = browser.screenshot().expect("screenshot");
+    let path = artifacts_dir().join("site.png");
+    std::fs::write(&path, shot).expect("save the screenshot");
+    println!("screenshot: {}", path.display());
+
+    let errors: Vec<_> = browser
+        .console_log()
+        .expect("read the console")
+        .into_iter()
+        .filter(|e| e.level == "SEVERE")
+        .collect();
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
