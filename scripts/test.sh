@@ -9,6 +9,11 @@ setup_all
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 start=$(date +%s)
+# Every test runner's output is copied here so the closing line can add up
+# the counts of all suites.
+results="$(mktemp)"
+trap 'rm -f "$results"' EXIT
+counted() { "$@" 2>&1 | tee -a "$results"; }
 
 step "format"
 cargo fmt --all --check
@@ -20,17 +25,19 @@ step "clippy, the app on wasm32"
 cargo clippy -p playground --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "native tests"
-cargo test -p design -p sim
+counted cargo test -p design -p sim
 
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
-cargo test -p playground --target wasm32-unknown-unknown
+counted cargo test -p playground --target wasm32-unknown-unknown
 
 step "release build of the site"
 scripts/build.sh
 
 step "end-to-end test against dist/"
-cargo test -p e2e -- --nocapture
+counted cargo test -p e2e -- --nocapture
 
 echo
 echo "all checks passed in $(( $(date +%s) - start )) s"
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed/) p += $(i-1); if ($(i) ~ /^failed/) f += $(i-1) } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$results"

@@ -28,10 +28,16 @@ fn app_mounts_and_draws_the_starter_design_on_the_canvas() {
     let nodes = host.query_selector_all("svg.canvas g.node").unwrap();
     let kinds: Vec<String> = (0..nodes.length())
         .filter_map(|i| nodes.item(i))
-        .filter_map(|n| n.unchecked_into::<web_sys::Element>().get_attribute("data-kind"))
+        .filter_map(|n| {
+            n.unchecked_into::<web_sys::Element>()
+                .get_attribute("data-kind")
+        })
         .collect();
     for expected in ["users", "api", "db_primary"] {
-        assert!(kinds.iter().any(|k| k == expected), "missing {expected} in {kinds:?}");
+        assert!(
+            kinds.iter().any(|k| k == expected),
+            "missing {expected} in {kinds:?}"
+        );
     }
     let edges = host.query_selector_all("svg.canvas path.edge").unwrap();
     assert_eq!(edges.length(), 3);
@@ -40,8 +46,17 @@ fn app_mounts_and_draws_the_starter_design_on_the_canvas() {
 #[wasm_bindgen_test]
 fn page_has_every_region_and_four_scenario_cards() {
     let host = mount_app();
-    for region in [".top-bar", ".brief", ".canvas-region", ".inspector", ".bottom-region"] {
-        assert!(host.query_selector(region).unwrap().is_some(), "missing region {region}");
+    for region in [
+        ".top-bar",
+        ".brief",
+        ".canvas-region",
+        ".inspector",
+        ".bottom-region",
+    ] {
+        assert!(
+            host.query_selector(region).unwrap().is_some(),
+            "missing region {region}"
+        );
     }
     let cards = host.query_selector_all(".scenario-card").unwrap();
     assert_eq!(cards.length(), 4);

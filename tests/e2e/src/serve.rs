@@ -45,10 +45,11 @@ fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     let target = parts.next().unwrap_or("/");
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let file = resolve(root, path);
-    let (status, body, content_type) = match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
-        Some((f, body)) => ("200 OK", body, content_type(&f)),
-        None => ("404 Not Found", b"not found".to_vec(), "text/plain"),
-    };
+    let (status, body, content_type) =
+        match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
+            Some((f, body)) => ("200 OK", body, content_type(&f)),
+            None => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+        };
     write!(
         stream,
         "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -64,7 +65,10 @@ fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
 /// mean their `index.html`.
 fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     let relative = Path::new(url_path.trim_start_matches('/'));
-    if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+    if relative
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
         return None;
     }
     let mut file = root.join(relative);

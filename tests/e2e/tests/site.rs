@@ -34,13 +34,22 @@ fn site_mounts_without_console_errors_and_shows_the_starter_design() {
                 .unwrap_or_default();
             panic!("the app did not mount: {e}\nbody: {body}")
         });
-    assert!(count.as_u64().unwrap_or(0) >= 3, "starter design has {count} nodes");
+    assert!(
+        count.as_u64().unwrap_or(0) >= 3,
+        "starter design has {count} nodes"
+    );
 
     let text = browser
         .execute("return document.body.innerText", vec![])
         .expect("read the page text");
     let text = text.as_str().unwrap_or("");
-    for expected in ["The status dashboard", "Brief", "Inspector", "Timeline", "Fast under surge"] {
+    for expected in [
+        "The status dashboard",
+        "Brief",
+        "Inspector",
+        "Timeline",
+        "Fast under surge",
+    ] {
         assert!(text.contains(expected), "page does not show {expected:?}");
     }
 
@@ -56,4 +65,22 @@ fn site_mounts_without_console_errors_and_shows_the_starter_design() {
         .filter(|e| e.level == "SEVERE")
         .collect();
     assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+/// The console check above can only fail if errors reach it: log one on
+/// purpose and find it.
+#[test]
+fn console_errors_are_captured() {
+    let server = serve_dist();
+    let browser = Browser::start(800, 600).expect("start headless Chromium");
+    browser.goto(&server.url).expect("open the site");
+    browser
+        .execute("console.error('e2e probe error')", vec![])
+        .expect("log an error");
+    let log = browser.console_log().expect("read the console");
+    assert!(
+        log.iter()
+            .any(|e| e.level == "SEVERE" && e.message.contains("e2e probe error")),
+        "the probe error was not captured: {log:#?}"
+    );
 }
