@@ -19,13 +19,13 @@ step "format"
 cargo fmt --all --check
 
 step "clippy, native crates"
-cargo clippy -p design -p sim -p e2e --all-targets -- -D warnings
+cargo clippy -p design -p editor -p sim -p e2e --all-targets -- -D warnings
 
 step "clippy, the app on wasm32"
 cargo clippy -p playground --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "native tests"
-counted cargo test -p design -p sim
+counted cargo test -p design -p editor -p sim
 
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"

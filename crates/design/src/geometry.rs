@@ -53,6 +53,24 @@ impl Rect {
         }
     }
 
+    /// The rectangle spanned by two opposite corners, in either order.
+    pub fn from_corners(a: Point, b: Point) -> Rect {
+        Rect {
+            x: a.x.min(b.x),
+            y: a.y.min(b.y),
+            width: (a.x - b.x).abs(),
+            height: (a.y - b.y).abs(),
+        }
+    }
+
+    /// Whether the two rectangles overlap (touching counts).
+    pub fn intersects(self, other: Rect) -> bool {
+        self.x <= other.x + other.width
+            && other.x <= self.x + self.width
+            && self.y <= other.y + other.height
+            && other.y <= self.y + self.height
+    }
+
     /// Whether the point lies inside or on the border.
     pub fn contains(self, p: Point) -> bool {
         p.x >= self.x && p.x <= self.x + self.width && p.y >= self.y && p.y <= self.y + self.height
@@ -187,6 +205,43 @@ impl Viewport {
         }
     }
 
+    /// Zooms by `factor` keeping the canvas point under `anchor_in_screen`
+    /// where it is (zoom around the pointer). The zoom stays within
+    /// [`Viewport::MIN_ZOOM`, `Viewport::MAX_ZOOM`].
+    pub fn zoom_around(&self, anchor_in_screen: Point, factor: f64) -> Viewport {
+        let factor = if factor.is_finite() && factor > 0.0 { factor } else { 1.0 };
+        let zoom = (self.zoom * factor).clamp(Self::MIN_ZOOM, Self::MAX_ZOOM);
+        let anchor_in_canvas = self.canvas_from_screen(anchor_in_screen);
+        Viewport {
+            origin: Point {
+                x: anchor_in_canvas.x - anchor_in_screen.x / zoom,
+                y: anchor_in_canvas.y - anchor_in_screen.y / zoom,
+            },
+            zoom,
+        }
+    }
+
+    /// Moves the view so the content follows the pointer by `delta_in_screen`.
+    pub fn pan_by(&self, delta_in_screen: Point) -> Viewport {
+        Viewport {
+            origin: Point {
+                x: self.origin.x - delta_in_screen.x / self.zoom,
+                y: self.origin.y - delta_in_screen.y / self.zoom,
+            },
+            zoom: self.zoom,
+        }
+    }
+
+    /// The part of canvas space a screen of this size shows.
+    pub fn visible_rect(&self, screen_width: f64, screen_height: f64) -> Rect {
+        Rect {
+            x: self.origin.x,
+            y: self.origin.y,
+            width: screen_width / self.zoom,
+            height: screen_height / self.zoom,
+        }
+    }
+
     /// The SVG `viewBox` that renders this viewport in a screen of the
     /// given size.
     pub fn view_box(&self, screen_width: f64, screen_height: f64) -> String {
@@ -239,6 +294,42 @@ mod tests {
         };
         let v = Viewport::fit(wide, 800.0, 600.0, 20.0);
         assert!((v.zoom - 760.0 / 4000.0).abs() < 1e-9 || v.zoom == Viewport::MIN_ZOOM);
+    }
+
+    #[test]
+    fn zoom_keeps_the_point_under_the_pointer() {
+        let v = Viewport {
+            origin: p(10.0, 20.0),
+            zoom: 1.0,
+        };
+        let anchor = p(300.0, 200.0);
+        let before = v.canvas_from_screen(anchor);
+        let z = v.zoom_around(anchor, 1.5);
+        let after = z.canvas_from_screen(anchor);
+        assert!((before.x - after.x).abs() < 1e-9 && (before.y - after.y).abs() < 1e-9);
+        assert_eq!(v.zoom_around(anchor, 1e9).zoom, Viewport::MAX_ZOOM);
+        assert_eq!(v.zoom_around(anchor, f64::NAN).zoom, 1.0);
+    }
+
+    #[test]
+    fn panning_moves_content_with_the_pointer() {
+        let v = Viewport {
+            origin: p(0.0, 0.0),
+            zoom: 2.0,
+        };
+        let q = p(50.0, 50.0);
+        let moved = v.pan_by(p(10.0, -4.0));
+        let s0 = v.screen_from_canvas(q);
+        let s1 = moved.screen_from_canvas(q);
+        assert!((s1.x - s0.x - 10.0).abs() < 1e-9 && (s1.y - s0.y + 4.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn rectangles_from_corners_and_overlap() {
+        let r = Rect::from_corners(p(10.0, 10.0), p(0.0, 20.0));
+        assert_eq!(r, Rect { x: 0.0, y: 10.0, width: 10.0, height: 10.0 });
+        assert!(r.intersects(node_rect(p(5.0, 5.0))));
+        assert!(!r.intersects(node_rect(p(100.0, 100.0))));
     }
 
     #[test]

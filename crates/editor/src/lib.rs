@@ -1,0 +1,17 @@
+//! The diagram editor's logic, as plain Rust: the [`Editor`] (design,
+//! selection, pointer gestures, viewport, clipboard, undo history) and the
+//! keyboard map. The app's components call into it from event handlers and
+//! draw what it holds; nothing here knows about the browser, so every
+//! interaction is tested natively.
+
+#![deny(missing_docs)]
+
+mod editor;
+pub mod history;
+pub mod keymap;
+mod selection;
+
+pub use editor::{EditError, Editor, Gesture, UNDO_LIMIT};
+pub use history::History;
+pub use keymap::{action_for, Action, KeyPress, SHORTCUTS};
+pub use selection::{EdgeRef, Selection};
