@@ -1,17 +1,27 @@
-//! The playground app: Leptos components over the `design` and `sim` crates.
+//! The playground app: Leptos components over the `design`, `editor` and
+//! `sim` crates.
 //!
-//! The app is a thin wrapper: it owns the screen (layout, canvas drawing,
-//! interaction) and nothing else. Designs, geometry and simulation are plain
-//! Rust in the `design` and `sim` crates, tested natively.
+//! The app is a thin wrapper: it owns the screen (layout, drawing, turning
+//! browser events into editor commands) and nothing else. Designs,
+//! geometry, editing and simulation are plain Rust in the crates beside it,
+//! tested natively.
 
 mod app;
 mod components;
+mod dom;
 mod icons;
+mod state;
+mod storage;
 
-pub use app::App;
+pub use app::{App, KATA};
 
 /// Mounts the app on `<body>`; called once by the binary's `main`.
 pub fn start() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
+}
+
+/// Forgets the autosaved design, so a test can start from the starter.
+pub fn forget_autosave() {
+    storage::forget(KATA);
 }

@@ -1,33 +1,31 @@
-//! The left panel: the kata's brief and, later, the node palette.
+//! The left panel: the kata's brief (collapsible) and the palette.
 
 use leptos::prelude::*;
 use sim::kata::Kata;
 
-/// The brief (context, constraints, outcomes) and the palette's place.
+use crate::components::palette::Palette;
+use crate::state::EditorState;
+
+/// The brief (context, constraints, outcomes) and the node palette.
 #[component]
 pub fn BriefPanel(
     /// The kata whose brief is shown.
     kata: Kata,
+    /// The editor the palette adds to.
+    state: EditorState,
 ) -> impl IntoView {
     view! {
-        <aside class="side-panel brief" aria-label="Brief">
-            <section>
-                <h2>"Brief"</h2>
+        <aside class="side-panel brief" aria-label="Brief and palette">
+            <details class="brief-text" open>
+                <summary><h2>"Brief"</h2></summary>
                 <p class="meta">{format!("{} · about {} minutes", kata.difficulty, kata.minutes)}</p>
                 {kata.brief.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
-            </section>
-            <section>
                 <h3>"Constraints"</h3>
                 <ul>{kata.constraints.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
-            </section>
-            <section>
                 <h3>"You will practise"</h3>
                 <ul>{kata.outcomes.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}</ul>
-            </section>
-            <section class="placeholder" aria-label="Palette">
-                <h3>"Palette"</h3>
-                <p>"Node palette: arrives with the diagram editor."</p>
-            </section>
+            </details>
+            <Palette state=state />
         </aside>
     }
 }

@@ -1,99 +1,263 @@
-//! The SVG canvas that draws a design: nodes as labelled boxes with ports,
-//! edges as curves with arrowheads. Read-only until the editor lands.
+//! The SVG canvas: draws the design in canvas space under the viewport's
+//! transform and turns pointer input into editor gestures.
+//!
+//! Events are delegated: one set of pointer handlers on the `<svg>` finds
+//! what was hit through `data-*` attributes (`data-node`, `data-port-out`,
+//! `data-edge-from`), so a 200-node design has 3 listeners, not 600.
 
 use design::geometry::{self, Rect};
-use design::{Design, Node};
+use design::{NodeId, Point};
 use leptos::prelude::*;
 
-use crate::icons::icon_path;
+use crate::components::edge::EdgeView;
+use crate::components::minimap::Minimap;
+use crate::components::node::NodeView;
+use crate::dom;
+use crate::state::{EditorState, Preview};
 
-/// Blank space kept around the design when it is fitted into view, in
-/// canvas pixels.
-const FIT_MARGIN: f64 = 48.0;
+/// How fast the wheel zooms: the factor per pixel of wheel delta.
+const WHEEL_ZOOM_RATE: f64 = 0.0015;
 
-/// Draws `design`, fitted into the element's box.
+/// The canvas with its zoom controls, minimap and notices.
 #[component]
 pub fn Canvas(
-    /// The design to draw.
-    design: Design,
+    /// The editor the canvas shows and edits.
+    state: EditorState,
 ) -> impl IntoView {
-    let frame = geometry::bounds(&design)
-        .unwrap_or(Rect {
-            x: 0.0,
-            y: 0.0,
-            width: 640.0,
-            height: 360.0,
-        })
-        .inflate(FIT_MARGIN);
-    let view_box = format!(
-        "{:.0} {:.0} {:.0} {:.0}",
-        frame.x, frame.y, frame.width, frame.height
-    );
+    let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    // Touch pointers currently down (id, screen point), for pinch zoom.
+    let touches = StoredValue::new(Vec::<(i32, Point)>::new());
 
-    let edges = design
-        .edges
-        .iter()
-        .filter_map(|edge| {
-            let from = design.node(&edge.from)?;
-            let to = design.node(&edge.to)?;
-            let d = geometry::edge_path(
-                geometry::output_port(from.position),
-                geometry::input_port(to.position),
-            );
-            let class = format!("edge edge-{}", edge_kind_class(edge.kind));
-            Some(view! { <path class=class d=d marker-end="url(#arrow)" /> })
-        })
-        .collect_view();
-    let nodes = design.nodes.iter().map(node_view).collect_view();
+    let measure = move || {
+        if let Some(svg) = svg_ref.get_untracked() {
+            let (_, w, h) = dom::client_rect(&svg);
+            if w > 0.0 && h > 0.0 && state.screen_size.get_untracked() != (w, h) {
+                state.screen_size.set((w, h));
+            }
+        }
+    };
+    // Measure once mounted, then fit the design into view.
+    Effect::new(move |_| {
+        if svg_ref.get().is_some() {
+            measure();
+            state.fit_to_view();
+        }
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+
+    let points = move |ev: &web_sys::PointerEvent| -> Option<(Point, Point)> {
+        let svg = svg_ref.get_untracked()?;
+        let screen =
+            dom::point_in_element(&svg, f64::from(ev.client_x()), f64::from(ev.client_y()));
+        let canvas = state.with_editor(|e| e.viewport().canvas_from_screen(screen));
+        Some((screen, canvas))
+    };
+
+    let on_pointerdown = move |ev: web_sys::PointerEvent| {
+        let Some((screen, canvas)) = points(&ev) else {
+            return;
+        };
+        if let Some(svg) = svg_ref.get_untracked() {
+            let _ = svg.set_pointer_capture(ev.pointer_id());
+        }
+        if ev.pointer_type() == "touch" {
+            let count = touches.try_update_value(|t| {
+                t.retain(|(id, _)| *id != ev.pointer_id());
+                t.push((ev.pointer_id(), screen));
+                t.len()
+            });
+            if count.unwrap_or(0) >= 2 {
+                // A second finger: this is a pinch, not a drag.
+                state.apply(|e| e.cancel());
+                return;
+            }
+        }
+        let target = ev.target();
+        let additive = ev.shift_key() || ev.ctrl_key() || ev.meta_key();
+        if ev.button() == 1 {
+            ev.prevent_default();
+            state.apply(|e| e.press_pan(screen));
+        } else if let Some(id) = dom::closest_with(target.clone(), "data-port-out") {
+            ev.prevent_default();
+            state.apply(|e| e.press_port(&NodeId::from(id), canvas));
+        } else if let Some(id) = dom::closest_with(target.clone(), "data-node") {
+            state.apply(|e| e.press_node(&NodeId::from(id), canvas, additive));
+        } else if let (Some(from), Some(to)) = (
+            dom::closest_with(target.clone(), "data-edge-from"),
+            dom::closest_with(target, "data-edge-to"),
+        ) {
+            state.apply(|e| e.select_edge(&NodeId::from(from), &NodeId::from(to)));
+        } else if ev.shift_key() {
+            state.apply(|e| e.press_background(canvas, true));
+        } else {
+            state.apply(|e| e.press_pan(screen));
+        }
+    };
+
+    let on_pointermove = move |ev: web_sys::PointerEvent| {
+        let Some((screen, canvas)) = points(&ev) else {
+            return;
+        };
+        if ev.pointer_type() == "touch" {
+            let pinch = touches.try_update_value(|t| {
+                let before: Vec<Point> = t.iter().map(|(_, p)| *p).collect();
+                for (id, p) in t.iter_mut() {
+                    if *id == ev.pointer_id() {
+                        *p = screen;
+                    }
+                }
+                let after: Vec<Point> = t.iter().map(|(_, p)| *p).collect();
+                match (before.as_slice(), after.as_slice()) {
+                    ([a0, b0], [a1, b1]) => editor::pinch_step((*a0, *b0), (*a1, *b1)),
+                    _ => None,
+                }
+            });
+            if let Some(Some(step)) = pinch {
+                state.apply(|e| {
+                    e.pan_by(step.pan_in_screen);
+                    e.zoom_around(step.anchor_in_screen, step.factor);
+                });
+                return;
+            }
+            if touches.with_value(|t| t.len()) >= 2 {
+                return;
+            }
+        }
+        state.pointer_moved(canvas, screen);
+    };
+
+    let on_pointerup = move |ev: web_sys::PointerEvent| {
+        touches.update_value(|t| t.retain(|(id, _)| *id != ev.pointer_id()));
+        let over = dom::attribute_at_point(
+            f64::from(ev.client_x()),
+            f64::from(ev.client_y()),
+            "data-node",
+        )
+        .map(NodeId::from);
+        state.try_apply(|e| e.release(over.as_ref()));
+    };
+
+    let on_pointercancel = move |ev: web_sys::PointerEvent| {
+        touches.update_value(|t| t.retain(|(id, _)| *id != ev.pointer_id()));
+        state.apply(|e| e.cancel());
+    };
+
+    let on_wheel = move |ev: web_sys::WheelEvent| {
+        ev.prevent_default();
+        let Some(svg) = svg_ref.get_untracked() else {
+            return;
+        };
+        let anchor =
+            dom::point_in_element(&svg, f64::from(ev.client_x()), f64::from(ev.client_y()));
+        // Line-based deltas (a mouse wheel in some browsers) are ~16 px a line.
+        let delta = if ev.delta_mode() == 1 {
+            ev.delta_y() * 16.0
+        } else {
+            ev.delta_y()
+        };
+        let factor = (-delta * WHEEL_ZOOM_RATE).exp();
+        state.apply(|e| e.zoom_around(anchor, factor));
+    };
+
+    let content_transform = move || {
+        let v = state.viewport.get();
+        format!(
+            "scale({}) translate({} {})",
+            v.zoom, -v.origin.x, -v.origin.y
+        )
+    };
+    let grid_rect = move || {
+        let (w, h) = state.screen_size.get();
+        state
+            .viewport
+            .get()
+            .visible_rect(w, h)
+            .inflate(geometry::GRID)
+    };
+    let empty = move || state.node_ids.with(|ids| ids.is_empty());
 
     view! {
-        <svg
-            class="canvas"
-            viewBox=view_box
-            preserveAspectRatio="xMidYMid meet"
-            role="img"
-            aria-label="Design diagram"
-        >
-            <defs>
-                <pattern id="grid" width="16" height="16" patternUnits="userSpaceOnUse">
-                    <circle cx="1" cy="1" r="1" class="grid-dot" />
-                </pattern>
-                <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                    <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
-                </marker>
-            </defs>
-            <rect class="grid" x=frame.x y=frame.y width=frame.width height=frame.height fill="url(#grid)" />
-            <g class="edges">{edges}</g>
-            <g class="nodes">{nodes}</g>
-        </svg>
+        <div class="canvas-frame">
+            <svg
+                node_ref=svg_ref
+                class="canvas"
+                class:gesture-active=move || state.preview.get() != Preview::None
+                role="application"
+                aria-label="Design canvas. Tab moves between nodes; arrows move the selection; Enter opens the inspector; press ? for all shortcuts."
+                on:pointerdown=on_pointerdown
+                on:pointermove=on_pointermove
+                on:pointerup=on_pointerup
+                on:pointercancel=on_pointercancel
+                on:wheel=on_wheel
+                on:contextmenu=|ev| ev.prevent_default()
+            >
+                <defs>
+                    <pattern id="grid" width="16" height="16" patternUnits="userSpaceOnUse">
+                        <circle cx="1" cy="1" r="1" class="grid-dot" />
+                    </pattern>
+                    <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
+                    </marker>
+                </defs>
+                <g class="viewport" transform=content_transform>
+                    <rect
+                        class="grid"
+                        x=move || grid_rect().x
+                        y=move || grid_rect().y
+                        width=move || grid_rect().width
+                        height=move || grid_rect().height
+                        fill="url(#grid)"
+                    />
+                    <g class="edges">
+                        <For
+                            each=move || state.edges.get()
+                            key=|edge| edge.key()
+                            children=move |edge| view! { <EdgeView state=state edge=edge /> }
+                        />
+                    </g>
+                    <g class="nodes">
+                        <For
+                            each=move || state.node_ids.get()
+                            key=|id| id.clone()
+                            children=move |id| view! { <NodeView state=state id=id /> }
+                        />
+                    </g>
+                    {move || preview_view(state.preview.get())}
+                </g>
+            </svg>
+            <Show when=empty>
+                <p class="canvas-hint">"Drag a node from the palette onto the canvas, or focus one there and press Enter."</p>
+            </Show>
+            <div class="zoom-controls" role="toolbar" aria-label="Zoom">
+                <button type="button" class="icon-button" aria-label="Zoom in" title="Zoom in (+)" on:click=move |_| state.zoom_centre(1.25)>"+"</button>
+                <button type="button" class="icon-button" aria-label="Zoom out" title="Zoom out (−)" on:click=move |_| state.zoom_centre(0.8)>"−"</button>
+                <button type="button" class="icon-button" aria-label="Fit to view" title="Fit to view (0)" on:click=move |_| state.fit_to_view()>
+                    <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+                        <path d="M4 9V4h5 M20 9V4h-5 M4 15v5h5 M20 15v5h-5" fill="none" stroke="currentColor" stroke-width="2" />
+                    </svg>
+                </button>
+            </div>
+            <Minimap state=state />
+        </div>
     }
 }
 
-fn edge_kind_class(kind: design::EdgeKind) -> &'static str {
-    match kind {
-        design::EdgeKind::Read => "read",
-        design::EdgeKind::Write => "write",
-        design::EdgeKind::ReadWrite => "read-write",
-        design::EdgeKind::Replication => "replication",
-        design::EdgeKind::Publish => "publish",
-    }
-}
-
-fn node_view(node: &Node) -> impl IntoView {
-    let transform = format!("translate({} {})", node.position.x, node.position.y);
-    let accessible_name = format!("{}: {}", node.kind.name(), node.label);
-    let width = geometry::NODE_WIDTH;
-    let height = geometry::NODE_HEIGHT;
-    view! {
-        <g class="node" data-id=node.id.to_string() data-kind=node.kind.key() transform=transform aria-label=accessible_name>
-            <rect class="node-box" width=width height=height rx="10" />
-            <g class="node-icon" transform="translate(12 16)">
-                <path d=icon_path(node.kind) />
-            </g>
-            <text class="node-label" x="46" y="25">{node.label.clone()}</text>
-            <text class="node-kind" x="46" y="42">{node.kind.name()}</text>
-            <circle class="port port-in" cx="0" cy=height / 2.0 r="4" />
-            <circle class="port port-out" cx=width cy=height / 2.0 r="4" />
-        </g>
+fn preview_view(preview: Preview) -> impl IntoView {
+    match preview {
+        Preview::None => ().into_any(),
+        Preview::Connection { from, to } => view! {
+            <path class="edge edge-preview" d=geometry::edge_path(from, to) />
+        }
+        .into_any(),
+        Preview::Box(Rect {
+            x,
+            y,
+            width,
+            height,
+        }) => view! {
+            <rect class="selection-box" x=x y=y width=width height=height />
+        }
+        .into_any(),
     }
 }

@@ -1,7 +1,13 @@
-//! The page's regions, one component module each.
+//! The page's regions and their parts, one component module each.
 
 pub mod brief;
 pub mod canvas;
+pub mod dialogs;
+pub mod edge;
 pub mod inspector;
+pub mod minimap;
+pub mod node;
+pub mod notice;
+pub mod palette;
 pub mod timeline;
 pub mod top_bar;

@@ -209,7 +209,11 @@ impl Viewport {
     /// where it is (zoom around the pointer). The zoom stays within
     /// [`Viewport::MIN_ZOOM`, `Viewport::MAX_ZOOM`].
     pub fn zoom_around(&self, anchor_in_screen: Point, factor: f64) -> Viewport {
-        let factor = if factor.is_finite() && factor > 0.0 { factor } else { 1.0 };
+        let factor = if factor.is_finite() && factor > 0.0 {
+            factor
+        } else {
+            1.0
+        };
         let zoom = (self.zoom * factor).clamp(Self::MIN_ZOOM, Self::MAX_ZOOM);
         let anchor_in_canvas = self.canvas_from_screen(anchor_in_screen);
         Viewport {
@@ -327,7 +331,15 @@ mod tests {
     #[test]
     fn rectangles_from_corners_and_overlap() {
         let r = Rect::from_corners(p(10.0, 10.0), p(0.0, 20.0));
-        assert_eq!(r, Rect { x: 0.0, y: 10.0, width: 10.0, height: 10.0 });
+        assert_eq!(
+            r,
+            Rect {
+                x: 0.0,
+                y: 10.0,
+                width: 10.0,
+                height: 10.0
+            }
+        );
         assert!(r.intersects(node_rect(p(5.0, 5.0))));
         assert!(!r.intersects(node_rect(p(100.0, 100.0))));
     }

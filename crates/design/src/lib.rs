@@ -48,6 +48,7 @@ mod kind;
 pub mod limits;
 mod lint;
 mod params;
+pub mod share;
 mod validate;
 
 pub use connect::{classify, ConnectionRefused, EdgeKind};
@@ -57,4 +58,5 @@ pub use format::{FormatError, Parsed};
 pub use kind::NodeKind;
 pub use lint::{lint, Lint, LintCode};
 pub use params::{ParamError, ParamKind, ParamSpec, ParamValue, Params};
+pub use share::{ShareError, Shared};
 pub use validate::validate;

@@ -92,6 +92,9 @@ pub enum Gesture {
     Panning {
         /// The last pointer position, in screen space.
         last_in_screen: Point,
+        /// Whether the pointer moved at all: a press and release in place
+        /// on empty canvas is a click, which clears the selection.
+        moved: bool,
     },
 }
 
@@ -528,11 +531,12 @@ impl Editor {
         };
     }
 
-    /// Start panning the view (drag on empty space with the middle button,
-    /// or with the space bar held).
+    /// Start panning the view (drag on empty canvas, or with the middle
+    /// button anywhere).
     pub fn press_pan(&mut self, at_in_screen: Point) {
         self.gesture = Gesture::Panning {
             last_in_screen: at_in_screen,
+            moved: false,
         };
     }
 
@@ -592,13 +596,19 @@ impl Editor {
                 self.selection.set_nodes(chosen);
                 Vec::new()
             }
-            Gesture::Panning { last_in_screen } => {
+            Gesture::Panning {
+                last_in_screen,
+                moved,
+            } => {
                 let delta = Point {
                     x: at_in_screen.x - last_in_screen.x,
                     y: at_in_screen.y - last_in_screen.y,
                 };
-                *last_in_screen = at_in_screen;
-                self.viewport = self.viewport.pan_by(delta);
+                if delta.x != 0.0 || delta.y != 0.0 {
+                    *moved = true;
+                    *last_in_screen = at_in_screen;
+                    self.viewport = self.viewport.pan_by(delta);
+                }
                 Vec::new()
             }
         }
@@ -619,6 +629,10 @@ impl Editor {
                 Some(to) if *to != from => self.connect(&from, to).map(Some),
                 _ => Ok(None),
             },
+            Gesture::Panning { moved: false, .. } => {
+                self.selection.clear();
+                Ok(None)
+            }
             Gesture::BoxSelecting { .. } | Gesture::Panning { .. } | Gesture::Idle => Ok(None),
         }
     }
@@ -651,6 +665,11 @@ impl Editor {
     /// Zooms by `factor` around a screen point (wheel, pinch, buttons).
     pub fn zoom_around(&mut self, anchor_in_screen: Point, factor: f64) {
         self.viewport = self.viewport.zoom_around(anchor_in_screen, factor);
+    }
+
+    /// Pans the view by a screen-space delta (two-finger pan).
+    pub fn pan_by(&mut self, delta_in_screen: Point) {
+        self.viewport = self.viewport.pan_by(delta_in_screen);
     }
 
     /// Fits the whole design into a screen of this size.

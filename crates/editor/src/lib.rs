@@ -10,8 +10,10 @@ mod editor;
 pub mod history;
 pub mod keymap;
 mod selection;
+pub mod touch;
 
 pub use editor::{EditError, Editor, Gesture, UNDO_LIMIT};
 pub use history::History;
 pub use keymap::{action_for, Action, KeyPress, SHORTCUTS};
 pub use selection::{EdgeRef, Selection};
+pub use touch::{pinch_step, PinchStep};

@@ -255,6 +255,19 @@ fn panning_and_zooming_keep_canvas_points_consistent() {
 }
 
 #[test]
+fn a_click_on_empty_canvas_clears_the_selection_but_a_pan_does_not() {
+    let (mut e, users, ..) = three_tier();
+    e.select_node(&users, false);
+    e.press_pan(p(10.0, 10.0));
+    e.pointer_moved(p(0.0, 0.0), p(30.0, 10.0));
+    e.release(None).unwrap();
+    assert!(e.selection().contains(&users));
+    e.press_pan(p(10.0, 10.0));
+    e.release(None).unwrap();
+    assert!(e.selection().is_empty());
+}
+
+#[test]
 fn keyboard_add_places_nodes_without_stacking() {
     let mut e = Editor::new(Design::default());
     let a = e.add_node_in_view(NodeKind::Api, 800.0, 600.0);

@@ -1,0 +1,277 @@
+//! Share links: a whole design, with the kata and the seed it runs with,
+//! in the fragment of a URL (`https://…/#d1.…`), so that opening the link
+//! restores exactly what was shared. Described for people in
+//! `docs/design-format.md` ("Share links").
+//!
+//! A link is `d1.` followed by the base64url spelling (no padding) of a
+//! raw deflate stream of a compact binary payload (`v1`). The prefix
+//! versions the whole link: a later playground that needs another layout
+//! writes `d2.…` and adds a `v2` module beside this one, and every `d1`
+//! link ever shared keeps opening, decoded by the unchanged `v1`.
+//!
+//! [`decode`] never panics. A text that is no link, or a damaged one, gives
+//! a [`ShareError`] whose `Display` a learner understands; otherwise the
+//! design inside goes through the same checks and repairs as a JSON file
+//! ([`crate::format::parse`]), each reported as a [`Diagnostic`].
+//!
+//! ```
+//! use design::{share, Design, NodeKind, Point};
+//!
+//! let mut d = Design::default();
+//! let users = d.add_node(NodeKind::Users, Point { x: 64.0, y: 160.0 });
+//! let cdn = d.add_node(NodeKind::Cdn, Point { x: 256.0, y: 160.0 });
+//! d.connect(&users, &cdn).expect("users read through a CDN");
+//!
+//! let link = share::encode(&d, "status-dashboard", 7);
+//! assert!(link.starts_with("d1."));
+//! let shared = share::decode(&format!("https://example.org/play/#{link}"))
+//!     .expect("a link we made");
+//! assert_eq!(shared.design, d);
+//! assert_eq!((shared.kata.as_str(), shared.seed), ("status-dashboard", 7));
+//! assert!(shared.diagnostics.is_empty());
+//! ```
+
+use std::fmt;
+
+use crate::diagnostic::Diagnostic;
+use crate::document::Design;
+use crate::format::{self, FormatError};
+use crate::validate::{check_id, shorten};
+
+mod base64url;
+mod v1;
+mod wire;
+
+/// The link format [`encode`] writes and the newest [`decode`] reads.
+pub const VERSION: u64 = 1;
+
+/// The most bytes the compressed payload of a link may unpack to. A
+/// 2,000-node design needs far less; the limit stops a small crafted link
+/// from unpacking to gigabytes.
+pub const MAX_INFLATED_BYTES: usize = 256 * 1024;
+
+/// The longest link text [`decode`] looks at, in bytes. Longer text is
+/// refused as [`ShareError::TooLarge`] before any decoding.
+pub const MAX_LINK_BYTES: usize = 1024 * 1024;
+
+/// What a share link holds.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Shared {
+    /// The design, with every bad piece dropped or repaired: it always
+    /// passes [`crate::validate()`] without diagnostics.
+    pub design: Design,
+    /// The kata the design was shared for (its id, such as
+    /// `"status-dashboard"`), or `""` for none. Not checked against the
+    /// katas that exist: that is the app's business.
+    pub kata: String,
+    /// The seed of the simulated run, so the receiver sees the same run.
+    pub seed: u64,
+    /// What was dropped, repaired or ignored while reading the link; empty
+    /// for every link [`encode`] makes from a valid design.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a text could not be opened as a share link. Its `Display` says so in
+/// words a learner understands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShareError {
+    /// The text (or the URL's fragment) does not start with `d<version>.`.
+    NotALink,
+    /// The link was made by a newer playground, in a format this one does
+    /// not read.
+    TooNew {
+        /// The link format found (`2` for `d2.…`).
+        version: u64,
+    },
+    /// After the prefix there are characters that are not base64url, or a
+    /// length no base64url text has: the link was changed while copying.
+    NotBase64,
+    /// The compressed data is damaged or cut off: it does not unpack.
+    Corrupted,
+    /// The link is longer than [`MAX_LINK_BYTES`] or unpacks to more than
+    /// [`MAX_INFLATED_BYTES`].
+    TooLarge,
+    /// The data unpacks but does not follow the layout of a design.
+    Malformed {
+        /// What is wrong, completing "what is inside is not a design (…)":
+        /// "it stops in the middle", "there is more after the end of the
+        /// design"…
+        problem: &'static str,
+    },
+}
+
+impl fmt::Display for ShareError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ShareError::NotALink => f.write_str(
+                "This is not a design link: a design link ends in “#d1.” followed by letters, digits, “-” and “_”.",
+            ),
+            ShareError::TooNew { version } => write!(
+                f,
+                "This link was made by a newer version of the playground (link format d{version}); this one opens links up to d{VERSION}. Reload the page to get the newest playground."
+            ),
+            ShareError::NotBase64 => f.write_str(
+                "This design link contains characters that do not belong in it, or is missing some; it was probably changed while copying. Copy the whole link again.",
+            ),
+            ShareError::Corrupted => f.write_str(
+                "This design link is damaged or cut off, so the design in it cannot be unpacked. Copy the whole link again.",
+            ),
+            ShareError::TooLarge => write!(
+                f,
+                "This design link is too large to open: it holds more than {} KiB, far more than any design needs.",
+                MAX_INFLATED_BYTES / 1024
+            ),
+            ShareError::Malformed { problem } => write!(
+                f,
+                "This design link unpacks, but what is inside is not a design ({problem}); it may have been cut off or edited by hand. Copy the whole link again."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ShareError {}
+
+/// The share link of `design` for `kata` run with `seed`: `d1.` and the
+/// payload, to put after the `#` of the playground's URL. [`decode`] gives
+/// back exactly the same design (ids, labels, positions and parameters
+/// included), kata and seed. A 12-node design takes about 230 characters.
+///
+/// Never fails: a design that would not validate is written as it is, and
+/// [`decode`] repairs it as [`crate::format::parse`] repairs its JSON (a
+/// connection to a node that does not exist is left out).
+pub fn encode(design: &Design, kata: &str, seed: u64) -> String {
+    let payload = v1::write(design, kata, seed);
+    let packed = miniz_oxide::deflate::compress_to_vec(&payload, 10);
+    format!("d{VERSION}.{}", base64url::encode(&packed))
+}
+
+/// Reads a share link: `d1.…`, `#d1.…`, or a whole URL whose fragment is
+/// `d1.…`; spaces around it are ignored.
+///
+/// Returns a [`ShareError`] when the text is not a link, comes from a newer
+/// playground, is damaged, cut off or too large. Otherwise returns the
+/// design with every bad piece dropped or repaired, as
+/// [`crate::format::parse`] does for a file, and a diagnostic for each; a
+/// kata name that is not a plain name (over 64 characters, spaces, control
+/// characters) is replaced by `""` with a warning. Never panics.
+pub fn decode(text: &str) -> Result<Shared, ShareError> {
+    let text = text.trim();
+    let text = match text.split_once('#') {
+        Some((_, fragment)) => fragment,
+        None => text,
+    };
+    if text.len() > MAX_LINK_BYTES {
+        return Err(ShareError::TooLarge);
+    }
+    let (version, body) = split_version(text).ok_or(ShareError::NotALink)?;
+    match version {
+        1 => {
+            let packed = base64url::decode(body).ok_or(ShareError::NotBase64)?;
+            let payload = inflate(&packed)?;
+            let payload =
+                v1::read(&payload).map_err(|problem| ShareError::Malformed { problem })?;
+            finish(payload.kata, payload.seed, payload.document)
+        }
+        version => Err(ShareError::TooNew { version }),
+    }
+}
+
+/// `d<version>.<body>` → `(version, body)`, for a version from 1 up.
+fn split_version(text: &str) -> Option<(u64, &str)> {
+    let rest = text.strip_prefix('d')?;
+    let (digits, body) = rest.split_once('.')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // A version too large for u64 is still a newer one.
+    let version = digits.parse::<u64>().unwrap_or(u64::MAX);
+    (version >= 1).then_some((version, body))
+}
+
+/// Unpacks a raw deflate stream, at most [`MAX_INFLATED_BYTES`] of it.
+fn inflate(packed: &[u8]) -> Result<Vec<u8>, ShareError> {
+    use miniz_oxide::inflate::{decompress_to_vec_with_limit, TINFLStatus};
+    decompress_to_vec_with_limit(packed, MAX_INFLATED_BYTES).map_err(|err| match err.status {
+        TINFLStatus::HasMoreOutput => ShareError::TooLarge,
+        _ => ShareError::Corrupted,
+    })
+}
+
+/// Checks the kata name and reads the design through the JSON format's
+/// checks and repairs.
+fn finish(kata: String, seed: u64, document: serde_json::Value) -> Result<Shared, ShareError> {
+    let mut diagnostics = Vec::new();
+    let kata = match check_id(&kata) {
+        Err(reason) if !kata.is_empty() => {
+            diagnostics.push(Diagnostic::warning(
+                None,
+                format!(
+                    "The link's kata name “{}” {reason}; it was ignored.",
+                    shorten(&kata)
+                ),
+            ));
+            String::new()
+        }
+        _ => kata,
+    };
+    let text = document.to_string();
+    drop(document);
+    let parsed = format::parse(&text).map_err(|err| match err {
+        FormatError::TooLarge { .. } => ShareError::TooLarge,
+        // The document is JSON with version 1 by construction.
+        _ => ShareError::Malformed {
+            problem: "its design could not be read",
+        },
+    })?;
+    diagnostics.extend(parsed.diagnostics);
+    Ok(Shared {
+        design: parsed.design,
+        kata,
+        seed,
+        diagnostics,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions() {
+        assert_eq!(split_version("d1.abc"), Some((1, "abc")));
+        assert_eq!(split_version("d1."), Some((1, "")));
+        assert_eq!(split_version("d12.x.y"), Some((12, "x.y")));
+        assert_eq!(
+            split_version("d99999999999999999999999.x"),
+            Some((u64::MAX, "x"))
+        );
+        for bad in [
+            "", "d", "d.", "d0.x", "dx.y", "d1", "D1.x", "e1.x", "d-1.x", "d+1.x",
+        ] {
+            assert_eq!(split_version(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn errors_read_as_sentences() {
+        let all = [
+            ShareError::NotALink,
+            ShareError::TooNew { version: 2 },
+            ShareError::NotBase64,
+            ShareError::Corrupted,
+            ShareError::TooLarge,
+            ShareError::Malformed {
+                problem: "it stops in the middle",
+            },
+        ];
+        for err in all {
+            let words = err.to_string();
+            assert!(words.starts_with("This "), "{words}");
+            assert!(words.ends_with('.'), "{words}");
+        }
+        assert!(ShareError::TooNew { version: 2 }
+            .to_string()
+            .contains("made by a newer version of the playground"));
+        assert!(ShareError::TooLarge.to_string().contains("256 KiB"));
+    }
+}

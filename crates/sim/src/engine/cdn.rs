@@ -1,0 +1,458 @@
+//! The CDN: one state machine per PoP group (version held, expiry, fetch in
+//! flight), plus an optional origin shield.
+//!
+//! Fluid rules, per PoP with Poisson arrivals at λ_p (DESIGN.md §3):
+//! - a copy is fresh for `ttl_s` after its fetch completes; the first
+//!   request after expiry arrives 1/λ_p later (so one miss per TTL cycle of
+//!   T + 1/λ_p: hit ratio λT/(1 + λT), as the closed form);
+//! - that request goes to the origin; with request collapsing the readers
+//!   who arrive while it is in flight wait for it, without collapsing each
+//!   of them goes to the origin too;
+//! - stale-while-revalidate: within `swr_s` past expiry readers get the old
+//!   copy at once and one background fetch refreshes it;
+//! - stale-if-error: when a fetch fails (the origin errs or is slower than
+//!   the timeout) the readers who waited for it get the old copy after the
+//!   timeout, and for the rest of the `sie_s` window readers get the old
+//!   copy at once while the PoP retries in the background every
+//!   [`ERROR_RETRY_S`];
+//! - purge on update drops every copy at once (a synchronised burst of
+//!   misses, absorbed by the shield when there is one);
+//! - the shield is one more cache between the PoPs and the origin: the
+//!   origin sees one fetch per shield expiry.
+
+use crate::latency::Moments;
+
+use super::versions::Tally;
+
+/// How often a PoP serving stale-if-error retries the origin, seconds.
+pub(crate) const ERROR_RETRY_S: f64 = 10.0;
+
+/// A CDN node's settings.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct CdnCfg {
+    pub ttl: f64,
+    pub purge: bool,
+    pub swr: f64,
+    pub sie: f64,
+    pub collapse: bool,
+    pub shield: bool,
+    /// Edge-to-origin network time.
+    pub origin_net: Moments,
+    pub timeout: f64,
+    pub pro: bool,
+}
+
+/// What the CDN knows about its origin (from the previous tick).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Origin {
+    /// Share of origin requests that fail.
+    pub err: f64,
+    /// Mean time of an origin fetch, network included, seconds.
+    pub resp_s: f64,
+    /// The version the origin serves.
+    pub version: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Fetch {
+    done: f64,
+    ok: bool,
+    version: u32,
+    background: bool,
+}
+
+/// One group of PoPs that share a state.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Group {
+    pops: f64,
+    share: f64,
+    version: u32,
+    has_copy: bool,
+    fresh_until: f64,
+    /// Since when the group has needed a fetch (its copy expired, was
+    /// purged or a fetch failed).
+    wait_from: f64,
+    fetch: Option<Fetch>,
+    error_mode: bool,
+    retry_at: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Shield {
+    version: u32,
+    has_copy: bool,
+    fresh_until: f64,
+    fetch: Option<Fetch>,
+}
+
+/// Per-tick outcome of a CDN's external reads (requests).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct CdnTick {
+    /// Fresh copies.
+    pub hit: f64,
+    /// Stale copies while revalidating.
+    pub swr: f64,
+    /// Stale copies served at once while the origin is failing.
+    pub sie: f64,
+    /// Waited for a collapsed fetch that succeeded.
+    pub wait_ok: f64,
+    /// Waited for a fetch that failed, then got a stale copy.
+    pub wait_stale: f64,
+    /// Went to the origin themselves.
+    pub miss: f64,
+    /// Waited for a fetch that failed and had no copy to fall back on.
+    pub errors: f64,
+    /// Requests the CDN sent to its origin (readers' misses and fetches).
+    pub origin_requests: f64,
+    /// Wait moments: Σn, Σn·mean, Σn·(var + mean²) for `wait_ok`.
+    wait_ok_m: [f64; 3],
+    wait_stale_m: [f64; 3],
+}
+
+impl CdnTick {
+    /// Moments of the wait of readers who waited for a good fetch.
+    pub(crate) fn wait_ok_moments(&self) -> Moments {
+        moments_of(&self.wait_ok_m)
+    }
+
+    /// Moments of the wait of readers who waited for a failed fetch.
+    pub(crate) fn wait_stale_moments(&self) -> Moments {
+        moments_of(&self.wait_stale_m)
+    }
+}
+
+fn moments_of(s: &[f64; 3]) -> Moments {
+    if s[0] > 0.0 {
+        let mean = s[1] / s[0];
+        Moments::new(mean, s[2] / s[0] - mean * mean)
+    } else {
+        Moments::ZERO
+    }
+}
+
+fn add_wait(s: &mut [f64; 3], n: f64, a: f64, b: f64, done: f64) {
+    if n <= 0.0 {
+        return;
+    }
+    let mean = (done - 0.5 * (a + b)).max(0.0);
+    let var = (b - a) * (b - a) / 12.0;
+    s[0] += n;
+    s[1] += n * mean;
+    s[2] += n * (var + mean * mean);
+}
+
+/// A CDN's state: its PoP groups and shield.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Cdn {
+    pub cfg: CdnCfg,
+    groups: Vec<Group>,
+    shield: Shield,
+}
+
+impl Cdn {
+    /// A warm CDN: every group holds version 0, with expiry phases spread
+    /// by `phases` (values in [0, 1)).
+    pub(crate) fn new(cfg: CdnCfg, groups: &[(u32, f64)], phases: &[f64]) -> Self {
+        let groups = groups
+            .iter()
+            .enumerate()
+            .map(|(i, &(pops, share))| {
+                let phase = phases.get(i).copied().unwrap_or(0.5);
+                Group {
+                    pops: f64::from(pops.max(1)),
+                    share,
+                    version: 0,
+                    has_copy: true,
+                    fresh_until: cfg.ttl * phase,
+                    wait_from: cfg.ttl * phase,
+                    fetch: None,
+                    error_mode: false,
+                    retry_at: 0.0,
+                }
+            })
+            .collect();
+        Cdn {
+            cfg,
+            groups,
+            shield: Shield {
+                version: 0,
+                has_copy: true,
+                fresh_until: cfg.ttl * 0.5,
+                fetch: None,
+            },
+        }
+    }
+
+    /// Drops every copy at time `at` (purge on update).
+    pub(crate) fn purge(&mut self, at: f64) {
+        for g in &mut self.groups {
+            g.has_copy = false;
+            g.fetch = None;
+            g.error_mode = false;
+            g.wait_from = at;
+        }
+        self.shield.has_copy = false;
+        self.shield.fetch = None;
+    }
+
+    /// The oldest version any PoP holds.
+    pub(crate) fn oldest_version(&self) -> u32 {
+        self.groups.iter().map(|g| g.version).min().unwrap_or(0)
+    }
+
+    /// Advances one tick [t, t + 1) with `lambda` external reads.
+    pub(crate) fn step(&mut self, t: f64, lambda: f64, origin: &Origin, tally: &mut Tally) -> CdnTick {
+        let mut out = CdnTick::default();
+        let cfg = self.cfg;
+        if cfg.ttl <= 0.0 {
+            // Nothing is cached: every request goes to the origin.
+            out.miss = lambda;
+            out.origin_requests = lambda;
+            return out;
+        }
+        let ok = origin.err < 0.5 && origin.resp_s < cfg.timeout;
+        let end = t + 1.0;
+        for gi in 0..self.groups.len() {
+            let g = &mut self.groups[gi];
+            let lg = lambda * g.share;
+            // Fast path: fresh all tick.
+            if g.fetch.is_none() && g.has_copy && g.fresh_until >= end {
+                out.hit += lg;
+                tally.add(g.version, lg);
+                continue;
+            }
+            let gap = if lg > 0.0 { g.pops / lg } else { f64::INFINITY };
+            let mut tau = t;
+            for _ in 0..64 {
+                if tau >= end {
+                    break;
+                }
+                if let Some(f) = g.fetch {
+                    let seg_end = end.min(f.done);
+                    let n = lg * (seg_end - tau);
+                    if f.background {
+                        if g.error_mode {
+                            out.sie += n;
+                        } else {
+                            out.swr += n;
+                        }
+                        tally.add(g.version, n);
+                    } else if cfg.collapse {
+                        if f.ok {
+                            out.wait_ok += n;
+                            add_wait(&mut out.wait_ok_m, n, tau, seg_end, f.done);
+                            tally.add(f.version, n);
+                        } else if g.has_copy && cfg.sie > 0.0 && f.done <= g.fresh_until + cfg.sie {
+                            out.wait_stale += n;
+                            add_wait(&mut out.wait_stale_m, n, tau, seg_end, f.done);
+                            tally.add(g.version, n);
+                        } else {
+                            out.errors += n;
+                        }
+                    } else {
+                        out.miss += n;
+                        out.origin_requests += n;
+                    }
+                    tau = seg_end;
+                    if f.done <= end {
+                        g.fetch = None;
+                        if f.ok {
+                            g.version = g.version.max(f.version);
+                            g.has_copy = true;
+                            g.fresh_until = f.done + cfg.ttl;
+                            g.wait_from = g.fresh_until;
+                            g.error_mode = false;
+                        } else if g.has_copy && cfg.sie > 0.0 && f.done <= g.fresh_until + cfg.sie {
+                            g.error_mode = true;
+                            g.retry_at = f.done + ERROR_RETRY_S;
+                        } else {
+                            g.error_mode = false;
+                            g.wait_from = f.done;
+                        }
+                    }
+                    continue;
+                }
+                if g.has_copy && tau < g.fresh_until {
+                    let seg_end = end.min(g.fresh_until);
+                    let n = lg * (seg_end - tau);
+                    out.hit += n;
+                    tally.add(g.version, n);
+                    tau = seg_end;
+                    if tau >= g.fresh_until {
+                        g.wait_from = g.fresh_until;
+                    }
+                    continue;
+                }
+                // Expired, purged or failed: serve stale if allowed.
+                let stale_swr = g.has_copy && cfg.swr > 0.0 && tau <= g.fresh_until + cfg.swr;
+                let stale_sie = g.has_copy
+                    && g.error_mode
+                    && cfg.sie > 0.0
+                    && tau <= g.fresh_until + cfg.sie;
+                if stale_sie {
+                    let seg_end = end.min(g.retry_at.max(tau));
+                    let n = lg * (seg_end - tau);
+                    out.sie += n;
+                    tally.add(g.version, n);
+                    tau = seg_end;
+                    if tau < end {
+                        let f = fetch(&mut self.shield, &cfg, origin, ok, tau, g.version, &mut out);
+                        g.fetch = Some(Fetch {
+                            background: true,
+                            ..f
+                        });
+                        out.origin_requests += if cfg.shield { 0.0 } else { g.pops };
+                    }
+                    continue;
+                }
+                g.error_mode = false;
+                // The first request after `wait_from` arrives one gap later:
+                // the requests until then are the triggering ones.
+                let start = (g.wait_from + gap).max(tau);
+                let seg_end = end.min(start);
+                let n = lg * (seg_end - tau);
+                if stale_swr {
+                    out.swr += n;
+                    tally.add(g.version, n);
+                } else {
+                    out.miss += n;
+                    if !cfg.shield {
+                        out.origin_requests += n;
+                    }
+                }
+                tau = seg_end;
+                if start < end {
+                    let f = fetch(&mut self.shield, &cfg, origin, ok, start, g.version, &mut out);
+                    if stale_swr {
+                        out.origin_requests += if cfg.shield { 0.0 } else { g.pops };
+                    }
+                    g.fetch = Some(Fetch {
+                        background: stale_swr,
+                        ..f
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Starts a PoP's fetch at `at`: from the shield when there is one (which
+/// itself fetches from the origin when stale), else from the origin.
+fn fetch(
+    shield: &mut Shield,
+    cfg: &CdnCfg,
+    origin: &Origin,
+    ok: bool,
+    at: f64,
+    held: u32,
+    out: &mut CdnTick,
+) -> Fetch {
+    let net = cfg.origin_net.mean;
+    let resp = if ok { origin.resp_s } else { cfg.timeout };
+    if !cfg.shield {
+        return Fetch {
+            done: at + resp,
+            ok,
+            version: if ok { origin.version } else { held },
+            background: false,
+        };
+    }
+    if let Some(f) = shield.fetch {
+        if f.done <= at {
+            shield.fetch = None;
+            if f.ok {
+                shield.version = shield.version.max(f.version);
+                shield.has_copy = true;
+                shield.fresh_until = f.done + cfg.ttl;
+            }
+        }
+    }
+    if shield.has_copy && at < shield.fresh_until {
+        return Fetch {
+            done: at + net,
+            ok: true,
+            version: shield.version,
+            background: false,
+        };
+    }
+    if let Some(f) = shield.fetch {
+        return Fetch {
+            done: f.done.max(at + net),
+            ..f
+        };
+    }
+    out.origin_requests += 1.0;
+    let f = Fetch {
+        done: at + net + resp,
+        ok,
+        version: if ok { origin.version } else { held },
+        background: false,
+    };
+    shield.fetch = Some(f);
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::queueing::ttl_hit_ratio;
+
+    fn cfg(ttl: f64) -> CdnCfg {
+        CdnCfg {
+            ttl,
+            purge: false,
+            swr: 0.0,
+            sie: 0.0,
+            collapse: true,
+            shield: false,
+            origin_net: Moments::constant(0.0),
+            timeout: 3.0,
+            pro: false,
+        }
+    }
+
+    const ORIGIN: Origin = Origin {
+        err: 0.0,
+        resp_s: 0.0,
+        version: 0,
+    };
+
+    #[test]
+    fn hit_ratio_matches_the_ttl_closed_form() {
+        // One PoP, λ = 10/s, T = 60 s: hit ratio λT/(1 + λT) = 0.99834.
+        let mut c = Cdn::new(cfg(60.0), &[(1, 1.0)], &[0.3]);
+        let mut tally = Tally::new();
+        let mut hits = 0.0;
+        let mut total = 0.0;
+        for t in 0..60_100 {
+            tally.clear();
+            let o = c.step(f64::from(t), 10.0, &ORIGIN, &mut tally);
+            if t >= 100 {
+                hits += o.hit + o.wait_ok;
+                total += o.hit + o.wait_ok + o.miss + o.swr;
+                assert!((o.hit + o.wait_ok + o.miss - 10.0).abs() < 1e-9);
+            }
+        }
+        let expected = ttl_hit_ratio(10.0, 60.0);
+        let got = hits / total;
+        assert!((got / expected - 1.0).abs() < 1e-3, "{got} vs {expected}");
+    }
+
+    #[test]
+    fn purge_gives_one_origin_request_per_pop_with_collapsing() {
+        let mut c = Cdn::new(cfg(600.0), &[(20, 0.5), (20, 0.5)], &[0.9, 0.9]);
+        let mut tally = Tally::new();
+        let origin = Origin {
+            err: 0.0,
+            resp_s: 0.05,
+            version: 1,
+        };
+        c.step(0.0, 10_000.0, &origin, &mut tally);
+        c.purge(1.0);
+        let o = c.step(1.0, 10_000.0, &origin, &mut tally);
+        // 40 PoPs × one trigger each.
+        assert!((o.origin_requests - 40.0).abs() < 1e-6, "{o:?}");
+        assert_eq!(c.oldest_version(), 1);
+    }
+}

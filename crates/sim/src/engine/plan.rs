@@ -1,0 +1,739 @@
+//! Compiling a design into the engine's plan: nodes in topological order
+//! with their models, the routing table of each request class, the request
+//! paths, and the diagnostics. Done once in [`super::Sim::new`], so a tick
+//! does no lookups, no allocation and no graph walks.
+//!
+//! The design crate's connection rules only allow edges to a later kind in
+//! `NodeKind::ALL`, so sorting nodes by kind gives a topological order.
+//! Edges that break the rules (or point at missing nodes) are left out; the
+//! design's own diagnostics say why.
+
+use std::collections::{HashMap, HashSet};
+
+use design::{classify, Design, Diagnostic, EdgeKind, Node, NodeKind};
+
+use super::autoscale::Autoscaler;
+use super::cache::CacheKey;
+use super::cdn::{Cdn, CdnCfg, Origin};
+use super::cost::{prices, PriceBook};
+use super::data::Lag;
+use super::report::NodeSample;
+use super::scenario::{Override, Scenario};
+use super::service::{Queue, QueueParams};
+use super::sketch::{Dist, Sketch};
+use super::traffic::PopGroups;
+use crate::latency::{LogNormal, Moments};
+use crate::rng::SimRng;
+
+/// External reads.
+pub(crate) const EXT: usize = 0;
+/// Internal reads (read-your-writes).
+pub(crate) const INT: usize = 1;
+/// Operator writes.
+pub(crate) const WRT: usize = 2;
+/// Number of request classes.
+pub(crate) const NC: usize = 3;
+
+/// Most request paths enumerated per class.
+pub(crate) const MAX_PATHS: usize = 512;
+/// PoP groups per CDN.
+pub(crate) const POP_GROUPS: usize = 8;
+/// Object storage GETs per second per key prefix before it throttles.
+pub(crate) const STORAGE_GETS_PER_S: f64 = 5_500.0;
+/// Spread (σ of the lognormal) of object storage and origin times where the
+/// catalogue has none.
+pub(crate) const STORAGE_SIGMA: f64 = 0.3;
+/// How fast serverless concurrency may grow, copies per second (1,000 per
+/// 10 s).
+pub(crate) const SERVERLESS_RAMP_PER_S: f64 = 100.0;
+/// Longest run the engine accepts, seconds (7 days).
+pub(crate) const MAX_DURATION_S: u32 = 7 * 24 * 3600;
+
+/// Workers (API) or concurrent queries (databases) per instance size.
+pub(crate) fn servers_for(size: &str) -> u32 {
+    match size {
+        "small" => 2,
+        "large" => 8,
+        "xlarge" => 16,
+        _ => 4,
+    }
+}
+
+/// Cache operations per second per node size (one Redis thread).
+pub(crate) fn cache_ops_for(size: &str) -> f64 {
+    match size {
+        "small" => 25_000.0,
+        "large" => 100_000.0,
+        _ => 50_000.0,
+    }
+}
+
+/// An API node.
+#[derive(Clone, Debug)]
+pub(crate) struct ApiModel {
+    pub queue: Queue,
+    pub params: QueueParams,
+    pub workers: u32,
+    pub scaler: Autoscaler,
+    pub price_h: f64,
+}
+
+/// A serverless function.
+#[derive(Clone, Debug)]
+pub(crate) struct FnModel {
+    pub service_s: f64,
+    pub limit: f64,
+    pub cold_s: f64,
+    pub timeout_s: f64,
+    pub mem_gb: f64,
+    pub warm: f64,
+}
+
+/// A cache node.
+#[derive(Clone, Debug)]
+pub(crate) struct CacheModel {
+    pub queue: Queue,
+    pub params: QueueParams,
+    pub get_s: f64,
+    pub ttl: f64,
+    pub key: CacheKey,
+    pub price_h: f64,
+}
+
+/// A database primary.
+#[derive(Clone, Debug)]
+pub(crate) struct PrimaryModel {
+    pub queue: Queue,
+    pub servers: u32,
+    pub read_s: f64,
+    pub write_s: f64,
+    pub queue_limit: f64,
+    pub multi_az: bool,
+    pub failover_s: f64,
+    pub price_h: f64,
+}
+
+/// A set of read replicas.
+#[derive(Clone, Debug)]
+pub(crate) struct ReplicaModel {
+    pub queue: Queue,
+    pub params: QueueParams,
+    pub servers: u32,
+    pub count: u32,
+    pub lag: Lag,
+    pub primary: Option<usize>,
+    pub price_h: f64,
+}
+
+/// An object storage bucket.
+#[derive(Clone, Debug)]
+pub(crate) struct StorageModel {
+    pub get: Moments,
+    pub get_dist: Dist,
+    pub version: u32,
+    pub puts: f64,
+}
+
+/// What a node does.
+#[derive(Clone, Debug)]
+pub(crate) enum Model {
+    Source { class: usize },
+    Cdn(Box<CdnModel>),
+    Lb { latency_s: f64 },
+    Api(Box<ApiModel>),
+    Fn(Box<FnModel>),
+    Cache(Box<CacheModel>),
+    Primary(Box<PrimaryModel>),
+    Replica(Box<ReplicaModel>),
+    Storage(Box<StorageModel>),
+}
+
+/// A CDN node: its state machine, what it knows of its origin, and the
+/// latency each outcome adds.
+#[derive(Clone, Debug)]
+pub(crate) struct CdnModel {
+    pub cdn: Cdn,
+    pub origin: Origin,
+    /// Extra latency of the outcome slots: hit, swr, sie, wait ok, wait
+    /// stale.
+    pub extras: [Moments; 5],
+}
+
+/// Per-class accumulator of latency with run-length compression: the same
+/// distribution tick after tick only adds to `w`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Slot {
+    pub dist: Option<Dist>,
+    pub w: f64,
+}
+
+/// Per-node staleness summary (small fixed histogram).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct StaleAcc {
+    pub total: f64,
+    pub stale: f64,
+    pub sum: f64,
+    pub hist: [f64; STALE_EDGES.len()],
+}
+
+/// Upper edges of the per-node staleness buckets, seconds (the first holds
+/// exactly current responses).
+pub(crate) const STALE_EDGES: [f64; 19] = [
+    0.0, 1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0, 300.0, 600.0,
+    900.0, 1800.0, 3600.0, 86_400.0,
+];
+
+/// Running totals of a node.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NodeAcc {
+    pub offered: f64,
+    pub served: f64,
+    pub errors: f64,
+    pub backlog_max: f64,
+    pub util_sum: f64,
+    pub util_max: f64,
+    pub sat_run: f64,
+    pub sat_max: f64,
+    pub inst_max: f64,
+    pub cost: f64,
+    pub stale: StaleAcc,
+}
+
+/// A node at run time.
+#[derive(Clone, Debug)]
+pub(crate) struct NodeRt {
+    pub id: String,
+    pub label: String,
+    pub kind: NodeKind,
+    pub model: Model,
+    /// Network time from this node (a source) to the first node it reaches.
+    pub net: Moments,
+    /// The same as a distribution.
+    pub net_dist: Dist,
+    /// Per class: (child index, share) among the children that take it.
+    pub routes: [Vec<(usize, f64)>; NC],
+    /// Per class: how many terminal outcome slots precede the routes.
+    pub n_term: [usize; NC],
+    /// Per class: share of arrivals per slot (terminal outcomes, then
+    /// routes), answered successfully; this tick.
+    pub frac: [Vec<f64>; NC],
+    /// Own latency per class, this tick.
+    pub own: [Moments; NC],
+    /// Own latency distribution when known exactly.
+    pub own_dist: [Option<Dist>; NC],
+    /// Arrivals per class, this tick.
+    pub arr: [f64; NC],
+    /// Class mix of the last tick with arrivals.
+    pub mix: [f64; NC],
+    /// Object storage this service publishes to.
+    pub publish: Vec<usize>,
+    /// Caches this service deletes the key of on a write.
+    pub invalidate: Vec<usize>,
+    /// Whether operator writes reach this node.
+    pub receives_writes: bool,
+    /// Unavailable until this time (outage, failover).
+    pub down_until: f64,
+    /// End-to-end success from here, per class (reverse pass).
+    pub succ: [f64; NC],
+    /// Mean response time from here, per class, seconds.
+    pub resp: [f64; NC],
+    /// Version a request from here gets, per class.
+    pub ver: [u32; NC],
+    /// This tick's sample.
+    pub tick: NodeSample,
+    pub acc: NodeAcc,
+    pub sketch: Sketch,
+    pub lat_slots: [Slot; 4],
+}
+
+/// One request path: a class, its source, and its hops (node, slot) in
+/// `Plan::hops[start..start + len]`; the last hop is the terminal.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PathDef {
+    pub class: usize,
+    pub source: usize,
+    pub start: u32,
+    pub len: u32,
+}
+
+/// The compiled design.
+pub(crate) struct Plan {
+    pub nodes: Vec<NodeRt>,
+    pub paths: Vec<PathDef>,
+    pub hops: Vec<(u32, u32)>,
+    pub sources: [Vec<usize>; NC],
+    pub cdns: Vec<usize>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub always_on_monthly: f64,
+}
+
+fn ms(x: f64) -> f64 {
+    x / 1000.0
+}
+
+/// Network time of a hop: a lognormal from its median (ms) and σ.
+fn network(median_ms: f64, sigma: f64, zero: bool) -> (Moments, Dist) {
+    if zero || !(median_ms > 0.0) {
+        return (Moments::ZERO, Dist::Point(0.0));
+    }
+    let l = LogNormal::from_median(ms(median_ms), sigma.max(0.0));
+    if sigma > 0.0 {
+        (l.moments(), Dist::LogNormal(l))
+    } else {
+        (Moments::constant(ms(median_ms)), Dist::Point(ms(median_ms)))
+    }
+}
+
+fn capacity_weight(n: &Node) -> f64 {
+    let w = match n.kind {
+        NodeKind::Api => {
+            n.num("min_instances").max(1.0) * f64::from(servers_for(n.choice("size")))
+                / ms(n.num("service_ms")).max(1e-6)
+        }
+        NodeKind::Serverless => {
+            n.num("concurrency_limit").max(1.0) / ms(n.num("service_ms")).max(1e-6)
+        }
+        NodeKind::Cache => cache_ops_for(n.choice("size")),
+        NodeKind::ReadReplica => {
+            n.num("count").max(1.0) * f64::from(servers_for(n.choice("size")))
+                / ms(n.num("read_ms")).max(1e-6)
+        }
+        NodeKind::DbPrimary => {
+            f64::from(servers_for(n.choice("size"))) / ms(n.num("read_ms")).max(1e-6)
+        }
+        _ => 1.0,
+    };
+    if w.is_finite() && w > 0.0 {
+        w
+    } else {
+        1.0
+    }
+}
+
+/// Splits over `children` (index, node): evenly across kinds, then by
+/// capacity within a kind.
+fn split(children: &[(usize, &Node)]) -> Vec<(usize, f64)> {
+    let mut kinds: Vec<NodeKind> = children.iter().map(|c| c.1.kind).collect();
+    kinds.sort();
+    kinds.dedup();
+    let per_kind = 1.0 / kinds.len().max(1) as f64;
+    let mut out = Vec::with_capacity(children.len());
+    for kind in kinds {
+        let same: Vec<&(usize, &Node)> = children.iter().filter(|c| c.1.kind == kind).collect();
+        let total: f64 = same.iter().map(|c| capacity_weight(c.1)).sum();
+        for c in same {
+            out.push((c.0, per_kind * capacity_weight(c.1) / total));
+        }
+    }
+    out.sort_by_key(|c| c.0);
+    out
+}
+
+/// Picks the children of the first preferred kind present, and splits.
+fn prefer(children: &[(usize, &Node)], order: &[NodeKind]) -> Vec<(usize, f64)> {
+    for kind in order {
+        let these: Vec<(usize, &Node)> = children
+            .iter()
+            .filter(|c| c.1.kind == *kind)
+            .copied()
+            .collect();
+        if !these.is_empty() {
+            return split(&these);
+        }
+    }
+    Vec::new()
+}
+
+/// Terminal outcome slots of a kind for a class.
+fn terminals(kind: NodeKind, class: usize) -> usize {
+    match kind {
+        NodeKind::Cdn if class == EXT => 5,
+        NodeKind::Api | NodeKind::Serverless => 1,
+        NodeKind::Cache if class != WRT => 1,
+        NodeKind::DbPrimary | NodeKind::ReadReplica | NodeKind::ObjectStorage => 1,
+        _ => 0,
+    }
+}
+
+/// Builds the plan. Never fails: problems become diagnostics.
+pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
+    let mut diagnostics = design::validate(d);
+    let book: &PriceBook = prices();
+    let zero_network = s.overrides.iter().any(|o| matches!(o, Override::ZeroNetwork));
+    let scv_of = |id: &str| -> f64 {
+        s.overrides
+            .iter()
+            .rev()
+            .find_map(|o| match o {
+                Override::ServiceScv { node, scv } if node == id => Some(*scv),
+                _ => None,
+            })
+            .filter(|x| x.is_finite())
+            .map_or(1.0, |x| x.clamp(0.0, 100.0))
+    };
+
+    // Unique nodes (first of each id), at most the design limit, in kind order.
+    let mut seen = HashSet::new();
+    let mut picked: Vec<&Node> = Vec::new();
+    for n in &d.nodes {
+        if picked.len() >= design::limits::MAX_NODES {
+            break;
+        }
+        if seen.insert(n.id.as_str()) {
+            picked.push(n);
+        }
+    }
+    let rank = |k: NodeKind| NodeKind::ALL.iter().position(|x| *x == k).unwrap_or(0);
+    picked.sort_by_key(|n| rank(n.kind));
+    let index: HashMap<&str, usize> = picked
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect();
+
+    // Valid edges.
+    let mut out_edges: Vec<Vec<(usize, EdgeKind)>> = vec![Vec::new(); picked.len()];
+    let mut in_degree = vec![0usize; picked.len()];
+    let mut pairs = HashSet::new();
+    for e in d.edges.iter().take(design::limits::MAX_EDGES) {
+        let (Some(&a), Some(&b)) = (index.get(e.from.as_str()), index.get(e.to.as_str())) else {
+            continue;
+        };
+        if a == b || !pairs.insert((a, b)) {
+            continue;
+        }
+        if let Ok(kind) = classify(picked[a].kind, picked[b].kind) {
+            if a < b {
+                out_edges[a].push((b, kind));
+                in_degree[b] += 1;
+            }
+        }
+    }
+
+    let mut nodes: Vec<NodeRt> = Vec::with_capacity(picked.len());
+    let mut rng = SimRng::stream(seed, 0xCD17);
+    let groups = PopGroups::new(s.pops, s.pop_skew, POP_GROUPS);
+    let mut always_on_h = 0.0;
+    let mut always_on_month = 0.0;
+    let mut sources: [Vec<usize>; NC] = Default::default();
+    let mut cdns = Vec::new();
+
+    for (i, n) in picked.iter().enumerate() {
+        let children_of = |pred: &dyn Fn(EdgeKind) -> bool| -> Vec<(usize, &Node)> {
+            out_edges[i]
+                .iter()
+                .filter(|(_, k)| pred(*k))
+                .map(|(c, _)| (*c, picked[*c]))
+                .collect()
+        };
+        let readers = children_of(&|k: EdgeKind| k.carries_reads());
+        let writers = children_of(&|k: EdgeKind| k.carries_writes());
+        let mut routes: [Vec<(usize, f64)>; NC] = Default::default();
+        let (own_net, net_dist) = network(n.num("net_median_ms"), n.num("net_sigma"), zero_network);
+        let model = match n.kind {
+            NodeKind::Users | NodeKind::InternalUsers | NodeKind::Operator => {
+                let class = match n.kind {
+                    NodeKind::Users => EXT,
+                    NodeKind::InternalUsers => INT,
+                    _ => WRT,
+                };
+                routes[class] = split(if class == WRT { &writers } else { &readers });
+                sources[class].push(i);
+                if routes[class].is_empty() {
+                    diagnostics.push(Diagnostic::warning(
+                        Some(n.id.clone()),
+                        format!(
+                            "{} “{}” is connected to nothing that takes its requests: they all fail.",
+                            n.kind.name(),
+                            n.id
+                        ),
+                    ));
+                }
+                Model::Source { class }
+            }
+            NodeKind::Cdn => {
+                let r = split(&readers);
+                routes[EXT] = r.clone();
+                routes[INT] = r;
+                let (origin_net, _) = network(
+                    n.num("origin_median_ms"),
+                    n.num("origin_sigma"),
+                    zero_network,
+                );
+                let cfg = CdnCfg {
+                    ttl: n.num("ttl_s"),
+                    purge: n.flag("purge_on_update"),
+                    swr: n.num("swr_s"),
+                    sie: n.num("sie_s"),
+                    collapse: n.flag("collapse"),
+                    shield: n.flag("shield"),
+                    origin_net,
+                    timeout: ms(n.num("origin_timeout_ms")),
+                    pro: n.choice("plan") == "pro",
+                };
+                let phases: Vec<f64> = (0..groups.groups.len()).map(|_| rng.uniform()).collect();
+                cdns.push(i);
+                if cfg.pro {
+                    always_on_month += book.cdn_pro_per_month;
+                }
+                Model::Cdn(Box::new(CdnModel {
+                    cdn: Cdn::new(cfg, &groups.groups, &phases),
+                    origin: Origin {
+                        err: if routes[EXT].is_empty() { 1.0 } else { 0.0 },
+                        resp_s: origin_net.mean + 0.02,
+                        version: 0,
+                    },
+                    extras: [Moments::ZERO; 5],
+                }))
+            }
+            NodeKind::LoadBalancer => {
+                let r = split(&readers);
+                routes = [r.clone(), r.clone(), r];
+                always_on_h += book.lb_per_hour;
+                Model::Lb {
+                    latency_s: ms(n.num("latency_ms")),
+                }
+            }
+            NodeKind::Api | NodeKind::Serverless => {
+                routes[EXT] = prefer(
+                    &readers,
+                    &[NodeKind::Cache, NodeKind::ReadReplica, NodeKind::DbPrimary],
+                );
+                routes[INT] = prefer(
+                    &readers,
+                    &[NodeKind::DbPrimary, NodeKind::Cache, NodeKind::ReadReplica],
+                );
+                routes[WRT] = prefer(&writers, &[NodeKind::DbPrimary]);
+                if n.kind == NodeKind::Api {
+                    let size = n.choice("size");
+                    let workers = servers_for(size);
+                    let min = n.num("min_instances").max(1.0) as u32;
+                    let max = (n.num("max_instances").max(1.0) as u32).max(min);
+                    let price_h = PriceBook::by_size(&book.api_instance_per_hour, size);
+                    always_on_h += f64::from(min) * price_h;
+                    Model::Api(Box::new(ApiModel {
+                        queue: Queue::new(),
+                        params: QueueParams {
+                            service_s: ms(n.num("service_ms")),
+                            scv: scv_of(n.id.as_str()),
+                            queue_limit: n.num("queue_limit"),
+                            timeout_s: ms(n.num("timeout_ms")),
+                        },
+                        workers,
+                        scaler: Autoscaler::new(
+                            n.flag("autoscale"),
+                            min,
+                            max,
+                            n.num("target_util"),
+                            n.num("boot_s"),
+                        ),
+                        price_h,
+                    }))
+                } else {
+                    Model::Fn(Box::new(FnModel {
+                        service_s: ms(n.num("service_ms")),
+                        limit: n.num("concurrency_limit").max(1.0),
+                        cold_s: ms(n.num("cold_start_ms")),
+                        timeout_s: ms(n.num("timeout_ms")),
+                        mem_gb: n.num("memory_mb") / 1024.0,
+                        warm: 0.0,
+                    }))
+                }
+            }
+            NodeKind::Cache => {
+                routes[EXT] = prefer(&readers, &[NodeKind::ReadReplica, NodeKind::DbPrimary]);
+                routes[INT] = prefer(&readers, &[NodeKind::DbPrimary, NodeKind::ReadReplica]);
+                let size = n.choice("size");
+                let price_h = PriceBook::by_size(&book.cache_node_per_hour, size);
+                always_on_h += price_h;
+                let ttl = n.num("ttl_s");
+                Model::Cache(Box::new(CacheModel {
+                    queue: Queue::new(),
+                    params: QueueParams {
+                        service_s: 1.0 / cache_ops_for(size),
+                        scv: 1.0,
+                        queue_limit: cache_ops_for(size),
+                        timeout_s: 1.0,
+                    },
+                    get_s: ms(n.num("get_ms")),
+                    ttl,
+                    key: CacheKey::new(ttl * rng.uniform()),
+                    price_h,
+                }))
+            }
+            NodeKind::DbPrimary => {
+                let size = n.choice("size");
+                let servers = servers_for(size);
+                let multi_az = n.flag("multi_az");
+                let mut price_h = PriceBook::by_size(&book.db_instance_per_hour, size);
+                if multi_az {
+                    price_h *= book.multi_az_factor;
+                }
+                always_on_h += price_h;
+                Model::Primary(Box::new(PrimaryModel {
+                    queue: Queue::new(),
+                    servers,
+                    read_s: ms(n.num("read_ms")),
+                    write_s: ms(n.num("write_ms")),
+                    queue_limit: (n.num("max_connections") - f64::from(servers)).max(0.0),
+                    multi_az,
+                    failover_s: n.num("failover_s"),
+                    price_h,
+                }))
+            }
+            NodeKind::ReadReplica => {
+                let size = n.choice("size");
+                let count = n.num("count").max(1.0) as u32;
+                let price_h = PriceBook::by_size(&book.db_instance_per_hour, size);
+                always_on_h += price_h * f64::from(count);
+                Model::Replica(Box::new(ReplicaModel {
+                    queue: Queue::new(),
+                    params: QueueParams {
+                        service_s: ms(n.num("read_ms")),
+                        scv: scv_of(n.id.as_str()),
+                        queue_limit: 500.0 * f64::from(count),
+                        timeout_s: 30.0,
+                    },
+                    servers: servers_for(size) * count,
+                    count,
+                    lag: Lag::new(n.num("lag_s")),
+                    primary: None,
+                    price_h,
+                }))
+            }
+            NodeKind::ObjectStorage => {
+                let (get, get_dist) = {
+                    let l = LogNormal::from_median(ms(n.num("get_ms")), STORAGE_SIGMA);
+                    (l.moments(), Dist::LogNormal(l))
+                };
+                Model::Storage(Box::new(StorageModel {
+                    get,
+                    get_dist,
+                    version: 0,
+                    puts: 0.0,
+                }))
+            }
+        };
+        if out_edges[i].is_empty() && in_degree[i] == 0 {
+            diagnostics.push(Diagnostic::info(
+                Some(n.id.clone()),
+                format!(
+                    "{} “{}” is not connected to anything; it takes no part in the run.",
+                    n.kind.name(),
+                    n.id
+                ),
+            ));
+        }
+        let n_term = [terminals(n.kind, EXT), terminals(n.kind, INT), terminals(n.kind, WRT)];
+        let frac = [
+            vec![0.0; n_term[EXT] + routes[EXT].len()],
+            vec![0.0; n_term[INT] + routes[INT].len()],
+            vec![0.0; n_term[WRT] + routes[WRT].len()],
+        ];
+        let publish: Vec<usize> = out_edges[i]
+            .iter()
+            .filter(|(_, k)| *k == EdgeKind::Publish)
+            .map(|(c, _)| *c)
+            .collect();
+        let invalidate: Vec<usize> = out_edges[i]
+            .iter()
+            .filter(|(c, _)| picked[*c].kind == NodeKind::Cache)
+            .map(|(c, _)| *c)
+            .collect();
+        nodes.push(NodeRt {
+            id: n.id.as_str().to_string(),
+            label: n.label.clone(),
+            kind: n.kind,
+            model,
+            net: own_net,
+            net_dist,
+            routes,
+            n_term,
+            frac,
+            own: [Moments::ZERO; NC],
+            own_dist: [None; NC],
+            arr: [0.0; NC],
+            mix: [1.0, 0.0, 0.0],
+            publish,
+            invalidate,
+            receives_writes: false,
+            down_until: f64::NEG_INFINITY,
+            succ: [1.0; NC],
+            resp: [0.0; NC],
+            ver: [0; NC],
+            tick: NodeSample::default(),
+            acc: NodeAcc::default(),
+            sketch: Sketch::new(),
+            lat_slots: Default::default(),
+        });
+    }
+
+    // Replicas find their primary.
+    for i in 0..nodes.len() {
+        for &(c, k) in &out_edges[i] {
+            if k == EdgeKind::Replication {
+                if let Model::Replica(r) = &mut nodes[c].model {
+                    if r.primary.is_none() {
+                        r.primary = Some(i);
+                    }
+                }
+            }
+        }
+    }
+    // Which nodes operator writes reach.
+    let mut stack: Vec<usize> = sources[WRT].clone();
+    while let Some(i) = stack.pop() {
+        if nodes[i].receives_writes {
+            continue;
+        }
+        nodes[i].receives_writes = true;
+        for &(c, _) in &nodes[i].routes[WRT] {
+            stack.push(c);
+        }
+    }
+    for i in 0..nodes.len() {
+        if !nodes[i].receives_writes {
+            nodes[i].invalidate.clear();
+        }
+    }
+
+    if !s.updates_s.is_empty() && sources[WRT].is_empty() {
+        diagnostics.push(Diagnostic::warning(
+            None,
+            "The scenario posts updates but the design has no operator: no update ever reaches readers.",
+        ));
+    }
+    if s.profile.peak() > 0.0 && sources[EXT].is_empty() {
+        diagnostics.push(Diagnostic::warning(
+            None,
+            "The scenario sends external traffic but the design has no users node: that traffic is not simulated.",
+        ));
+    }
+    if s.internal_rps > 0.0 && sources[INT].is_empty() {
+        diagnostics.push(Diagnostic::info(
+            None,
+            "The scenario has staff tools reading but the design has no internal users node: those reads are not simulated.",
+        ));
+    }
+    if s.duration_s > MAX_DURATION_S {
+        diagnostics.push(Diagnostic::warning(
+            None,
+            format!(
+                "The run is {} s long; the engine stops at {MAX_DURATION_S} s (7 days).",
+                s.duration_s
+            ),
+        ));
+    }
+
+    let (paths, hops) = super::paths::enumerate(&nodes, &sources, &mut diagnostics);
+    let always_on_monthly = always_on_h * book.hours_per_month + always_on_month;
+    Plan {
+        nodes,
+        paths,
+        hops,
+        sources,
+        cdns,
+        diagnostics,
+        always_on_monthly,
+    }
+}

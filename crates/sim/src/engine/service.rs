@@ -1,0 +1,304 @@
+//! Service nodes (API, database, cache, serverless) as queues.
+//!
+//! Below capacity a node is an M/M/c queue in steady state at the tick's
+//! arrival rate (the pointwise-stationary approximation of Green & Kolesar):
+//! latency is the exact M/M/c time in system, a finite waiting room blocks
+//! at the M/M/c/K rate (Erlang B when it holds no one), and requests whose
+//! time in system passes the timeout fail. At or above capacity, or while a
+//! backlog is left over, the node is a fluid queue carried across ticks
+//! (Q ← clip(Q + (λ − cμ)Δt, 0, Q_max), [`crate::fluid`]); requests that do
+//! not fit under Q_max, which is the smaller of the queue limit and what the
+//! servers can clear before the timeout, fail. The c servers are never
+//! merged into one fast server: capacity is cμ but each request still takes
+//! 1/μ.
+
+use crate::fluid::FluidQueue;
+use crate::latency::Moments;
+use crate::queueing::{erlang_b, MMc, MMcSolution};
+
+use super::sketch::Dist;
+
+/// What a queue did in one tick (requests, except where noted).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct QueueTick {
+    /// Requests answered in time.
+    pub served: f64,
+    /// Requests refused, dropped or timed out.
+    pub errors: f64,
+    /// Backlog left at the end of the tick.
+    pub backlog: f64,
+    /// Share of server time in use, 0–1.
+    pub utilisation: f64,
+    /// Time in system of the requests answered (seconds), as moments.
+    pub moments: Moments,
+    /// The same as a distribution when it is known exactly (`None`: use a
+    /// lognormal fitted to `moments`).
+    pub dist: Option<Dist>,
+}
+
+/// The queue inputs that do not change from tick to tick.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct QueueParams {
+    /// Mean service time, seconds.
+    pub service_s: f64,
+    /// Squared coefficient of variation of the service time.
+    pub scv: f64,
+    /// Most requests that may wait (not in service).
+    pub queue_limit: f64,
+    /// A request that has been in the system this long fails, seconds.
+    pub timeout_s: f64,
+}
+
+/// One service queue: the fluid backlog plus a memo of the last M/M/c solve.
+#[derive(Clone, Debug)]
+pub(crate) struct Queue {
+    fluid: FluidQueue,
+    memo: Option<(u64, u32, MMcSolution, f64)>,
+}
+
+impl Queue {
+    pub(crate) fn new() -> Self {
+        Queue {
+            fluid: FluidQueue::new(f64::INFINITY),
+            memo: None,
+        }
+    }
+
+    /// The backlog now.
+    pub(crate) fn backlog(&self) -> f64 {
+        self.fluid.backlog()
+    }
+
+    /// Drops the backlog (the node went down); returns how many requests
+    /// were in it.
+    pub(crate) fn drop_backlog(&mut self) -> f64 {
+        let q = self.fluid.backlog();
+        let limit = self.fluid.max_backlog();
+        self.fluid = FluidQueue::new(limit);
+        q
+    }
+
+    /// The steady state at `lambda` with `servers` servers (memoised on the
+    /// exact inputs), and the M/M/c/K blocking probability.
+    fn solve(&mut self, lambda: f64, servers: u32, p: &QueueParams) -> Option<(MMcSolution, f64)> {
+        let key = lambda.to_bits();
+        if let Some((k, c, sol, block)) = self.memo {
+            if k == key && c == servers {
+                return Some((sol, block));
+            }
+        }
+        let mu = 1.0 / p.service_s;
+        let sol = MMc::new(lambda, mu, servers).solve().ok()?;
+        let block = blocking(servers, lambda / mu, p.queue_limit);
+        self.memo = Some((key, servers, sol, block));
+        Some((sol, block))
+    }
+
+    /// Advances one tick (Δt = 1 s) with `lambda` arrivals and `servers`
+    /// servers.
+    pub(crate) fn step(&mut self, lambda: f64, servers: u32, p: &QueueParams) -> QueueTick {
+        let lambda = if lambda.is_finite() && lambda > 0.0 {
+            lambda
+        } else {
+            0.0
+        };
+        let mu = 1.0 / p.service_s;
+        let cap = f64::from(servers) * mu;
+        let q0 = self.fluid.backlog();
+        if servers == 0 || !(cap > 0.0) {
+            // No server at all: everything waiting or arriving fails.
+            self.fluid = FluidQueue::new(0.0);
+            return QueueTick {
+                errors: lambda + q0,
+                utilisation: if lambda > 0.0 { 1.0 } else { 0.0 },
+                ..QueueTick::default()
+            };
+        }
+        if q0 <= 0.0 && lambda < cap {
+            if lambda == 0.0 {
+                return QueueTick {
+                    moments: Moments::exponential(p.service_s),
+                    dist: Some(Dist::Sojourn {
+                        shift: 0.0,
+                        queue: None,
+                        mu,
+                    }),
+                    ..QueueTick::default()
+                };
+            }
+            if let Some((sol, block)) = self.solve(lambda, servers, p) {
+                let admitted = lambda * (1.0 - block);
+                // Waiting scales with (1 + C_s²)/2 (Allen–Cunneen; exact
+                // Pollaczek–Khinchine for one server).
+                let k = 0.5 * (1.0 + p.scv);
+                let wait = sol.wait_moments();
+                let moments = Moments::new(
+                    k * wait.mean + p.service_s,
+                    k * k * wait.variance + p.scv * p.service_s * p.service_s,
+                );
+                let exact = (p.scv - 1.0).abs() < 1e-12;
+                let dist = if exact {
+                    Some(Dist::Sojourn {
+                        shift: 0.0,
+                        queue: Some(sol),
+                        mu,
+                    })
+                } else {
+                    None
+                };
+                let late = if exact {
+                    sol.time_survival(p.timeout_s)
+                } else {
+                    lognormal_tail(moments, p.timeout_s)
+                };
+                let served = admitted * (1.0 - late);
+                return QueueTick {
+                    served,
+                    errors: lambda - served,
+                    backlog: 0.0,
+                    utilisation: (admitted / cap).min(1.0),
+                    moments,
+                    dist,
+                };
+            }
+        }
+        // Fluid: overloaded, or a backlog is draining.
+        let q_max = p.queue_limit.min(p.timeout_s * cap).max(0.0);
+        self.fluid.set_max_backlog(q_max);
+        let s = self.fluid.step(lambda, cap, 1.0);
+        let service = Moments::new(p.service_s, p.scv * p.service_s * p.service_s);
+        let (moments, dist, late) = if s.backlog > 0.0 || lambda >= cap {
+            // Backlogged all tick: every arrival waits behind the backlog
+            // (mid-tick value) and then is served.
+            let d = 0.5 * (q0 + s.backlog) / cap;
+            let moments = Moments::constant(d) + service;
+            let late = if p.timeout_s <= d {
+                1.0
+            } else {
+                libm::exp(-(p.timeout_s - d) / p.service_s)
+            };
+            let dist = Some(Dist::Sojourn {
+                shift: d,
+                queue: None,
+                mu,
+            });
+            (moments, dist, late)
+        } else {
+            // The backlog drains at t₀ = Q/(cμ − λ) into the tick: arrivals
+            // before it wait a share of the remaining backlog, later ones
+            // see the M/M/c queue at λ.
+            let t0 = (q0 / (cap - lambda)).clamp(0.0, 1.0);
+            let d0 = q0 / cap;
+            let during = Moments::new(0.5 * d0, d0 * d0 / 12.0) + service;
+            let after = match MMc::new(lambda, mu, servers).solve() {
+                Ok(sol) => sol.time_moments(),
+                Err(_) => service,
+            };
+            let moments = Moments::mixture(&[(t0, during), (1.0 - t0, after)]);
+            let late = lognormal_tail(moments, p.timeout_s);
+            (moments, None, late)
+        };
+        let served = s.served * (1.0 - late);
+        QueueTick {
+            served,
+            errors: s.dropped + s.served * late,
+            backlog: s.backlog,
+            utilisation: s.utilisation,
+            moments,
+            dist,
+        }
+    }
+}
+
+/// Blocking probability of an M/M/c queue with room for `limit` waiting:
+/// P(N = c + K) = ρ^K / ((1/B − 1) + Σ_{j=0}^{K} ρ^j), B = Erlang B. Zero
+/// for an unlimited (or very large) waiting room.
+pub(crate) fn blocking(servers: u32, a: f64, limit: f64) -> f64 {
+    if !(a > 0.0) || servers == 0 {
+        return if servers == 0 { 1.0 } else { 0.0 };
+    }
+    let rho = a / f64::from(servers);
+    let k = if limit.is_finite() {
+        limit.max(0.0).floor()
+    } else {
+        f64::INFINITY
+    };
+    if k > 1e7 && rho < 1.0 {
+        return 0.0;
+    }
+    let b = erlang_b(servers, a);
+    if b <= 0.0 {
+        return 0.0;
+    }
+    let rk = libm::pow(rho, k);
+    let sum = if (rho - 1.0).abs() < 1e-12 {
+        k + 1.0
+    } else {
+        (1.0 - rho * rk) / (1.0 - rho)
+    };
+    let p = rk / ((1.0 / b - 1.0) + sum);
+    if p.is_finite() {
+        p.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// P(X > t) for a lognormal with these moments.
+pub(crate) fn lognormal_tail(m: Moments, t: f64) -> f64 {
+    match Dist::fit(m) {
+        Dist::Point(x) => {
+            if x > t {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        d => 1.0 - d.cdf(t),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(service_s: f64, limit: f64) -> QueueParams {
+        QueueParams {
+            service_s,
+            scv: 1.0,
+            queue_limit: limit,
+            timeout_s: 1e9,
+        }
+    }
+
+    #[test]
+    fn blocking_matches_erlang_b_with_no_room() {
+        assert!((blocking(10, 8.0, 0.0) - erlang_b(10, 8.0)).abs() < 1e-15);
+        assert_eq!(blocking(10, 8.0, f64::INFINITY), 0.0);
+        // M/M/1/2 (one waiting): p₂ = ρ²/(1 + ρ + ρ²).
+        let r: f64 = 0.8;
+        assert!((blocking(1, r, 1.0) - r * r / (1.0 + r + r * r)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn conservation_in_both_regimes() {
+        let mut q = Queue::new();
+        let p = params(0.01, 2000.0);
+        for lambda in [50.0, 1200.0, 1200.0, 3000.0, 500.0, 0.0, 900.0] {
+            let before = q.backlog();
+            let s = q.step(lambda, 10, &p);
+            let lhs = lambda;
+            let rhs = s.served + s.errors + s.backlog - before;
+            assert!((lhs - rhs).abs() < 1e-9 * (1.0 + lhs), "{lambda}: {lhs} vs {rhs}");
+            assert!(s.moments.mean.is_finite());
+        }
+    }
+
+    #[test]
+    fn no_servers_fail_everything() {
+        let mut q = Queue::new();
+        let s = q.step(10.0, 0, &params(0.01, 10.0));
+        assert_eq!(s.errors, 10.0);
+        assert_eq!(s.served, 0.0);
+    }
+}

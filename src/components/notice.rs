@@ -1,0 +1,40 @@
+//! Messages for the learner (why a connection was refused, what was
+//! restored), shown over the canvas and announced to screen readers; each
+//! fades after a few seconds.
+
+use gloo_timers::callback::Timeout;
+use leptos::prelude::*;
+
+use crate::state::EditorState;
+
+/// How long a notice stays, in milliseconds.
+const NOTICE_MS: u32 = 6_000;
+
+/// The notice area.
+#[component]
+pub fn NoticeArea(
+    /// The editor whose notices are shown.
+    state: EditorState,
+) -> impl IntoView {
+    // Each new notice schedules its own removal; an older timer finding a
+    // newer notice leaves it alone (serials differ).
+    Effect::new(move |_| {
+        if let Some(serial) = state.notice.with(|n| n.as_ref().map(|n| n.serial)) {
+            Timeout::new(NOTICE_MS, move || {
+                if state
+                    .notice
+                    .with_untracked(|n| n.as_ref().map(|n| n.serial))
+                    == Some(serial)
+                {
+                    state.notice.set(None);
+                }
+            })
+            .forget();
+        }
+    });
+    view! {
+        <div class="notice-area" role="status" aria-live="polite">
+            {move || state.notice.get().map(|n| view! { <p class="notice">{n.text}</p> })}
+        </div>
+    }
+}

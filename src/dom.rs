@@ -1,0 +1,66 @@
+//! Small DOM helpers shared by the components: coordinates, event targets
+//! and focus.
+
+use design::Point;
+use wasm_bindgen::JsCast;
+
+/// The element's top-left corner in client coordinates and its size.
+pub fn client_rect(element: &web_sys::Element) -> (Point, f64, f64) {
+    let r = element.get_bounding_client_rect();
+    (
+        Point {
+            x: r.left(),
+            y: r.top(),
+        },
+        r.width(),
+        r.height(),
+    )
+}
+
+/// A client point (`clientX`, `clientY`) in the element's screen space
+/// (CSS pixels from its top-left corner).
+pub fn point_in_element(element: &web_sys::Element, client_x: f64, client_y: f64) -> Point {
+    let (corner, _, _) = client_rect(element);
+    Point {
+        x: client_x - corner.x,
+        y: client_y - corner.y,
+    }
+}
+
+/// The closest element at or above the event target carrying `attribute`,
+/// and that attribute's value.
+pub fn closest_with(target: Option<web_sys::EventTarget>, attribute: &str) -> Option<String> {
+    let element = target?.dyn_into::<web_sys::Element>().ok()?;
+    let found = element.closest(&format!("[{attribute}]")).ok()??;
+    found.get_attribute(attribute)
+}
+
+/// The value of `attribute` on the element under a client point (or an
+/// ancestor of it).
+pub fn attribute_at_point(client_x: f64, client_y: f64, attribute: &str) -> Option<String> {
+    let document = web_sys::window()?.document()?;
+    let element = document.element_from_point(client_x as f32, client_y as f32)?;
+    closest_with(Some(element.into()), attribute)
+}
+
+/// Whether a key event comes from a text field, where keys mean text.
+pub fn is_typing_target(target: Option<web_sys::EventTarget>) -> bool {
+    let Some(element) = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+        return false;
+    };
+    matches!(
+        element.tag_name().to_ascii_lowercase().as_str(),
+        "input" | "textarea" | "select"
+    ) || element.has_attribute("contenteditable")
+}
+
+/// Moves keyboard focus to the first element matching `selector`.
+pub fn focus_first(selector: &str) {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
+    }
+}

@@ -1,0 +1,328 @@
+//! The editor as the components see it: the plain [`Editor`] behind a
+//! `StoredValue`, projected into fine-grained signals.
+//!
+//! Reactivity decisions:
+//! - The [`Editor`] is the only source of truth. It lives in a
+//!   `StoredValue` (not a signal) so that reading it in a handler never
+//!   subscribes anything.
+//! - Each node gets its own pair of signals (its data and its position).
+//!   A drag step sets only the position signals of the nodes that moved, so
+//!   only those nodes and the edges touching them re-render.
+//! - Everything else (the node and edge lists, selection, lints, undo
+//!   state) is re-derived by [`EditorState::sync`] after each command, and a
+//!   signal is set only when its value changed.
+
+use std::collections::HashMap;
+
+use design::geometry::{self, Rect, Viewport};
+use design::{Design, EdgeKind, Lint, Node, NodeId, NodeKind, Point};
+use editor::{EditError, Editor, Gesture, Selection};
+use leptos::prelude::*;
+
+/// The reactive handles of one node.
+#[derive(Clone)]
+pub struct NodeSignals {
+    /// Kind, label and parameters.
+    pub data: ArcRwSignal<Node>,
+    /// Top-left corner in canvas space.
+    pub position: ArcRwSignal<Point>,
+}
+
+/// One edge as the canvas draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeView {
+    /// Source node.
+    pub from: NodeId,
+    /// Target node.
+    pub to: NodeId,
+    /// What it carries.
+    pub kind: EdgeKind,
+}
+
+impl EdgeView {
+    /// A key that stays the same while the edge exists.
+    pub fn key(&self) -> String {
+        format!("{}→{}:{}", self.from, self.to, self.kind.key())
+    }
+}
+
+/// What the canvas draws on top while a gesture is under way.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Preview {
+    /// Nothing.
+    None,
+    /// A connection being dragged from an output port, in canvas space.
+    Connection {
+        /// The output port.
+        from: Point,
+        /// The loose end.
+        to: Point,
+    },
+    /// The selection box, in canvas space.
+    Box(Rect),
+}
+
+/// A message for the learner, e.g. why a connection was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    /// The words shown.
+    pub text: String,
+    /// Increases with each notice so a repeated message still re-announces.
+    pub serial: u64,
+}
+
+/// The editor and its reactive projection. `Copy`: every handle is an
+/// arena id, so components pass it around freely.
+#[derive(Clone, Copy)]
+pub struct EditorState {
+    editor: StoredValue<Editor>,
+    node_signals: StoredValue<HashMap<NodeId, NodeSignals>>,
+    /// Node ids in document order (the canvas's and Tab's order).
+    pub node_ids: RwSignal<Vec<NodeId>>,
+    /// Edges to draw.
+    pub edges: RwSignal<Vec<EdgeView>>,
+    /// The selection.
+    pub selection: RwSignal<Selection>,
+    /// Pan and zoom.
+    pub viewport: RwSignal<Viewport>,
+    /// Lints of the current design.
+    pub lints: RwSignal<Vec<Lint>>,
+    /// Whether undo is possible.
+    pub can_undo: RwSignal<bool>,
+    /// Whether redo is possible.
+    pub can_redo: RwSignal<bool>,
+    /// Whether paste is possible.
+    pub can_paste: RwSignal<bool>,
+    /// Gesture overlay.
+    pub preview: RwSignal<Preview>,
+    /// The latest message for the learner.
+    pub notice: RwSignal<Option<Notice>>,
+    /// Bumped whenever the design changed and settled (not on every drag
+    /// step): autosave and the inspector follow it.
+    pub saved_revision: RwSignal<u64>,
+    /// The canvas element's size in CSS pixels, for fit-to-view.
+    pub screen_size: RwSignal<(f64, f64)>,
+}
+
+impl EditorState {
+    /// Wraps an editor on `design` and builds the signals.
+    pub fn new(design: Design) -> Self {
+        let state = EditorState {
+            editor: StoredValue::new(Editor::new(design)),
+            node_signals: StoredValue::new(HashMap::new()),
+            node_ids: RwSignal::new(Vec::new()),
+            edges: RwSignal::new(Vec::new()),
+            selection: RwSignal::new(Selection::default()),
+            viewport: RwSignal::new(Viewport::default()),
+            lints: RwSignal::new(Vec::new()),
+            can_undo: RwSignal::new(false),
+            can_redo: RwSignal::new(false),
+            can_paste: RwSignal::new(false),
+            preview: RwSignal::new(Preview::None),
+            notice: RwSignal::new(None),
+            saved_revision: RwSignal::new(0),
+            screen_size: RwSignal::new((960.0, 600.0)),
+        };
+        state.sync();
+        state
+    }
+
+    /// Reads the editor without subscribing to anything.
+    pub fn with_editor<R>(&self, read: impl FnOnce(&Editor) -> R) -> R {
+        self.editor.with_value(read)
+    }
+
+    /// Runs a command on the editor, then brings every signal up to date.
+    pub fn apply<R>(&self, command: impl FnOnce(&mut Editor) -> R) -> R {
+        let mut slot = None;
+        self.editor.update_value(|e| slot = Some(command(e)));
+        self.sync();
+        // `update_value` always runs the closure on a live StoredValue.
+        slot.expect("the command ran")
+    }
+
+    /// Like [`EditorState::apply`] for commands that may be refused: the
+    /// refusal's reason is shown as a notice.
+    pub fn try_apply<R>(
+        &self,
+        command: impl FnOnce(&mut Editor) -> Result<R, EditError>,
+    ) -> Option<R> {
+        match self.apply(command) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.notify(error.to_string());
+                None
+            }
+        }
+    }
+
+    /// Shows a message to the learner.
+    pub fn notify(&self, text: impl Into<String>) {
+        let serial = self
+            .notice
+            .with_untracked(|n| n.as_ref().map_or(0, |n| n.serial) + 1);
+        self.notice.set(Some(Notice {
+            text: text.into(),
+            serial,
+        }));
+    }
+
+    /// The signals of a node, if it exists.
+    pub fn node(&self, id: &NodeId) -> Option<NodeSignals> {
+        self.node_signals.with_value(|m| m.get(id).cloned())
+    }
+
+    /// A pointer move during a gesture. Only the nodes that moved are
+    /// touched; lists, lints and autosave wait for the release.
+    pub fn pointer_moved(&self, at_in_canvas: Point, at_in_screen: Point) {
+        let mut moved = Vec::new();
+        self.editor
+            .update_value(|e| moved = e.pointer_moved(at_in_canvas, at_in_screen));
+        let (positions, gesture, viewport) = self.with_editor(|e| {
+            let positions: Vec<(NodeId, Point)> = moved
+                .iter()
+                .filter_map(|id| e.design().node(id).map(|n| (id.clone(), n.position)))
+                .collect();
+            (positions, e.gesture().clone(), e.viewport())
+        });
+        self.node_signals.with_value(|signals| {
+            for (id, position) in positions {
+                if let Some(s) = signals.get(&id) {
+                    s.position.set(position);
+                }
+            }
+        });
+        self.set_if_changed_preview(&gesture);
+        if self.viewport.get_untracked() != viewport {
+            self.viewport.set(viewport);
+        }
+        if let Gesture::BoxSelecting { .. } = gesture {
+            let selection = self.with_editor(|e| e.selection().clone());
+            set_if_changed(self.selection, selection);
+        }
+    }
+
+    fn set_if_changed_preview(&self, gesture: &Gesture) {
+        let preview = match gesture {
+            Gesture::Connecting {
+                from,
+                pointer_in_canvas,
+            } => self
+                .with_editor(|e| {
+                    e.design()
+                        .node(from)
+                        .map(|n| geometry::output_port(n.position))
+                })
+                .map_or(Preview::None, |port| Preview::Connection {
+                    from: port,
+                    to: *pointer_in_canvas,
+                }),
+            Gesture::BoxSelecting {
+                anchor_in_canvas,
+                current_in_canvas,
+                ..
+            } => Preview::Box(Rect::from_corners(*anchor_in_canvas, *current_in_canvas)),
+            _ => Preview::None,
+        };
+        set_if_changed(self.preview, preview);
+    }
+
+    /// Brings every signal in line with the editor. Cheap for a few
+    /// hundred nodes; a signal is set only when its value changed.
+    pub fn sync(&self) {
+        let (design, selection, viewport, gesture, undo, redo, paste, revision) =
+            self.with_editor(|e| {
+                (
+                    e.design().clone(),
+                    e.selection().clone(),
+                    e.viewport(),
+                    e.gesture().clone(),
+                    e.can_undo(),
+                    e.can_redo(),
+                    e.can_paste(),
+                    e.revision(),
+                )
+            });
+        self.node_signals.update_value(|signals| {
+            signals.retain(|id, _| design.contains(id));
+            for node in &design.nodes {
+                match signals.get(&node.id) {
+                    Some(s) => {
+                        if s.data.with_untracked(|d| d != node) {
+                            s.data.set(node.clone());
+                        }
+                        if s.position.get_untracked() != node.position {
+                            s.position.set(node.position);
+                        }
+                    }
+                    None => {
+                        signals.insert(
+                            node.id.clone(),
+                            NodeSignals {
+                                data: ArcRwSignal::new(node.clone()),
+                                position: ArcRwSignal::new(node.position),
+                            },
+                        );
+                    }
+                }
+            }
+        });
+        set_if_changed(
+            self.node_ids,
+            design.nodes.iter().map(|n| n.id.clone()).collect(),
+        );
+        set_if_changed(
+            self.edges,
+            design
+                .edges
+                .iter()
+                .map(|e| EdgeView {
+                    from: e.from.clone(),
+                    to: e.to.clone(),
+                    kind: e.kind,
+                })
+                .collect(),
+        );
+        set_if_changed(self.selection, selection);
+        set_if_changed(self.viewport, viewport);
+        set_if_changed(self.lints, design::lint(&design));
+        set_if_changed(self.can_undo, undo);
+        set_if_changed(self.can_redo, redo);
+        set_if_changed(self.can_paste, paste);
+        set_if_changed(self.saved_revision, revision);
+        self.set_if_changed_preview(&gesture);
+    }
+
+    /// Adds a node of `kind` near the middle of the view (keyboard and
+    /// click on the palette).
+    pub fn add_in_view(&self, kind: NodeKind) -> NodeId {
+        let (w, h) = self.screen_size.get_untracked();
+        self.apply(|e| e.add_node_in_view(kind, w, h))
+    }
+
+    /// Fits the design into the canvas element.
+    pub fn fit_to_view(&self) {
+        let (w, h) = self.screen_size.get_untracked();
+        self.apply(|e| e.fit_to_view(w, h));
+    }
+
+    /// Zooms around the middle of the canvas element (the zoom buttons).
+    pub fn zoom_centre(&self, factor: f64) {
+        let (w, h) = self.screen_size.get_untracked();
+        self.apply(|e| {
+            e.zoom_around(
+                Point {
+                    x: w / 2.0,
+                    y: h / 2.0,
+                },
+                factor,
+            )
+        });
+    }
+}
+
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    if signal.with_untracked(|current| *current != value) {
+        signal.set(value);
+    }
+}
