@@ -54,13 +54,20 @@ pub fn is_typing_target(target: Option<web_sys::EventTarget>) -> bool {
     ) || element.has_attribute("contenteditable")
 }
 
-/// Moves keyboard focus to the first element matching `selector`.
+/// Moves keyboard focus to the first element matching `selector`, an
+/// HTML or an SVG element (canvas nodes are SVG).
 pub fn focus_first(selector: &str) {
-    let element = web_sys::window()
+    let Some(element) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.query_selector(selector).ok().flatten())
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(element) = element {
-        let _ = element.focus();
-    }
+    else {
+        return;
+    };
+    let _ = match element.dyn_into::<web_sys::HtmlElement>() {
+        Ok(html) => html.focus(),
+        Err(other) => match other.dyn_into::<web_sys::SvgElement>() {
+            Ok(svg) => svg.focus(),
+            Err(_) => Ok(()),
+        },
+    };
 }

@@ -14,6 +14,7 @@ fn mount_app() -> web_sys::HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
     let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();
+    playground::forget_autosave();
     let handle = leptos::mount::mount_to(host.clone(), playground::App);
     std::mem::forget(handle);
     host

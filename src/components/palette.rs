@@ -95,7 +95,10 @@ pub fn Palette(
                 if ev.detail() == 0 {
                     let id = state.add_in_view(kind);
                     state.notify(format!("Added {} to the canvas.", kind.name()));
-                    dom::focus_first(&format!("[data-node=\"{id}\"]"));
+                    // The node's element is created when the view updates,
+                    // after this handler: focus it on the next turn.
+                    let selector = format!("[data-node=\"{id}\"]");
+                    gloo_timers::callback::Timeout::new(0, move || dom::focus_first(&selector)).forget();
                 }
             };
             view! {

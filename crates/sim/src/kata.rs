@@ -45,6 +45,10 @@ pub struct Kata {
     pub outcomes: Vec<String>,
     /// The scenarios the design is graded on.
     pub scenarios: Vec<ScenarioInfo>,
+    /// The run a design is put through (traffic, updates, windows), when
+    /// the kata file gives one; see [`crate::engine::RunSpec`].
+    #[serde(default)]
+    pub run: Option<crate::engine::RunSpec>,
     /// The design a learner starts from.
     #[serde(skip)]
     pub starter: Design,

@@ -15,8 +15,12 @@
 //! - [`fluid`]: the fluid backlog of an overloaded service;
 //! - [`rng`]: the seeded random number generator and its distributions.
 //!
+//! The engine ([`engine`]): [`engine::Sim`] runs a design through a
+//! [`engine::Scenario`] tick by tick and produces an [`engine::Report`].
+//!
 //! Units: times in seconds, rates in requests per second.
 
+pub mod engine;
 pub mod fluid;
 pub mod histogram;
 pub mod kata;

@@ -109,7 +109,11 @@ impl Autoscaler {
             self.calm = 0;
         } else {
             self.breaches = 0;
-            self.calm = if u < 0.9 * self.target { self.calm + 1 } else { 0 };
+            self.calm = if u < 0.9 * self.target {
+                self.calm + 1
+            } else {
+                0
+            };
         }
         if self.breaches >= BREACHES {
             self.breaches = 0;

@@ -67,7 +67,11 @@ impl CacheKey {
             return out;
         }
         let gap = 1.0 / lambda;
-        let fill = if fill_s.is_finite() { fill_s.max(0.0) } else { 0.0 };
+        let fill = if fill_s.is_finite() {
+            fill_s.max(0.0)
+        } else {
+            0.0
+        };
         let mut tau = t;
         for _ in 0..256 {
             if tau >= end {
@@ -120,7 +124,11 @@ mod tests {
             total += o.hits + o.misses;
         }
         let expected = ttl_hit_ratio(10.0, 60.0);
-        assert!(((hits / total) / expected - 1.0).abs() < 1e-4, "{}", hits / total);
+        assert!(
+            ((hits / total) / expected - 1.0).abs() < 1e-4,
+            "{}",
+            hits / total
+        );
     }
 
     #[test]

@@ -201,7 +201,13 @@ impl Cdn {
     }
 
     /// Advances one tick [t, t + 1) with `lambda` external reads.
-    pub(crate) fn step(&mut self, t: f64, lambda: f64, origin: &Origin, tally: &mut Tally) -> CdnTick {
+    pub(crate) fn step(
+        &mut self,
+        t: f64,
+        lambda: f64,
+        origin: &Origin,
+        tally: &mut Tally,
+    ) -> CdnTick {
         let mut out = CdnTick::default();
         let cfg = self.cfg;
         if cfg.ttl <= 0.0 {
@@ -285,10 +291,8 @@ impl Cdn {
                 }
                 // Expired, purged or failed: serve stale if allowed.
                 let stale_swr = g.has_copy && cfg.swr > 0.0 && tau <= g.fresh_until + cfg.swr;
-                let stale_sie = g.has_copy
-                    && g.error_mode
-                    && cfg.sie > 0.0
-                    && tau <= g.fresh_until + cfg.sie;
+                let stale_sie =
+                    g.has_copy && g.error_mode && cfg.sie > 0.0 && tau <= g.fresh_until + cfg.sie;
                 if stale_sie {
                     let seg_end = end.min(g.retry_at.max(tau));
                     let n = lg * (seg_end - tau);
@@ -322,7 +326,15 @@ impl Cdn {
                 }
                 tau = seg_end;
                 if start < end {
-                    let f = fetch(&mut self.shield, &cfg, origin, ok, start, g.version, &mut out);
+                    let f = fetch(
+                        &mut self.shield,
+                        &cfg,
+                        origin,
+                        ok,
+                        start,
+                        g.version,
+                        &mut out,
+                    );
                     if stale_swr {
                         out.origin_requests += if cfg.shield { 0.0 } else { g.pops };
                     }

@@ -112,7 +112,14 @@ pub(crate) fn hop_latency(n: &NodeRt, class: usize, slot: usize) -> (Moments, Op
         Model::Cdn(c) => {
             if slot < n.n_term[class] {
                 let m = c.extras.get(slot).copied().unwrap_or(Moments::ZERO);
-                (m, if m.variance > 0.0 { None } else { Some(Dist::Point(m.mean)) })
+                (
+                    m,
+                    if m.variance > 0.0 {
+                        None
+                    } else {
+                        Some(Dist::Point(m.mean))
+                    },
+                )
             } else {
                 (c.cdn.cfg.origin_net, None)
             }

@@ -359,7 +359,10 @@ fn terminals(kind: NodeKind, class: usize) -> usize {
 pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
     let mut diagnostics = design::validate(d);
     let book: &PriceBook = prices();
-    let zero_network = s.overrides.iter().any(|o| matches!(o, Override::ZeroNetwork));
+    let zero_network = s
+        .overrides
+        .iter()
+        .any(|o| matches!(o, Override::ZeroNetwork));
     let scv_of = |id: &str| -> f64 {
         s.overrides
             .iter()
@@ -506,7 +509,17 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                 routes[WRT] = prefer(&writers, &[NodeKind::DbPrimary]);
                 if n.kind == NodeKind::Api {
                     let size = n.choice("size");
-                    let workers = servers_for(size);
+                    let workers = s
+                        .overrides
+                        .iter()
+                        .rev()
+                        .find_map(|o| match o {
+                            Override::Workers { node, workers } if node == n.id.as_str() => {
+                                Some((*workers).clamp(1, 1024))
+                            }
+                            _ => None,
+                        })
+                        .unwrap_or_else(|| servers_for(size));
                     let min = n.num("min_instances").max(1.0) as u32;
                     let max = (n.num("max_instances").max(1.0) as u32).max(min);
                     let price_h = PriceBook::by_size(&book.api_instance_per_hour, size);
@@ -624,7 +637,11 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                 ),
             ));
         }
-        let n_term = [terminals(n.kind, EXT), terminals(n.kind, INT), terminals(n.kind, WRT)];
+        let n_term = [
+            terminals(n.kind, EXT),
+            terminals(n.kind, INT),
+            terminals(n.kind, WRT),
+        ];
         let frac = [
             vec![0.0; n_term[EXT] + routes[EXT].len()],
             vec![0.0; n_term[INT] + routes[INT].len()],

@@ -38,6 +38,15 @@ pub enum Override {
         /// C_s², at least 0.
         scv: f64,
     },
+    /// Each instance of API node `node` runs `workers` workers instead of
+    /// what its size gives (the catalogue's sizes have 2, 4, 8 or 16): for
+    /// validating single-server queues.
+    Workers {
+        /// The node id.
+        node: String,
+        /// Workers per instance, at least 1.
+        workers: u32,
+    },
 }
 
 /// Everything a run needs besides the design and the seed.
@@ -377,9 +386,10 @@ mod tests {
         assert_eq!(s.updates_s[0], 360.0);
         assert_eq!(s.faults.len(), 2);
         assert_eq!(s.faults[0].at_s, 1800.0);
-        let bad: RunSpec =
-            serde_json::from_str(r#"{"minutes": 1, "start_rps": 1, "profile": [{"until_min": 1, "shape": "zigzag"}]}"#)
-                .unwrap();
+        let bad: RunSpec = serde_json::from_str(
+            r#"{"minutes": 1, "start_rps": 1, "profile": [{"until_min": 1, "shape": "zigzag"}]}"#,
+        )
+        .unwrap();
         assert!(bad.scenario(0).unwrap_err().contains("zigzag"));
     }
 }

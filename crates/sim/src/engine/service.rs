@@ -289,7 +289,10 @@ mod tests {
             let s = q.step(lambda, 10, &p);
             let lhs = lambda;
             let rhs = s.served + s.errors + s.backlog - before;
-            assert!((lhs - rhs).abs() < 1e-9 * (1.0 + lhs), "{lambda}: {lhs} vs {rhs}");
+            assert!(
+                (lhs - rhs).abs() < 1e-9 * (1.0 + lhs),
+                "{lambda}: {lhs} vs {rhs}"
+            );
             assert!(s.moments.mean.is_finite());
         }
     }

@@ -325,6 +325,7 @@ impl Sketch {
     }
 
     /// Adds everything `other` holds.
+    #[cfg(test)]
     pub(crate) fn merge(&mut self, other: &Sketch) {
         if other.total <= 0.0 {
             return;
@@ -337,11 +338,6 @@ impl Sketch {
         self.zero += other.zero;
         self.total += other.total;
         self.weighted += other.weighted;
-    }
-
-    /// Requests added.
-    pub(crate) fn requests(&self) -> f64 {
-        self.total
     }
 
     /// Mean, p50, p95 and p99.
@@ -412,7 +408,11 @@ mod tests {
             s.add(1000.0, &Dist::LogNormal(l));
             let q = s.quantiles();
             for (got, p) in [(q.p50, 0.5), (q.p95, 0.95), (q.p99, 0.99)] {
-                assert!(rel(got, l.quantile(p)) < 0.005, "σ={sigma} p{p}: {got} vs {}", l.quantile(p));
+                assert!(
+                    rel(got, l.quantile(p)) < 0.005,
+                    "σ={sigma} p{p}: {got} vs {}",
+                    l.quantile(p)
+                );
             }
             assert!(rel(q.mean, l.mean()) < 1e-12);
         }
@@ -420,20 +420,36 @@ mod tests {
 
     #[test]
     fn queue_quantiles_match_closed_form() {
-        for (lambda, mu, c) in [(80.0, 100.0, 1), (300.0, 100.0, 4), (1800.0, 100.0, 20), (5.0, 100.0, 8)] {
+        for (lambda, mu, c) in [
+            (80.0, 100.0, 1),
+            (300.0, 100.0, 4),
+            (1800.0, 100.0, 20),
+            (5.0, 100.0, 8),
+        ] {
             let q = MMc::new(lambda, mu, c).solve().unwrap();
-            let d = Dist::Sojourn { shift: 0.0, queue: Some(q), mu };
+            let d = Dist::Sojourn {
+                shift: 0.0,
+                queue: Some(q),
+                mu,
+            };
             let mut s = Sketch::new();
             s.add(3.0, &d);
             let got = s.quantiles();
             for (g, p) in [(got.p50, 0.5), (got.p95, 0.95), (got.p99, 0.99)] {
                 let exact = q.time_quantile(p);
-                assert!(rel(g, exact) < 0.005, "{lambda}/{mu}/{c} p{p}: {g} vs {exact}");
+                assert!(
+                    rel(g, exact) < 0.005,
+                    "{lambda}/{mu}/{c} p{p}: {g} vs {exact}"
+                );
                 assert!(rel(d.quantile(p), exact) < 1e-6);
             }
         }
         // Shifted exponential.
-        let d = Dist::Sojourn { shift: 0.5, queue: None, mu: 10.0 };
+        let d = Dist::Sojourn {
+            shift: 0.5,
+            queue: None,
+            mu: 10.0,
+        };
         let mut s = Sketch::new();
         s.add(1.0, &d);
         let exact = 0.5 + libm::log(20.0) / 10.0;

@@ -43,11 +43,7 @@ impl Tally {
         }
         if self.entries.len() < TALLY_CAP {
             self.entries.push((v, w));
-        } else if let Some(e) = self
-            .entries
-            .iter_mut()
-            .min_by_key(|e| e.0.abs_diff(v))
-        {
+        } else if let Some(e) = self.entries.iter_mut().min_by_key(|e| e.0.abs_diff(v)) {
             e.1 += w;
         }
     }

@@ -1,0 +1,1743 @@
+//! The simulation engine: a per-tick fluid model (Δt = 1 s) of a design
+//! under a scenario, with analytic latency (DESIGN.md §3).
+//!
+//! The API follows a builder → step → report shape:
+//!
+//! ```
+//! use design::{Design, NodeKind, Point};
+//! use sim::engine::{Scenario, Sim};
+//!
+//! let mut d = Design::default();
+//! let users = d.add_node(NodeKind::Users, Point::default());
+//! let api = d.add_node(NodeKind::Api, Point::default());
+//! d.connect(&users, &api).unwrap();
+//!
+//! let mut sim = Sim::new(&d, &Scenario::constant(200.0, 60), 7);
+//! let first = sim.step();
+//! assert_eq!(first.t, 0);
+//! sim.run_to_end();
+//! let report = sim.report();
+//! assert!(report.overall.latency.p95_ms > 0.0);
+//! assert_eq!(report.fingerprint(), Sim::new(&d, &Scenario::constant(200.0, 60), 7).run().fingerprint());
+//! ```
+//!
+//! Each tick, in topological order (the design crate's connection rules
+//! make kind order a topological order): demand from the profile; each
+//! node's model (CDN state machine, service queues, caches, databases) turns
+//! its arrivals into answers, errors, backlog and requests to its children;
+//! a reverse pass gives each node's end-to-end success, response time and
+//! the version it serves; the operator's write commits (and purges,
+//! invalidates, publishes) when it gets through; every request path's
+//! probability and latency distribution is added, request-weighted, to the
+//! window accumulators; freshness, cost and autoscaling follow.
+
+mod autoscale;
+mod cache;
+mod cdn;
+mod cost;
+mod data;
+mod faults;
+mod paths;
+mod plan;
+mod report;
+mod scenario;
+mod service;
+mod sketch;
+mod traffic;
+mod versions;
+
+pub use cost::{prices, PriceBook};
+pub use faults::{Fault, FaultKind, Target, NO_MULTI_AZ_RECOVERY_S};
+pub use report::{
+    CostReport, Event, EventKind, Freshness, Latency, NodeReport, NodeSample, NodeSeries, Report,
+    Sample, Series, Staleness, Summary, UpdateReport, WindowReport,
+};
+pub use scenario::{
+    FaultSpec, Override, ProfilePoint, RunSpec, Scenario, UpdateSpec, Window, WindowSpec,
+};
+pub use traffic::{pop_shares, Piece, PopGroups, Profile, ProfileError, Shape};
+
+use design::{Design, Diagnostic, NodeKind};
+
+use crate::histogram::LatencyHistogram;
+use crate::latency::Moments;
+use crate::queueing::erlang_b;
+use crate::rng::SimRng;
+
+use autoscale::Scale;
+use cost::gigabytes;
+use data::CommitLog;
+use paths::{hop_latency, PathLatency};
+use plan::{
+    Model, NodeRt, PathDef, Slot, EXT, INT, MAX_DURATION_S, NC, SERVERLESS_RAMP_PER_S, STALE_EDGES,
+    STORAGE_GETS_PER_S, WRT,
+};
+use sketch::{quantile_of, Dist, Sketch};
+use versions::{staleness, Tally};
+
+/// Seconds the operator waits before retrying a failed write.
+pub const WRITE_RETRY_S: f64 = 10.0;
+/// Most events a report keeps.
+const MAX_EVENTS: usize = 10_000;
+/// Staleness is kept in the latency histogram in hundredths of its value,
+/// so that its range (up to 600 s) covers 60,000 s.
+const STALE_SCALE: f64 = 0.01;
+/// Most reporting windows (besides the whole run).
+const MAX_WINDOWS: usize = 63;
+
+/// Totals of one request class in one window.
+#[derive(Clone, Debug)]
+struct ClassAcc {
+    offered: f64,
+    served: f64,
+    sketch: Sketch,
+    stale: LatencyHistogram,
+    stale_sum: f64,
+    stale_w: f64,
+    stale_n: f64,
+}
+
+impl ClassAcc {
+    fn new() -> Self {
+        ClassAcc {
+            offered: 0.0,
+            served: 0.0,
+            sketch: Sketch::new(),
+            stale: LatencyHistogram::new(),
+            stale_sum: 0.0,
+            stale_w: 0.0,
+            stale_n: 0.0,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct WindowRt {
+    name: String,
+    from: f64,
+    to: f64,
+    acc: [ClassAcc; NC],
+    at_primary: f64,
+}
+
+/// A scheduled fault boundary.
+#[derive(Clone, Debug)]
+struct FaultEvent {
+    at: f64,
+    start: bool,
+    fault: usize,
+    /// Nodes it concerns, and until when they are down (outages, failovers).
+    nodes: Vec<(usize, f64)>,
+}
+
+/// A running simulation (see the module docs).
+#[derive(Clone, Debug)]
+pub struct Sim {
+    scenario: Scenario,
+    seed: u64,
+    duration: u32,
+    nodes: Vec<NodeRt>,
+    paths: Vec<PathDef>,
+    hops: Vec<(u32, u32)>,
+    path_slots: Vec<Slot>,
+    sources: [Vec<usize>; NC],
+    cdns: Vec<usize>,
+    diagnostics: Vec<Diagnostic>,
+    always_on_monthly: f64,
+    t: u32,
+    noise: SimRng,
+    // Updates and versions.
+    posted: u32,
+    committed: u32,
+    commits: CommitLog,
+    retry_at: f64,
+    /// Probability that every attempt so far at the pending write failed.
+    write_miss: f64,
+    updates: Vec<UpdateReport>,
+    pending_reach: Vec<u32>,
+    // Faults.
+    fault_events: Vec<FaultEvent>,
+    next_fault: usize,
+    // Windows: 0 is the whole run.
+    windows: Vec<WindowRt>,
+    active: u64,
+    // Scratch reused every tick.
+    tally: Tally,
+    tally_int: Tally,
+    node_tally: Tally,
+    tick_mix: Vec<(f64, Dist)>,
+    last_mix: Vec<(f64, Dist)>,
+    last_p95: f64,
+    sample: Sample,
+    // Totals.
+    cost_total: f64,
+    at_primary_ticks: u32,
+    events: Vec<Event>,
+    series: Series,
+}
+
+impl Sim {
+    /// Compiles `design` for a run of `scenario` seeded with `seed`. Never
+    /// fails: problems with the design or scenario are listed in
+    /// [`Sim::diagnostics`] (and in the report) and the run goes ahead with
+    /// what makes sense.
+    pub fn new(design: &Design, scenario: &Scenario, seed: u64) -> Sim {
+        let plan = plan::build(design, scenario, seed);
+        let mut scenario = scenario.clone();
+        scenario.series_every_s = scenario.series_every_s.max(1);
+        let duration = scenario.duration_s.min(MAX_DURATION_S);
+        let mut diagnostics = plan.diagnostics;
+        let mut updates_s: Vec<f64> = scenario
+            .updates_s
+            .iter()
+            .copied()
+            .filter(|u| u.is_finite() && *u >= 0.0)
+            .collect();
+        updates_s.sort_by(f64::total_cmp);
+        scenario.updates_s = updates_s;
+        if scenario.windows.len() > MAX_WINDOWS {
+            diagnostics.push(Diagnostic::info(
+                None,
+                format!("Only the first {MAX_WINDOWS} reporting windows are kept."),
+            ));
+            scenario.windows.truncate(MAX_WINDOWS);
+        }
+        let mut windows = vec![WindowRt {
+            name: "run".to_string(),
+            from: 0.0,
+            to: f64::from(duration),
+            acc: [ClassAcc::new(), ClassAcc::new(), ClassAcc::new()],
+            at_primary: 0.0,
+        }];
+        for w in &scenario.windows {
+            windows.push(WindowRt {
+                name: w.name.clone(),
+                from: w.from_s,
+                to: w.to_s,
+                acc: [ClassAcc::new(), ClassAcc::new(), ClassAcc::new()],
+                at_primary: 0.0,
+            });
+        }
+        let fault_events = schedule_faults(&scenario, &plan.nodes, &plan.cdns);
+        let n_paths = plan.paths.len();
+        let n_updates = scenario.updates_s.len();
+        let series = Series {
+            every_s: scenario.series_every_s,
+            nodes: plan
+                .nodes
+                .iter()
+                .map(|n| report::NodeSeries {
+                    id: n.id.clone(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let sample = Sample {
+            nodes: vec![NodeSample::default(); plan.nodes.len()],
+            ..Sample::default()
+        };
+        Sim {
+            seed,
+            duration,
+            nodes: plan.nodes,
+            paths: plan.paths,
+            hops: plan.hops,
+            path_slots: vec![Slot::default(); n_paths],
+            sources: plan.sources,
+            cdns: plan.cdns,
+            diagnostics,
+            always_on_monthly: plan.always_on_monthly,
+            t: 0,
+            noise: SimRng::stream(seed, 0x4E01_5E),
+            posted: 0,
+            committed: 0,
+            commits: CommitLog::with_capacity(n_updates + 1),
+            retry_at: 0.0,
+            write_miss: 1.0,
+            updates: scenario
+                .updates_s
+                .iter()
+                .map(|&u| UpdateReport {
+                    posted_s: u,
+                    committed_s: None,
+                    reached_after_s: None,
+                })
+                .collect(),
+            pending_reach: Vec::with_capacity(n_updates),
+            fault_events,
+            next_fault: 0,
+            windows,
+            active: 0,
+            tally: Tally::new(),
+            tally_int: Tally::new(),
+            node_tally: Tally::new(),
+            tick_mix: Vec::with_capacity(n_paths),
+            last_mix: Vec::with_capacity(n_paths),
+            last_p95: 0.0,
+            sample,
+            cost_total: 0.0,
+            at_primary_ticks: 0,
+            events: Vec::new(),
+            series,
+            scenario,
+        }
+    }
+
+    /// Runs every tick and returns the report.
+    pub fn run(mut self) -> Report {
+        self.run_to_end();
+        self.report()
+    }
+
+    /// Problems found in the design or the scenario.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Seconds simulated so far (the next tick's start).
+    pub fn time(&self) -> u32 {
+        self.t
+    }
+
+    /// True once every tick of the scenario has run.
+    pub fn is_done(&self) -> bool {
+        self.t >= self.duration
+    }
+
+    /// The last tick's sample.
+    pub fn sample(&self) -> &Sample {
+        &self.sample
+    }
+
+    /// Runs the remaining ticks.
+    pub fn run_to_end(&mut self) {
+        while !self.is_done() {
+            self.step();
+        }
+    }
+
+    /// Advances one tick (Δt = 1 s) and returns its sample. After the end of
+    /// the scenario it does nothing and returns the last sample.
+    pub fn step(&mut self) -> &Sample {
+        if self.is_done() {
+            return &self.sample;
+        }
+        let t = self.t;
+        let tf = f64::from(t);
+        let mid = tf + 0.5;
+        let end = tf + 1.0;
+
+        self.update_windows(tf);
+        self.apply_faults(end);
+
+        // Demand.
+        for n in &mut self.nodes {
+            n.arr = [0.0; NC];
+        }
+        let mut ext = self.scenario.profile.rate_at(mid);
+        if self.scenario.noise && ext > 0.0 {
+            ext = self.noise.poisson(ext) as f64;
+        }
+        let mut new_post = false;
+        while (self.posted as usize) < self.scenario.updates_s.len()
+            && self.scenario.updates_s[self.posted as usize] < end
+        {
+            let u = self.scenario.updates_s[self.posted as usize];
+            self.posted += 1;
+            self.pending_reach.push(self.posted);
+            new_post = true;
+            self.event(
+                u,
+                EventKind::UpdatePosted,
+                None,
+                format!("update {} posted", self.posted),
+            );
+        }
+        let write = if self.posted > self.committed && (new_post || tf >= self.retry_at) {
+            1.0
+        } else {
+            0.0
+        };
+        let class_rate = [ext, self.scenario.internal_rps, write];
+        for c in 0..NC {
+            let k = self.sources[c].len();
+            if k > 0 {
+                for &s in &self.sources[c] {
+                    self.nodes[s].arr[c] = class_rate[c] / k as f64;
+                }
+            }
+        }
+
+        self.tally.clear();
+        self.tally_int.clear();
+        let at_primary = self.forward(t);
+        self.reverse(end);
+        self.update_origins();
+        if write > 0.0 {
+            self.commit_write(tf, end);
+        }
+        let (served, mean_num) = self.evaluate_paths(mid);
+        self.freshness(mid, end, class_rate, served, at_primary);
+
+        // The tick's sample.
+        let s = &mut self.sample;
+        s.t = t;
+        s.offered = class_rate[EXT];
+        s.served = served[EXT];
+        s.errors = (class_rate[EXT] - served[EXT]).max(0.0);
+        s.mean_ms = if served[EXT] > 0.0 {
+            1e3 * mean_num / served[EXT]
+        } else {
+            0.0
+        };
+        s.external_reads_at_primary = at_primary;
+        s.internal_offered = class_rate[INT];
+        s.internal_served = served[INT];
+        s.writes = write;
+        s.committed = self.committed;
+        s.cost_usd = self.cost_total;
+        for (i, n) in self.nodes.iter().enumerate() {
+            s.nodes[i] = n.tick.clone();
+        }
+        if at_primary > 0.0 {
+            self.at_primary_ticks += 1;
+        }
+        if (t + 1) % self.scenario.series_every_s == 0 || t + 1 == self.duration {
+            self.push_series(t);
+        }
+        self.t += 1;
+        &self.sample
+    }
+
+    fn event(&mut self, t_s: f64, kind: EventKind, node: Option<String>, detail: String) {
+        if self.events.len() < MAX_EVENTS {
+            self.events.push(Event {
+                t_s,
+                kind,
+                node,
+                detail,
+            });
+        }
+    }
+
+    /// Recomputes which windows are open; flushes the path accumulators
+    /// when that changes.
+    fn update_windows(&mut self, tf: f64) {
+        let mut mask = 0u64;
+        for (w, win) in self.windows.iter().enumerate() {
+            if tf >= win.from && tf < win.to {
+                mask |= 1 << w;
+            }
+        }
+        if mask != self.active {
+            self.flush_paths();
+            self.active = mask;
+        }
+    }
+
+    fn flush_paths(&mut self) {
+        for p in 0..self.paths.len() {
+            let slot = &mut self.path_slots[p];
+            if let Some(d) = slot.dist.take() {
+                let c = self.paths[p].class;
+                for (w, win) in self.windows.iter_mut().enumerate() {
+                    if self.active & (1 << w) != 0 {
+                        win.acc[c].sketch.add(slot.w, &d);
+                    }
+                }
+            }
+            slot.w = 0.0;
+        }
+    }
+
+    fn apply_faults(&mut self, end: f64) {
+        while self.next_fault < self.fault_events.len()
+            && self.fault_events[self.next_fault].at < end
+        {
+            let fe = self.fault_events[self.next_fault].clone();
+            self.next_fault += 1;
+            let Some(fault) = self.scenario.faults.get(fe.fault).cloned() else {
+                continue;
+            };
+            if fe.start {
+                for &(i, until) in &fe.nodes {
+                    let n = &mut self.nodes[i];
+                    n.down_until = n.down_until.max(until);
+                    if let (FaultKind::ReplicaLagSpike { extra_s }, Model::Replica(r)) =
+                        (&fault.kind, &mut n.model)
+                    {
+                        if extra_s.is_finite() && *extra_s > 0.0 {
+                            r.lag.excess += extra_s;
+                        }
+                    }
+                }
+                self.event(fe.at, EventKind::FaultStarted, None, fault.describe());
+            } else {
+                self.event(fe.at, EventKind::FaultEnded, None, fault.describe());
+            }
+        }
+    }
+
+    /// The forward pass: every node's model, in topological order. Returns
+    /// the external reads that reached a database primary.
+    fn forward(&mut self, t: u32) -> f64 {
+        let tf = f64::from(t);
+        let book = prices();
+        let page_kb = if self.scenario.page_kb.is_finite() {
+            self.scenario.page_kb.max(0.0)
+        } else {
+            0.0
+        };
+        let mut at_primary = 0.0;
+        let n_nodes = self.nodes.len();
+        for i in 0..n_nodes {
+            let (head, tail) = self.nodes.split_at_mut(i + 1);
+            let (before, rest) = head.split_at_mut(i);
+            let n = &mut rest[0];
+            let arr = n.arr;
+            let a_tot = arr[EXT] + arr[INT] + arr[WRT];
+            let down = n.down_until > tf;
+            let mut served = 0.0;
+            let mut errors = 0.0;
+            let mut backlog = 0.0;
+            let mut util = 0.0;
+            let mut inst = 1.0;
+            let mut cost = 0.0;
+            // Requests forwarded per class (split over the routes).
+            let mut fwd = [0.0; NC];
+            // Success share per class (for the path shares).
+            let mut succ = [1.0; NC];
+            let mut lat_w = [0.0; 4];
+            let mut lat_d = [Dist::Point(0.0); 4];
+            let mut mean_num = 0.0;
+            let mut mean_den = 0.0;
+            let nt = n.n_term;
+            match &mut n.model {
+                Model::Source { class } => {
+                    let c = *class;
+                    n.own[c] = n.net;
+                    n.own_dist[c] = Some(n.net_dist);
+                    if n.routes[c].is_empty() {
+                        errors = arr[c];
+                    } else {
+                        served = arr[c];
+                        fwd[c] = arr[c];
+                    }
+                    fill_routes(&mut n.frac[c], nt[c], &n.routes[c], 1.0);
+                    inst = 0.0;
+                }
+                Model::Cdn(m) => {
+                    let (e, int) = (arr[EXT], arr[INT]);
+                    if down {
+                        errors = e + int;
+                        succ = [0.0; NC];
+                        n.frac[EXT].iter_mut().for_each(|f| *f = 0.0);
+                        n.frac[INT].iter_mut().for_each(|f| *f = 0.0);
+                    } else {
+                        self.node_tally.clear();
+                        let o = m.cdn.step(tf, e, &m.origin, &mut self.node_tally);
+                        for &(v, w) in self.node_tally.entries() {
+                            self.tally.add(v, w);
+                            n.acc.stale.add_version(
+                                v,
+                                w,
+                                &self.scenario.updates_s,
+                                self.posted,
+                                tf + 0.5,
+                            );
+                        }
+                        let no_origin = n.routes[EXT].is_empty();
+                        let miss_err = if no_origin { o.miss } else { 0.0 };
+                        errors = o.errors + miss_err;
+                        served = e - errors;
+                        m.extras = [
+                            Moments::ZERO,
+                            Moments::ZERO,
+                            Moments::ZERO,
+                            o.wait_ok_moments(),
+                            o.wait_stale_moments(),
+                        ];
+                        let f = &mut n.frac[EXT];
+                        if e > 0.0 {
+                            f[0] = o.hit / e;
+                            f[1] = o.swr / e;
+                            f[2] = o.sie / e;
+                            f[3] = o.wait_ok / e;
+                            f[4] = o.wait_stale / e;
+                            let miss = if no_origin { 0.0 } else { o.miss / e };
+                            for (k, r) in n.routes[EXT].iter().enumerate() {
+                                f[5 + k] = miss * r.1;
+                            }
+                        } else {
+                            f.iter_mut().for_each(|x| *x = 0.0);
+                            f[0] = 1.0;
+                        }
+                        fwd[EXT] = if no_origin { 0.0 } else { o.origin_requests };
+                        if n.routes[INT].is_empty() {
+                            errors += int;
+                        } else {
+                            served += int;
+                            fwd[INT] = int;
+                        }
+                        fill_routes(&mut n.frac[INT], 0, &n.routes[INT], 1.0);
+                        lat_w = [
+                            o.hit + o.swr + o.sie,
+                            o.wait_ok,
+                            o.wait_stale,
+                            o.miss - miss_err,
+                        ];
+                        lat_d = [
+                            Dist::Point(0.0),
+                            Dist::fit(o.wait_ok_moments()),
+                            Dist::fit(o.wait_stale_moments()),
+                            Dist::Point(m.origin.resp_s),
+                        ];
+                        mean_num = o.wait_ok * o.wait_ok_moments().mean
+                            + o.wait_stale * o.wait_stale_moments().mean
+                            + lat_w[3] * m.origin.resp_s;
+                        mean_den = e;
+                    }
+                    cost = if m.cdn.cfg.pro {
+                        book.cdn_pro_per_month / (book.hours_per_month * 3600.0)
+                    } else {
+                        (e + int) * book.cdn_per_10k_requests / 1e4
+                            + gigabytes(e + int, page_kb) * book.cdn_per_gb
+                    };
+                    inst = 0.0;
+                }
+                Model::Lb { latency_s } => {
+                    let ok = !down && !n.routes[EXT].is_empty();
+                    if ok {
+                        served = a_tot;
+                        fwd = arr;
+                    } else {
+                        errors = a_tot;
+                        succ = [0.0; NC];
+                    }
+                    for c in 0..NC {
+                        n.own[c] = Moments::constant(*latency_s);
+                        n.own_dist[c] = Some(Dist::Point(*latency_s));
+                        fill_routes(&mut n.frac[c], 0, &n.routes[c], succ[c]);
+                        lat_w[c] = if ok { arr[c] } else { 0.0 };
+                        lat_d[c] = Dist::Point(*latency_s);
+                    }
+                    mean_num = served * *latency_s;
+                    mean_den = served;
+                    cost = book.lb_per_hour / 3600.0 + gigabytes(a_tot, page_kb) * book.lb_per_gb;
+                    inst = 0.0;
+                }
+                Model::Api(m) => {
+                    let q0 = m.queue.backlog();
+                    if let Some(Scale::Ready { running }) = m.scaler.start_of_tick(tf) {
+                        push_event(
+                            &mut self.events,
+                            tf,
+                            EventKind::InstancesReady,
+                            &n.id,
+                            format!("{running} instances now take traffic"),
+                        );
+                    }
+                    let servers = m.scaler.running() * m.workers;
+                    let qt = if down {
+                        let dropped = m.queue.drop_backlog();
+                        service::QueueTick {
+                            errors: a_tot + dropped,
+                            ..Default::default()
+                        }
+                    } else {
+                        m.queue.step(a_tot, servers, &m.params)
+                    };
+                    served = qt.served;
+                    errors = qt.errors;
+                    backlog = qt.backlog;
+                    util = qt.utilisation;
+                    inst = f64::from(m.scaler.running());
+                    let s = if a_tot + q0 > 0.0 {
+                        (served / (a_tot + q0)).clamp(0.0, 1.0)
+                    } else if down {
+                        0.0
+                    } else {
+                        1.0
+                    };
+                    if a_tot > 0.0 {
+                        n.mix = [arr[EXT] / a_tot, arr[INT] / a_tot, arr[WRT] / a_tot];
+                    }
+                    for c in 0..NC {
+                        n.own[c] = qt.moments;
+                        n.own_dist[c] = qt.dist;
+                        let sc = served * n.mix[c];
+                        fwd[c] = sc;
+                        service_fracs(&mut n.frac[c], &n.routes[c], s);
+                        lat_w[c] = sc;
+                        lat_d[c] = qt.dist.unwrap_or_else(|| Dist::fit(qt.moments));
+                    }
+                    succ = [s; NC];
+                    mean_num = served * qt.moments.mean;
+                    mean_den = served;
+                    if let Some(ev) = m.scaler.end_of_tick(t, util) {
+                        let (kind, detail) = match ev {
+                            Scale::Out { from, to } => (
+                                EventKind::ScaledOut,
+                                format!("scaling out from {from} to {to} instances"),
+                            ),
+                            Scale::In { from, to } => (
+                                EventKind::ScaledIn,
+                                format!("scaled in from {from} to {to} instances"),
+                            ),
+                            Scale::Ready { running } => (
+                                EventKind::InstancesReady,
+                                format!("{running} instances now take traffic"),
+                            ),
+                        };
+                        push_event(&mut self.events, tf + 1.0, kind, &n.id, detail);
+                    }
+                    cost = f64::from(m.scaler.billed()) * m.price_h / 3600.0;
+                }
+                Model::Fn(m) => {
+                    let lam = a_tot;
+                    let s_t = m.service_s.max(1e-6);
+                    let mut moments = Moments::exponential(s_t);
+                    let mut dist = Some(Dist::Sojourn {
+                        shift: 0.0,
+                        queue: None,
+                        mu: 1.0 / s_t,
+                    });
+                    if down {
+                        errors = lam;
+                    } else {
+                        let cap = m.limit.min(m.warm + SERVERLESS_RAMP_PER_S).max(0.0);
+                        let a = lam * s_t;
+                        let block = if a <= 0.0 {
+                            0.0
+                        } else if cap < 1.0 {
+                            1.0
+                        } else if cap <= 4096.0 {
+                            erlang_b(cap as u32, a)
+                        } else {
+                            (1.0 - cap / a).max(0.0)
+                        };
+                        let admitted = lam * (1.0 - block);
+                        let needed = (a + 3.0 * a.sqrt()).min(cap);
+                        let new = (needed - m.warm).max(0.0);
+                        let cold = if admitted > 0.0 {
+                            (new / admitted).min(1.0)
+                        } else {
+                            0.0
+                        };
+                        m.warm = needed.max(m.warm * (1.0 - 1.0 / 600.0));
+                        let late = libm::exp(-m.timeout_s / s_t);
+                        served = admitted * (1.0 - late);
+                        errors = lam - served;
+                        util = if cap > 0.0 {
+                            (a * (1.0 - block) / cap).min(1.0)
+                        } else if lam > 0.0 {
+                            1.0
+                        } else {
+                            0.0
+                        };
+                        if cold > 0.0 {
+                            moments = Moments::new(
+                                s_t + cold * m.cold_s,
+                                s_t * s_t + cold * (1.0 - cold) * m.cold_s * m.cold_s,
+                            );
+                            dist = None;
+                        }
+                        cost = lam * book.serverless_per_million_requests / 1e6
+                            + admitted
+                                * (s_t + cold * m.cold_s)
+                                * m.mem_gb
+                                * book.serverless_per_gb_second;
+                    }
+                    inst = m.warm;
+                    let s = if lam > 0.0 {
+                        (served / lam).clamp(0.0, 1.0)
+                    } else if down {
+                        0.0
+                    } else {
+                        1.0
+                    };
+                    if a_tot > 0.0 {
+                        n.mix = [arr[EXT] / a_tot, arr[INT] / a_tot, arr[WRT] / a_tot];
+                    }
+                    for c in 0..NC {
+                        n.own[c] = moments;
+                        n.own_dist[c] = dist;
+                        let sc = served * n.mix[c];
+                        fwd[c] = sc;
+                        service_fracs(&mut n.frac[c], &n.routes[c], s);
+                        lat_w[c] = sc;
+                        lat_d[c] = dist.unwrap_or_else(|| Dist::fit(moments));
+                    }
+                    succ = [s; NC];
+                    mean_num = served * moments.mean;
+                    mean_den = served;
+                }
+                Model::Cache(m) => {
+                    let reads = arr[EXT] + arr[INT];
+                    let q0 = m.queue.backlog();
+                    let qt = if down {
+                        let dropped = m.queue.drop_backlog();
+                        service::QueueTick {
+                            errors: reads + dropped,
+                            ..Default::default()
+                        }
+                    } else {
+                        m.queue.step(reads, 1, &m.params)
+                    };
+                    // The backing store (the preferred route for external reads).
+                    let (b_ver, b_resp, b_ok) = match n.routes[EXT].first() {
+                        Some(&(c, _)) => {
+                            let ch = &tail[c - i - 1];
+                            (ch.ver[EXT], ch.resp[EXT], ch.succ[EXT] >= 0.5)
+                        }
+                        None => (m.key.version, 0.0, false),
+                    };
+                    let ct = m.key.step(tf, qt.served, m.ttl, b_resp, b_ver, b_ok);
+                    let h = if ct.hits + ct.misses > 0.0 {
+                        ct.hits / (ct.hits + ct.misses)
+                    } else {
+                        1.0
+                    };
+                    served = qt.served;
+                    errors = qt.errors;
+                    backlog = qt.backlog;
+                    util = qt.utilisation;
+                    let s = if reads + q0 > 0.0 {
+                        (served / (reads + q0)).clamp(0.0, 1.0)
+                    } else if down {
+                        0.0
+                    } else {
+                        1.0
+                    };
+                    let get = Moments::constant(m.get_s);
+                    let own = qt.moments + get;
+                    let own_dist = match qt.dist {
+                        Some(Dist::Sojourn { shift, queue, mu }) => Some(Dist::Sojourn {
+                            shift: shift + m.get_s,
+                            queue,
+                            mu,
+                        }),
+                        _ => None,
+                    };
+                    for c in [EXT, INT] {
+                        let share = if reads > 0.0 { arr[c] / reads } else { 0.5 };
+                        n.own[c] = own;
+                        n.own_dist[c] = own_dist;
+                        let f = &mut n.frac[c];
+                        f[0] = s * h;
+                        for (k, r) in n.routes[c].iter().enumerate() {
+                            f[1 + k] = s * (1.0 - h) * r.1;
+                        }
+                        let misses = served * share * (1.0 - h);
+                        if n.routes[c].is_empty() {
+                            errors += misses;
+                            served -= misses;
+                        } else {
+                            fwd[c] = misses;
+                        }
+                        lat_w[c] = served * share;
+                        lat_d[c] = own_dist.unwrap_or_else(|| Dist::fit(own));
+                    }
+                    succ = [s, s, 1.0];
+                    mean_num = served * own.mean;
+                    mean_den = served;
+                    cost = m.price_h / 3600.0;
+                }
+                Model::Primary(m) => {
+                    at_primary += arr[EXT];
+                    let reads = arr[EXT] + arr[INT];
+                    let writes = arr[WRT];
+                    let q0 = m.queue.backlog();
+                    let (s_mean, scv) = if a_tot > 0.0 {
+                        let (pr, pw) = (reads / a_tot, writes / a_tot);
+                        let mean = pr * m.read_s + pw * m.write_s;
+                        let second = 2.0 * (pr * m.read_s * m.read_s + pw * m.write_s * m.write_s);
+                        (mean, (second / (mean * mean) - 1.0).max(0.0))
+                    } else {
+                        (m.read_s, 1.0)
+                    };
+                    let params = service::QueueParams {
+                        service_s: s_mean,
+                        scv,
+                        queue_limit: m.queue_limit,
+                        timeout_s: 30.0,
+                    };
+                    let qt = if down {
+                        let dropped = m.queue.drop_backlog();
+                        service::QueueTick {
+                            errors: a_tot + dropped,
+                            ..Default::default()
+                        }
+                    } else {
+                        m.queue.step(a_tot, m.servers, &params)
+                    };
+                    served = qt.served;
+                    errors = qt.errors;
+                    backlog = qt.backlog;
+                    util = qt.utilisation;
+                    let s = if a_tot + q0 > 0.0 {
+                        (served / (a_tot + q0)).clamp(0.0, 1.0)
+                    } else if down {
+                        0.0
+                    } else {
+                        1.0
+                    };
+                    let wait_mean = (qt.moments.mean - s_mean).max(0.0);
+                    let wait_var = (qt.moments.variance - scv * s_mean * s_mean).max(0.0);
+                    let single = reads == 0.0 || writes == 0.0;
+                    for c in 0..NC {
+                        let sc = if c == WRT { m.write_s } else { m.read_s };
+                        n.own[c] = Moments::new(wait_mean + sc, wait_var + sc * sc);
+                        n.own_dist[c] = if single && !down { qt.dist } else { None };
+                        n.frac[c][0] = s;
+                        lat_w[c] = if a_tot > 0.0 {
+                            served * arr[c] / a_tot
+                        } else {
+                            0.0
+                        };
+                        lat_d[c] = n.own_dist[c].unwrap_or_else(|| Dist::fit(n.own[c]));
+                        mean_num += lat_w[c] * n.own[c].mean;
+                    }
+                    succ = [s; NC];
+                    mean_den = served;
+                    inst = if m.multi_az { 2.0 } else { 1.0 };
+                    cost = m.price_h / 3600.0;
+                }
+                Model::Replica(m) => {
+                    let (w_rate, apply) = match m.primary {
+                        Some(p) => match &before[p].model {
+                            Model::Primary(pm) => (before[p].arr[WRT], pm.write_s),
+                            _ => (0.0, 0.0),
+                        },
+                        None => (0.0, 0.0),
+                    };
+                    m.lag.step(w_rate, apply);
+                    let reads = arr[EXT] + arr[INT];
+                    let q0 = m.queue.backlog();
+                    let qt = if down {
+                        let dropped = m.queue.drop_backlog();
+                        service::QueueTick {
+                            errors: reads + dropped,
+                            ..Default::default()
+                        }
+                    } else {
+                        m.queue.step(reads, m.servers, &m.params)
+                    };
+                    served = qt.served;
+                    errors = qt.errors;
+                    backlog = qt.backlog;
+                    util = qt.utilisation;
+                    let s = if reads + q0 > 0.0 {
+                        (served / (reads + q0)).clamp(0.0, 1.0)
+                    } else if down {
+                        0.0
+                    } else {
+                        1.0
+                    };
+                    for c in 0..NC {
+                        n.own[c] = qt.moments;
+                        n.own_dist[c] = qt.dist;
+                        n.frac[c][0] = s;
+                        lat_w[c] = if reads > 0.0 && c != WRT {
+                            served * arr[c] / reads
+                        } else {
+                            0.0
+                        };
+                        lat_d[c] = qt.dist.unwrap_or_else(|| Dist::fit(qt.moments));
+                    }
+                    succ = [s; NC];
+                    mean_num = served * qt.moments.mean;
+                    mean_den = served;
+                    inst = f64::from(m.count);
+                    cost = f64::from(m.count) * m.price_h / 3600.0;
+                }
+                Model::Storage(m) => {
+                    let reads = arr[EXT] + arr[INT];
+                    if down {
+                        errors = reads;
+                    } else {
+                        errors = (reads - STORAGE_GETS_PER_S).max(0.0);
+                        served = reads - errors;
+                    }
+                    util = if reads > 0.0 {
+                        (reads / STORAGE_GETS_PER_S).min(1.0)
+                    } else {
+                        0.0
+                    };
+                    let s = if reads > 0.0 {
+                        served / reads
+                    } else if down {
+                        0.0
+                    } else {
+                        1.0
+                    };
+                    for c in 0..NC {
+                        n.own[c] = m.get;
+                        n.own_dist[c] = Some(m.get_dist);
+                        n.frac[c][0] = s;
+                        lat_w[c] = if reads > 0.0 && c != WRT {
+                            served * arr[c] / reads
+                        } else {
+                            0.0
+                        };
+                        lat_d[c] = m.get_dist;
+                    }
+                    succ = [s; NC];
+                    mean_num = served * m.get.mean;
+                    mean_den = served;
+                    cost = served * book.storage_per_1k_get / 1000.0
+                        + gigabytes(served, page_kb) * book.storage_per_gb;
+                    inst = 0.0;
+                }
+            }
+            let _ = succ;
+            // Forward to children.
+            for c in 0..NC {
+                if fwd[c] > 0.0 {
+                    for &(child, share) in &n.routes[c] {
+                        tail[child - i - 1].arr[c] += fwd[c] * share;
+                    }
+                }
+            }
+            // Own latency, run-length compressed.
+            for k in 0..4 {
+                deposit(&mut n.lat_slots[k], &mut n.sketch, lat_w[k], lat_d[k]);
+            }
+            // The tick and the running totals.
+            let offered = match n.model {
+                Model::Cdn(_) => arr[EXT] + arr[INT],
+                _ => a_tot,
+            };
+            let cost = if cost.is_finite() { cost.max(0.0) } else { 0.0 };
+            n.tick = NodeSample {
+                offered,
+                served,
+                errors,
+                backlog,
+                utilisation: util,
+                instances: inst,
+                mean_ms: if mean_den > 0.0 {
+                    1e3 * mean_num / mean_den
+                } else {
+                    0.0
+                },
+            };
+            let a = &mut n.acc;
+            a.offered += offered;
+            a.served += served;
+            a.errors += errors;
+            a.backlog_max = a.backlog_max.max(backlog);
+            a.util_sum += util;
+            a.util_max = a.util_max.max(util);
+            if util >= 1.0 - 1e-9 {
+                a.sat_run += 1.0;
+                a.sat_max = a.sat_max.max(a.sat_run);
+            } else {
+                a.sat_run = 0.0;
+            }
+            a.inst_max = a.inst_max.max(inst);
+            a.cost += cost;
+            self.cost_total += cost;
+        }
+        at_primary
+    }
+
+    /// The reverse pass: end-to-end success, mean response time and the
+    /// version served from each node, per class, at time `at`.
+    fn reverse(&mut self, at: f64) {
+        let n_nodes = self.nodes.len();
+        for i in (0..n_nodes).rev() {
+            let (head, tail) = self.nodes.split_at_mut(i + 1);
+            let (before, rest) = head.split_at_mut(i);
+            let n = &mut rest[0];
+            for c in 0..NC {
+                let nt = n.n_term[c];
+                let fr = &n.frac[c];
+                if fr.is_empty() {
+                    n.succ[c] = 0.0;
+                    n.resp[c] = n.own[c].mean;
+                    n.ver[c] = 0;
+                    continue;
+                }
+                let (mut s, mut r, mut fsum) = (0.0, 0.0, 0.0);
+                let mut best = (f64::NEG_INFINITY, 0usize);
+                for (k, &f) in fr.iter().enumerate() {
+                    let (cs, cr) = if k >= nt {
+                        let ch = &tail[n.routes[c][k - nt].0 - i - 1];
+                        let extra = match &n.model {
+                            Model::Cdn(m) => m.cdn.cfg.origin_net.mean,
+                            _ => 0.0,
+                        };
+                        (ch.succ[c], ch.resp[c] + extra)
+                    } else {
+                        let extra = match &n.model {
+                            Model::Cdn(m) => m.extras.get(k).map_or(0.0, |x| x.mean),
+                            _ => 0.0,
+                        };
+                        (1.0, extra)
+                    };
+                    s += f * cs;
+                    r += f * cr;
+                    fsum += f;
+                    if f > best.0 {
+                        best = (f, k);
+                    }
+                }
+                n.succ[c] = s.clamp(0.0, 1.0);
+                n.resp[c] = n.own[c].mean
+                    + if fsum > 0.0 {
+                        r / fsum
+                    } else {
+                        n.routes[c]
+                            .first()
+                            .map_or(0.0, |&(ch, _)| tail[ch - i - 1].resp[c])
+                    };
+                // Mostly-taken slot decides the version.
+                let k = best.1;
+                n.ver[c] = if k >= nt {
+                    n.routes[c]
+                        .get(k - nt)
+                        .map_or(0, |&(ch, _)| tail[ch - i - 1].ver[c])
+                } else {
+                    terminal_version(n, before, &self.commits, at)
+                };
+            }
+        }
+    }
+
+    /// Each CDN learns its origin's error share, fetch time and version.
+    fn update_origins(&mut self) {
+        for idx in 0..self.cdns.len() {
+            let i = self.cdns[idx];
+            let (head, tail) = self.nodes.split_at_mut(i + 1);
+            let n = &mut head[i];
+            let routes = &n.routes[EXT];
+            if let Model::Cdn(m) = &mut n.model {
+                if routes.is_empty() {
+                    m.origin.err = 1.0;
+                    continue;
+                }
+                let (mut s, mut r) = (0.0, 0.0);
+                let mut best = (f64::NEG_INFINITY, 0u32);
+                for &(ch, share) in routes {
+                    let c = &tail[ch - i - 1];
+                    s += share * c.succ[EXT];
+                    r += share * c.resp[EXT];
+                    if share > best.0 {
+                        best = (share, c.ver[EXT]);
+                    }
+                }
+                m.origin.err = (1.0 - s).clamp(0.0, 1.0);
+                m.origin.resp_s = m.cdn.cfg.origin_net.mean + r;
+                m.origin.version = best.1;
+            }
+        }
+    }
+
+    /// The operator's write this tick: it commits when it gets through
+    /// (end-to-end success ≥ ½), else the operator retries later.
+    fn commit_write(&mut self, tf: f64, end: f64) {
+        let ops = &self.sources[WRT];
+        if ops.is_empty() {
+            self.retry_at = tf + WRITE_RETRY_S;
+            return;
+        }
+        let k = ops.len() as f64;
+        let p: f64 = ops.iter().map(|&o| self.nodes[o].succ[WRT]).sum::<f64>() / k;
+        let resp: f64 = ops.iter().map(|&o| self.nodes[o].resp[WRT]).sum::<f64>() / k;
+        // The write commits at the attempt by which it has more likely than
+        // not got through once (deterministic, and never later with more
+        // capacity).
+        self.write_miss *= (1.0 - p).clamp(0.0, 1.0);
+        if self.write_miss > 0.5 {
+            self.retry_at = tf + WRITE_RETRY_S;
+            self.event(
+                tf,
+                EventKind::WriteFailed,
+                None,
+                format!(
+                    "update {} did not get through; retrying in {WRITE_RETRY_S} s",
+                    self.posted
+                ),
+            );
+            return;
+        }
+        let u = self
+            .scenario
+            .updates_s
+            .get(self.posted.saturating_sub(1) as usize)
+            .copied()
+            .unwrap_or(tf);
+        let at = (u.max(tf) + resp.max(0.0)).min(end);
+        self.write_miss = 1.0;
+        let from = self.committed;
+        self.committed = self.posted;
+        self.commits.push(at, self.committed);
+        for k in from..self.committed {
+            if let Some(r) = self.updates.get_mut(k as usize) {
+                if r.committed_s.is_none() {
+                    r.committed_s = Some(at);
+                }
+            }
+        }
+        let book = prices();
+        let version = self.committed;
+        let mut purged = 0;
+        for i in 0..self.nodes.len() {
+            if !self.nodes[i].receives_writes {
+                continue;
+            }
+            let publish = self.nodes[i].publish.clone();
+            for s in publish {
+                if let Model::Storage(m) = &mut self.nodes[s].model {
+                    m.version = version;
+                    m.puts += 1.0;
+                    let c = book.storage_per_1k_put / 1000.0;
+                    self.nodes[s].acc.cost += c;
+                    self.cost_total += c;
+                }
+            }
+            let caches = self.nodes[i].invalidate.clone();
+            for c in caches {
+                if let Model::Cache(m) = &mut self.nodes[c].model {
+                    m.key.invalidate(at);
+                }
+            }
+        }
+        for idx in 0..self.cdns.len() {
+            let i = self.cdns[idx];
+            if let Model::Cdn(m) = &mut self.nodes[i].model {
+                if m.cdn.cfg.purge {
+                    m.cdn.purge(at);
+                    purged += 1;
+                }
+            }
+        }
+        let detail = if purged > 0 {
+            format!("update {version} committed; {purged} CDN purged")
+        } else {
+            format!("update {version} committed")
+        };
+        self.event(at, EventKind::UpdateCommitted, None, detail);
+    }
+
+    /// Every path's share and latency: class totals, the window
+    /// accumulators, and the versions non-CDN answers carried. Returns the
+    /// answered requests per class and Σ answered × mean latency (external).
+    fn evaluate_paths(&mut self, mid: f64) -> ([f64; NC], f64) {
+        let mut served = [0.0; NC];
+        let mut mean_num = 0.0;
+        self.tick_mix.clear();
+        for p in 0..self.paths.len() {
+            let def = self.paths[p];
+            let c = def.class;
+            let rate = self.nodes[def.source].arr[c];
+            let start = def.start as usize;
+            let hops = &self.hops[start..start + def.len as usize];
+            let mut w = 1.0;
+            let mut lat = PathLatency::new();
+            for &(node, slot) in hops {
+                let n = &self.nodes[node as usize];
+                let f = n.frac[c].get(slot as usize).copied().unwrap_or(0.0);
+                w *= f;
+                if w <= 0.0 {
+                    break;
+                }
+                let (m, d) = hop_latency(n, c, slot as usize);
+                lat.add(m, d);
+            }
+            if !(w > 0.0 && w.is_finite()) {
+                continue;
+            }
+            let weight = rate * w;
+            let dist = lat.dist();
+            served[c] += weight;
+            if c == EXT {
+                mean_num += weight * lat.mean();
+                self.tick_mix.push((w, dist));
+            }
+            // Run-length accumulation into the open windows.
+            let slot = &mut self.path_slots[p];
+            match slot.dist {
+                Some(old) if old == dist => slot.w += weight,
+                _ => {
+                    if let Some(old) = slot.dist {
+                        for (wi, win) in self.windows.iter_mut().enumerate() {
+                            if self.active & (1 << wi) != 0 {
+                                win.acc[c].sketch.add(slot.w, &old);
+                            }
+                        }
+                    }
+                    slot.dist = Some(dist);
+                    slot.w = weight;
+                }
+            }
+            // Versions of answers not given by a CDN.
+            if c != WRT && weight > 0.0 {
+                let Some(&(last, tslot)) = hops.last() else {
+                    continue;
+                };
+                let (before, rest) = self.nodes.split_at_mut(last as usize);
+                let n = &mut rest[0];
+                if matches!(n.model, Model::Cdn(_)) && (tslot as usize) < n.n_term[c] {
+                    continue;
+                }
+                let v = terminal_version(n, before, &self.commits, mid);
+                n.acc
+                    .stale
+                    .add_version(v, weight, &self.scenario.updates_s, self.posted, mid);
+                if c == EXT {
+                    self.tally.add(v, weight);
+                } else {
+                    self.tally_int.add(v, weight);
+                }
+            }
+        }
+        (served, mean_num)
+    }
+
+    /// Staleness, reach of updates, and class totals per window.
+    fn freshness(
+        &mut self,
+        mid: f64,
+        end: f64,
+        rate: [f64; NC],
+        served: [f64; NC],
+        at_primary: f64,
+    ) {
+        let updates = &self.scenario.updates_s;
+        let mut stale_num = 0.0;
+        let mut stale_den = 0.0;
+        for (c, tally) in [(EXT, &self.tally), (INT, &self.tally_int)] {
+            for &(v, w) in tally.entries() {
+                let st = staleness(updates, self.posted, v, mid);
+                if c == EXT {
+                    stale_num += w * st;
+                    stale_den += w;
+                }
+                for (wi, win) in self.windows.iter_mut().enumerate() {
+                    if self.active & (1 << wi) != 0 {
+                        let a = &mut win.acc[c];
+                        a.stale.add_point(w, st * STALE_SCALE);
+                        a.stale_sum += w * st;
+                        a.stale_w += w;
+                        if st > 0.0 {
+                            a.stale_n += w;
+                        }
+                    }
+                }
+            }
+        }
+        self.sample.staleness_s = if stale_den > 0.0 {
+            stale_num / stale_den
+        } else {
+            0.0
+        };
+        for (wi, win) in self.windows.iter_mut().enumerate() {
+            if self.active & (1 << wi) != 0 {
+                for c in 0..NC {
+                    win.acc[c].offered += rate[c];
+                    win.acc[c].served += served[c];
+                }
+                win.at_primary += at_primary;
+            }
+        }
+        // An update reaches readers when 95 % of a tick's external answers
+        // carry it.
+        let total = self.tally.total();
+        if total > 0.0 {
+            let mut k = 0;
+            while k < self.pending_reach.len() {
+                let v = self.pending_reach[k];
+                if self.tally.at_least(v) >= 0.95 * total {
+                    if let Some(r) = self.updates.get_mut(v as usize - 1) {
+                        r.reached_after_s = Some(end - r.posted_s);
+                    }
+                    self.pending_reach.remove(k);
+                } else {
+                    k += 1;
+                }
+            }
+        }
+    }
+
+    fn push_series(&mut self, t: u32) {
+        // The tick's external p95 (recomputed only when the mixture changed).
+        if self.tick_mix != self.last_mix {
+            self.last_p95 = quantile_of(&self.tick_mix, 0.95);
+            self.last_mix.clear();
+            self.last_mix.extend_from_slice(&self.tick_mix);
+        }
+        let s = &mut self.series;
+        s.t_s.push(t);
+        s.offered_rps.push(self.sample.offered as f32);
+        s.errors_rps.push(self.sample.errors as f32);
+        s.p95_ms.push((1e3 * self.last_p95) as f32);
+        s.staleness_s.push(self.sample.staleness_s as f32);
+        s.cost_usd.push(self.cost_total as f32);
+        for (i, n) in self.nodes.iter().enumerate() {
+            if let Some(ns) = s.nodes.get_mut(i) {
+                ns.utilisation.push(n.tick.utilisation as f32);
+                ns.errors_rps.push(n.tick.errors as f32);
+                ns.backlog.push(n.tick.backlog as f32);
+                ns.instances.push(n.tick.instances as f32);
+            }
+        }
+    }
+
+    /// The report so far (normally called after [`Sim::run_to_end`]).
+    pub fn report(&self) -> Report {
+        let book = prices();
+        let ticks = f64::from(self.t.max(1));
+        let mut windows = Vec::with_capacity(self.windows.len());
+        let mut order: Vec<usize> = (1..self.windows.len()).collect();
+        order.push(0);
+        for wi in order {
+            let win = &self.windows[wi];
+            let mut sums: Vec<Summary> = Vec::with_capacity(NC);
+            for c in 0..NC {
+                let a = &win.acc[c];
+                let mut sk = a.sketch.clone();
+                if self.active & (1 << wi) != 0 {
+                    for (p, slot) in self.path_slots.iter().enumerate() {
+                        if self.paths[p].class == c {
+                            if let Some(d) = slot.dist {
+                                sk.add(slot.w, &d);
+                            }
+                        }
+                    }
+                }
+                let q = sk.quantiles();
+                let errors = (a.offered - a.served).max(0.0);
+                sums.push(Summary {
+                    offered: clean(a.offered),
+                    served: clean(a.served),
+                    errors: clean(errors),
+                    error_rate: ratio(errors, a.offered),
+                    latency: latency_ms(q),
+                    staleness: Staleness {
+                        p95_s: clean(a.stale.quantile(0.95).unwrap_or(0.0) / STALE_SCALE),
+                        mean_s: ratio(a.stale_sum, a.stale_w),
+                        stale_share: ratio(a.stale_n, a.stale_w),
+                    },
+                    ..Summary::default()
+                });
+            }
+            let writes = sums.pop().unwrap_or_default();
+            let internal = sums.pop().unwrap_or_default();
+            let external = sums.pop().unwrap_or_default();
+            windows.push(WindowReport {
+                name: win.name.clone(),
+                from_s: win.from,
+                to_s: win.to,
+                external,
+                internal,
+                writes,
+                external_reads_at_primary: clean(win.at_primary),
+            });
+        }
+        let run = windows.last().cloned();
+        let mut overall = run.as_ref().map(|w| w.external.clone()).unwrap_or_default();
+        overall.cost_usd = clean(self.cost_total);
+        let nodes = self
+            .nodes
+            .iter()
+            .map(|n| {
+                let mut sk = n.sketch.clone();
+                for slot in &n.lat_slots {
+                    if let Some(d) = slot.dist {
+                        sk.add(slot.w, &d);
+                    }
+                }
+                let a = &n.acc;
+                NodeReport {
+                    id: n.id.clone(),
+                    kind: n.kind,
+                    label: n.label.clone(),
+                    summary: Summary {
+                        offered: clean(a.offered),
+                        served: clean(a.served),
+                        errors: clean(a.errors),
+                        error_rate: ratio(a.errors, a.offered),
+                        backlog_max: clean(a.backlog_max),
+                        backlog_end: clean(n.tick.backlog),
+                        utilisation_mean: clean(a.util_sum / ticks),
+                        utilisation_max: clean(a.util_max),
+                        saturated_max_s: clean(a.sat_max),
+                        instances_max: clean(a.inst_max),
+                        instances_end: clean(n.tick.instances),
+                        latency: latency_ms(sk.quantiles()),
+                        staleness: a.stale.summary(),
+                        cost_usd: clean(a.cost),
+                    },
+                }
+            })
+            .collect();
+        let reach: Vec<f64> = self
+            .updates
+            .iter()
+            .filter(|u| u.posted_s < f64::from(self.t))
+            .map(|u| u.reached_after_s.unwrap_or(f64::from(self.t) - u.posted_s))
+            .collect();
+        let mut sorted = reach.clone();
+        sorted.sort_by(f64::total_cmp);
+        let reach_p95 = if sorted.is_empty() {
+            0.0
+        } else {
+            let i = ((sorted.len() as f64 * 0.95).ceil() as usize).clamp(1, sorted.len()) - 1;
+            sorted[i]
+        };
+        Report {
+            seed: self.seed,
+            duration_s: self.t,
+            diagnostics: self.diagnostics.clone(),
+            overall,
+            internal: run.as_ref().map(|w| w.internal.clone()).unwrap_or_default(),
+            writes: run.as_ref().map(|w| w.writes.clone()).unwrap_or_default(),
+            windows,
+            nodes,
+            freshness: Freshness {
+                updates: self
+                    .updates
+                    .iter()
+                    .filter(|u| u.posted_s < f64::from(self.t))
+                    .cloned()
+                    .collect(),
+                reach_p95_s: clean(reach_p95),
+                reach_max_s: clean(sorted.last().copied().unwrap_or(0.0)),
+            },
+            cost: CostReport {
+                run_usd: clean(self.cost_total),
+                always_on_monthly_usd: clean(self.always_on_monthly),
+                price_source: book.source.clone(),
+                price_date: book.date.clone(),
+            },
+            external_reads_at_primary: clean(self.windows.first().map_or(0.0, |w| w.at_primary)),
+            ticks_with_external_reads_at_primary: self.at_primary_ticks,
+            events: self.events.clone(),
+            series: self.series.clone(),
+        }
+    }
+}
+
+fn push_event(events: &mut Vec<Event>, t_s: f64, kind: EventKind, id: &str, detail: String) {
+    if events.len() < MAX_EVENTS {
+        events.push(Event {
+            t_s,
+            kind,
+            node: Some(id.to_string()),
+            detail,
+        });
+    }
+}
+
+/// Path shares of a node whose terminal slot 0 answers when it has no
+/// route for the class: `s` (the success share) over slot 0 or the routes.
+fn service_fracs(f: &mut [f64], routes: &[(usize, f64)], s: f64) {
+    if routes.is_empty() {
+        if let Some(x) = f.first_mut() {
+            *x = s;
+        }
+    } else {
+        if let Some(x) = f.first_mut() {
+            *x = 0.0;
+        }
+        for (k, r) in routes.iter().enumerate() {
+            if let Some(x) = f.get_mut(1 + k) {
+                *x = s * r.1;
+            }
+        }
+    }
+}
+
+/// Route shares after `n_term` terminal slots (which get 0).
+fn fill_routes(f: &mut [f64], n_term: usize, routes: &[(usize, f64)], s: f64) {
+    for x in f.iter_mut().take(n_term) {
+        *x = 0.0;
+    }
+    for (k, r) in routes.iter().enumerate() {
+        if let Some(x) = f.get_mut(n_term + k) {
+            *x = s * r.1;
+        }
+    }
+}
+
+/// Adds `w` requests of distribution `d` to a run-length slot.
+fn deposit(slot: &mut Slot, sketch: &mut Sketch, w: f64, d: Dist) {
+    if !(w > 0.0 && w.is_finite()) {
+        return;
+    }
+    match slot.dist {
+        Some(old) if old == d => slot.w += w,
+        _ => {
+            if let Some(old) = slot.dist {
+                sketch.add(slot.w, &old);
+            }
+            slot.dist = Some(d);
+            slot.w = w;
+        }
+    }
+}
+
+/// The version a node answers with when it answers itself, at time `at`.
+fn terminal_version(n: &NodeRt, before: &[NodeRt], commits: &CommitLog, at: f64) -> u32 {
+    match &n.model {
+        Model::Primary(_) | Model::Api(_) | Model::Fn(_) => {
+            if n.receives_writes {
+                commits.version_at(at)
+            } else {
+                0
+            }
+        }
+        Model::Replica(r) => match r.primary {
+            Some(p) if before.get(p).is_some_and(|x| x.receives_writes) => {
+                commits.version_at(at - r.lag.now())
+            }
+            _ => 0,
+        },
+        Model::Storage(m) => m.version,
+        Model::Cache(m) => m.key.version,
+        Model::Cdn(m) => m.cdn.oldest_version(),
+        Model::Source { .. } | Model::Lb { .. } => 0,
+    }
+}
+
+fn schedule_faults(s: &Scenario, nodes: &[NodeRt], cdns: &[usize]) -> Vec<FaultEvent> {
+    let mut out = Vec::new();
+    for (fi, f) in s.faults.iter().enumerate() {
+        if !f.at_s.is_finite() {
+            continue;
+        }
+        let at = f.at_s.max(0.0);
+        let mut targets = Vec::new();
+        let mut end = at;
+        match &f.kind {
+            FaultKind::Outage { target, duration_s } => {
+                let d = if duration_s.is_finite() {
+                    duration_s.max(0.0)
+                } else {
+                    0.0
+                };
+                end = at + d;
+                for (i, n) in nodes.iter().enumerate() {
+                    let hit = match target {
+                        Target::Node(id) => n.id == *id,
+                        Target::Kind(k) => n.kind == *k,
+                        Target::CdnOrigins => cdns
+                            .iter()
+                            .any(|&c| nodes[c].routes[EXT].iter().any(|r| r.0 == i)),
+                    };
+                    if hit {
+                        targets.push((i, end));
+                    }
+                }
+            }
+            FaultKind::PrimaryFailover => {
+                for (i, n) in nodes.iter().enumerate() {
+                    if let Model::Primary(m) = &n.model {
+                        let d = if m.multi_az {
+                            m.failover_s
+                        } else {
+                            NO_MULTI_AZ_RECOVERY_S
+                        };
+                        end = end.max(at + d);
+                        targets.push((i, at + d));
+                    }
+                }
+            }
+            FaultKind::ReplicaLagSpike { .. } => {
+                for (i, n) in nodes.iter().enumerate() {
+                    if n.kind == NodeKind::ReadReplica {
+                        targets.push((i, f64::NEG_INFINITY));
+                    }
+                }
+            }
+        }
+        out.push(FaultEvent {
+            at,
+            start: true,
+            fault: fi,
+            nodes: targets,
+        });
+        if end > at {
+            out.push(FaultEvent {
+                at: end,
+                start: false,
+                fault: fi,
+                nodes: Vec::new(),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.at.total_cmp(&b.at));
+    out
+}
+
+fn clean(x: f64) -> f64 {
+    if x.is_finite() {
+        x
+    } else {
+        0.0
+    }
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 {
+        clean(a / b)
+    } else {
+        0.0
+    }
+}
+
+fn latency_ms(q: sketch::Quantiles) -> Latency {
+    Latency {
+        mean_ms: clean(1e3 * q.mean),
+        p50_ms: clean(1e3 * q.p50),
+        p95_ms: clean(1e3 * q.p95),
+        p99_ms: clean(1e3 * q.p99),
+    }
+}
+
+impl plan::StaleAcc {
+    /// Counts `w` answers carrying version `v` at time `t`.
+    fn add_version(&mut self, v: u32, w: f64, updates: &[f64], posted: u32, t: f64) {
+        if !(w > 0.0 && w.is_finite()) {
+            return;
+        }
+        let st = staleness(updates, posted, v, t);
+        self.total += w;
+        self.sum += w * st;
+        if st > 0.0 {
+            self.stale += w;
+        }
+        let k = STALE_EDGES
+            .iter()
+            .position(|&e| st <= e)
+            .unwrap_or(STALE_EDGES.len() - 1);
+        self.hist[k] += w;
+    }
+
+    /// Mean, p95 and stale share.
+    fn summary(&self) -> Staleness {
+        if self.total <= 0.0 {
+            return Staleness::default();
+        }
+        let target = 0.95 * self.total;
+        let mut cum = 0.0;
+        let mut p95 = 0.0;
+        for (k, &h) in self.hist.iter().enumerate() {
+            if h > 0.0 && cum + h >= target {
+                let lo = if k == 0 { 0.0 } else { STALE_EDGES[k - 1] };
+                let hi = STALE_EDGES[k];
+                p95 = lo + (hi - lo) * ((target - cum) / h).clamp(0.0, 1.0);
+                break;
+            }
+            cum += h;
+        }
+        Staleness {
+            p95_s: clean(p95),
+            mean_s: ratio(self.sum, self.total),
+            stale_share: ratio(self.stale, self.total),
+        }
+    }
+}

@@ -1,0 +1,567 @@
+//! The diagram editor driven in headless Chromium with DOM pointer,
+//! keyboard and wheel events; each test checks the design the app saved,
+//! not only what the page shows.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use design::{geometry, NodeId, NodeKind, Point};
+use support::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn kinds(design: &design::Design, kind: NodeKind) -> usize {
+    design.nodes.iter().filter(|n| n.kind == kind).count()
+}
+
+#[wasm_bindgen_test]
+async fn dragging_from_the_palette_adds_a_node_where_it_is_dropped() {
+    let app = mount_fresh().await;
+    let item = app.find("[data-palette=\"cdn\"]");
+    let drop_at = at_fraction(&app.canvas(), 0.5, 0.85);
+    pointer("pointerdown", &item, centre(&item), false);
+    pointer("pointermove", &item, drop_at, false);
+    settle().await;
+    assert!(app.has(".palette-ghost"), "a ghost follows the pointer");
+    pointer("pointerup", &item, drop_at, false);
+    settle().await;
+
+    let design = saved_design();
+    assert_eq!(kinds(&design, NodeKind::Cdn), 1);
+    let cdn = design
+        .nodes
+        .iter()
+        .find(|n| n.kind == NodeKind::Cdn)
+        .unwrap();
+    let drawn = centre(
+        &app.node(cdn.id.as_str())
+            .query_selector("rect")
+            .unwrap()
+            .unwrap(),
+    );
+    let tolerance = geometry::GRID * app.zoom();
+    assert!(
+        (drawn.x - drop_at.x).abs() <= tolerance && (drawn.y - drop_at.y).abs() <= tolerance,
+        "node centre {drawn:?} is not under the drop point {drop_at:?}"
+    );
+    assert!(!app.has(".palette-ghost"));
+}
+
+#[wasm_bindgen_test]
+async fn dropping_a_palette_item_outside_the_canvas_adds_nothing() {
+    let app = mount_fresh().await;
+    let item = app.find("[data-palette=\"cache\"]");
+    pointer("pointerdown", &item, centre(&item), false);
+    pointer("pointerup", &item, centre(&item), false);
+    settle().await;
+    assert_eq!(app.count("g.node"), 4);
+}
+
+#[wasm_bindgen_test]
+async fn keyboard_activation_of_a_palette_item_adds_and_focuses_a_node() {
+    let app = mount_fresh().await;
+    let item: web_sys::HtmlElement = app.find("[data-palette=\"read_replica\"]").unchecked_into();
+    item.click(); // what Enter or Space on a focused button does
+    settle().await;
+    let design = saved_design();
+    assert_eq!(kinds(&design, NodeKind::ReadReplica), 1);
+    let focused = document().active_element().unwrap();
+    assert_eq!(
+        focused.get_attribute("data-kind").as_deref(),
+        Some("read_replica"),
+        "focus is on <{}> {:?}; replica elements: {}",
+        focused.tag_name(),
+        focused.get_attribute("class"),
+        app.count("[data-kind=\"read_replica\"]")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn dragging_a_node_moves_it_on_the_grid_and_undo_redo_follow() {
+    let app = mount_fresh().await;
+    let api = app.node("api");
+    let start = centre(&api);
+    let to = Point {
+        x: start.x + 100.0,
+        y: start.y + 52.0,
+    };
+    drag(&api, start, to, &app.canvas(), false).await;
+
+    let moved = position(&saved_design(), "api");
+    let zoom = app.zoom();
+    assert_eq!(moved.x % geometry::GRID, 0.0, "snapped to the grid");
+    assert!(
+        (moved.x - 320.0 - 100.0 / zoom).abs() <= geometry::GRID / 2.0 + 0.5,
+        "moved to {moved:?}"
+    );
+    assert!(
+        (moved.y - 224.0 - 52.0 / zoom).abs() <= geometry::GRID / 2.0 + 0.5,
+        "moved to {moved:?}"
+    );
+
+    key("z", true, false).await;
+    assert_eq!(
+        position(&saved_design(), "api"),
+        Point { x: 320.0, y: 224.0 }
+    );
+    key("z", true, true).await;
+    assert_eq!(position(&saved_design(), "api"), moved);
+}
+
+#[wasm_bindgen_test]
+async fn escape_cancels_a_drag() {
+    let app = mount_fresh().await;
+    let api = app.node("api");
+    let start = centre(&api);
+    pointer("pointerdown", &api, start, false);
+    pointer(
+        "pointermove",
+        &app.canvas(),
+        Point {
+            x: start.x + 120.0,
+            y: start.y,
+        },
+        false,
+    );
+    settle().await;
+    assert_ne!(
+        api.get_attribute("transform").as_deref(),
+        Some("translate(320 224)")
+    );
+    key("Escape", false, false).await;
+    assert_eq!(
+        api.get_attribute("transform").as_deref(),
+        Some("translate(320 224)")
+    );
+    pointer("pointerup", &app.canvas(), start, false);
+    settle().await;
+    assert!(
+        stored(AUTOSAVE).is_none()
+            || position(&saved_design(), "api") == Point { x: 320.0, y: 224.0 }
+    );
+}
+
+#[wasm_bindgen_test]
+async fn connecting_ports_adds_typed_edges_and_nonsense_is_refused_with_a_reason() {
+    let app = mount_fresh().await;
+    let cdn_button: web_sys::HtmlElement = app.find("[data-palette=\"cdn\"]").unchecked_into();
+    cdn_button.click();
+    settle().await;
+    let cdn = saved_design()
+        .nodes
+        .iter()
+        .find(|n| n.kind == NodeKind::Cdn)
+        .unwrap()
+        .id
+        .clone();
+
+    // Users → CDN: a read path.
+    let port = app.find("[data-port-out=\"users\"]");
+    let target = app.node(cdn.as_str());
+    drag(&port, centre(&port), centre(&target), &app.canvas(), false).await;
+    let design = saved_design();
+    let edge = design
+        .edge(&NodeId::from("users"), &cdn)
+        .expect("edge users → cdn");
+    assert_eq!(edge.kind, design::EdgeKind::Read);
+    assert_eq!(app.count("path.edge"), 4);
+
+    // Database → Users makes no sense: refused, with the reason shown.
+    let port = app.find("[data-port-out=\"db\"]");
+    let users = app.node("users");
+    drag(&port, centre(&port), centre(&users), &app.canvas(), false).await;
+    assert_eq!(saved_design().edges.len(), 4, "nothing was added");
+    let notice = app.find(".notice-area").text_content().unwrap_or_default();
+    assert!(
+        notice.to_lowercase().contains("user"),
+        "the refusal says why: {notice:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn shift_drag_box_selects_and_delete_removes_nodes_with_their_edges() {
+    let app = mount_fresh().await;
+    let users = app.node("users").get_bounding_client_rect();
+    let operator = app.node("operator").get_bounding_client_rect();
+    let from = Point {
+        x: users.left() - 12.0,
+        y: users.top() - 12.0,
+    };
+    let to = Point {
+        x: operator.right() + 4.0,
+        y: operator.bottom() + 4.0,
+    };
+    drag(&app.canvas(), from, to, &app.canvas(), true).await;
+    assert_eq!(app.count("g.node.selected"), 2);
+
+    key("Delete", false, false).await;
+    let design = saved_design();
+    assert_eq!(design.nodes.len(), 2);
+    assert!(design.node(&NodeId::from("users")).is_none());
+    assert_eq!(design.edges.len(), 1, "only api → db is left");
+}
+
+#[wasm_bindgen_test]
+async fn clicking_an_edge_selects_it_and_backspace_removes_it() {
+    let app = mount_fresh().await;
+    let hit = app.find("path.edge-hit[data-edge-from=\"api\"]");
+    tap(&hit).await;
+    assert_eq!(app.count(".edge-group.selected"), 1);
+    assert!(app
+        .find(".inspector")
+        .text_content()
+        .unwrap_or_default()
+        .contains("Connection from api to db"));
+    key("Backspace", false, false).await;
+    let design = saved_design();
+    assert!(design
+        .edge(&NodeId::from("api"), &NodeId::from("db"))
+        .is_none());
+    assert_eq!(design.nodes.len(), 4);
+}
+
+#[wasm_bindgen_test]
+async fn the_inspector_refuses_invalid_values_in_place() {
+    let app = mount_fresh().await;
+    tap(&app.node("api")).await;
+    let field = app.find("[data-param=\"min_instances\"] input");
+    type_into(&field, "-3").await;
+    assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
+    let error = app
+        .find("[data-param=\"min_instances\"] .field-error")
+        .text_content()
+        .unwrap_or_default();
+    assert!(!error.is_empty(), "the reason is shown");
+    let unchanged = stored(AUTOSAVE).map(|t| design::format::parse(&t).unwrap().design);
+    assert!(unchanged.is_none_or(|d| d
+        .node(&NodeId::from("api"))
+        .unwrap()
+        .params
+        .get("min_instances")
+        .is_none()));
+
+    type_into(&field, "3").await;
+    assert_eq!(
+        saved_design()
+            .node(&NodeId::from("api"))
+            .unwrap()
+            .num("min_instances"),
+        3.0
+    );
+    assert_eq!(
+        field.get_attribute("aria-invalid").as_deref(),
+        Some("false")
+    );
+
+    let label = app.find("#field-label");
+    type_into(&label, "  Status API v2 ").await;
+    assert_eq!(
+        saved_design().node(&NodeId::from("api")).unwrap().label,
+        "Status API v2"
+    );
+    type_into(&label, "   ").await;
+    assert_eq!(
+        saved_design().node(&NodeId::from("api")).unwrap().label,
+        "Status API v2"
+    );
+    assert_eq!(label.get_attribute("aria-invalid").as_deref(), Some("true"));
+
+    let flag = app.find("[data-param=\"autoscale\"] input");
+    let flag_input: web_sys::HtmlInputElement = flag.clone().unchecked_into();
+    flag_input.set_checked(false);
+    type_into(&flag, "").await; // fires change; the checkbox's state is what counts
+    assert!(!saved_design()
+        .node(&NodeId::from("api"))
+        .unwrap()
+        .flag("autoscale"));
+}
+
+#[wasm_bindgen_test]
+async fn keyboard_tab_arrows_enter_and_delete() {
+    let app = mount_fresh().await;
+    let users: web_sys::HtmlElement = app.node("users").unchecked_into();
+    users.focus().unwrap();
+    settle().await;
+    assert!(
+        app.node("users").class_list().contains("selected"),
+        "focus selects"
+    );
+
+    key_on(&app.node("users"), "ArrowRight", false, false).await;
+    key_on(&app.node("users"), "ArrowDown", false, true).await;
+    assert_eq!(
+        position(&saved_design(), "users"),
+        Point {
+            x: 64.0 + 16.0,
+            y: 160.0 + 64.0
+        }
+    );
+
+    key_on(&app.node("users"), "Enter", false, false).await;
+    assert_eq!(document().active_element().unwrap().id(), "field-label");
+
+    users.focus().unwrap();
+    settle().await;
+    key_on(&app.node("users"), "Delete", false, false).await;
+    assert!(saved_design().node(&NodeId::from("users")).is_none());
+    assert_eq!(
+        app.find(".node").get_attribute("tabindex").as_deref(),
+        Some("0")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn undo_and_redo_retrace_a_sequence_of_mixed_edits() {
+    let app = mount_fresh().await;
+    let mut snapshots = Vec::new();
+
+    // 1. add a cache from the palette
+    let cache: web_sys::HtmlElement = app.find("[data-palette=\"cache\"]").unchecked_into();
+    cache.click();
+    settle().await;
+    snapshots.push(saved_design());
+    // 2. move the database
+    let db = app.node("db");
+    drag(
+        &db,
+        centre(&db),
+        Point {
+            x: centre(&db).x,
+            y: centre(&db).y + 90.0,
+        },
+        &app.canvas(),
+        false,
+    )
+    .await;
+    snapshots.push(saved_design());
+    // 3. connect api → cache
+    let cache_id = snapshots[0]
+        .nodes
+        .iter()
+        .find(|n| n.kind == NodeKind::Cache)
+        .unwrap()
+        .id
+        .clone();
+    let port = app.find("[data-port-out=\"api\"]");
+    drag(
+        &port,
+        centre(&port),
+        centre(&app.node(cache_id.as_str())),
+        &app.canvas(),
+        false,
+    )
+    .await;
+    snapshots.push(saved_design());
+    // 4. change a parameter
+    tap(&app.node("api")).await;
+    type_into(&app.find("[data-param=\"max_instances\"] input"), "12").await;
+    snapshots.push(saved_design());
+    // 5. rename through the inspector
+    type_into(&app.find("#field-label"), "Edge API").await;
+    snapshots.push(saved_design());
+    // 6. delete the operator
+    tap(&app.node("operator")).await;
+    key("Delete", false, false).await;
+    snapshots.push(saved_design());
+
+    for pair in snapshots.windows(2) {
+        assert_ne!(pair[0], pair[1], "each step changed the design");
+    }
+    for expected in snapshots.iter().rev().skip(1) {
+        app.find("[data-action=\"undo\"]")
+            .unchecked_ref::<web_sys::HtmlElement>()
+            .click();
+        settle().await;
+        assert_eq!(&saved_design(), expected);
+    }
+    for expected in snapshots.iter().skip(1) {
+        key("z", true, true).await;
+        assert_eq!(&saved_design(), expected);
+    }
+    let redo: web_sys::HtmlButtonElement = app.find("[data-action=\"redo\"]").unchecked_into();
+    assert!(redo.disabled(), "nothing left to redo");
+}
+
+#[wasm_bindgen_test]
+async fn copy_paste_and_duplicate() {
+    let app = mount_fresh().await;
+    tap(&app.node("api")).await;
+    key("c", true, false).await;
+    key("v", true, false).await;
+    assert_eq!(kinds(&saved_design(), NodeKind::Api), 2);
+    key("d", true, false).await;
+    assert_eq!(kinds(&saved_design(), NodeKind::Api), 3);
+    let ids: std::collections::BTreeSet<_> =
+        saved_design().nodes.iter().map(|n| n.id.clone()).collect();
+    assert_eq!(ids.len(), 6, "every copy has its own id");
+}
+
+#[wasm_bindgen_test]
+async fn wheel_zooms_around_the_pointer_and_fit_brings_everything_back() {
+    let app = mount_fresh().await;
+    let before = app.zoom();
+    let canvas = app.canvas();
+    let anchor = centre(&app.node("api"));
+    let init = web_sys::WheelEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_client_x(anchor.x as i32);
+    init.set_client_y(anchor.y as i32);
+    init.set_delta_y(-300.0);
+    let wheel = web_sys::WheelEvent::new_with_event_init_dict("wheel", &init).unwrap();
+    canvas.dispatch_event(&wheel).unwrap();
+    settle().await;
+    assert!(
+        app.zoom() > before * 1.3,
+        "zoomed in: {} → {}",
+        before,
+        app.zoom()
+    );
+    let after = centre(&app.node("api"));
+    assert!(
+        (after.x - anchor.x).abs() < 40.0 && (after.y - anchor.y).abs() < 40.0,
+        "the point under the pointer stays put"
+    );
+
+    // Pan far away, then fit to view.
+    let start = at_fraction(&canvas, 0.9, 0.1);
+    drag(
+        &canvas,
+        start,
+        Point {
+            x: start.x - 600.0,
+            y: start.y + 300.0,
+        },
+        &canvas,
+        false,
+    )
+    .await;
+    app.find("[aria-label=\"Fit to view\"]")
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .click();
+    settle().await;
+    let frame = canvas.get_bounding_client_rect();
+    for id in ["users", "operator", "api", "db"] {
+        let r = app.node(id).get_bounding_client_rect();
+        assert!(
+            r.left() >= frame.left()
+                && r.right() <= frame.right()
+                && r.top() >= frame.top()
+                && r.bottom() <= frame.bottom(),
+            "{id} is in view after fit"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_reload_restores_the_design_exactly() {
+    let edited = {
+        let app = mount_fresh().await;
+        let api = app.node("api");
+        drag(
+            &api,
+            centre(&api),
+            Point {
+                x: centre(&api).x + 64.0,
+                y: centre(&api).y - 40.0,
+            },
+            &app.canvas(),
+            false,
+        )
+        .await;
+        tap(&app.node("db")).await;
+        type_into(&app.find("[data-param=\"multi_az\"] input"), "").await;
+        saved_design()
+    };
+    let app = mount().await;
+    assert_eq!(saved_design(), edited);
+    let api = edited.node(&NodeId::from("api")).unwrap().position;
+    assert_eq!(
+        app.node("api").get_attribute("transform"),
+        Some(format!("translate({} {})", api.x, api.y))
+    );
+}
+
+#[wasm_bindgen_test]
+async fn new_from_starter_and_clear_ask_first_and_can_be_undone() {
+    let app = mount_fresh().await;
+    app.find("[data-action=\"clear\"]")
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .click();
+    settle().await;
+    assert!(app.has("[role=\"dialog\"]"));
+    key("Escape", false, false).await;
+    assert!(!app.has("[role=\"dialog\"]"));
+    assert_eq!(app.count("g.node"), 4, "cancel keeps the design");
+
+    app.find("[data-action=\"clear\"]")
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .click();
+    settle().await;
+    app.find("[data-confirm=\"yes\"]")
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .click();
+    settle().await;
+    assert!(saved_design().nodes.is_empty());
+    assert!(app.has(".canvas-hint"), "an empty canvas says what to do");
+
+    key("z", true, false).await;
+    assert_eq!(saved_design().nodes.len(), 4);
+
+    app.find("[data-action=\"starter\"]")
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .click();
+    settle().await;
+    app.find("[data-confirm=\"yes\"]")
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .click();
+    settle().await;
+    assert_eq!(
+        saved_design(),
+        sim::kata::load("status-dashboard").unwrap().starter
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_unreadable_autosave_is_kept_aside_and_explained() {
+    set_autosave("{ this is not a design");
+    let app = mount().await;
+    assert_eq!(app.count("g.node"), 4, "the starter is shown");
+    assert!(app
+        .find(".notice-area")
+        .text_content()
+        .unwrap_or_default()
+        .contains("could not be read"));
+    assert_eq!(
+        stored(&format!("{AUTOSAVE}.unreadable")).as_deref(),
+        Some("{ this is not a design")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn lints_show_on_the_nodes_they_concern() {
+    let app = mount_fresh().await;
+    assert!(
+        app.node("users")
+            .query_selector(".lint-badge")
+            .unwrap()
+            .is_some(),
+        "no CDN in front of users"
+    );
+    let label = app
+        .node("users")
+        .get_attribute("aria-label")
+        .unwrap_or_default();
+    assert!(label.contains("Warning"), "{label}");
+}
+
+#[wasm_bindgen_test]
+async fn the_shortcuts_help_opens_with_question_mark() {
+    let app = mount_fresh().await;
+    key("?", false, true).await;
+    assert!(app.text().contains("Keyboard shortcuts"));
+    key("Escape", false, false).await;
+    assert!(!app.has("[role=\"dialog\"]"));
+}
