@@ -5,7 +5,7 @@ use editor::{action_for, Action, KeyPress};
 use leptos::prelude::*;
 
 use crate::components::{
-    brief::BriefPanel,
+    brief::{BriefPanel, LeftTab},
     canvas::Canvas,
     dialogs::{ConfirmReplace, Replace, ShortcutsHelp},
     inspector::Inspector,
@@ -39,8 +39,8 @@ pub fn App() -> impl IntoView {
     };
 
     // The autosave wins over the starter: a reload must lose nothing.
-    let (design, restore_note) = match storage::restore(KATA) {
-        Ok(Some((design, notes))) if notes.is_empty() => (design, None),
+    let (design, restore_note, returning) = match storage::restore(KATA) {
+        Ok(Some((design, notes))) if notes.is_empty() => (design, None, true),
         Ok(Some((design, notes))) => (
             design,
             Some(format!(
@@ -52,9 +52,10 @@ pub fn App() -> impl IntoView {
                     .collect::<Vec<_>>()
                     .join("; ")
             )),
+            true,
         ),
-        Ok(None) => (kata.starter.clone(), None),
-        Err(error) => (kata.starter.clone(), Some(error.to_string())),
+        Ok(None) => (kata.starter.clone(), None, false),
+        Err(error) => (kata.starter.clone(), Some(error.to_string()), false),
     };
     let state = EditorState::new(design);
     if let Some(note) = restore_note {
@@ -107,7 +108,11 @@ pub fn App() -> impl IntoView {
     view! {
         <div class="app">
             <TopBar title=kata.title.clone() state=state replace=replace help=help />
-            <BriefPanel kata=kata.clone() state=state />
+            <BriefPanel
+                kata=kata.clone()
+                state=state
+                initial=if returning { LeftTab::Palette } else { LeftTab::Brief }
+            />
             <main class="canvas-region" aria-label="Design canvas">
                 <Canvas state=state />
                 <NoticeArea state=state />

@@ -19,6 +19,7 @@ fn kinds(design: &design::Design, kind: NodeKind) -> usize {
 #[wasm_bindgen_test]
 async fn dragging_from_the_palette_adds_a_node_where_it_is_dropped() {
     let app = mount_fresh().await;
+    app.open_palette().await;
     let item = app.find("[data-palette=\"cdn\"]");
     let drop_at = at_fraction(&app.canvas(), 0.5, 0.85);
     pointer("pointerdown", &item, centre(&item), false);
@@ -52,6 +53,7 @@ async fn dragging_from_the_palette_adds_a_node_where_it_is_dropped() {
 #[wasm_bindgen_test]
 async fn dropping_a_palette_item_outside_the_canvas_adds_nothing() {
     let app = mount_fresh().await;
+    app.open_palette().await;
     let item = app.find("[data-palette=\"cache\"]");
     pointer("pointerdown", &item, centre(&item), false);
     pointer("pointerup", &item, centre(&item), false);
@@ -62,6 +64,7 @@ async fn dropping_a_palette_item_outside_the_canvas_adds_nothing() {
 #[wasm_bindgen_test]
 async fn keyboard_activation_of_a_palette_item_adds_and_focuses_a_node() {
     let app = mount_fresh().await;
+    app.open_palette().await;
     let item: web_sys::HtmlElement = app.find("[data-palette=\"read_replica\"]").unchecked_into();
     item.click(); // what Enter or Space on a focused button does
     settle().await;
@@ -146,6 +149,7 @@ async fn escape_cancels_a_drag() {
 #[wasm_bindgen_test]
 async fn connecting_ports_adds_typed_edges_and_nonsense_is_refused_with_a_reason() {
     let app = mount_fresh().await;
+    app.open_palette().await;
     let cdn_button: web_sys::HtmlElement = app.find("[data-palette=\"cdn\"]").unchecked_into();
     cdn_button.click();
     settle().await;
@@ -315,6 +319,7 @@ async fn keyboard_tab_arrows_enter_and_delete() {
 #[wasm_bindgen_test]
 async fn undo_and_redo_retrace_a_sequence_of_mixed_edits() {
     let app = mount_fresh().await;
+    app.open_palette().await;
     let mut snapshots = Vec::new();
 
     // 1. add a cache from the palette

@@ -1,10 +1,21 @@
-//! The left panel: the kata's brief (collapsible) and the palette.
+//! The left panel: two tabs, the kata's brief and the node palette. A
+//! first visit opens on the brief; a returning learner (who has an
+//! autosave) opens on the palette.
 
 use leptos::prelude::*;
 use sim::kata::Kata;
 
 use crate::components::palette::Palette;
 use crate::state::EditorState;
+
+/// Which tab of the left panel is showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftTab {
+    /// The kata's brief.
+    Brief,
+    /// The node palette.
+    Palette,
+}
 
 /// The brief (context, constraints, outcomes) and the node palette.
 #[component]
@@ -13,19 +24,44 @@ pub fn BriefPanel(
     kata: Kata,
     /// The editor the palette adds to.
     state: EditorState,
+    /// The tab shown first.
+    initial: LeftTab,
 ) -> impl IntoView {
+    let tab = RwSignal::new(initial);
+    let tab_button = move |which: LeftTab, label: &'static str, id: &'static str| {
+        view! {
+            <button
+                type="button"
+                role="tab"
+                id=id
+                class="tab"
+                aria-selected=move || (tab.get() == which).to_string()
+                on:click=move |_| tab.set(which)
+            >
+                {label}
+            </button>
+        }
+    };
     view! {
         <aside class="side-panel brief" aria-label="Brief and palette">
-            <details class="brief-text" open>
-                <summary><h2>"Brief"</h2></summary>
+            <div class="tabs" role="tablist" aria-label="Left panel">
+                {tab_button(LeftTab::Brief, "Brief", "tab-brief")}
+                {tab_button(LeftTab::Palette, "Palette", "tab-palette")}
+            </div>
+            <div role="tabpanel" aria-labelledby="tab-brief" class="brief-text" hidden=move || tab.get() != LeftTab::Brief>
                 <p class="meta">{format!("{} · about {} minutes", kata.difficulty, kata.minutes)}</p>
                 {kata.brief.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
                 <h3>"Constraints"</h3>
                 <ul>{kata.constraints.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
                 <h3>"You will practise"</h3>
                 <ul>{kata.outcomes.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}</ul>
-            </details>
-            <Palette state=state />
+                <button type="button" class="button primary start-building" on:click=move |_| tab.set(LeftTab::Palette)>
+                    "Start building →"
+                </button>
+            </div>
+            <div role="tabpanel" aria-labelledby="tab-palette" hidden=move || tab.get() != LeftTab::Palette>
+                <Palette state=state />
+            </div>
         </aside>
     }
 }

@@ -143,7 +143,6 @@ pub fn Palette(
 
     view! {
         <section class="palette" aria-label="Palette">
-            <h2>"Palette"</h2>
             <p class="hint">"Drag onto the canvas, or press Enter on an item."</p>
             <ul class="palette-list">{items}</ul>
             {ghost}

@@ -121,6 +121,14 @@ impl Mounted {
         self.host.query_selector_all(selector).unwrap().length()
     }
 
+    /// Switches the left panel to the palette tab.
+    pub async fn open_palette(&self) {
+        self.find("#tab-palette")
+            .unchecked_into::<HtmlElement>()
+            .click();
+        settle().await;
+    }
+
     /// The canvas `<svg>`.
     pub fn canvas(&self) -> Element {
         self.find("svg.canvas")

@@ -154,6 +154,58 @@ impl Browser {
             .unwrap_or_default())
     }
 
+    /// Real mouse input through the WebDriver actions API: moves to each
+    /// point in turn (viewport coordinates), pressing the left button at
+    /// the first and releasing it at the last. One point is a click.
+    pub fn mouse_path(&self, points: &[(f64, f64)]) -> Result<(), Error> {
+        let Some((first, rest)) = points.split_first() else {
+            return Ok(());
+        };
+        let mut actions = vec![
+            json!({ "type": "pointerMove", "duration": 0, "x": first.0.round() as i64, "y": first.1.round() as i64, "origin": "viewport" }),
+            json!({ "type": "pointerDown", "button": 0 }),
+        ];
+        for (x, y) in rest {
+            actions.push(json!({ "type": "pointerMove", "duration": 50, "x": x.round() as i64, "y": y.round() as i64, "origin": "viewport" }));
+        }
+        actions.push(json!({ "type": "pointerUp", "button": 0 }));
+        let body = json!({ "actions": [{
+            "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": actions
+        }]});
+        self.post(&self.session_path("/actions"), body)?;
+        let _ = ureq::delete(&format!("{}{}", self.base, self.session_path("/actions"))).call();
+        Ok(())
+    }
+
+    /// Types keys through the WebDriver actions API (real key events).
+    /// Each item is a key value: a character, or a WebDriver key code such
+    /// as "\u{E003}" (Backspace).
+    pub fn keys(&self, keys: &[&str]) -> Result<(), Error> {
+        let mut actions = Vec::new();
+        for key in keys {
+            actions.push(json!({ "type": "keyDown", "value": key }));
+            actions.push(json!({ "type": "keyUp", "value": key }));
+        }
+        let body = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] });
+        self.post(&self.session_path("/actions"), body)?;
+        Ok(())
+    }
+
+    /// The centre of the first element matching `selector`, in viewport
+    /// coordinates.
+    pub fn centre_of(&self, selector: &str) -> Result<(f64, f64), Error> {
+        let value = self.execute(
+            "const e = document.querySelector(arguments[0]); if (!e) return null; \
+             e.scrollIntoView({ block: 'nearest', inline: 'nearest' }); \
+             const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2];",
+            vec![json!(selector)],
+        )?;
+        match (value[0].as_f64(), value[1].as_f64()) {
+            (Some(x), Some(y)) => Ok((x, y)),
+            _ => Err(format!("nothing matches {selector}")),
+        }
+    }
+
     /// A PNG screenshot of the viewport.
     pub fn screenshot(&self) -> Result<Vec<u8>, Error> {
         let url = format!("{}{}", self.base, self.session_path("/screenshot"));

@@ -628,7 +628,6 @@ impl Sim {
                     inst = 0.0;
                 }
                 Model::Api(m) => {
-                    let q0 = m.queue.backlog();
                     if let Some(Scale::Ready { running }) = m.scaler.start_of_tick(tf) {
                         push_event(
                             &mut self.events,
@@ -653,13 +652,7 @@ impl Sim {
                     backlog = qt.backlog;
                     util = qt.utilisation;
                     inst = f64::from(m.scaler.running());
-                    let s = if a_tot + q0 > 0.0 {
-                        (served / (a_tot + q0)).clamp(0.0, 1.0)
-                    } else if down {
-                        0.0
-                    } else {
-                        1.0
-                    };
+                    let s = arrival_success(errors, a_tot, down);
                     if a_tot > 0.0 {
                         n.mix = [arr[EXT] / a_tot, arr[INT] / a_tot, arr[WRT] / a_tot];
                     }
@@ -775,7 +768,6 @@ impl Sim {
                 }
                 Model::Cache(m) => {
                     let reads = arr[EXT] + arr[INT];
-                    let q0 = m.queue.backlog();
                     let qt = if down {
                         let dropped = m.queue.drop_backlog();
                         service::QueueTick {
@@ -803,13 +795,7 @@ impl Sim {
                     errors = qt.errors;
                     backlog = qt.backlog;
                     util = qt.utilisation;
-                    let s = if reads + q0 > 0.0 {
-                        (served / (reads + q0)).clamp(0.0, 1.0)
-                    } else if down {
-                        0.0
-                    } else {
-                        1.0
-                    };
+                    let s = arrival_success(errors, reads, down);
                     let get = Moments::constant(m.get_s);
                     let own = qt.moments + get;
                     let own_dist = match qt.dist {
@@ -848,7 +834,6 @@ impl Sim {
                     at_primary += arr[EXT];
                     let reads = arr[EXT] + arr[INT];
                     let writes = arr[WRT];
-                    let q0 = m.queue.backlog();
                     let (s_mean, scv) = if a_tot > 0.0 {
                         let (pr, pw) = (reads / a_tot, writes / a_tot);
                         let mean = pr * m.read_s + pw * m.write_s;
@@ -876,13 +861,7 @@ impl Sim {
                     errors = qt.errors;
                     backlog = qt.backlog;
                     util = qt.utilisation;
-                    let s = if a_tot + q0 > 0.0 {
-                        (served / (a_tot + q0)).clamp(0.0, 1.0)
-                    } else if down {
-                        0.0
-                    } else {
-                        1.0
-                    };
+                    let s = arrival_success(errors, a_tot, down);
                     let wait_mean = (qt.moments.mean - s_mean).max(0.0);
                     let wait_var = (qt.moments.variance - scv * s_mean * s_mean).max(0.0);
                     let single = reads == 0.0 || writes == 0.0;
@@ -914,7 +893,6 @@ impl Sim {
                     };
                     m.lag.step(w_rate, apply);
                     let reads = arr[EXT] + arr[INT];
-                    let q0 = m.queue.backlog();
                     let qt = if down {
                         let dropped = m.queue.drop_backlog();
                         service::QueueTick {
@@ -928,13 +906,7 @@ impl Sim {
                     errors = qt.errors;
                     backlog = qt.backlog;
                     util = qt.utilisation;
-                    let s = if reads + q0 > 0.0 {
-                        (served / (reads + q0)).clamp(0.0, 1.0)
-                    } else if down {
-                        0.0
-                    } else {
-                        1.0
-                    };
+                    let s = arrival_success(errors, reads, down);
                     for c in 0..NC {
                         n.own[c] = qt.moments;
                         n.own_dist[c] = qt.dist;
@@ -1518,6 +1490,18 @@ impl Sim {
             events: self.events.clone(),
             series: self.series.clone(),
         }
+    }
+}
+
+/// The share of a tick's arrivals that will be answered: errors are
+/// counted against the arrivals (backlogged requests are not errors).
+fn arrival_success(errors: f64, arrivals: f64, down: bool) -> f64 {
+    if down {
+        0.0
+    } else if arrivals > 0.0 {
+        (1.0 - errors / arrivals).clamp(0.0, 1.0)
+    } else {
+        1.0
     }
 }
 

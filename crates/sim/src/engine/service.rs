@@ -53,13 +53,18 @@ pub(crate) struct QueueParams {
 #[derive(Clone, Debug)]
 pub(crate) struct Queue {
     fluid: FluidQueue,
-    memo: Option<(u64, u32, MMcSolution, f64)>,
+    /// Variance of the backlog (requests²): a backlogged queue drifts like
+    /// a random walk whose variance grows by λ + cμ per second (Poisson
+    /// arrivals, exponential services while every server is busy).
+    var: f64,
+    memo: Option<(u64, u32, u64, MMcSolution, f64)>,
 }
 
 impl Queue {
     pub(crate) fn new() -> Self {
         Queue {
             fluid: FluidQueue::new(f64::INFINITY),
+            var: 0.0,
             memo: None,
         }
     }
@@ -75,6 +80,7 @@ impl Queue {
         let q = self.fluid.backlog();
         let limit = self.fluid.max_backlog();
         self.fluid = FluidQueue::new(limit);
+        self.var = 0.0;
         q
     }
 
@@ -82,15 +88,16 @@ impl Queue {
     /// exact inputs), and the M/M/c/K blocking probability.
     fn solve(&mut self, lambda: f64, servers: u32, p: &QueueParams) -> Option<(MMcSolution, f64)> {
         let key = lambda.to_bits();
-        if let Some((k, c, sol, block)) = self.memo {
-            if k == key && c == servers {
+        let s_key = p.service_s.to_bits();
+        if let Some((k, c, sk, sol, block)) = self.memo {
+            if k == key && c == servers && sk == s_key {
                 return Some((sol, block));
             }
         }
         let mu = 1.0 / p.service_s;
         let sol = MMc::new(lambda, mu, servers).solve().ok()?;
         let block = blocking(servers, lambda / mu, p.queue_limit);
-        self.memo = Some((key, servers, sol, block));
+        self.memo = Some((key, servers, s_key, sol, block));
         Some((sol, block))
     }
 
@@ -108,6 +115,7 @@ impl Queue {
         if servers == 0 || !(cap > 0.0) {
             // No server at all: everything waiting or arriving fails.
             self.fluid = FluidQueue::new(0.0);
+            self.var = 0.0;
             return QueueTick {
                 errors: lambda + q0,
                 utilisation: if lambda > 0.0 { 1.0 } else { 0.0 },
@@ -167,21 +175,34 @@ impl Queue {
         self.fluid.set_max_backlog(q_max);
         let s = self.fluid.step(lambda, cap, 1.0);
         let service = Moments::new(p.service_s, p.scv * p.service_s * p.service_s);
+        // The backlog's spread: it grows while the queue is backlogged and
+        // vanishes when it empties or is pinned at its limit.
+        let var_before = self.var;
+        self.var = if s.backlog > 0.0 && s.backlog < q_max {
+            var_before + lambda + cap
+        } else {
+            0.0
+        };
         let (moments, dist, late) = if s.backlog > 0.0 || lambda >= cap {
             // Backlogged all tick: every arrival waits behind the backlog
-            // (mid-tick value) and then is served.
+            // (mid-tick value, with its spread) and then is served.
             let d = 0.5 * (q0 + s.backlog) / cap;
-            let moments = Moments::constant(d) + service;
+            let var_d = 0.5 * (var_before + self.var) / (cap * cap);
+            let moments = Moments::new(d, var_d) + service;
             let late = if p.timeout_s <= d {
                 1.0
             } else {
                 libm::exp(-(p.timeout_s - d) / p.service_s)
             };
-            let dist = Some(Dist::Sojourn {
-                shift: d,
-                queue: None,
-                mu,
-            });
+            let dist = if var_d > 0.0 || (p.scv - 1.0).abs() > 1e-12 {
+                None
+            } else {
+                Some(Dist::Sojourn {
+                    shift: d,
+                    queue: None,
+                    mu,
+                })
+            };
             (moments, dist, late)
         } else {
             // The backlog drains at t₀ = Q/(cμ − λ) into the tick: arrivals

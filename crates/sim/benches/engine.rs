@@ -1,0 +1,65 @@
+//! A full 60-minute run of the ~12-node reference design (users → CDN → LB →
+//! autoscaled API → cache → replicas, primary, operator → admin LB → admin
+//! API → primary, internal users, object storage) under the status-dashboard
+//! kata's run: `cargo bench -p sim --bench engine`.
+//!
+//! Also measured, to see how cost grows: the same run at 15 and 240 minutes
+//! (ticks), and a 48-node design (four copies of the reference side by
+//! side), 60 minutes.
+
+use design::Design;
+use sim::engine::{Scenario, Sim};
+
+fn main() {
+    divan::main();
+}
+
+fn reference() -> Design {
+    design::format::parse(include_str!("../tests/data/reference.json"))
+        .expect("reference design")
+        .design
+}
+
+/// Four copies of the reference design, with ids suffixed.
+fn reference_x4() -> Design {
+    let base = reference();
+    let mut d = Design::default();
+    for k in 0..4 {
+        for n in &base.nodes {
+            let mut n = n.clone();
+            n.id = format!("{}_{k}", n.id).into();
+            d.nodes.push(n);
+        }
+        for e in &base.edges {
+            let mut e = e.clone();
+            e.from = format!("{}_{k}", e.from).into();
+            e.to = format!("{}_{k}", e.to).into();
+            d.edges.push(e);
+        }
+    }
+    d
+}
+
+fn kata_run(minutes: f64) -> Scenario {
+    let kata = sim::kata::load("status-dashboard").expect("kata");
+    let mut spec = kata.run.expect("kata run");
+    spec.minutes = minutes;
+    spec.scenario(1).expect("scenario")
+}
+
+#[divan::bench(args = [15.0, 60.0, 240.0])]
+fn reference_run(bencher: divan::Bencher, minutes: f64) {
+    let d = reference();
+    let s = kata_run(minutes);
+    bencher.bench(|| {
+        let sim = Sim::new(divan::black_box(&d), divan::black_box(&s), 1);
+        sim.run()
+    });
+}
+
+#[divan::bench]
+fn reference_x4_run_60_min(bencher: divan::Bencher) {
+    let d = reference_x4();
+    let s = kata_run(60.0);
+    bencher.bench(|| Sim::new(divan::black_box(&d), divan::black_box(&s), 1).run());
+}

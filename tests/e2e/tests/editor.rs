@@ -1,0 +1,184 @@
+//! The editor in the built site, driven with real mouse and keyboard input
+//! (WebDriver actions), with screenshots of its main states saved under
+//! `target/e2e/`.
+
+use e2e::serve::StaticServer;
+use e2e::webdriver::Browser;
+use e2e::{artifacts_dir, workspace_root};
+use serde_json::json;
+use std::time::Duration;
+
+const AUTOSAVE: &str = "kata-playground/status-dashboard/design";
+
+fn open_site() -> (StaticServer, Browser) {
+    let dist = workspace_root().join("dist");
+    assert!(
+        dist.join("index.html").is_file(),
+        "build the site first: scripts/build.sh"
+    );
+    let server = StaticServer::start(&dist).expect("serve dist/");
+    let browser = Browser::start(1440, 900).expect("start headless Chromium");
+    browser.goto(&server.url).expect("open the site");
+    browser
+        .wait_for(
+            "return document.querySelectorAll('svg.canvas g.node').length",
+            Duration::from_secs(30),
+        )
+        .expect("the app mounts");
+    (server, browser)
+}
+
+fn saved_design(browser: &Browser) -> design::Design {
+    let text = browser
+        .execute(
+            "return localStorage.getItem(arguments[0])",
+            vec![json!(AUTOSAVE)],
+        )
+        .expect("read the autosave");
+    let text = text.as_str().expect("the app autosaved");
+    design::format::parse(text)
+        .expect("the autosave parses")
+        .design
+}
+
+fn shot(browser: &Browser, name: &str) {
+    let png = browser.screenshot().expect("screenshot");
+    let path = artifacts_dir().join(name);
+    std::fs::write(&path, png).expect("save the screenshot");
+    println!("screenshot: {}", path.display());
+}
+
+/// End, then Backspace until the focused field is empty.
+fn clear_field(browser: &Browser) {
+    let mut keys = vec!["\u{E010}"];
+    keys.extend(std::iter::repeat_n("\u{E003}", 12));
+    browser.keys(&keys).unwrap();
+}
+
+#[test]
+fn real_mouse_builds_a_design_and_the_inspector_edits_it() {
+    let (_server, browser) = open_site();
+
+    // Open the palette tab, then drag a CDN from it onto the canvas.
+    browser
+        .mouse_path(&[browser.centre_of("#tab-palette").unwrap()])
+        .unwrap();
+    let from = browser.centre_of("[data-palette=\"cdn\"]").unwrap();
+    let canvas = browser.centre_of("svg.canvas").unwrap();
+    let drop = (canvas.0 - 120.0, canvas.1 + 150.0);
+    browser
+        .mouse_path(&[from, (from.0 + 40.0, from.1), drop])
+        .unwrap();
+    browser
+        .wait_for(
+            "return document.querySelector('[data-kind=\"cdn\"]')",
+            Duration::from_secs(5),
+        )
+        .expect("a CDN node appeared");
+
+    // Wire users → CDN by dragging from the users' output port.
+    let port = browser.centre_of("[data-port-out=\"users\"]").unwrap();
+    let cdn = browser.centre_of("[data-kind=\"cdn\"] rect").unwrap();
+    browser
+        .mouse_path(&[port, (port.0 + 30.0, port.1 + 10.0), cdn])
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let design = saved_design(&browser);
+    let cdn_node = design
+        .nodes
+        .iter()
+        .find(|n| n.kind == design::NodeKind::Cdn)
+        .expect("cdn saved");
+    assert!(
+        design.edge(&"users".into(), &cdn_node.id).is_some(),
+        "users → cdn was connected"
+    );
+
+    // Select the CDN with a click and set its TTL through the inspector.
+    browser.mouse_path(&[cdn]).unwrap();
+    browser
+        .wait_for(
+            "return document.querySelector('[data-param=\"ttl_s\"] input')",
+            Duration::from_secs(5),
+        )
+        .expect("the inspector shows the CDN");
+    let field = browser.centre_of("[data-param=\"ttl_s\"] input").unwrap();
+    browser.mouse_path(&[field]).unwrap();
+    clear_field(&browser);
+    browser
+        .keys(&["9", "9", "9", "9", "9", "9", "\u{E004}"])
+        .unwrap(); // 999999, Tab
+    std::thread::sleep(Duration::from_millis(200));
+    let error = browser
+        .execute(
+            "return document.querySelector('[data-param=\"ttl_s\"] .field-error').textContent",
+            vec![],
+        )
+        .unwrap();
+    assert!(
+        !error.as_str().unwrap_or("").is_empty(),
+        "an out-of-range TTL is refused in words"
+    );
+    shot(&browser, "inspector-invalid.png");
+
+    let field = browser.centre_of("[data-param=\"ttl_s\"] input").unwrap();
+    browser.mouse_path(&[field]).unwrap();
+    clear_field(&browser);
+    browser.keys(&["3", "0", "\u{E004}"]).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let design = saved_design(&browser);
+    let cdn_node = design
+        .nodes
+        .iter()
+        .find(|n| n.kind == design::NodeKind::Cdn)
+        .unwrap();
+    assert_eq!(cdn_node.num("ttl_s"), 30.0);
+    shot(&browser, "inspector.png");
+
+    // Reload: the design comes back exactly.
+    browser
+        .goto(
+            &browser
+                .execute("return location.href", vec![])
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string(),
+        )
+        .unwrap();
+    browser
+        .wait_for(
+            "return document.querySelectorAll('svg.canvas g.node').length",
+            Duration::from_secs(30),
+        )
+        .unwrap();
+    assert_eq!(saved_design(&browser), design);
+    assert_eq!(
+        browser
+            .execute(
+                "return document.querySelectorAll('svg.canvas g.node').length",
+                vec![]
+            )
+            .unwrap(),
+        json!(design.nodes.len())
+    );
+
+    // Clear, confirm, and look at the empty canvas.
+    browser
+        .mouse_path(&[browser.centre_of("[data-action=\"clear\"]").unwrap()])
+        .unwrap();
+    browser
+        .mouse_path(&[browser.centre_of("[data-confirm=\"yes\"]").unwrap()])
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(saved_design(&browser).nodes.is_empty());
+    shot(&browser, "empty-canvas.png");
+
+    let errors: Vec<_> = browser
+        .console_log()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.level == "SEVERE")
+        .collect();
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
