@@ -29,7 +29,7 @@ counted cargo test -p design -p editor -p sim
 
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
-counted cargo test -p playground --target wasm32-unknown-unknown
+counted cargo test -p playground --target wasm32-unknown-unknown -- --nocapture
 
 step "release build of the site"
 scripts/build.sh

@@ -570,3 +570,64 @@ async fn the_shortcuts_help_opens_with_question_mark() {
     key("Escape", false, false).await;
     assert!(!app.has("[role=\"dialog\"]"));
 }
+
+/// A touch-type pointer event for pinch tests.
+fn touch(kind: &str, target: &web_sys::Element, id: i32, at: Point) {
+    let init = web_sys::PointerEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_client_x(at.x.round() as i32);
+    init.set_client_y(at.y.round() as i32);
+    init.set_pointer_id(id);
+    init.set_pointer_type("touch");
+    init.set_is_primary(id == 11);
+    let event = web_sys::PointerEvent::new_with_event_init_dict(kind, &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn two_finger_pinch_zooms_without_moving_nodes() {
+    let app = mount_fresh().await;
+    let canvas = app.canvas();
+    let before_zoom = app.zoom();
+    let before = saved_design_or_starter();
+    let c = at_fraction(&canvas, 0.5, 0.8);
+    touch("pointerdown", &canvas, 11, Point { x: c.x - 40.0, y: c.y });
+    touch("pointerdown", &canvas, 12, Point { x: c.x + 40.0, y: c.y });
+    for step in 1..=5 {
+        let spread = 40.0 + 16.0 * f64::from(step);
+        touch("pointermove", &canvas, 11, Point { x: c.x - spread, y: c.y });
+        touch("pointermove", &canvas, 12, Point { x: c.x + spread, y: c.y });
+    }
+    touch("pointerup", &canvas, 11, c);
+    touch("pointerup", &canvas, 12, c);
+    settle().await;
+    assert!(app.zoom() > before_zoom * 1.5, "pinch zoomed in: {before_zoom} → {}", app.zoom());
+    assert_eq!(saved_design_or_starter(), before, "no node moved");
+}
+
+fn saved_design_or_starter() -> design::Design {
+    stored(AUTOSAVE)
+        .map(|t| design::format::parse(&t).unwrap().design)
+        .unwrap_or_else(|| sim::kata::load("status-dashboard").unwrap().starter)
+}
+
+#[wasm_bindgen_test]
+async fn a_minimap_appears_for_designs_larger_than_the_view_and_moves_it() {
+    let mut design = sim::kata::load("status-dashboard").unwrap().starter;
+    design.add_node(NodeKind::Cache, Point { x: 24_000.0, y: 9_000.0 });
+    save_design(&design);
+    let app = mount().await;
+    assert!(app.has("svg.minimap"), "the design does not fit, so the minimap shows");
+    let before = app.find("g.viewport").get_attribute("transform");
+    let minimap = app.find("svg.minimap");
+    let corner = at_fraction(&minimap, 0.9, 0.9);
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x(corner.x as i32);
+    init.set_client_y(corner.y as i32);
+    let click = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    minimap.dispatch_event(&click).unwrap();
+    settle().await;
+    assert_ne!(app.find("g.viewport").get_attribute("transform"), before, "the view moved");
+}
