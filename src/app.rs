@@ -75,6 +75,9 @@ pub fn App() -> impl IntoView {
     });
 
     let replace = RwSignal::new(None::<Replace>);
+    // On a phone only one pane shows at a time; wider screens ignore it.
+    let pane = RwSignal::new(Pane::Canvas);
+    let on_long_press = Callback::new(move |()| pane.set(Pane::Inspector));
     let help = RwSignal::new(false);
 
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
@@ -106,24 +109,83 @@ pub fn App() -> impl IntoView {
 
     let starter = kata.starter.clone();
     view! {
-        <div class="app">
+        <div class="app" data-pane=move || pane.get().key()>
             <TopBar title=kata.title.clone() state=state replace=replace help=help />
             <BriefPanel
                 kata=kata.clone()
                 state=state
                 initial=if returning { LeftTab::Palette } else { LeftTab::Brief }
+                on_added=Callback::new(move |()| pane.set(Pane::Canvas))
             />
             <main class="canvas-region" aria-label="Design canvas">
-                <Canvas state=state />
+                <Canvas state=state on_long_press=on_long_press />
                 <NoticeArea state=state />
             </main>
             <Inspector state=state />
             <Timeline scenarios=kata.scenarios.clone() />
+            <PaneTabs pane=pane />
             <ConfirmReplace state=state pending=replace starter=starter />
             <ShortcutsHelp open=help />
         </div>
     }
     .into_any()
+}
+
+/// The pane a phone shows (DESIGN: on a narrow screen the panels become
+/// tabs over the canvas).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    /// Brief and palette.
+    Panel,
+    /// The canvas.
+    Canvas,
+    /// The inspector.
+    Inspector,
+    /// Timeline and scenario results.
+    Results,
+}
+
+impl Pane {
+    const ALL: [(Pane, &'static str); 4] = [
+        (Pane::Panel, "Brief & palette"),
+        (Pane::Canvas, "Canvas"),
+        (Pane::Inspector, "Inspector"),
+        (Pane::Results, "Results"),
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            Pane::Panel => "panel",
+            Pane::Canvas => "canvas",
+            Pane::Inspector => "inspector",
+            Pane::Results => "results",
+        }
+    }
+}
+
+/// The tab bar a phone shows at the bottom; hidden on wider screens.
+#[component]
+fn PaneTabs(pane: RwSignal<Pane>) -> impl IntoView {
+    view! {
+        <nav class="pane-tabs" role="tablist" aria-label="Panels">
+            {Pane::ALL
+                .into_iter()
+                .map(|(which, label)| {
+                    view! {
+                        <button
+                            type="button"
+                            role="tab"
+                            data-pane-tab=which.key()
+                            aria-selected=move || (pane.get() == which).to_string()
+                            on:click=move |_| pane.set(which)
+                        >
+                            {label}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
 }
 
 /// Carries out a keyboard action; true if the key was used.

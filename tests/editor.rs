@@ -55,10 +55,23 @@ async fn dropping_a_palette_item_outside_the_canvas_adds_nothing() {
     let app = mount_fresh().await;
     app.open_palette().await;
     let item = app.find("[data-palette=\"cache\"]");
+    let outside = Point {
+        x: centre(&item).x + 20.0,
+        y: centre(&item).y + 120.0,
+    };
     pointer("pointerdown", &item, centre(&item), false);
-    pointer("pointerup", &item, centre(&item), false);
+    pointer("pointermove", &item, outside, false);
+    pointer("pointerup", &item, outside, false);
     settle().await;
     assert_eq!(app.count("g.node"), 4);
+}
+
+#[wasm_bindgen_test]
+async fn tapping_a_palette_item_adds_the_node_in_view() {
+    let app = mount_fresh().await;
+    app.open_palette().await;
+    tap(&app.find("[data-palette=\"serverless\"]")).await;
+    assert_eq!(kinds(&saved_design(), NodeKind::Serverless), 1);
 }
 
 #[wasm_bindgen_test]
@@ -592,17 +605,53 @@ async fn two_finger_pinch_zooms_without_moving_nodes() {
     let before_zoom = app.zoom();
     let before = saved_design_or_starter();
     let c = at_fraction(&canvas, 0.5, 0.8);
-    touch("pointerdown", &canvas, 11, Point { x: c.x - 40.0, y: c.y });
-    touch("pointerdown", &canvas, 12, Point { x: c.x + 40.0, y: c.y });
+    touch(
+        "pointerdown",
+        &canvas,
+        11,
+        Point {
+            x: c.x - 40.0,
+            y: c.y,
+        },
+    );
+    touch(
+        "pointerdown",
+        &canvas,
+        12,
+        Point {
+            x: c.x + 40.0,
+            y: c.y,
+        },
+    );
     for step in 1..=5 {
         let spread = 40.0 + 16.0 * f64::from(step);
-        touch("pointermove", &canvas, 11, Point { x: c.x - spread, y: c.y });
-        touch("pointermove", &canvas, 12, Point { x: c.x + spread, y: c.y });
+        touch(
+            "pointermove",
+            &canvas,
+            11,
+            Point {
+                x: c.x - spread,
+                y: c.y,
+            },
+        );
+        touch(
+            "pointermove",
+            &canvas,
+            12,
+            Point {
+                x: c.x + spread,
+                y: c.y,
+            },
+        );
     }
     touch("pointerup", &canvas, 11, c);
     touch("pointerup", &canvas, 12, c);
     settle().await;
-    assert!(app.zoom() > before_zoom * 1.5, "pinch zoomed in: {before_zoom} → {}", app.zoom());
+    assert!(
+        app.zoom() > before_zoom * 1.5,
+        "pinch zoomed in: {before_zoom} → {}",
+        app.zoom()
+    );
     assert_eq!(saved_design_or_starter(), before, "no node moved");
 }
 
@@ -615,10 +664,19 @@ fn saved_design_or_starter() -> design::Design {
 #[wasm_bindgen_test]
 async fn a_minimap_appears_for_designs_larger_than_the_view_and_moves_it() {
     let mut design = sim::kata::load("status-dashboard").unwrap().starter;
-    design.add_node(NodeKind::Cache, Point { x: 24_000.0, y: 9_000.0 });
+    design.add_node(
+        NodeKind::Cache,
+        Point {
+            x: 24_000.0,
+            y: 9_000.0,
+        },
+    );
     save_design(&design);
     let app = mount().await;
-    assert!(app.has("svg.minimap"), "the design does not fit, so the minimap shows");
+    assert!(
+        app.has("svg.minimap"),
+        "the design does not fit, so the minimap shows"
+    );
     let before = app.find("g.viewport").get_attribute("transform");
     let minimap = app.find("svg.minimap");
     let corner = at_fraction(&minimap, 0.9, 0.9);
@@ -629,5 +687,62 @@ async fn a_minimap_appears_for_designs_larger_than_the_view_and_moves_it() {
     let click = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
     minimap.dispatch_event(&click).unwrap();
     settle().await;
-    assert_ne!(app.find("g.viewport").get_attribute("transform"), before, "the view moved");
+    assert_ne!(
+        app.find("g.viewport").get_attribute("transform"),
+        before,
+        "the view moved"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_long_press_on_a_node_opens_the_inspector_pane() {
+    let app = mount_fresh().await;
+    let api = app.node("api");
+    let at = centre(&api);
+    touch("pointerdown", &api, 11, at);
+    gloo_timers::future::TimeoutFuture::new(800).await;
+    touch("pointerup", &app.canvas(), 11, at);
+    settle().await;
+    assert_eq!(
+        app.find(".app").get_attribute("data-pane").as_deref(),
+        Some("inspector")
+    );
+    assert!(app.node("api").class_list().contains("selected"));
+}
+
+#[wasm_bindgen_test]
+async fn a_finger_that_moves_is_a_drag_not_a_long_press() {
+    let app = mount_fresh().await;
+    let api = app.node("api");
+    let at = centre(&api);
+    touch("pointerdown", &api, 11, at);
+    touch(
+        "pointermove",
+        &app.canvas(),
+        11,
+        Point {
+            x: at.x + 60.0,
+            y: at.y,
+        },
+    );
+    gloo_timers::future::TimeoutFuture::new(800).await;
+    touch(
+        "pointerup",
+        &app.canvas(),
+        11,
+        Point {
+            x: at.x + 60.0,
+            y: at.y,
+        },
+    );
+    settle().await;
+    assert_eq!(
+        app.find(".app").get_attribute("data-pane").as_deref(),
+        Some("canvas")
+    );
+    assert_ne!(
+        position(&saved_design(), "api"),
+        Point { x: 320.0, y: 224.0 },
+        "the node was dragged"
+    );
 }

@@ -26,6 +26,8 @@ pub fn BriefPanel(
     state: EditorState,
     /// The tab shown first.
     initial: LeftTab,
+    /// Called when the palette added a node in view.
+    on_added: Callback<()>,
 ) -> impl IntoView {
     let tab = RwSignal::new(initial);
     let tab_button = move |which: LeftTab, label: &'static str, id: &'static str| {
@@ -60,7 +62,7 @@ pub fn BriefPanel(
                 </button>
             </div>
             <div role="tabpanel" aria-labelledby="tab-palette" hidden=move || tab.get() != LeftTab::Palette>
-                <Palette state=state />
+                <Palette state=state on_added=on_added />
             </div>
         </aside>
     }

@@ -7,6 +7,7 @@
 
 use design::geometry::{self, Rect};
 use design::{NodeId, Point};
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
 use crate::components::edge::EdgeView;
@@ -17,14 +18,23 @@ use crate::state::{EditorState, Preview};
 
 /// How fast the wheel zooms: the factor per pixel of wheel delta.
 const WHEEL_ZOOM_RATE: f64 = 0.0015;
+/// How long a finger rests on a node before it counts as a long press.
+const LONG_PRESS_MS: u32 = 550;
+/// How far (screen pixels) a finger may drift and still be pressing.
+const LONG_PRESS_SLOP: f64 = 8.0;
 
 /// The canvas with its zoom controls, minimap and notices.
 #[component]
 pub fn Canvas(
     /// The editor the canvas shows and edits.
     state: EditorState,
+    /// Called when a finger rests on a node (long press): on a phone this
+    /// opens the inspector.
+    on_long_press: Callback<()>,
 ) -> impl IntoView {
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    // A pending long press: the timer, and where the finger went down.
+    let long_press = StoredValue::new_local(None::<(Timeout, Point)>);
     // Touch pointers currently down (id, screen point), for pinch zoom.
     let touches = StoredValue::new(Vec::<(i32, Point)>::new());
 
@@ -83,6 +93,13 @@ pub fn Canvas(
             state.apply(|e| e.press_port(&NodeId::from(id), canvas));
         } else if let Some(id) = dom::closest_with(target.clone(), "data-node") {
             state.apply(|e| e.press_node(&NodeId::from(id), canvas, additive));
+            if ev.pointer_type() == "touch" {
+                let timer = Timeout::new(LONG_PRESS_MS, move || {
+                    long_press.set_value(None);
+                    on_long_press.run(());
+                });
+                long_press.set_value(Some((timer, screen)));
+            }
         } else if let (Some(from), Some(to)) = (
             dom::closest_with(target.clone(), "data-edge-from"),
             dom::closest_with(target, "data-edge-to"),
@@ -99,6 +116,14 @@ pub fn Canvas(
         let Some((screen, canvas)) = points(&ev) else {
             return;
         };
+        // A finger that moves is dragging, not pressing.
+        let moved_off = long_press.with_value(|p| {
+            p.as_ref()
+                .is_some_and(|(_, at)| (at.x - screen.x).hypot(at.y - screen.y) > LONG_PRESS_SLOP)
+        });
+        if moved_off {
+            long_press.set_value(None);
+        }
         if ev.pointer_type() == "touch" {
             let pinch = touches.try_update_value(|t| {
                 let before: Vec<Point> = t.iter().map(|(_, p)| *p).collect();
@@ -128,6 +153,7 @@ pub fn Canvas(
     };
 
     let on_pointerup = move |ev: web_sys::PointerEvent| {
+        long_press.set_value(None);
         touches.update_value(|t| t.retain(|(id, _)| *id != ev.pointer_id()));
         let over = dom::attribute_at_point(
             f64::from(ev.client_x()),
@@ -139,6 +165,7 @@ pub fn Canvas(
     };
 
     let on_pointercancel = move |ev: web_sys::PointerEvent| {
+        long_press.set_value(None);
         touches.update_value(|t| t.retain(|(id, _)| *id != ev.pointer_id()));
         state.apply(|e| e.cancel());
     };

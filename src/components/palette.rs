@@ -15,15 +15,33 @@ use crate::state::EditorState;
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct PaletteDrag {
     kind: NodeKind,
+    /// Where the press started.
+    start: Point,
+    /// Where the pointer is now.
     client: Point,
 }
+
+/// How far (CSS pixels) a press may move and still be a tap.
+const TAP_SLOP: f64 = 6.0;
 
 /// The list of node kinds.
 #[component]
 pub fn Palette(
     /// The editor nodes are added to.
     state: EditorState,
+    /// Called after a tap or keyboard activation added a node in the middle
+    /// of the view (a phone switches back to the canvas).
+    on_added: Callback<()>,
 ) -> impl IntoView {
+    let add_in_view = move |kind: NodeKind| {
+        let id = state.add_in_view(kind);
+        state.notify(format!("Added {} to the canvas.", kind.name()));
+        on_added.run(());
+        // The node's element is created when the view updates, after this
+        // handler: focus it on the next turn.
+        let selector = format!("[data-node=\"{id}\"]");
+        gloo_timers::callback::Timeout::new(0, move || dom::focus_first(&selector)).forget();
+    };
     let dragging = RwSignal::new(None::<PaletteDrag>);
 
     let drop_at = move |kind: NodeKind, client: Point| {
@@ -61,44 +79,46 @@ pub fn Palette(
                         let _ = element.set_pointer_capture(ev.pointer_id());
                     }
                 }
+                let at = Point {
+                    x: f64::from(ev.client_x()),
+                    y: f64::from(ev.client_y()),
+                };
                 dragging.set(Some(PaletteDrag {
                     kind,
-                    client: Point {
-                        x: f64::from(ev.client_x()),
-                        y: f64::from(ev.client_y()),
-                    },
+                    start: at,
+                    client: at,
                 }));
             };
             let on_pointermove = move |ev: web_sys::PointerEvent| {
-                if dragging.with_untracked(|d| d.is_some_and(|d| d.kind == kind)) {
+                if let Some(drag) = dragging.get_untracked().filter(|d| d.kind == kind) {
                     dragging.set(Some(PaletteDrag {
-                        kind,
                         client: Point {
                             x: f64::from(ev.client_x()),
                             y: f64::from(ev.client_y()),
                         },
+                        ..drag
                     }));
                 }
             };
             let on_pointerup = move |ev: web_sys::PointerEvent| {
                 if let Some(drag) = dragging.get_untracked() {
                     dragging.set(None);
-                    drop_at(drag.kind, Point {
+                    let end = Point {
                         x: f64::from(ev.client_x()),
                         y: f64::from(ev.client_y()),
-                    });
+                    };
+                    if (end.x - drag.start.x).hypot(end.y - drag.start.y) <= TAP_SLOP {
+                        add_in_view(drag.kind); // a tap or click adds it in view
+                    } else {
+                        drop_at(drag.kind, end);
+                    }
                 }
             };
             // A click with detail 0 comes from the keyboard (Enter/Space);
-            // pointer clicks are handled by the drag handlers above.
+            // pointer taps and clicks are handled by the handlers above.
             let on_click = move |ev: web_sys::MouseEvent| {
                 if ev.detail() == 0 {
-                    let id = state.add_in_view(kind);
-                    state.notify(format!("Added {} to the canvas.", kind.name()));
-                    // The node's element is created when the view updates,
-                    // after this handler: focus it on the next turn.
-                    let selector = format!("[data-node=\"{id}\"]");
-                    gloo_timers::callback::Timeout::new(0, move || dom::focus_first(&selector)).forget();
+                    add_in_view(kind);
                 }
             };
             view! {
@@ -143,7 +163,7 @@ pub fn Palette(
 
     view! {
         <section class="palette" aria-label="Palette">
-            <p class="hint">"Drag onto the canvas, or press Enter on an item."</p>
+            <p class="hint">"Drag onto the canvas, or click an item to add it in view."</p>
             <ul class="palette-list">{items}</ul>
             {ghost}
         </section>

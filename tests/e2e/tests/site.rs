@@ -84,3 +84,52 @@ fn console_errors_are_captured() {
         "the probe error was not captured: {log:#?}"
     );
 }
+
+/// On a phone the panels become tabs over the canvas.
+#[test]
+fn on_a_phone_panels_are_tabs_over_the_canvas() {
+    let server = serve_dist();
+    let browser = Browser::start(390, 844).expect("start headless Chromium");
+    browser.goto(&server.url).expect("open the site");
+    browser
+        .wait_for(
+            "return document.querySelectorAll('svg.canvas g.node').length",
+            Duration::from_secs(30),
+        )
+        .expect("the app mounts");
+    let visible = |selector: &str| -> bool {
+        browser
+            .execute(
+                "const e = document.querySelector(arguments[0]); return !!e && e.getClientRects().length > 0;",
+                vec![serde_json::json!(selector)],
+            )
+            .map(|v| v == serde_json::json!(true))
+            .unwrap_or(false)
+    };
+    assert!(visible(".pane-tabs"));
+    assert!(visible("svg.canvas"));
+    assert!(!visible(".inspector"), "one pane at a time");
+    let shot = browser.screenshot().expect("screenshot");
+    std::fs::write(artifacts_dir().join("phone-canvas.png"), shot).expect("save");
+
+    browser
+        .execute(
+            "document.querySelector('[data-pane-tab=\"panel\"]').click()",
+            vec![],
+        )
+        .unwrap();
+    assert!(visible(".brief"));
+    let on_top = browser
+        .execute(
+            "return !!document.elementFromPoint(195, 400).closest('.brief')",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(
+        on_top,
+        serde_json::json!(true),
+        "the panel covers the canvas"
+    );
+    let shot = browser.screenshot().expect("screenshot");
+    std::fs::write(artifacts_dir().join("phone-brief.png"), shot).expect("save");
+}

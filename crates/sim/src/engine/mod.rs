@@ -72,7 +72,7 @@ use plan::{
     Model, NodeRt, PathDef, Slot, EXT, INT, MAX_DURATION_S, NC, SERVERLESS_RAMP_PER_S, STALE_EDGES,
     STORAGE_GETS_PER_S, WRT,
 };
-use sketch::{quantile_of, Dist, Sketch};
+use sketch::{quantile_of, Dist, LatKey, Sketch};
 use versions::{staleness, Tally};
 
 /// Seconds the operator waits before retrying a failed write.
@@ -165,8 +165,9 @@ pub struct Sim {
     tally: Tally,
     tally_int: Tally,
     node_tally: Tally,
-    tick_mix: Vec<(f64, Dist)>,
-    last_mix: Vec<(f64, Dist)>,
+    tick_mix: Vec<(f64, LatKey)>,
+    last_mix: Vec<(f64, LatKey)>,
+    mix_dists: Vec<(f64, Dist)>,
     last_p95: f64,
     sample: Sample,
     // Totals.
@@ -274,6 +275,7 @@ impl Sim {
             node_tally: Tally::new(),
             tick_mix: Vec::with_capacity(n_paths),
             last_mix: Vec::with_capacity(n_paths),
+            mix_dists: Vec::with_capacity(n_paths),
             last_p95: 0.0,
             sample,
             cost_total: 0.0,
@@ -439,8 +441,9 @@ impl Sim {
     fn flush_paths(&mut self) {
         for p in 0..self.paths.len() {
             let slot = &mut self.path_slots[p];
-            if let Some(d) = slot.dist.take() {
+            if let Some(k) = slot.key.take() {
                 let c = self.paths[p].class;
+                let d = k.dist();
                 for (w, win) in self.windows.iter_mut().enumerate() {
                     if self.active & (1 << w) != 0 {
                         win.acc[c].sketch.add(slot.w, &d);
@@ -509,7 +512,7 @@ impl Sim {
             // Success share per class (for the path shares).
             let mut succ = [1.0; NC];
             let mut lat_w = [0.0; 4];
-            let mut lat_d = [Dist::Point(0.0); 4];
+            let mut lat_d = [LatKey::point(0.0); 4];
             let mut mean_num = 0.0;
             let mut mean_den = 0.0;
             let nt = n.n_term;
@@ -588,10 +591,10 @@ impl Sim {
                             o.miss - miss_err,
                         ];
                         lat_d = [
-                            Dist::Point(0.0),
-                            Dist::fit(o.wait_ok_moments()),
-                            Dist::fit(o.wait_stale_moments()),
-                            Dist::Point(m.origin.resp_s),
+                            LatKey::point(0.0),
+                            LatKey::new(o.wait_ok_moments(), None),
+                            LatKey::new(o.wait_stale_moments(), None),
+                            LatKey::point(m.origin.resp_s),
                         ];
                         mean_num = o.wait_ok * o.wait_ok_moments().mean
                             + o.wait_stale * o.wait_stale_moments().mean
@@ -620,7 +623,7 @@ impl Sim {
                         n.own_dist[c] = Some(Dist::Point(*latency_s));
                         fill_routes(&mut n.frac[c], 0, &n.routes[c], succ[c]);
                         lat_w[c] = if ok { arr[c] } else { 0.0 };
-                        lat_d[c] = Dist::Point(*latency_s);
+                        lat_d[c] = LatKey::point(*latency_s);
                     }
                     mean_num = served * *latency_s;
                     mean_den = served;
@@ -663,7 +666,7 @@ impl Sim {
                         fwd[c] = sc;
                         service_fracs(&mut n.frac[c], &n.routes[c], s);
                         lat_w[c] = sc;
-                        lat_d[c] = qt.dist.unwrap_or_else(|| Dist::fit(qt.moments));
+                        lat_d[c] = LatKey::new(qt.moments, qt.dist);
                     }
                     succ = [s; NC];
                     mean_num = served * qt.moments.mean;
@@ -760,7 +763,7 @@ impl Sim {
                         fwd[c] = sc;
                         service_fracs(&mut n.frac[c], &n.routes[c], s);
                         lat_w[c] = sc;
-                        lat_d[c] = dist.unwrap_or_else(|| Dist::fit(moments));
+                        lat_d[c] = LatKey::new(moments, dist);
                     }
                     succ = [s; NC];
                     mean_num = served * moments.mean;
@@ -823,7 +826,7 @@ impl Sim {
                             fwd[c] = misses;
                         }
                         lat_w[c] = served * share;
-                        lat_d[c] = own_dist.unwrap_or_else(|| Dist::fit(own));
+                        lat_d[c] = LatKey::new(own, own_dist);
                     }
                     succ = [s, s, 1.0];
                     mean_num = served * own.mean;
@@ -875,7 +878,7 @@ impl Sim {
                         } else {
                             0.0
                         };
-                        lat_d[c] = n.own_dist[c].unwrap_or_else(|| Dist::fit(n.own[c]));
+                        lat_d[c] = LatKey::new(n.own[c], n.own_dist[c]);
                         mean_num += lat_w[c] * n.own[c].mean;
                     }
                     succ = [s; NC];
@@ -916,7 +919,7 @@ impl Sim {
                         } else {
                             0.0
                         };
-                        lat_d[c] = qt.dist.unwrap_or_else(|| Dist::fit(qt.moments));
+                        lat_d[c] = LatKey::new(qt.moments, qt.dist);
                     }
                     succ = [s; NC];
                     mean_num = served * qt.moments.mean;
@@ -953,7 +956,7 @@ impl Sim {
                         } else {
                             0.0
                         };
-                        lat_d[c] = m.get_dist;
+                        lat_d[c] = LatKey::new(m.get, Some(m.get_dist));
                     }
                     succ = [s; NC];
                     mean_num = served * m.get.mean;
@@ -1223,25 +1226,26 @@ impl Sim {
                 continue;
             }
             let weight = rate * w;
-            let dist = lat.dist();
+            let key = lat.key();
             served[c] += weight;
             if c == EXT {
                 mean_num += weight * lat.mean();
-                self.tick_mix.push((w, dist));
+                self.tick_mix.push((w, key));
             }
             // Run-length accumulation into the open windows.
             let slot = &mut self.path_slots[p];
-            match slot.dist {
-                Some(old) if old == dist => slot.w += weight,
+            match slot.key {
+                Some(old) if old == key => slot.w += weight,
                 _ => {
-                    if let Some(old) = slot.dist {
+                    if let Some(old) = slot.key {
+                        let d = old.dist();
                         for (wi, win) in self.windows.iter_mut().enumerate() {
                             if self.active & (1 << wi) != 0 {
-                                win.acc[c].sketch.add(slot.w, &old);
+                                win.acc[c].sketch.add(slot.w, &d);
                             }
                         }
                     }
-                    slot.dist = Some(dist);
+                    slot.key = Some(key);
                     slot.w = weight;
                 }
             }
@@ -1337,7 +1341,11 @@ impl Sim {
     fn push_series(&mut self, t: u32) {
         // The tick's external p95 (recomputed only when the mixture changed).
         if self.tick_mix != self.last_mix {
-            self.last_p95 = quantile_of(&self.tick_mix, 0.95);
+            self.mix_dists.clear();
+            self.mix_dists
+                .extend(self.tick_mix.iter().map(|(w, k)| (*w, k.dist())));
+            // A chart's precision (0.01 %) is plenty.
+            self.last_p95 = quantile_of(&self.mix_dists, 0.95, 1e-4);
             self.last_mix.clear();
             self.last_mix.extend_from_slice(&self.tick_mix);
         }
@@ -1374,8 +1382,8 @@ impl Sim {
                 if self.active & (1 << wi) != 0 {
                     for (p, slot) in self.path_slots.iter().enumerate() {
                         if self.paths[p].class == c {
-                            if let Some(d) = slot.dist {
-                                sk.add(slot.w, &d);
+                            if let Some(k) = slot.key {
+                                sk.add(slot.w, &k.dist());
                             }
                         }
                     }
@@ -1418,8 +1426,8 @@ impl Sim {
             .map(|n| {
                 let mut sk = n.sketch.clone();
                 for slot in &n.lat_slots {
-                    if let Some(d) = slot.dist {
-                        sk.add(slot.w, &d);
+                    if let Some(k) = slot.key {
+                        sk.add(slot.w, &k.dist());
                     }
                 }
                 let a = &n.acc;
@@ -1548,17 +1556,17 @@ fn fill_routes(f: &mut [f64], n_term: usize, routes: &[(usize, f64)], s: f64) {
 }
 
 /// Adds `w` requests of distribution `d` to a run-length slot.
-fn deposit(slot: &mut Slot, sketch: &mut Sketch, w: f64, d: Dist) {
+fn deposit(slot: &mut Slot, sketch: &mut Sketch, w: f64, d: LatKey) {
     if !(w > 0.0 && w.is_finite()) {
         return;
     }
-    match slot.dist {
+    match slot.key {
         Some(old) if old == d => slot.w += w,
         _ => {
-            if let Some(old) = slot.dist {
-                sketch.add(slot.w, &old);
+            if let Some(old) = slot.key {
+                sketch.add(slot.w, &old.dist());
             }
-            slot.dist = Some(d);
+            slot.key = Some(d);
             slot.w = w;
         }
     }

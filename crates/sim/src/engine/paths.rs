@@ -13,7 +13,7 @@
 use design::{Diagnostic, NodeKind};
 
 use super::plan::{Model, NodeRt, PathDef, MAX_PATHS, NC};
-use super::sketch::Dist;
+use super::sketch::{Dist, LatKey};
 use crate::latency::Moments;
 
 /// Enumerates every class's paths from its sources, depth first, at most
@@ -162,24 +162,30 @@ impl PathLatency {
         self.total.mean
     }
 
-    /// The path's distribution.
-    pub(crate) fn dist(&self) -> Dist {
+    /// The path's latency key: exact when one hop varies (a queue, or a
+    /// lone network hop), else moments to fit.
+    pub(crate) fn key(&self) -> LatKey {
         if self.random == 0 {
-            return Dist::Point(self.total.mean);
+            return LatKey::point(self.total.mean);
         }
         if self.random == 1 {
             match self.exact {
                 Some(Dist::Sojourn { shift, queue, mu }) => {
-                    return Dist::Sojourn {
-                        shift: shift + self.constant,
-                        queue,
-                        mu,
-                    }
+                    return LatKey::new(
+                        self.total,
+                        Some(Dist::Sojourn {
+                            shift: shift + self.constant,
+                            queue,
+                            mu,
+                        }),
+                    )
                 }
-                Some(Dist::LogNormal(l)) if self.constant == 0.0 => return Dist::LogNormal(l),
+                Some(Dist::LogNormal(l)) if self.constant == 0.0 => {
+                    return LatKey::new(self.total, Some(Dist::LogNormal(l)))
+                }
                 _ => {}
             }
         }
-        Dist::fit(self.total)
+        LatKey::new(self.total, None)
     }
 }

@@ -20,7 +20,7 @@ use super::data::Lag;
 use super::report::NodeSample;
 use super::scenario::{Override, Scenario};
 use super::service::{Queue, QueueParams};
-use super::sketch::{Dist, Sketch};
+use super::sketch::{Dist, LatKey, Sketch};
 use super::traffic::PopGroups;
 use crate::latency::{LogNormal, Moments};
 use crate::rng::SimRng;
@@ -163,7 +163,7 @@ pub(crate) struct CdnModel {
 /// distribution tick after tick only adds to `w`.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Slot {
-    pub dist: Option<Dist>,
+    pub key: Option<LatKey>,
     pub w: f64,
 }
 

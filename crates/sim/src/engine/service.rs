@@ -57,7 +57,16 @@ pub(crate) struct Queue {
     /// a random walk whose variance grows by λ + cμ per second (Poisson
     /// arrivals, exponential services while every server is busy).
     var: f64,
-    memo: Option<(u64, u32, u64, MMcSolution, f64)>,
+    memo: Option<Memo>,
+}
+
+/// The last steady-state tick, reused when the inputs repeat exactly.
+#[derive(Clone, Copy, Debug)]
+struct Memo {
+    lambda: u64,
+    servers: u32,
+    params: [u64; 4],
+    out: QueueTick,
 }
 
 impl Queue {
@@ -70,6 +79,7 @@ impl Queue {
     }
 
     /// The backlog now.
+    #[cfg(test)]
     pub(crate) fn backlog(&self) -> f64 {
         self.fluid.backlog()
     }
@@ -84,20 +94,12 @@ impl Queue {
         q
     }
 
-    /// The steady state at `lambda` with `servers` servers (memoised on the
-    /// exact inputs), and the M/M/c/K blocking probability.
-    fn solve(&mut self, lambda: f64, servers: u32, p: &QueueParams) -> Option<(MMcSolution, f64)> {
-        let key = lambda.to_bits();
-        let s_key = p.service_s.to_bits();
-        if let Some((k, c, sk, sol, block)) = self.memo {
-            if k == key && c == servers && sk == s_key {
-                return Some((sol, block));
-            }
-        }
+    /// The steady state at `lambda` with `servers` servers, and the
+    /// M/M/c/K blocking probability.
+    fn solve(lambda: f64, servers: u32, p: &QueueParams) -> Option<(MMcSolution, f64)> {
         let mu = 1.0 / p.service_s;
         let sol = MMc::new(lambda, mu, servers).solve().ok()?;
         let block = blocking(servers, lambda / mu, p.queue_limit);
-        self.memo = Some((key, servers, s_key, sol, block));
         Some((sol, block))
     }
 
@@ -134,7 +136,18 @@ impl Queue {
                     ..QueueTick::default()
                 };
             }
-            if let Some((sol, block)) = self.solve(lambda, servers, p) {
+            let key = [
+                p.service_s.to_bits(),
+                p.scv.to_bits(),
+                p.queue_limit.to_bits(),
+                p.timeout_s.to_bits(),
+            ];
+            if let Some(m) = self.memo {
+                if m.lambda == lambda.to_bits() && m.servers == servers && m.params == key {
+                    return m.out;
+                }
+            }
+            if let Some((sol, block)) = Queue::solve(lambda, servers, p) {
                 let admitted = lambda * (1.0 - block);
                 // Waiting scales with (1 + C_s²)/2 (Allen–Cunneen; exact
                 // Pollaczek–Khinchine for one server).
@@ -160,7 +173,7 @@ impl Queue {
                     lognormal_tail(moments, p.timeout_s)
                 };
                 let served = admitted * (1.0 - late);
-                return QueueTick {
+                let out = QueueTick {
                     served,
                     errors: lambda - served,
                     backlog: 0.0,
@@ -168,6 +181,13 @@ impl Queue {
                     moments,
                     dist,
                 };
+                self.memo = Some(Memo {
+                    lambda: lambda.to_bits(),
+                    servers,
+                    params: key,
+                    out,
+                });
+                return out;
             }
         }
         // Fluid: overloaded, or a backlog is draining.

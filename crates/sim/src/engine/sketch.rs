@@ -93,13 +93,41 @@ impl Dist {
     /// The p-quantile by bisection on the CDF (for one distribution).
     #[cfg(test)]
     pub(crate) fn quantile(&self, p: f64) -> f64 {
-        quantile_of(&[(1.0, *self)], p)
+        quantile_of(&[(1.0, *self)], p, 1e-9)
+    }
+}
+
+/// A latency as it is compared tick to tick: its moments and, when known,
+/// its exact distribution. The lognormal fit (two logarithms) is only done
+/// when the key is added to an accumulator.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct LatKey {
+    pub m: Moments,
+    pub exact: Option<Dist>,
+}
+
+impl LatKey {
+    pub(crate) fn new(m: Moments, exact: Option<Dist>) -> Self {
+        LatKey { m, exact }
+    }
+
+    /// A constant latency.
+    pub(crate) fn point(x: f64) -> Self {
+        LatKey {
+            m: Moments::constant(x),
+            exact: Some(Dist::Point(x)),
+        }
+    }
+
+    /// The distribution: the exact one, or a lognormal fitted to the moments.
+    pub(crate) fn dist(&self) -> Dist {
+        self.exact.unwrap_or_else(|| Dist::fit(self.m))
     }
 }
 
 /// The p-quantile of a weighted mixture of distributions, by bisection
 /// (`None` weights ignored); 0 for an empty mixture.
-pub(crate) fn quantile_of(parts: &[(f64, Dist)], p: f64) -> f64 {
+pub(crate) fn quantile_of(parts: &[(f64, Dist)], p: f64, tol: f64) -> f64 {
     let total: f64 = parts.iter().map(|(w, _)| w.max(0.0)).sum();
     if total.is_nan() || total <= 0.0 {
         return 0.0;
@@ -130,7 +158,7 @@ pub(crate) fn quantile_of(parts: &[(f64, Dist)], p: f64) -> f64 {
         } else {
             lo = mid;
         }
-        if hi - lo <= 1e-9 * hi {
+        if hi - lo <= tol * hi {
             break;
         }
     }
