@@ -584,20 +584,6 @@ async fn the_shortcuts_help_opens_with_question_mark() {
     assert!(!app.has("[role=\"dialog\"]"));
 }
 
-/// A touch-type pointer event for pinch tests.
-fn touch(kind: &str, target: &web_sys::Element, id: i32, at: Point) {
-    let init = web_sys::PointerEventInit::new();
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    init.set_client_x(at.x.round() as i32);
-    init.set_client_y(at.y.round() as i32);
-    init.set_pointer_id(id);
-    init.set_pointer_type("touch");
-    init.set_is_primary(id == 11);
-    let event = web_sys::PointerEvent::new_with_event_init_dict(kind, &init).unwrap();
-    target.dispatch_event(&event).unwrap();
-}
-
 #[wasm_bindgen_test]
 async fn two_finger_pinch_zooms_without_moving_nodes() {
     let app = mount_fresh().await;

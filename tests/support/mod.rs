@@ -174,21 +174,39 @@ pub fn at_fraction(element: &Element, fx: f64, fy: f64) -> Point {
     }
 }
 
-/// Dispatches a mouse-type pointer event.
-pub fn pointer(kind: &str, target: &Element, at: Point, shift: bool) {
+/// Dispatches a pointer event of `pointer_type` ("mouse", "touch") for
+/// pointer `id` (the first touch, id 11, is the primary one).
+pub fn pointer_of(
+    pointer_type: &str,
+    id: i32,
+    kind: &str,
+    target: &Element,
+    at: Point,
+    shift: bool,
+) {
     let init = web_sys::PointerEventInit::new();
     init.set_bubbles(true);
     init.set_cancelable(true);
     init.set_client_x(at.x.round() as i32);
     init.set_client_y(at.y.round() as i32);
-    init.set_pointer_id(1);
-    init.set_pointer_type("mouse");
-    init.set_is_primary(true);
+    init.set_pointer_id(id);
+    init.set_pointer_type(pointer_type);
+    init.set_is_primary(id == 1 || id == 11);
     init.set_button(if kind == "pointermove" { -1 } else { 0 });
     init.set_buttons(if kind == "pointerup" { 0 } else { 1 });
     init.set_shift_key(shift);
     let event = web_sys::PointerEvent::new_with_event_init_dict(kind, &init).unwrap();
     target.dispatch_event(&event).unwrap();
+}
+
+/// Dispatches a mouse-type pointer event.
+pub fn pointer(kind: &str, target: &Element, at: Point, shift: bool) {
+    pointer_of("mouse", 1, kind, target, at, shift);
+}
+
+/// Dispatches a touch-type pointer event for finger `id`.
+pub fn touch(kind: &str, target: &Element, id: i32, at: Point) {
+    pointer_of("touch", id, kind, target, at, false);
 }
 
 /// A press on `target`, a few moves on `canvas` towards `to`, and a release.

@@ -410,22 +410,23 @@ impl Editor {
 
     /// Undoes the last edit.
     pub fn undo(&mut self) -> bool {
-        self.cancel_gesture();
-        let current = std::mem::take(&mut self.design);
-        let (design, changed) = match self.history.undo(current) {
-            Ok(previous) => (previous, true),
-            Err(current) => (current, false),
-        };
-        self.design = design;
-        self.after_history_step(changed)
+        self.step_history(History::undo)
     }
 
     /// Redoes the last undone edit.
     pub fn redo(&mut self) -> bool {
+        self.step_history(History::redo)
+    }
+
+    /// One step through the history, in the direction `step` takes.
+    fn step_history(
+        &mut self,
+        step: fn(&mut History<Design>, Design) -> Result<Design, Design>,
+    ) -> bool {
         self.cancel_gesture();
         let current = std::mem::take(&mut self.design);
-        let (design, changed) = match self.history.redo(current) {
-            Ok(next) => (next, true),
+        let (design, changed) = match step(&mut self.history, current) {
+            Ok(other) => (other, true),
             Err(current) => (current, false),
         };
         self.design = design;

@@ -21,3 +21,27 @@ pub fn artifacts_dir() -> PathBuf {
     let _ = std::fs::create_dir_all(&dir);
     dir
 }
+
+/// Serves `dist/` and opens it in a headless Chromium of the given size,
+/// waiting until the app has mounted (its canvas shows nodes). Panics with
+/// a clear message when the site is not built or does not mount.
+pub fn open_site(width: u32, height: u32) -> (serve::StaticServer, webdriver::Browser) {
+    let dist = workspace_root().join("dist");
+    assert!(
+        dist.join("index.html").is_file(),
+        "no dist/index.html: build the site first with scripts/build.sh"
+    );
+    let server = serve::StaticServer::start(&dist).expect("serve dist/");
+    let browser = webdriver::Browser::start(width, height).expect("start headless Chromium");
+    browser.goto(&server.url).expect("open the site");
+    if let Err(e) = browser.wait_for(
+        "return document.querySelectorAll('svg.canvas g.node').length",
+        std::time::Duration::from_secs(30),
+    ) {
+        let body = browser
+            .execute("return document.body.innerHTML", vec![])
+            .unwrap_or_default();
+        panic!("the app did not mount: {e}\nbody: {body}");
+    }
+    (server, browser)
+}

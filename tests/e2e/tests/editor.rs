@@ -2,31 +2,12 @@
 //! (WebDriver actions), with screenshots of its main states saved under
 //! `target/e2e/`.
 
-use e2e::serve::StaticServer;
 use e2e::webdriver::Browser;
-use e2e::{artifacts_dir, workspace_root};
+use e2e::{artifacts_dir, open_site};
 use serde_json::json;
 use std::time::Duration;
 
 const AUTOSAVE: &str = "kata-playground/status-dashboard/design";
-
-fn open_site() -> (StaticServer, Browser) {
-    let dist = workspace_root().join("dist");
-    assert!(
-        dist.join("index.html").is_file(),
-        "build the site first: scripts/build.sh"
-    );
-    let server = StaticServer::start(&dist).expect("serve dist/");
-    let browser = Browser::start(1440, 900).expect("start headless Chromium");
-    browser.goto(&server.url).expect("open the site");
-    browser
-        .wait_for(
-            "return document.querySelectorAll('svg.canvas g.node').length",
-            Duration::from_secs(30),
-        )
-        .expect("the app mounts");
-    (server, browser)
-}
 
 fn saved_design(browser: &Browser) -> design::Design {
     let text = browser
@@ -48,16 +29,24 @@ fn shot(browser: &Browser, name: &str) {
     println!("screenshot: {}", path.display());
 }
 
-/// End, then Backspace until the focused field is empty.
-fn clear_field(browser: &Browser) {
-    let mut keys = vec!["\u{E010}"];
-    keys.extend(std::iter::repeat_n("\u{E003}", 12));
-    browser.keys(&keys).unwrap();
+/// Clicks a text field, empties it (End, Backspaces), types `text` and
+/// leaves with Tab, which commits the value.
+fn set_field(browser: &Browser, selector: &str, text: &str) {
+    let field = browser.centre_of(selector).unwrap();
+    browser.mouse_path(&[field]).unwrap();
+    let mut keys: Vec<String> = vec!["\u{E010}".into()];
+    keys.extend(std::iter::repeat_n("\u{E003}".to_string(), 12));
+    keys.extend(text.chars().map(String::from));
+    keys.push("\u{E004}".into());
+    browser
+        .keys(&keys.iter().map(String::as_str).collect::<Vec<_>>())
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
 }
 
 #[test]
 fn real_mouse_builds_a_design_and_the_inspector_edits_it() {
-    let (_server, browser) = open_site();
+    let (_server, browser) = open_site(1440, 900);
 
     // Open the palette tab, then drag a CDN from it onto the canvas.
     browser
@@ -102,13 +91,7 @@ fn real_mouse_builds_a_design_and_the_inspector_edits_it() {
             Duration::from_secs(5),
         )
         .expect("the inspector shows the CDN");
-    let field = browser.centre_of("[data-param=\"ttl_s\"] input").unwrap();
-    browser.mouse_path(&[field]).unwrap();
-    clear_field(&browser);
-    browser
-        .keys(&["9", "9", "9", "9", "9", "9", "\u{E004}"])
-        .unwrap(); // 999999, Tab
-    std::thread::sleep(Duration::from_millis(200));
+    set_field(&browser, "[data-param=\"ttl_s\"] input", "999999");
     let error = browser
         .execute(
             "return document.querySelector('[data-param=\"ttl_s\"] .field-error').textContent",
@@ -121,11 +104,7 @@ fn real_mouse_builds_a_design_and_the_inspector_edits_it() {
     );
     shot(&browser, "inspector-invalid.png");
 
-    let field = browser.centre_of("[data-param=\"ttl_s\"] input").unwrap();
-    browser.mouse_path(&[field]).unwrap();
-    clear_field(&browser);
-    browser.keys(&["3", "0", "\u{E004}"]).unwrap();
-    std::thread::sleep(Duration::from_millis(200));
+    set_field(&browser, "[data-param=\"ttl_s\"] input", "30");
     let design = saved_design(&browser);
     let cdn_node = design
         .nodes

@@ -2,38 +2,18 @@
 //! headless Chromium. Build it first with `scripts/build.sh` (the test
 //! command does).
 
-use e2e::serve::StaticServer;
-use e2e::webdriver::Browser;
-use e2e::{artifacts_dir, workspace_root};
-use std::time::Duration;
-
-fn serve_dist() -> StaticServer {
-    let dist = workspace_root().join("dist");
-    assert!(
-        dist.join("index.html").is_file(),
-        "no dist/index.html: build the site first with scripts/build.sh"
-    );
-    StaticServer::start(&dist).expect("serve dist/")
-}
+use e2e::{artifacts_dir, open_site};
 
 #[test]
 fn site_mounts_without_console_errors_and_shows_the_starter_design() {
-    let server = serve_dist();
-    let browser = Browser::start(1440, 900).expect("start headless Chromium");
-    browser.goto(&server.url).expect("open the site");
-
-    // The app mounted when its canvas holds the starter design's nodes.
+    // open_site waits until the canvas holds the starter design's nodes.
+    let (_server, browser) = open_site(1440, 900);
     let count = browser
-        .wait_for(
+        .execute(
             "return document.querySelectorAll('svg.canvas g.node').length",
-            Duration::from_secs(30),
+            vec![],
         )
-        .unwrap_or_else(|e| {
-            let body = browser
-                .execute("return document.body.innerHTML", vec![])
-                .unwrap_or_default();
-            panic!("the app did not mount: {e}\nbody: {body}")
-        });
+        .expect("count nodes");
     assert!(
         count.as_u64().unwrap_or(0) >= 3,
         "starter design has {count} nodes"
@@ -71,9 +51,7 @@ fn site_mounts_without_console_errors_and_shows_the_starter_design() {
 /// purpose and find it.
 #[test]
 fn console_errors_are_captured() {
-    let server = serve_dist();
-    let browser = Browser::start(800, 600).expect("start headless Chromium");
-    browser.goto(&server.url).expect("open the site");
+    let (_server, browser) = open_site(800, 600);
     browser
         .execute("console.error('e2e probe error')", vec![])
         .expect("log an error");
@@ -88,15 +66,7 @@ fn console_errors_are_captured() {
 /// On a phone the panels become tabs over the canvas.
 #[test]
 fn on_a_phone_panels_are_tabs_over_the_canvas() {
-    let server = serve_dist();
-    let browser = Browser::start(390, 844).expect("start headless Chromium");
-    browser.goto(&server.url).expect("open the site");
-    browser
-        .wait_for(
-            "return document.querySelectorAll('svg.canvas g.node').length",
-            Duration::from_secs(30),
-        )
-        .expect("the app mounts");
+    let (_server, browser) = open_site(390, 844);
     let visible = |selector: &str| -> bool {
         browser
             .execute(

@@ -484,6 +484,7 @@ impl Sim {
 
     /// The forward pass: every node's model, in topological order. Returns
     /// the external reads that reached a database primary.
+    #[inline(never)]
     fn forward(&mut self, t: u32) -> f64 {
         let tf = f64::from(t);
         let book = prices();
@@ -1020,6 +1021,7 @@ impl Sim {
 
     /// The reverse pass: end-to-end success, mean response time and the
     /// version served from each node, per class, at time `at`.
+    #[inline(never)]
     fn reverse(&mut self, at: f64) {
         let n_nodes = self.nodes.len();
         for i in (0..n_nodes).rev() {
@@ -1082,6 +1084,7 @@ impl Sim {
     }
 
     /// Each CDN learns its origin's error share, fetch time and version.
+    #[inline(never)]
     fn update_origins(&mut self) {
         for idx in 0..self.cdns.len() {
             let i = self.cdns[idx];
@@ -1200,6 +1203,7 @@ impl Sim {
     /// Every path's share and latency: class totals, the window
     /// accumulators, and the versions non-CDN answers carried. Returns the
     /// answered requests per class and Σ answered × mean latency (external).
+    #[inline(never)]
     fn evaluate_paths(&mut self, mid: f64) -> ([f64; NC], f64) {
         let mut served = [0.0; NC];
         let mut mean_num = 0.0;
@@ -1338,6 +1342,7 @@ impl Sim {
         }
     }
 
+    #[inline(never)]
     fn push_series(&mut self, t: u32) {
         // The tick's external p95 (recomputed only when the mixture changed).
         if self.tick_mix != self.last_mix {
