@@ -4,21 +4,154 @@
 use editor::{action_for, Action, KeyPress};
 use leptos::prelude::*;
 
+use design::Design;
+
 use crate::components::{
     brief::{BriefPanel, LeftTab},
     canvas::Canvas,
     dialogs::{ConfirmReplace, Replace, ShortcutsHelp},
     inspector::Inspector,
     notice::NoticeArea,
+    share::{ShareDialog, ShareDialogs},
     timeline::Timeline,
-    top_bar::TopBar,
+    top_bar::{TopBar, TopBarContext},
 };
 use crate::dom;
+use crate::embed::{self, Inbound, Outbound};
+use crate::page::PageOptions;
 use crate::state::EditorState;
 use crate::storage;
 
 /// The kata this build opens.
 pub const KATA: &str = "status-dashboard";
+/// The autosave slot of the embedded playground.
+const EMBED_SLOT: &str = "status-dashboard-embed";
+/// The seed runs use unless a link says otherwise.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// What the page starts with.
+struct Startup {
+    /// The design shown first.
+    design: Design,
+    /// Messages for the learner (restored with corrections, bad link…).
+    notes: Vec<String>,
+    /// Whether the learner had an autosave (they have been here before).
+    returning: bool,
+    /// A linked design that differs from the autosave: ask which to keep.
+    pending_link: Option<Design>,
+    /// The seed for runs.
+    seed: u64,
+}
+
+/// Chooses the starting design. The autosave is never overwritten without
+/// asking: a link that differs from it is offered, not imposed; a bad link
+/// is explained and the autosave kept.
+fn starting_design(kata: &sim::kata::Kata, page: &PageOptions, slot: &str) -> Startup {
+    let mut notes = Vec::new();
+    let autosave = match storage::restore(slot) {
+        Ok(Some((design, corrections))) => {
+            if !corrections.is_empty() {
+                notes.push(format!(
+                    "Your autosaved design was restored with {} correction(s): {}.",
+                    corrections.len(),
+                    corrections
+                        .iter()
+                        .map(|n| n.message.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ));
+            }
+            Some(design)
+        }
+        Ok(None) => None,
+        Err(error) => {
+            notes.push(format!("{}.", capitalise(&error.to_string())));
+            None
+        }
+    };
+    let returning = autosave.is_some();
+    let mut seed = DEFAULT_SEED;
+    let mut pending_link = None;
+    let mut design = autosave.clone().unwrap_or_else(|| kata.starter.clone());
+    if let Some(hash) = &page.hash {
+        match design::share::decode(hash) {
+            Ok(shared) => {
+                seed = shared.seed;
+                if !shared.kata.is_empty() && shared.kata != kata.id {
+                    notes.push(format!(
+                        "This link was made for the kata \"{}\"; it opened in {}.",
+                        shared.kata, kata.title
+                    ));
+                }
+                if !shared.diagnostics.is_empty() {
+                    notes.push(format!(
+                        "The link's design needed {} correction(s).",
+                        shared.diagnostics.len()
+                    ));
+                }
+                match &autosave {
+                    Some(saved) if *saved != shared.design => pending_link = Some(shared.design),
+                    _ => design = shared.design,
+                }
+            }
+            Err(error) => notes.push(format!(
+                "This link could not be opened: {error}. {}",
+                if returning {
+                    "Your autosaved design is kept."
+                } else {
+                    "The starter design is shown."
+                }
+            )),
+        }
+        forget_hash();
+    }
+    Startup {
+        design,
+        notes,
+        returning,
+        pending_link,
+        seed,
+    }
+}
+
+/// A design from a share string or a JSON document (what a course page may
+/// send), in words when it cannot be read.
+fn decode_any(text: &str) -> Result<Design, String> {
+    if text.trim_start().starts_with('{') {
+        design::format::parse(text)
+            .map(|p| p.design)
+            .map_err(|e| e.to_string())
+    } else {
+        design::share::decode(text)
+            .map(|s| s.design)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Removes the hash from the address once its design has been taken in, so
+/// a reload restores the autosave (the learner's latest work) instead of
+/// asking again.
+fn forget_hash() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let path = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().collect::<String>() + chars.as_str()
+    })
+}
 
 /// The whole page: top bar, brief and palette, canvas, inspector, timeline.
 #[component]
@@ -38,41 +171,70 @@ pub fn App() -> impl IntoView {
         }
     };
 
-    // The autosave wins over the starter: a reload must lose nothing.
-    let (design, restore_note, returning) = match storage::restore(KATA) {
-        Ok(Some((design, notes))) if notes.is_empty() => (design, None, true),
-        Ok(Some((design, notes))) => (
-            design,
-            Some(format!(
-                "Your autosaved design was restored with {} correction(s): {}",
-                notes.len(),
-                notes
-                    .iter()
-                    .map(|n| n.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            )),
-            true,
-        ),
-        Ok(None) => (kata.starter.clone(), None, false),
-        Err(error) => (kata.starter.clone(), Some(error.to_string()), false),
-    };
+    let page = PageOptions::from_location();
+    // An embed keeps its own autosave, apart from the full playground's.
+    let slot: &'static str = if page.embed { EMBED_SLOT } else { KATA };
+    let startup = starting_design(&kata, &page, slot);
+    let returning = startup.returning;
+    let design = startup.design;
     let state = EditorState::new(design);
-    if let Some(note) = restore_note {
-        state.notify(note);
+    if page.readonly {
+        state.apply(|e| e.set_readonly(true));
     }
+    if !startup.notes.is_empty() {
+        state.notify(startup.notes.join(" "));
+    }
+    let seed = RwSignal::new(startup.seed);
+    let share = RwSignal::new(
+        startup
+            .pending_link
+            .map(|d| ShareDialog::LinkOrAutosave(Box::new(d))),
+    );
+    let page = StoredValue::new(page);
 
     // Autosave whenever the design settles (after each edit, not each drag
     // step). The first run only records the starting point.
     Effect::new(move |previous: Option<u64>| {
         let revision = state.saved_revision.get();
-        if previous.is_some_and(|p| p != revision)
-            && !state.with_editor(|e| storage::save(KATA, e.design()))
-        {
-            state.notify("Autosave failed: this browser is not letting the page store data.");
+        if previous.is_some_and(|p| p != revision) {
+            if !state.with_editor(|e| storage::save(slot, e.design())) {
+                state.notify("Autosave failed: this browser is not letting the page store data.");
+            }
+            let share = state
+                .with_editor(|e| design::share::encode(e.design(), KATA, seed.get_untracked()));
+            page.with_value(|p| {
+                embed::post(
+                    p,
+                    &Outbound::DesignChanged {
+                        kata: KATA.into(),
+                        share,
+                    },
+                )
+            });
         }
         revision
     });
+
+    // The embedding page learns that the playground is ready, and may send
+    // a design to load (only from the origins it allows in `?allow=`).
+    page.with_value(|p| embed::post(p, &Outbound::Ready { kata: KATA.into() }));
+    let messages = window_event_listener(leptos::ev::message, move |ev| {
+        let data = embed::event_data(&ev);
+        match page.with_value(|p| embed::read_inbound(p, &ev.origin(), &data)) {
+            Ok(Inbound::LoadDesign(text)) => match decode_any(&text) {
+                Ok(design) => {
+                    state.apply(|e| e.replace_design(design));
+                    state.fit_to_view();
+                    state.notify("The course page loaded a design. Undo brings yours back.");
+                }
+                Err(error) => state.notify(format!(
+                    "The course page sent a design that could not be opened: {error}"
+                )),
+            },
+            Err(refused) => embed::log_refusal(&refused),
+        }
+    });
+    on_cleanup(move || messages.remove());
 
     let replace = RwSignal::new(None::<Replace>);
     // On a phone only one pane shows at a time; wider screens ignore it.
@@ -92,10 +254,14 @@ pub fn App() -> impl IntoView {
         let Some(action) = action_for(&press) else {
             return;
         };
-        if replace.get_untracked().is_some() || help.get_untracked() {
+        if replace.get_untracked().is_some()
+            || help.get_untracked()
+            || share.get_untracked().is_some()
+        {
             if action == Action::Cancel || action == Action::ToggleHelp {
                 replace.set(None);
                 help.set(false);
+                share.set(None);
                 ev.prevent_default();
             }
             return;
@@ -108,9 +274,10 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || keys.remove());
 
     let starter = kata.starter.clone();
+    let (embedded, readonly) = page.with_value(|p| (p.embed, p.readonly));
     view! {
-        <div class="app" data-pane=move || pane.get().key()>
-            <TopBar title=kata.title.clone() state=state replace=replace help=help />
+        <div class="app" class:embed=embedded data-pane=move || pane.get().key()>
+            <TopBar title=kata.title.clone() context=TopBarContext { state, replace, help, share, kata: KATA, seed, readonly } />
             <BriefPanel
                 kata=kata.clone()
                 state=state
@@ -126,6 +293,7 @@ pub fn App() -> impl IntoView {
             <PaneTabs pane=pane />
             <ConfirmReplace state=state pending=replace starter=starter />
             <ShortcutsHelp open=help />
+            <ShareDialogs state=state dialog=share kata=KATA title=kata.title.clone() seed=seed />
         </div>
     }
     .into_any()

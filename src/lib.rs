@@ -9,7 +9,9 @@
 mod app;
 mod components;
 mod dom;
-mod icons;
+pub mod embed;
+mod files;
+pub mod page;
 mod state;
 mod storage;
 

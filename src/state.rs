@@ -294,8 +294,8 @@ impl EditorState {
     }
 
     /// Adds a node of `kind` near the middle of the view (keyboard and
-    /// click on the palette).
-    pub fn add_in_view(&self, kind: NodeKind) -> NodeId {
+    /// click on the palette); `None` when the design is read-only.
+    pub fn add_in_view(&self, kind: NodeKind) -> Option<NodeId> {
         let (w, h) = self.screen_size.get_untracked();
         self.apply(|e| e.add_node_in_view(kind, w, h))
     }

@@ -9,5 +9,6 @@ pub mod minimap;
 pub mod node;
 pub mod notice;
 pub mod palette;
+pub mod share;
 pub mod timeline;
 pub mod top_bar;

@@ -5,8 +5,8 @@ use design::geometry::{NODE_HEIGHT, NODE_WIDTH};
 use design::NodeId;
 use leptos::prelude::*;
 
-use crate::icons::icon_path;
 use crate::state::EditorState;
+use editor::icons::icon_path;
 
 /// Draws the node `id`; nothing if it no longer exists.
 #[component]

@@ -7,8 +7,8 @@ use design::{NodeKind, Point};
 use leptos::prelude::*;
 
 use crate::dom;
-use crate::icons::icon_path;
 use crate::state::EditorState;
+use editor::icons::icon_path;
 
 /// A palette item being dragged: which kind and where the pointer is
 /// (client coordinates).
@@ -34,7 +34,9 @@ pub fn Palette(
     on_added: Callback<()>,
 ) -> impl IntoView {
     let add_in_view = move |kind: NodeKind| {
-        let id = state.add_in_view(kind);
+        let Some(id) = state.add_in_view(kind) else {
+            return;
+        };
         state.notify(format!("Added {} to the canvas.", kind.name()));
         on_added.run(());
         // The node's element is created when the view updates, after this

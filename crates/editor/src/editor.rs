@@ -37,6 +37,8 @@ pub enum EditError {
     EmptyLabel,
     /// A label is longer than the canvas can show.
     LabelTooLong,
+    /// The editor is read-only (an embed with `readonly=1`).
+    ReadOnly,
 }
 
 impl fmt::Display for EditError {
@@ -46,6 +48,7 @@ impl fmt::Display for EditError {
             EditError::Param(error) => write!(f, "{error}"),
             EditError::UnknownNode(id) => write!(f, "there is no node \"{id}\" any more"),
             EditError::EmptyLabel => write!(f, "a label needs at least one character"),
+            EditError::ReadOnly => write!(f, "this design is read-only here"),
             EditError::LabelTooLong => {
                 write!(
                     f,
@@ -116,6 +119,7 @@ pub struct Editor {
     gesture: Gesture,
     viewport: Viewport,
     revision: u64,
+    readonly: bool,
 }
 
 impl Editor {
@@ -129,6 +133,7 @@ impl Editor {
             gesture: Gesture::Idle,
             viewport: Viewport::default(),
             revision: 0,
+            readonly: false,
         }
     }
 
@@ -173,23 +178,57 @@ impl Editor {
         self.clipboard.is_some()
     }
 
-    /// Records the current design as an undo step, then applies `edit`.
-    fn edit<R>(&mut self, edit: impl FnOnce(&mut Design) -> R) -> R {
+    /// Makes the design read-only (or editable again): every edit is then
+    /// refused; selecting, panning and zooming still work.
+    pub fn set_readonly(&mut self, readonly: bool) {
+        self.readonly = readonly;
+        if readonly {
+            self.gesture = Gesture::Idle;
+        }
+    }
+
+    /// Whether edits are refused.
+    pub fn is_readonly(&self) -> bool {
+        self.readonly
+    }
+
+    /// Records the current design as an undo step, then applies `edit`;
+    /// `None` (and nothing changes) when the editor is read-only. Every
+    /// learner edit goes through here or through [`Editor::writable`].
+    fn edit<R>(&mut self, edit: impl FnOnce(&mut Design) -> R) -> Option<R> {
+        if self.readonly {
+            return None;
+        }
+        Some(self.apply_edit(edit))
+    }
+
+    /// Records an undo step and applies `edit`, read-only or not (for
+    /// replacing the whole design, which the embedding page may do).
+    fn apply_edit<R>(&mut self, edit: impl FnOnce(&mut Design) -> R) -> R {
         self.history.record(self.design.clone());
         let result = edit(&mut self.design);
         self.revision += 1;
         result
     }
 
+    /// `Err(ReadOnly)` when edits are refused.
+    fn writable(&self) -> Result<(), EditError> {
+        if self.readonly {
+            Err(EditError::ReadOnly)
+        } else {
+            Ok(())
+        }
+    }
+
     // ---- document edits -------------------------------------------------
 
     /// Adds a node of `kind` with its top-left corner at `at_in_canvas`
     /// (snapped to the grid), selects it and returns its id.
-    pub fn add_node(&mut self, kind: NodeKind, at_in_canvas: Point) -> NodeId {
+    pub fn add_node(&mut self, kind: NodeKind, at_in_canvas: Point) -> Option<NodeId> {
         let at = clamp_to_canvas(geometry::snap_to_grid(at_in_canvas));
-        let id = self.edit(|d| d.add_node(kind, at));
+        let id = self.edit(|d| d.add_node(kind, at))?;
         self.selection.select_only(id.clone());
-        id
+        Some(id)
     }
 
     /// Adds a node of `kind` in a free spot near the centre of the view
@@ -199,7 +238,7 @@ impl Editor {
         kind: NodeKind,
         screen_width: f64,
         screen_height: f64,
-    ) -> NodeId {
+    ) -> Option<NodeId> {
         let visible = self.viewport.visible_rect(screen_width, screen_height);
         let mut at = Point {
             x: visible.x + visible.width / 2.0 - geometry::NODE_WIDTH / 2.0,
@@ -224,6 +263,7 @@ impl Editor {
 
     /// Connects two nodes; refused connections change nothing and say why.
     pub fn connect(&mut self, from: &NodeId, to: &NodeId) -> Result<EdgeKind, EditError> {
+        self.writable()?;
         // Check on a scratch copy first so a refusal records no undo step.
         let mut trial = self.design.clone();
         let kind = trial.connect(from, to).map_err(EditError::Refused)?;
@@ -240,20 +280,23 @@ impl Editor {
     /// Deletes the selected nodes (with their edges) or the selected edge.
     /// Returns whether anything was deleted.
     pub fn delete_selection(&mut self) -> bool {
-        if let Some(edge) = self.selection.edge().cloned() {
-            self.edit(|d| d.disconnect(&edge.from, &edge.to));
+        let deleted = if let Some(edge) = self.selection.edge().cloned() {
+            self.edit(|d| d.disconnect(&edge.from, &edge.to)).is_some()
         } else if !self.selection.nodes().is_empty() {
             let doomed = self.selection.nodes().clone();
             self.edit(|d| {
                 for id in &doomed {
                     d.remove_node(id);
                 }
-            });
+            })
+            .is_some()
         } else {
-            return false;
+            false
+        };
+        if deleted {
+            self.selection.clear();
         }
-        self.selection.clear();
-        true
+        deleted
     }
 
     /// Moves the selected nodes by whole grid steps (the arrow keys).
@@ -273,13 +316,14 @@ impl Editor {
                     y: node.position.y + sy,
                 }));
             }
-        });
-        true
+        })
+        .is_some()
     }
 
     /// Sets a node's parameter from what the learner typed. Invalid input is
     /// refused with a message and never reaches the design.
     pub fn set_param(&mut self, id: &NodeId, key: &str, input: &str) -> Result<(), EditError> {
+        self.writable()?;
         let node = self
             .design
             .node(id)
@@ -307,6 +351,7 @@ impl Editor {
 
     /// Puts a parameter back to its default.
     pub fn reset_param(&mut self, id: &NodeId, key: &str) -> Result<(), EditError> {
+        self.writable()?;
         let node = self
             .design
             .node(id)
@@ -326,6 +371,7 @@ impl Editor {
 
     /// Renames a node. Surrounding spaces are trimmed.
     pub fn rename(&mut self, id: &NodeId, label: &str) -> Result<(), EditError> {
+        self.writable()?;
         let label = label.trim();
         if label.is_empty() {
             return Err(EditError::EmptyLabel);
@@ -352,7 +398,7 @@ impl Editor {
     /// undoable step.
     pub fn replace_design(&mut self, design: Design) {
         self.gesture = Gesture::Idle;
-        self.edit(|d| *d = design);
+        self.apply_edit(|d| *d = design);
         self.selection.clear();
     }
 
@@ -386,7 +432,9 @@ impl Editor {
         let Some(clip) = self.clipboard.clone() else {
             return false;
         };
-        let pasted = self.edit(|d| insert_copies(d, &clip));
+        let Some(pasted) = self.edit(|d| insert_copies(d, &clip)) else {
+            return false;
+        };
         self.selection
             .set_nodes(pasted.iter().map(|(_, new)| new.clone()).collect());
         // The next paste should land beyond this one.
@@ -492,6 +540,9 @@ impl Editor {
         } else if !self.selection.contains(id) {
             self.selection.select_only(id.clone());
         }
+        if self.readonly {
+            return; // selecting is fine; moving is an edit
+        }
         let ids = self.selection.nodes();
         let originals = self
             .design
@@ -509,7 +560,7 @@ impl Editor {
 
     /// The pointer went down on a node's output port: start a connection.
     pub fn press_port(&mut self, from: &NodeId, at_in_canvas: Point) {
-        if self.design.contains(from) {
+        if self.design.contains(from) && !self.readonly {
             self.gesture = Gesture::Connecting {
                 from: from.clone(),
                 pointer_in_canvas: at_in_canvas,

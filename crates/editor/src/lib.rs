@@ -7,7 +7,9 @@
 #![deny(missing_docs)]
 
 mod editor;
+pub mod export;
 pub mod history;
+pub mod icons;
 pub mod keymap;
 mod selection;
 pub mod touch;

@@ -12,9 +12,9 @@ fn p(x: f64, y: f64) -> Point {
 /// Users → API → primary, laid out left to right on the grid.
 fn three_tier() -> (Editor, NodeId, NodeId, NodeId) {
     let mut e = Editor::new(Design::default());
-    let users = e.add_node(NodeKind::Users, p(0.0, 0.0));
-    let api = e.add_node(NodeKind::Api, p(256.0, 0.0));
-    let db = e.add_node(NodeKind::DbPrimary, p(512.0, 0.0));
+    let users = e.add_node(NodeKind::Users, p(0.0, 0.0)).unwrap();
+    let api = e.add_node(NodeKind::Api, p(256.0, 0.0)).unwrap();
+    let db = e.add_node(NodeKind::DbPrimary, p(512.0, 0.0)).unwrap();
     e.connect(&users, &api).unwrap();
     e.connect(&api, &db).unwrap();
     (e, users, api, db)
@@ -27,7 +27,7 @@ fn position(e: &Editor, id: &NodeId) -> Point {
 #[test]
 fn adding_snaps_to_the_grid_and_selects() {
     let mut e = Editor::new(Design::default());
-    let id = e.add_node(NodeKind::Cdn, p(37.0, 90.0));
+    let id = e.add_node(NodeKind::Cdn, p(37.0, 90.0)).unwrap();
     assert_eq!(position(&e, &id), p(32.0, 96.0));
     assert_eq!(e.selection().single_node(), Some(&id));
 }
@@ -113,9 +113,9 @@ fn box_select_picks_touched_nodes_and_shift_adds() {
 #[test]
 fn connecting_by_drag_makes_typed_edges_and_refuses_nonsense_with_a_reason() {
     let mut e = Editor::new(Design::default());
-    let users = e.add_node(NodeKind::Users, p(0.0, 0.0));
-    let cdn = e.add_node(NodeKind::Cdn, p(256.0, 0.0));
-    let replica = e.add_node(NodeKind::ReadReplica, p(512.0, 0.0));
+    let users = e.add_node(NodeKind::Users, p(0.0, 0.0)).unwrap();
+    let cdn = e.add_node(NodeKind::Cdn, p(256.0, 0.0)).unwrap();
+    let replica = e.add_node(NodeKind::ReadReplica, p(512.0, 0.0)).unwrap();
 
     e.press_port(&users, p(160.0, 28.0));
     e.pointer_moved(p(250.0, 30.0), p(0.0, 0.0));
@@ -270,8 +270,8 @@ fn a_click_on_empty_canvas_clears_the_selection_but_a_pan_does_not() {
 #[test]
 fn keyboard_add_places_nodes_without_stacking() {
     let mut e = Editor::new(Design::default());
-    let a = e.add_node_in_view(NodeKind::Api, 800.0, 600.0);
-    let b = e.add_node_in_view(NodeKind::Api, 800.0, 600.0);
+    let a = e.add_node_in_view(NodeKind::Api, 800.0, 600.0).unwrap();
+    let b = e.add_node_in_view(NodeKind::Api, 800.0, 600.0).unwrap();
     assert_ne!(position(&e, &a), position(&e, &b));
 }
 
@@ -385,4 +385,36 @@ proptest! {
         }
         prop_assert!(!e.redo());
     }
+}
+
+#[test]
+fn a_read_only_editor_refuses_every_edit_but_still_selects_and_pans() {
+    let (mut e, users, api, db) = three_tier();
+    e.set_readonly(true);
+    let before = e.design().clone();
+    assert_eq!(e.add_node(NodeKind::Cdn, p(0.0, 400.0)), None);
+    assert_eq!(e.connect(&users, &db), Err(EditError::ReadOnly));
+    assert_eq!(
+        e.set_param(&api, "min_instances", "3"),
+        Err(EditError::ReadOnly)
+    );
+    assert_eq!(e.rename(&api, "x"), Err(EditError::ReadOnly));
+    e.select_node(&api, false);
+    assert!(!e.nudge(1, 0));
+    assert!(!e.delete_selection());
+    assert!(e.copy() && !e.paste());
+    e.press_node(&api, p(260.0, 10.0), false);
+    e.pointer_moved(p(400.0, 10.0), p(0.0, 0.0));
+    e.release(None).unwrap();
+    e.press_port(&users, p(160.0, 28.0));
+    assert_eq!(e.release(Some(&api)), Ok(None));
+    assert_eq!(*e.design(), before, "nothing changed");
+    assert!(e.selection().contains(&api), "selection still works");
+    e.press_pan(p(0.0, 0.0));
+    e.pointer_moved(p(0.0, 0.0), p(40.0, 0.0));
+    e.release(None).unwrap();
+    assert_ne!(e.viewport().origin, p(0.0, 0.0), "panning still works");
+    // The embedding page may still load a design.
+    e.replace_design(Design::default());
+    assert!(e.design().nodes.is_empty());
 }

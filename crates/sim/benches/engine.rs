@@ -63,3 +63,20 @@ fn reference_x4_run_60_min(bencher: divan::Bencher) {
     let s = kata_run(60.0);
     bencher.bench(|| Sim::new(divan::black_box(&d), divan::black_box(&s), 1).run());
 }
+
+/// The floor: the reference design under a constant 30,000 req/s, no
+/// updates, no noise, no extra windows, 60 minutes.
+#[divan::bench]
+fn reference_constant_60_min(bencher: divan::Bencher) {
+    let d = reference();
+    let s = Scenario::constant(30_000.0, 3600);
+    bencher.bench(|| Sim::new(divan::black_box(&d), divan::black_box(&s), 1).run());
+}
+
+/// Compiling the design and reporting without running any tick.
+#[divan::bench]
+fn reference_new_and_report(bencher: divan::Bencher) {
+    let d = reference();
+    let s = kata_run(60.0);
+    bencher.bench(|| Sim::new(divan::black_box(&d), divan::black_box(&s), 1).report());
+}

@@ -136,6 +136,9 @@ fn real_mouse_builds_a_design_and_the_inspector_edits_it() {
 
     // Clear, confirm, and look at the empty canvas.
     browser
+        .mouse_path(&[browser.centre_of("[data-action=\"design-menu\"]").unwrap()])
+        .unwrap();
+    browser
         .mouse_path(&[browser.centre_of("[data-action=\"clear\"]").unwrap()])
         .unwrap();
     browser

@@ -16,6 +16,8 @@ pub(crate) struct CacheKey {
     has: bool,
     fresh_until: f64,
     wait_from: f64,
+    /// End of the last tick stepped.
+    clock: f64,
 }
 
 /// Reads in one tick, by outcome.
@@ -33,13 +35,15 @@ impl CacheKey {
             has: true,
             fresh_until,
             wait_from: fresh_until,
+            clock: 0.0,
         }
     }
 
-    /// Deletes the key at time `at`.
+    /// Deletes the key at time `at` (from the end of the last tick stepped
+    /// if that is later).
     pub(crate) fn invalidate(&mut self, at: f64) {
         self.has = false;
-        self.wait_from = at;
+        self.wait_from = at.max(self.clock);
     }
 
     /// One tick [t, t + 1) with `lambda` reads. A refill takes `fill_s`,
@@ -54,6 +58,7 @@ impl CacheKey {
         backing_ok: bool,
     ) -> CacheTick {
         let mut out = CacheTick::default();
+        self.clock = t + 1.0;
         if !(lambda > 0.0) {
             return out;
         }

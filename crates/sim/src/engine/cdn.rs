@@ -147,6 +147,8 @@ pub(crate) struct Cdn {
     pub cfg: CdnCfg,
     groups: Vec<Group>,
     shield: Shield,
+    /// End of the last tick stepped: a purge cannot act before it.
+    clock: f64,
 }
 
 impl Cdn {
@@ -180,11 +182,14 @@ impl Cdn {
                 fresh_until: cfg.ttl * 0.5,
                 fetch: None,
             },
+            clock: 0.0,
         }
     }
 
-    /// Drops every copy at time `at` (purge on update).
+    /// Drops every copy at time `at` (purge on update); if the tick holding
+    /// `at` has already been stepped, from its end.
     pub(crate) fn purge(&mut self, at: f64) {
+        let at = at.max(self.clock);
         for g in &mut self.groups {
             g.has_copy = false;
             g.fetch = None;
@@ -210,6 +215,7 @@ impl Cdn {
     ) -> CdnTick {
         let mut out = CdnTick::default();
         let cfg = self.cfg;
+        self.clock = t + 1.0;
         if cfg.ttl <= 0.0 {
             // Nothing is cached: every request goes to the origin.
             out.miss = lambda;

@@ -31,6 +31,17 @@
 //! probability and latency distribution is added, request-weighted, to the
 //! window accumulators; freshness, cost and autoscaling follow.
 
+// `!(x > 0.0)` is deliberate throughout: it is also true for NaN, which a
+// rewrite with `<=` would let through. Loops over the three request classes
+// index several parallel arrays at once. `is_multiple_of` needs Rust 1.87;
+// the workspace supports 1.85.
+#![deny(missing_docs)]
+#![allow(
+    clippy::neg_cmp_op_on_partial_ord,
+    clippy::needless_range_loop,
+    clippy::manual_is_multiple_of
+)]
+
 mod autoscale;
 mod cache;
 mod cdn;
@@ -55,6 +66,7 @@ pub use report::{
 pub use scenario::{
     FaultSpec, Override, ProfilePoint, RunSpec, Scenario, UpdateSpec, Window, WindowSpec,
 };
+use traffic::ProfileCursor;
 pub use traffic::{pop_shares, Piece, PopGroups, Profile, ProfileError, Shape};
 
 use design::{Design, Diagnostic, NodeKind};
@@ -137,6 +149,8 @@ pub struct Sim {
     seed: u64,
     duration: u32,
     nodes: Vec<NodeRt>,
+    reverse: Vec<(usize, usize)>,
+    truncated: [bool; NC],
     paths: Vec<PathDef>,
     hops: Vec<(u32, u32)>,
     path_slots: Vec<Slot>,
@@ -145,6 +159,7 @@ pub struct Sim {
     diagnostics: Vec<Diagnostic>,
     always_on_monthly: f64,
     t: u32,
+    profile: ProfileCursor,
     noise: SimRng,
     // Updates and versions.
     posted: u32,
@@ -168,6 +183,15 @@ pub struct Sim {
     tick_mix: Vec<(f64, LatKey)>,
     last_mix: Vec<(f64, LatKey)>,
     mix_dists: Vec<(f64, Dist)>,
+    /// Per path: its share, latency key and mean from the last tick it was
+    /// computed (valid while no node on it changed).
+    path_cache: Vec<Option<(f64, LatKey, f64)>>,
+    /// Shortcuts (quiet-node reuse, run-length totals, skipping unchanged
+    /// paths and reverse passes) on; off only to test they change nothing.
+    shortcuts: bool,
+    /// Until when versions may still move without any node changing (a
+    /// commit seen through replica lag).
+    versions_settle_at: f64,
     last_p95: f64,
     sample: Sample,
     // Totals.
@@ -242,6 +266,8 @@ impl Sim {
             seed,
             duration,
             nodes: plan.nodes,
+            reverse: plan.reverse,
+            truncated: plan.truncated,
             paths: plan.paths,
             hops: plan.hops,
             path_slots: vec![Slot::default(); n_paths],
@@ -250,7 +276,8 @@ impl Sim {
             diagnostics,
             always_on_monthly: plan.always_on_monthly,
             t: 0,
-            noise: SimRng::stream(seed, 0x4E01_5E),
+            profile: ProfileCursor::new(&scenario.profile),
+            noise: SimRng::stream(seed, 0x004E_015E),
             posted: 0,
             committed: 0,
             commits: CommitLog::with_capacity(n_updates + 1),
@@ -276,6 +303,9 @@ impl Sim {
             tick_mix: Vec::with_capacity(n_paths),
             last_mix: Vec::with_capacity(n_paths),
             mix_dists: Vec::with_capacity(n_paths),
+            path_cache: vec![None; n_paths],
+            shortcuts: true,
+            versions_settle_at: f64::NEG_INFINITY,
             last_p95: 0.0,
             sample,
             cost_total: 0.0,
@@ -290,6 +320,14 @@ impl Sim {
     pub fn run(mut self) -> Report {
         self.run_to_end();
         self.report()
+    }
+
+    /// Turns the engine's shortcuts off (every node, path and reverse pass
+    /// recomputed every tick) or on (the default). Results agree to rounding;
+    /// the tests use this to prove it.
+    #[doc(hidden)]
+    pub fn set_shortcuts(&mut self, on: bool) {
+        self.shortcuts = on;
     }
 
     /// Problems found in the design or the scenario.
@@ -337,7 +375,7 @@ impl Sim {
         for n in &mut self.nodes {
             n.arr = [0.0; NC];
         }
-        let mut ext = self.scenario.profile.rate_at(mid);
+        let mut ext = self.profile.rate_at(mid);
         if self.scenario.noise && ext > 0.0 {
             ext = self.noise.poisson(ext) as f64;
         }
@@ -374,12 +412,45 @@ impl Sim {
         self.tally.clear();
         self.tally_int.clear();
         let at_primary = self.forward(t);
-        self.reverse(end);
-        self.update_origins();
-        if write > 0.0 {
-            self.commit_write(tf, end);
+        let settling = tf <= self.versions_settle_at
+            || self.nodes.iter().any(|n| match &n.model {
+                Model::Replica(r) => r.lag.excess > 0.0,
+                _ => false,
+            });
+        if !self.shortcuts
+            || t == 0
+            || write > 0.0
+            || settling
+            || self.reverse.iter().any(|&(i, _)| self.nodes[i].changed)
+        {
+            self.reverse(end);
+            self.update_origins();
         }
-        let (served, mean_num) = self.evaluate_paths(mid);
+        if write > 0.0 && self.commit_write(tf, end) {
+            // Versions move for as long as the slowest replica lags.
+            let lag = self
+                .nodes
+                .iter()
+                .map(|n| match &n.model {
+                    Model::Replica(r) => r.lag.now(),
+                    _ => 0.0,
+                })
+                .fold(0.0, f64::max);
+            self.versions_settle_at = end + lag + 2.0;
+            // What origins serve changed within the tick: CDNs that fetch
+            // from now on get the new version.
+            self.reverse(end);
+            self.update_origins();
+        }
+        let (mut served, mean_num) = self.evaluate_paths(mid);
+        for c in 0..NC {
+            if self.truncated[c] {
+                served[c] = self.sources[c]
+                    .iter()
+                    .map(|&s| self.nodes[s].arr[c] * self.nodes[s].succ[c])
+                    .sum();
+            }
+        }
         self.freshness(mid, end, class_rate, served, at_primary);
 
         // The tick's sample.
@@ -387,7 +458,8 @@ impl Sim {
         s.t = t;
         s.offered = class_rate[EXT];
         s.served = served[EXT];
-        s.errors = (class_rate[EXT] - served[EXT]).max(0.0);
+        let e = class_rate[EXT] - served[EXT];
+        s.errors = if e > 1e-9 * class_rate[EXT] { e } else { 0.0 };
         s.mean_ms = if served[EXT] > 0.0 {
             1e3 * mean_num / served[EXT]
         } else {
@@ -399,9 +471,6 @@ impl Sim {
         s.writes = write;
         s.committed = self.committed;
         s.cost_usd = self.cost_total;
-        for (i, n) in self.nodes.iter().enumerate() {
-            s.nodes[i] = n.tick.clone();
-        }
         if at_primary > 0.0 {
             self.at_primary_ticks += 1;
         }
@@ -484,7 +553,6 @@ impl Sim {
 
     /// The forward pass: every node's model, in topological order. Returns
     /// the external reads that reached a database primary.
-    #[inline(never)]
     fn forward(&mut self, t: u32) -> f64 {
         let tf = f64::from(t);
         let book = prices();
@@ -517,457 +585,524 @@ impl Sim {
             let mut mean_num = 0.0;
             let mut mean_den = 0.0;
             let nt = n.n_term;
-            match &mut n.model {
-                Model::Source { class } => {
-                    let c = *class;
-                    n.own[c] = n.net;
-                    n.own_dist[c] = Some(n.net_dist);
-                    if n.routes[c].is_empty() {
-                        errors = arr[c];
-                    } else {
-                        served = arr[c];
-                        fwd[c] = arr[c];
-                    }
-                    fill_routes(&mut n.frac[c], nt[c], &n.routes[c], 1.0);
-                    inst = 0.0;
+            // Booted instances join before the tick.
+            let mut servers = 0;
+            if let Model::Api(m) = &mut n.model {
+                if let Some(Scale::Ready { running }) = m.scaler.start_of_tick(tf) {
+                    push_event(
+                        &mut self.events,
+                        tf,
+                        EventKind::InstancesReady,
+                        &n.id,
+                        format!("{running} instances now take traffic"),
+                    );
                 }
-                Model::Cdn(m) => {
-                    let (e, int) = (arr[EXT], arr[INT]);
-                    if down {
-                        errors = e + int;
-                        succ = [0.0; NC];
-                        n.frac[EXT].iter_mut().for_each(|f| *f = 0.0);
-                        n.frac[INT].iter_mut().for_each(|f| *f = 0.0);
-                    } else {
-                        self.node_tally.clear();
-                        let o = m.cdn.step(tf, e, &m.origin, &mut self.node_tally);
-                        for &(v, w) in self.node_tally.entries() {
-                            self.tally.add(v, w);
-                            n.acc.stale.add_version(
-                                v,
-                                w,
-                                &self.scenario.updates_s,
-                                self.posted,
-                                tf + 0.5,
-                            );
+                servers = m.scaler.running() * m.workers;
+            }
+            // A quiet node (same arrivals as last tick, nothing queued,
+            // nothing inside that moves with time) repeats last tick.
+            let same_in = !down
+                && !n.prev_down
+                && servers == n.prev_servers
+                && arr
+                    .iter()
+                    .zip(n.prev_arr.iter())
+                    .all(|(a, b)| a.to_bits() == b.to_bits());
+            let reusable = same_in
+                && match &n.model {
+                    Model::Lb { .. } | Model::Storage(_) => true,
+                    Model::Api(m) => m.queue.is_idle(),
+                    Model::Primary(m) => m.queue.is_idle(),
+                    Model::Cache(m) => m.queue.is_idle() && arr[EXT] + arr[INT] == 0.0,
+                    Model::Replica(m) => {
+                        m.queue.is_idle()
+                            && m.lag.excess == 0.0
+                            && m.primary.is_none_or(|p| before[p].arr[WRT] == 0.0)
+                    }
+                    Model::Source { .. } | Model::Cdn(_) | Model::Fn(_) => false,
+                };
+            let reused = if reusable && self.shortcuts {
+                n.reuse
+            } else {
+                None
+            };
+            if let Some(r) = reused {
+                served = r.served;
+                errors = r.errors;
+                util = r.util;
+                inst = r.inst;
+                cost = r.cost;
+                fwd = r.fwd;
+                lat_w = r.lat_w;
+                mean_num = r.mean_num;
+                mean_den = r.mean_den;
+                match &mut n.model {
+                    Model::Primary(_) => at_primary += arr[EXT],
+                    Model::Api(m) => {
+                        cost = f64::from(m.scaler.billed()) * m.price_h / 3600.0;
+                        if let Some(ev) = m.scaler.end_of_tick(t, util) {
+                            scale_event(&mut self.events, tf, &n.id, ev);
                         }
-                        let no_origin = n.routes[EXT].is_empty();
-                        let miss_err = if no_origin { o.miss } else { 0.0 };
-                        errors = o.errors + miss_err;
-                        served = e - errors;
-                        m.extras = [
-                            Moments::ZERO,
-                            Moments::ZERO,
-                            Moments::ZERO,
-                            o.wait_ok_moments(),
-                            o.wait_stale_moments(),
-                        ];
-                        let f = &mut n.frac[EXT];
-                        if e > 0.0 {
-                            f[0] = o.hit / e;
-                            f[1] = o.swr / e;
-                            f[2] = o.sie / e;
-                            f[3] = o.wait_ok / e;
-                            f[4] = o.wait_stale / e;
-                            let miss = if no_origin { 0.0 } else { o.miss / e };
-                            for (k, r) in n.routes[EXT].iter().enumerate() {
-                                f[5 + k] = miss * r.1;
+                    }
+                    _ => {}
+                }
+                for (k, slot) in n.lat_slots.iter_mut().enumerate() {
+                    if lat_w[k] > 0.0 && slot.key.is_some() {
+                        slot.w += lat_w[k];
+                    }
+                }
+            } else {
+                let idle_before = queue_idle(&n.model);
+                match &mut n.model {
+                    Model::Source { class } => {
+                        let c = *class;
+                        n.own[c] = n.net;
+                        n.own_dist[c] = Some(n.net_dist);
+                        if n.routes[c].is_empty() {
+                            errors = arr[c];
+                        } else {
+                            served = arr[c];
+                            fwd[c] = arr[c];
+                        }
+                        fill_routes(&mut n.frac[c], nt[c], &n.routes[c], 1.0);
+                        inst = 0.0;
+                    }
+                    Model::Cdn(m) => {
+                        let (e, int) = (arr[EXT], arr[INT]);
+                        if down {
+                            errors = e + int;
+                            succ = [0.0; NC];
+                            n.frac[EXT].iter_mut().for_each(|f| *f = 0.0);
+                            n.frac[INT].iter_mut().for_each(|f| *f = 0.0);
+                        } else {
+                            self.node_tally.clear();
+                            let o = m.cdn.step(tf, e, &m.origin, &mut self.node_tally);
+                            for &(v, w) in self.node_tally.entries() {
+                                self.tally.add(v, w);
+                                n.acc.stale.add_version(
+                                    v,
+                                    w,
+                                    &self.scenario.updates_s,
+                                    self.posted,
+                                    tf + 0.5,
+                                );
+                            }
+                            let no_origin = n.routes[EXT].is_empty();
+                            let miss_err = if no_origin { o.miss } else { 0.0 };
+                            errors = o.errors + miss_err;
+                            served = e - errors;
+                            m.extras = [
+                                Moments::ZERO,
+                                Moments::ZERO,
+                                Moments::ZERO,
+                                o.wait_ok_moments(),
+                                o.wait_stale_moments(),
+                            ];
+                            let f = &mut n.frac[EXT];
+                            if e > 0.0 {
+                                f[0] = o.hit / e;
+                                f[1] = o.swr / e;
+                                f[2] = o.sie / e;
+                                f[3] = o.wait_ok / e;
+                                f[4] = o.wait_stale / e;
+                                let miss = if no_origin { 0.0 } else { o.miss / e };
+                                for (k, r) in n.routes[EXT].iter().enumerate() {
+                                    f[5 + k] = miss * r.1;
+                                }
+                            } else {
+                                f.iter_mut().for_each(|x| *x = 0.0);
+                                f[0] = 1.0;
+                            }
+                            fwd[EXT] = if no_origin { 0.0 } else { o.origin_requests };
+                            if n.routes[INT].is_empty() {
+                                errors += int;
+                            } else {
+                                served += int;
+                                fwd[INT] = int;
+                            }
+                            fill_routes(&mut n.frac[INT], 0, &n.routes[INT], 1.0);
+                            lat_w = [
+                                o.hit + o.swr + o.sie,
+                                o.wait_ok,
+                                o.wait_stale,
+                                o.miss - miss_err,
+                            ];
+                            lat_d = [
+                                LatKey::point(0.0),
+                                LatKey::new(o.wait_ok_moments(), None),
+                                LatKey::new(o.wait_stale_moments(), None),
+                                LatKey::point(m.origin.resp_s),
+                            ];
+                            mean_num = o.wait_ok * o.wait_ok_moments().mean
+                                + o.wait_stale * o.wait_stale_moments().mean
+                                + lat_w[3] * m.origin.resp_s;
+                            mean_den = e;
+                        }
+                        cost = if m.cdn.cfg.pro {
+                            book.cdn_pro_per_month / (book.hours_per_month * 3600.0)
+                        } else {
+                            (e + int) * book.cdn_per_10k_requests / 1e4
+                                + gigabytes(e + int, page_kb) * book.cdn_per_gb
+                        };
+                        inst = 0.0;
+                    }
+                    Model::Lb { latency_s } => {
+                        let ok = !down && !n.routes[EXT].is_empty();
+                        if ok {
+                            served = a_tot;
+                            fwd = arr;
+                        } else {
+                            errors = a_tot;
+                            succ = [0.0; NC];
+                        }
+                        for c in 0..NC {
+                            n.own[c] = Moments::constant(*latency_s);
+                            n.own_dist[c] = Some(Dist::Point(*latency_s));
+                            fill_routes(&mut n.frac[c], 0, &n.routes[c], succ[c]);
+                            lat_w[c] = if ok { arr[c] } else { 0.0 };
+                            lat_d[c] = LatKey::point(*latency_s);
+                        }
+                        mean_num = served * *latency_s;
+                        mean_den = served;
+                        cost =
+                            book.lb_per_hour / 3600.0 + gigabytes(a_tot, page_kb) * book.lb_per_gb;
+                        inst = 0.0;
+                    }
+                    Model::Api(m) => {
+                        let qt = if down {
+                            let dropped = m.queue.drop_backlog();
+                            service::QueueTick {
+                                errors: a_tot + dropped,
+                                ..Default::default()
                             }
                         } else {
-                            f.iter_mut().for_each(|x| *x = 0.0);
-                            f[0] = 1.0;
-                        }
-                        fwd[EXT] = if no_origin { 0.0 } else { o.origin_requests };
-                        if n.routes[INT].is_empty() {
-                            errors += int;
-                        } else {
-                            served += int;
-                            fwd[INT] = int;
-                        }
-                        fill_routes(&mut n.frac[INT], 0, &n.routes[INT], 1.0);
-                        lat_w = [
-                            o.hit + o.swr + o.sie,
-                            o.wait_ok,
-                            o.wait_stale,
-                            o.miss - miss_err,
-                        ];
-                        lat_d = [
-                            LatKey::point(0.0),
-                            LatKey::new(o.wait_ok_moments(), None),
-                            LatKey::new(o.wait_stale_moments(), None),
-                            LatKey::point(m.origin.resp_s),
-                        ];
-                        mean_num = o.wait_ok * o.wait_ok_moments().mean
-                            + o.wait_stale * o.wait_stale_moments().mean
-                            + lat_w[3] * m.origin.resp_s;
-                        mean_den = e;
-                    }
-                    cost = if m.cdn.cfg.pro {
-                        book.cdn_pro_per_month / (book.hours_per_month * 3600.0)
-                    } else {
-                        (e + int) * book.cdn_per_10k_requests / 1e4
-                            + gigabytes(e + int, page_kb) * book.cdn_per_gb
-                    };
-                    inst = 0.0;
-                }
-                Model::Lb { latency_s } => {
-                    let ok = !down && !n.routes[EXT].is_empty();
-                    if ok {
-                        served = a_tot;
-                        fwd = arr;
-                    } else {
-                        errors = a_tot;
-                        succ = [0.0; NC];
-                    }
-                    for c in 0..NC {
-                        n.own[c] = Moments::constant(*latency_s);
-                        n.own_dist[c] = Some(Dist::Point(*latency_s));
-                        fill_routes(&mut n.frac[c], 0, &n.routes[c], succ[c]);
-                        lat_w[c] = if ok { arr[c] } else { 0.0 };
-                        lat_d[c] = LatKey::point(*latency_s);
-                    }
-                    mean_num = served * *latency_s;
-                    mean_den = served;
-                    cost = book.lb_per_hour / 3600.0 + gigabytes(a_tot, page_kb) * book.lb_per_gb;
-                    inst = 0.0;
-                }
-                Model::Api(m) => {
-                    if let Some(Scale::Ready { running }) = m.scaler.start_of_tick(tf) {
-                        push_event(
-                            &mut self.events,
-                            tf,
-                            EventKind::InstancesReady,
-                            &n.id,
-                            format!("{running} instances now take traffic"),
-                        );
-                    }
-                    let servers = m.scaler.running() * m.workers;
-                    let qt = if down {
-                        let dropped = m.queue.drop_backlog();
-                        service::QueueTick {
-                            errors: a_tot + dropped,
-                            ..Default::default()
-                        }
-                    } else {
-                        m.queue.step(a_tot, servers, &m.params)
-                    };
-                    served = qt.served;
-                    errors = qt.errors;
-                    backlog = qt.backlog;
-                    util = qt.utilisation;
-                    inst = f64::from(m.scaler.running());
-                    let s = arrival_success(errors, a_tot, down);
-                    if a_tot > 0.0 {
-                        n.mix = [arr[EXT] / a_tot, arr[INT] / a_tot, arr[WRT] / a_tot];
-                    }
-                    for c in 0..NC {
-                        n.own[c] = qt.moments;
-                        n.own_dist[c] = qt.dist;
-                        let sc = served * n.mix[c];
-                        fwd[c] = sc;
-                        service_fracs(&mut n.frac[c], &n.routes[c], s);
-                        lat_w[c] = sc;
-                        lat_d[c] = LatKey::new(qt.moments, qt.dist);
-                    }
-                    succ = [s; NC];
-                    mean_num = served * qt.moments.mean;
-                    mean_den = served;
-                    if let Some(ev) = m.scaler.end_of_tick(t, util) {
-                        let (kind, detail) = match ev {
-                            Scale::Out { from, to } => (
-                                EventKind::ScaledOut,
-                                format!("scaling out from {from} to {to} instances"),
-                            ),
-                            Scale::In { from, to } => (
-                                EventKind::ScaledIn,
-                                format!("scaled in from {from} to {to} instances"),
-                            ),
-                            Scale::Ready { running } => (
-                                EventKind::InstancesReady,
-                                format!("{running} instances now take traffic"),
-                            ),
+                            m.queue.step(a_tot, servers, &m.params)
                         };
-                        push_event(&mut self.events, tf + 1.0, kind, &n.id, detail);
+                        served = qt.served;
+                        errors = qt.errors;
+                        backlog = qt.backlog;
+                        util = qt.utilisation;
+                        inst = f64::from(m.scaler.running());
+                        let s = arrival_success(errors, a_tot, down);
+                        if a_tot > 0.0 {
+                            n.mix = [arr[EXT] / a_tot, arr[INT] / a_tot, arr[WRT] / a_tot];
+                        }
+                        for c in 0..NC {
+                            n.own[c] = qt.moments;
+                            n.own_dist[c] = qt.dist;
+                            let sc = served * n.mix[c];
+                            fwd[c] = sc;
+                            service_fracs(&mut n.frac[c], &n.routes[c], s);
+                            lat_w[c] = sc;
+                            lat_d[c] = LatKey::new(qt.moments, qt.dist);
+                        }
+                        succ = [s; NC];
+                        mean_num = served * qt.moments.mean;
+                        mean_den = served;
+                        if let Some(ev) = m.scaler.end_of_tick(t, util) {
+                            scale_event(&mut self.events, tf, &n.id, ev);
+                        }
+                        cost = f64::from(m.scaler.billed()) * m.price_h / 3600.0;
                     }
-                    cost = f64::from(m.scaler.billed()) * m.price_h / 3600.0;
-                }
-                Model::Fn(m) => {
-                    let lam = a_tot;
-                    let s_t = m.service_s.max(1e-6);
-                    let mut moments = Moments::exponential(s_t);
-                    let mut dist = Some(Dist::Sojourn {
-                        shift: 0.0,
-                        queue: None,
-                        mu: 1.0 / s_t,
-                    });
-                    if down {
-                        errors = lam;
-                    } else {
-                        let cap = m.limit.min(m.warm + SERVERLESS_RAMP_PER_S).max(0.0);
-                        let a = lam * s_t;
-                        let block = if a <= 0.0 {
+                    Model::Fn(m) => {
+                        let lam = a_tot;
+                        let s_t = m.service_s.max(1e-6);
+                        let mut moments = Moments::exponential(s_t);
+                        let mut dist = Some(Dist::Sojourn {
+                            shift: 0.0,
+                            queue: None,
+                            mu: 1.0 / s_t,
+                        });
+                        if down {
+                            errors = lam;
+                        } else {
+                            let cap = m.limit.min(m.warm + SERVERLESS_RAMP_PER_S).max(0.0);
+                            let a = lam * s_t;
+                            let block = if a <= 0.0 {
+                                0.0
+                            } else if cap < 1.0 {
+                                1.0
+                            } else if cap <= 4096.0 {
+                                erlang_b(cap as u32, a)
+                            } else {
+                                (1.0 - cap / a).max(0.0)
+                            };
+                            let admitted = lam * (1.0 - block);
+                            let needed = (a + 3.0 * a.sqrt()).min(cap);
+                            let new = (needed - m.warm).max(0.0);
+                            let cold = if admitted > 0.0 {
+                                (new / admitted).min(1.0)
+                            } else {
+                                0.0
+                            };
+                            m.warm = needed.max(m.warm * (1.0 - 1.0 / 600.0));
+                            let late = libm::exp(-m.timeout_s / s_t);
+                            served = admitted * (1.0 - late);
+                            errors = lam - served;
+                            util = if cap > 0.0 {
+                                (a * (1.0 - block) / cap).min(1.0)
+                            } else if lam > 0.0 {
+                                1.0
+                            } else {
+                                0.0
+                            };
+                            if cold > 0.0 {
+                                moments = Moments::new(
+                                    s_t + cold * m.cold_s,
+                                    s_t * s_t + cold * (1.0 - cold) * m.cold_s * m.cold_s,
+                                );
+                                dist = None;
+                            }
+                            cost = lam * book.serverless_per_million_requests / 1e6
+                                + admitted
+                                    * (s_t + cold * m.cold_s)
+                                    * m.mem_gb
+                                    * book.serverless_per_gb_second;
+                        }
+                        inst = m.warm;
+                        let s = if lam > 0.0 {
+                            (served / lam).clamp(0.0, 1.0)
+                        } else if down {
                             0.0
-                        } else if cap < 1.0 {
+                        } else {
                             1.0
-                        } else if cap <= 4096.0 {
-                            erlang_b(cap as u32, a)
-                        } else {
-                            (1.0 - cap / a).max(0.0)
                         };
-                        let admitted = lam * (1.0 - block);
-                        let needed = (a + 3.0 * a.sqrt()).min(cap);
-                        let new = (needed - m.warm).max(0.0);
-                        let cold = if admitted > 0.0 {
-                            (new / admitted).min(1.0)
+                        if a_tot > 0.0 {
+                            n.mix = [arr[EXT] / a_tot, arr[INT] / a_tot, arr[WRT] / a_tot];
+                        }
+                        for c in 0..NC {
+                            n.own[c] = moments;
+                            n.own_dist[c] = dist;
+                            let sc = served * n.mix[c];
+                            fwd[c] = sc;
+                            service_fracs(&mut n.frac[c], &n.routes[c], s);
+                            lat_w[c] = sc;
+                            lat_d[c] = LatKey::new(moments, dist);
+                        }
+                        succ = [s; NC];
+                        mean_num = served * moments.mean;
+                        mean_den = served;
+                    }
+                    Model::Cache(m) => {
+                        let reads = arr[EXT] + arr[INT];
+                        let qt = if down {
+                            let dropped = m.queue.drop_backlog();
+                            service::QueueTick {
+                                errors: reads + dropped,
+                                ..Default::default()
+                            }
                         } else {
-                            0.0
+                            m.queue.step(reads, 1, &m.params)
                         };
-                        m.warm = needed.max(m.warm * (1.0 - 1.0 / 600.0));
-                        let late = libm::exp(-m.timeout_s / s_t);
-                        served = admitted * (1.0 - late);
-                        errors = lam - served;
-                        util = if cap > 0.0 {
-                            (a * (1.0 - block) / cap).min(1.0)
-                        } else if lam > 0.0 {
+                        // The backing store (the preferred route for external reads).
+                        let (b_ver, b_resp, b_ok) = match n.routes[EXT].first() {
+                            Some(&(c, _)) => {
+                                let ch = &tail[c - i - 1];
+                                (ch.ver[EXT], ch.resp[EXT], ch.succ[EXT] >= 0.5)
+                            }
+                            None => (m.key.version, 0.0, false),
+                        };
+                        let ct = m.key.step(tf, qt.served, m.ttl, b_resp, b_ver, b_ok);
+                        let h = if ct.hits + ct.misses > 0.0 {
+                            ct.hits / (ct.hits + ct.misses)
+                        } else {
                             1.0
+                        };
+                        served = qt.served;
+                        errors = qt.errors;
+                        backlog = qt.backlog;
+                        util = qt.utilisation;
+                        let s = arrival_success(errors, reads, down);
+                        let get = Moments::constant(m.get_s);
+                        let own = qt.moments + get;
+                        let own_dist = match qt.dist {
+                            Some(Dist::Sojourn { shift, queue, mu }) => Some(Dist::Sojourn {
+                                shift: shift + m.get_s,
+                                queue,
+                                mu,
+                            }),
+                            _ => None,
+                        };
+                        for c in [EXT, INT] {
+                            let share = if reads > 0.0 { arr[c] / reads } else { 0.5 };
+                            n.own[c] = own;
+                            n.own_dist[c] = own_dist;
+                            let f = &mut n.frac[c];
+                            f[0] = s * h;
+                            for (k, r) in n.routes[c].iter().enumerate() {
+                                f[1 + k] = s * (1.0 - h) * r.1;
+                            }
+                            let misses = served * share * (1.0 - h);
+                            if n.routes[c].is_empty() {
+                                errors += misses;
+                                served -= misses;
+                            } else {
+                                fwd[c] = misses;
+                            }
+                            lat_w[c] = served * share;
+                            lat_d[c] = LatKey::new(own, own_dist);
+                        }
+                        succ = [s, s, 1.0];
+                        mean_num = served * own.mean;
+                        mean_den = served;
+                        cost = m.price_h / 3600.0;
+                    }
+                    Model::Primary(m) => {
+                        at_primary += arr[EXT];
+                        let reads = arr[EXT] + arr[INT];
+                        let writes = arr[WRT];
+                        let (s_mean, scv) = if a_tot > 0.0 {
+                            let (pr, pw) = (reads / a_tot, writes / a_tot);
+                            let mean = pr * m.read_s + pw * m.write_s;
+                            let second =
+                                2.0 * (pr * m.read_s * m.read_s + pw * m.write_s * m.write_s);
+                            (mean, (second / (mean * mean) - 1.0).max(0.0))
+                        } else {
+                            (m.read_s, 1.0)
+                        };
+                        let params = service::QueueParams {
+                            service_s: s_mean,
+                            scv,
+                            queue_limit: m.queue_limit,
+                            timeout_s: 30.0,
+                        };
+                        let qt = if down {
+                            let dropped = m.queue.drop_backlog();
+                            service::QueueTick {
+                                errors: a_tot + dropped,
+                                ..Default::default()
+                            }
+                        } else {
+                            m.queue.step(a_tot, m.servers, &params)
+                        };
+                        served = qt.served;
+                        errors = qt.errors;
+                        backlog = qt.backlog;
+                        util = qt.utilisation;
+                        let s = arrival_success(errors, a_tot, down);
+                        let wait_mean = (qt.moments.mean - s_mean).max(0.0);
+                        let wait_var = (qt.moments.variance - scv * s_mean * s_mean).max(0.0);
+                        let single = reads == 0.0 || writes == 0.0;
+                        for c in 0..NC {
+                            let sc = if c == WRT { m.write_s } else { m.read_s };
+                            n.own[c] = Moments::new(wait_mean + sc, wait_var + sc * sc);
+                            n.own_dist[c] = if single && !down { qt.dist } else { None };
+                            n.frac[c][0] = s;
+                            lat_w[c] = if a_tot > 0.0 {
+                                served * arr[c] / a_tot
+                            } else {
+                                0.0
+                            };
+                            lat_d[c] = LatKey::new(n.own[c], n.own_dist[c]);
+                            mean_num += lat_w[c] * n.own[c].mean;
+                        }
+                        succ = [s; NC];
+                        mean_den = served;
+                        inst = if m.multi_az { 2.0 } else { 1.0 };
+                        cost = m.price_h / 3600.0;
+                    }
+                    Model::Replica(m) => {
+                        let (w_rate, apply) = match m.primary {
+                            Some(p) => match &before[p].model {
+                                Model::Primary(pm) => (before[p].arr[WRT], pm.write_s),
+                                _ => (0.0, 0.0),
+                            },
+                            None => (0.0, 0.0),
+                        };
+                        m.lag.step(w_rate, apply);
+                        let reads = arr[EXT] + arr[INT];
+                        let qt = if down {
+                            let dropped = m.queue.drop_backlog();
+                            service::QueueTick {
+                                errors: reads + dropped,
+                                ..Default::default()
+                            }
+                        } else {
+                            m.queue.step(reads, m.servers, &m.params)
+                        };
+                        served = qt.served;
+                        errors = qt.errors;
+                        backlog = qt.backlog;
+                        util = qt.utilisation;
+                        let s = arrival_success(errors, reads, down);
+                        for c in 0..NC {
+                            n.own[c] = qt.moments;
+                            n.own_dist[c] = qt.dist;
+                            n.frac[c][0] = s;
+                            lat_w[c] = if reads > 0.0 && c != WRT {
+                                served * arr[c] / reads
+                            } else {
+                                0.0
+                            };
+                            lat_d[c] = LatKey::new(qt.moments, qt.dist);
+                        }
+                        succ = [s; NC];
+                        mean_num = served * qt.moments.mean;
+                        mean_den = served;
+                        inst = f64::from(m.count);
+                        cost = f64::from(m.count) * m.price_h / 3600.0;
+                    }
+                    Model::Storage(m) => {
+                        let reads = arr[EXT] + arr[INT];
+                        if down {
+                            errors = reads;
+                        } else {
+                            errors = (reads - STORAGE_GETS_PER_S).max(0.0);
+                            served = reads - errors;
+                        }
+                        util = if reads > 0.0 {
+                            (reads / STORAGE_GETS_PER_S).min(1.0)
                         } else {
                             0.0
                         };
-                        if cold > 0.0 {
-                            moments = Moments::new(
-                                s_t + cold * m.cold_s,
-                                s_t * s_t + cold * (1.0 - cold) * m.cold_s * m.cold_s,
-                            );
-                            dist = None;
-                        }
-                        cost = lam * book.serverless_per_million_requests / 1e6
-                            + admitted
-                                * (s_t + cold * m.cold_s)
-                                * m.mem_gb
-                                * book.serverless_per_gb_second;
-                    }
-                    inst = m.warm;
-                    let s = if lam > 0.0 {
-                        (served / lam).clamp(0.0, 1.0)
-                    } else if down {
-                        0.0
-                    } else {
-                        1.0
-                    };
-                    if a_tot > 0.0 {
-                        n.mix = [arr[EXT] / a_tot, arr[INT] / a_tot, arr[WRT] / a_tot];
-                    }
-                    for c in 0..NC {
-                        n.own[c] = moments;
-                        n.own_dist[c] = dist;
-                        let sc = served * n.mix[c];
-                        fwd[c] = sc;
-                        service_fracs(&mut n.frac[c], &n.routes[c], s);
-                        lat_w[c] = sc;
-                        lat_d[c] = LatKey::new(moments, dist);
-                    }
-                    succ = [s; NC];
-                    mean_num = served * moments.mean;
-                    mean_den = served;
-                }
-                Model::Cache(m) => {
-                    let reads = arr[EXT] + arr[INT];
-                    let qt = if down {
-                        let dropped = m.queue.drop_backlog();
-                        service::QueueTick {
-                            errors: reads + dropped,
-                            ..Default::default()
-                        }
-                    } else {
-                        m.queue.step(reads, 1, &m.params)
-                    };
-                    // The backing store (the preferred route for external reads).
-                    let (b_ver, b_resp, b_ok) = match n.routes[EXT].first() {
-                        Some(&(c, _)) => {
-                            let ch = &tail[c - i - 1];
-                            (ch.ver[EXT], ch.resp[EXT], ch.succ[EXT] >= 0.5)
-                        }
-                        None => (m.key.version, 0.0, false),
-                    };
-                    let ct = m.key.step(tf, qt.served, m.ttl, b_resp, b_ver, b_ok);
-                    let h = if ct.hits + ct.misses > 0.0 {
-                        ct.hits / (ct.hits + ct.misses)
-                    } else {
-                        1.0
-                    };
-                    served = qt.served;
-                    errors = qt.errors;
-                    backlog = qt.backlog;
-                    util = qt.utilisation;
-                    let s = arrival_success(errors, reads, down);
-                    let get = Moments::constant(m.get_s);
-                    let own = qt.moments + get;
-                    let own_dist = match qt.dist {
-                        Some(Dist::Sojourn { shift, queue, mu }) => Some(Dist::Sojourn {
-                            shift: shift + m.get_s,
-                            queue,
-                            mu,
-                        }),
-                        _ => None,
-                    };
-                    for c in [EXT, INT] {
-                        let share = if reads > 0.0 { arr[c] / reads } else { 0.5 };
-                        n.own[c] = own;
-                        n.own_dist[c] = own_dist;
-                        let f = &mut n.frac[c];
-                        f[0] = s * h;
-                        for (k, r) in n.routes[c].iter().enumerate() {
-                            f[1 + k] = s * (1.0 - h) * r.1;
-                        }
-                        let misses = served * share * (1.0 - h);
-                        if n.routes[c].is_empty() {
-                            errors += misses;
-                            served -= misses;
-                        } else {
-                            fwd[c] = misses;
-                        }
-                        lat_w[c] = served * share;
-                        lat_d[c] = LatKey::new(own, own_dist);
-                    }
-                    succ = [s, s, 1.0];
-                    mean_num = served * own.mean;
-                    mean_den = served;
-                    cost = m.price_h / 3600.0;
-                }
-                Model::Primary(m) => {
-                    at_primary += arr[EXT];
-                    let reads = arr[EXT] + arr[INT];
-                    let writes = arr[WRT];
-                    let (s_mean, scv) = if a_tot > 0.0 {
-                        let (pr, pw) = (reads / a_tot, writes / a_tot);
-                        let mean = pr * m.read_s + pw * m.write_s;
-                        let second = 2.0 * (pr * m.read_s * m.read_s + pw * m.write_s * m.write_s);
-                        (mean, (second / (mean * mean) - 1.0).max(0.0))
-                    } else {
-                        (m.read_s, 1.0)
-                    };
-                    let params = service::QueueParams {
-                        service_s: s_mean,
-                        scv,
-                        queue_limit: m.queue_limit,
-                        timeout_s: 30.0,
-                    };
-                    let qt = if down {
-                        let dropped = m.queue.drop_backlog();
-                        service::QueueTick {
-                            errors: a_tot + dropped,
-                            ..Default::default()
-                        }
-                    } else {
-                        m.queue.step(a_tot, m.servers, &params)
-                    };
-                    served = qt.served;
-                    errors = qt.errors;
-                    backlog = qt.backlog;
-                    util = qt.utilisation;
-                    let s = arrival_success(errors, a_tot, down);
-                    let wait_mean = (qt.moments.mean - s_mean).max(0.0);
-                    let wait_var = (qt.moments.variance - scv * s_mean * s_mean).max(0.0);
-                    let single = reads == 0.0 || writes == 0.0;
-                    for c in 0..NC {
-                        let sc = if c == WRT { m.write_s } else { m.read_s };
-                        n.own[c] = Moments::new(wait_mean + sc, wait_var + sc * sc);
-                        n.own_dist[c] = if single && !down { qt.dist } else { None };
-                        n.frac[c][0] = s;
-                        lat_w[c] = if a_tot > 0.0 {
-                            served * arr[c] / a_tot
-                        } else {
+                        let s = if reads > 0.0 {
+                            served / reads
+                        } else if down {
                             0.0
+                        } else {
+                            1.0
                         };
-                        lat_d[c] = LatKey::new(n.own[c], n.own_dist[c]);
-                        mean_num += lat_w[c] * n.own[c].mean;
-                    }
-                    succ = [s; NC];
-                    mean_den = served;
-                    inst = if m.multi_az { 2.0 } else { 1.0 };
-                    cost = m.price_h / 3600.0;
-                }
-                Model::Replica(m) => {
-                    let (w_rate, apply) = match m.primary {
-                        Some(p) => match &before[p].model {
-                            Model::Primary(pm) => (before[p].arr[WRT], pm.write_s),
-                            _ => (0.0, 0.0),
-                        },
-                        None => (0.0, 0.0),
-                    };
-                    m.lag.step(w_rate, apply);
-                    let reads = arr[EXT] + arr[INT];
-                    let qt = if down {
-                        let dropped = m.queue.drop_backlog();
-                        service::QueueTick {
-                            errors: reads + dropped,
-                            ..Default::default()
+                        for c in 0..NC {
+                            n.own[c] = m.get;
+                            n.own_dist[c] = Some(m.get_dist);
+                            n.frac[c][0] = s;
+                            lat_w[c] = if reads > 0.0 && c != WRT {
+                                served * arr[c] / reads
+                            } else {
+                                0.0
+                            };
+                            lat_d[c] = LatKey::new(m.get, Some(m.get_dist));
                         }
-                    } else {
-                        m.queue.step(reads, m.servers, &m.params)
-                    };
-                    served = qt.served;
-                    errors = qt.errors;
-                    backlog = qt.backlog;
-                    util = qt.utilisation;
-                    let s = arrival_success(errors, reads, down);
-                    for c in 0..NC {
-                        n.own[c] = qt.moments;
-                        n.own_dist[c] = qt.dist;
-                        n.frac[c][0] = s;
-                        lat_w[c] = if reads > 0.0 && c != WRT {
-                            served * arr[c] / reads
-                        } else {
-                            0.0
-                        };
-                        lat_d[c] = LatKey::new(qt.moments, qt.dist);
+                        succ = [s; NC];
+                        mean_num = served * m.get.mean;
+                        mean_den = served;
+                        cost = served * book.storage_per_1k_get / 1000.0
+                            + gigabytes(served, page_kb) * book.storage_per_gb;
+                        inst = 0.0;
                     }
-                    succ = [s; NC];
-                    mean_num = served * qt.moments.mean;
-                    mean_den = served;
-                    inst = f64::from(m.count);
-                    cost = f64::from(m.count) * m.price_h / 3600.0;
                 }
-                Model::Storage(m) => {
-                    let reads = arr[EXT] + arr[INT];
-                    if down {
-                        errors = reads;
-                    } else {
-                        errors = (reads - STORAGE_GETS_PER_S).max(0.0);
-                        served = reads - errors;
-                    }
-                    util = if reads > 0.0 {
-                        (reads / STORAGE_GETS_PER_S).min(1.0)
-                    } else {
-                        0.0
-                    };
-                    let s = if reads > 0.0 {
-                        served / reads
-                    } else if down {
-                        0.0
-                    } else {
-                        1.0
-                    };
-                    for c in 0..NC {
-                        n.own[c] = m.get;
-                        n.own_dist[c] = Some(m.get_dist);
-                        n.frac[c][0] = s;
-                        lat_w[c] = if reads > 0.0 && c != WRT {
-                            served * arr[c] / reads
-                        } else {
-                            0.0
-                        };
-                        lat_d[c] = LatKey::new(m.get, Some(m.get_dist));
-                    }
-                    succ = [s; NC];
-                    mean_num = served * m.get.mean;
-                    mean_den = served;
-                    cost = served * book.storage_per_1k_get / 1000.0
-                        + gigabytes(served, page_kb) * book.storage_per_gb;
-                    inst = 0.0;
+                let _ = succ;
+                // Own latency, run-length compressed.
+                for k in 0..4 {
+                    deposit(&mut n.lat_slots[k], &mut n.sketch, lat_w[k], lat_d[k]);
                 }
+                // Only a tick that started and ended with nothing queued depends
+                // on its inputs alone.
+                n.reuse = (idle_before && queue_idle(&n.model)).then_some(plan::Reuse {
+                    served,
+                    errors,
+                    util,
+                    inst,
+                    cost,
+                    fwd,
+                    lat_w,
+                    mean_num,
+                    mean_den,
+                });
             }
-            let _ = succ;
+            n.prev_arr = arr;
+            n.prev_down = down;
+            n.prev_servers = servers;
             // Forward to children.
             for c in 0..NC {
                 if fwd[c] > 0.0 {
@@ -976,17 +1111,13 @@ impl Sim {
                     }
                 }
             }
-            // Own latency, run-length compressed.
-            for k in 0..4 {
-                deposit(&mut n.lat_slots[k], &mut n.sketch, lat_w[k], lat_d[k]);
-            }
             // The tick and the running totals.
             let offered = match n.model {
                 Model::Cdn(_) => arr[EXT] + arr[INT],
                 _ => a_tot,
             };
             let cost = if cost.is_finite() { cost.max(0.0) } else { 0.0 };
-            n.tick = NodeSample {
+            let tick = NodeSample {
                 offered,
                 served,
                 errors,
@@ -999,36 +1130,48 @@ impl Sim {
                     0.0
                 },
             };
-            let a = &mut n.acc;
-            a.offered += offered;
-            a.served += served;
-            a.errors += errors;
-            a.backlog_max = a.backlog_max.max(backlog);
-            a.util_sum += util;
-            a.util_max = a.util_max.max(util);
-            if util >= 1.0 - 1e-9 {
-                a.sat_run += 1.0;
-                a.sat_max = a.sat_max.max(a.sat_run);
+            // Totals run-length compressed: a tick like the last one only
+            // counts.
+            if self.shortcuts && tick == n.tick && cost.to_bits() == n.last_cost.to_bits() {
+                n.acc.pending += 1.0;
             } else {
-                a.sat_run = 0.0;
+                let k = n.acc.pending;
+                let last = n.tick.clone();
+                n.acc.add_ticks(&last, n.last_cost, k);
+                n.acc.pending = 0.0;
+                n.acc.add_ticks(&tick, cost, 1.0);
+                n.tick = tick;
+                n.last_cost = cost;
+                self.sample.nodes[i] = n.tick.clone();
             }
-            a.inst_max = a.inst_max.max(inst);
-            a.cost += cost;
             self.cost_total += cost;
+            // What paths and the reverse pass must recompute.
+            n.changed = match &mut n.model {
+                Model::Source { .. } => false,
+                Model::Cdn(m) => {
+                    let same = m.prev_frac == n.frac[EXT] && m.prev_extras == m.extras;
+                    if !same {
+                        m.prev_frac.clear();
+                        m.prev_frac.extend_from_slice(&n.frac[EXT]);
+                        m.prev_extras = m.extras;
+                    }
+                    !same || !self.shortcuts
+                }
+                _ => reused.is_none(),
+            };
         }
         at_primary
     }
 
     /// The reverse pass: end-to-end success, mean response time and the
     /// version served from each node, per class, at time `at`.
-    #[inline(never)]
     fn reverse(&mut self, at: f64) {
-        let n_nodes = self.nodes.len();
-        for i in (0..n_nodes).rev() {
+        for idx in 0..self.reverse.len() {
+            let (i, c) = self.reverse[idx];
             let (head, tail) = self.nodes.split_at_mut(i + 1);
             let (before, rest) = head.split_at_mut(i);
             let n = &mut rest[0];
-            for c in 0..NC {
+            {
                 let nt = n.n_term[c];
                 let fr = &n.frac[c];
                 if fr.is_empty() {
@@ -1037,16 +1180,16 @@ impl Sim {
                     n.ver[c] = 0;
                     continue;
                 }
+                let origin_net = match &n.model {
+                    Model::Cdn(m) => m.cdn.cfg.origin_net.mean,
+                    _ => 0.0,
+                };
                 let (mut s, mut r, mut fsum) = (0.0, 0.0, 0.0);
                 let mut best = (f64::NEG_INFINITY, 0usize);
                 for (k, &f) in fr.iter().enumerate() {
                     let (cs, cr) = if k >= nt {
                         let ch = &tail[n.routes[c][k - nt].0 - i - 1];
-                        let extra = match &n.model {
-                            Model::Cdn(m) => m.cdn.cfg.origin_net.mean,
-                            _ => 0.0,
-                        };
-                        (ch.succ[c], ch.resp[c] + extra)
+                        (ch.succ[c], ch.resp[c] + origin_net)
                     } else {
                         let extra = match &n.model {
                             Model::Cdn(m) => m.extras.get(k).map_or(0.0, |x| x.mean),
@@ -1084,7 +1227,6 @@ impl Sim {
     }
 
     /// Each CDN learns its origin's error share, fetch time and version.
-    #[inline(never)]
     fn update_origins(&mut self) {
         for idx in 0..self.cdns.len() {
             let i = self.cdns[idx];
@@ -1113,13 +1255,14 @@ impl Sim {
         }
     }
 
-    /// The operator's write this tick: it commits when it gets through
-    /// (end-to-end success ≥ ½), else the operator retries later.
-    fn commit_write(&mut self, tf: f64, end: f64) {
+    /// The operator's write this tick: it commits at the attempt by which it
+    /// has more likely than not got through, else the operator retries
+    /// later. True if it committed.
+    fn commit_write(&mut self, tf: f64, end: f64) -> bool {
         let ops = &self.sources[WRT];
         if ops.is_empty() {
             self.retry_at = tf + WRITE_RETRY_S;
-            return;
+            return false;
         }
         let k = ops.len() as f64;
         let p: f64 = ops.iter().map(|&o| self.nodes[o].succ[WRT]).sum::<f64>() / k;
@@ -1139,7 +1282,7 @@ impl Sim {
                     self.posted
                 ),
             );
-            return;
+            return false;
         }
         let u = self
             .scenario
@@ -1198,12 +1341,12 @@ impl Sim {
             format!("update {version} committed")
         };
         self.event(at, EventKind::UpdateCommitted, None, detail);
+        true
     }
 
     /// Every path's share and latency: class totals, the window
     /// accumulators, and the versions non-CDN answers carried. Returns the
     /// answered requests per class and Σ answered × mean latency (external).
-    #[inline(never)]
     fn evaluate_paths(&mut self, mid: f64) -> ([f64; NC], f64) {
         let mut served = [0.0; NC];
         let mut mean_num = 0.0;
@@ -1212,28 +1355,47 @@ impl Sim {
             let def = self.paths[p];
             let c = def.class;
             let rate = self.nodes[def.source].arr[c];
+            if !(rate > 0.0) {
+                self.path_cache[p] = None;
+                continue;
+            }
             let start = def.start as usize;
             let hops = &self.hops[start..start + def.len as usize];
-            let mut w = 1.0;
-            let mut lat = PathLatency::new();
-            for &(node, slot) in hops {
-                let n = &self.nodes[node as usize];
-                let f = n.frac[c].get(slot as usize).copied().unwrap_or(0.0);
-                w *= f;
-                if w <= 0.0 {
-                    break;
+            let cached = match self.path_cache[p] {
+                Some(x)
+                    if self.shortcuts && !hops.iter().any(|h| self.nodes[h.0 as usize].changed) =>
+                {
+                    Some(x)
                 }
-                let (m, d) = hop_latency(n, c, slot as usize);
-                lat.add(m, d);
-            }
+                _ => None,
+            };
+            let (w, key, mean) = match cached {
+                Some(x) => x,
+                None => {
+                    let mut w = 1.0;
+                    let mut lat = PathLatency::new();
+                    for &(node, slot) in hops {
+                        let n = &self.nodes[node as usize];
+                        let f = n.frac[c].get(slot as usize).copied().unwrap_or(0.0);
+                        w *= f;
+                        if w <= 0.0 {
+                            break;
+                        }
+                        let (m, d) = hop_latency(n, c, slot as usize);
+                        lat.add(m, d);
+                    }
+                    let x = (w, lat.key(), lat.mean());
+                    self.path_cache[p] = Some(x);
+                    x
+                }
+            };
             if !(w > 0.0 && w.is_finite()) {
                 continue;
             }
             let weight = rate * w;
-            let key = lat.key();
             served[c] += weight;
             if c == EXT {
-                mean_num += weight * lat.mean();
+                mean_num += weight * mean;
                 self.tick_mix.push((w, key));
             }
             // Run-length accumulation into the open windows.
@@ -1342,7 +1504,6 @@ impl Sim {
         }
     }
 
-    #[inline(never)]
     fn push_series(&mut self, t: u32) {
         // The tick's external p95 (recomputed only when the mixture changed).
         if self.tick_mix != self.last_mix {
@@ -1394,15 +1555,28 @@ impl Sim {
                     }
                 }
                 let q = sk.quantiles();
-                let errors = (a.offered - a.served).max(0.0);
+                // Path shares multiply to within rounding of one.
+                let served = a.served.min(a.offered);
+                let errors = a.offered - served;
+                let errors = if errors > 1e-9 * a.offered {
+                    errors
+                } else {
+                    0.0
+                };
+                let served = a.offered - errors;
                 sums.push(Summary {
                     offered: clean(a.offered),
-                    served: clean(a.served),
+                    served: clean(served),
                     errors: clean(errors),
                     error_rate: ratio(errors, a.offered),
                     latency: latency_ms(q),
                     staleness: Staleness {
-                        p95_s: clean(a.stale.quantile(0.95).unwrap_or(0.0) / STALE_SCALE),
+                        // At most 5 % stale: the p95 answer is current.
+                        p95_s: if a.stale_n <= 0.05 * a.stale_w {
+                            0.0
+                        } else {
+                            clean(a.stale.quantile(0.95).unwrap_or(0.0) / STALE_SCALE)
+                        },
                         mean_s: ratio(a.stale_sum, a.stale_w),
                         stale_share: ratio(a.stale_n, a.stale_w),
                     },
@@ -1435,7 +1609,9 @@ impl Sim {
                         sk.add(slot.w, &k.dist());
                     }
                 }
-                let a = &n.acc;
+                let mut a = n.acc.clone();
+                a.add_ticks(&n.tick, n.last_cost, a.pending);
+                let a = &a;
                 NodeReport {
                     id: n.id.clone(),
                     kind: n.kind,
@@ -1516,6 +1692,35 @@ fn arrival_success(errors: f64, arrivals: f64, down: bool) -> f64 {
     } else {
         1.0
     }
+}
+
+/// True when a node's queue (if it has one) holds nothing.
+fn queue_idle(m: &Model) -> bool {
+    match m {
+        Model::Api(m) => m.queue.is_idle(),
+        Model::Primary(m) => m.queue.is_idle(),
+        Model::Cache(m) => m.queue.is_idle(),
+        Model::Replica(m) => m.queue.is_idle(),
+        _ => true,
+    }
+}
+
+fn scale_event(events: &mut Vec<Event>, tf: f64, id: &str, ev: Scale) {
+    let (kind, detail) = match ev {
+        Scale::Out { from, to } => (
+            EventKind::ScaledOut,
+            format!("scaling out from {from} to {to} instances"),
+        ),
+        Scale::In { from, to } => (
+            EventKind::ScaledIn,
+            format!("scaled in from {from} to {to} instances"),
+        ),
+        Scale::Ready { running } => (
+            EventKind::InstancesReady,
+            format!("{running} instances now take traffic"),
+        ),
+    };
+    push_event(events, tf + 1.0, kind, id, detail);
 }
 
 fn push_event(events: &mut Vec<Event>, t_s: f64, kind: EventKind, id: &str, detail: String) {

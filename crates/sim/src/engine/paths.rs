@@ -22,9 +22,10 @@ pub(crate) fn enumerate(
     nodes: &[NodeRt],
     sources: &[Vec<usize>; NC],
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<PathDef>, Vec<(u32, u32)>) {
+) -> (Vec<PathDef>, Vec<(u32, u32)>, [bool; NC]) {
     let mut paths = Vec::new();
     let mut hops = Vec::new();
+    let mut cut = [false; NC];
     for (class, list) in sources.iter().enumerate() {
         let mut count = 0usize;
         let mut truncated = false;
@@ -42,6 +43,7 @@ pub(crate) fn enumerate(
                 &mut truncated,
             );
         }
+        cut[class] = truncated;
         if truncated {
             diagnostics.push(Diagnostic::info(
                 None,
@@ -52,7 +54,7 @@ pub(crate) fn enumerate(
             ));
         }
     }
-    (paths, hops)
+    (paths, hops, cut)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -152,6 +152,9 @@ pub(crate) enum Model {
 /// latency each outcome adds.
 #[derive(Clone, Debug)]
 pub(crate) struct CdnModel {
+    /// The last tick's outcome shares of external reads, and its extras.
+    pub prev_frac: Vec<f64>,
+    pub prev_extras: [Moments; 5],
     pub cdn: Cdn,
     pub origin: Origin,
     /// Extra latency of the outcome slots: hit, swr, sie, wait ok, wait
@@ -197,6 +200,46 @@ pub(crate) struct NodeAcc {
     pub inst_max: f64,
     pub cost: f64,
     pub stale: StaleAcc,
+    /// Ticks identical to the last one, not yet added (run-length).
+    pub pending: f64,
+}
+
+impl NodeAcc {
+    /// Adds `k` ticks that all looked like `tick` and cost `cost` each.
+    pub(crate) fn add_ticks(&mut self, tick: &NodeSample, cost: f64, k: f64) {
+        if k <= 0.0 {
+            return;
+        }
+        self.offered += k * tick.offered;
+        self.served += k * tick.served;
+        self.errors += k * tick.errors;
+        self.backlog_max = self.backlog_max.max(tick.backlog);
+        self.util_sum += k * tick.utilisation;
+        self.util_max = self.util_max.max(tick.utilisation);
+        if tick.utilisation >= 1.0 - 1e-9 {
+            self.sat_run += k;
+            self.sat_max = self.sat_max.max(self.sat_run);
+        } else {
+            self.sat_run = 0.0;
+        }
+        self.inst_max = self.inst_max.max(tick.instances);
+        self.cost += k * cost;
+    }
+}
+
+/// A node's outputs of its last computed tick, reused while its inputs
+/// repeat exactly (a quiet node costs a comparison, not a queue solve).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Reuse {
+    pub served: f64,
+    pub errors: f64,
+    pub util: f64,
+    pub inst: f64,
+    pub cost: f64,
+    pub fwd: [f64; NC],
+    pub lat_w: [f64; 4],
+    pub mean_num: f64,
+    pub mean_den: f64,
 }
 
 /// A node at run time.
@@ -244,6 +287,16 @@ pub(crate) struct NodeRt {
     pub acc: NodeAcc,
     pub sketch: Sketch,
     pub lat_slots: [Slot; 4],
+    /// Last computed outputs, and the inputs they came from.
+    pub reuse: Option<Reuse>,
+    pub prev_arr: [f64; NC],
+    pub prev_down: bool,
+    pub prev_servers: u32,
+    /// The last tick's cost.
+    pub last_cost: f64,
+    /// Whether this tick changed the node's shares or latency (so paths
+    /// and the reverse pass through it must be recomputed).
+    pub changed: bool,
 }
 
 /// One request path: a class, its source, and its hops (node, slot) in
@@ -258,6 +311,12 @@ pub(crate) struct PathDef {
 
 /// The compiled design.
 pub(crate) struct Plan {
+    /// Classes with more paths than [`MAX_PATHS`].
+    pub truncated: [bool; NC],
+    /// The (node, class) pairs whose end-to-end success, response time and
+    /// version someone reads (CDN and cache origins, the operator's write
+    /// path), children before parents.
+    pub reverse: Vec<(usize, usize)>,
     pub nodes: Vec<NodeRt>,
     pub paths: Vec<PathDef>,
     pub hops: Vec<(u32, u32)>,
@@ -480,6 +539,8 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                     always_on_month += book.cdn_pro_per_month;
                 }
                 Model::Cdn(Box::new(CdnModel {
+                    prev_frac: Vec::new(),
+                    prev_extras: [Moments::ZERO; 5],
                     cdn: Cdn::new(cfg, &groups.groups, &phases),
                     origin: Origin {
                         err: if routes[EXT].is_empty() { 1.0 } else { 0.0 },
@@ -682,6 +743,12 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
             acc: NodeAcc::default(),
             sketch: Sketch::new(),
             lat_slots: Default::default(),
+            reuse: None,
+            prev_arr: [0.0; NC],
+            prev_down: false,
+            prev_servers: 0,
+            last_cost: 0.0,
+            changed: true,
         });
     }
 
@@ -742,9 +809,44 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
         ));
     }
 
-    let (paths, hops) = super::paths::enumerate(&nodes, &sources, &mut diagnostics);
+    let (paths, hops, truncated) = super::paths::enumerate(&nodes, &sources, &mut diagnostics);
+    // Which (node, class) pairs the reverse pass must compute.
+    let mut need = vec![[false; NC]; nodes.len()];
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    for (i, n) in nodes.iter().enumerate() {
+        match n.model {
+            Model::Cdn(_) | Model::Cache(_) => {
+                for &(c, _) in &n.routes[EXT] {
+                    stack.push((c, EXT));
+                }
+            }
+            // The operator's write path, and the classes whose paths were
+            // cut short (their answered share comes from this pass).
+            Model::Source { class } if class == WRT || truncated[class] => stack.push((i, class)),
+            _ => {}
+        }
+    }
+    while let Some((i, c)) = stack.pop() {
+        if need[i][c] {
+            continue;
+        }
+        need[i][c] = true;
+        for &(ch, _) in &nodes[i].routes[c] {
+            stack.push((ch, c));
+        }
+    }
+    let mut reverse = Vec::new();
+    for i in (0..nodes.len()).rev() {
+        for (c, &needed) in need[i].iter().enumerate() {
+            if needed {
+                reverse.push((i, c));
+            }
+        }
+    }
     let always_on_monthly = always_on_h * book.hours_per_month + always_on_month;
     Plan {
+        truncated,
+        reverse,
         nodes,
         paths,
         hops,

@@ -84,6 +84,11 @@ impl Queue {
         self.fluid.backlog()
     }
 
+    /// True with nothing queued (the next tick depends only on its inputs).
+    pub(crate) fn is_idle(&self) -> bool {
+        self.fluid.backlog() <= 0.0 && self.var == 0.0
+    }
+
     /// Drops the backlog (the node went down); returns how many requests
     /// were in it.
     pub(crate) fn drop_backlog(&mut self) -> f64 {

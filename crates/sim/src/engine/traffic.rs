@@ -236,6 +236,75 @@ fn piece_rate(shape: Shape, start: f64, t0: f64, t1: f64, t: f64) -> f64 {
     }
 }
 
+/// A profile prepared for reading at increasing times: each piece's bounds
+/// and logarithms are computed once, so a tick costs at most one `exp`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ProfileCursor {
+    /// (start time, end time, start rate, end rate, ln start, ln end, shape)
+    pieces: Vec<(f64, f64, f64, f64, f64, f64, Shape)>,
+    last: f64,
+    at: usize,
+    prev_t: f64,
+}
+
+impl ProfileCursor {
+    pub(crate) fn new(p: &Profile) -> Self {
+        let mut pieces = Vec::with_capacity(p.pieces.len());
+        let mut from_t = 0.0;
+        let mut rate = clean_rate(p.start_rps);
+        for piece in &p.pieces {
+            let until = if piece.until_s.is_finite() {
+                piece.until_s.max(from_t)
+            } else {
+                from_t
+            };
+            let end = end_rate(piece.shape, rate);
+            let ln = |x: f64| if x > 0.0 { libm::log(x) } else { 0.0 };
+            pieces.push((from_t, until, rate, end, ln(rate), ln(end), piece.shape));
+            rate = end;
+            from_t = until;
+        }
+        ProfileCursor {
+            pieces,
+            last: rate,
+            at: 0,
+            prev_t: f64::NEG_INFINITY,
+        }
+    }
+
+    /// The rate at `t`; `t` must not decrease between calls (a smaller `t`
+    /// restarts the search from the first piece).
+    pub(crate) fn rate_at(&mut self, t: f64) -> f64 {
+        if t < self.prev_t {
+            self.at = 0;
+        }
+        self.prev_t = t;
+        while self.at < self.pieces.len() && t >= self.pieces[self.at].1 {
+            self.at += 1;
+        }
+        let Some(&(t0, t1, r0, r1, l0, l1, shape)) = self.pieces.get(self.at) else {
+            return self.last;
+        };
+        let frac = if t1 > t0 {
+            ((t - t0) / (t1 - t0)).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        clean_rate(match shape {
+            Shape::Hold => r0,
+            Shape::Step { .. } => r1,
+            Shape::Linear { .. } => r0 + (r1 - r0) * frac,
+            Shape::Geometric { .. } => {
+                if r0 <= 0.0 || r1 <= 0.0 {
+                    r0 + (r1 - r0) * frac
+                } else {
+                    libm::exp(l0 + (l1 - l0) * frac)
+                }
+            }
+        })
+    }
+}
+
 /// The share of external traffic each of `pops` PoPs receives, largest
 /// first: share_i ∝ 1/i^skew (Zipf), normalised to sum to 1. `skew` 0 is an
 /// even spread. At least one PoP.
@@ -296,6 +365,21 @@ mod tests {
         assert_eq!(p.rate_at(1e9), 5.0);
         assert_eq!(p.peak(), 110.0);
         assert_eq!(Profile::constant(f64::NAN).rate_at(1.0), 0.0);
+    }
+
+    #[test]
+    fn cursor_matches_rate_at() {
+        let p = Profile::starting_at(10.0)
+            .hold(10.0)
+            .ramp_to(20.0, 110.0)
+            .decay_to(30.0, 11.0)
+            .step_to(40.0, 5.0);
+        let mut c = ProfileCursor::new(&p);
+        for k in 0..100 {
+            let t = f64::from(k) * 0.5;
+            assert_eq!(c.rate_at(t).to_bits(), p.rate_at(t).to_bits(), "t={t}");
+        }
+        assert_eq!(c.rate_at(0.0), 10.0);
     }
 
     #[test]

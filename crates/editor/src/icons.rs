@@ -1,5 +1,6 @@
-//! Node icons as inline SVG path data, drawn in a 24 × 24 box with strokes
-//! (no fills), so they take the theme's colour.
+//! Node icons as SVG path data, drawn in a 24 × 24 box with strokes (no
+//! fills), so they take the theme's colour. Shared by the canvas and the
+//! SVG export.
 
 use design::NodeKind;
 

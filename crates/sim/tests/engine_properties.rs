@@ -1,0 +1,435 @@
+//! Property tests of the engine over random designs built with the design
+//! crate's editing operations (`Design::add_node` / `connect`):
+//! conservation per node and tick, determinism, more capacity never hurting,
+//! no NaN or infinity anywhere; and pathological designs that must finish
+//! with diagnostics.
+
+mod engine;
+
+use design::{Design, NodeId, NodeKind, Point};
+use proptest::prelude::*;
+use sim::engine::{Fault, Profile, Report, Scenario, Sim, Target};
+
+/// One random node: a kind and a few raw numbers for its settings.
+#[derive(Clone, Debug)]
+struct NodeSpec {
+    kind: usize,
+    a: u32,
+    b: u32,
+    x: f64,
+    flag: bool,
+}
+
+fn node_spec() -> impl Strategy<Value = NodeSpec> {
+    (0usize..11, 0u32..8, 0u32..8, 0.0f64..1.0, any::<bool>()).prop_map(|(kind, a, b, x, flag)| {
+        NodeSpec {
+            kind,
+            a,
+            b,
+            x,
+            flag,
+        }
+    })
+}
+
+/// Builds a design: nodes with settings, then the connections that the
+/// design crate accepts among the proposed pairs.
+fn build(nodes: &[NodeSpec], edges: &[(usize, usize)]) -> (Design, Vec<NodeId>) {
+    let mut d = Design::default();
+    let mut ids = Vec::new();
+    for spec in nodes {
+        let kind = NodeKind::ALL[spec.kind];
+        let id = d.add_node(kind, Point::default());
+        let n = d.node_mut(&id).expect("just added");
+        let sizes = ["small", "medium", "large", "xlarge"];
+        match kind {
+            NodeKind::Api => {
+                let size = sizes[(spec.a % 4) as usize];
+                n.set_param("size", size).ok();
+                let inst = f64::from(1 + spec.b % 4);
+                n.set_param("max_instances", inst.max(2.0)).ok();
+                n.set_param("min_instances", inst).ok();
+                n.set_param("max_instances", inst).ok();
+                n.set_param("autoscale", false).ok();
+                n.set_param("service_ms", 1.0 + 49.0 * spec.x).ok();
+                n.set_param("queue_limit", f64::from(spec.a * 300)).ok();
+                n.set_param("timeout_ms", 200.0 + 4000.0 * spec.x).ok();
+            }
+            NodeKind::Cdn => {
+                n.set_param("ttl_s", (300.0 * spec.x).round()).ok();
+                n.set_param("purge_on_update", spec.flag).ok();
+                n.set_param("swr_s", f64::from(spec.a * 20)).ok();
+                n.set_param("sie_s", f64::from(spec.b * 100)).ok();
+                n.set_param("collapse", spec.a % 2 == 0).ok();
+                n.set_param("shield", spec.b % 2 == 0).ok();
+            }
+            NodeKind::Serverless => {
+                n.set_param("concurrency_limit", f64::from(1 + spec.a * 200))
+                    .ok();
+                n.set_param("service_ms", 1.0 + 99.0 * spec.x).ok();
+            }
+            NodeKind::Cache => {
+                n.set_param("size", sizes[(spec.a % 3) as usize]).ok();
+                n.set_param("ttl_s", f64::from(spec.b * 10)).ok();
+            }
+            NodeKind::DbPrimary => {
+                n.set_param("size", sizes[(spec.a % 4) as usize]).ok();
+                n.set_param("multi_az", spec.flag).ok();
+            }
+            NodeKind::ReadReplica => {
+                n.set_param("count", f64::from(1 + spec.a % 3)).ok();
+            }
+            _ => {}
+        }
+        ids.push(id);
+    }
+    for &(a, b) in edges {
+        if a < ids.len() && b < ids.len() {
+            let _ = d.connect(&ids[a].clone(), &ids[b].clone());
+        }
+    }
+    (d, ids)
+}
+
+fn scenario_for(rate: f64, seconds: u32, noise: bool, fault: u8) -> Scenario {
+    let mut s = Scenario::new(seconds)
+        .profile(Profile::starting_at(rate * 0.2).ramp_to(f64::from(seconds) * 0.5, rate))
+        .internal_rps(5.0)
+        .updates_at(vec![10.0, 40.0, 75.0])
+        .noise(noise)
+        .window("middle", 20.0, 60.0);
+    s = match fault {
+        1 => s.fault(Fault::outage(30.0, Target::Kind(NodeKind::Api), 20.0)),
+        2 => s.fault(Fault::primary_failover(25.0)),
+        3 => s.fault(Fault::replica_lag_spike(20.0, 40.0)),
+        4 => s.fault(Fault::outage(15.0, Target::CdnOrigins, 30.0)),
+        _ => s,
+    };
+    s
+}
+
+/// Every number in the report's JSON is finite (serde_json writes NaN and
+/// infinity as null), except the fields that are optional by design.
+fn assert_finite(r: &Report) {
+    fn walk(v: &serde_json::Value, key: &str, path: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Null => {
+                let optional = ["committed_s", "reached_after_s", "node", "subject"];
+                assert!(
+                    optional.contains(&key),
+                    "null (NaN or ∞) at {}",
+                    path.join(".")
+                );
+            }
+            serde_json::Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    path.push(i.to_string());
+                    walk(x, key, path);
+                    path.pop();
+                }
+            }
+            serde_json::Value::Object(o) => {
+                for (k, x) in o {
+                    path.push(k.clone());
+                    walk(x, k, path);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let v = serde_json::to_value(r).expect("report serialises");
+    walk(&v, "", &mut Vec::new());
+}
+
+/// Two reports agree: same structure, numbers within `rel` (relative) or
+/// 1e-9 (absolute).
+fn assert_close(a: &Report, b: &Report, rel: f64) {
+    fn walk(x: &serde_json::Value, y: &serde_json::Value, rel: f64, path: &mut Vec<String>) {
+        use serde_json::Value::*;
+        match (x, y) {
+            (Number(p), Number(q)) => {
+                let (p, q) = (p.as_f64().unwrap_or(0.0), q.as_f64().unwrap_or(0.0));
+                let tol = rel * p.abs().max(q.abs()) + 1e-9;
+                assert!((p - q).abs() <= tol, "{}: {p} vs {q}", path.join("."));
+            }
+            (Array(p), Array(q)) => {
+                assert_eq!(p.len(), q.len(), "{}", path.join("."));
+                for (i, (p, q)) in p.iter().zip(q).enumerate() {
+                    path.push(i.to_string());
+                    walk(p, q, rel, path);
+                    path.pop();
+                }
+            }
+            (Object(p), Object(q)) => {
+                for (k, v) in p {
+                    path.push(k.clone());
+                    walk(v, &q[k], rel, path);
+                    path.pop();
+                }
+            }
+            _ => assert_eq!(x, y, "{}", path.join(".")),
+        }
+    }
+    let x = serde_json::to_value(a).expect("json");
+    let y = serde_json::to_value(b).expect("json");
+    walk(&x, &y, rel, &mut Vec::new());
+}
+
+fn without_shortcuts(d: &Design, s: &Scenario, seed: u64) -> Report {
+    let mut sim = Sim::new(d, s, seed);
+    sim.set_shortcuts(false);
+    sim.run_to_end();
+    sim.report()
+}
+
+#[test]
+fn shortcuts_change_nothing_on_the_reference_run() {
+    let kata = sim::kata::load("status-dashboard").unwrap();
+    let s = kata.run.unwrap().scenario(4).unwrap();
+    let d = engine::reference();
+    let fast = Sim::new(&d, &s, 4).run();
+    let slow = without_shortcuts(&d, &s, 4);
+    assert_close(&fast, &slow, 1e-9);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// The shortcuts (reusing quiet nodes, run-length totals, skipping
+    /// unchanged paths and reverse passes) give the same report, to rounding.
+    #[test]
+    fn shortcuts_change_nothing(
+        nodes in prop::collection::vec(node_spec(), 1..10),
+        edges in prop::collection::vec((0usize..10, 0usize..10), 0..24),
+        rate in prop_oneof![Just(0.0), 1.0f64..200.0, 200.0f64..60_000.0],
+        fault in 0u8..5,
+        noise in any::<bool>(),
+    ) {
+        let (d, _) = build(&nodes, &edges);
+        let s = scenario_for(rate, 200, noise, fault);
+        let fast = Sim::new(&d, &s, 2).run();
+        let slow = without_shortcuts(&d, &s, 2);
+        assert_close(&fast, &slow, 1e-9);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Per node and tick: requests in = served + errors + change in backlog.
+    /// Same seed, same fingerprint. Nothing is NaN or infinite.
+    #[test]
+    fn conservation_determinism_and_finiteness(
+        nodes in prop::collection::vec(node_spec(), 1..10),
+        edges in prop::collection::vec((0usize..10, 0usize..10), 0..24),
+        rate in prop_oneof![Just(0.0), 1.0f64..200.0, 200.0f64..60_000.0],
+        noise in any::<bool>(),
+        fault in 0u8..5,
+        seed in 0u64..1000,
+    ) {
+        let (d, _) = build(&nodes, &edges);
+        let s = scenario_for(rate, 90, noise, fault);
+        let mut sim = Sim::new(&d, &s, seed);
+        let n = sim.report().nodes.len();
+        let mut backlog = vec![0.0; n];
+        while !sim.is_done() {
+            let sample = sim.step();
+            for (i, ns) in sample.nodes.iter().enumerate() {
+                let lhs = ns.offered;
+                let rhs = ns.served + ns.errors + ns.backlog - backlog[i];
+                let scale = 1.0 + lhs.abs() + backlog[i];
+                prop_assert!(
+                    (lhs - rhs).abs() <= 1e-9 * scale,
+                    "t={} node {}: in {} vs served {} + errors {} + Δbacklog {}",
+                    sample.t, i, lhs, ns.served, ns.errors, ns.backlog - backlog[i]
+                );
+                prop_assert!(ns.served >= -1e-9 && ns.errors >= -1e-9 && ns.backlog >= 0.0);
+                prop_assert!(ns.utilisation.is_finite() && ns.mean_ms.is_finite());
+                backlog[i] = ns.backlog;
+            }
+            prop_assert!(sample.mean_ms.is_finite() && sample.staleness_s.is_finite());
+        }
+        let r = sim.report();
+        assert_finite(&r);
+        let again = Sim::new(&d, &s, seed).run();
+        prop_assert_eq!(r.fingerprint(), again.fingerprint());
+    }
+
+    /// More capacity (an extra instance, or a bigger size, on one API node
+    /// with autoscaling off) never raises errors, and never raises the p95
+    /// of a design that had no errors.
+    #[test]
+    fn more_capacity_never_hurts(
+        nodes in prop::collection::vec(node_spec(), 2..9),
+        edges in prop::collection::vec((0usize..9, 0usize..9), 1..20),
+        rate in 10.0f64..40_000.0,
+        pick in 0usize..9,
+        bigger_size in any::<bool>(),
+    ) {
+        // At least one API node, wired in from the first node when the
+        // rules allow.
+        let mut nodes = nodes;
+        nodes.push(NodeSpec { kind: 5, a: pick as u32, b: pick as u32 / 2, x: 0.3, flag: false });
+        let mut edges = edges;
+        edges.push((0, nodes.len() - 1));
+        let (d, ids) = build(&nodes, &edges);
+        let apis: Vec<&NodeId> = ids
+            .iter()
+            .filter(|id| d.node(id).is_some_and(|n| n.kind == NodeKind::Api))
+            .collect();
+        let target = apis[pick % apis.len()].clone();
+        let mut more = d.clone();
+        {
+            let n = more.node_mut(&target).expect("api");
+            if bigger_size {
+                let next = match n.choice("size") {
+                    "small" => "medium",
+                    "medium" => "large",
+                    _ => "xlarge",
+                };
+                n.set_param("size", next).expect("size");
+            } else {
+                let k = n.num("min_instances") + 1.0;
+                n.set_param("max_instances", k).expect("max");
+                n.set_param("min_instances", k).expect("min");
+            }
+        }
+        let s = scenario_for(rate, 60, false, 0);
+        let base = Sim::new(&d, &s, 5).run();
+        let better = Sim::new(&more, &s, 5).run();
+        let tol = 1e-9 * (1.0 + base.overall.offered);
+        prop_assert!(
+            better.overall.errors <= base.overall.errors + tol,
+            "errors {} → {}", base.overall.errors, better.overall.errors
+        );
+        if base.overall.errors <= tol && base.internal.errors <= tol {
+            prop_assert!(
+                better.overall.latency.p95_ms <= base.overall.latency.p95_ms * (1.0 + 1e-9) + 1e-9,
+                "p95 {} → {}", base.overall.latency.p95_ms, better.overall.latency.p95_ms
+            );
+        }
+    }
+}
+
+#[test]
+fn pathological_designs_finish_with_diagnostics() {
+    // No edges at all.
+    let mut d = Design::default();
+    for kind in NodeKind::ALL {
+        d.add_node(kind, Point::default());
+    }
+    let r = Sim::new(
+        &d,
+        &Scenario::constant(1000.0, 30)
+            .internal_rps(3.0)
+            .updates_at(vec![5.0]),
+        1,
+    )
+    .run();
+    assert!(!r.diagnostics.is_empty());
+    assert_eq!(r.overall.served, 0.0);
+    assert_eq!(r.overall.errors, r.overall.offered);
+    assert_finite(&r);
+
+    // A billion requests a second into one small API.
+    let (d, _) = engine::queue_design(1, "small", 10.0, 2000.0);
+    let r = Sim::new(&d, &Scenario::constant(1e9, 60), 1).run();
+    assert!(r.overall.error_rate > 0.99);
+    assert_finite(&r);
+
+    // (Next to) zero capacity: an API down for the whole run, and a
+    // serverless function with one slot and a 10 s service time.
+    let (d, api) = engine::queue_design(1, "small", 10.0, 2000.0);
+    let s =
+        Scenario::constant(100.0, 60).fault(Fault::outage(0.0, Target::Node(api.to_string()), 1e9));
+    let r = Sim::new(&d, &s, 1).run();
+    assert_eq!(r.overall.served, 0.0);
+    assert!(r.events.iter().any(|e| e.detail.contains("outage")));
+    assert_finite(&r);
+    let mut d = Design::default();
+    let users = d.add_node(NodeKind::Users, Point::default());
+    let f = d.add_node(NodeKind::Serverless, Point::default());
+    d.connect(&users, &f).unwrap();
+    let n = d.node_mut(&f).unwrap();
+    n.set_param("concurrency_limit", 1.0).unwrap();
+    n.set_param("service_ms", 10_000.0).unwrap();
+    let r = Sim::new(&d, &Scenario::constant(100.0, 60), 1).run();
+    assert!(r.overall.error_rate > 0.99, "{}", r.overall.error_rate);
+    assert_finite(&r);
+
+    // A thousand nodes: users → LB → 998 APIs.
+    let mut d = Design::default();
+    let users = d.add_node(NodeKind::Users, Point::default());
+    let lb = d.add_node(NodeKind::LoadBalancer, Point::default());
+    d.connect(&users, &lb).unwrap();
+    for _ in 0..998 {
+        let api = d.add_node(NodeKind::Api, Point::default());
+        d.connect(&lb, &api).unwrap();
+    }
+    let r = Sim::new(&d, &Scenario::constant(50_000.0, 30), 1).run();
+    assert_eq!(r.nodes.len(), 1000);
+    assert!(r.overall.error_rate < 1e-6);
+    assert_finite(&r);
+
+    // Dense random wiring among a thousand nodes of every kind, capped paths.
+    let mut d = Design::default();
+    let ids: Vec<NodeId> = (0..1000)
+        .map(|i| d.add_node(NodeKind::ALL[i % 11], Point::default()))
+        .collect();
+    let mut x: u64 = 12345;
+    for _ in 0..5000 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let a = (x >> 33) as usize % ids.len();
+        let b = (x >> 13) as usize % ids.len();
+        let _ = d.connect(&ids[a].clone(), &ids[b].clone());
+    }
+    let r = Sim::new(
+        &d,
+        &Scenario::constant(10_000.0, 20)
+            .internal_rps(5.0)
+            .updates_at(vec![3.0]),
+        1,
+    )
+    .run();
+    assert!(r
+        .diagnostics
+        .iter()
+        .any(|x| x.message.contains("ways for one kind of request")));
+    assert_finite(&r);
+}
+
+#[test]
+fn invalid_documents_still_run() {
+    // Edges the connection rules refuse, duplicate ids, params out of range.
+    let json = r#"{"version": 1,
+        "nodes": [
+            {"id": "u", "kind": "users"},
+            {"id": "db", "kind": "db_primary"},
+            {"id": "a", "kind": "api", "params": {"service_ms": 5}},
+            {"id": "a", "kind": "cache"}
+        ],
+        "edges": [{"from": "u", "to": "db"}, {"from": "u", "to": "a"}, {"from": "a", "to": "ghost"}]}"#;
+    let parsed = design::format::parse(json).expect("parses with repairs");
+    let mut d = parsed.design;
+    // Put back what the parser repaired, so the engine sees a broken design.
+    d.edges.push(design::Edge {
+        from: NodeId::from("u"),
+        to: NodeId::from("db"),
+        kind: design::EdgeKind::Read,
+    });
+    let r = Sim::new(&d, &Scenario::constant(100.0, 20), 1).run();
+    assert!(!r.diagnostics.is_empty());
+    assert!(r.overall.served > 0.0);
+    assert_finite(&r);
+}
