@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 ensure_wasm_target; ensure_wasm_opt; ensure_trunk; ensure_wasm_bindgen
-trunk build --release "$@"
+# Relative asset URLs, so dist/ works under any sub-path (GitHub Pages…).
+trunk build --release --public-url ./ "$@"
 scripts/size.sh

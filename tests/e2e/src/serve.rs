@@ -14,16 +14,24 @@ pub struct StaticServer {
 }
 
 impl StaticServer {
-    /// Serves the files under `root` (e.g. `dist/`).
+    /// Serves the files under `root` (e.g. `dist/`) at the server's root.
     pub fn start(root: &Path) -> std::io::Result<StaticServer> {
+        Self::start_under(root, "/")
+    }
+
+    /// Serves the files under `root` below the URL path `prefix` (e.g.
+    /// `/course/kata/`), as a host serving the site from a sub-path would;
+    /// anything outside the prefix is 404.
+    pub fn start_under(root: &Path, prefix: &str) -> std::io::Result<StaticServer> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
-        let url = format!("http://{}/", listener.local_addr()?);
+        let url = format!("http://{}{prefix}", listener.local_addr()?);
         let root = root.to_path_buf();
+        let prefix = prefix.to_string();
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let root = root.clone();
+                let (root, prefix) = (root.clone(), prefix.clone());
                 thread::spawn(move || {
-                    let _ = handle(stream, &root);
+                    let _ = handle(stream, &root, &prefix);
                 });
             }
         });
@@ -31,7 +39,7 @@ impl StaticServer {
     }
 }
 
-fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
+fn handle(mut stream: TcpStream, root: &Path, prefix: &str) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
@@ -44,7 +52,9 @@ fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     let method = parts.next().unwrap_or("");
     let target = parts.next().unwrap_or("/");
     let path = target.split(['?', '#']).next().unwrap_or("/");
-    let file = resolve(root, path);
+    let file = path
+        .strip_prefix(prefix.trim_end_matches('/'))
+        .and_then(|rest| resolve(root, rest));
     let (status, body, content_type) =
         match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
             Some((f, body)) => ("200 OK", body, content_type(&f)),

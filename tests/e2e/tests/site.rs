@@ -103,3 +103,26 @@ fn on_a_phone_panels_are_tabs_over_the_canvas() {
     let shot = browser.screenshot().expect("screenshot");
     std::fs::write(artifacts_dir().join("phone-brief.png"), shot).expect("save");
 }
+
+/// The built site works when a host serves it from a sub-path (GitHub
+/// Pages serves `https://user.github.io/repo/`).
+#[test]
+fn the_site_works_under_a_sub_path() {
+    let dist = e2e::workspace_root().join("dist");
+    let server = e2e::serve::StaticServer::start_under(&dist, "/course/kata/").expect("serve");
+    let browser = e2e::webdriver::Browser::start(1280, 800).expect("start headless Chromium");
+    browser.goto(&server.url).expect("open the site");
+    browser
+        .wait_for(
+            "return document.querySelectorAll('svg.canvas g.node').length",
+            std::time::Duration::from_secs(30),
+        )
+        .expect("the app mounts under /course/kata/");
+    let errors: Vec<_> = browser
+        .console_log()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.level == "SEVERE")
+        .collect();
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}

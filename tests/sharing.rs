@@ -1,0 +1,228 @@
+//! Links, embedding and the message protocol, in headless Chromium.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use design::{NodeKind, Point};
+use playground::embed::{self, Inbound, Outbound, Refused};
+use playground::page::PageOptions;
+use serde_json::json;
+use support::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Sets the page's query and hash without reloading.
+fn set_address(search_and_hash: &str) {
+    let window = web_sys::window().unwrap();
+    let path = window.location().pathname().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{search_and_hash}")),
+        )
+        .unwrap();
+}
+
+fn starter() -> design::Design {
+    sim::kata::load("status-dashboard").unwrap().starter
+}
+
+fn a_different_design() -> design::Design {
+    let mut d = starter();
+    d.add_node(NodeKind::Cdn, Point { x: 320.0, y: 64.0 });
+    d
+}
+
+#[wasm_bindgen_test]
+fn page_options_read_embed_readonly_allow_and_hash() {
+    let o = PageOptions::parse(
+        "?embed=1&readonly=true&allow=https%3A%2F%2Fa.example,https://b.example/,javascript:x",
+        "#d1.abc",
+    );
+    assert!(o.embed && o.readonly);
+    assert_eq!(
+        o.allowed_origins,
+        vec!["https://a.example", "https://b.example"]
+    );
+    assert_eq!(o.hash.as_deref(), Some("d1.abc"));
+    assert!(o.allows("https://b.example") && !o.allows("https://evil.example"));
+    let none = PageOptions::parse("", "#");
+    assert!(!none.embed && none.hash.is_none());
+}
+
+#[wasm_bindgen_test]
+fn inbound_messages_are_accepted_only_from_allowed_origins() {
+    let o = PageOptions::parse("?allow=https://course.example", "");
+    let load =
+        json!({ "source": "kata-playground", "v": 1, "type": "load-design", "design": "d1.x" });
+    assert_eq!(
+        embed::read_inbound(&o, "https://course.example", &load),
+        Ok(Inbound::LoadDesign("d1.x".into()))
+    );
+    assert_eq!(
+        embed::read_inbound(&o, "https://evil.example", &load),
+        Err(Refused::Origin("https://evil.example".into()))
+    );
+    assert_eq!(
+        embed::read_inbound(&o, "https://course.example", &json!({ "hello": 1 })),
+        Err(Refused::NotOurs)
+    );
+    let object = json!({ "source": "kata-playground", "v": 1, "type": "load-design", "design": { "version": 1 } });
+    assert!(
+        matches!(embed::read_inbound(&o, "https://course.example", &object), Ok(Inbound::LoadDesign(t)) if t.contains("version"))
+    );
+}
+
+#[wasm_bindgen_test]
+fn graded_messages_carry_an_xapi_like_result() {
+    let m = Outbound::Graded {
+        kata: "status-dashboard".into(),
+        share: "d1.x".into(),
+        passed: 3,
+        total: 4,
+    }
+    .to_json();
+    assert_eq!(m["source"], "kata-playground");
+    assert_eq!(m["v"], 1);
+    assert_eq!(m["type"], "graded");
+    assert_eq!(m["result"]["score"]["raw"], 3);
+    assert_eq!(m["result"]["score"]["max"], 4);
+    assert_eq!(m["result"]["score"]["scaled"], 0.75);
+    assert_eq!(m["result"]["success"], false);
+}
+
+#[wasm_bindgen_test]
+async fn a_link_opens_its_design_exactly_and_leaves_the_address_clean() {
+    playground::forget_autosave();
+    let linked = a_different_design();
+    set_address(&format!(
+        "#{}",
+        design::share::encode(&linked, "status-dashboard", 7)
+    ));
+    let app = mount().await;
+    assert_eq!(app.count("g.node"), 5);
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert_eq!(hash, "", "the hash was taken in and removed");
+    // The first edit autosaves exactly the linked design plus that edit.
+    tap(&app.node("api")).await;
+    key("ArrowDown", false, false).await;
+    let mut expected = linked.clone();
+    expected.node_mut(&"api".into()).unwrap().position.y += 16.0;
+    assert_eq!(saved_design(), expected);
+}
+
+#[wasm_bindgen_test]
+async fn a_corrupted_link_is_explained_and_the_autosave_survives() {
+    let mine = a_different_design();
+    save_design(&mine);
+    let good = design::share::encode(&starter(), "status-dashboard", 1);
+    let corrupted = format!("#{}", &good[..good.len() / 2]);
+    set_address(&corrupted);
+    let app = mount().await;
+    assert_eq!(saved_design(), mine, "the autosave is untouched");
+    assert_eq!(
+        app.count("g.node"),
+        mine.nodes.len() as u32,
+        "and it is what is shown"
+    );
+    let notice = app.find(".notice-area").text_content().unwrap_or_default();
+    assert!(
+        notice.contains("could not be opened") && notice.contains("autosaved design is kept"),
+        "{notice}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_link_from_a_newer_version_says_so() {
+    playground::forget_autosave();
+    set_address("#d9.AAAA");
+    let app = mount().await;
+    let notice = app.find(".notice-area").text_content().unwrap_or_default();
+    assert!(notice.to_lowercase().contains("newer"), "{notice}");
+    assert_eq!(app.count("g.node"), 4, "the starter is shown");
+}
+
+#[wasm_bindgen_test]
+async fn when_a_link_differs_from_the_autosave_the_learner_chooses() {
+    let mine = a_different_design();
+    save_design(&mine);
+    let linked = starter();
+    set_address(&format!(
+        "#{}",
+        design::share::encode(&linked, "status-dashboard", 1)
+    ));
+    let app = mount().await;
+    assert!(app.has("[data-choice=\"keep\"]"), "the learner is asked");
+    assert_eq!(
+        app.count("g.node"),
+        mine.nodes.len() as u32,
+        "their own design shows meanwhile"
+    );
+    app.find("[data-choice=\"link\"]")
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    settle().await;
+    assert_eq!(saved_design(), linked);
+    key("z", true, false).await;
+    assert_eq!(saved_design(), mine, "undo brings their design back");
+}
+
+#[wasm_bindgen_test]
+async fn a_course_page_on_an_allowed_origin_can_load_a_design() {
+    playground::forget_autosave();
+    set_address("?embed=1&allow=https://course.example");
+    let app = mount().await;
+    assert!(app.find(".app").class_list().contains("embed"));
+    let linked = a_different_design();
+    let send = |origin: &str| {
+        let init = web_sys::MessageEventInit::new();
+        init.set_origin(origin);
+        let data = json!({ "source": "kata-playground", "v": 1, "type": "load-design",
+            "design": design::share::encode(&linked, "status-dashboard", 1) });
+        init.set_data(&js_sys::JSON::parse(&data.to_string()).unwrap());
+        let event = web_sys::MessageEvent::new_with_event_init_dict("message", &init).unwrap();
+        web_sys::window().unwrap().dispatch_event(&event).unwrap();
+    };
+    send("https://evil.example");
+    settle().await;
+    assert_eq!(app.count("g.node"), 4, "ignored from an origin not allowed");
+    send("https://course.example");
+    settle().await;
+    assert_eq!(app.count("g.node"), 5, "loaded from the allowed origin");
+    set_address("");
+}
+
+#[wasm_bindgen_test]
+async fn read_only_embeds_refuse_edits() {
+    playground::forget_autosave();
+    set_address("?embed=1&readonly=1");
+    let app = mount().await;
+    assert!(
+        !app.has("[data-action=\"undo\"]"),
+        "no undo button when nothing can change"
+    );
+    let api = app.node("api");
+    drag(
+        &api,
+        centre(&api),
+        Point {
+            x: centre(&api).x + 100.0,
+            y: centre(&api).y,
+        },
+        &app.canvas(),
+        false,
+    )
+    .await;
+    assert_eq!(
+        api.get_attribute("transform").as_deref(),
+        Some("translate(320 224)")
+    );
+    key("Delete", false, false).await;
+    assert_eq!(app.count("g.node"), 4);
+    set_address("");
+}
