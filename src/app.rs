@@ -12,13 +12,14 @@ use crate::components::{
     dialogs::{ConfirmReplace, Replace, ShortcutsHelp},
     inspector::Inspector,
     notice::NoticeArea,
+    results::Results,
     share::{ShareDialog, ShareDialogs},
-    timeline::Timeline,
     top_bar::{TopBar, TopBarContext},
 };
 use crate::dom;
 use crate::embed::{self, Inbound, Outbound};
 use crate::page::PageOptions;
+use crate::run::{live_frame, RunState};
 use crate::state::EditorState;
 use crate::storage;
 
@@ -28,6 +29,10 @@ pub const KATA: &str = "status-dashboard";
 const EMBED_SLOT: &str = "status-dashboard-embed";
 /// The seed runs use unless a link says otherwise.
 pub const DEFAULT_SEED: u64 = 1;
+/// How long after the last edit the design is graded, in milliseconds.
+const GRADE_DELAY_MS: u32 = 150;
+/// The playback timer's period, in milliseconds.
+const TICK_MS: u32 = 50;
 
 /// What the page starts with.
 struct Startup {
@@ -236,6 +241,87 @@ pub fn App() -> impl IntoView {
     });
     on_cleanup(move || messages.remove());
 
+    // Grade every settled design, a moment after the last edit so typing
+    // and dragging stay smooth; the grade remembers its revision, so the
+    // cards can tell when they are out of date.
+    let run = RunState::new();
+    let kata_for_grading = StoredValue::new(kata.clone());
+    let pending_grade = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    Effect::new(move |_| {
+        state.saved_revision.track();
+        seed.track();
+        let timer = gloo_timers::callback::Timeout::new(GRADE_DELAY_MS, move || {
+            let outcome =
+                kata_for_grading.with_value(|k| run.grade_now(state, k, seed.get_untracked()));
+            if let Ok(g) = &outcome.grade {
+                let share = state
+                    .with_editor(|e| design::share::encode(e.design(), KATA, seed.get_untracked()));
+                page.with_value(|p| {
+                    embed::post(
+                        p,
+                        &Outbound::Graded {
+                            kata: KATA.into(),
+                            share,
+                            passed: g.passed as u32,
+                            total: g.total as u32,
+                        },
+                    )
+                });
+            }
+        });
+        pending_grade.set_value(Some(timer)); // replaces (cancels) any earlier one
+    });
+
+    // While playing, time advances on a timer; nothing moves otherwise.
+    let ticker = StoredValue::new_local(None::<gloo_timers::callback::Interval>);
+    Effect::new(move |_| {
+        let playing = run.playback.with(|p| p.is_playing());
+        ticker.set_value(playing.then(|| {
+            gloo_timers::callback::Interval::new(TICK_MS, move || {
+                run.playback.update(|p| {
+                    p.advance(f64::from(TICK_MS) / 1000.0);
+                });
+            })
+        }));
+    });
+    // The canvas shows the run's state at the cursor once the learner
+    // watches a run.
+    Effect::new(move |_| {
+        let frame = if run.watching.get() {
+            let shown = run.shown_run.get();
+            let playback = run.playback.get();
+            run.outcome.with(|o| {
+                o.as_ref()
+                    .and_then(|o| o.grade.as_ref().ok())
+                    .and_then(|g| live_frame(g, &shown, &playback))
+                    .map(std::sync::Arc::new)
+            })
+        } else {
+            None
+        };
+        state.live.set(frame);
+    });
+
+    // A link pasted into this tab changes only the hash: open it the same
+    // way, asking first when it differs from the design on screen.
+    let hash_changes = window_event_listener(leptos::ev::hashchange, move |_| {
+        let options = PageOptions::from_location();
+        let Some(hash) = options.hash else { return };
+        match design::share::decode(&hash) {
+            Ok(shared) => {
+                seed.set(shared.seed);
+                if state.with_editor(|e| *e.design() != shared.design) {
+                    share.set(Some(ShareDialog::LinkOrAutosave(Box::new(shared.design))));
+                }
+            }
+            Err(error) => state.notify(format!(
+                "This link could not be opened: {error}. Your design is unchanged."
+            )),
+        }
+        forget_hash();
+    });
+    on_cleanup(move || hash_changes.remove());
+
     let replace = RwSignal::new(None::<Replace>);
     // On a phone only one pane shows at a time; wider screens ignore it.
     let pane = RwSignal::new(Pane::Canvas);
@@ -277,7 +363,7 @@ pub fn App() -> impl IntoView {
     let (embedded, readonly) = page.with_value(|p| (p.embed, p.readonly));
     view! {
         <div class="app" class:embed=embedded data-pane=move || pane.get().key()>
-            <TopBar title=kata.title.clone() context=TopBarContext { state, replace, help, share, kata: KATA, seed, readonly } />
+            <TopBar title=kata.title.clone() context=TopBarContext { state, run, replace, help, share, kata: KATA, seed, readonly } />
             <BriefPanel
                 kata=kata.clone()
                 state=state
@@ -289,7 +375,7 @@ pub fn App() -> impl IntoView {
                 <NoticeArea state=state />
             </main>
             <Inspector state=state />
-            <Timeline scenarios=kata.scenarios.clone() />
+            <Results state=state run=run scenarios=kata.scenarios.clone() />
             <PaneTabs pane=pane />
             <ConfirmReplace state=state pending=replace starter=starter />
             <ShortcutsHelp open=help />

@@ -71,6 +71,28 @@ pub struct Notice {
     pub serial: u64,
 }
 
+/// One node's state at the playback cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct NodeLive {
+    /// Utilisation, 0–1.
+    pub utilisation: f32,
+    /// Errors per second.
+    pub errors_rps: f32,
+    /// Instances running.
+    pub instances: f32,
+    /// Requests waiting.
+    pub backlog: f32,
+}
+
+/// Every node's state at the playback cursor, by node id.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveFrame {
+    /// Per node.
+    pub nodes: HashMap<String, NodeLive>,
+    /// Whether playback is running (edges animate only then).
+    pub playing: bool,
+}
+
 /// The editor and its reactive projection. `Copy`: every handle is an
 /// arena id, so components pass it around freely.
 #[derive(Clone, Copy)]
@@ -102,6 +124,8 @@ pub struct EditorState {
     pub saved_revision: RwSignal<u64>,
     /// The canvas element's size in CSS pixels, for fit-to-view.
     pub screen_size: RwSignal<(f64, f64)>,
+    /// The run's state at the playback cursor, when a run is shown.
+    pub live: RwSignal<Option<std::sync::Arc<LiveFrame>>>,
 }
 
 impl EditorState {
@@ -122,6 +146,7 @@ impl EditorState {
             notice: RwSignal::new(None),
             saved_revision: RwSignal::new(0),
             screen_size: RwSignal::new((960.0, 600.0)),
+            live: RwSignal::new(None),
         };
         state.sync();
         state

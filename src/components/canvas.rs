@@ -210,6 +210,7 @@ pub fn Canvas(
                 node_ref=svg_ref
                 class="canvas"
                 class:gesture-active=move || state.preview.get() != Preview::None
+                class:playing=move || state.live.with(|l| l.as_ref().is_some_and(|f| f.playing))
                 role="application"
                 aria-label="Design canvas. Tab moves between nodes; arrows move the selection; Enter opens the inspector; press ? for all shortcuts."
                 on:pointerdown=on_pointerdown

@@ -34,6 +34,16 @@ pub fn EdgeView(
         }
     };
     let class = format!("edge edge-{}", edge.kind.key().replace('_', "-"));
+    // While a run plays, an edge into a busy node flows faster.
+    let target = edge.to.to_string();
+    let flow = move || {
+        state.live.with(|l| {
+            l.as_ref().and_then(|f| f.nodes.get(&target)).map(|n| {
+                let seconds = (1.6 - 1.4 * f64::from(n.utilisation.clamp(0.0, 1.0))).max(0.2);
+                format!("animation-duration: {seconds:.2}s")
+            })
+        })
+    };
     let title = format!("{} → {}: {}", edge.from, edge.to, edge.kind.name());
     view! {
         <g class="edge-group" class:selected=selected>
@@ -44,7 +54,8 @@ pub fn EdgeView(
                 data-edge-from=edge.from.to_string()
                 data-edge-to=edge.to.to_string()
             />
-            <path class=class d=d marker-end="url(#arrow)" />
+            <path class=class d=d.clone() marker-end="url(#arrow)" />
+            <path class="edge-flow-track" d=d style=flow.clone() class:edge-flow=move || flow().is_some() />
         </g>
     }
     .into_any()

@@ -2,6 +2,7 @@
 
 pub mod brief;
 pub mod canvas;
+pub mod charts;
 pub mod dialogs;
 pub mod edge;
 pub mod inspector;
@@ -9,6 +10,7 @@ pub mod minimap;
 pub mod node;
 pub mod notice;
 pub mod palette;
+pub mod results;
 pub mod share;
-pub mod timeline;
+pub mod timeline_controls;
 pub mod top_bar;

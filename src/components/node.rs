@@ -83,6 +83,58 @@ pub fn NodeView(
             }
         })
     };
+    // Sources (users, operator, staff) only send: no load to show.
+    let is_source = data.with_untracked(|n| n.kind.is_source());
+    let live = {
+        let key = id.to_string();
+        move || {
+            if is_source {
+                return None;
+            }
+            state
+                .live
+                .with(|l| l.as_ref().and_then(|f| f.nodes.get(&key).copied()))
+        }
+    };
+    // One class toggle per band (a `class=` string would fight with
+    // `class:selected` over the element's class list).
+    let band = {
+        let live = live.clone();
+        Memo::new(move |_| live().map(|l| utilisation_class(l.utilisation)))
+    };
+    let live_label = {
+        let live = live.clone();
+        move || {
+            live().map(|l| {
+                let instances = if l.instances >= 1.5 {
+                    format!(" · {:.0} inst", l.instances)
+                } else {
+                    String::new()
+                };
+                view! {
+                    <text class="live-label" x="8" y=NODE_HEIGHT + 14.0>
+                        {format!("{:.0}% busy{instances}", 100.0 * l.utilisation.clamp(0.0, 9.99))}
+                    </text>
+                }
+            })
+        }
+    };
+    let error_badge = move || {
+        live().filter(|l| l.errors_rps >= 0.5).map(|l| {
+            let reason = if l.backlog > 0.0 {
+                format!("{:.0} errors/s: overloaded, {:.0} requests waiting (queue full or timed out)", l.errors_rps, l.backlog)
+            } else {
+                format!("{:.0} errors/s: requests failing (unavailable or over capacity)", l.errors_rps)
+            };
+            view! {
+                <g class="error-badge" transform=format!("translate({} {})", NODE_WIDTH - 64.0, NODE_HEIGHT - 8.0)>
+                    <title>{reason}</title>
+                    <rect width="60" height="16" rx="8" />
+                    <text x="30" y="12" text-anchor="middle">{format!("✕ {}/s", editor::chart::format_number(f64::from(l.errors_rps)))}</text>
+                </g>
+            }
+        })
+    };
     let key = id.to_string();
     let port_key = key.clone();
 
@@ -90,6 +142,10 @@ pub fn NodeView(
         <g
             class="node"
             class:selected=selected
+            class:util-low=move || band.get() == Some("util-low")
+            class:util-mid=move || band.get() == Some("util-mid")
+            class:util-high=move || band.get() == Some("util-high")
+            class:util-saturated=move || band.get() == Some("util-saturated")
             data-node=key
             data-kind=kind.key()
             transform=transform
@@ -105,6 +161,8 @@ pub fn NodeView(
             <text class="node-label" x="46" y="25">{label}</text>
             <text class="node-kind" x="46" y="42">{kind.name()}</text>
             {badge}
+            {live_label}
+            {error_badge}
             <circle class="port port-in" cx="0" cy=NODE_HEIGHT / 2.0 r="5" />
             <circle class="port port-out" data-port-out=port_key cx=NODE_WIDTH cy=NODE_HEIGHT / 2.0 r="6">
                 <title>"Drag to connect"</title>
@@ -112,4 +170,14 @@ pub fn NodeView(
         </g>
     }
     .into_any()
+}
+
+/// The utilisation band's class: the colour scale on the canvas.
+fn utilisation_class(utilisation: f32) -> &'static str {
+    match utilisation {
+        u if u >= 0.95 => "util-saturated",
+        u if u >= 0.8 => "util-high",
+        u if u >= 0.5 => "util-mid",
+        _ => "util-low",
+    }
 }

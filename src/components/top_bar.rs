@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use crate::components::dialogs::Replace;
 use crate::components::share::{copy_link, ShareDialog};
 use crate::files;
+use crate::run::RunState;
 use crate::state::EditorState;
 
 /// What the top bar's buttons act on.
@@ -16,6 +17,8 @@ use crate::state::EditorState;
 pub struct TopBarContext {
     /// The editor.
     pub state: EditorState,
+    /// Grade and playback (the Run button).
+    pub run: RunState,
     /// Set to ask before replacing the design.
     pub replace: RwSignal<Option<Replace>>,
     /// Whether the shortcuts help is open.
@@ -40,6 +43,7 @@ pub fn TopBar(
 ) -> impl IntoView {
     let TopBarContext {
         state,
+        run,
         replace,
         help,
         share,
@@ -123,6 +127,10 @@ pub fn TopBar(
             <span class="divider" aria-hidden="true">"/"</span>
             <h1 class="kata-title">{title}</h1>
             <nav class="toolbar" aria-label="Editing">
+                <button type="button" class="button primary" data-action="run" title="Watch the incident play on the canvas"
+                    on:click=move |_| run.watch("incident")>
+                    "▶ Run"
+                </button>
                 <Show when=move || !readonly>
                     <button type="button" class="button" title="Undo (Ctrl/⌘ Z)" data-action="undo"
                         prop:disabled=move || !state.can_undo.get()

@@ -6,16 +6,19 @@
 
 #![deny(missing_docs)]
 
+pub mod chart;
 mod editor;
 pub mod export;
 pub mod history;
 pub mod icons;
 pub mod keymap;
+pub mod playback;
 mod selection;
 pub mod touch;
 
 pub use editor::{EditError, Editor, Gesture, UNDO_LIMIT};
 pub use history::History;
 pub use keymap::{action_for, Action, KeyPress, SHORTCUTS};
+pub use playback::{Playback, Speed};
 pub use selection::{EdgeRef, Selection};
 pub use touch::{pinch_step, PinchStep};

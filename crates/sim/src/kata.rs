@@ -2,11 +2,18 @@
 //! workspace root, compiled into the binary, plus its starter design.
 //!
 //! A kata holds the words a learner reads (brief, constraints, outcomes,
-//! scenarios); the run parameters arrive with the grading work.
+//! scenarios, difficulty and time), the run a design is put through (the
+//! traffic profile, the operator's update schedule, internal traffic), and
+//! how it is graded: each scenario's checks (a metric, a window, a target),
+//! and the variants of the run the scenarios use (the fault schedule). The
+//! grading itself is [`crate::grade`].
 
 use design::{format, Design};
 use serde::Deserialize;
 use std::fmt;
+
+use crate::engine::{Fault, FaultKind};
+pub use crate::grade::Metric;
 
 /// The kata files built into the binary: (id, kata JSON, starter design JSON).
 const BUILTIN: &[(&str, &str, &str)] = &[(
@@ -15,7 +22,7 @@ const BUILTIN: &[(&str, &str, &str)] = &[(
     include_str!("../../../katas/status-dashboard/designs/starter.json"),
 )];
 
-/// One scenario a design is graded on, in words.
+/// One scenario a design is graded on: in words, and as checks.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct ScenarioInfo {
     /// Stable identifier, e.g. `"fast"`.
@@ -24,7 +31,130 @@ pub struct ScenarioInfo {
     pub name: String,
     /// What it takes to pass, in one sentence.
     pub passes: String,
+    /// The id of the [`GradingRun`] this scenario is measured on (`""`:
+    /// the first one).
+    #[serde(default)]
+    pub run: String,
+    /// What is measured and the target of each measurement; the scenario
+    /// passes when every check passes.
+    #[serde(default)]
+    pub checks: Vec<Check>,
 }
+
+/// One measurement of a scenario and its target.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Check {
+    /// What is measured.
+    pub metric: Metric,
+    /// The reporting window it is measured over (for the metrics that
+    /// have one, such as `"incident"`); `None` for the whole run.
+    #[serde(default)]
+    pub window: Option<String>,
+    /// The largest value that passes.
+    #[serde(default)]
+    pub at_most: Option<f64>,
+    /// The smallest value that passes.
+    #[serde(default)]
+    pub at_least: Option<f64>,
+}
+
+/// How a kata grades: the variants of its run, and what a month holds.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Grading {
+    /// How many incidents a month the cost scenario pays for, on top of
+    /// the always-on monthly cost.
+    #[serde(default = "default_incidents")]
+    pub incidents_per_month: f64,
+    /// The runs scenarios are measured on: the kata's run, each with its
+    /// own faults.
+    pub runs: Vec<GradingRun>,
+}
+
+fn default_incidents() -> f64 {
+    2.0
+}
+
+/// One variant of the kata's run: the same traffic, updates and staff
+/// reads, with these faults.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct GradingRun {
+    /// Stable identifier, named by [`ScenarioInfo::run`].
+    pub id: String,
+    /// Shown above the run's charts.
+    pub name: String,
+    /// The faults of this run (none for a calm run).
+    #[serde(default)]
+    pub faults: Vec<PlannedFault>,
+}
+
+/// A fault of a grading run, with the time the kata allows for recovery.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PlannedFault {
+    /// When it starts, minutes from the start of the run; with
+    /// [`PlannedFault::before_update_s`], the earliest it may start.
+    pub at_min: f64,
+    /// When given, the fault starts this many seconds before an operator
+    /// update: the first update posted at least this long after `at_min`.
+    /// Updates are drawn from the seed, so this is how a kata makes sure a
+    /// fault meets an update whatever the seed. Without an update late
+    /// enough, the fault starts at `at_min`.
+    #[serde(default)]
+    pub before_update_s: Option<f64>,
+    /// What goes wrong.
+    pub kind: FaultKind,
+    /// When the kata counts the system as recovered, seconds after the
+    /// start: updates are due within the scenario's target after it.
+    /// Without it: an outage's duration, a lag spike's extra lag, and 90 s
+    /// for a primary failover (a Multi-AZ standby taking over).
+    #[serde(default)]
+    pub recovers_after_s: Option<f64>,
+}
+
+impl PlannedFault {
+    /// Seconds from the fault's start until the kata counts the system as
+    /// recovered (see [`PlannedFault::recovers_after_s`]); never negative.
+    pub fn recovery_s(&self) -> f64 {
+        let s = self.recovers_after_s.unwrap_or(match &self.kind {
+            FaultKind::Outage { duration_s, .. } => *duration_s,
+            FaultKind::PrimaryFailover => DEFAULT_FAILOVER_S,
+            FaultKind::ReplicaLagSpike { extra_s } => *extra_s,
+        });
+        if s.is_finite() {
+            s.max(0.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// When the fault starts, seconds, given the run's update times.
+    pub fn start_s(&self, updates_s: &[f64]) -> f64 {
+        let earliest = if self.at_min.is_finite() {
+            (self.at_min * 60.0).max(0.0)
+        } else {
+            0.0
+        };
+        match self.before_update_s {
+            Some(lead) if lead.is_finite() && lead >= 0.0 => updates_s
+                .iter()
+                .map(|u| u - lead)
+                .find(|start| *start >= earliest)
+                .unwrap_or(earliest),
+            _ => earliest,
+        }
+    }
+
+    /// The engine's form of this fault, given the run's update times.
+    pub fn fault(&self, updates_s: &[f64]) -> Fault {
+        Fault {
+            at_s: self.start_s(updates_s),
+            kind: self.kind.clone(),
+        }
+    }
+}
+
+/// How long a primary failover takes with a Multi-AZ standby, when a
+/// kata does not say: the catalogue's default `failover_s`.
+pub const DEFAULT_FAILOVER_S: f64 = 90.0;
 
 /// A kata: the problem statement and the design a learner starts from.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -46,9 +176,13 @@ pub struct Kata {
     /// The scenarios the design is graded on.
     pub scenarios: Vec<ScenarioInfo>,
     /// The run a design is put through (traffic, updates, windows), when
-    /// the kata file gives one; see [`crate::engine::RunSpec`].
+    /// the kata file gives one; see [`crate::engine::RunSpec`]. Its own
+    /// faults are ignored by grading: each [`GradingRun`] brings its own.
     #[serde(default)]
     pub run: Option<crate::engine::RunSpec>,
+    /// How the kata grades, when the kata file says (see [`crate::grade`]).
+    #[serde(default)]
+    pub grading: Option<Grading>,
     /// The design a learner starts from.
     #[serde(skip)]
     pub starter: Design,
@@ -102,6 +236,9 @@ pub fn load(id: &str) -> Result<Kata, KataError> {
         return Err(malformed(format!("starter design: {}", problem.message)));
     }
     kata.starter = parsed.design;
+    if kata.grading.is_some() {
+        crate::grade::check_kata(&kata).map_err(|e| malformed(e.to_string()))?;
+    }
     Ok(kata)
 }
 
@@ -128,6 +265,69 @@ mod tests {
         assert!(kinds.contains(&NodeKind::Api));
         assert!(kinds.contains(&NodeKind::DbPrimary));
         assert_eq!(kata.starter.edges.len(), 3);
+    }
+
+    #[test]
+    fn every_builtin_kata_can_grade() {
+        for id in ids() {
+            let kata = load(id).unwrap();
+            assert_eq!(crate::grade::check_kata(&kata), Ok(()));
+            let grading = kata.grading.as_ref().expect("grading section");
+            assert!(grading.incidents_per_month > 0.0);
+            for s in &kata.scenarios {
+                assert!(!s.checks.is_empty(), "{}", s.id);
+            }
+        }
+    }
+
+    #[test]
+    fn status_dashboard_faults_meet_an_update_whatever_the_seed() {
+        let kata = load("status-dashboard").unwrap();
+        let run = kata.run.clone().unwrap();
+        let grading = kata.grading.clone().unwrap();
+        let faults = &grading
+            .runs
+            .iter()
+            .find(|r| r.id == "faults")
+            .unwrap()
+            .faults;
+        assert_eq!(faults.len(), 3);
+        for seed in 0..200 {
+            let s = run.scenario(seed).unwrap();
+            let mut last_end = 0.0;
+            for f in faults {
+                let start = f.start_s(&s.updates_s);
+                let lead = f.before_update_s.unwrap();
+                // An update is posted `lead` seconds after the fault starts…
+                assert!(
+                    s.updates_s.iter().any(|u| (u - lead - start).abs() < 1e-9),
+                    "seed {seed}: {f:?} at {start}"
+                );
+                // …the faults do not overlap, and they end before the run.
+                assert!(start >= last_end, "seed {seed}");
+                last_end = start + f.recovery_s();
+                assert!(last_end < 3600.0, "seed {seed}");
+            }
+        }
+    }
+
+    #[test]
+    fn planned_faults_recover_as_the_kata_says() {
+        let f = |json: &str| serde_json::from_str::<PlannedFault>(json).unwrap();
+        let outage = f(
+            r#"{"at_min": 10, "kind": {"outage": {"target": "cdn_origins", "duration_s": 300}}}"#,
+        );
+        assert_eq!(outage.recovery_s(), 300.0);
+        assert_eq!(outage.start_s(&[100.0, 700.0]), 600.0);
+        let failover = f(r#"{"at_min": 1, "before_update_s": 30, "kind": "primary_failover"}"#);
+        assert_eq!(failover.recovery_s(), DEFAULT_FAILOVER_S);
+        assert_eq!(failover.start_s(&[60.0, 100.0, 700.0]), 70.0);
+        // No update late enough: the fault starts at its earliest time.
+        assert_eq!(failover.start_s(&[10.0]), 60.0);
+        let lag = f(
+            r#"{"at_min": 0, "kind": {"replica_lag_spike": {"extra_s": 120}}, "recovers_after_s": 200}"#,
+        );
+        assert_eq!(lag.recovery_s(), 200.0);
     }
 
     #[test]

@@ -18,10 +18,15 @@
 //! The engine ([`engine`]): [`engine::Sim`] runs a design through a
 //! [`engine::Scenario`] tick by tick and produces an [`engine::Report`].
 //!
+//! Katas ([`kata`]) are data files compiled in; [`grade`] runs a design
+//! through a kata and judges each of its scenarios, with the reason and the
+//! next thing to try.
+//!
 //! Units: times in seconds, rates in requests per second.
 
 pub mod engine;
 pub mod fluid;
+pub mod grade;
 pub mod histogram;
 pub mod kata;
 pub mod latency;

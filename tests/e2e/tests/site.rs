@@ -27,7 +27,6 @@ fn site_mounts_without_console_errors_and_shows_the_starter_design() {
         "The status dashboard",
         "Brief",
         "Inspector",
-        "Timeline",
         "Fast under surge",
     ] {
         assert!(text.contains(expected), "page does not show {expected:?}");

@@ -3,10 +3,12 @@
 //! ```text
 //! kata simulate DESIGN.json [--profile constant:RPS | --profile ramp:T=RPS,…]
 //!                           [--seconds N] [--seed S] [--kata ID] [--json]
+//! kata grade DESIGN.json|LINK [--kata ID] [--seed S] [--json [--reports]]
 //! kata list
 //! ```
 //!
-//! Bad input gets a message in words and exit code 2.
+//! `grade` exits 0 when every scenario passes and 1 when any fails. Bad
+//! input gets a message in words and exit code 2.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -17,6 +19,7 @@ use sim::engine::{Profile, Report, Scenario, Sim, Summary};
 const USAGE: &str = "\
 usage:
   kata simulate DESIGN.json [options]   run a design and print what happened
+  kata grade DESIGN.json|LINK [options] grade a design on a kata's scenarios
   kata list                             list the built-in katas
 
 options for simulate:
@@ -25,7 +28,14 @@ options for simulate:
   --seconds N                   length of the run (default 600; a kata's run sets its own)
   --seed S                      seed for noise and schedules (default 1)
   --kata ID                     use that kata's run (traffic, updates, staff reads)
-  --json                        print JSON instead of a table";
+  --json                        print JSON instead of a table
+
+options for grade (exit code 0: every scenario passed, 1: some failed):
+  DESIGN.json or LINK           a design file, or a share link (d1.…, #d1.… or a whole URL)
+  --kata ID                     the kata (default: the link's kata, else status-dashboard)
+  --seed S                      seed of the runs (default: the link's seed, else 1)
+  --json                        print the grade as JSON instead of a table
+  --reports                     with --json, include each run's full report";
 
 /// Arguments of `kata simulate`.
 struct Args {
@@ -298,8 +308,214 @@ fn simulate(args: &[String]) -> Result<String, String> {
     }
 }
 
+/// Arguments of `kata grade`.
+struct GradeArgs {
+    design: String,
+    kata: Option<String>,
+    seed: Option<u64>,
+    json: bool,
+    reports: bool,
+}
+
+fn parse_grade_args(args: &[String]) -> Result<GradeArgs, String> {
+    let mut out = GradeArgs {
+        design: String::new(),
+        kata: None,
+        seed: None,
+        json: false,
+        reports: false,
+    };
+    let mut design = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        let mut value = |name: &str| -> Result<String, String> {
+            i += 1;
+            args.get(i)
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match a {
+            "--kata" => out.kata = Some(value("--kata")?),
+            "--seed" => {
+                let v = value("--seed")?;
+                out.seed = Some(
+                    v.parse()
+                        .map_err(|_| format!("--seed must be a whole number, not “{v}”"))?,
+                );
+            }
+            "--json" => out.json = true,
+            "--reports" => out.reports = true,
+            other if other.starts_with("--") => {
+                return Err(format!("unknown option “{other}”"));
+            }
+            other => {
+                if design.is_some() {
+                    return Err(format!("only one design, please (“{other}” is extra)"));
+                }
+                design = Some(other.to_string());
+            }
+        }
+        i += 1;
+    }
+    out.design = design.ok_or_else(|| {
+        "which design? give the path of a design JSON file or a share link".to_string()
+    })?;
+    Ok(out)
+}
+
+/// True for text that reads as a share link rather than a path or JSON.
+fn looks_like_link(text: &str) -> bool {
+    let t = text.trim();
+    let versioned = t
+        .strip_prefix('d')
+        .and_then(|rest| rest.split_once('.'))
+        .is_some_and(|(digits, _)| {
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        });
+    versioned || t.starts_with("#d") || t.contains("://") || t.contains("#d")
+}
+
+/// The design named on the command line (a file holding JSON or a link,
+/// or a link), with the kata and seed a link carries.
+fn read_design(arg: &str) -> Result<(design::Design, Option<String>, Option<u64>), String> {
+    let path = std::path::Path::new(arg);
+    let text = if path.is_file() {
+        std::fs::read_to_string(path).map_err(|e| format!("could not read “{arg}”: {e}"))?
+    } else if looks_like_link(arg) {
+        arg.to_string()
+    } else {
+        return Err(format!(
+            "“{arg}” is neither a file nor a share link (a link looks like d1.… or https://…#d1.…)"
+        ));
+    };
+    if !text.trim_start().starts_with('{') && looks_like_link(&text) {
+        let shared = design::share::decode(&text).map_err(|e| e.to_string())?;
+        let kata = (!shared.kata.is_empty()).then(|| shared.kata.clone());
+        return Ok((shared.design, kata, Some(shared.seed)));
+    }
+    let parsed =
+        design::format::parse(&text).map_err(|e| format!("“{arg}” is not a design: {e}"))?;
+    Ok((parsed.design, None, None))
+}
+
+fn grade_table(g: &sim::grade::Grade, title: &str, what: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{what} on “{title}” (seed {}): {} of {} scenarios passed.",
+        g.seed, g.passed, g.total
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "{:<6} {:<32} {:<58} {:>14}  {}",
+        "", "scenario", "metric", "measured", "target"
+    );
+    for s in &g.scenarios {
+        let _ = writeln!(
+            out,
+            "{:<6} {:<32} {:<58} {:>14}  {}",
+            if s.passed { "PASS" } else { "FAIL" },
+            s.name,
+            s.metric,
+            s.measured.text,
+            s.target.text
+        );
+    }
+    for s in &g.scenarios {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "{} {}: {}",
+            if s.passed { "PASS" } else { "FAIL" },
+            s.name,
+            s.passes
+        );
+        for c in &s.checks {
+            let _ = writeln!(
+                out,
+                "  {} {}: {} (target {})",
+                if c.passed { "✓" } else { "✗" },
+                c.name,
+                c.measured.text,
+                c.target.text
+            );
+        }
+        if let Some(node) = &s.limiting_node {
+            let _ = writeln!(out, "  limited by: {node}");
+        }
+        let _ = writeln!(out, "  what happened: {}", s.cause);
+        if let Some(next) = &s.next_step {
+            let _ = writeln!(out, "  next step: {next}");
+        }
+    }
+    if !g.lints.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Design advice:");
+        for l in &g.lints {
+            let _ = writeln!(out, "  - {}: {}", l.code.title(), l.message);
+        }
+    }
+    if !g.diagnostics.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Problems with the design:");
+        for d in &g.diagnostics {
+            let _ = writeln!(out, "  - {d}");
+        }
+    }
+    out
+}
+
+fn grade(args: &[String]) -> Result<(String, bool), String> {
+    let args = parse_grade_args(args)?;
+    let (design, link_kata, link_seed) = read_design(&args.design)?;
+    let kata_id = args
+        .kata
+        .clone()
+        .or(link_kata)
+        .unwrap_or_else(|| "status-dashboard".to_string());
+    let seed = args.seed.or(link_seed).unwrap_or(1);
+    let kata = sim::kata::load(&kata_id).map_err(|e| e.to_string())?;
+    let mut g = sim::grade::grade(&design, &kata, seed).map_err(|e| e.to_string())?;
+    let passed = g.all_passed();
+    let text = if args.json {
+        if !args.reports {
+            for r in &mut g.runs {
+                r.report.series = Default::default();
+                r.report.events.clear();
+                r.report.nodes.clear();
+                r.report.windows.clear();
+            }
+        }
+        serde_json::to_string_pretty(&g).map_err(|e| format!("could not write JSON: {e}"))?
+    } else {
+        grade_table(&g, &kata.title, &args.design)
+    };
+    Ok((text, passed))
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("grade") {
+        return match grade(&args[1..]) {
+            Ok((text, passed)) => {
+                print!("{text}");
+                if !text.ends_with('\n') {
+                    println!();
+                }
+                if passed {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                }
+            }
+            Err(message) => {
+                eprintln!("kata: {message}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let result = match args.first().map(String::as_str) {
         Some("simulate") => simulate(&args[1..]),
         Some("list") => Ok(sim::kata::ids().map(|id| format!("{id}\n")).collect()),

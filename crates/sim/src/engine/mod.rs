@@ -59,6 +59,9 @@ mod versions;
 
 pub use cost::{prices, PriceBook};
 pub use faults::{Fault, FaultKind, Target, NO_MULTI_AZ_RECOVERY_S};
+/// Capacities the grader quotes in its explanations (workers per size,
+/// cache operations per second, object storage GETs per second).
+pub(crate) use plan::{cache_ops_for, servers_for, STORAGE_GETS_PER_S};
 pub use report::{
     CostReport, Event, EventKind, Freshness, Latency, NodeReport, NodeSample, NodeSeries, Report,
     Sample, Series, Staleness, Summary, UpdateReport, WindowReport,
@@ -82,7 +85,7 @@ use data::CommitLog;
 use paths::{hop_latency, PathLatency};
 use plan::{
     Model, NodeRt, PathDef, Slot, EXT, INT, MAX_DURATION_S, NC, SERVERLESS_RAMP_PER_S, STALE_EDGES,
-    STORAGE_GETS_PER_S, WRT,
+    WRT,
 };
 use sketch::{quantile_of, Dist, LatKey, Sketch};
 use versions::{staleness, Tally};

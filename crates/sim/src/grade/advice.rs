@@ -1,0 +1,1396 @@
+//! Why a scenario passed or failed, and the one thing to try next: what a
+//! senior engineer reviewing the design would say, read off the run.
+//!
+//! Each failed metric has its own diagnosis: it looks at when things went
+//! wrong (which fault, if any, was in progress), which node had the errors
+//! or the saturation, and which setting of which node explains it, and
+//! names that node. The rules are ordered from the most specific cause to
+//! the most general; every path ends in a sentence, whatever the design.
+
+use design::{Node, NodeId, NodeKind};
+
+use super::facts::{quoted, who};
+use super::metrics::{self, at, count, pct, secs, thousands, update_timings, Context};
+use super::{cost, CheckResult};
+use crate::engine::{cache_ops_for, servers_for, NodeReport, Report, STORAGE_GETS_PER_S};
+
+/// The explanation of a scenario's deciding check.
+pub(crate) struct Verdict {
+    pub node: Option<NodeId>,
+    pub cause: String,
+    pub next_step: String,
+}
+
+/// Explains the deciding check `head` of a scenario whose checks are
+/// `all` (in the kata's order).
+pub(crate) fn explain(ctx: &Context<'_>, head: &CheckResult, all: &[CheckResult]) -> Verdict {
+    let a = Analysis {
+        ctx,
+        r: ctx.report(),
+    };
+    if all.iter().all(|c| c.passed) {
+        return a.pass(head, all);
+    }
+    use super::Metric::*;
+    match head.metric {
+        ReadErrorsPct | ReadP95Ms => a.reads(head),
+        ReadStalenessP95S => a.staleness(head),
+        UpdatesNotCommitted | WriteP95Ms => a.writes(head),
+        ExternalReadsAtPrimary => a.reads_at_primary(head),
+        MonthlyCostUsd => a.cost(head),
+        UpdateDelayAfterRecoveryS => a.update_delay(head),
+        LongestSaturationS => a.saturation(head),
+    }
+}
+
+fn verdict(node: Option<&Node>, cause: String, next_step: String) -> Verdict {
+    Verdict {
+        node: node.map(|n| n.id.clone()),
+        cause,
+        next_step,
+    }
+}
+
+/// A rate for people: "45,000 reads/s".
+fn rate(v: f64) -> String {
+    if v < 10.0 {
+        format!("{} reads/s", metrics::num(v))
+    } else {
+        format!("{} reads/s", thousands(v))
+    }
+}
+
+struct Analysis<'a> {
+    ctx: &'a Context<'a>,
+    r: &'a Report,
+}
+
+impl<'a> Analysis<'a> {
+    // ----- lookups -------------------------------------------------------
+
+    fn node(&self, id: &str) -> Option<&'a Node> {
+        self.ctx.facts.node(id)
+    }
+
+    fn rep(&self, id: &str) -> Option<&'a NodeReport> {
+        self.r.node(id)
+    }
+
+    fn index(&self, id: &str) -> Option<usize> {
+        self.r.nodes.iter().position(|n| n.id == id)
+    }
+
+    fn readers(&self) -> Vec<&'a Node> {
+        self.ctx.facts.of_kind(NodeKind::Users).collect()
+    }
+
+    /// The first CDN on the readers' path, if any.
+    fn cdn(&self) -> Option<&'a Node> {
+        self.ctx.facts.read_cdns().into_iter().next()
+    }
+
+    /// What readers connect to directly, in words.
+    fn first_hops(&self) -> Vec<&'a Node> {
+        let mut out: Vec<&Node> = Vec::new();
+        for u in self.readers() {
+            for n in self.ctx.facts.next(u, false) {
+                if !out.iter().any(|x| x.id == n.id) {
+                    out.push(n);
+                }
+            }
+        }
+        out
+    }
+
+    /// The busiest moment of the readers: (rate, time).
+    fn peak_reads(&self) -> (f64, f64) {
+        let s = &self.r.series;
+        s.offered_rps
+            .iter()
+            .zip(s.t_s.iter())
+            .map(|(&v, &t)| (f64::from(v), f64::from(t)))
+            .fold((0.0, 0.0), |best, x| if x.0 > best.0 { x } else { best })
+    }
+
+    /// First and last series time a node was saturated, and for how long
+    /// in all (series points × spacing).
+    fn saturated_span(&self, id: &str) -> Option<(f64, f64)> {
+        let i = self.index(id)?;
+        let s = &self.r.series;
+        let ns = s.nodes.get(i)?;
+        let every = f64::from(s.every_s.max(1));
+        let mut first = None;
+        let mut last = None;
+        for (k, u) in ns.utilisation.iter().enumerate() {
+            if *u >= 0.999 {
+                let t = f64::from(*s.t_s.get(k)?) + 1.0;
+                first.get_or_insert((t - every).max(0.0));
+                last = Some(t);
+            }
+        }
+        Some((first?, last?))
+    }
+
+    /// External errors (requests) in [from, to), from the series.
+    fn errors_between(&self, from: f64, to: f64) -> f64 {
+        let s = &self.r.series;
+        let every = f64::from(s.every_s.max(1));
+        s.t_s
+            .iter()
+            .zip(s.errors_rps.iter())
+            .filter(|(&t, _)| {
+                let t = f64::from(t);
+                t >= from && t < to
+            })
+            .map(|(_, &e)| f64::from(e) * every)
+            .sum()
+    }
+
+    /// ", right after the origin outage ended" when time `t` falls just
+    /// after one of the run's faults, ", during the …" when within one.
+    fn fault_phrase(&self, t: f64) -> String {
+        for w in &self.ctx.run.faults {
+            let name = w
+                .description
+                .split(" for ")
+                .next()
+                .unwrap_or(&w.description);
+            if t >= w.recovered_s - 10.0 && t <= w.recovered_s + 120.0 {
+                return format!(", right after the {name} ended");
+            }
+            if t >= w.start_s && t < w.recovered_s {
+                return format!(", during the {name}");
+            }
+        }
+        String::new()
+    }
+
+    /// Reads/s a node can answer at its largest (all instances, workers,
+    /// replicas), with how that comes about.
+    fn capacity(&self, n: &Node) -> Option<(f64, String)> {
+        let per_s = |ms: f64| if ms > 0.0 { 1000.0 / ms } else { 0.0 };
+        match n.kind {
+            NodeKind::Api => {
+                let k = if n.flag("autoscale") {
+                    n.num("max_instances").max(n.num("min_instances"))
+                } else {
+                    n.num("min_instances")
+                }
+                .max(1.0)
+                .floor();
+                let size = n.choice("size");
+                let w = f64::from(servers_for(size));
+                let ms = n.num("service_ms");
+                Some((
+                    k * w * per_s(ms),
+                    format!(
+                        "{} {size} instance{} of {} workers at {} ms a request",
+                        thousands(k),
+                        if k == 1.0 { "" } else { "s" },
+                        thousands(w),
+                        metrics::num(ms)
+                    ),
+                ))
+            }
+            NodeKind::Serverless => {
+                let limit = n.num("concurrency_limit");
+                let ms = n.num("service_ms");
+                Some((
+                    limit * per_s(ms),
+                    format!(
+                        "{} copies at {} ms a call",
+                        thousands(limit),
+                        metrics::num(ms)
+                    ),
+                ))
+            }
+            NodeKind::Cache => Some((
+                cache_ops_for(n.choice("size")),
+                format!("a {} node", n.choice("size")),
+            )),
+            NodeKind::ReadReplica => {
+                let c = n.num("count").max(1.0).floor();
+                let w = f64::from(servers_for(n.choice("size")));
+                let ms = n.num("read_ms");
+                Some((
+                    c * w * per_s(ms),
+                    format!(
+                        "{} {} replica{} at {} ms a read",
+                        thousands(c),
+                        n.choice("size"),
+                        if c == 1.0 { "" } else { "s" },
+                        metrics::num(ms)
+                    ),
+                ))
+            }
+            NodeKind::DbPrimary => {
+                let w = f64::from(servers_for(n.choice("size")));
+                let ms = n.num("read_ms");
+                Some((
+                    w * per_s(ms),
+                    format!(
+                        "a {} instance at {} ms a read",
+                        n.choice("size"),
+                        metrics::num(ms)
+                    ),
+                ))
+            }
+            NodeKind::ObjectStorage => Some((STORAGE_GETS_PER_S, "its request rate limit".into())),
+            _ => None,
+        }
+    }
+
+    /// The non-source node with the most errors, preferring the node
+    /// where they arose over a CDN that only passed them on.
+    fn worst_errors(&self) -> Option<(&'a Node, &'a NodeReport)> {
+        self.r
+            .nodes
+            .iter()
+            .filter(|n| !n.kind.is_source() && n.summary.errors > 0.0)
+            .filter_map(|nr| Some((self.node(&nr.id)?, nr)))
+            .max_by(|a, b| a.1.summary.errors.total_cmp(&b.1.summary.errors))
+    }
+
+    /// The node saturated longest (of those on `among`, if given).
+    fn most_saturated(
+        &self,
+        among: Option<&std::collections::HashSet<&str>>,
+    ) -> Option<(&'a Node, &'a NodeReport)> {
+        self.r
+            .nodes
+            .iter()
+            .filter(|n| n.summary.saturated_max_s > 0.0)
+            .filter(|n| among.is_none_or(|set| set.contains(n.id.as_str())))
+            .filter_map(|nr| Some((self.node(&nr.id)?, nr)))
+            .max_by(|a, b| {
+                a.1.summary
+                    .saturated_max_s
+                    .total_cmp(&b.1.summary.saturated_max_s)
+            })
+    }
+
+    /// The busiest node (highest one-tick utilisation) of a set.
+    fn busiest(&self, among: &std::collections::HashSet<&str>) -> Option<&'a Node> {
+        self.r
+            .nodes
+            .iter()
+            .filter(|n| among.contains(n.id.as_str()) && !n.kind.is_source())
+            .filter(|n| n.summary.utilisation_max > 0.0)
+            .max_by(|a, b| {
+                a.summary
+                    .utilisation_max
+                    .total_cmp(&b.summary.utilisation_max)
+            })
+            .and_then(|nr| self.node(&nr.id))
+    }
+
+    /// The update that committed during [from, to), if any: (number, time).
+    fn commit_between(&self, from: f64, to: f64) -> Option<(usize, f64)> {
+        self.r
+            .freshness
+            .updates
+            .iter()
+            .enumerate()
+            .find_map(|(k, u)| {
+                u.committed_s
+                    .filter(|c| *c >= from && *c < to)
+                    .map(|c| (k + 1, c))
+            })
+    }
+
+    // ----- shared advice --------------------------------------------------
+
+    /// "Put a CDN in front of the readers" in words that name the node.
+    fn add_cdn(&self) -> String {
+        match self.first_hops().first() {
+            Some(n) => format!(
+                "Put a CDN between the readers and {} (Readers → CDN → {}), with a 30 s TTL: every reader gets the same page, so the edges answer almost every read and your servers see a few requests a minute.",
+                who(n),
+                quoted(n)
+            ),
+            None => "Connect the readers to a CDN in front of your API: every reader gets the same page, so the edges can answer almost every read.".to_string(),
+        }
+    }
+
+    /// Why a node with a CDN in front is still overloaded, and the fix:
+    /// a CDN setting when one explains it, else more capacity.
+    fn behind_cdn(&self, cdn: &Node, n: &Node) -> (String, String) {
+        let name = who(cdn);
+        let q = quoted(cdn);
+        if cdn.num("ttl_s") <= 0.0 {
+            return (
+                format!("{name} has a TTL of 0 s, so it caches nothing and passes every read on"),
+                format!("Give {name} a TTL of 30 s, so each edge asks the origin about once every 30 s instead of once per reader."),
+            );
+        }
+        if !cdn.flag("collapse") {
+            return (
+                format!("{name} has no request collapsing, so every reader whose edge was refetching went to the origin as well"),
+                format!("Turn on request collapsing on {q}, so an edge sends one request per refetch and its readers wait for that answer."),
+            );
+        }
+        if cdn.flag("purge_on_update") && !cdn.flag("shield") {
+            return (
+                format!("{name} purges every edge at once on each update, and without an origin shield all its edges refetch together"),
+                format!("Turn on origin shield on {q}, so a purge costs the origin one request instead of one per edge."),
+            );
+        }
+        if cdn.num("ttl_s") < 10.0 {
+            return (
+                format!(
+                    "{name} keeps copies for only {} s, so its edges ask the origin often",
+                    metrics::num(cdn.num("ttl_s"))
+                ),
+                format!("Raise the TTL of {q} to 30 s and add stale-while-revalidate, so edges refetch in the background."),
+            );
+        }
+        let more = match n.kind {
+            NodeKind::Api if !n.flag("autoscale") => format!(
+                "Turn on autoscaling on {} (up to {} instances), so it grows when the edges' misses arrive.",
+                quoted(n),
+                thousands((n.num("min_instances") * 4.0).max(10.0))
+            ),
+            NodeKind::Api => format!(
+                "Raise the max instances of {} (or use a larger size), so it can absorb what the edges pass on.",
+                quoted(n)
+            ),
+            NodeKind::Serverless => format!(
+                "Raise the concurrency limit of {}.",
+                quoted(n)
+            ),
+            _ => format!("Give {} more capacity (a larger size or more copies).", quoted(n)),
+        };
+        (
+            format!("the misses of {name} alone were more than it could serve"),
+            more,
+        )
+    }
+
+    // ----- passed scenarios ---------------------------------------------
+
+    /// What a passed scenario's checks measured, in one or two sentences,
+    /// and the node nearest its limit.
+    fn pass(&self, head: &CheckResult, all: &[CheckResult]) -> Verdict {
+        use super::Metric::*;
+        let f = self.ctx.facts;
+        let mut parts: Vec<String> = Vec::new();
+        let mut extra: Vec<String> = Vec::new();
+        let mut node: Option<&Node> = None;
+        for c in all {
+            let v = c.measured.value;
+            let win = metrics::window(self.r, c.window.as_deref());
+            match c.metric {
+                ReadErrorsPct => {
+                    let offered = win.map_or(0.0, |w| w.external.offered);
+                    parts.push(format!("{} of {} reads failed", pct(v), count(offered)));
+                }
+                ReadP95Ms => parts.push(format!("reads took {} at p95", metrics::ms(v))),
+                ReadStalenessP95S => parts.push(format!(
+                    "readers had each update within {} (p95 staleness)",
+                    secs(v)
+                )),
+                UpdatesNotCommitted => parts.push(format!(
+                    "all {} updates committed",
+                    self.r.freshness.updates.len()
+                )),
+                WriteP95Ms => parts.push(format!(
+                    "the operator's writes took {} at p95",
+                    metrics::ms(v)
+                )),
+                ExternalReadsAtPrimary => {
+                    parts.push("no reader's request reached the primary".into())
+                }
+                MonthlyCostUsd => {
+                    let mc = cost::monthly(self.ctx.design, self.r, self.ctx.incidents_per_month);
+                    parts.push(format!(
+                        "always on, the design costs {} a month and each incident adds {}, so {} incidents make {}",
+                        metrics::usd(mc.always_on_usd),
+                        metrics::usd(mc.incident_usd),
+                        metrics::num(mc.incidents_per_month),
+                        metrics::usd(mc.total_usd)
+                    ));
+                    if let Some(item) = mc.top() {
+                        if let Some(n) = self.node(item.node.as_str()) {
+                            extra.push(format!(
+                                "The largest item is {} at {} a month.",
+                                who(n),
+                                metrics::usd(mc.month_of(item))
+                            ));
+                            node = node.or(Some(n));
+                        }
+                    }
+                }
+                UpdateDelayAfterRecoveryS => parts.push(format!(
+                    "every update reached readers within {} of its posting or of the recovery it waited for",
+                    secs(v)
+                )),
+                LongestSaturationS => match metrics::longest_saturation(self.r) {
+                    Some((i, s)) => {
+                        let n = self.r.nodes.get(i).and_then(|n| self.node(&n.id));
+                        parts.push(format!(
+                            "no node stayed saturated longer than {}{}",
+                            secs(s),
+                            n.map(|n| format!(" ({})", who(n))).unwrap_or_default()
+                        ));
+                        node = node.or(n);
+                    }
+                    None => parts.push("no node was ever saturated".into()),
+                },
+            }
+        }
+        let reads = all
+            .iter()
+            .any(|c| matches!(c.metric, ReadErrorsPct | ReadP95Ms | ReadStalenessP95S));
+        if reads {
+            if let Some(c) = self.cdn() {
+                let origin: f64 = f
+                    .next(c, false)
+                    .iter()
+                    .filter_map(|o| self.rep(o.id.as_str()))
+                    .map(|o| o.summary.offered)
+                    .sum();
+                let total = self.rep(c.id.as_str()).map_or(0.0, |x| x.summary.offered);
+                if total > 0.0 {
+                    let share = 100.0 * (1.0 - (origin / total).min(1.0));
+                    let share = if share >= 99.9 {
+                        format!("{share:.4} %")
+                    } else {
+                        pct(share)
+                    };
+                    extra.push(format!(
+                        "{} answered {share} of the reads at the edge; its origin saw {} requests.",
+                        who(c),
+                        count(origin)
+                    ));
+                }
+                node = node.or(Some(c));
+            }
+        }
+        if !self.ctx.run.faults.is_empty() {
+            let list: Vec<String> = self
+                .ctx
+                .run
+                .faults
+                .iter()
+                .map(|w| {
+                    format!(
+                        "the {} at {}",
+                        w.description
+                            .split(" for ")
+                            .next()
+                            .unwrap_or(&w.description),
+                        at(w.start_s)
+                    )
+                })
+                .collect();
+            let through = format!("Through {}: ", join(&list));
+            let mut cause = through;
+            cause.push_str(&join(&parts));
+            cause.push('.');
+            for e in &extra {
+                cause.push(' ');
+                cause.push_str(e);
+            }
+            return verdict(
+                node.or_else(|| self.busiest(&f.read_nodes)),
+                cause,
+                String::new(),
+            );
+        }
+        if node.is_none() {
+            let set = if matches!(
+                head.metric,
+                UpdatesNotCommitted | WriteP95Ms | ExternalReadsAtPrimary
+            ) {
+                &f.write_nodes
+            } else {
+                &f.read_nodes
+            };
+            node = self.busiest(set);
+        }
+        let mut cause = capital(&join(&parts));
+        cause.push('.');
+        for e in extra {
+            cause.push(' ');
+            cause.push_str(&e);
+        }
+        verdict(node, cause, String::new())
+    }
+
+    // ----- failed scenarios ---------------------------------------------
+
+    /// External read errors or latency over a window.
+    fn reads(&self, head: &CheckResult) -> Verdict {
+        let f = self.ctx.facts;
+        let readers = self.readers();
+        if readers.is_empty() {
+            return verdict(
+                None,
+                "The design has no readers (Users node), so there was nothing to measure.".into(),
+                "Add a Users node for the readers and connect it to a CDN in front of your API."
+                    .into(),
+            );
+        }
+        if let Some(u) = readers.iter().find(|u| f.next(u, false).is_empty()) {
+            return verdict(
+                Some(u),
+                format!(
+                    "{} are connected to nothing that answers reads, so every read failed.",
+                    who(u)
+                ),
+                "Connect the readers to a CDN, and the CDN to your API.".into(),
+            );
+        }
+        // Faults first: were the errors (or the slow reads) during one?
+        if !self.ctx.run.faults.is_empty() {
+            if let Some(v) = self.reads_in_fault(head) {
+                return v;
+            }
+        }
+        // Capacity: the node that failed the most, or the slowest.
+        let culprit = if head.metric == super::Metric::ReadErrorsPct {
+            self.worst_errors()
+                .or_else(|| self.most_saturated(Some(&f.read_nodes)))
+        } else {
+            self.most_saturated(Some(&f.read_nodes))
+                .or_else(|| self.worst_errors())
+        };
+        let measured = measured(head);
+        let Some((n, nr)) = culprit else {
+            return self.slow_path(head, measured);
+        };
+        let (peak, peak_t) = self.peak_reads();
+        let sat = nr.summary.saturated_max_s;
+        if n.kind == NodeKind::Cdn {
+            if f.next(n, false).is_empty() {
+                return verdict(
+                    Some(n),
+                    format!("{} has no origin to fetch from, so every read it could not answer from a copy failed. {measured}", who(n)),
+                    format!("Connect {} to your API (through a load balancer) or to a bucket of published pages.", quoted(n)),
+                );
+            }
+            return verdict(
+                Some(n),
+                format!("{} could not get pages from its origin and had no stale copy to fall back on. {measured}", who(n)),
+                format!("Turn on stale-if-error on {} (for example 3,600 s), so edges keep serving their last good page when the origin fails.", quoted(n)),
+            );
+        }
+        if n.kind.is_source() {
+            return verdict(Some(n), measured.clone(), self.add_cdn());
+        }
+        let span_t = self.saturated_span(n.id.as_str());
+        let span = span_t
+            .map(|(a, b)| format!(" from {} to {}{}", at(a), at(b), self.fault_phrase(a)))
+            .unwrap_or_default();
+        let capacity = self.capacity(n);
+        let cap = capacity
+            .as_ref()
+            .map(|(c, how)| format!(", against the {} it can serve ({how})", rate(*c)))
+            .unwrap_or_default();
+        let mut load = if sat > 0.0 {
+            format!(
+                "{} was saturated for {}{span}: readers peaked at {} at {}{cap}",
+                who(n),
+                secs(sat),
+                rate(peak),
+                at(peak_t)
+            )
+        } else {
+            format!(
+                "{} failed {} requests as readers peaked at {} at {}{cap}",
+                who(n),
+                count(nr.summary.errors),
+                rate(peak),
+                at(peak_t)
+            )
+        };
+        // Autoscaling that could have coped, but too late.
+        if n.kind == NodeKind::Api
+            && n.flag("autoscale")
+            && capacity.as_ref().is_some_and(|(c, _)| *c >= peak)
+        {
+            load.push_str(&format!(
+                ". Autoscaling could grow it to {} instances, but it adds them only after three minutes above its target and a {} s boot: too late for readers who came all at once",
+                thousands(n.num("max_instances")),
+                metrics::num(n.num("boot_s"))
+            ));
+        }
+        // A function in front that passed everything on.
+        if let Some(func) = f
+            .of_kind(NodeKind::Serverless)
+            .filter(|x| x.id != n.id && f.read_nodes.contains(x.id.as_str()))
+            .find(|x| {
+                self.capacity(x).is_some_and(|(c, _)| c >= peak)
+                    && f.read_depth.get(x.id.as_str()) < f.read_depth.get(n.id.as_str())
+            })
+        {
+            let copies = self
+                .rep(func.id.as_str())
+                .map_or(0.0, |r| r.summary.instances_max);
+            load.push_str(&format!(
+                ". {} has a concurrency limit of {}, so it scaled to {} copies and passed every read on to {}",
+                who(func),
+                thousands(func.num("concurrency_limit")),
+                thousands(copies),
+                quoted(n)
+            ));
+        }
+        match self.cdn() {
+            None => {
+                let path = if f.users_behind_cdn() {
+                    String::new()
+                } else {
+                    ". Nothing caches in front of your servers, so every read reached them"
+                        .to_string()
+                };
+                verdict(Some(n), format!("{load}{path}. {measured}"), self.add_cdn())
+            }
+            Some(cdn) => {
+                let (why, next) = self.behind_cdn(cdn, n);
+                let node = if next.contains(&quoted(cdn)) { cdn } else { n };
+                verdict(
+                    Some(node),
+                    format!("{load}. {}. {measured}", capital(&why)),
+                    next,
+                )
+            }
+        }
+    }
+
+    /// Reads failed or slow with nothing saturated and no node failing:
+    /// the latency of the path itself.
+    fn slow_path(&self, head: &CheckResult, measured: String) -> Verdict {
+        let f = self.ctx.facts;
+        let net = self
+            .readers()
+            .iter()
+            .map(|u| u.num("net_median_ms"))
+            .fold(0.0, f64::max);
+        if head.metric == super::Metric::ReadP95Ms && net > 30.0 {
+            let u = self.readers().into_iter().next();
+            return verdict(
+                u,
+                format!("The readers' own network has a median of {} ms, which alone takes most of the budget. {measured}", metrics::num(net)),
+                "Set the readers' network latency back to 20 ms (the kata's figure), and serve them from CDN edges near them.".into(),
+            );
+        }
+        // The slowest node on the read path by its own mean time.
+        let slow = self
+            .r
+            .nodes
+            .iter()
+            .filter(|n| f.read_nodes.contains(n.id.as_str()) && !n.kind.is_source())
+            .max_by(|a, b| {
+                a.summary
+                    .latency
+                    .mean_ms
+                    .total_cmp(&b.summary.latency.mean_ms)
+            })
+            .and_then(|nr| Some((self.node(&nr.id)?, nr)));
+        match (slow, self.cdn()) {
+            (_, None) => verdict(
+                self.first_hops().into_iter().next(),
+                format!("Every read travelled to your servers and back. {measured}"),
+                self.add_cdn(),
+            ),
+            (Some((n, nr)), Some(cdn)) => {
+                let next = if n.kind == NodeKind::Cdn {
+                    if !cdn.flag("collapse") || cdn.num("swr_s") <= 0.0 {
+                        format!("Add stale-while-revalidate (for example 60 s) on {}, so readers never wait for a refetch.", quoted(cdn))
+                    } else {
+                        format!("Lower the origin timeout of {} (for example to 1,000 ms), so readers waiting on a failing fetch get the stale page sooner.", quoted(cdn))
+                    }
+                } else {
+                    format!(
+                        "Make {} faster, or keep more reads at the CDN with a longer TTL on {}.",
+                        quoted(n),
+                        quoted(cdn)
+                    )
+                };
+                verdict(
+                    Some(n),
+                    format!(
+                        "No node was saturated, but {} added {} per request on average. {measured}",
+                        who(n),
+                        metrics::ms(nr.summary.latency.mean_ms)
+                    ),
+                    next,
+                )
+            }
+            (None, Some(cdn)) => verdict(
+                Some(cdn),
+                measured.clone(),
+                format!(
+                    "Add stale-while-revalidate on {}, so readers never wait for a refetch.",
+                    quoted(cdn)
+                ),
+            ),
+        }
+    }
+
+    /// Read errors or latency that came with one of the run's faults.
+    fn reads_in_fault(&self, head: &CheckResult) -> Option<Verdict> {
+        let run = self.ctx.run;
+        let total: f64 = self.errors_between(0.0, f64::INFINITY);
+        let errors_metric = head.metric == super::Metric::ReadErrorsPct;
+        // The fault with the most errors from its start to a minute after
+        // recovery.
+        let (fi, in_fault) = run
+            .faults
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (i, self.errors_between(w.start_s, w.recovered_s + 60.0)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        if errors_metric && (total <= 0.0 || in_fault < 0.5 * total) {
+            return None;
+        }
+        if !errors_metric {
+            return None;
+        }
+        let w = &run.faults[fi];
+        let fault = w.kind.clone();
+        let measured = measured(head);
+        let window = format!("from {} to {}", at(w.start_s), at(w.recovered_s));
+        match fault {
+            crate::engine::FaultKind::Outage { .. } => {
+                let Some(cdn) = self.cdn() else {
+                    let first = self.first_hops().into_iter().next();
+                    return Some(verdict(
+                        first,
+                        format!(
+                            "During the origin outage {window} the readers went straight to {}, which was down, and nothing else had a copy of the page. {measured}",
+                            first.map_or("your servers".to_string(), who)
+                        ),
+                        "Put a CDN with stale-if-error in front of the readers, so its edges keep serving the last good page while the origin is down.".into(),
+                    ));
+                };
+                let name = who(cdn);
+                let q = quoted(cdn);
+                if cdn.flag("purge_on_update") {
+                    if let Some((k, c)) = self.commit_between(w.start_s, w.recovered_s) {
+                        return Some(verdict(
+                            Some(cdn),
+                            format!(
+                                "Update {k} committed at {}, during the origin outage {window}; {name} purged every copy of the page on that update, so its edges had nothing left to serve stale and readers got errors until the origin came back. {measured}",
+                                at(c)
+                            ),
+                            format!("Turn off purge on update on {q} and keep its TTL short (30 s): a purge throws away the copies that stale-if-error serves during an outage."),
+                        ));
+                    }
+                }
+                let sie = cdn.num("sie_s");
+                if sie <= 0.0 {
+                    return Some(verdict(
+                        Some(cdn),
+                        format!(
+                            "During the origin outage {window} every fetch of {name} failed, and with no stale-if-error each edge returned errors once its copy expired (after its {} s TTL). {measured}",
+                            metrics::num(cdn.num("ttl_s"))
+                        ),
+                        format!("Turn on stale-if-error on {q} (for example 3,600 s), so its edges serve their last good page while the origin is down."),
+                    ));
+                }
+                let needed = cdn.num("ttl_s") + (w.recovered_s - w.start_s);
+                if sie < needed {
+                    return Some(verdict(
+                        Some(cdn),
+                        format!(
+                            "{name} may serve stale only {} past expiry, less than the {} outage {window}: its edges ran out and returned errors. {measured}",
+                            secs(sie),
+                            secs(w.recovered_s - w.start_s)
+                        ),
+                        format!("Raise stale-if-error on {q} to an hour (3,600 s), longer than any origin outage you expect."),
+                    ));
+                }
+                if !cdn.flag("collapse") {
+                    return Some(verdict(
+                        Some(cdn),
+                        format!("During the origin outage {window} the readers of refetching edges of {name} went to the failing origin themselves (no request collapsing). {measured}"),
+                        format!("Turn on request collapsing on {q}, so readers wait for one refetch and get the stale page if it fails."),
+                    ));
+                }
+                None
+            }
+            crate::engine::FaultKind::PrimaryFailover => {
+                let primary = self.ctx.facts.of_kind(NodeKind::DbPrimary).next();
+                Some(verdict(
+                    primary,
+                    format!(
+                        "Readers' requests reached {} and failed while it was failing over {window}. {measured}",
+                        primary.map_or("the primary".to_string(), who)
+                    ),
+                    "Send the readers' reads to a read replica (API → replica, fed by the primary), and put a CDN with stale-if-error in front.".into(),
+                ))
+            }
+            crate::engine::FaultKind::ReplicaLagSpike { .. } => None,
+        }
+    }
+
+    /// How long `n`, on the readers' path, may keep answering with the
+    /// page as it was before an update committed, seconds: a CDN's TTL
+    /// (unless it purges), a cache's key TTL (unless an update deletes the
+    /// key), a replica's lag; infinite for a node that never receives
+    /// updates (a service or bucket nothing writes to, a replica nothing
+    /// replicates to).
+    fn holds(&self, n: &Node) -> f64 {
+        let f = self.ctx.facts;
+        let on_write_path = f.write_nodes.contains(n.id.as_str());
+        match n.kind {
+            NodeKind::Cdn if n.flag("purge_on_update") => 0.0,
+            NodeKind::Cdn => n.num("ttl_s").max(0.0),
+            NodeKind::Cache if f.cache_invalidated(n) => 0.0,
+            NodeKind::Cache => n.num("ttl_s").max(0.0),
+            NodeKind::ReadReplica if f.replica_fed(n) => n.num("lag_s").max(0.0),
+            NodeKind::ReadReplica => f64::INFINITY,
+            NodeKind::DbPrimary if on_write_path => 0.0,
+            NodeKind::DbPrimary => f64::INFINITY,
+            NodeKind::ObjectStorage => {
+                let published = f.parents(n).iter().any(|p| {
+                    matches!(p.kind, NodeKind::Api | NodeKind::Serverless)
+                        && f.write_nodes.contains(p.id.as_str())
+                });
+                if published {
+                    0.0
+                } else {
+                    f64::INFINITY
+                }
+            }
+            NodeKind::Api | NodeKind::Serverless
+                if f.next(n, false).is_empty() && !on_write_path =>
+            {
+                f64::INFINITY
+            }
+            _ => 0.0,
+        }
+    }
+
+    /// The node the readers' old pages come from, for a staleness above
+    /// `limit`: a node that never receives updates, else the node that
+    /// keeps an old page longest (if longer than `limit`), else a CDN
+    /// whose purge races the layers behind it, else the CDN.
+    fn stale_layer(&self, limit: f64) -> Option<&'a Node> {
+        let f = self.ctx.facts;
+        let mut on_path: Vec<(&Node, f64, usize)> = f
+            .nodes
+            .iter()
+            .copied()
+            .filter(|n| !n.kind.is_source())
+            .filter_map(|n| Some((n, self.holds(n), *f.read_depth.get(n.id.as_str())?)))
+            .collect();
+        // Nearest the readers first, so ties go to the outermost layer.
+        on_path.sort_by_key(|x| x.2);
+        if let Some(x) = on_path.iter().find(|x| x.1.is_infinite()) {
+            return Some(x.0);
+        }
+        let longest =
+            on_path
+                .iter()
+                .filter(|x| x.1 > limit)
+                .fold(None::<&(&Node, f64, usize)>, |best, x| match best {
+                    Some(b) if b.1 >= x.1 => Some(b),
+                    _ => Some(x),
+                });
+        if let Some(x) = longest {
+            return Some(x.0);
+        }
+        on_path
+            .iter()
+            .find(|x| {
+                x.0.kind == NodeKind::Cdn && x.0.flag("purge_on_update") && x.0.num("ttl_s") > limit
+            })
+            .or_else(|| {
+                on_path
+                    .iter()
+                    .filter(|x| x.1 > 0.0)
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+            })
+            .or_else(|| on_path.iter().find(|x| x.0.kind == NodeKind::Cdn))
+            .map(|x| x.0)
+    }
+
+    /// Why a stale node serves old pages, and the fix.
+    fn why_stale(&self, n: &Node) -> (String, String) {
+        let f = self.ctx.facts;
+        let name = who(n);
+        let q = quoted(n);
+        match n.kind {
+            NodeKind::Cdn => {
+                let ttl = n.num("ttl_s");
+                if n.flag("purge_on_update") {
+                    let behind = f
+                        .next(n, false)
+                        .into_iter()
+                        .next()
+                        .map_or("its origin".to_string(), |b| who(b));
+                    (
+                        format!("{name} purged its edges on each update but refetched at once through {behind}, before the caches and replicas behind it had the update, and then kept that old page for its {} TTL", secs(ttl)),
+                        format!("Lower the TTL of {q} to 30 s: a purge races the caches behind it, and the TTL is what bounds how long a wrong copy lives."),
+                    )
+                } else {
+                    (
+                        format!("{name} keeps each copy for {} (its TTL) and nothing tells it about updates, so its edges kept serving the old page", secs(ttl)),
+                        format!("Lower the TTL of {q} to 30 s and add stale-while-revalidate (60 s), so every edge fetches the new page within 30 s of an update without readers waiting."),
+                    )
+                }
+            }
+            NodeKind::Cache => (
+                format!("{name} keeps the page for {} (its key TTL) and no update deletes it, so every layer in front of it kept getting the old page", secs(n.num("ttl_s"))),
+                format!("Lower the key TTL of {q} to 5 s (or connect the service that takes the operator's writes to it, so each update deletes the key)."),
+            ),
+            NodeKind::ReadReplica if !f.replica_fed(n) => (
+                format!("{name} has no primary replicating to it, so it never sees an update"),
+                format!("Connect the primary to {q} (a replication connection)."),
+            ),
+            NodeKind::ReadReplica => (
+                format!("{name} lagged behind the primary (its usual lag is {} s, and the run's lag spike adds more)", metrics::num(n.num("lag_s"))),
+                "Keep the CDN's TTL short (30 s) so a page fetched from a lagging replica is soon replaced.".into(),
+            ),
+            NodeKind::DbPrimary => (
+                format!("{name} takes no writes (nothing on the operator's path reaches it), so it never has an update"),
+                format!("Connect the operator's API to {q}, so updates are written where readers read."),
+            ),
+            NodeKind::ObjectStorage => (
+                format!("{name} never received the updated page: nothing publishes to it"),
+                format!("Connect the service that takes the operator's writes to {q} (a publish connection), so each update writes the new page."),
+            ),
+            NodeKind::Api | NodeKind::Serverless => (
+                format!("{name} answers reads itself, without reading any database, so it never sees the operator's updates"),
+                format!("Connect {q} to a read replica fed by the primary (or a cache in front of one), so it serves the current page."),
+            ),
+            _ => (
+                format!("{name} kept serving old pages"),
+                format!("Shorten how long {q} keeps a copy."),
+            ),
+        }
+    }
+
+    fn staleness(&self, head: &CheckResult) -> Verdict {
+        let measured = measured(head);
+        if self
+            .r
+            .freshness
+            .updates
+            .iter()
+            .all(|u| u.committed_s.is_none())
+        {
+            return self.writes(head);
+        }
+        match self.stale_layer(head.target.value) {
+            Some(n) => {
+                let (why, next) = self.why_stale(n);
+                verdict(Some(n), format!("{why}. {measured}"), next)
+            }
+            None => verdict(
+                None,
+                format!("Readers kept getting old pages. {measured}"),
+                "Keep every cached copy short-lived: a 30 s CDN TTL and a 5 s cache key TTL."
+                    .into(),
+            ),
+        }
+    }
+
+    /// Operator writes that did not commit, or were slow.
+    fn writes(&self, head: &CheckResult) -> Verdict {
+        let f = self.ctx.facts;
+        let measured = measured(head);
+        let ops: Vec<&Node> = f.of_kind(NodeKind::Operator).collect();
+        let Some(op) = ops.first() else {
+            return verdict(
+                None,
+                format!("The design has no operator, so no update was ever written. {measured}"),
+                "Add an Operator node and connect it to an API that writes to the database primary.".into(),
+            );
+        };
+        if f.next(op, true).is_empty() {
+            return verdict(
+                Some(op),
+                format!("{} is connected to nothing that takes writes, so no update got through. {measured}", who(op)),
+                format!("Connect {} to an API (its own, apart from the readers') that writes to the database primary.", quoted(op)),
+            );
+        }
+        // A saturated node on the write path.
+        let shared = f.shared();
+        if let Some((n, nr)) = self.most_saturated(Some(&f.write_nodes)) {
+            let both = shared.iter().any(|s| s.id == n.id);
+            let failed = self
+                .r
+                .freshness
+                .updates
+                .iter()
+                .filter(|u| u.committed_s.is_none())
+                .count();
+            let retries = self
+                .r
+                .events
+                .iter()
+                .filter(|e| e.kind == crate::engine::EventKind::WriteFailed)
+                .count();
+            let tail = if failed > 0 {
+                format!("{failed} updates never committed")
+            } else {
+                format!("the operator had to retry {retries} times")
+            };
+            if both && n.kind != NodeKind::DbPrimary {
+                return verdict(
+                    Some(n),
+                    format!(
+                        "The operator's writes go through {}, which the readers kept saturated for {}: the writes queued behind reads and {tail}. {measured}",
+                        who(n),
+                        secs(nr.summary.saturated_max_s)
+                    ),
+                    format!("Give the operator a path of its own: Operator → an admin API → the primary, so writes never queue behind readers in {}.", quoted(n)),
+                );
+            }
+            if n.kind == NodeKind::DbPrimary && f.read_nodes.contains(n.id.as_str()) {
+                return verdict(
+                    Some(n),
+                    format!(
+                        "Readers' requests reached {} and kept it saturated for {}, so the operator's writes waited behind them and {tail}. {measured}",
+                        who(n),
+                        secs(nr.summary.saturated_max_s)
+                    ),
+                    format!("Send the readers' reads to a read replica fed by {} instead, and keep the primary for writes and staff tools.", quoted(n)),
+                );
+            }
+            return verdict(
+                Some(n),
+                format!(
+                    "{} on the operator's path was saturated for {}, and {tail}. {measured}",
+                    who(n),
+                    secs(nr.summary.saturated_max_s)
+                ),
+                format!(
+                    "Give {} more capacity, or the operator a path of its own.",
+                    quoted(n)
+                ),
+            );
+        }
+        // A node on the write path that was down or failing.
+        if let Some((n, nr)) = self
+            .r
+            .nodes
+            .iter()
+            .filter(|n| f.write_nodes.contains(n.id.as_str()) && !n.kind.is_source())
+            .filter(|n| n.summary.errors > 0.0)
+            .filter_map(|nr| Some((self.node(&nr.id)?, nr)))
+            .max_by(|a, b| a.1.summary.errors.total_cmp(&b.1.summary.errors))
+        {
+            return verdict(
+                Some(n),
+                format!(
+                    "{} failed {} requests on the operator's path. {measured}",
+                    who(n),
+                    count(nr.summary.errors)
+                ),
+                format!(
+                    "Give {} more capacity, or the operator a path of its own.",
+                    quoted(n)
+                ),
+            );
+        }
+        // Slow but healthy: the operator's network or a slow hop.
+        let net = op.num("net_median_ms");
+        if net > 30.0 {
+            return verdict(
+                Some(op),
+                format!(
+                    "The operator's network has a median of {} ms. {measured}",
+                    metrics::num(net)
+                ),
+                "Set the operator's network latency back to 20 ms.".into(),
+            );
+        }
+        let slow = self
+            .r
+            .nodes
+            .iter()
+            .filter(|n| f.write_nodes.contains(n.id.as_str()) && !n.kind.is_source())
+            .max_by(|a, b| {
+                a.summary
+                    .latency
+                    .mean_ms
+                    .total_cmp(&b.summary.latency.mean_ms)
+            })
+            .and_then(|nr| self.node(&nr.id));
+        verdict(
+            slow,
+            format!("The operator's writes were slow on their way to the primary. {measured}"),
+            match slow {
+                Some(n) => format!(
+                    "Make {} faster (its service time) or give it more workers.",
+                    quoted(n)
+                ),
+                None => "Shorten the operator's path to the primary.".into(),
+            },
+        )
+    }
+
+    fn reads_at_primary(&self, head: &CheckResult) -> Verdict {
+        let f = self.ctx.facts;
+        let primary = f
+            .of_kind(NodeKind::DbPrimary)
+            .find(|p| f.read_nodes.contains(p.id.as_str()))
+            .or_else(|| f.of_kind(NodeKind::DbPrimary).next());
+        let senders = f.primary_readers();
+        let ticks = self.r.ticks_with_external_reads_at_primary;
+        let reads = self.r.external_reads_at_primary;
+        let amount = if reads >= 1.0 {
+            format!("{} readers' requests", count(reads))
+        } else {
+            "Readers' requests".to_string()
+        };
+        let pname = primary.map_or("the primary".to_string(), who);
+        let via = match senders.first() {
+            Some(s) if s.kind == NodeKind::Cache => {
+                format!(": every miss of {} went to it", who(s))
+            }
+            Some(s) if f.users_behind_cdn() => format!(": {} sends the CDN's misses to it", who(s)),
+            Some(s) => format!(": {} sends every read to it", who(s)),
+            None => String::new(),
+        };
+        let cause = format!(
+            "{amount} reached {pname} in {} of the run{via}; they compete with the operator's writes for it.",
+            secs(f64::from(ticks))
+        );
+        let replica = f.of_kind(NodeKind::ReadReplica).next();
+        let next = match (senders.first(), replica, primary) {
+            (Some(s), Some(r), _) => format!(
+                "Connect {} to the read replica {} instead of the primary, so the readers' misses never reach the primary.",
+                quoted(s),
+                quoted(r)
+            ),
+            (Some(s), None, Some(p)) => format!(
+                "Add a read replica fed by {} and connect {} to it instead of the primary; keep the primary for the operator's writes and the staff tools.",
+                quoted(p),
+                quoted(s)
+            ),
+            _ => "Add a read replica fed by the primary and send the readers' reads to it.".into(),
+        };
+        let _ = head;
+        verdict(primary, cause, next)
+    }
+
+    fn cost(&self, head: &CheckResult) -> Verdict {
+        let mc = cost::monthly(self.ctx.design, self.r, self.ctx.incidents_per_month);
+        let budget = metrics::usd(head.target.value);
+        let total = metrics::usd(mc.total_usd);
+        let Some(item) = mc.top() else {
+            return verdict(
+                None,
+                format!("The design costs {total} a month, over the {budget} budget."),
+                "Remove capacity that runs all month.".into(),
+            );
+        };
+        let Some(n) = self.node(item.node.as_str()) else {
+            return verdict(
+                None,
+                format!("The design costs {total} a month, over the {budget} budget."),
+                "Remove capacity that runs all month.".into(),
+            );
+        };
+        let month = mc.month_of(item);
+        let name = who(n);
+        let q = quoted(n);
+        let util = self
+            .rep(n.id.as_str())
+            .map_or(0.0, |r| r.summary.utilisation_max);
+        let always_on = item.always_on_monthly_usd >= mc.incidents_per_month * item.incident_usd;
+        let head_line = format!(
+            "The design costs {total} a month with {} incidents, over the {budget} budget; the largest item is {name} at {} a month",
+            metrics::num(mc.incidents_per_month),
+            metrics::usd(month)
+        );
+        match n.kind {
+            NodeKind::Api if always_on => {
+                let k = n.num("min_instances").floor();
+                verdict(
+                    Some(n),
+                    format!(
+                        "{head_line}: it keeps {} {} instances running all month ({} always on), yet it was never more than {} busy during the incident.",
+                        thousands(k),
+                        n.choice("size"),
+                        metrics::usd(item.always_on_monthly_usd),
+                        pct(100.0 * util)
+                    ),
+                    if n.flag("autoscale") {
+                        format!("Lower the min instances of {q} to 2 (small or medium) and let autoscaling add instances only when the incident needs them.")
+                    } else {
+                        format!("Run {q} with 2 small instances and turn autoscaling on (up to 10), so capacity is paid for only while an incident needs it.")
+                    },
+                )
+            }
+            NodeKind::Cdn if !always_on => verdict(
+                Some(n),
+                format!(
+                    "{head_line}: pay as you go, it charges per request and per GB, {} for each incident's reads.",
+                    metrics::usd(item.incident_usd)
+                ),
+                format!("Switch {q} to the pro plan (a flat monthly fee with traffic included)."),
+            ),
+            NodeKind::ReadReplica | NodeKind::DbPrimary | NodeKind::Cache => verdict(
+                Some(n),
+                format!(
+                    "{head_line}, always on, yet it was never more than {} busy during the incident.",
+                    pct(100.0 * util)
+                ),
+                match n.kind {
+                    NodeKind::ReadReplica => format!("Use fewer or smaller replicas in {q}: behind the CDN they have little to do."),
+                    _ => format!("Use a smaller size for {q}."),
+                },
+            ),
+            _ if !always_on && self.cdn().is_none() => verdict(
+                Some(n),
+                format!("{head_line}, most of it during incidents: every read reached your servers."),
+                self.add_cdn(),
+            ),
+            _ => verdict(
+                Some(n),
+                format!("{head_line}."),
+                format!("Trim {q}: size it for what it did during the incident (at most {} busy).", pct(100.0 * util)),
+            ),
+        }
+    }
+
+    /// The slowest update, counted from its posting or the recovery it
+    /// waited for.
+    fn update_delay(&self, head: &CheckResult) -> Verdict {
+        let slack = head.target.value;
+        let timings = update_timings(self.ctx.run, slack);
+        let Some(u) = timings
+            .iter()
+            .max_by(|a, b| a.delay_s.total_cmp(&b.delay_s))
+        else {
+            return verdict(None, "No update could be judged.".into(), String::new());
+        };
+        let f = self.ctx.facts;
+        let measured = measured(head);
+        let fault = u.fault.and_then(|i| self.ctx.run.faults.get(i));
+        let since = match fault {
+            Some(w) => format!(
+                "update {}, posted at {}, was due after the recovery from the {} at {}",
+                u.number,
+                at(u.posted_s),
+                w.description
+                    .split(" for ")
+                    .next()
+                    .unwrap_or(&w.description),
+                at(u.due_s)
+            ),
+            None => format!("update {}, posted at {}", u.number, at(u.posted_s)),
+        };
+        let reached = match u.reached_s {
+            Some(t) => format!("reached readers at {}", at(t)),
+            None => "had not reached readers when the run ended".to_string(),
+        };
+        // Committed late: the write path.
+        let committed_late = match u.committed_s {
+            None => true,
+            Some(c) => c - u.due_s > slack,
+        };
+        if committed_late {
+            let primary = f
+                .of_kind(NodeKind::DbPrimary)
+                .find(|p| f.write_nodes.contains(p.id.as_str()));
+            if let Some(p) = primary.filter(|p| !p.flag("multi_az")) {
+                let committed = u.committed_s.map_or("never committed".to_string(), |c| {
+                    format!("committed only at {}", at(c))
+                });
+                return verdict(
+                    Some(p),
+                    format!(
+                        "{} has no Multi-AZ standby: when it failed it was down for {} instead of failing over in {}, so {since}, {committed} and {reached}. {measured}",
+                        who(p),
+                        secs(crate::engine::NO_MULTI_AZ_RECOVERY_S),
+                        secs(p.num("failover_s"))
+                    ),
+                    format!("Turn on Multi-AZ for {}, so a standby takes over within the failover time.", quoted(p)),
+                );
+            }
+            let v = self.writes(head);
+            return Verdict {
+                cause: format!("{} {reached}. {}", capital(&since), v.cause),
+                ..v
+            };
+        }
+        // Committed in time but readers kept the old page.
+        match self.stale_layer(slack / 2.0) {
+            Some(n) => {
+                let (why, next) = self.why_stale(n);
+                verdict(
+                    Some(n),
+                    format!("{}, {reached}: {why}. {measured}", capital(&since)),
+                    next,
+                )
+            }
+            None => verdict(
+                None,
+                format!("{}, {reached}. {measured}", capital(&since)),
+                "Keep every cached copy short-lived: a 30 s CDN TTL and a 5 s cache key TTL."
+                    .into(),
+            ),
+        }
+    }
+
+    fn saturation(&self, head: &CheckResult) -> Verdict {
+        let measured = measured(head);
+        let Some((n, nr)) = self.most_saturated(None) else {
+            return verdict(None, measured, String::new());
+        };
+        let span = self.saturated_span(n.id.as_str());
+        let when = span
+            .map(|(a, b)| format!(" from {} to {}", at(a), at(b)))
+            .unwrap_or_default();
+        let after = span.map(|(a, _)| self.fault_phrase(a));
+        let cap = self
+            .capacity(n)
+            .map(|(c, how)| format!(" (it serves at most {}: {how})", rate(c)))
+            .unwrap_or_default();
+        let cause = format!(
+            "{} was saturated for {}{when}{}{cap}",
+            who(n),
+            secs(nr.summary.saturated_max_s),
+            after.unwrap_or_default()
+        );
+        let f = self.ctx.facts;
+        if f.read_nodes.contains(n.id.as_str()) {
+            return match self.cdn() {
+                None => verdict(Some(n), format!("{cause}. Nothing caches in front of it, so every read reached it. {measured}"), self.add_cdn()),
+                Some(cdn) => {
+                    let (why, next) = self.behind_cdn(cdn, n);
+                    let node = if next.contains(&quoted(cdn)) { cdn } else { n };
+                    verdict(Some(node), format!("{cause}. {}. {measured}", capital(&why)), next)
+                }
+            };
+        }
+        verdict(
+            Some(n),
+            format!("{cause}. {measured}"),
+            format!(
+                "Give {} more capacity (a larger size or more instances).",
+                quoted(n)
+            ),
+        )
+    }
+}
+
+/// "External read errors over the incident (minutes 5–60): 50.9 %.".
+fn measured(head: &CheckResult) -> String {
+    format!("{}: {}.", head.name, head.measured.text)
+}
+
+/// "a, b and c".
+fn join(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The text with its first letter in capitals.
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,155 @@
+//! The run's charts, drawn as SVG small multiples that share one time axis:
+//! external requests, p95 latency against its target, error rate, staleness
+//! against its target, instances and cost so far. Hovering any chart shows
+//! every chart's value at that time.
+
+use std::sync::Arc;
+
+use editor::chart::{self, Scale};
+use leptos::prelude::*;
+use sim::engine::Report;
+
+use crate::dom;
+
+const WIDTH: f64 = 300.0;
+const HEIGHT: f64 = 48.0;
+
+/// One chart's data: a title, unit, values and an optional target line.
+struct ChartSpec {
+    title: &'static str,
+    unit: &'static str,
+    values: Vec<f32>,
+    target: Option<f64>,
+}
+
+fn specs(report: &Report, p95_target_ms: f64, staleness_target_s: f64) -> Vec<ChartSpec> {
+    let s = &report.series;
+    let error_pct: Vec<f32> = s
+        .offered_rps
+        .iter()
+        .zip(&s.errors_rps)
+        .map(|(o, e)| if *o > 0.0 { 100.0 * e / o } else { 0.0 })
+        .collect();
+    let instances: Vec<f32> = (0..s.t_s.len())
+        .map(|i| s.nodes.iter().filter_map(|n| n.instances.get(i)).sum())
+        .collect();
+    vec![
+        ChartSpec {
+            title: "External requests",
+            unit: "req/s",
+            values: s.offered_rps.clone(),
+            target: None,
+        },
+        ChartSpec {
+            title: "p95 latency",
+            unit: "ms",
+            values: s.p95_ms.clone(),
+            target: Some(p95_target_ms),
+        },
+        ChartSpec {
+            title: "Errors",
+            unit: "%",
+            values: error_pct,
+            target: Some(0.1),
+        },
+        ChartSpec {
+            title: "Staleness",
+            unit: "s",
+            values: s.staleness_s.clone(),
+            target: Some(staleness_target_s),
+        },
+        ChartSpec {
+            title: "Instances",
+            unit: "",
+            values: instances,
+            target: None,
+        },
+        ChartSpec {
+            title: "Cost so far",
+            unit: "$",
+            values: s.cost_usd.clone(),
+            target: None,
+        },
+    ]
+}
+
+/// The charts of one report with a cursor at `cursor_s`.
+#[component]
+pub fn Charts(
+    /// The report drawn.
+    report: Arc<Report>,
+    /// The playback position (seconds).
+    cursor_s: Signal<f64>,
+    /// The latency target drawn as a line, ms.
+    p95_target_ms: f64,
+    /// The staleness target drawn as a line, seconds.
+    staleness_target_s: f64,
+) -> impl IntoView {
+    let hover = RwSignal::new(None::<f64>);
+    let t_s = Arc::new(report.series.t_s.clone());
+    let duration = f64::from(report.duration_s);
+    let shown_t = move || hover.get().unwrap_or_else(|| cursor_s.get());
+
+    let charts = specs(&report, p95_target_ms, staleness_target_s)
+        .into_iter()
+        .map(|spec| {
+            let top = chart::nice_max(chart::max_finite(&spec.values).max(spec.target.unwrap_or(0.0) * 1.25));
+            let scale = Scale { t_max: duration, y_max: top, width: WIDTH, height: HEIGHT };
+            let path = chart::line_path(&t_s, &spec.values, &scale);
+            let values = Arc::new(spec.values);
+            let t_for_value = t_s.clone();
+            let first_t = t_s.first().map_or(0.0, |t| f64::from(*t));
+            let value_text = move || {
+                chart::value_at(&t_for_value, &values, shown_t().max(first_t))
+                    .map_or("–".to_string(), |v| format!("{} {}", chart::format_number(f64::from(v)), spec.unit))
+            };
+            let target_line = spec.target.map(|target| {
+                let y = scale.y(target);
+                view! {
+                    <line class="chart-target" x1="0" x2=WIDTH y1=y y2=y>
+                        <title>{format!("Target: {} {}", chart::format_number(target), spec.unit)}</title>
+                    </line>
+                }
+            });
+            let cursor_x = move || scale.x(shown_t());
+            let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+            let on_move = move |ev: web_sys::PointerEvent| {
+                if let Some(svg) = svg_ref.get_untracked() {
+                    let (_, w, _) = dom::client_rect(&svg);
+                    let local = dom::point_in_element(&svg, f64::from(ev.client_x()), f64::from(ev.client_y()));
+                    hover.set(Some(scale.t_at(local.x * WIDTH / w.max(1.0))));
+                }
+            };
+            view! {
+                <figure class="chart">
+                    <figcaption>
+                        <span class="chart-title">{spec.title}</span>
+                        <span class="chart-value">{value_text}</span>
+                    </figcaption>
+                    <svg
+                        node_ref=svg_ref
+                        viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+                        preserveAspectRatio="none"
+                        role="img"
+                        aria-label=format!("{} over the run; top of the axis {} {}", spec.title, chart::format_number(top), spec.unit)
+                        on:pointermove=on_move
+                        on:pointerleave=move |_| hover.set(None)
+                    >
+                        <rect class="chart-bg" width=WIDTH height=HEIGHT />
+                        {target_line}
+                        <path class="chart-line" d=path />
+                        <line class="chart-cursor" x1=cursor_x x2=cursor_x y1="0" y2=HEIGHT />
+                    </svg>
+                    <span class="chart-axis">{format!("0 – {} {}", chart::format_number(top), spec.unit)}</span>
+                </figure>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <div class="charts" aria-label="Charts of the run">
+            {charts}
+            <p class="chart-hover" aria-live="off">{move || hover.get().map(|t| format!("at {}", chart::format_clock(t)))}</p>
+        </div>
+    }
+}

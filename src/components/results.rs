@@ -1,0 +1,164 @@
+//! The bottom region: playback controls, the charts of the run being
+//! watched, the summary ("3 of 4 passed") and the four scenario cards.
+
+use std::sync::Arc;
+
+use design::NodeId;
+use leptos::prelude::*;
+use sim::grade::{Grade, ScenarioResult};
+use sim::kata::ScenarioInfo;
+
+use crate::components::charts::Charts;
+use crate::components::timeline_controls::PlaybackControls;
+use crate::dom;
+use crate::run::RunState;
+use crate::state::EditorState;
+
+/// When the kata declares the incident, seconds (a timeline marker).
+const INCIDENT_S: f64 = 300.0;
+
+/// Run controls, charts and the scenario results.
+#[component]
+pub fn Results(
+    /// The editor (a card's limiting node selects it).
+    state: EditorState,
+    /// Grade and playback.
+    run: RunState,
+    /// The kata's scenarios (shown before the first grade).
+    scenarios: Vec<ScenarioInfo>,
+) -> impl IntoView {
+    let current = move || run.is_current(state);
+    let grade = move || {
+        run.outcome
+            .get()
+            .and_then(|o| o.grade.as_ref().ok().cloned().map(Arc::new))
+    };
+    let failure = move || {
+        run.outcome
+            .get()
+            .and_then(|o| o.grade.as_ref().err().cloned())
+    };
+    let shown_report = move || {
+        let shown = run.shown_run.get();
+        run.outcome.get().and_then(|o| {
+            o.grade
+                .as_ref()
+                .ok()
+                .and_then(|g| g.run(&shown).map(|r| Arc::new(r.report.clone())))
+        })
+    };
+    let took_ms = move || run.outcome.with(|o| o.as_ref().map_or(0.0, |o| o.took_ms));
+    let summary = move || {
+        grade().map(|g| {
+            let all = g.all_passed();
+            let text = if all {
+                format!("All {} scenarios pass. Calm through the incident: nicely done.", g.total)
+            } else {
+                format!("{} of {} passed", g.passed, g.total)
+            };
+            view! {
+                <p class="results-summary" class:all-passed=all data-grade-ms=move || format!("{:.1}", took_ms())>
+                    <strong>{text}</strong>
+                    <span class="muted">
+                        {move || if current() { format!("graded in {:.0} ms", took_ms()) } else { "Re-grading…".to_string() }}
+                    </span>
+                </p>
+            }
+        })
+    };
+    let cursor = Signal::derive(move || run.playback.with(|p| p.position_s()));
+
+    let cards = move || match grade() {
+        Some(g) => g
+            .scenarios
+            .iter()
+            .map(|s| scenario_card(state, run, &g, s, current))
+            .collect_view()
+            .into_any(),
+        None => scenarios
+            .iter()
+            .map(|s| {
+                view! {
+                    <li class="scenario-card not-run" data-scenario=s.id.clone()>
+                        <h3>{s.name.clone()}</h3>
+                        <p class="passes">{s.passes.clone()}</p>
+                        <p class="status">"Grading…"</p>
+                    </li>
+                }
+            })
+            .collect_view()
+            .into_any(),
+    };
+
+    view! {
+        <section class="bottom-region" aria-label="Run and results">
+            {move || failure().map(|f| view! { <p class="field-error" role="alert">{format!("This kata could not grade designs: {f}")}</p> })}
+            {move || shown_report().map(|report| view! {
+                <div class="run-view">
+                    <PlaybackControls report=report.clone() playback=run.playback incident_s=Some(INCIDENT_S) />
+                    <Charts report=report cursor_s=cursor p95_target_ms=80.0 staleness_target_s=60.0 />
+                </div>
+            })}
+            {summary}
+            <ul class="scenario-cards" aria-label="Scenarios">{cards}</ul>
+            <div class="sr-only" aria-live="polite">
+                {move || grade().filter(|_| current()).map(|g| format!("Graded: {} of {} scenarios pass.", g.passed, g.total))}
+            </div>
+        </section>
+    }
+}
+
+fn scenario_card(
+    state: EditorState,
+    run: RunState,
+    grade: &Grade,
+    s: &ScenarioResult,
+    current: impl Fn() -> bool + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    let limiting = s.limiting_node.clone().map(|id| {
+        let label = grade
+            .runs
+            .first()
+            .and_then(|r| r.report.node(id.as_str()).map(|n| n.label.clone()))
+            .unwrap_or_else(|| id.to_string());
+        let target = id.clone();
+        view! {
+            <p class="limiting-line">
+                "Limited by "
+                <button type="button" class="limiting" data-node-link=id.to_string() on:click=move |_| select_and_focus(state, &target)>
+                    {label}
+                </button>
+            </p>
+        }
+    });
+    let run_id = s.run.clone();
+    let watching = {
+        let run_id = run_id.clone();
+        move || run.watching.get() && run.shown_run.get() == run_id
+    };
+    let verdict = if s.passed { "✓ Passed" } else { "✕ Failed" };
+    view! {
+        <li
+            class="scenario-card"
+            class:passed=s.passed
+            class:failed=!s.passed
+            class:outdated=move || !current()
+            class:selected-run=watching
+            data-scenario=s.id.clone()
+            data-passed=s.passed.to_string()
+        >
+            <h3>{s.name.clone()}</h3>
+            <p class="verdict">{verdict}</p>
+            <p class="measure">{format!("{}: {} (target {})", s.metric, s.measured.text, s.target.text)}</p>
+            {limiting}
+            <p class="cause">{s.cause.clone()}</p>
+            {s.next_step.clone().map(|n| view! { <p class="next">{n}</p> })}
+            <button type="button" class="button watch" on:click=move |_| run.watch(&run_id)>"Watch this run"</button>
+        </li>
+    }
+}
+
+fn select_and_focus(state: EditorState, id: &NodeId) {
+    state.apply(|e| e.select_node(id, false));
+    dom::focus_first(&format!("[data-node=\"{id}\"]"));
+}

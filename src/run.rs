@@ -1,0 +1,132 @@
+//! Grading and playback state: the grade of the design on screen (with the
+//! revision it was computed for, so a stale grade is never shown as
+//! current) and the playback cursor of the run being watched.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use editor::Playback;
+use leptos::prelude::*;
+use sim::grade::Grade;
+use sim::kata::Kata;
+
+use crate::state::{EditorState, LiveFrame, NodeLive};
+
+/// A grade and the design revision it belongs to.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The editor revision that was graded.
+    pub revision: u64,
+    /// The grade, or why the kata could not grade (a build defect).
+    pub grade: Result<Grade, String>,
+    /// How long grading took in this browser, milliseconds.
+    pub took_ms: f64,
+}
+
+/// The run and grade as the components see them.
+#[derive(Clone, Copy)]
+pub struct RunState {
+    /// The latest grade.
+    pub outcome: RwSignal<Option<Arc<Outcome>>>,
+    /// The playback cursor.
+    pub playback: RwSignal<Playback>,
+    /// Which grading run plays (its id, e.g. "incident" or "faults").
+    pub shown_run: RwSignal<String>,
+    /// Whether the learner has started watching (the canvas stays calm
+    /// until then).
+    pub watching: RwSignal<bool>,
+}
+
+impl RunState {
+    /// Empty: nothing graded yet.
+    pub fn new() -> Self {
+        RunState {
+            outcome: RwSignal::new(None),
+            playback: RwSignal::new(Playback::new(3600.0)),
+            shown_run: RwSignal::new(String::new()),
+            watching: RwSignal::new(false),
+        }
+    }
+
+    /// Grades the editor's design now and stores the outcome.
+    pub fn grade_now(&self, state: EditorState, kata: &Kata, seed: u64) -> Arc<Outcome> {
+        let (design, revision) = state.with_editor(|e| (e.design().clone(), e.revision()));
+        let clock = web_sys::window().and_then(|w| w.performance());
+        let started = clock.as_ref().map_or(0.0, |c| c.now());
+        let grade = sim::grade::grade(&design, kata, seed).map_err(|e| e.to_string());
+        let took_ms = clock.as_ref().map_or(0.0, |c| c.now()) - started;
+        if let Ok(g) = &grade {
+            let shown = self.shown_run.get_untracked();
+            if g.run(&shown).is_none() {
+                if let Some(first) = g.runs.first() {
+                    self.shown_run.set(first.id.clone());
+                }
+            }
+            if let Some(run) = g.run(&self.shown_run.get_untracked()) {
+                let duration = f64::from(run.report.duration_s);
+                self.playback.update(|p| {
+                    if p.duration_s() != duration {
+                        *p = Playback::new(duration);
+                    }
+                });
+            }
+        }
+        let outcome = Arc::new(Outcome {
+            revision,
+            grade,
+            took_ms,
+        });
+        self.outcome.set(Some(outcome.clone()));
+        outcome
+    }
+
+    /// Whether the shown grade belongs to the design on screen.
+    pub fn is_current(&self, state: EditorState) -> bool {
+        let revision = state.saved_revision.get();
+        self.outcome
+            .with(|o| o.as_ref().is_some_and(|o| o.revision == revision))
+    }
+
+    /// Starts watching `run` from the beginning.
+    pub fn watch(&self, run: &str) {
+        self.shown_run.set(run.to_string());
+        self.watching.set(true);
+        self.playback.update(|p| {
+            p.restart();
+            p.play();
+        });
+    }
+}
+
+impl Default for RunState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Every node's state at the cursor of the shown run.
+pub fn live_frame(grade: &Grade, run_id: &str, playback: &Playback) -> Option<LiveFrame> {
+    let run = grade.run(run_id)?;
+    let series = &run.report.series;
+    let i = playback.series_index(series.every_s, series.t_s.len())?;
+    let at = |v: &Vec<f32>| v.get(i).copied().unwrap_or(0.0);
+    let nodes: HashMap<String, NodeLive> = series
+        .nodes
+        .iter()
+        .map(|n| {
+            (
+                n.id.clone(),
+                NodeLive {
+                    utilisation: at(&n.utilisation),
+                    errors_rps: at(&n.errors_rps),
+                    instances: at(&n.instances),
+                    backlog: at(&n.backlog),
+                },
+            )
+        })
+        .collect();
+    Some(LiveFrame {
+        nodes,
+        playing: playback.is_playing(),
+    })
+}

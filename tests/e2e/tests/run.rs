@@ -1,0 +1,178 @@
+//! Run and grade in the built site: the scenario cards must agree with the
+//! native grader (`kata grade`) on the same design, and the reference
+//! design must pass all four. Screenshots during playback are saved under
+//! `target/e2e/`.
+
+use e2e::webdriver::Browser;
+use e2e::{artifacts_dir, open_site};
+use serde_json::json;
+use std::time::Duration;
+
+const SEED: u64 = 1;
+
+fn kata() -> sim::kata::Kata {
+    sim::kata::load("status-dashboard").expect("the built-in kata")
+}
+
+/// Waits until the cards show a grade of the design on screen, and returns
+/// each card's (scenario id, passed, text).
+fn graded_cards(browser: &Browser) -> Vec<(String, bool, String)> {
+    browser
+        .wait_for(
+            "const s = document.querySelector('.results-summary'); \
+             return s && !s.textContent.includes('Re-grading') && \
+                    document.querySelectorAll('.scenario-card[data-passed]').length === 4;",
+            Duration::from_secs(60),
+        )
+        .expect("the design was graded");
+    let cards = browser
+        .execute(
+            "return [...document.querySelectorAll('.scenario-card[data-passed]')].map(c => \
+               [c.dataset.scenario, c.dataset.passed === 'true', c.textContent]);",
+            vec![],
+        )
+        .expect("read the cards");
+    cards
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|c| {
+            (
+                c[0].as_str().unwrap_or("").to_string(),
+                c[1].as_bool().unwrap_or(false),
+                c[2].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn assert_cards_match_native_grade(browser: &Browser, design: &design::Design) {
+    let native = sim::grade::grade(design, &kata(), SEED).expect("the kata grades");
+    let cards = graded_cards(browser);
+    assert_eq!(cards.len(), native.scenarios.len());
+    for (scenario, (id, passed, text)) in native.scenarios.iter().zip(&cards) {
+        assert_eq!(&scenario.id, id, "cards in the kata's order");
+        assert_eq!(
+            scenario.passed, *passed,
+            "{id}: the page and `kata grade` disagree"
+        );
+        assert!(
+            text.contains(&scenario.measured.text),
+            "{id}: card shows {text:?}, native measured {:?}",
+            scenario.measured.text
+        );
+        if let Some(next) = &scenario.next_step {
+            assert!(text.contains(next.as_str()), "{id}: the next step is shown");
+        }
+    }
+}
+
+fn grade_ms(browser: &Browser) -> f64 {
+    browser
+        .execute(
+            "return parseFloat(document.querySelector('.results-summary').dataset.gradeMs)",
+            vec![],
+        )
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(f64::NAN)
+}
+
+fn watch_and_shoot(browser: &Browser, name: &str) {
+    browser
+        .mouse_path(&[browser.centre_of("[data-action=\"run\"]").unwrap()])
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500)); // 90 simulated seconds at 60×
+    let playing = browser
+        .execute(
+            "return document.querySelector('svg.canvas').classList.contains('playing')",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(
+        playing,
+        json!(true),
+        "the canvas animates while the run plays"
+    );
+    browser
+        .execute("const r = document.querySelector('input[type=range]'); r.value = 1200; r.dispatchEvent(new Event('input', {bubbles: true}));", vec![])
+        .unwrap(); // scrub to minute 20, the burst
+    std::thread::sleep(Duration::from_millis(300));
+    let png = browser.screenshot().expect("screenshot");
+    std::fs::write(artifacts_dir().join(name), png).expect("save the screenshot");
+}
+
+#[test]
+fn cards_agree_with_kata_grade_and_the_reference_passes_all_four() {
+    let (server, browser) = open_site(1440, 1100);
+
+    // The starter design: graded in the page exactly as natively.
+    let starter = kata().starter;
+    assert_cards_match_native_grade(&browser, &starter);
+    let starter_ms = grade_ms(&browser);
+    watch_and_shoot(&browser, "run-starter.png");
+    let badges = browser
+        .execute(
+            "return document.querySelectorAll('svg.canvas .error-badge').length",
+            vec![],
+        )
+        .unwrap();
+    assert!(
+        badges.as_u64().unwrap_or(0) >= 1,
+        "a failing node carries an error badge"
+    );
+
+    // The reference design, opened from a link: 4 of 4.
+    let text = std::fs::read_to_string(
+        e2e::workspace_root().join("katas/status-dashboard/designs/reference.json"),
+    )
+    .expect("the reference design file");
+    let reference = design::format::parse(&text).expect("it parses").design;
+    let link = format!(
+        "{}#{}",
+        server.url,
+        design::share::encode(&reference, "status-dashboard", SEED)
+    );
+    browser.goto(&link).expect("open the link");
+    // Same page, new hash: the playground asks before replacing the design.
+    browser
+        .wait_for(
+            "return document.querySelector('[data-choice=\"link\"]')",
+            Duration::from_secs(10),
+        )
+        .expect("asked whether to open the link");
+    browser
+        .mouse_path(&[browser.centre_of("[data-choice=\"link\"]").unwrap()])
+        .unwrap();
+    browser
+        .wait_for(
+            "return document.querySelectorAll('svg.canvas g.node').length > 4",
+            Duration::from_secs(30),
+        )
+        .expect("the reference design is on the canvas");
+    assert_cards_match_native_grade(&browser, &reference);
+    let summary = browser
+        .execute(
+            "return document.querySelector('.results-summary').textContent",
+            vec![],
+        )
+        .unwrap();
+    assert!(
+        summary
+            .as_str()
+            .unwrap_or("")
+            .contains("All 4 scenarios pass"),
+        "summary: {summary}"
+    );
+    let reference_ms = grade_ms(&browser);
+    watch_and_shoot(&browser, "run-reference.png");
+
+    println!("grade in the page (release wasm): starter {starter_ms:.1} ms, reference {reference_ms:.1} ms");
+    let errors: Vec<_> = browser
+        .console_log()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.level == "SEVERE")
+        .collect();
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
