@@ -1,0 +1,85 @@
+//! The example course page embeds the playground in an iframe; a passing
+//! design loaded into the iframe must reach the page as a `graded` message.
+
+use e2e::serve::StaticServer;
+use e2e::webdriver::Browser;
+use e2e::{artifacts_dir, workspace_root};
+use serde_json::json;
+use std::time::Duration;
+
+#[test]
+fn the_course_page_receives_the_grade_of_a_passing_design() {
+    let dist = workspace_root().join("dist");
+    assert!(
+        dist.join("course-example.html").is_file(),
+        "build the site first: scripts/build.sh"
+    );
+    let server = StaticServer::start(&dist).expect("serve dist/");
+    let browser = Browser::start(1440, 1400).expect("start headless Chromium");
+    browser
+        .goto(&format!("{}course-example.html", server.url))
+        .expect("open the course page");
+
+    // The embed says it is ready, then grades the starter design it shows.
+    browser
+        .wait_for(
+            "return document.getElementById('status').textContent.includes('ready')",
+            Duration::from_secs(30),
+        )
+        .expect("the playground posted `ready`");
+    browser
+        .wait_for(
+            "return document.querySelectorAll('#grades li').length >= 1",
+            Duration::from_secs(60),
+        )
+        .expect("the starter design was graded");
+    let first = browser
+        .execute(
+            "return document.querySelector('#grades li').dataset.raw",
+            vec![],
+        )
+        .unwrap();
+    assert_ne!(
+        first,
+        json!("4"),
+        "the starter design does not pass everything"
+    );
+
+    // The course page loads the reference design into the iframe.
+    let text = std::fs::read_to_string(
+        workspace_root().join("katas/status-dashboard/designs/reference.json"),
+    )
+    .expect("the reference design");
+    let reference = design::format::parse(&text).expect("parses").design;
+    let share = design::share::encode(&reference, "status-dashboard", 1);
+    browser
+        .execute(
+            "document.getElementById('playground').contentWindow.postMessage(\
+               { source: 'kata-playground', v: 1, type: 'load-design', design: arguments[0] }, location.origin);",
+            vec![json!(share)],
+        )
+        .expect("post load-design");
+    browser
+        .wait_for(
+            "return document.querySelector('#grades li.success')",
+            Duration::from_secs(60),
+        )
+        .expect("a `graded` message with success arrived");
+    let text = browser
+        .execute(
+            "return document.querySelector('#grades li.success').textContent",
+            vec![],
+        )
+        .unwrap();
+    assert!(text.as_str().unwrap_or("").contains("4 of 4"), "{text}");
+
+    let png = browser.screenshot().expect("screenshot");
+    std::fs::write(artifacts_dir().join("course-page.png"), png).expect("save");
+    let errors: Vec<_> = browser
+        .console_log()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.level == "SEVERE")
+        .collect();
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
