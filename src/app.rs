@@ -374,7 +374,7 @@ pub fn App() -> impl IntoView {
                 <Canvas state=state on_long_press=on_long_press />
                 <NoticeArea state=state />
             </main>
-            <Inspector state=state />
+            <Inspector state=state run=run />
             <Results state=state run=run scenarios=kata.scenarios.clone() />
             <PaneTabs pane=pane />
             <ConfirmReplace state=state pending=replace starter=starter />

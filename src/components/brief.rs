@@ -53,10 +53,20 @@ pub fn BriefPanel(
             <div role="tabpanel" aria-labelledby="tab-brief" class="brief-text" hidden=move || tab.get() != LeftTab::Brief>
                 <p class="meta">{format!("{} · about {} minutes", kata.difficulty, kata.minutes)}</p>
                 {kata.brief.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
-                <h3>"Constraints"</h3>
-                <ul>{kata.constraints.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
-                <h3>"You will practise"</h3>
-                <ul>{kata.outcomes.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}</ul>
+                <details open>
+                    <summary><h3>"Constraints"</h3></summary>
+                    <ul>{kata.constraints.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+                </details>
+                <details open>
+                    <summary><h3>"Scenarios you are graded on"</h3></summary>
+                    <ul class="brief-scenarios">
+                        {kata.scenarios.into_iter().map(|s| view! { <li><strong>{s.name}</strong>": "{s.passes}</li> }).collect_view()}
+                    </ul>
+                </details>
+                <details open>
+                    <summary><h3>"You will practise"</h3></summary>
+                    <ul>{kata.outcomes.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}</ul>
+                </details>
                 <button type="button" class="button primary start-building" on:click=move |_| tab.set(LeftTab::Palette)>
                     "Start building →"
                 </button>

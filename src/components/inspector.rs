@@ -6,6 +6,8 @@
 use design::{Node, NodeId, ParamKind, ParamSpec};
 use leptos::prelude::*;
 
+use crate::components::node_run::NodeRunDetail;
+use crate::run::RunState;
 use crate::state::EditorState;
 
 /// The right-hand panel.
@@ -13,6 +15,8 @@ use crate::state::EditorState;
 pub fn Inspector(
     /// The editor.
     state: EditorState,
+    /// Grade and playback (the selected node's part in the run).
+    run: RunState,
 ) -> impl IntoView {
     let single = Memo::new(move |_| state.selection.with(|s| s.single_node().cloned()));
     let summary = move || {
@@ -40,7 +44,11 @@ pub fn Inspector(
         <aside class="side-panel inspector" aria-label="Inspector">
             <h2>"Inspector"</h2>
             {move || match single.get() {
-                Some(id) => view! { <NodeInspector state=state id=id /> }.into_any(),
+                Some(id) => view! {
+                    <NodeInspector state=state id=id.clone() />
+                    <NodeRunDetail state=state run=run id=id />
+                }
+                .into_any(),
                 None => view! { <p class="muted">{summary}</p> }.into_any(),
             }}
         </aside>

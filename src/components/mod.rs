@@ -8,6 +8,7 @@ pub mod edge;
 pub mod inspector;
 pub mod minimap;
 pub mod node;
+pub mod node_run;
 pub mod notice;
 pub mod palette;
 pub mod results;

@@ -12,6 +12,7 @@ pub mod export;
 pub mod history;
 pub mod icons;
 pub mod keymap;
+pub mod paths;
 pub mod playback;
 mod selection;
 pub mod touch;

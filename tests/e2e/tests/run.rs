@@ -167,6 +167,26 @@ fn cards_agree_with_kata_grade_and_the_reference_passes_all_four() {
     let reference_ms = grade_ms(&browser);
     watch_and_shoot(&browser, "run-reference.png");
 
+    // Selecting a node shows its part in the run: metrics and waterfall.
+    let api = reference
+        .nodes
+        .iter()
+        .find(|n| n.kind == design::NodeKind::Api)
+        .expect("the reference has an API");
+    browser
+        .mouse_path(&[browser
+            .centre_of(&format!("[data-node=\"{}\"] rect", api.id))
+            .unwrap()])
+        .unwrap();
+    browser
+        .wait_for(
+            "return document.querySelector('.node-run .waterfall')",
+            Duration::from_secs(5),
+        )
+        .expect("the inspector shows the node in the run");
+    let png = browser.screenshot().expect("screenshot");
+    std::fs::write(artifacts_dir().join("run-inspector.png"), png).expect("save the screenshot");
+
     println!("grade in the page (release wasm): starter {starter_ms:.1} ms, reference {reference_ms:.1} ms");
     let errors: Vec<_> = browser
         .console_log()

@@ -409,8 +409,8 @@ fn grade_table(g: &sim::grade::Grade, title: &str, what: &str) -> String {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "{:<6} {:<32} {:<58} {:>14}  {}",
-        "", "scenario", "metric", "measured", "target"
+        "{:<6} {:<32} {:<58} {:>14}  target",
+        "", "scenario", "metric", "measured"
     );
     for s in &g.scenarios {
         let _ = writeln!(

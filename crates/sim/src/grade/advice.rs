@@ -920,7 +920,7 @@ impl<'a> Analysis<'a> {
                         .next(n, false)
                         .into_iter()
                         .next()
-                        .map_or("its origin".to_string(), |b| who(b));
+                        .map_or("its origin".to_string(), who);
                     (
                         format!("{name} purged its edges on each update but refetched at once through {behind}, before the caches and replicas behind it had the update, and then kept that old page for its {} TTL", secs(ttl)),
                         format!("Lower the TTL of {q} to 30 s: a purge races the caches behind it, and the TTL is what bounds how long a wrong copy lives."),

@@ -32,6 +32,10 @@
 //! Grading is deterministic (same design, kata and seed: the same grade)
 //! and never panics: a design that makes no sense fails with reasons.
 
+// `is_multiple_of` needs Rust 1.87; the workspace supports 1.85.
+#![allow(clippy::manual_is_multiple_of)]
+#![deny(missing_docs)]
+
 mod advice;
 mod cost;
 mod facts;
