@@ -399,7 +399,14 @@ fn read_design(arg: &str) -> Result<(design::Design, Option<String>, Option<u64>
     Ok((parsed.design, None, None))
 }
 
-fn grade_table(g: &sim::grade::Grade, title: &str, what: &str) -> String {
+/// Text padded with spaces to `width` characters (not bytes: the
+/// metrics' names hold “–” and “≤”).
+fn pad(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    format!("{text}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+fn grade_table(g: &sim::grade::Grade, d: &design::Design, title: &str, what: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -407,19 +414,33 @@ fn grade_table(g: &sim::grade::Grade, title: &str, what: &str) -> String {
         g.seed, g.passed, g.total
     );
     let _ = writeln!(out);
+    let width = |f: &dyn Fn(&sim::grade::ScenarioResult) -> usize, head: &str| {
+        g.scenarios
+            .iter()
+            .map(f)
+            .max()
+            .unwrap_or(0)
+            .max(head.chars().count())
+    };
+    let w_name = width(&|s| s.name.chars().count(), "scenario");
+    let w_metric = width(&|s| s.metric.chars().count(), "metric");
+    let w_measured = width(&|s| s.measured.text.chars().count(), "measured");
     let _ = writeln!(
         out,
-        "{:<6} {:<32} {:<58} {:>14}  target",
-        "", "scenario", "metric", "measured"
+        "{}  {}  {}  {}  target",
+        pad("", 4),
+        pad("scenario", w_name),
+        pad("metric", w_metric),
+        pad("measured", w_measured)
     );
     for s in &g.scenarios {
         let _ = writeln!(
             out,
-            "{:<6} {:<32} {:<58} {:>14}  {}",
+            "{}  {}  {}  {}  {}",
             if s.passed { "PASS" } else { "FAIL" },
-            s.name,
-            s.metric,
-            s.measured.text,
+            pad(&s.name, w_name),
+            pad(&s.metric, w_metric),
+            pad(&s.measured.text, w_measured),
             s.target.text
         );
     }
@@ -443,7 +464,19 @@ fn grade_table(g: &sim::grade::Grade, title: &str, what: &str) -> String {
             );
         }
         if let Some(node) = &s.limiting_node {
-            let _ = writeln!(out, "  limited by: {node}");
+            match d.node(node) {
+                Some(n)
+                    if !n.label.is_empty()
+                        && n.label != n.kind.name()
+                        && n.label != node.as_str() =>
+                {
+                    let label = &n.label;
+                    let _ = writeln!(out, "  limited by: {node} (“{label}”)");
+                }
+                _ => {
+                    let _ = writeln!(out, "  limited by: {node}");
+                }
+            }
         }
         let _ = writeln!(out, "  what happened: {}", s.cause);
         if let Some(next) = &s.next_step {
@@ -468,6 +501,9 @@ fn grade_table(g: &sim::grade::Grade, title: &str, what: &str) -> String {
 }
 
 fn grade(args: &[String]) -> Result<(String, bool), String> {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        return Ok((format!("{USAGE}\n"), true));
+    }
     let args = parse_grade_args(args)?;
     let (design, link_kata, link_seed) = read_design(&args.design)?;
     let kata_id = args
@@ -490,7 +526,7 @@ fn grade(args: &[String]) -> Result<(String, bool), String> {
         }
         serde_json::to_string_pretty(&g).map_err(|e| format!("could not write JSON: {e}"))?
     } else {
-        grade_table(&g, &kata.title, &args.design)
+        grade_table(&g, &design, &kata.title, &args.design)
     };
     Ok((text, passed))
 }

@@ -146,6 +146,21 @@ impl<'a> Analysis<'a> {
             .sum()
     }
 
+    /// When a fault of the run really ended: its end in the report's events
+    /// (a primary without Multi-AZ recovers later than the kata counts),
+    /// else the kata's recovery.
+    fn fault_end(&self, w: &super::FaultWindow) -> f64 {
+        self.r
+            .events
+            .iter()
+            .find(|e| {
+                e.kind == crate::engine::EventKind::FaultEnded
+                    && e.detail == w.description
+                    && e.t_s >= w.start_s
+            })
+            .map_or(w.recovered_s, |e| e.t_s)
+    }
+
     /// ", right after the origin outage ended" when time `t` falls just
     /// after one of the run's faults, ", during the …" when within one.
     fn fault_phrase(&self, t: f64) -> String {
@@ -403,11 +418,11 @@ impl<'a> Analysis<'a> {
                 MonthlyCostUsd => {
                     let mc = cost::monthly(self.ctx.design, self.r, self.ctx.incidents_per_month);
                     parts.push(format!(
-                        "always on, the design costs {} a month and each incident adds {}, so {} incidents make {}",
+                        "always on, the design costs {} a month and each incident adds {}: {} a month with {} incidents",
                         metrics::usd(mc.always_on_usd),
                         metrics::usd(mc.incident_usd),
-                        metrics::num(mc.incidents_per_month),
-                        metrics::usd(mc.total_usd)
+                        metrics::usd(mc.total_usd),
+                        metrics::num(mc.incidents_per_month)
                     ));
                     if let Some(item) = mc.top() {
                         if let Some(n) = self.node(item.node.as_str()) {
@@ -498,15 +513,18 @@ impl<'a> Analysis<'a> {
             );
         }
         if node.is_none() {
-            let set = if matches!(
+            if matches!(
                 head.metric,
                 UpdatesNotCommitted | WriteP95Ms | ExternalReadsAtPrimary
             ) {
-                &f.write_nodes
+                // Where writes and reads would compete: the primary.
+                node = f
+                    .of_kind(NodeKind::DbPrimary)
+                    .find(|p| f.write_nodes.contains(p.id.as_str()))
+                    .or_else(|| self.busiest(&f.write_nodes));
             } else {
-                &f.read_nodes
-            };
-            node = self.busiest(set);
+                node = self.busiest(&f.read_nodes);
+            }
         }
         let mut cause = capital(&join(&parts));
         cause.push('.');
@@ -733,24 +751,25 @@ impl<'a> Analysis<'a> {
         let run = self.ctx.run;
         let total: f64 = self.errors_between(0.0, f64::INFINITY);
         let errors_metric = head.metric == super::Metric::ReadErrorsPct;
+        if !errors_metric || total <= 0.0 {
+            return None;
+        }
         // The fault with the most errors from its start to a minute after
-        // recovery.
+        // it really ended (a primary without Multi-AZ stays down longer
+        // than the kata's recovery).
         let (fi, in_fault) = run
             .faults
             .iter()
             .enumerate()
-            .map(|(i, w)| (i, self.errors_between(w.start_s, w.recovered_s + 60.0)))
+            .map(|(i, w)| (i, self.errors_between(w.start_s, self.fault_end(w) + 60.0)))
             .max_by(|a, b| a.1.total_cmp(&b.1))?;
-        if errors_metric && (total <= 0.0 || in_fault < 0.5 * total) {
-            return None;
-        }
-        if !errors_metric {
+        if in_fault < 0.5 * total {
             return None;
         }
         let w = &run.faults[fi];
         let fault = w.kind.clone();
         let measured = measured(head);
-        let window = format!("from {} to {}", at(w.start_s), at(w.recovered_s));
+        let window = format!("from {} to {}", at(w.start_s), at(self.fault_end(w)));
         match fault {
             crate::engine::FaultKind::Outage { .. } => {
                 let Some(cdn) = self.cdn() else {
@@ -811,15 +830,38 @@ impl<'a> Analysis<'a> {
                 None
             }
             crate::engine::FaultKind::PrimaryFailover => {
-                let primary = self.ctx.facts.of_kind(NodeKind::DbPrimary).next();
-                Some(verdict(
-                    primary,
-                    format!(
-                        "Readers' requests reached {} and failed while it was failing over {window}. {measured}",
-                        primary.map_or("the primary".to_string(), who)
-                    ),
-                    "Send the readers' reads to a read replica (API → replica, fed by the primary), and put a CDN with stale-if-error in front.".into(),
-                ))
+                let f = self.ctx.facts;
+                let primary = f
+                    .of_kind(NodeKind::DbPrimary)
+                    .find(|p| f.read_nodes.contains(p.id.as_str()))
+                    .or_else(|| f.of_kind(NodeKind::DbPrimary).next());
+                let pname = primary.map_or("the primary".to_string(), who);
+                let how = if primary.is_some_and(|p| p.flag("multi_az")) {
+                    "while it failed over"
+                } else {
+                    "while it was replaced (it has no Multi-AZ standby)"
+                };
+                let cause = format!(
+                    "The readers' requests depend on {pname}, which was unavailable {window} {how}, and nothing in front of it had a copy to serve instead. {measured}"
+                );
+                let next = match self.cdn() {
+                    Some(cdn) if cdn.num("sie_s") <= 0.0 => {
+                        return Some(verdict(
+                            Some(cdn),
+                            cause,
+                            format!("Turn on stale-if-error on {} (for example 3,600 s), so its edges serve their last good page while what is behind them fails.", quoted(cdn)),
+                        ))
+                    }
+                    None => self.add_cdn(),
+                    Some(_) => match primary {
+                        Some(p) if !p.flag("multi_az") => format!(
+                            "Turn on Multi-AZ for {}, so a standby takes over within the failover time.",
+                            quoted(p)
+                        ),
+                        _ => "Send the readers' reads to a read replica fed by the primary, so a failover does not touch them.".into(),
+                    },
+                };
+                Some(verdict(primary, cause, next))
             }
             crate::engine::FaultKind::ReplicaLagSpike { .. } => None,
         }
