@@ -115,15 +115,11 @@ async fn dragging_in_a_200_node_design_touches_only_the_dragged_node_and_its_edg
     let mut changed = BTreeSet::new();
     for element in touched.borrow().iter() {
         let tag = element.tag_name();
+        // Anything inside an edge's group belongs to that edge.
+        let edge_group = element.closest(".edge-group").ok().flatten();
         let label = if let Some(id) = element.get_attribute("data-node") {
             format!("node {id}")
-        } else if let Some(from) = element.get_attribute("data-edge-from") {
-            format!(
-                "edge {from}→{}",
-                element.get_attribute("data-edge-to").unwrap_or_default()
-            )
-        } else if element.class_list().contains("edge") {
-            let group = element.parent_element().unwrap();
+        } else if let Some(group) = edge_group {
             let hit = group.query_selector(".edge-hit").unwrap().unwrap();
             format!(
                 "edge {}→{}",
