@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use editor::Playback;
 use leptos::prelude::*;
+use sim::engine::Report;
 use sim::grade::Grade;
 use sim::kata::Kata;
 
@@ -21,6 +22,9 @@ pub struct Outcome {
     pub grade: Result<Grade, String>,
     /// How long grading took in this browser, milliseconds.
     pub took_ms: f64,
+    /// Each grading run's report by run id, shared with the charts (taken
+    /// out of the grade once, so redraws never copy a report).
+    pub reports: HashMap<String, Arc<Report>>,
 }
 
 /// The run and grade as the components see them.
@@ -71,10 +75,20 @@ impl RunState {
                 });
             }
         }
+        let reports = grade
+            .as_ref()
+            .map(|g| {
+                g.runs
+                    .iter()
+                    .map(|r| (r.id.clone(), Arc::new(r.report.clone())))
+                    .collect()
+            })
+            .unwrap_or_default();
         let outcome = Arc::new(Outcome {
             revision,
             grade,
             took_ms,
+            reports,
         });
         self.outcome.set(Some(outcome.clone()));
         outcome
@@ -85,6 +99,13 @@ impl RunState {
         let revision = state.saved_revision.get();
         self.outcome
             .with(|o| o.as_ref().is_some_and(|o| o.revision == revision))
+    }
+
+    /// The report of the run being watched, if graded.
+    pub fn shown_report(&self) -> Option<Arc<Report>> {
+        let shown = self.shown_run.get();
+        self.outcome
+            .with(|o| o.as_ref()?.reports.get(&shown).cloned())
     }
 
     /// Starts watching `run` from the beginning.

@@ -2,8 +2,6 @@
 //! time (with the playback cursor) and a latency waterfall of the read
 //! paths through it, built from each hop's own mean time in the run.
 
-use std::sync::Arc;
-
 use design::NodeId;
 use editor::chart::{self, Scale};
 use leptos::prelude::*;
@@ -25,15 +23,7 @@ pub fn NodeRunDetail(
     /// The node.
     id: NodeId,
 ) -> impl IntoView {
-    let report = move || {
-        let shown = run.shown_run.get();
-        run.outcome.get().and_then(|o| {
-            o.grade
-                .as_ref()
-                .ok()
-                .and_then(|g| g.run(&shown).map(|r| Arc::new(r.report.clone())))
-        })
-    };
+    let report = move || run.shown_report();
     move || {
         let report = report()?;
         let node = report.node(id.as_str())?.clone();

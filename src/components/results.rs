@@ -38,15 +38,7 @@ pub fn Results(
             .get()
             .and_then(|o| o.grade.as_ref().err().cloned())
     };
-    let shown_report = move || {
-        let shown = run.shown_run.get();
-        run.outcome.get().and_then(|o| {
-            o.grade
-                .as_ref()
-                .ok()
-                .and_then(|g| g.run(&shown).map(|r| Arc::new(r.report.clone())))
-        })
-    };
+    let shown_report = move || run.shown_report();
     let took_ms = move || run.outcome.with(|o| o.as_ref().map_or(0.0, |o| o.took_ms));
     let summary = move || {
         grade().map(|g| {

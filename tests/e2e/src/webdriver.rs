@@ -206,6 +206,18 @@ impl Browser {
         }
     }
 
+    /// Fails the test with the list of errors if the browser's console
+    /// logged any (`SEVERE`: exceptions, failed loads, `console.error`).
+    pub fn assert_no_console_errors(&self) {
+        let errors: Vec<LogEntry> = self
+            .console_log()
+            .expect("read the browser console")
+            .into_iter()
+            .filter(|e| e.level == "SEVERE")
+            .collect();
+        assert!(errors.is_empty(), "console errors: {errors:#?}");
+    }
+
     /// A PNG screenshot of the viewport.
     pub fn screenshot(&self) -> Result<Vec<u8>, Error> {
         let url = format!("{}{}", self.base, self.session_path("/screenshot"));

@@ -148,11 +148,5 @@ fn real_mouse_builds_a_design_and_the_inspector_edits_it() {
     assert!(saved_design(&browser).nodes.is_empty());
     shot(&browser, "empty-canvas.png");
 
-    let errors: Vec<_> = browser
-        .console_log()
-        .unwrap()
-        .into_iter()
-        .filter(|e| e.level == "SEVERE")
-        .collect();
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    browser.assert_no_console_errors();
 }

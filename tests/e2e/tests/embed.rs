@@ -75,11 +75,5 @@ fn the_course_page_receives_the_grade_of_a_passing_design() {
 
     let png = browser.screenshot().expect("screenshot");
     std::fs::write(artifacts_dir().join("course-page.png"), png).expect("save");
-    let errors: Vec<_> = browser
-        .console_log()
-        .unwrap()
-        .into_iter()
-        .filter(|e| e.level == "SEVERE")
-        .collect();
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    browser.assert_no_console_errors();
 }

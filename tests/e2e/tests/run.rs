@@ -188,11 +188,5 @@ fn cards_agree_with_kata_grade_and_the_reference_passes_all_four() {
     std::fs::write(artifacts_dir().join("run-inspector.png"), png).expect("save the screenshot");
 
     println!("grade in the page (release wasm): starter {starter_ms:.1} ms, reference {reference_ms:.1} ms");
-    let errors: Vec<_> = browser
-        .console_log()
-        .unwrap()
-        .into_iter()
-        .filter(|e| e.level == "SEVERE")
-        .collect();
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    browser.assert_no_console_errors();
 }

@@ -37,13 +37,7 @@ fn site_mounts_without_console_errors_and_shows_the_starter_design() {
     std::fs::write(&path, shot).expect("save the screenshot");
     println!("screenshot: {}", path.display());
 
-    let errors: Vec<_> = browser
-        .console_log()
-        .expect("read the console")
-        .into_iter()
-        .filter(|e| e.level == "SEVERE")
-        .collect();
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    browser.assert_no_console_errors();
 }
 
 /// The console check above can only fail if errors reach it: log one on
@@ -117,11 +111,5 @@ fn the_site_works_under_a_sub_path() {
             std::time::Duration::from_secs(30),
         )
         .expect("the app mounts under /course/kata/");
-    let errors: Vec<_> = browser
-        .console_log()
-        .unwrap()
-        .into_iter()
-        .filter(|e| e.level == "SEVERE")
-        .collect();
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    browser.assert_no_console_errors();
 }
