@@ -87,7 +87,7 @@ use plan::{
     Model, NodeRt, PathDef, Slot, EXT, INT, MAX_DURATION_S, NC, SERVERLESS_RAMP_PER_S, STALE_EDGES,
     WRT,
 };
-use sketch::{quantile_of, Dist, LatKey, Sketch};
+use sketch::{quantile_of_memo, Dist, Kinks, LatKey, QuantileMemo, Sketch};
 use versions::{staleness, Tally};
 
 /// Seconds the operator waits before retrying a failed write.
@@ -159,6 +159,8 @@ pub struct Sim {
     path_slots: Vec<Slot>,
     sources: [Vec<usize>; NC],
     cdns: Vec<usize>,
+    /// The read replicas.
+    replicas: Vec<usize>,
     diagnostics: Vec<Diagnostic>,
     always_on_monthly: f64,
     t: u32,
@@ -186,9 +188,24 @@ pub struct Sim {
     tick_mix: Vec<(f64, LatKey)>,
     last_mix: Vec<(f64, LatKey)>,
     mix_dists: Vec<(f64, Dist)>,
+    /// The series p95's CDF values from its last computation.
+    p95_memo: QuantileMemo,
+    /// Scratch: one distribution's kinks, added to every open window.
+    kinks: Kinks,
     /// Per path: its share, latency key and mean from the last tick it was
     /// computed (valid while no node on it changed).
     path_cache: Vec<Option<(f64, LatKey, f64)>>,
+    /// Per path, the set of nodes on it (bit i: node i), when the design
+    /// has at most 64 nodes; empty otherwise.
+    path_masks: Vec<u64>,
+    /// Nodes that changed this tick (bit i: node i; see `path_masks`).
+    changed_mask: u64,
+    /// Nodes whose latency (not only shares) changed this tick (see
+    /// `path_masks`).
+    latency_mask: u64,
+    /// The nodes the reverse pass reads (bit i: node i), when `path_masks`
+    /// is in use.
+    reverse_mask: u64,
     /// Shortcuts (quiet-node reuse, run-length totals, skipping unchanged
     /// paths and reverse passes) on; off only to test they change nothing.
     shortcuts: bool,
@@ -248,18 +265,54 @@ impl Sim {
         }
         let fault_events = schedule_faults(&scenario, &plan.nodes, &plan.cdns);
         let n_paths = plan.paths.len();
+        let path_masks = if plan.nodes.len() <= 64 {
+            plan.paths
+                .iter()
+                .map(|def| {
+                    let start = def.start as usize;
+                    plan.hops[start..start + def.len as usize]
+                        .iter()
+                        .fold(0u64, |m, h| m | (1u64 << h.0))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let replicas = plan
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| matches!(n.model, Model::Replica(_)))
+            .map(|(i, _)| i)
+            .collect();
+        let reverse_mask = if path_masks.is_empty() {
+            0
+        } else {
+            plan.reverse.iter().fold(0u64, |m, &(i, _)| m | (1u64 << i))
+        };
         let n_updates = scenario.updates_s.len();
+        // Room for every point of the run (up to a bound), so that the
+        // series never reallocate while it runs.
+        let points = (duration / scenario.series_every_s + 1).min(4096) as usize;
         let series = Series {
             every_s: scenario.series_every_s,
+            t_s: Vec::with_capacity(points),
+            offered_rps: Vec::with_capacity(points),
+            errors_rps: Vec::with_capacity(points),
+            p95_ms: Vec::with_capacity(points),
+            staleness_s: Vec::with_capacity(points),
+            cost_usd: Vec::with_capacity(points),
             nodes: plan
                 .nodes
                 .iter()
                 .map(|n| report::NodeSeries {
                     id: n.id.clone(),
-                    ..Default::default()
+                    utilisation: Vec::with_capacity(points),
+                    errors_rps: Vec::with_capacity(points),
+                    backlog: Vec::with_capacity(points),
+                    instances: Vec::with_capacity(points),
                 })
                 .collect(),
-            ..Default::default()
         };
         let sample = Sample {
             nodes: vec![NodeSample::default(); plan.nodes.len()],
@@ -276,6 +329,7 @@ impl Sim {
             path_slots: vec![Slot::default(); n_paths],
             sources: plan.sources,
             cdns: plan.cdns,
+            replicas,
             diagnostics,
             always_on_monthly: plan.always_on_monthly,
             t: 0,
@@ -306,7 +360,13 @@ impl Sim {
             tick_mix: Vec::with_capacity(n_paths),
             last_mix: Vec::with_capacity(n_paths),
             mix_dists: Vec::with_capacity(n_paths),
+            p95_memo: QuantileMemo::default(),
+            kinks: Kinks::default(),
             path_cache: vec![None; n_paths],
+            reverse_mask,
+            path_masks,
+            changed_mask: 0,
+            latency_mask: 0,
             shortcuts: true,
             versions_settle_at: f64::NEG_INFINITY,
             last_p95: 0.0,
@@ -416,7 +476,7 @@ impl Sim {
         self.tally_int.clear();
         let at_primary = self.forward(t);
         let settling = tf <= self.versions_settle_at
-            || self.nodes.iter().any(|n| match &n.model {
+            || self.replicas.iter().any(|&i| match &self.nodes[i].model {
                 Model::Replica(r) => r.lag.excess > 0.0,
                 _ => false,
             });
@@ -424,7 +484,11 @@ impl Sim {
             || t == 0
             || write > 0.0
             || settling
-            || self.reverse.iter().any(|&(i, _)| self.nodes[i].changed)
+            || if self.path_masks.is_empty() {
+                self.reverse.iter().any(|&(i, _)| self.nodes[i].changed)
+            } else {
+                self.reverse_mask & self.changed_mask != 0
+            }
         {
             self.reverse(end);
             self.update_origins();
@@ -445,7 +509,8 @@ impl Sim {
             self.reverse(end);
             self.update_origins();
         }
-        let (mut served, mean_num) = self.evaluate_paths(mid);
+        let series_point = (t + 1) % self.scenario.series_every_s == 0 || t + 1 == self.duration;
+        let (mut served, mean_num) = self.evaluate_paths(mid, series_point);
         for c in 0..NC {
             if self.truncated[c] {
                 served[c] = self.sources[c]
@@ -477,7 +542,7 @@ impl Sim {
         if at_primary > 0.0 {
             self.at_primary_ticks += 1;
         }
-        if (t + 1) % self.scenario.series_every_s == 0 || t + 1 == self.duration {
+        if series_point {
             self.push_series(t);
         }
         self.t += 1;
@@ -516,11 +581,17 @@ impl Sim {
             if let Some(k) = slot.key.take() {
                 let c = self.paths[p].class;
                 let d = k.dist();
-                for (w, win) in self.windows.iter_mut().enumerate() {
-                    if self.active & (1 << w) != 0 {
-                        win.acc[c].sketch.add(slot.w, &d);
-                    }
-                }
+                let active = self.active;
+                Sketch::add_to_each(
+                    &mut self.kinks,
+                    slot.w,
+                    &d,
+                    self.windows
+                        .iter_mut()
+                        .enumerate()
+                        .filter(|(w, _)| active & (1 << w) != 0)
+                        .map(|(_, win)| &mut win.acc[c].sketch),
+                );
             }
             slot.w = 0.0;
         }
@@ -566,10 +637,13 @@ impl Sim {
         };
         let mut at_primary = 0.0;
         let n_nodes = self.nodes.len();
+        let mut changed_mask = 0u64;
+        let mut latency_mask = 0u64;
         for i in 0..n_nodes {
             let (head, tail) = self.nodes.split_at_mut(i + 1);
-            let (before, rest) = head.split_at_mut(i);
-            let n = &mut rest[0];
+            let Some((n, before)) = head.split_last_mut() else {
+                continue;
+            };
             let arr = n.arr;
             let a_tot = arr[EXT] + arr[INT] + arr[WRT];
             let down = n.down_until > tf;
@@ -584,7 +658,6 @@ impl Sim {
             // Success share per class (for the path shares).
             let mut succ = [1.0; NC];
             let mut lat_w = [0.0; 4];
-            let mut lat_d = [LatKey::point(0.0); 4];
             let mut mean_num = 0.0;
             let mut mean_den = 0.0;
             let nt = n.n_term;
@@ -613,7 +686,7 @@ impl Sim {
                     .all(|(a, b)| a.to_bits() == b.to_bits());
             let reusable = same_in
                 && match &n.model {
-                    Model::Lb { .. } | Model::Storage(_) => true,
+                    Model::Source { .. } | Model::Lb { .. } | Model::Storage(_) => true,
                     Model::Api(m) => m.queue.is_idle(),
                     Model::Primary(m) => m.queue.is_idle(),
                     Model::Cache(m) => m.queue.is_idle() && arr[EXT] + arr[INT] == 0.0,
@@ -622,7 +695,7 @@ impl Sim {
                             && m.lag.excess == 0.0
                             && m.primary.is_none_or(|p| before[p].arr[WRT] == 0.0)
                     }
-                    Model::Source { .. } | Model::Cdn(_) | Model::Fn(_) => false,
+                    Model::Cdn(_) | Model::Fn(_) => false,
                 };
             let reused = if reusable && self.shortcuts {
                 n.reuse
@@ -655,6 +728,7 @@ impl Sim {
                     }
                 }
             } else {
+                let mut lat_d = [LatKey::point(0.0); 4];
                 let idle_before = queue_idle(&n.model);
                 match &mut n.model {
                     Model::Source { class } => {
@@ -1149,20 +1223,33 @@ impl Sim {
             }
             self.cost_total += cost;
             // What paths and the reverse pass must recompute.
+            // A CDN whose waits did not change changed only its shares: the
+            // latency of the paths through it stays.
+            let mut latency_changed = true;
             n.changed = match &mut n.model {
                 Model::Source { .. } => false,
                 Model::Cdn(m) => {
-                    let same = m.prev_frac == n.frac[EXT] && m.prev_extras == m.extras;
+                    let same_extras = m.prev_extras == m.extras;
+                    let same = m.prev_frac == n.frac[EXT] && same_extras;
                     if !same {
                         m.prev_frac.clear();
                         m.prev_frac.extend_from_slice(&n.frac[EXT]);
                         m.prev_extras = m.extras;
                     }
+                    latency_changed = !same_extras || !self.shortcuts;
                     !same || !self.shortcuts
                 }
                 _ => reused.is_none(),
             };
+            if n.changed && i < 64 {
+                changed_mask |= 1u64 << i;
+                if latency_changed {
+                    latency_mask |= 1u64 << i;
+                }
+            }
         }
+        self.changed_mask = changed_mask;
+        self.latency_mask = latency_mask;
         at_primary
     }
 
@@ -1172,8 +1259,9 @@ impl Sim {
         for idx in 0..self.reverse.len() {
             let (i, c) = self.reverse[idx];
             let (head, tail) = self.nodes.split_at_mut(i + 1);
-            let (before, rest) = head.split_at_mut(i);
-            let n = &mut rest[0];
+            let Some((n, before)) = head.split_last_mut() else {
+                continue;
+            };
             {
                 let nt = n.n_term[c];
                 let fr = &n.frac[c];
@@ -1350,7 +1438,9 @@ impl Sim {
     /// Every path's share and latency: class totals, the window
     /// accumulators, and the versions non-CDN answers carried. Returns the
     /// answered requests per class and Σ answered × mean latency (external).
-    fn evaluate_paths(&mut self, mid: f64) -> ([f64; NC], f64) {
+    /// `want_mix`: this tick's series point is taken (its p95 reads the
+    /// external paths' mixture).
+    fn evaluate_paths(&mut self, mid: f64, want_mix: bool) -> ([f64; NC], f64) {
         let mut served = [0.0; NC];
         let mut mean_num = 0.0;
         self.tick_mix.clear();
@@ -1364,17 +1454,37 @@ impl Sim {
             }
             let start = def.start as usize;
             let hops = &self.hops[start..start + def.len as usize];
-            let cached = match self.path_cache[p] {
-                Some(x)
-                    if self.shortcuts && !hops.iter().any(|h| self.nodes[h.0 as usize].changed) =>
-                {
-                    Some(x)
-                }
-                _ => None,
+            let (unchanged, same_latency) = match self.path_masks.get(p) {
+                Some(&m) => (m & self.changed_mask == 0, m & self.latency_mask == 0),
+                None => (
+                    !hops.iter().any(|h| self.nodes[h.0 as usize].changed),
+                    false,
+                ),
             };
-            let (w, key, mean) = match cached {
-                Some(x) => x,
-                None => {
+            let mut cached = self.shortcuts && unchanged && self.path_cache[p].is_some();
+            // Only shares changed: a path that went through every hop last
+            // tick and does again has last tick's latency (the same key and
+            // mean), with the new share.
+            if !cached && self.shortcuts && same_latency {
+                if let Some((old_w, _, _)) = &mut self.path_cache[p] {
+                    if *old_w > 0.0 && old_w.is_finite() {
+                        let mut w = 1.0;
+                        for &(node, slot) in hops {
+                            let n = &self.nodes[node as usize];
+                            w *= n.frac[c].get(slot as usize).copied().unwrap_or(0.0);
+                            if w <= 0.0 {
+                                break;
+                            }
+                        }
+                        if w > 0.0 && w.is_finite() {
+                            *old_w = w;
+                            cached = true;
+                        }
+                    }
+                }
+            }
+            if !cached {
+                {
                     let mut w = 1.0;
                     let mut lat = PathLatency::new();
                     for &(node, slot) in hops {
@@ -1387,10 +1497,11 @@ impl Sim {
                         let (m, d) = hop_latency(n, c, slot as usize);
                         lat.add(m, d);
                     }
-                    let x = (w, lat.key(), lat.mean());
-                    self.path_cache[p] = Some(x);
-                    x
+                    self.path_cache[p] = Some((w, lat.key(), lat.mean()));
                 }
+            }
+            let Some((w, ref key, mean)) = self.path_cache[p] else {
+                continue;
             };
             if !(w > 0.0 && w.is_finite()) {
                 continue;
@@ -1399,22 +1510,33 @@ impl Sim {
             served[c] += weight;
             if c == EXT {
                 mean_num += weight * mean;
-                self.tick_mix.push((w, key));
+                if want_mix {
+                    self.tick_mix.push((w, *key));
+                }
             }
-            // Run-length accumulation into the open windows.
+            // Run-length accumulation into the open windows. A cached path
+            // had this same key last tick, when it went into the slot
+            // (unless a window edge flushed it since).
             let slot = &mut self.path_slots[p];
             match slot.key {
-                Some(old) if old == key => slot.w += weight,
+                Some(_) if cached => slot.w += weight,
+                Some(ref old) if old == key => slot.w += weight,
                 _ => {
                     if let Some(old) = slot.key {
                         let d = old.dist();
-                        for (wi, win) in self.windows.iter_mut().enumerate() {
-                            if self.active & (1 << wi) != 0 {
-                                win.acc[c].sketch.add(slot.w, &d);
-                            }
-                        }
+                        let active = self.active;
+                        Sketch::add_to_each(
+                            &mut self.kinks,
+                            slot.w,
+                            &d,
+                            self.windows
+                                .iter_mut()
+                                .enumerate()
+                                .filter(|(wi, _)| active & (1 << wi) != 0)
+                                .map(|(_, win)| &mut win.acc[c].sketch),
+                        );
                     }
-                    slot.key = Some(key);
+                    slot.key = Some(*key);
                     slot.w = weight;
                 }
             }
@@ -1514,7 +1636,7 @@ impl Sim {
             self.mix_dists
                 .extend(self.tick_mix.iter().map(|(w, k)| (*w, k.dist())));
             // A chart's precision (0.01 %) is plenty.
-            self.last_p95 = quantile_of(&self.mix_dists, 0.95, 1e-4);
+            self.last_p95 = quantile_of_memo(&self.mix_dists, 0.95, 1e-4, &mut self.p95_memo);
             self.last_mix.clear();
             self.last_mix.extend_from_slice(&self.tick_mix);
         }
@@ -1687,6 +1809,7 @@ impl Sim {
 
 /// The share of a tick's arrivals that will be answered: errors are
 /// counted against the arrivals (backlogged requests are not errors).
+#[inline(always)]
 fn arrival_success(errors: f64, arrivals: f64, down: bool) -> f64 {
     if down {
         0.0
@@ -1698,6 +1821,7 @@ fn arrival_success(errors: f64, arrivals: f64, down: bool) -> f64 {
 }
 
 /// True when a node's queue (if it has one) holds nothing.
+#[inline(always)]
 fn queue_idle(m: &Model) -> bool {
     match m {
         Model::Api(m) => m.queue.is_idle(),
@@ -1739,6 +1863,7 @@ fn push_event(events: &mut Vec<Event>, t_s: f64, kind: EventKind, id: &str, deta
 
 /// Path shares of a node whose terminal slot 0 answers when it has no
 /// route for the class: `s` (the success share) over slot 0 or the routes.
+#[inline(always)]
 fn service_fracs(f: &mut [f64], routes: &[(usize, f64)], s: f64) {
     if routes.is_empty() {
         if let Some(x) = f.first_mut() {
@@ -1757,6 +1882,7 @@ fn service_fracs(f: &mut [f64], routes: &[(usize, f64)], s: f64) {
 }
 
 /// Route shares after `n_term` terminal slots (which get 0).
+#[inline(always)]
 fn fill_routes(f: &mut [f64], n_term: usize, routes: &[(usize, f64)], s: f64) {
     for x in f.iter_mut().take(n_term) {
         *x = 0.0;
@@ -1769,6 +1895,7 @@ fn fill_routes(f: &mut [f64], n_term: usize, routes: &[(usize, f64)], s: f64) {
 }
 
 /// Adds `w` requests of distribution `d` to a run-length slot.
+#[inline(always)]
 fn deposit(slot: &mut Slot, sketch: &mut Sketch, w: f64, d: LatKey) {
     if !(w > 0.0 && w.is_finite()) {
         return;

@@ -127,6 +127,7 @@ impl LatKey {
 
 /// The p-quantile of a weighted mixture of distributions, by bisection
 /// (`None` weights ignored); 0 for an empty mixture.
+#[cfg(test)]
 pub(crate) fn quantile_of(parts: &[(f64, Dist)], p: f64, tol: f64) -> f64 {
     let total: f64 = parts.iter().map(|(w, _)| w.max(0.0)).sum();
     if total.is_nan() || total <= 0.0 {
@@ -162,6 +163,107 @@ pub(crate) fn quantile_of(parts: &[(f64, Dist)], p: f64, tol: f64) -> f64 {
             break;
         }
     }
+    hi
+}
+
+/// What the last [`quantile_of_memo`] evaluated: the mixture's
+/// distributions, the points its bisection visited and every part's CDF
+/// there. A mixture whose distributions are unchanged (only the weights
+/// moved) replays those CDF values instead of recomputing them, with the
+/// same arithmetic in the same order, so the result is bit-identical.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct QuantileMemo {
+    dists: Vec<Dist>,
+    xs: Vec<f64>,
+    vals: Vec<f64>,
+    new_xs: Vec<f64>,
+    new_vals: Vec<f64>,
+    same: Vec<bool>,
+}
+
+/// [`quantile_of`], reusing the CDF values of the last call for the parts
+/// whose distribution did not change (exactly the same result).
+pub(crate) fn quantile_of_memo(
+    parts: &[(f64, Dist)],
+    p: f64,
+    tol: f64,
+    memo: &mut QuantileMemo,
+) -> f64 {
+    let total: f64 = parts.iter().map(|(w, _)| w.max(0.0)).sum();
+    if total.is_nan() || total <= 0.0 {
+        return 0.0;
+    }
+    let QuantileMemo {
+        dists,
+        xs,
+        vals,
+        new_xs,
+        new_vals,
+        same,
+    } = memo;
+    let stride = dists.len();
+    same.clear();
+    same.extend(
+        parts
+            .iter()
+            .enumerate()
+            .map(|(i, (_, d))| dists.get(i) == Some(d)),
+    );
+    new_xs.clear();
+    new_vals.clear();
+    let mut on_path = same.iter().any(|&b| b);
+    let mut k = 0usize;
+    let mut cdf = |x: f64| -> f64 {
+        let hit = on_path && xs.get(k).is_some_and(|v| v.to_bits() == x.to_bits());
+        if !hit {
+            on_path = false;
+        }
+        let base = k * stride;
+        let s = parts
+            .iter()
+            .enumerate()
+            .map(|(i, (w, d))| {
+                let c = if hit && same[i] {
+                    vals[base + i]
+                } else {
+                    d.cdf(x)
+                };
+                new_vals.push(c);
+                w.max(0.0) * c
+            })
+            .sum::<f64>()
+            / total;
+        new_xs.push(x);
+        k += 1;
+        s
+    };
+    let mut hi = parts
+        .iter()
+        .map(|(_, d)| d.mean())
+        .fold(0.0_f64, f64::max)
+        .max(1e-6);
+    let mut lo = 0.0;
+    let mut guard = 0;
+    while cdf(hi) < p && guard < 60 {
+        lo = hi;
+        hi *= 2.0;
+        guard += 1;
+    }
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if cdf(mid) >= p {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+        if hi - lo <= tol * hi {
+            break;
+        }
+    }
+    std::mem::swap(xs, new_xs);
+    std::mem::swap(vals, new_vals);
+    dists.clear();
+    dists.extend(parts.iter().map(|(_, d)| *d));
     hi
 }
 
@@ -237,75 +339,50 @@ pub(crate) struct Sketch {
     weighted: f64,
 }
 
-/// Mean and quantiles of what a sketch holds, seconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub(crate) struct Quantiles {
-    pub requests: f64,
-    pub mean: f64,
-    pub p50: f64,
-    pub p95: f64,
-    pub p99: f64,
-}
-
-impl Sketch {
-    pub(crate) fn new() -> Self {
-        Sketch {
-            d2: vec![0.0; NB + 2].into_boxed_slice(),
-            lo: usize::MAX,
-            hi: 0,
-            zero: 0.0,
-            total: 0.0,
-            weighted: 0.0,
-        }
+/// The kinks (log-latency, amount) that adding `w` requests of latency
+/// `d` makes, in order, passed to `emit`. Returns `None` when nothing is
+/// added, else the mean and whether the requests took no time (then no
+/// kink is emitted).
+#[inline(always)]
+fn knots(w: f64, d: &Dist, mut emit: impl FnMut(f64, f64)) -> Option<(f64, bool)> {
+    if !(w > 0.0 && w.is_finite()) {
+        return None;
     }
-
-    #[inline]
-    fn kink(&mut self, y: f64, amount: f64) {
-        let u = ((y - Y0) * (1.0 / H)).clamp(0.0, (NB - 1) as f64);
-        let k = u as usize;
-        let f = u - k as f64;
-        self.d2[k] += amount * (1.0 - f);
-        self.d2[k + 1] += amount * f;
-        if k < self.lo {
-            self.lo = k;
-        }
-        if k + 1 > self.hi {
-            self.hi = k + 1;
-        }
+    let mean = d.mean();
+    if !mean.is_finite() {
+        return None;
     }
-
-    /// Adds `w` requests whose latency follows `d`.
-    pub(crate) fn add(&mut self, w: f64, d: &Dist) {
-        if !(w > 0.0 && w.is_finite()) {
-            return;
+    let point = |x: f64, emit: &mut dyn FnMut(f64, f64)| -> bool {
+        if !(x > 0.0) {
+            return true;
         }
-        let mean = d.mean();
-        if !mean.is_finite() {
-            return;
-        }
-        self.total += w;
-        self.weighted += w * mean;
-        match *d {
-            Dist::Point(x) => self.add_point(w, x),
-            Dist::LogNormal(l) => {
-                if !(l.sigma * 8.0 > H) || !l.mu.is_finite() {
-                    self.add_point(w, l.median());
-                    return;
-                }
+        let y = libm::log(x);
+        // A steep ramp one grid step wide, centred on x.
+        emit(y - 0.5 * H, w);
+        emit(y + 0.5 * H, -w);
+        false
+    };
+    let zero = match *d {
+        Dist::Point(x) => point(x, &mut emit),
+        Dist::LogNormal(l) => {
+            if !(l.sigma * 8.0 > H) || !l.mu.is_finite() {
+                point(l.median(), &mut emit)
+            } else {
                 let scale = w / l.sigma;
                 for &(z, k) in &tables().lognormal {
-                    self.kink(l.mu + l.sigma * z, k * scale);
+                    emit(l.mu + l.sigma * z, k * scale);
                 }
+                false
             }
-            Dist::Sojourn { shift, queue, mu } => {
-                let m = match queue {
-                    Some(q) => q.mean_time(),
-                    None => 1.0 / mu,
-                };
-                if !(m > 0.0 && m.is_finite()) {
-                    self.add_point(w, shift);
-                    return;
-                }
+        }
+        Dist::Sojourn { shift, queue, mu } => {
+            let m = match queue {
+                Some(q) => q.mean_time(),
+                None => 1.0 / mu,
+            };
+            if !(m > 0.0 && m.is_finite()) {
+                point(shift, &mut emit)
+            } else {
                 let surv = |t: f64| match queue {
                     Some(q) => q.time_survival(t),
                     None => libm::exp(-mu * t),
@@ -328,13 +405,13 @@ impl Sketch {
                     if first {
                         // Lower tail: mass f spread evenly over one unit of y.
                         let slope = f;
-                        self.kink(y - 1.0, slope * H * w);
+                        emit(y - 1.0, slope * H * w);
                         prev_slope = slope;
                         first = false;
                     } else {
                         let dy = y - prev_y;
                         let slope = if dy > 0.0 { (f - prev_f) / dy } else { 0.0 };
-                        self.kink(prev_y, (slope - prev_slope) * H * w);
+                        emit(prev_y, (slope - prev_slope) * H * w);
                         prev_slope = slope;
                     }
                     prev_y = y;
@@ -342,21 +419,127 @@ impl Sketch {
                 }
                 // Upper tail: the rest spread over one unit of y.
                 let slope = 1.0 - prev_f;
-                self.kink(prev_y, (slope - prev_slope) * H * w);
-                self.kink(prev_y + 1.0, -slope * H * w);
+                emit(prev_y, (slope - prev_slope) * H * w);
+                emit(prev_y + 1.0, -slope * H * w);
+                false
             }
+        }
+    };
+    Some((mean, zero))
+}
+
+/// What adding one distribution does to a sketch: the kinks to add (or
+/// a mass at zero), computed once and applied to any number of sketches.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Kinks {
+    /// Nothing to add (no weight, or an infinite mean).
+    skip: bool,
+    w: f64,
+    mean: f64,
+    /// The requests took no time at all.
+    zero: bool,
+    /// (log-latency, amount) of each kink, in order.
+    list: Vec<(f64, f64)>,
+}
+
+impl Kinks {
+    /// Computes the kinks of `w` requests whose latency follows `d`.
+    pub(crate) fn prepare(&mut self, w: f64, d: &Dist) {
+        self.list.clear();
+        let list = &mut self.list;
+        match knots(w, d, |y, a| list.push((y, a))) {
+            Some((mean, zero)) => {
+                self.skip = false;
+                self.w = w;
+                self.mean = mean;
+                self.zero = zero;
+            }
+            None => self.skip = true,
         }
     }
 
-    fn add_point(&mut self, w: f64, x: f64) {
-        if !(x > 0.0) {
-            self.zero += w;
+    /// Adds what was prepared to `sk`.
+    pub(crate) fn apply(&self, sk: &mut Sketch) {
+        if self.skip {
             return;
         }
-        let y = libm::log(x);
-        // A steep ramp one grid step wide, centred on x.
-        self.kink(y - 0.5 * H, w);
-        self.kink(y + 0.5 * H, -w);
+        sk.total += self.w;
+        sk.weighted += self.w * self.mean;
+        if self.zero {
+            sk.zero += self.w;
+            return;
+        }
+        for &(y, a) in &self.list {
+            sk.kink(y, a);
+        }
+    }
+}
+
+/// Mean and quantiles of what a sketch holds, seconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Quantiles {
+    pub requests: f64,
+    pub mean: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+}
+
+impl Sketch {
+    pub(crate) fn new() -> Self {
+        Sketch {
+            d2: vec![0.0; NB + 2].into_boxed_slice(),
+            lo: usize::MAX,
+            hi: 0,
+            zero: 0.0,
+            total: 0.0,
+            weighted: 0.0,
+        }
+    }
+
+    #[inline(always)]
+    fn kink(&mut self, y: f64, amount: f64) {
+        let u = ((y - Y0) * (1.0 / H)).clamp(0.0, (NB - 1) as f64);
+        let k = u as usize;
+        let f = u - k as f64;
+        self.d2[k] += amount * (1.0 - f);
+        self.d2[k + 1] += amount * f;
+        if k < self.lo {
+            self.lo = k;
+        }
+        if k + 1 > self.hi {
+            self.hi = k + 1;
+        }
+    }
+
+    /// Adds `w` requests whose latency follows `d`.
+    pub(crate) fn add(&mut self, w: f64, d: &Dist) {
+        let Some((mean, zero)) = knots(w, d, |y, a| self.kink(y, a)) else {
+            return;
+        };
+        self.total += w;
+        self.weighted += w * mean;
+        if zero {
+            self.zero += w;
+        }
+    }
+
+    /// Adds `w` requests whose latency follows `d` to each of `sketches`
+    /// (the same as [`Sketch::add`] on each, computing the knots once).
+    pub(crate) fn add_to_each<'a>(
+        kinks: &mut Kinks,
+        w: f64,
+        d: &Dist,
+        sketches: impl Iterator<Item = &'a mut Sketch>,
+    ) {
+        let mut prepared = false;
+        for sk in sketches {
+            if !prepared {
+                kinks.prepare(w, d);
+                prepared = true;
+            }
+            kinks.apply(sk);
+        }
     }
 
     /// Adds everything `other` holds.
@@ -489,6 +672,53 @@ mod tests {
         s.add(1.0, &d);
         let exact = 0.5 + libm::log(20.0) / 10.0;
         assert!(rel(s.quantiles().p95, exact) < 0.003);
+    }
+
+    #[test]
+    fn memoised_quantiles_and_shared_kinks_are_bit_identical() {
+        let q = MMc::new(300.0, 100.0, 4).solve().unwrap();
+        let a = Dist::LogNormal(LogNormal::from_median(0.02, 0.5));
+        let b = Dist::Sojourn {
+            shift: 0.01,
+            queue: Some(q),
+            mu: 100.0,
+        };
+        let mut memo = QuantileMemo::default();
+        for (k, parts) in [
+            vec![(0.9, a)],
+            vec![(0.8, a)],
+            vec![(0.7, a), (0.3, b)],
+            vec![(0.6, a), (0.4, b)],
+            vec![(0.6, b), (0.4, a)],
+            vec![(1.0, Dist::Point(0.0))],
+        ]
+        .iter()
+        .enumerate()
+        {
+            for p in [0.5, 0.95] {
+                let got = quantile_of_memo(parts, p, 1e-4, &mut memo);
+                let want = quantile_of(parts, p, 1e-4);
+                assert_eq!(got.to_bits(), want.to_bits(), "case {k} p{p}");
+            }
+        }
+        let mut kinks = Kinks::default();
+        for d in [a, b, Dist::Point(0.05), Dist::Point(0.0)] {
+            let mut one = [Sketch::new(), Sketch::new()];
+            let mut each = [Sketch::new(), Sketch::new()];
+            for s in &mut one {
+                s.add(2.0, &a);
+                s.add(3.0, &d);
+            }
+            for s in &mut each {
+                s.add(2.0, &a);
+            }
+            Sketch::add_to_each(&mut kinks, 3.0, &d, each.iter_mut());
+            for (x, y) in one.iter().zip(&each) {
+                assert_eq!(x.quantiles(), y.quantiles());
+                assert_eq!(x.d2, y.d2);
+                assert_eq!(x.zero.to_bits(), y.zero.to_bits());
+            }
+        }
     }
 
     #[test]

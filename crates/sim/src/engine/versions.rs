@@ -27,6 +27,7 @@ impl Tally {
     }
 
     /// Counts `w` requests that carried version `v`.
+    #[inline(always)]
     pub(crate) fn add(&mut self, v: u32, w: f64) {
         if !(w > 0.0 && w.is_finite()) {
             return;
