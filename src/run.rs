@@ -142,12 +142,17 @@ pub fn live_frame(grade: &Grade, run_id: &str, playback: &Playback) -> Option<Li
                     errors_rps: at(&n.errors_rps),
                     instances: at(&n.instances),
                     backlog: at(&n.backlog),
+                    offered_rps: at(&n.offered_rps),
+                    edge_share: n.edge_share.get(i).copied(),
+                    lag_s: n.lag_s.get(i).copied(),
                 },
             )
         })
         .collect();
+    let max_offered_rps = nodes.values().fold(0.0f32, |m, n| m.max(n.offered_rps));
     Some(LiveFrame {
         nodes,
         playing: playback.is_playing(),
+        max_offered_rps,
     })
 }

@@ -82,6 +82,12 @@ pub struct NodeLive {
     pub instances: f32,
     /// Requests waiting.
     pub backlog: f32,
+    /// Requests per second arriving.
+    pub offered_rps: f32,
+    /// A CDN's share of reads answered at the edge, 0–1.
+    pub edge_share: Option<f32>,
+    /// A replica's replication lag, seconds.
+    pub lag_s: Option<f32>,
 }
 
 /// Every node's state at the playback cursor, by node id.
@@ -91,6 +97,9 @@ pub struct LiveFrame {
     pub nodes: HashMap<String, NodeLive>,
     /// Whether playback is running (edges animate only then).
     pub playing: bool,
+    /// The busiest node's arrivals, requests per second (edge flow speeds
+    /// are relative to it).
+    pub max_offered_rps: f32,
 }
 
 /// The editor and its reactive projection. `Copy`: every handle is an

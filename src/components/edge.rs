@@ -34,13 +34,27 @@ pub fn EdgeView(
         }
     };
     let class = format!("edge edge-{}", edge.kind.key().replace('_', "-"));
-    // While a run plays, an edge into a busy node flows faster.
+    // While a run plays, an edge flows faster and thicker with the traffic
+    // arriving at its target.
     let target = edge.to.to_string();
     let flow = move || {
         state.live.with(|l| {
-            l.as_ref().and_then(|f| f.nodes.get(&target)).map(|n| {
-                let seconds = (1.6 - 1.4 * f64::from(n.utilisation.clamp(0.0, 1.0))).max(0.2);
-                format!("animation-duration: {seconds:.2}s")
+            l.as_ref().and_then(|f| {
+                let n = f.nodes.get(&target)?;
+                // Traffic on a log scale relative to the busiest node:
+                // the busiest edge cycles in 0.2 s, a trickle in 1.6 s.
+                let share = if f.max_offered_rps > 0.0 {
+                    (1.0 + n.offered_rps).ln() / (1.0 + f.max_offered_rps).ln()
+                } else {
+                    0.0
+                };
+                (n.offered_rps > 0.0).then(|| {
+                    let seconds = 1.6 - 1.4 * f64::from(share.clamp(0.0, 1.0));
+                    format!(
+                        "animation-duration: {seconds:.2}s; stroke-width: {:.1}px",
+                        1.5 + 2.5 * share
+                    )
+                })
             })
         })
     };

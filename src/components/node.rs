@@ -111,11 +111,21 @@ pub fn NodeView(
                 } else {
                     String::new()
                 };
-                view! {
-                    <text class="live-label" x="8" y=NODE_HEIGHT + 14.0>
-                        {format!("{:.0}% busy{instances}", 100.0 * l.utilisation.clamp(0.0, 9.99))}
-                    </text>
-                }
+                // A CDN shows how much it answers at the edge, a replica its
+                // lag; other nodes how busy they are.
+                let text = match (l.edge_share, l.lag_s) {
+                    (Some(share), _) => format!("{:.1}% at edge", 100.0 * share),
+                    (_, Some(lag)) => format!(
+                        "lag {} s · {:.0}% busy",
+                        editor::chart::format_number(f64::from(lag)),
+                        100.0 * l.utilisation.clamp(0.0, 9.99)
+                    ),
+                    _ => format!(
+                        "{:.0}% busy{instances}",
+                        100.0 * l.utilisation.clamp(0.0, 9.99)
+                    ),
+                };
+                view! { <text class="live-label" x="8" y=NODE_HEIGHT + 14.0>{text}</text> }
             })
         }
     };

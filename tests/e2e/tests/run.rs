@@ -166,6 +166,15 @@ fn cards_agree_with_kata_grade_and_the_reference_passes_all_four() {
     );
     let reference_ms = grade_ms(&browser);
     watch_and_shoot(&browser, "run-reference.png");
+    let labels = browser
+        .execute("return [...document.querySelectorAll('svg.canvas .live-label')].map(t => t.textContent).join(' | ')", vec![])
+        .unwrap();
+    let labels = labels.as_str().unwrap_or("");
+    assert!(
+        labels.contains("answered at the edge"),
+        "the CDN shows its edge share: {labels}"
+    );
+    assert!(labels.contains("lag "), "a replica shows its lag: {labels}");
 
     // Selecting a node shows its part in the run: metrics and waterfall.
     let api = reference

@@ -311,6 +311,9 @@ impl Sim {
                     errors_rps: Vec::with_capacity(points),
                     backlog: Vec::with_capacity(points),
                     instances: Vec::with_capacity(points),
+                    offered_rps: Vec::with_capacity(points),
+                    edge_share: Vec::new(),
+                    lag_s: Vec::new(),
                 })
                 .collect(),
         };
@@ -1653,6 +1656,15 @@ impl Sim {
                 ns.errors_rps.push(n.tick.errors as f32);
                 ns.backlog.push(n.tick.backlog as f32);
                 ns.instances.push(n.tick.instances as f32);
+                ns.offered_rps.push(n.tick.offered as f32);
+                match &n.model {
+                    Model::Cdn(_) => {
+                        let answered: f64 = n.frac[EXT].iter().take(5).sum();
+                        ns.edge_share.push(answered.clamp(0.0, 1.0) as f32);
+                    }
+                    Model::Replica(r) => ns.lag_s.push(r.lag.now() as f32),
+                    _ => {}
+                }
             }
         }
     }

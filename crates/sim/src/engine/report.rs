@@ -208,6 +208,17 @@ pub struct NodeSeries {
     pub backlog: Vec<f32>,
     /// Instances running.
     pub instances: Vec<f32>,
+    /// Requests per second arriving at the node.
+    pub offered_rps: Vec<f32>,
+    /// For a CDN: the share of external reads answered at the edge (fresh,
+    /// stale-while-revalidate, stale-if-error or after waiting on a
+    /// collapsed fetch), 0–1. Empty for other kinds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub edge_share: Vec<f32>,
+    /// For a read replica: its replication lag, seconds. Empty for other
+    /// kinds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lag_s: Vec<f32>,
 }
 
 /// The report of a run.
