@@ -171,7 +171,7 @@ fn cards_agree_with_kata_grade_and_the_reference_passes_all_four() {
         .unwrap();
     let labels = labels.as_str().unwrap_or("");
     assert!(
-        labels.contains("answered at the edge"),
+        labels.contains("% at edge"),
         "the CDN shows its edge share: {labels}"
     );
     assert!(labels.contains("lag "), "a replica shows its lag: {labels}");
