@@ -140,30 +140,12 @@ pub(crate) fn quantile_of(parts: &[(f64, Dist)], p: f64, tol: f64) -> f64 {
             .sum::<f64>()
             / total
     };
-    let mut hi = parts
+    let start = parts
         .iter()
         .map(|(_, d)| d.mean())
         .fold(0.0_f64, f64::max)
         .max(1e-6);
-    let mut lo = 0.0;
-    let mut guard = 0;
-    while cdf(hi) < p && guard < 60 {
-        lo = hi;
-        hi *= 2.0;
-        guard += 1;
-    }
-    for _ in 0..60 {
-        let mid = 0.5 * (lo + hi);
-        if cdf(mid) >= p {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-        if hi - lo <= tol * hi {
-            break;
-        }
-    }
-    hi
+    bisect_quantile(start, p, tol, cdf)
 }
 
 /// What the last [`quantile_of_memo`] evaluated: the mixture's
@@ -213,7 +195,7 @@ pub(crate) fn quantile_of_memo(
     new_vals.clear();
     let mut on_path = same.iter().any(|&b| b);
     let mut k = 0usize;
-    let mut cdf = |x: f64| -> f64 {
+    let cdf = |x: f64| -> f64 {
         let hit = on_path && xs.get(k).is_some_and(|v| v.to_bits() == x.to_bits());
         if !hit {
             on_path = false;
@@ -237,29 +219,12 @@ pub(crate) fn quantile_of_memo(
         k += 1;
         s
     };
-    let mut hi = parts
+    let start = parts
         .iter()
         .map(|(_, d)| d.mean())
         .fold(0.0_f64, f64::max)
         .max(1e-6);
-    let mut lo = 0.0;
-    let mut guard = 0;
-    while cdf(hi) < p && guard < 60 {
-        lo = hi;
-        hi *= 2.0;
-        guard += 1;
-    }
-    for _ in 0..60 {
-        let mid = 0.5 * (lo + hi);
-        if cdf(mid) >= p {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-        if hi - lo <= tol * hi {
-            break;
-        }
-    }
+    let hi = bisect_quantile(start, p, tol, cdf);
     std::mem::swap(xs, new_xs);
     std::mem::swap(vals, new_vals);
     dists.clear();
@@ -607,6 +572,32 @@ impl Sketch {
             p99: out[2],
         }
     }
+}
+
+/// The smallest `x` (to relative tolerance `tol`) with `cdf(x) ≥ p`:
+/// doubling from `start` until the CDF reaches `p`, then bisection. Shared
+/// by the plain and the memoised quantile so both visit the same points.
+fn bisect_quantile(start: f64, p: f64, tol: f64, mut cdf: impl FnMut(f64) -> f64) -> f64 {
+    let mut hi = start;
+    let mut lo = 0.0;
+    let mut guard = 0;
+    while cdf(hi) < p && guard < 60 {
+        lo = hi;
+        hi *= 2.0;
+        guard += 1;
+    }
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if cdf(mid) >= p {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+        if hi - lo <= tol * hi {
+            break;
+        }
+    }
+    hi
 }
 
 #[cfg(test)]
