@@ -135,6 +135,29 @@ struct WindowRt {
     at_primary: f64,
 }
 
+/// Adds a distribution of weight `w` to class `c`'s sketch in every window
+/// open now (`active` has bit `i` set for window `i`), computing its knots
+/// once.
+fn add_to_active_windows(
+    kinks: &mut Kinks,
+    windows: &mut [WindowRt],
+    active: u64,
+    c: usize,
+    w: f64,
+    d: &Dist,
+) {
+    Sketch::add_to_each(
+        kinks,
+        w,
+        d,
+        windows
+            .iter_mut()
+            .enumerate()
+            .filter(|(i, _)| active & (1 << i) != 0)
+            .map(|(_, win)| &mut win.acc[c].sketch),
+    );
+}
+
 /// A scheduled fault boundary.
 #[derive(Clone, Debug)]
 struct FaultEvent {
@@ -583,17 +606,13 @@ impl Sim {
             let slot = &mut self.path_slots[p];
             if let Some(k) = slot.key.take() {
                 let c = self.paths[p].class;
-                let d = k.dist();
-                let active = self.active;
-                Sketch::add_to_each(
+                add_to_active_windows(
                     &mut self.kinks,
+                    &mut self.windows,
+                    self.active,
+                    c,
                     slot.w,
-                    &d,
-                    self.windows
-                        .iter_mut()
-                        .enumerate()
-                        .filter(|(w, _)| active & (1 << w) != 0)
-                        .map(|(_, win)| &mut win.acc[c].sketch),
+                    &k.dist(),
                 );
             }
             slot.w = 0.0;
@@ -1526,17 +1545,13 @@ impl Sim {
                 Some(ref old) if old == key => slot.w += weight,
                 _ => {
                     if let Some(old) = slot.key {
-                        let d = old.dist();
-                        let active = self.active;
-                        Sketch::add_to_each(
+                        add_to_active_windows(
                             &mut self.kinks,
+                            &mut self.windows,
+                            self.active,
+                            c,
                             slot.w,
-                            &d,
-                            self.windows
-                                .iter_mut()
-                                .enumerate()
-                                .filter(|(wi, _)| active & (1 << wi) != 0)
-                                .map(|(_, win)| &mut win.acc[c].sketch),
+                            &old.dist(),
                         );
                     }
                     slot.key = Some(*key);
