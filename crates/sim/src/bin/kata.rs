@@ -82,22 +82,11 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
                 out.seconds = Some(n);
             }
             "--seed" => {
-                let v = value("--seed")?;
-                out.seed = v
-                    .parse()
-                    .map_err(|_| format!("--seed must be a whole number, not “{v}”"))?;
+                out.seed = parse_seed(&value("--seed")?)?;
             }
             "--kata" => out.kata = Some(value("--kata")?),
             "--json" => out.json = true,
-            other if other.starts_with("--") => {
-                return Err(format!("unknown option “{other}”"));
-            }
-            other => {
-                if design.is_some() {
-                    return Err(format!("only one design file, please (“{other}” is extra)"));
-                }
-                design = Some(other.to_string());
-            }
+            other => take_design(&mut design, other, "design file")?,
         }
         i += 1;
     }
@@ -317,6 +306,25 @@ struct GradeArgs {
     reports: bool,
 }
 
+/// A `--seed` value.
+fn parse_seed(v: &str) -> Result<u64, String> {
+    v.parse()
+        .map_err(|_| format!("--seed must be a whole number, not “{v}”"))
+}
+
+/// An argument that is not a known option: the (one) design, or an error
+/// naming the unknown option or the extra design.
+fn take_design(design: &mut Option<String>, arg: &str, what: &str) -> Result<(), String> {
+    if arg.starts_with("--") {
+        return Err(format!("unknown option “{arg}”"));
+    }
+    if design.is_some() {
+        return Err(format!("only one {what}, please (“{arg}” is extra)"));
+    }
+    *design = Some(arg.to_string());
+    Ok(())
+}
+
 fn parse_grade_args(args: &[String]) -> Result<GradeArgs, String> {
     let mut out = GradeArgs {
         design: String::new(),
@@ -338,23 +346,11 @@ fn parse_grade_args(args: &[String]) -> Result<GradeArgs, String> {
         match a {
             "--kata" => out.kata = Some(value("--kata")?),
             "--seed" => {
-                let v = value("--seed")?;
-                out.seed = Some(
-                    v.parse()
-                        .map_err(|_| format!("--seed must be a whole number, not “{v}”"))?,
-                );
+                out.seed = Some(parse_seed(&value("--seed")?)?);
             }
             "--json" => out.json = true,
             "--reports" => out.reports = true,
-            other if other.starts_with("--") => {
-                return Err(format!("unknown option “{other}”"));
-            }
-            other => {
-                if design.is_some() {
-                    return Err(format!("only one design, please (“{other}” is extra)"));
-                }
-                design = Some(other.to_string());
-            }
+            other => take_design(&mut design, other, "design")?,
         }
         i += 1;
     }
