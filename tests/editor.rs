@@ -12,6 +12,17 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// The id of the first node of `kind` in the design.
+fn first_of(design: &design::Design, kind: NodeKind) -> NodeId {
+    design
+        .nodes
+        .iter()
+        .find(|n| n.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind:?} node"))
+        .id
+        .clone()
+}
+
 fn kinds(design: &design::Design, kind: NodeKind) -> usize {
     design.nodes.iter().filter(|n| n.kind == kind).count()
 }
@@ -31,13 +42,9 @@ async fn dragging_from_the_palette_adds_a_node_where_it_is_dropped() {
 
     let design = saved_design();
     assert_eq!(kinds(&design, NodeKind::Cdn), 1);
-    let cdn = design
-        .nodes
-        .iter()
-        .find(|n| n.kind == NodeKind::Cdn)
-        .unwrap();
+    let cdn = first_of(&design, NodeKind::Cdn);
     let drawn = centre(
-        &app.node(cdn.id.as_str())
+        &app.node(cdn.as_str())
             .query_selector("rect")
             .unwrap()
             .unwrap(),
@@ -166,13 +173,7 @@ async fn connecting_ports_adds_typed_edges_and_nonsense_is_refused_with_a_reason
     let cdn_button: web_sys::HtmlElement = app.find("[data-palette=\"cdn\"]").unchecked_into();
     cdn_button.click();
     settle().await;
-    let cdn = saved_design()
-        .nodes
-        .iter()
-        .find(|n| n.kind == NodeKind::Cdn)
-        .unwrap()
-        .id
-        .clone();
+    let cdn = first_of(&saved_design(), NodeKind::Cdn);
 
     // Users → CDN: a read path.
     let port = app.find("[data-port-out=\"users\"]");
@@ -355,13 +356,7 @@ async fn undo_and_redo_retrace_a_sequence_of_mixed_edits() {
     .await;
     snapshots.push(saved_design());
     // 3. connect api → cache
-    let cache_id = snapshots[0]
-        .nodes
-        .iter()
-        .find(|n| n.kind == NodeKind::Cache)
-        .unwrap()
-        .id
-        .clone();
+    let cache_id = first_of(&snapshots[0], NodeKind::Cache);
     let port = app.find("[data-port-out=\"api\"]");
     drag(
         &port,
