@@ -65,6 +65,32 @@ impl Autoscaler {
         self.running + self.booting.iter().map(|b| b.1).sum::<u32>()
     }
 
+    /// True when instances are booting.
+    pub(crate) fn booting(&self) -> bool {
+        !self.booting.is_empty()
+    }
+
+    /// True when the autoscaler acts (else the fleet is fixed).
+    pub(crate) fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// Records `ticks` ticks at `utilisation` that end no minute (the
+    /// same as that many calls of [`Autoscaler::end_of_tick`] that decide
+    /// nothing, up to rounding).
+    pub(crate) fn record(&mut self, ticks: u32, utilisation: f64) {
+        if !self.enabled || ticks == 0 {
+            return;
+        }
+        let u = if utilisation.is_finite() {
+            utilisation.clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        self.busy += f64::from(ticks) * u;
+        self.samples += ticks;
+    }
+
     /// Instances that booted by time `t` start taking traffic.
     pub(crate) fn start_of_tick(&mut self, t: f64) -> Option<Scale> {
         if self.booting.is_empty() {

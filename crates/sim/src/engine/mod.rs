@@ -50,6 +50,7 @@ mod data;
 mod faults;
 mod paths;
 mod plan;
+mod quiet;
 mod report;
 mod scenario;
 mod service;
@@ -189,6 +190,8 @@ pub struct Sim {
     t: u32,
     profile: ProfileCursor,
     noise: SimRng,
+    /// The unused half of the noise's last normal pair.
+    noise_spare: Option<f64>,
     // Updates and versions.
     posted: u32,
     committed: u32,
@@ -236,6 +239,8 @@ pub struct Sim {
     /// commit seen through replica lag).
     versions_settle_at: f64,
     last_p95: f64,
+    /// The stretch of quiet ticks under way (see `quiet.rs`).
+    quiet: quiet::Quiet,
     sample: Sample,
     // Totals.
     cost_total: f64,
@@ -344,7 +349,7 @@ impl Sim {
             nodes: vec![NodeSample::default(); plan.nodes.len()],
             ..Sample::default()
         };
-        Sim {
+        let mut sim = Sim {
             seed,
             duration,
             nodes: plan.nodes,
@@ -361,6 +366,7 @@ impl Sim {
             t: 0,
             profile: ProfileCursor::new(&scenario.profile),
             noise: SimRng::stream(seed, 0x004E_015E),
+            noise_spare: None,
             posted: 0,
             committed: 0,
             commits: CommitLog::with_capacity(n_updates + 1),
@@ -402,7 +408,10 @@ impl Sim {
             events: Vec::new(),
             series,
             scenario,
-        }
+            quiet: quiet::Quiet::default(),
+        };
+        sim.quiet = quiet::Quiet::new(&sim);
+        sim
     }
 
     /// Runs every tick and returns the report.
@@ -417,6 +426,13 @@ impl Sim {
     #[doc(hidden)]
     pub fn set_shortcuts(&mut self, on: bool) {
         self.shortcuts = on;
+    }
+
+    /// How many ticks so far took the quiet path (see `quiet.rs`); for
+    /// tests and benchmarks.
+    #[doc(hidden)]
+    pub fn quiet_ticks(&self) -> u32 {
+        self.quiet.total
     }
 
     /// Problems found in the design or the scenario.
@@ -457,16 +473,16 @@ impl Sim {
         let mid = tf + 0.5;
         let end = tf + 1.0;
 
+        if self.quiet.pending() && t >= self.quiet.until {
+            self.flush_quiet();
+        }
         self.update_windows(tf);
         self.apply_faults(end);
 
         // Demand.
-        for n in &mut self.nodes {
-            n.arr = [0.0; NC];
-        }
         let mut ext = self.profile.rate_at(mid);
         if self.scenario.noise && ext > 0.0 {
-            ext = self.noise.poisson(ext) as f64;
+            ext = self.noise.poisson_with_spare(ext, &mut self.noise_spare) as f64;
         }
         let mut new_post = false;
         while (self.posted as usize) < self.scenario.updates_s.len()
@@ -488,6 +504,19 @@ impl Sim {
         } else {
             0.0
         };
+        if t < self.quiet.until && write == 0.0 && !new_post {
+            if self.try_quiet(t, ext) {
+                self.t += 1;
+                if self.is_done() {
+                    self.flush_quiet();
+                }
+                return &self.sample;
+            }
+            self.flush_quiet();
+        }
+        for n in &mut self.nodes {
+            n.arr = [0.0; NC];
+        }
         let class_rate = [ext, self.scenario.internal_rps, write];
         for c in 0..NC {
             let k = self.sources[c].len();
@@ -571,6 +600,7 @@ impl Sim {
         if series_point {
             self.push_series(t);
         }
+        self.plan_quiet(t, write);
         self.t += 1;
         &self.sample
     }
@@ -706,19 +736,7 @@ impl Sim {
                     .iter()
                     .zip(n.prev_arr.iter())
                     .all(|(a, b)| a.to_bits() == b.to_bits());
-            let reusable = same_in
-                && match &n.model {
-                    Model::Source { .. } | Model::Lb { .. } | Model::Storage(_) => true,
-                    Model::Api(m) => m.queue.is_idle(),
-                    Model::Primary(m) => m.queue.is_idle(),
-                    Model::Cache(m) => m.queue.is_idle() && arr[EXT] + arr[INT] == 0.0,
-                    Model::Replica(m) => {
-                        m.queue.is_idle()
-                            && m.lag.excess == 0.0
-                            && m.primary.is_none_or(|p| before[p].arr[WRT] == 0.0)
-                    }
-                    Model::Cdn(_) | Model::Fn(_) => false,
-                };
+            let reusable = same_in && repeats(n, before);
             let reused = if reusable && self.shortcuts {
                 n.reuse
             } else {
@@ -769,13 +787,24 @@ impl Sim {
                     Model::Cdn(m) => {
                         let (e, int) = (arr[EXT], arr[INT]);
                         if down {
+                            m.pre = None;
                             errors = e + int;
                             succ = [0.0; NC];
                             n.frac[EXT].iter_mut().for_each(|f| *f = 0.0);
                             n.frac[INT].iter_mut().for_each(|f| *f = 0.0);
                         } else {
-                            self.node_tally.clear();
-                            let o = m.cdn.step(tf, e, &m.origin, &mut self.node_tally);
+                            // A quiet-tick attempt may have stepped the CDN
+                            // already (same arrivals, same origin).
+                            let o = match m.pre.take() {
+                                Some(o) => {
+                                    std::mem::swap(&mut self.node_tally, &mut m.pre_tally);
+                                    o
+                                }
+                                None => {
+                                    self.node_tally.clear();
+                                    m.cdn.step(tf, e, &m.origin, &mut self.node_tally)
+                                }
+                            };
                             for &(v, w) in self.node_tally.entries() {
                                 self.tally.add(v, w);
                                 n.acc.stale.add_version(
@@ -797,22 +826,9 @@ impl Sim {
                                 o.wait_ok_moments(),
                                 o.wait_stale_moments(),
                             ];
-                            let f = &mut n.frac[EXT];
-                            if e > 0.0 {
-                                f[0] = o.hit / e;
-                                f[1] = o.swr / e;
-                                f[2] = o.sie / e;
-                                f[3] = o.wait_ok / e;
-                                f[4] = o.wait_stale / e;
-                                let miss = if no_origin { 0.0 } else { o.miss / e };
-                                for (k, r) in n.routes[EXT].iter().enumerate() {
-                                    f[5 + k] = miss * r.1;
-                                }
-                            } else {
-                                f.iter_mut().for_each(|x| *x = 0.0);
-                                f[0] = 1.0;
-                            }
+                            cdn_fracs(&mut n.frac[EXT], &o, e, &n.routes[EXT], no_origin);
                             fwd[EXT] = if no_origin { 0.0 } else { o.origin_requests };
+                            m.last_origin_requests = fwd[EXT];
                             if n.routes[INT].is_empty() {
                                 errors += int;
                             } else {
@@ -837,12 +853,7 @@ impl Sim {
                                 + lat_w[3] * m.origin.resp_s;
                             mean_den = e;
                         }
-                        cost = if m.cdn.cfg.pro {
-                            book.cdn_pro_per_month / (book.hours_per_month * 3600.0)
-                        } else {
-                            (e + int) * book.cdn_per_10k_requests / 1e4
-                                + gigabytes(e + int, page_kb) * book.cdn_per_gb
-                        };
+                        cost = cdn_cost(m, e + int, page_kb, book);
                         inst = 0.0;
                     }
                     Model::Lb { latency_s } => {
@@ -1591,34 +1602,8 @@ impl Sim {
         served: [f64; NC],
         at_primary: f64,
     ) {
-        let updates = &self.scenario.updates_s;
-        let mut stale_num = 0.0;
-        let mut stale_den = 0.0;
-        for (c, tally) in [(EXT, &self.tally), (INT, &self.tally_int)] {
-            for &(v, w) in tally.entries() {
-                let st = staleness(updates, self.posted, v, mid);
-                if c == EXT {
-                    stale_num += w * st;
-                    stale_den += w;
-                }
-                for (wi, win) in self.windows.iter_mut().enumerate() {
-                    if self.active & (1 << wi) != 0 {
-                        let a = &mut win.acc[c];
-                        a.stale.add_point(w, st * STALE_SCALE);
-                        a.stale_sum += w * st;
-                        a.stale_w += w;
-                        if st > 0.0 {
-                            a.stale_n += w;
-                        }
-                    }
-                }
-            }
-        }
-        self.sample.staleness_s = if stale_den > 0.0 {
-            stale_num / stale_den
-        } else {
-            0.0
-        };
+        self.sample.staleness_s = self.add_staleness(EXT, mid);
+        self.add_staleness(INT, mid);
         for (wi, win) in self.windows.iter_mut().enumerate() {
             if self.active & (1 << wi) != 0 {
                 for c in 0..NC {
@@ -1628,8 +1613,46 @@ impl Sim {
                 win.at_primary += at_primary;
             }
         }
-        // An update reaches readers when 95 % of a tick's external answers
-        // carry it.
+        self.update_reach(end);
+    }
+
+    /// Adds the staleness of class `c`'s answers this tick (its tally) to
+    /// the open windows; returns their mean staleness.
+    fn add_staleness(&mut self, c: usize, mid: f64) -> f64 {
+        let updates = &self.scenario.updates_s;
+        let tally = if c == EXT {
+            &self.tally
+        } else {
+            &self.tally_int
+        };
+        let mut stale_num = 0.0;
+        let mut stale_den = 0.0;
+        for &(v, w) in tally.entries() {
+            let st = staleness(updates, self.posted, v, mid);
+            stale_num += w * st;
+            stale_den += w;
+            for (wi, win) in self.windows.iter_mut().enumerate() {
+                if self.active & (1 << wi) != 0 {
+                    let a = &mut win.acc[c];
+                    a.stale.add_point(w, st * STALE_SCALE);
+                    a.stale_sum += w * st;
+                    a.stale_w += w;
+                    if st > 0.0 {
+                        a.stale_n += w;
+                    }
+                }
+            }
+        }
+        if stale_den > 0.0 {
+            stale_num / stale_den
+        } else {
+            0.0
+        }
+    }
+
+    /// An update reaches readers when 95 % of a tick's external answers
+    /// (the tally) carry it.
+    fn update_reach(&mut self, end: f64) {
         let total = self.tally.total();
         if total > 0.0 {
             let mut k = 0;
@@ -1648,8 +1671,11 @@ impl Sim {
     }
 
     fn push_series(&mut self, t: u32) {
-        // The tick's external p95 (recomputed only when the mixture changed).
-        if self.tick_mix != self.last_mix {
+        // The tick's external p95 (recomputed only when the mixture changed;
+        // a mixture of one distribution is that distribution, whatever the
+        // weights).
+        let same_one = one_key(&self.tick_mix).is_some_and(|k| one_key(&self.last_mix) == Some(k));
+        if !same_one && self.tick_mix != self.last_mix {
             self.mix_dists.clear();
             self.mix_dists
                 .extend(self.tick_mix.iter().map(|(w, k)| (*w, k.dist())));
@@ -1665,13 +1691,19 @@ impl Sim {
         s.p95_ms.push((1e3 * self.last_p95) as f32);
         s.staleness_s.push(self.sample.staleness_s as f32);
         s.cost_usd.push(self.cost_total as f32);
-        for (i, n) in self.nodes.iter().enumerate() {
-            if let Some(ns) = s.nodes.get_mut(i) {
-                ns.utilisation.push(n.tick.utilisation as f32);
-                ns.errors_rps.push(n.tick.errors as f32);
-                ns.backlog.push(n.tick.backlog as f32);
-                ns.instances.push(n.tick.instances as f32);
-                ns.offered_rps.push(n.tick.offered as f32);
+        // The sample, not `n.tick`: quiet ticks update only the sample.
+        for ((n, tick), ns) in self
+            .nodes
+            .iter()
+            .zip(self.sample.nodes.iter())
+            .zip(s.nodes.iter_mut())
+        {
+            {
+                ns.utilisation.push(tick.utilisation as f32);
+                ns.errors_rps.push(tick.errors as f32);
+                ns.backlog.push(tick.backlog as f32);
+                ns.instances.push(tick.instances as f32);
+                ns.offered_rps.push(tick.offered as f32);
                 match &n.model {
                     Model::Cdn(_) => {
                         let answered: f64 = n.frac[EXT].iter().take(5).sum();
@@ -1686,6 +1718,16 @@ impl Sim {
 
     /// The report so far (normally called after [`Sim::run_to_end`]).
     pub fn report(&self) -> Report {
+        if self.quiet.pending() {
+            // Mid-stretch: report as if the stretch ended now.
+            let mut settled = self.clone();
+            settled.flush_quiet();
+            return settled.report_settled();
+        }
+        self.report_settled()
+    }
+
+    fn report_settled(&self) -> Report {
         let book = prices();
         let ticks = f64::from(self.t.max(1));
         let mut windows = Vec::with_capacity(self.windows.len());
@@ -1844,6 +1886,63 @@ fn arrival_success(errors: f64, arrivals: f64, down: bool) -> f64 {
         (1.0 - errors / arrivals).clamp(0.0, 1.0)
     } else {
         1.0
+    }
+}
+
+/// The latency key every part of a mixture has, if they all have the same.
+fn one_key(mix: &[(f64, LatKey)]) -> Option<LatKey> {
+    let (_, first) = mix.first()?;
+    mix.iter().all(|(_, k)| k == first).then_some(*first)
+}
+
+/// A CDN's outcome shares of its external reads `e` this tick: hit,
+/// stale-while-revalidate, stale-if-error, waited (good fetch), waited
+/// (failed fetch, stale copy), then the misses split over its origin routes.
+#[inline(always)]
+fn cdn_fracs(f: &mut [f64], o: &cdn::CdnTick, e: f64, routes: &[(usize, f64)], no_origin: bool) {
+    if e > 0.0 {
+        f[0] = o.hit / e;
+        f[1] = o.swr / e;
+        f[2] = o.sie / e;
+        f[3] = o.wait_ok / e;
+        f[4] = o.wait_stale / e;
+        let miss = if no_origin { 0.0 } else { o.miss / e };
+        for (k, r) in routes.iter().enumerate() {
+            f[5 + k] = miss * r.1;
+        }
+    } else {
+        f.iter_mut().for_each(|x| *x = 0.0);
+        f[0] = 1.0;
+    }
+}
+
+/// A CDN's cost for one tick in which it took `requests` requests.
+#[inline(always)]
+fn cdn_cost(m: &plan::CdnModel, requests: f64, page_kb: f64, book: &PriceBook) -> f64 {
+    if m.cdn.cfg.pro {
+        book.cdn_pro_per_month / (book.hours_per_month * 3600.0)
+    } else {
+        requests * book.cdn_per_10k_requests / 1e4 + gigabytes(requests, page_kb) * book.cdn_per_gb
+    }
+}
+
+/// Whether node `n` (with `before` the nodes before it), given the same
+/// arrivals, fleet and availability as in the tick that last computed it,
+/// gives the same outputs: nothing queued and nothing inside that moves
+/// with time.
+#[inline(always)]
+fn repeats(n: &NodeRt, before: &[NodeRt]) -> bool {
+    match &n.model {
+        Model::Source { .. } | Model::Lb { .. } | Model::Storage(_) => true,
+        Model::Api(m) => m.queue.is_idle(),
+        Model::Primary(m) => m.queue.is_idle(),
+        Model::Cache(m) => m.queue.is_idle() && n.arr[EXT] + n.arr[INT] == 0.0,
+        Model::Replica(m) => {
+            m.queue.is_idle()
+                && m.lag.excess == 0.0
+                && m.primary.is_none_or(|p| before[p].arr[WRT] == 0.0)
+        }
+        Model::Cdn(_) | Model::Fn(_) => false,
     }
 }
 

@@ -14,7 +14,7 @@ use design::{classify, Design, Diagnostic, EdgeKind, Node, NodeKind};
 
 use super::autoscale::Autoscaler;
 use super::cache::CacheKey;
-use super::cdn::{Cdn, CdnCfg, Origin};
+use super::cdn::{Cdn, CdnCfg, CdnTick, Origin};
 use super::cost::{prices, PriceBook};
 use super::data::Lag;
 use super::report::NodeSample;
@@ -22,6 +22,7 @@ use super::scenario::{Override, Scenario};
 use super::service::{Queue, QueueParams};
 use super::sketch::{Dist, LatKey, Sketch};
 use super::traffic::PopGroups;
+use super::versions::Tally;
 use crate::latency::{LogNormal, Moments};
 use crate::rng::SimRng;
 
@@ -160,6 +161,12 @@ pub(crate) struct CdnModel {
     /// Extra latency of the outcome slots: hit, swr, sie, wait ok, wait
     /// stale.
     pub extras: [Moments; 5],
+    /// This tick's outcome when a quiet-tick attempt already stepped the
+    /// CDN (see `quiet.rs`), with the versions it served.
+    pub pre: Option<CdnTick>,
+    pub pre_tally: Tally,
+    /// Requests sent to the origin in the last tick computed in full.
+    pub last_origin_requests: f64,
 }
 
 /// Per-class accumulator of latency with run-length compression: the same
@@ -224,6 +231,27 @@ impl NodeAcc {
         }
         self.inst_max = self.inst_max.max(tick.instances);
         self.cost += k * cost;
+    }
+}
+
+impl NodeAcc {
+    /// Adds `k` ticks whose offered, served, errors and cost sum to `sums`
+    /// and that otherwise (utilisation, backlog, instances) looked like
+    /// `like`.
+    pub(crate) fn add_sums(&mut self, like: &NodeSample, sums: [f64; 4], k: f64) {
+        if k <= 0.0 {
+            return;
+        }
+        let [offered, served, errors, cost] = sums;
+        let mut one = like.clone();
+        one.offered = 0.0;
+        one.served = 0.0;
+        one.errors = 0.0;
+        self.add_ticks(&one, 0.0, k);
+        self.offered += offered;
+        self.served += served;
+        self.errors += errors;
+        self.cost += cost;
     }
 }
 
@@ -548,6 +576,9 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                         version: 0,
                     },
                     extras: [Moments::ZERO; 5],
+                    pre: None,
+                    pre_tally: Tally::new(),
+                    last_origin_requests: 0.0,
                 }))
             }
             NodeKind::LoadBalancer => {

@@ -1,0 +1,582 @@
+//! Quiet ticks: the engine's fast path for the common case of an incident
+//! served from the edge.
+//!
+//! Most ticks of a well-designed run change nothing but the external rate:
+//! every CDN answers from its PoPs (fresh copies, or stale ones while a
+//! revalidation completes within the tick from the shield), sends nothing
+//! new to its origin, and every node behind it sees exactly last tick's
+//! arrivals. Such a tick is *quiet*. It runs the real CDN state machines and
+//! updates the sample, but everything else it would add — node totals,
+//! latency of the quiet nodes, path weights, freshness and window totals —
+//! is the same tick after tick or linear in the rate, so it is summed over
+//! the stretch of quiet ticks and added once when the stretch ends
+//! ([`Sim::flush_quiet`]). A quiet node is not visited at all.
+//!
+//! Invariants:
+//! - a stretch is planned only after a tick computed in full in which every
+//!   node except the external sources and the CDNs repeated its last
+//!   outputs ([`Sim::plan_quiet`]), and it ends before the next scheduled
+//!   event: an update, a fault, a window edge, an autoscaling evaluation;
+//! - a tick is quiet only if, after stepping the CDNs, none of them waited,
+//!   missed, failed or asked its origin for anything, and every answer was
+//!   current; otherwise the tick is computed in full, with the CDN outcomes
+//!   already stepped (`CdnModel::pre`), so the state machines never step
+//!   twice;
+//! - the results equal those of computing every tick in full up to
+//!   rounding (sums are reassociated), which `set_shortcuts(false)` lets the
+//!   tests check.
+
+use super::plan::{Model, EXT, INT};
+use super::report::NodeSample;
+use super::sketch::LatKey;
+use super::{
+    add_to_active_windows, autoscale, cdn_cost, cdn_fracs, cost::prices, deposit, repeats,
+};
+use super::{paths::hop_latency, paths::PathLatency, Sim};
+
+/// An external path a quiet tick can take: source → CDN outcome `slot`
+/// (a hit, or a stale copy served at once).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct QuietPath {
+    path: usize,
+    source: usize,
+    route: usize,
+    cdn: usize,
+    slot: usize,
+}
+
+/// What a stretch of quiet ticks has added so far.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Quiet {
+    /// The design allows quiet ticks (external sources feed only CDNs,
+    /// nothing else feeds a CDN external reads, no path class truncated).
+    capable: bool,
+    paths: Vec<QuietPath>,
+    /// Ticks before this one may be quiet (0: none planned).
+    pub until: u32,
+    /// Quiet ticks not yet added.
+    ticks: u32,
+    /// Quiet ticks so far in the run.
+    pub total: u32,
+    /// Cost per tick of every node but the sources and CDNs.
+    fixed_cost: f64,
+    /// Σ external rate, Σ external answers, Σ external answers tallied
+    /// for freshness.
+    offered: f64,
+    served: f64,
+    tallied: f64,
+    /// Per node (sources and CDNs): Σ offered, served, errors, cost; and
+    /// the cost of the last quiet tick.
+    node_sums: Vec<[f64; 4]>,
+    last_cost: Vec<f64>,
+    /// Per CDN (index into `Sim::cdns`): Σ answers from the edge, and Σ
+    /// of those counted current in bulk (the ticks whose answers were all
+    /// current).
+    edge: Vec<f64>,
+    fresh: Vec<f64>,
+    /// Per quiet path: Σ weight; and its latency key and mean.
+    path_w: Vec<f64>,
+    path_key: Vec<(LatKey, f64)>,
+}
+
+impl Quiet {
+    /// Works out whether a compiled design can have quiet ticks.
+    pub(super) fn new(sim: &Sim) -> Quiet {
+        let n = sim.nodes.len();
+        let is_cdn = |i: usize| matches!(sim.nodes[i].model, Model::Cdn(_));
+        let ext_sources = &sim.sources[EXT];
+        let sources_feed_cdns = !ext_sources.is_empty()
+            && ext_sources.iter().all(|&s| {
+                let r = &sim.nodes[s].routes[EXT];
+                !r.is_empty() && r.iter().all(|&(c, _)| is_cdn(c))
+            });
+        let only_sources_feed_cdns = (0..n).all(|i| {
+            ext_sources.contains(&i) || sim.nodes[i].routes[EXT].iter().all(|&(c, _)| !is_cdn(c))
+        });
+        let capable = sources_feed_cdns
+            && only_sources_feed_cdns
+            && !sim.cdns.is_empty()
+            && !sim.truncated.iter().any(|&t| t);
+        let mut paths = Vec::new();
+        if capable {
+            for (p, def) in sim.paths.iter().enumerate() {
+                if def.class != EXT || def.len != 2 {
+                    continue;
+                }
+                let start = def.start as usize;
+                let (src, route) = sim.hops[start];
+                let (cdn, slot) = sim.hops[start + 1];
+                if slot < 3 && is_cdn(cdn as usize) {
+                    paths.push(QuietPath {
+                        path: p,
+                        source: src as usize,
+                        route: route as usize,
+                        cdn: cdn as usize,
+                        slot: slot as usize,
+                    });
+                }
+            }
+        }
+        Quiet {
+            capable,
+            path_w: vec![0.0; paths.len()],
+            path_key: vec![(LatKey::point(0.0), 0.0); paths.len()],
+            paths,
+            node_sums: vec![[0.0; 4]; n],
+            last_cost: vec![0.0; n],
+            edge: vec![0.0; sim.cdns.len()],
+            fresh: vec![0.0; sim.cdns.len()],
+            ..Quiet::default()
+        }
+    }
+
+    /// True while quiet ticks are summed but not yet added.
+    pub(super) fn pending(&self) -> bool {
+        self.ticks > 0
+    }
+}
+
+impl Sim {
+    fn is_edge_node(&self, i: usize) -> bool {
+        match self.nodes[i].model {
+            Model::Cdn(_) => true,
+            Model::Source { class } => class == EXT,
+            _ => false,
+        }
+    }
+
+    /// After tick `t`, computed in full (with `write` operator writes),
+    /// decides until when the next ticks may be quiet.
+    pub(super) fn plan_quiet(&mut self, t: u32, write: f64) {
+        self.quiet.until = 0;
+        if !self.shortcuts || !self.quiet.capable || write > 0.0 {
+            return;
+        }
+        let next = t + 1;
+        let next_f = f64::from(next);
+        if self.posted != self.committed
+            || self.versions_settle_at >= next_f
+            || self.tally_int.entries().iter().any(|e| e.0 < self.posted)
+        {
+            return;
+        }
+        let mut until = self.duration;
+        let mut fixed_cost = 0.0;
+        let mut scaled = false;
+        for (i, n) in self.nodes.iter().enumerate() {
+            if n.down_until > next_f {
+                return;
+            }
+            match &n.model {
+                Model::Cdn(m) => {
+                    if m.last_origin_requests != 0.0 {
+                        return;
+                    }
+                    continue;
+                }
+                Model::Source { class } if *class == EXT => continue,
+                Model::Source { .. } => {}
+                Model::Api(m) => {
+                    if m.scaler.booting() {
+                        return;
+                    }
+                    scaled |= m.scaler.enabled();
+                }
+                _ => {}
+            }
+            // Everything else will repeat its outputs of this tick: its
+            // arrivals repeat (by induction from the sources, the CDNs
+            // sending nothing new), it was up, and its state does not move.
+            let computed = n.reuse.is_some() || matches!(n.model, Model::Source { .. });
+            if !computed || n.prev_down || !repeats(n, &self.nodes[..i]) {
+                return;
+            }
+            fixed_cost += n.last_cost;
+        }
+        // Scheduled events end the stretch: the tick holding them is
+        // computed in full.
+        if let Some(&u) = self.scenario.updates_s.get(self.posted as usize) {
+            until = until.min(first_tick_at(u));
+        }
+        if let Some(fe) = self.fault_events.get(self.next_fault) {
+            until = until.min(first_tick_at(fe.at));
+        }
+        for win in &self.windows {
+            for edge in [win.from, win.to] {
+                let k = first_tick_from(edge);
+                if k > t {
+                    until = until.min(k);
+                }
+            }
+        }
+        if scaled {
+            // The evaluation at the end of each minute.
+            let p = autoscale::PERIOD_S;
+            until = until.min((next / p) * p + p - 1);
+        }
+        if until > next {
+            self.quiet.until = until;
+            self.quiet.fixed_cost = fixed_cost;
+        }
+    }
+
+    /// Runs tick `t` as a quiet tick if it is one (true); otherwise leaves
+    /// the CDN outcomes it stepped for the full computation (false).
+    pub(super) fn try_quiet(&mut self, t: u32, ext: f64) -> bool {
+        let tf = f64::from(t);
+        let k = self.sources[EXT].len() as f64;
+        for &c in &self.cdns {
+            self.nodes[c].arr[EXT] = 0.0;
+        }
+        let a = ext / k;
+        for si in 0..self.sources[EXT].len() {
+            let s = self.sources[EXT][si];
+            self.nodes[s].arr = [a, 0.0, 0.0];
+            if a > 0.0 {
+                for ri in 0..self.nodes[s].routes[EXT].len() {
+                    let (child, share) = self.nodes[s].routes[EXT][ri];
+                    self.nodes[child].arr[EXT] += a * share;
+                }
+            }
+        }
+        let posted = self.posted;
+        let mut all_current = true;
+        for ci in 0..self.cdns.len() {
+            let n = &mut self.nodes[self.cdns[ci]];
+            let e = n.arr[EXT];
+            let Model::Cdn(m) = &mut n.model else {
+                return false;
+            };
+            m.pre_tally.clear();
+            let o = m.cdn.step(tf, e, &m.origin, &mut m.pre_tally);
+            m.pre = Some(o);
+            let edge_only = o.wait_ok == 0.0
+                && o.wait_stale == 0.0
+                && o.miss == 0.0
+                && o.errors == 0.0
+                && o.origin_requests == 0.0;
+            if !edge_only {
+                return false;
+            }
+            all_current &= m.pre_tally.entries().iter().all(|x| x.0 >= posted);
+        }
+        // Stale answers, or an update on its way to readers: freshness is
+        // counted tick by tick, as in a full tick.
+        let per_tick_freshness = !all_current || !self.pending_reach.is_empty();
+        let mid = tf + 0.5;
+        if per_tick_freshness {
+            self.tally.clear();
+        }
+        // Quiet: the stretch starts with the run-length totals of the
+        // sources and CDNs settled.
+        let q_start = self.quiet.ticks == 0;
+        if q_start {
+            for i in 0..self.nodes.len() {
+                if self.is_edge_node(i) {
+                    let n = &mut self.nodes[i];
+                    let (tick, cost, pending) = (n.tick.clone(), n.last_cost, n.acc.pending);
+                    n.acc.add_ticks(&tick, cost, pending);
+                    n.acc.pending = 0.0;
+                }
+            }
+        }
+        let book = prices();
+        let page_kb = if self.scenario.page_kb.is_finite() {
+            self.scenario.page_kb.max(0.0)
+        } else {
+            0.0
+        };
+        let mut cost_total = self.quiet.fixed_cost;
+        for &s in &self.sources[EXT] {
+            self.sample.nodes[s] = NodeSample {
+                offered: a,
+                served: a,
+                ..NodeSample::default()
+            };
+            let sums = &mut self.quiet.node_sums[s];
+            sums[0] += a;
+            sums[1] += a;
+            self.quiet.last_cost[s] = 0.0;
+        }
+        let mut tallied = 0.0;
+        for ci in 0..self.cdns.len() {
+            let i = self.cdns[ci];
+            let n = &mut self.nodes[i];
+            let (e, int) = (n.arr[EXT], n.arr[INT]);
+            let Model::Cdn(m) = &mut n.model else {
+                continue;
+            };
+            let Some(o) = m.pre.take() else {
+                continue;
+            };
+            let no_origin = n.routes[EXT].is_empty();
+            cdn_fracs(&mut n.frac[EXT], &o, e, &n.routes[EXT], no_origin);
+            m.extras = [
+                crate::latency::Moments::ZERO,
+                crate::latency::Moments::ZERO,
+                crate::latency::Moments::ZERO,
+                o.wait_ok_moments(),
+                o.wait_stale_moments(),
+            ];
+            let (served, errors) = if n.routes[INT].is_empty() {
+                (e, int)
+            } else {
+                (e + int, 0.0)
+            };
+            let cost = cdn_cost(m, e + int, page_kb, book);
+            let cost = if cost.is_finite() { cost.max(0.0) } else { 0.0 };
+            cost_total += cost;
+            let answered = o.hit + o.swr + o.sie;
+            self.quiet.edge[ci] += answered;
+            if per_tick_freshness {
+                for &(v, w) in m.pre_tally.entries() {
+                    self.tally.add(v, w);
+                    n.acc
+                        .stale
+                        .add_version(v, w, &self.scenario.updates_s, posted, mid);
+                }
+            } else {
+                let total = m.pre_tally.total();
+                tallied += total;
+                self.quiet.fresh[ci] += total;
+            }
+            self.sample.nodes[i] = NodeSample {
+                offered: e + int,
+                served,
+                errors,
+                ..NodeSample::default()
+            };
+            let sums = &mut self.quiet.node_sums[i];
+            sums[0] += e + int;
+            sums[1] += served;
+            sums[2] += errors;
+            sums[3] += cost;
+            self.quiet.last_cost[i] = cost;
+        }
+        // Paths: only source → CDN answers carry weight.
+        let series_point = (t + 1) % self.scenario.series_every_s == 0 || t + 1 == self.duration;
+        if series_point {
+            self.tick_mix.clear();
+        }
+        let (mut served, mut mean_num) = (0.0, 0.0);
+        for qi in 0..self.quiet.paths.len() {
+            let qp = self.quiet.paths[qi];
+            if q_start {
+                let mut lat = PathLatency::new();
+                for (node, slot) in [(qp.source, qp.route), (qp.cdn, qp.slot)] {
+                    let (m, d) = hop_latency(&self.nodes[node], EXT, slot);
+                    lat.add(m, d);
+                }
+                self.quiet.path_key[qi] = (lat.key(), lat.mean());
+            }
+            let src = &self.nodes[qp.source];
+            let rate = src.arr[EXT];
+            let w = 1.0 * src.frac[EXT][qp.route] * self.nodes[qp.cdn].frac[EXT][qp.slot];
+            let weight = rate * w;
+            if weight > 0.0 && weight.is_finite() {
+                let (key, mean) = self.quiet.path_key[qi];
+                self.quiet.path_w[qi] += weight;
+                served += weight;
+                mean_num += weight * mean;
+                if series_point {
+                    self.tick_mix.push((w, key));
+                }
+            }
+        }
+        self.cost_total += cost_total;
+        let q = &mut self.quiet;
+        q.ticks += 1;
+        q.total += 1;
+        q.offered += ext;
+        q.served += served;
+        q.tallied += tallied;
+        let s = &mut self.sample;
+        s.t = t;
+        s.offered = ext;
+        s.served = served;
+        let e = ext - served;
+        s.errors = if e > 1e-9 * ext { e } else { 0.0 };
+        s.mean_ms = if served > 0.0 {
+            1e3 * mean_num / served
+        } else {
+            0.0
+        };
+        s.writes = 0.0;
+        s.cost_usd = self.cost_total;
+        if s.external_reads_at_primary > 0.0 {
+            self.at_primary_ticks += 1;
+        }
+        self.sample.staleness_s = if per_tick_freshness {
+            let mean = self.add_staleness(EXT, mid);
+            self.update_reach(tf + 1.0);
+            mean
+        } else {
+            0.0
+        };
+        if series_point {
+            self.push_series(t);
+        }
+        true
+    }
+
+    /// Adds the quiet ticks summed so far to every total.
+    pub(super) fn flush_quiet(&mut self) {
+        let ticks = self.quiet.ticks;
+        if ticks == 0 {
+            return;
+        }
+        let k = f64::from(ticks);
+        let at = f64::from(self.t);
+        // Quiet nodes repeated their last outputs every tick.
+        for i in 0..self.nodes.len() {
+            if self.is_edge_node(i) {
+                continue;
+            }
+            let n = &mut self.nodes[i];
+            n.acc.pending += k;
+            if let Some(r) = n.reuse {
+                for (j, slot) in n.lat_slots.iter_mut().enumerate() {
+                    if r.lat_w[j] > 0.0 && slot.key.is_some() {
+                        slot.w += k * r.lat_w[j];
+                    }
+                }
+                if let Model::Api(m) = &mut n.model {
+                    m.scaler.record(ticks, r.util);
+                }
+            }
+        }
+        // Sources and CDNs: their sums; the last quiet tick is their tick.
+        for i in 0..self.nodes.len() {
+            if !self.is_edge_node(i) {
+                continue;
+            }
+            let sums = std::mem::take(&mut self.quiet.node_sums[i]);
+            let n = &mut self.nodes[i];
+            let tick = self.sample.nodes[i].clone();
+            n.acc.add_sums(&tick, sums, k);
+            n.tick = tick;
+            n.last_cost = self.quiet.last_cost[i];
+        }
+        // Every answer was current (a quiet tick checks it): staleness 0.
+        let posted = self.posted;
+        for ci in 0..self.cdns.len() {
+            let edge = std::mem::take(&mut self.quiet.edge[ci]);
+            let fresh = std::mem::take(&mut self.quiet.fresh[ci]);
+            let n = &mut self.nodes[self.cdns[ci]];
+            deposit(&mut n.lat_slots[0], &mut n.sketch, edge, LatKey::point(0.0));
+            n.acc
+                .stale
+                .add_version(posted, fresh, &self.scenario.updates_s, posted, at);
+        }
+        // Paths through the CDNs' edge answers.
+        for qi in 0..self.quiet.paths.len() {
+            let w = std::mem::take(&mut self.quiet.path_w[qi]);
+            if w > 0.0 {
+                let p = self.quiet.paths[qi].path;
+                let key = self.quiet.path_key[qi].0;
+                self.add_to_slot(p, EXT, w, key);
+            }
+        }
+        // Other classes' paths repeated last tick's weights.
+        let mut tallied_int = 0.0;
+        for p in 0..self.paths.len() {
+            let def = self.paths[p];
+            let c = def.class;
+            if c == EXT {
+                continue;
+            }
+            let rate = self.nodes[def.source].arr[c];
+            let Some((w, key, _)) = self.path_cache[p] else {
+                continue;
+            };
+            if !(rate > 0.0 && w > 0.0 && w.is_finite()) {
+                continue;
+            }
+            let weight = k * rate * w;
+            self.add_to_slot(p, c, weight, key);
+            if c == INT {
+                let start = def.start as usize;
+                if let Some(&(last, _)) = self.hops[start..start + def.len as usize].last() {
+                    self.nodes[last as usize].acc.stale.add_version(
+                        posted,
+                        weight,
+                        &self.scenario.updates_s,
+                        posted,
+                        at,
+                    );
+                    tallied_int += weight;
+                }
+            }
+        }
+        let q = &mut self.quiet;
+        let (offered, served, tallied) = (q.offered, q.served, q.tallied);
+        q.offered = 0.0;
+        q.served = 0.0;
+        q.tallied = 0.0;
+        q.ticks = 0;
+        let rate_int = k * self.sample.internal_offered;
+        let served_int = k * self.sample.internal_served;
+        let at_primary = k * self.sample.external_reads_at_primary;
+        for (wi, win) in self.windows.iter_mut().enumerate() {
+            if self.active & (1 << wi) == 0 {
+                continue;
+            }
+            win.acc[EXT].offered += offered;
+            win.acc[EXT].served += served;
+            win.acc[INT].offered += rate_int;
+            win.acc[INT].served += served_int;
+            win.at_primary += at_primary;
+            for (c, w) in [(EXT, tallied), (INT, tallied_int)] {
+                let a = &mut win.acc[c];
+                a.stale.add_point(w, 0.0);
+                a.stale_w += w;
+            }
+        }
+    }
+
+    /// Adds weight `w` of a path's latency `key` to its run-length slot,
+    /// moving the slot's old content to the open windows when the key
+    /// changed.
+    pub(super) fn add_to_slot(&mut self, p: usize, c: usize, w: f64, key: LatKey) {
+        let slot = &mut self.path_slots[p];
+        match slot.key {
+            Some(ref old) if *old == key => slot.w += w,
+            _ => {
+                if let Some(old) = slot.key {
+                    add_to_active_windows(
+                        &mut self.kinks,
+                        &mut self.windows,
+                        self.active,
+                        c,
+                        slot.w,
+                        &old.dist(),
+                    );
+                }
+                slot.key = Some(key);
+                slot.w = w;
+            }
+        }
+    }
+}
+
+/// The first tick `t` whose end is after `at` (`at < t + 1`).
+fn first_tick_at(at: f64) -> u32 {
+    if at.is_nan() || at <= 0.0 {
+        0
+    } else if at >= f64::from(u32::MAX) {
+        u32::MAX
+    } else {
+        libm::floor(at) as u32
+    }
+}
+
+/// The first tick `t` with `t >= at`.
+fn first_tick_from(at: f64) -> u32 {
+    if at.is_nan() || at <= 0.0 {
+        0
+    } else if at >= f64::from(u32::MAX) {
+        u32::MAX
+    } else {
+        libm::ceil(at) as u32
+    }
+}
