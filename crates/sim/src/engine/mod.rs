@@ -1550,28 +1550,15 @@ impl Sim {
             // Run-length accumulation into the open windows. A cached path
             // had this same key last tick, when it went into the slot
             // (unless a window edge flushed it since).
-            let slot = &mut self.path_slots[p];
-            match slot.key {
-                Some(_) if cached => slot.w += weight,
-                Some(ref old) if old == key => slot.w += weight,
-                _ => {
-                    if let Some(old) = slot.key {
-                        add_to_active_windows(
-                            &mut self.kinks,
-                            &mut self.windows,
-                            self.active,
-                            c,
-                            slot.w,
-                            &old.dist(),
-                        );
-                    }
-                    slot.key = Some(*key);
-                    slot.w = weight;
-                }
+            let key = *key;
+            if cached && self.path_slots[p].key.is_some() {
+                self.path_slots[p].w += weight;
+            } else {
+                self.add_to_slot(p, c, weight, key);
             }
             // Versions of answers not given by a CDN.
             if c != WRT && weight > 0.0 {
-                let Some(&(last, tslot)) = hops.last() else {
+                let Some(&(last, tslot)) = self.hops[start..start + def.len as usize].last() else {
                     continue;
                 };
                 let (before, rest) = self.nodes.split_at_mut(last as usize);
