@@ -677,16 +677,21 @@ impl Sim {
         }
     }
 
+    /// The kata's page size, kB (0 when it is not a usable number).
+    fn page_kb(&self) -> f64 {
+        if self.scenario.page_kb.is_finite() {
+            self.scenario.page_kb.max(0.0)
+        } else {
+            0.0
+        }
+    }
+
     /// The forward pass: every node's model, in topological order. Returns
     /// the external reads that reached a database primary.
     fn forward(&mut self, t: u32) -> f64 {
         let tf = f64::from(t);
         let book = prices();
-        let page_kb = if self.scenario.page_kb.is_finite() {
-            self.scenario.page_kb.max(0.0)
-        } else {
-            0.0
-        };
+        let page_kb = self.page_kb();
         let mut at_primary = 0.0;
         let n_nodes = self.nodes.len();
         let mut changed_mask = 0u64;
@@ -819,13 +824,7 @@ impl Sim {
                             let miss_err = if no_origin { o.miss } else { 0.0 };
                             errors = o.errors + miss_err;
                             served = e - errors;
-                            m.extras = [
-                                Moments::ZERO,
-                                Moments::ZERO,
-                                Moments::ZERO,
-                                o.wait_ok_moments(),
-                                o.wait_stale_moments(),
-                            ];
+                            m.extras = cdn_extras(&o);
                             cdn_fracs(&mut n.frac[EXT], &o, e, &n.routes[EXT], no_origin);
                             fwd[EXT] = if no_origin { 0.0 } else { o.origin_requests };
                             m.last_origin_requests = fwd[EXT];
@@ -1685,20 +1684,18 @@ impl Sim {
             .zip(self.sample.nodes.iter())
             .zip(s.nodes.iter_mut())
         {
-            {
-                ns.utilisation.push(tick.utilisation as f32);
-                ns.errors_rps.push(tick.errors as f32);
-                ns.backlog.push(tick.backlog as f32);
-                ns.instances.push(tick.instances as f32);
-                ns.offered_rps.push(tick.offered as f32);
-                match &n.model {
-                    Model::Cdn(_) => {
-                        let answered: f64 = n.frac[EXT].iter().take(5).sum();
-                        ns.edge_share.push(answered.clamp(0.0, 1.0) as f32);
-                    }
-                    Model::Replica(r) => ns.lag_s.push(r.lag.now() as f32),
-                    _ => {}
+            ns.utilisation.push(tick.utilisation as f32);
+            ns.errors_rps.push(tick.errors as f32);
+            ns.backlog.push(tick.backlog as f32);
+            ns.instances.push(tick.instances as f32);
+            ns.offered_rps.push(tick.offered as f32);
+            match &n.model {
+                Model::Cdn(_) => {
+                    let answered: f64 = n.frac[EXT].iter().take(5).sum();
+                    ns.edge_share.push(answered.clamp(0.0, 1.0) as f32);
                 }
+                Model::Replica(r) => ns.lag_s.push(r.lag.now() as f32),
+                _ => {}
             }
         }
     }
@@ -1901,6 +1898,19 @@ fn cdn_fracs(f: &mut [f64], o: &cdn::CdnTick, e: f64, routes: &[(usize, f64)], n
         f.iter_mut().for_each(|x| *x = 0.0);
         f[0] = 1.0;
     }
+}
+
+/// The extra latency of a CDN's outcome slots this tick (see
+/// `CdnModel::extras`): only waiting for a fetch adds any.
+#[inline(always)]
+fn cdn_extras(o: &cdn::CdnTick) -> [Moments; 5] {
+    [
+        Moments::ZERO,
+        Moments::ZERO,
+        Moments::ZERO,
+        o.wait_ok_moments(),
+        o.wait_stale_moments(),
+    ]
 }
 
 /// A CDN's cost for one tick in which it took `requests` requests.

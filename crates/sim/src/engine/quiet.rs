@@ -30,7 +30,8 @@ use super::plan::{Model, EXT, INT};
 use super::report::NodeSample;
 use super::sketch::LatKey;
 use super::{
-    add_to_active_windows, autoscale, cdn_cost, cdn_fracs, cost::prices, deposit, repeats,
+    add_to_active_windows, autoscale, cdn_cost, cdn_extras, cdn_fracs, cost::prices, deposit,
+    repeats,
 };
 use super::{paths::hop_latency, paths::PathLatency, Sim};
 
@@ -281,11 +282,7 @@ impl Sim {
             }
         }
         let book = prices();
-        let page_kb = if self.scenario.page_kb.is_finite() {
-            self.scenario.page_kb.max(0.0)
-        } else {
-            0.0
-        };
+        let page_kb = self.page_kb();
         let mut cost_total = self.quiet.fixed_cost;
         for &s in &self.sources[EXT] {
             self.sample.nodes[s] = NodeSample {
@@ -311,13 +308,7 @@ impl Sim {
             };
             let no_origin = n.routes[EXT].is_empty();
             cdn_fracs(&mut n.frac[EXT], &o, e, &n.routes[EXT], no_origin);
-            m.extras = [
-                crate::latency::Moments::ZERO,
-                crate::latency::Moments::ZERO,
-                crate::latency::Moments::ZERO,
-                o.wait_ok_moments(),
-                o.wait_stale_moments(),
-            ];
+            m.extras = cdn_extras(&o);
             let (served, errors) = if n.routes[INT].is_empty() {
                 (e, int)
             } else {
@@ -371,7 +362,7 @@ impl Sim {
             }
             let src = &self.nodes[qp.source];
             let rate = src.arr[EXT];
-            let w = 1.0 * src.frac[EXT][qp.route] * self.nodes[qp.cdn].frac[EXT][qp.slot];
+            let w = src.frac[EXT][qp.route] * self.nodes[qp.cdn].frac[EXT][qp.slot];
             let weight = rate * w;
             if weight > 0.0 && weight.is_finite() {
                 let (key, mean) = self.quiet.path_key[qi];
