@@ -70,11 +70,6 @@ impl Autoscaler {
         !self.booting.is_empty()
     }
 
-    /// True when the autoscaler acts (else the fleet is fixed).
-    pub(crate) fn enabled(&self) -> bool {
-        self.enabled
-    }
-
     /// Records `ticks` ticks at `utilisation` that end no minute (the
     /// same as that many calls of [`Autoscaler::end_of_tick`] that decide
     /// nothing, up to rounding).
@@ -114,16 +109,29 @@ impl Autoscaler {
     /// Records the tick's utilisation; at the end of each minute, decides.
     /// `t` is the tick's start.
     pub(crate) fn end_of_tick(&mut self, t: u32, utilisation: f64) -> Option<Scale> {
-        if !self.enabled {
-            return None;
-        }
-        self.busy += if utilisation.is_finite() {
-            utilisation.clamp(0.0, 1.0)
-        } else {
-            1.0
-        };
-        self.samples += 1;
-        if (t + 1) % PERIOD_S != 0 {
+        self.record(1, utilisation);
+        self.evaluate(t)
+    }
+
+    /// True when tick `t` ends a minute, so that [`Autoscaler::evaluate`]
+    /// decides at its end.
+    pub(crate) fn evaluates_at(&self, t: u32) -> bool {
+        self.enabled && (t + 1) % PERIOD_S == 0
+    }
+
+    /// What [`Autoscaler::evaluate`] would decide at the end of tick `t`
+    /// after `ticks` more ticks at `utilisation` were recorded; changes
+    /// nothing.
+    pub(crate) fn would_act(&self, t: u32, ticks: u32, utilisation: f64) -> bool {
+        let mut probe = self.clone();
+        probe.record(ticks, utilisation);
+        probe.evaluate(t).is_some()
+    }
+
+    /// At the end of each minute (`t` the tick's start), decides from the
+    /// utilisation recorded since the last decision; otherwise nothing.
+    pub(crate) fn evaluate(&mut self, t: u32) -> Option<Scale> {
+        if !self.evaluates_at(t) {
             return None;
         }
         let u = self.busy / f64::from(self.samples.max(1));

@@ -77,35 +77,40 @@ impl CacheKey {
         } else {
             0.0
         };
-        let mut tau = t;
+        // Times within the tick are offsets from its start, so that the
+        // same situation gives bit-identical outputs whatever the tick
+        // (an engine shortcut reuses a node's outputs when its inputs
+        // repeat exactly).
+        let mut tau = 0.0;
         for _ in 0..256 {
-            if tau >= end {
+            if tau >= 1.0 {
                 break;
             }
-            if self.has && tau < self.fresh_until {
-                let seg = end.min(self.fresh_until);
+            let fresh = self.fresh_until - t;
+            if self.has && tau < fresh {
+                let seg = fresh.min(1.0);
                 out.hits += lambda * (seg - tau);
                 tau = seg;
-                if tau >= self.fresh_until {
+                if tau >= fresh {
                     self.wait_from = self.fresh_until;
                 }
                 continue;
             }
             // The triggering read arrives one gap after expiry; it and
             // every read during the refill miss.
-            let start = (self.wait_from + gap).max(tau);
+            let start = (self.wait_from - t + gap).max(tau);
             let done = start + fill;
-            let seg = end.min(done);
+            let seg = done.min(1.0);
             out.misses += lambda * (seg - tau);
             tau = seg;
-            if done <= end {
+            if done <= 1.0 {
                 if backing_ok {
                     self.version = backing_version;
                     self.has = true;
-                    self.fresh_until = done + ttl;
+                    self.fresh_until = t + done + ttl;
                     self.wait_from = self.fresh_until;
                 } else {
-                    self.wait_from = done;
+                    self.wait_from = t + done;
                 }
             }
         }

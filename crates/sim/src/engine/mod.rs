@@ -507,6 +507,7 @@ impl Sim {
         if t < self.quiet.until && write == 0.0 && !new_post {
             if self.try_quiet(t, ext) {
                 self.t += 1;
+                self.end_quiet_minute(t);
                 if self.is_done() {
                     self.flush_quiet();
                 }
@@ -760,10 +761,12 @@ impl Sim {
                 match &mut n.model {
                     Model::Primary(_) => at_primary += arr[EXT],
                     Model::Api(m) => {
-                        cost = f64::from(m.scaler.billed()) * m.price_h / 3600.0;
+                        // As when computed: the tick bills the fleet after
+                        // the autoscaler's decision.
                         if let Some(ev) = m.scaler.end_of_tick(t, util) {
                             scale_event(&mut self.events, tf, &n.id, ev);
                         }
+                        cost = f64::from(m.scaler.billed()) * m.price_h / 3600.0;
                     }
                     _ => {}
                 }

@@ -30,8 +30,7 @@ use super::plan::{Model, EXT, INT};
 use super::report::NodeSample;
 use super::sketch::LatKey;
 use super::{
-    add_to_active_windows, autoscale, cdn_cost, cdn_extras, cdn_fracs, cost::prices, deposit,
-    repeats,
+    add_to_active_windows, cdn_cost, cdn_extras, cdn_fracs, cost::prices, deposit, repeats,
 };
 use super::{paths::hop_latency, paths::PathLatency, Sim};
 
@@ -163,7 +162,6 @@ impl Sim {
         }
         let mut until = self.duration;
         let mut fixed_cost = 0.0;
-        let mut scaled = false;
         for (i, n) in self.nodes.iter().enumerate() {
             if n.down_until > next_f {
                 return;
@@ -181,7 +179,6 @@ impl Sim {
                     if m.scaler.booting() {
                         return;
                     }
-                    scaled |= m.scaler.enabled();
                 }
                 _ => {}
             }
@@ -209,11 +206,6 @@ impl Sim {
                     until = until.min(k);
                 }
             }
-        }
-        if scaled {
-            // The evaluation at the end of each minute.
-            let p = autoscale::PERIOD_S;
-            until = until.min((next / p) * p + p - 1);
         }
         if until > next {
             self.quiet.until = until;
@@ -260,6 +252,11 @@ impl Sim {
                 return false;
             }
             all_current &= m.pre_tally.entries().iter().all(|x| x.0 >= posted);
+        }
+        // An autoscaler that would act at the end of this minute: the tick
+        // is computed in full (its fleet and bill change).
+        if self.scaler_would_act(t) {
+            return false;
         }
         // Stale answers, or an update on its way to readers: freshness is
         // counted tick by tick, as in a full tick.
@@ -408,6 +405,45 @@ impl Sim {
             self.push_series(t);
         }
         true
+    }
+
+    /// Whether an autoscaler evaluates at the end of tick `t` and would
+    /// change the fleet, counting the quiet ticks not yet recorded and
+    /// this one.
+    fn scaler_would_act(&self, t: u32) -> bool {
+        let ticks = self.quiet.ticks + 1;
+        self.nodes.iter().any(|n| match (&n.model, n.reuse) {
+            (Model::Api(m), Some(r)) => {
+                m.scaler.evaluates_at(t) && m.scaler.would_act(t, ticks, r.util)
+            }
+            _ => false,
+        })
+    }
+
+    /// After quiet tick `t`: at the end of a minute, the autoscalers record
+    /// the stretch so far and evaluate (deciding nothing, which
+    /// [`Sim::scaler_would_act`] checked before the tick was taken as
+    /// quiet).
+    pub(super) fn end_quiet_minute(&mut self, t: u32) {
+        let evaluates = self.nodes.iter().any(|n| match &n.model {
+            Model::Api(m) => m.scaler.evaluates_at(t),
+            _ => false,
+        });
+        if !evaluates {
+            return;
+        }
+        self.flush_quiet();
+        let tf = f64::from(t);
+        for n in &mut self.nodes {
+            if let Model::Api(m) = &mut n.model {
+                if let Some(ev) = m.scaler.evaluate(t) {
+                    // Not expected; if it happens, say so and compute the
+                    // next ticks in full.
+                    super::scale_event(&mut self.events, tf, &n.id, ev);
+                    self.quiet.until = 0;
+                }
+            }
+        }
     }
 
     /// Adds the quiet ticks summed so far to every total.
