@@ -175,11 +175,7 @@ impl Sim {
                 }
                 Model::Source { class } if *class == EXT => continue,
                 Model::Source { .. } => {}
-                Model::Api(m) => {
-                    if m.scaler.booting() {
-                        return;
-                    }
-                }
+                Model::Api(m) if m.scaler.booting() => return,
                 _ => {}
             }
             // Everything else will repeat its outputs of this tick: its
