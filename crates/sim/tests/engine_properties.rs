@@ -191,9 +191,11 @@ fn shortcuts_change_nothing_on_the_reference_run() {
     let mut sim = Sim::new(&d, &s, 4);
     sim.run_to_end();
     // The fast path must really be taken: most of an incident served from
-    // the edge is quiet ticks (3,282 of 3,600 when this was written).
+    // the edge is quiet ticks, the shield's origin fetch every 30 s
+    // included (3,552 of 3,600 when this was written; 3,282 before pulses
+    // were replayed, so this fails if they are not).
     assert!(
-        sim.quiet_ticks() > sim.time() * 8 / 10,
+        sim.quiet_ticks() > sim.time() * 95 / 100,
         "only {} quiet ticks of {}",
         sim.quiet_ticks(),
         sim.time()
@@ -238,8 +240,13 @@ fn quiet_ticks_keep_samples_and_mid_run_reports() {
         }
     }
     assert!(fast.quiet_ticks() > 0);
-    let whole = Sim::new(&d, &s, 5).run();
-    assert_eq!(fast.report().fingerprint(), whole.fingerprint());
+    // `run_to_end` takes runs of plain quiet ticks without writing their
+    // samples: the same report, bit for bit, and the same last sample.
+    let mut whole = Sim::new(&d, &s, 5);
+    whole.run_to_end();
+    assert_eq!(whole.quiet_ticks(), fast.quiet_ticks());
+    assert_eq!(whole.sample(), fast.sample());
+    assert_eq!(fast.report().fingerprint(), whole.report().fingerprint());
 }
 
 /// Every canonical design of the status dashboard, under the kata's run

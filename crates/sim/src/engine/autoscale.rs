@@ -86,6 +86,13 @@ impl Autoscaler {
         self.samples += ticks;
     }
 
+    /// Ticks recorded since the last evaluation, and their summed
+    /// utilisation.
+    #[cfg(test)]
+    pub(crate) fn recorded(&self) -> (u32, f64) {
+        (self.samples, self.busy)
+    }
+
     /// Instances that booted by time `t` start taking traffic.
     pub(crate) fn start_of_tick(&mut self, t: f64) -> Option<Scale> {
         if self.booting.is_empty() {

@@ -149,6 +149,11 @@ pub(crate) struct Cdn {
     shield: Shield,
     /// End of the last tick stepped: a purge cannot act before it.
     clock: f64,
+    /// Until when every group holds a fresh copy of one version with no
+    /// fetch in flight (−∞ when they do not): a tick that ends by then is
+    /// all hits, without visiting the groups.
+    all_fresh_until: f64,
+    all_version: u32,
 }
 
 impl Cdn {
@@ -183,13 +188,34 @@ impl Cdn {
                 fetch: None,
             },
             clock: 0.0,
+            all_fresh_until: f64::NEG_INFINITY,
+            all_version: 0,
         }
+    }
+
+    /// Recomputes [`Cdn::all_fresh_until`] after the groups changed.
+    fn note_all_fresh(&mut self) {
+        self.all_fresh_until = f64::NEG_INFINITY;
+        let Some(first) = self.groups.first() else {
+            return;
+        };
+        let version = first.version;
+        let mut until = f64::INFINITY;
+        for g in &self.groups {
+            if g.fetch.is_some() || !g.has_copy || g.version != version {
+                return;
+            }
+            until = until.min(g.fresh_until);
+        }
+        self.all_fresh_until = until;
+        self.all_version = version;
     }
 
     /// Drops every copy at time `at` (purge on update); if the tick holding
     /// `at` has already been stepped, from its end.
     pub(crate) fn purge(&mut self, at: f64) {
         let at = at.max(self.clock);
+        self.all_fresh_until = f64::NEG_INFINITY;
         for g in &mut self.groups {
             g.has_copy = false;
             g.fetch = None;
@@ -203,6 +229,32 @@ impl Cdn {
     /// The oldest version any PoP holds.
     pub(crate) fn oldest_version(&self) -> u32 {
         self.groups.iter().map(|g| g.version).min().unwrap_or(0)
+    }
+
+    /// Advances one tick [t, t + 1) with `lambda` external reads if every
+    /// group holds a fresh copy all tick (the common case): returns the
+    /// hits (all of them, summed group by group as [`Cdn::step`] does), or
+    /// `None` and changes nothing when the tick needs [`Cdn::step`].
+    pub(crate) fn fresh_hits(&mut self, t: f64, lambda: f64) -> Option<f64> {
+        if self.cfg.ttl <= 0.0 || t + 1.0 > self.all_fresh_until {
+            return None;
+        }
+        self.clock = t + 1.0;
+        let mut hit = 0.0;
+        for g in &self.groups {
+            hit += lambda * g.share;
+        }
+        Some(hit)
+    }
+
+    /// Whether [`Cdn::fresh_hits`] answers for a tick that ends at `end`.
+    pub(crate) fn fresh_through(&self, end: f64) -> bool {
+        self.cfg.ttl > 0.0 && end <= self.all_fresh_until
+    }
+
+    /// The version every group holds while [`Cdn::fresh_hits`] answers.
+    pub(crate) fn fresh_version(&self) -> u32 {
+        self.all_version
     }
 
     /// Advances one tick [t, t + 1) with `lambda` external reads.
@@ -220,6 +272,11 @@ impl Cdn {
             // Nothing is cached: every request goes to the origin.
             out.miss = lambda;
             out.origin_requests = lambda;
+            return out;
+        }
+        if let Some(hit) = self.fresh_hits(t, lambda) {
+            out.hit = hit;
+            tally.add(self.all_version, hit);
             return out;
         }
         let ok = origin.err < 0.5 && origin.resp_s < cfg.timeout;
@@ -351,6 +408,7 @@ impl Cdn {
                 }
             }
         }
+        self.note_all_fresh();
         out
     }
 }

@@ -50,6 +50,7 @@ mod data;
 mod faults;
 mod paths;
 mod plan;
+mod pulse;
 mod quiet;
 mod report;
 mod scenario;
@@ -88,6 +89,7 @@ use plan::{
     Model, NodeRt, PathDef, Slot, EXT, INT, MAX_DURATION_S, NC, SERVERLESS_RAMP_PER_S, STALE_EDGES,
     WRT,
 };
+use pulse::KeyStep;
 use sketch::{quantile_of_memo, Dist, Kinks, LatKey, QuantileMemo, Sketch};
 use versions::{staleness, Tally};
 
@@ -192,6 +194,9 @@ pub struct Sim {
     noise: SimRng,
     /// The unused half of the noise's last normal pair.
     noise_spare: Option<f64>,
+    /// This tick's external demand when already drawn (see
+    /// `run_plain_quiet`).
+    pending_ext: Option<f64>,
     // Updates and versions.
     posted: u32,
     committed: u32,
@@ -367,6 +372,7 @@ impl Sim {
             profile: ProfileCursor::new(&scenario.profile),
             noise: SimRng::stream(seed, 0x004E_015E),
             noise_spare: None,
+            pending_ext: None,
             posted: 0,
             committed: 0,
             commits: CommitLog::with_capacity(n_updates + 1),
@@ -458,6 +464,11 @@ impl Sim {
     /// Runs the remaining ticks.
     pub fn run_to_end(&mut self) {
         while !self.is_done() {
+            // Quiet ticks that need no sample of their own go faster.
+            self.run_plain_quiet();
+            if self.is_done() {
+                break;
+            }
             self.step();
         }
     }
@@ -473,6 +484,7 @@ impl Sim {
         let mid = tf + 0.5;
         let end = tf + 1.0;
 
+        self.restore_pulse_sample();
         if self.quiet.pending() && t >= self.quiet.until {
             self.flush_quiet();
         }
@@ -480,10 +492,17 @@ impl Sim {
         self.apply_faults(end);
 
         // Demand.
-        let mut ext = self.profile.rate_at(mid);
-        if self.scenario.noise && ext > 0.0 {
-            ext = self.noise.poisson_with_spare(ext, &mut self.noise_spare) as f64;
-        }
+        let ext = match self.pending_ext.take() {
+            // Drawn by `run_plain_quiet`, which handed the tick over.
+            Some(ext) => ext,
+            None => {
+                let mut ext = self.profile.rate_at(mid);
+                if self.scenario.noise && ext > 0.0 {
+                    ext = self.noise.poisson_with_spare(ext, &mut self.noise_spare) as f64;
+                }
+                ext
+            }
+        };
         let mut new_post = false;
         while (self.posted as usize) < self.scenario.updates_s.len()
             && self.scenario.updates_s[self.posted as usize] < end
@@ -531,6 +550,10 @@ impl Sim {
         self.tally.clear();
         self.tally_int.clear();
         let at_primary = self.forward(t);
+        // After a replayed pulse the CDNs stepped with the post-pulse origin;
+        // from now on they know the quiet one (as the reverse pass would
+        // give, the nodes behind them being quiet again).
+        self.settle_origins();
         let settling = tf <= self.versions_settle_at
             || self.replicas.iter().any(|&i| match &self.nodes[i].model {
                 Model::Replica(r) => r.lag.excess > 0.0,
@@ -601,6 +624,7 @@ impl Sim {
         if series_point {
             self.push_series(t);
         }
+        self.record_pulse(t, write, at_primary);
         self.plan_quiet(t, write);
         self.t += 1;
         &self.sample
@@ -796,6 +820,7 @@ impl Sim {
                         let (e, int) = (arr[EXT], arr[INT]);
                         if down {
                             m.pre = None;
+                            m.last = cdn::CdnTick::default();
                             errors = e + int;
                             succ = [0.0; NC];
                             n.frac[EXT].iter_mut().for_each(|f| *f = 0.0);
@@ -828,6 +853,7 @@ impl Sim {
                             errors = o.errors + miss_err;
                             served = e - errors;
                             m.extras = cdn_extras(&o);
+                            m.last = o;
                             cdn_fracs(&mut n.frac[EXT], &o, e, &n.routes[EXT], no_origin);
                             fwd[EXT] = if no_origin { 0.0 } else { o.origin_requests };
                             m.last_origin_requests = fwd[EXT];
@@ -1015,6 +1041,12 @@ impl Sim {
                             None => (m.key.version, 0.0, false),
                         };
                         let ct = m.key.step(tf, qt.served, m.ttl, b_resp, b_ver, b_ok);
+                        m.last_step = (!down).then_some(KeyStep {
+                            served: qt.served,
+                            backing: (b_ver, b_resp, b_ok),
+                            out: ct,
+                            version: m.key.version,
+                        });
                         let h = if ct.hits + ct.misses > 0.0 {
                             ct.hits / (ct.hits + ct.misses)
                         } else {

@@ -17,6 +17,7 @@ use super::cache::CacheKey;
 use super::cdn::{Cdn, CdnCfg, CdnTick, Origin};
 use super::cost::{prices, PriceBook};
 use super::data::Lag;
+use super::pulse::KeyStep;
 use super::report::NodeSample;
 use super::scenario::{Override, Scenario};
 use super::service::{Queue, QueueParams};
@@ -98,6 +99,9 @@ pub(crate) struct CacheModel {
     pub get_s: f64,
     pub ttl: f64,
     pub key: CacheKey,
+    /// The key's last step in a tick computed in full (a replayed pulse
+    /// must find the same; see `pulse.rs`).
+    pub last_step: Option<KeyStep>,
     pub price_h: f64,
 }
 
@@ -167,6 +171,8 @@ pub(crate) struct CdnModel {
     pub pre_tally: Tally,
     /// Requests sent to the origin in the last tick computed in full.
     pub last_origin_requests: f64,
+    /// The outcome of the last tick computed in full.
+    pub last: CdnTick,
 }
 
 /// Per-class accumulator of latency with run-length compression: the same
@@ -579,6 +585,7 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                     pre: None,
                     pre_tally: Tally::new(),
                     last_origin_requests: 0.0,
+                    last: CdnTick::default(),
                 }))
             }
             NodeKind::LoadBalancer => {
@@ -663,6 +670,7 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                     get_s: ms(n.num("get_ms")),
                     ttl,
                     key: CacheKey::new(ttl * rng.uniform()),
+                    last_step: None,
                     price_h,
                 }))
             }

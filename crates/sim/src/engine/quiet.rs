@@ -26,7 +26,9 @@
 //!   rounding (sums are reassociated), which `set_shortcuts(false)` lets the
 //!   tests check.
 
+use super::cdn::CdnTick;
 use super::plan::{Model, EXT, INT};
+use super::pulse::Pulses;
 use super::report::NodeSample;
 use super::sketch::LatKey;
 use super::{
@@ -77,6 +79,10 @@ pub(super) struct Quiet {
     /// Per quiet path: Σ weight; and its latency key and mean.
     path_w: Vec<f64>,
     path_key: Vec<(LatKey, f64)>,
+    /// Pulses replayed inside the stretch (see `pulse.rs`).
+    pub pulses: Pulses,
+    /// Scratch: per CDN, a plain tick's outcome and its tally's total.
+    outs: Vec<(CdnTick, f64)>,
 }
 
 impl Quiet {
@@ -128,6 +134,11 @@ impl Quiet {
             fresh: vec![0.0; sim.cdns.len()],
             ..Quiet::default()
         }
+    }
+
+    /// Whether the design allows quiet ticks at all.
+    pub(super) fn capable(&self) -> bool {
+        self.capable
     }
 
     /// True while quiet ticks are summed but not yet added.
@@ -230,28 +241,38 @@ impl Sim {
         }
         let posted = self.posted;
         let mut all_current = true;
+        let mut pulse = false;
         for ci in 0..self.cdns.len() {
             let n = &mut self.nodes[self.cdns[ci]];
             let e = n.arr[EXT];
             let Model::Cdn(m) = &mut n.model else {
                 return false;
             };
-            m.pre_tally.clear();
-            let o = m.cdn.step(tf, e, &m.origin, &mut m.pre_tally);
+            // Stepped already when `run_plain_quiet` handed this tick over.
+            let o = match m.pre {
+                Some(o) => o,
+                None => {
+                    m.pre_tally.clear();
+                    m.cdn.step(tf, e, &m.origin, &mut m.pre_tally)
+                }
+            };
             m.pre = Some(o);
-            let edge_only = o.wait_ok == 0.0
-                && o.wait_stale == 0.0
-                && o.miss == 0.0
-                && o.errors == 0.0
-                && o.origin_requests == 0.0;
+            let edge_only =
+                o.wait_ok == 0.0 && o.wait_stale == 0.0 && o.miss == 0.0 && o.errors == 0.0;
             if !edge_only {
                 return false;
             }
+            pulse |= o.origin_requests > 0.0;
             all_current &= m.pre_tally.entries().iter().all(|x| x.0 >= posted);
         }
         // An autoscaler that would act at the end of this minute: the tick
         // is computed in full (its fleet and bill change).
         if self.scaler_would_act(t) {
+            return false;
+        }
+        // A fetch from the origin: quiet only if it repeats the recorded
+        // pulse.
+        if pulse && !self.pulse_fits(t) {
             return false;
         }
         // Stale answers, or an update on its way to readers: freshness is
@@ -263,16 +284,8 @@ impl Sim {
         }
         // Quiet: the stretch starts with the run-length totals of the
         // sources and CDNs settled.
-        let q_start = self.quiet.ticks == 0;
-        if q_start {
-            for i in 0..self.nodes.len() {
-                if self.is_edge_node(i) {
-                    let n = &mut self.nodes[i];
-                    let (tick, cost, pending) = (n.tick.clone(), n.last_cost, n.acc.pending);
-                    n.acc.add_ticks(&tick, cost, pending);
-                    n.acc.pending = 0.0;
-                }
-            }
+        if self.quiet.ticks == 0 {
+            self.start_quiet_sums();
         }
         let book = prices();
         let page_kb = self.page_kb();
@@ -345,14 +358,6 @@ impl Sim {
         let (mut served, mut mean_num) = (0.0, 0.0);
         for qi in 0..self.quiet.paths.len() {
             let qp = self.quiet.paths[qi];
-            if q_start {
-                let mut lat = PathLatency::new();
-                for (node, slot) in [(qp.source, qp.route), (qp.cdn, qp.slot)] {
-                    let (m, d) = hop_latency(&self.nodes[node], EXT, slot);
-                    lat.add(m, d);
-                }
-                self.quiet.path_key[qi] = (lat.key(), lat.mean());
-            }
             let src = &self.nodes[qp.source];
             let rate = src.arr[EXT];
             let w = src.frac[EXT][qp.route] * self.nodes[qp.cdn].frac[EXT][qp.slot];
@@ -366,6 +371,12 @@ impl Sim {
                     self.tick_mix.push((w, key));
                 }
             }
+        }
+        // The CDNs stepped: what they know of their origin after a pulse
+        // held for this tick only.
+        self.settle_origins();
+        if pulse {
+            cost_total += self.apply_pulse();
         }
         self.cost_total += cost_total;
         let q = &mut self.quiet;
@@ -403,17 +414,276 @@ impl Sim {
         true
     }
 
+    /// Settles the run-length totals of the sources and CDNs, and the
+    /// latency of the quiet paths, at the start of a stretch's sums.
+    fn start_quiet_sums(&mut self) {
+        for i in 0..self.nodes.len() {
+            if self.is_edge_node(i) {
+                let n = &mut self.nodes[i];
+                let (tick, cost, pending) = (n.tick.clone(), n.last_cost, n.acc.pending);
+                n.acc.add_ticks(&tick, cost, pending);
+                n.acc.pending = 0.0;
+            }
+        }
+        // Only the outcome slots without extra latency (hit, swr, sie).
+        for qi in 0..self.quiet.paths.len() {
+            let qp = self.quiet.paths[qi];
+            let mut lat = PathLatency::new();
+            for (node, slot) in [(qp.source, qp.route), (qp.cdn, qp.slot)] {
+                let (m, d) = hop_latency(&self.nodes[node], EXT, slot);
+                lat.add(m, d);
+            }
+            self.quiet.path_key[qi] = (lat.key(), lat.mean());
+        }
+    }
+
+    /// Runs quiet ticks for [`Sim::run_to_end`] while they are *plain*:
+    /// every CDN answers from the edge without asking its origin, with the
+    /// current version, and no pulse is replayed or undone. Such a tick
+    /// adds exactly what [`Sim::try_quiet`] would, but writes the sample
+    /// only at series points and for the last tick run (stepping would leave
+    /// that one). Stops at the end of the stretch or before a tick that is
+    /// not plain; a tick found not plain after its demand was drawn and its
+    /// CDNs stepped is handed to [`Sim::step`] as it is (`pending_ext`,
+    /// `CdnModel::pre`).
+    pub(super) fn run_plain_quiet(&mut self) {
+        if !self.shortcuts
+            || !self.pending_reach.is_empty()
+            || self.quiet.pulses.restore_origins
+            || !self.quiet.pulses.sampled.is_empty()
+            || self.pending_ext.is_some()
+        {
+            return;
+        }
+        let k_src = self.sources[EXT].len() as f64;
+        if k_src == 0.0 {
+            return;
+        }
+        let book = prices();
+        let page_kb = self.page_kb();
+        let posted = self.posted;
+        let mut outs = std::mem::take(&mut self.quiet.outs);
+        let mut last = None;
+        while self.t < self.quiet.until && self.t < self.duration {
+            let t = self.t;
+            let tf = f64::from(t);
+            if self.scaler_would_act(t) {
+                break;
+            }
+            // Demand, as `step` draws it.
+            let mut ext = self.profile.rate_at(tf + 0.5);
+            if self.scenario.noise && ext > 0.0 {
+                ext = self.noise.poisson_with_spare(ext, &mut self.noise_spare) as f64;
+            }
+            for &c in &self.cdns {
+                self.nodes[c].arr[EXT] = 0.0;
+            }
+            let a = ext / k_src;
+            for si in 0..self.sources[EXT].len() {
+                let s = self.sources[EXT][si];
+                self.nodes[s].arr = [a, 0.0, 0.0];
+                if a > 0.0 {
+                    for ri in 0..self.nodes[s].routes[EXT].len() {
+                        let (child, share) = self.nodes[s].routes[EXT][ri];
+                        self.nodes[child].arr[EXT] += a * share;
+                    }
+                }
+            }
+            // The CDNs: all fresh (no group to visit), or stepped.
+            outs.clear();
+            let all_fresh = self.cdns.iter().all(|&c| match &self.nodes[c].model {
+                Model::Cdn(m) => m.cdn.fresh_through(tf + 1.0) && m.cdn.fresh_version() >= posted,
+                _ => false,
+            });
+            let mut plain = true;
+            for &c in &self.cdns {
+                let n = &mut self.nodes[c];
+                let e = n.arr[EXT];
+                let Model::Cdn(m) = &mut n.model else {
+                    continue;
+                };
+                if all_fresh {
+                    let mut o = CdnTick::default();
+                    o.hit = m.cdn.fresh_hits(tf, e).unwrap_or(0.0);
+                    let total = if o.hit > 0.0 && o.hit.is_finite() {
+                        o.hit
+                    } else {
+                        0.0
+                    };
+                    outs.push((o, total));
+                } else {
+                    m.pre_tally.clear();
+                    let o = m.cdn.step(tf, e, &m.origin, &mut m.pre_tally);
+                    m.pre = Some(o);
+                    plain &= o.wait_ok == 0.0
+                        && o.wait_stale == 0.0
+                        && o.miss == 0.0
+                        && o.errors == 0.0
+                        && o.origin_requests == 0.0
+                        && m.pre_tally.entries().iter().all(|x| x.0 >= posted);
+                    outs.push((o, m.pre_tally.total()));
+                }
+            }
+            if !plain {
+                self.pending_ext = Some(ext);
+                break;
+            }
+            if !all_fresh {
+                for &c in &self.cdns {
+                    if let Model::Cdn(m) = &mut self.nodes[c].model {
+                        m.pre = None;
+                    }
+                }
+            }
+            if self.quiet.ticks == 0 {
+                self.start_quiet_sums();
+            }
+            for &s in &self.sources[EXT] {
+                let sums = &mut self.quiet.node_sums[s];
+                sums[0] += a;
+                sums[1] += a;
+                self.quiet.last_cost[s] = 0.0;
+            }
+            let mut cost_total = self.quiet.fixed_cost;
+            let mut tallied = 0.0;
+            for (ci, &(o, total)) in outs.iter().enumerate() {
+                let i = self.cdns[ci];
+                let n = &mut self.nodes[i];
+                let (e, int) = (n.arr[EXT], n.arr[INT]);
+                let Model::Cdn(m) = &mut n.model else {
+                    continue;
+                };
+                let no_origin = n.routes[EXT].is_empty();
+                cdn_fracs(&mut n.frac[EXT], &o, e, &n.routes[EXT], no_origin);
+                m.extras = cdn_extras(&o);
+                let (served, errors) = if n.routes[INT].is_empty() {
+                    (e, int)
+                } else {
+                    (e + int, 0.0)
+                };
+                let cost = cdn_cost(m, e + int, page_kb, book);
+                let cost = if cost.is_finite() { cost.max(0.0) } else { 0.0 };
+                cost_total += cost;
+                self.quiet.edge[ci] += o.hit + o.swr + o.sie;
+                tallied += total;
+                self.quiet.fresh[ci] += total;
+                let sums = &mut self.quiet.node_sums[i];
+                sums[0] += e + int;
+                sums[1] += served;
+                sums[2] += errors;
+                sums[3] += cost;
+                self.quiet.last_cost[i] = cost;
+            }
+            let series_point =
+                (t + 1) % self.scenario.series_every_s == 0 || t + 1 == self.duration;
+            if series_point {
+                self.tick_mix.clear();
+            }
+            let (mut served, mut mean_num) = (0.0, 0.0);
+            for qi in 0..self.quiet.paths.len() {
+                let qp = self.quiet.paths[qi];
+                let src = &self.nodes[qp.source];
+                let w = src.frac[EXT][qp.route] * self.nodes[qp.cdn].frac[EXT][qp.slot];
+                let weight = src.arr[EXT] * w;
+                if weight > 0.0 && weight.is_finite() {
+                    let (key, mean) = self.quiet.path_key[qi];
+                    self.quiet.path_w[qi] += weight;
+                    served += weight;
+                    mean_num += weight * mean;
+                    if series_point {
+                        self.tick_mix.push((w, key));
+                    }
+                }
+            }
+            self.cost_total += cost_total;
+            let q = &mut self.quiet;
+            q.ticks += 1;
+            q.total += 1;
+            q.offered += ext;
+            q.served += served;
+            q.tallied += tallied;
+            if self.sample.external_reads_at_primary > 0.0 {
+                self.at_primary_ticks += 1;
+            }
+            self.t += 1;
+            if series_point {
+                self.write_quiet_sample(t, ext, served, mean_num);
+                self.push_series(t);
+                last = None;
+            } else {
+                last = Some((t, ext, served, mean_num));
+            }
+            self.end_quiet_minute(t);
+        }
+        self.quiet.outs = outs;
+        if let Some((t, ext, served, mean_num)) = last {
+            self.write_quiet_sample(t, ext, served, mean_num);
+        }
+        if self.is_done() {
+            self.flush_quiet();
+        }
+    }
+
+    /// The sample of quiet tick `t` (its sources and CDNs; the other nodes
+    /// show their last tick computed in full), as [`Sim::try_quiet`]
+    /// writes it, from the node arrivals left by the tick.
+    fn write_quiet_sample(&mut self, t: u32, ext: f64, served: f64, mean_num: f64) {
+        for &s in &self.sources[EXT] {
+            let a = self.nodes[s].arr[EXT];
+            self.sample.nodes[s] = NodeSample {
+                offered: a,
+                served: a,
+                ..NodeSample::default()
+            };
+        }
+        for &i in &self.cdns {
+            let n = &self.nodes[i];
+            let (e, int) = (n.arr[EXT], n.arr[INT]);
+            let (served, errors) = if n.routes[INT].is_empty() {
+                (e, int)
+            } else {
+                (e + int, 0.0)
+            };
+            self.sample.nodes[i] = NodeSample {
+                offered: e + int,
+                served,
+                errors,
+                ..NodeSample::default()
+            };
+        }
+        let s = &mut self.sample;
+        s.t = t;
+        s.offered = ext;
+        s.served = served;
+        let e = ext - served;
+        s.errors = if e > 1e-9 * ext { e } else { 0.0 };
+        s.mean_ms = if served > 0.0 {
+            1e3 * mean_num / served
+        } else {
+            0.0
+        };
+        s.writes = 0.0;
+        s.cost_usd = self.cost_total;
+        s.staleness_s = 0.0;
+    }
+
     /// Whether an autoscaler evaluates at the end of tick `t` and would
     /// change the fleet, counting the quiet ticks not yet recorded and
     /// this one.
     fn scaler_would_act(&self, t: u32) -> bool {
-        let ticks = self.quiet.ticks + 1;
-        self.nodes.iter().any(|n| match (&n.model, n.reuse) {
-            (Model::Api(m), Some(r)) => {
-                m.scaler.evaluates_at(t) && m.scaler.would_act(t, ticks, r.util)
-            }
-            _ => false,
-        })
+        if !ends_minute(t) {
+            return false;
+        }
+        self.nodes
+            .iter()
+            .enumerate()
+            .any(|(i, n)| match (&n.model, n.reuse) {
+                (Model::Api(m), Some(r)) => {
+                    let ticks = self.quiet_ticks_of(i, self.quiet.ticks) + 1;
+                    m.scaler.evaluates_at(t) && m.scaler.would_act(t, ticks, r.util)
+                }
+                _ => false,
+            })
     }
 
     /// After quiet tick `t`: at the end of a minute, the autoscalers record
@@ -421,6 +691,9 @@ impl Sim {
     /// [`Sim::scaler_would_act`] checked before the tick was taken as
     /// quiet).
     pub(super) fn end_quiet_minute(&mut self, t: u32) {
+        if !ends_minute(t) {
+            return;
+        }
         let evaluates = self.nodes.iter().any(|n| match &n.model {
             Model::Api(m) => m.scaler.evaluates_at(t),
             _ => false,
@@ -450,24 +723,33 @@ impl Sim {
         }
         let k = f64::from(ticks);
         let at = f64::from(self.t);
-        // Quiet nodes repeated their last outputs every tick.
+        // Quiet nodes repeated their last outputs every tick (but those
+        // of a replayed pulse, added then).
         for i in 0..self.nodes.len() {
             if self.is_edge_node(i) {
                 continue;
             }
+            let ticks_i = self.quiet_ticks_of(i, ticks);
+            let k_i = f64::from(ticks_i);
             let n = &mut self.nodes[i];
-            n.acc.pending += k;
+            n.acc.pending += k_i;
             if let Some(r) = n.reuse {
                 for (j, slot) in n.lat_slots.iter_mut().enumerate() {
                     if r.lat_w[j] > 0.0 && slot.key.is_some() {
-                        slot.w += k * r.lat_w[j];
+                        slot.w += k_i * r.lat_w[j];
                     }
                 }
                 if let Model::Api(m) = &mut n.model {
-                    m.scaler.record(ticks, r.util);
+                    m.scaler.record(ticks_i, r.util);
                 }
             }
         }
+        self.quiet.pulses.count = 0;
+        self.quiet
+            .pulses
+            .touched
+            .iter_mut()
+            .for_each(|x| *x = false);
         // Sources and CDNs: their sums; the last quiet tick is their tick.
         for i in 0..self.nodes.len() {
             if !self.is_edge_node(i) {
@@ -580,6 +862,12 @@ impl Sim {
             }
         }
     }
+}
+
+/// Whether tick `t` ends an autoscaling minute (the only ticks at which an
+/// autoscaler evaluates).
+fn ends_minute(t: u32) -> bool {
+    (t + 1) % super::autoscale::PERIOD_S == 0
 }
 
 /// The first tick `t` whose end is after `at` (`at < t + 1`).
