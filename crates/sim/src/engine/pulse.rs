@@ -52,6 +52,8 @@ pub(crate) struct KeyStep {
 #[derive(Clone, Debug)]
 struct PulseNode {
     arr: [f64; NC],
+    /// Down in the pulse (answering its arrivals with errors).
+    down: bool,
     servers: u32,
     reuse: Reuse,
     tick: NodeSample,
@@ -154,10 +156,7 @@ impl Sim {
             let Some(reuse) = n.reuse else {
                 return;
             };
-            if matches!(n.model, Model::Fn(_))
-                || n.down_until > tf
-                || n.tick.utilisation >= 1.0 - 1e-9
-            {
+            if matches!(n.model, Model::Fn(_)) || n.tick.utilisation >= 1.0 - 1e-9 {
                 return;
             }
             let mut keys = [None; 4];
@@ -172,6 +171,7 @@ impl Sim {
             };
             nodes.push(Some(PulseNode {
                 arr: n.arr,
+                down: n.down_until > tf,
                 servers: n.prev_servers,
                 reuse,
                 tick: n.tick.clone(),
@@ -230,9 +230,10 @@ impl Sim {
                 // Untouched: the pulse does not reach it.
                 continue;
             }
+            // Steady (nothing queued), up or down as in the pulse: its
+            // outputs are those of its arrivals alone.
             if n.arr != [0.0; NC]
-                || n.down_until > tf
-                || n.prev_down
+                || (n.down_until > tf) != rec.down
                 || servers_of(&n.model) != rec.servers
                 || !queue_idle(&n.model)
             {

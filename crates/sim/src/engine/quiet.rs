@@ -174,7 +174,16 @@ impl Sim {
         let mut until = self.duration;
         let mut fixed_cost = 0.0;
         for (i, n) in self.nodes.iter().enumerate() {
-            if n.down_until > next_f {
+            // Up or down, a node must stay as it was in this tick (a node
+            // down with nothing queued answers its arrivals with errors,
+            // tick after tick); the CDNs and sources must be up.
+            let down_next = n.down_until > next_f;
+            if down_next {
+                if self.is_edge_node(i) || !n.prev_down {
+                    return;
+                }
+                until = until.min(first_tick_from(n.down_until));
+            } else if n.prev_down {
                 return;
             }
             match &n.model {
@@ -191,9 +200,10 @@ impl Sim {
             }
             // Everything else will repeat its outputs of this tick: its
             // arrivals repeat (by induction from the sources, the CDNs
-            // sending nothing new), it was up, and its state does not move.
+            // sending nothing new), it stays up or down, and its state does
+            // not move.
             let computed = n.reuse.is_some() || matches!(n.model, Model::Source { .. });
-            if !computed || n.prev_down || !repeats(n, &self.nodes[..i]) {
+            if !computed || !repeats(n, &self.nodes[..i]) {
                 return;
             }
             fixed_cost += n.last_cost;
