@@ -1749,6 +1749,9 @@ impl Sim {
     fn report_settled(&self) -> Report {
         let book = prices();
         let ticks = f64::from(self.t.max(1));
+        // One grid through which every sketch is read with the run-length
+        // slots added.
+        let mut scratch = Sketch::new();
         let mut windows = Vec::with_capacity(self.windows.len());
         let mut order: Vec<usize> = (1..self.windows.len()).collect();
         order.push(0);
@@ -1757,7 +1760,8 @@ impl Sim {
             let mut sums: Vec<Summary> = Vec::with_capacity(NC);
             for c in 0..NC {
                 let a = &win.acc[c];
-                let mut sk = a.sketch.clone();
+                let sk = &mut scratch;
+                sk.load(&a.sketch);
                 if self.active & (1 << wi) != 0 {
                     for (p, slot) in self.path_slots.iter().enumerate() {
                         if self.paths[p].class == c {
@@ -1816,7 +1820,8 @@ impl Sim {
             .nodes
             .iter()
             .map(|n| {
-                let mut sk = n.sketch.clone();
+                let sk = &mut scratch;
+                sk.load(&n.sketch);
                 for slot in &n.lat_slots {
                     if let Some(k) = slot.key {
                         sk.add(slot.w, &k.dist());

@@ -477,6 +477,24 @@ impl Sketch {
         }
     }
 
+    /// Makes this sketch hold what `other` holds, reusing its grid (a
+    /// report reads many sketches through one; copying the used range is
+    /// cheaper than cloning an 18 kB grid).
+    pub(crate) fn load(&mut self, other: &Sketch) {
+        if self.lo <= self.hi {
+            self.d2[self.lo..=self.hi.min(NB + 1)].fill(0.0);
+        }
+        if other.lo <= other.hi {
+            let range = other.lo..=other.hi.min(NB + 1);
+            self.d2[range.clone()].copy_from_slice(&other.d2[range]);
+        }
+        self.lo = other.lo;
+        self.hi = other.hi;
+        self.zero = other.zero;
+        self.total = other.total;
+        self.weighted = other.weighted;
+    }
+
     /// Adds `w` requests whose latency follows `d`.
     pub(crate) fn add(&mut self, w: f64, d: &Dist) {
         let Some((mean, zero)) = knots(w, d, |y, a| self.kink(y, a)) else {
