@@ -1228,7 +1228,13 @@ impl Sim {
                 let _ = succ;
                 // Own latency, run-length compressed.
                 for k in 0..4 {
-                    deposit(&mut n.lat_slots[k], &mut n.sketch, lat_w[k], lat_d[k]);
+                    deposit(
+                        &mut n.lat_slots[k],
+                        &mut n.sketch,
+                        &mut self.kinks,
+                        lat_w[k],
+                        lat_d[k],
+                    );
                 }
                 // Only a tick that started and ended with nothing queued depends
                 // on its inputs alone.
@@ -1752,6 +1758,7 @@ impl Sim {
         // One grid through which every sketch is read with the run-length
         // slots added.
         let mut scratch = Sketch::new();
+        let mut kinks = Kinks::default();
         let mut windows = Vec::with_capacity(self.windows.len());
         let mut order: Vec<usize> = (1..self.windows.len()).collect();
         order.push(0);
@@ -1766,7 +1773,8 @@ impl Sim {
                     for (p, slot) in self.path_slots.iter().enumerate() {
                         if self.paths[p].class == c {
                             if let Some(k) = slot.key {
-                                sk.add(slot.w, &k.dist());
+                                kinks.prepare(slot.w, &k.dist());
+                                kinks.apply(sk);
                             }
                         }
                     }
@@ -1824,7 +1832,8 @@ impl Sim {
                 sk.load(&n.sketch);
                 for slot in &n.lat_slots {
                     if let Some(k) = slot.key {
-                        sk.add(slot.w, &k.dist());
+                        kinks.prepare(slot.w, &k.dist());
+                        kinks.apply(sk);
                     }
                 }
                 let mut a = n.acc.clone();
@@ -2059,7 +2068,7 @@ fn fill_routes(f: &mut [f64], n_term: usize, routes: &[(usize, f64)], s: f64) {
 
 /// Adds `w` requests of distribution `d` to a run-length slot.
 #[inline(always)]
-fn deposit(slot: &mut Slot, sketch: &mut Sketch, w: f64, d: LatKey) {
+fn deposit(slot: &mut Slot, sketch: &mut Sketch, kinks: &mut Kinks, w: f64, d: LatKey) {
     if !(w > 0.0 && w.is_finite()) {
         return;
     }
@@ -2067,7 +2076,8 @@ fn deposit(slot: &mut Slot, sketch: &mut Sketch, w: f64, d: LatKey) {
         Some(old) if old == d => slot.w += w,
         _ => {
             if let Some(old) = slot.key {
-                sketch.add(slot.w, &old.dist());
+                kinks.prepare(slot.w, &old.dist());
+                kinks.apply(sketch);
             }
             slot.key = Some(d);
             slot.w = w;

@@ -308,7 +308,13 @@ impl Sim {
             n.acc.add_ticks(&rec.tick, rec.cost, 1.0);
             for (j, key) in rec.keys.iter().enumerate() {
                 if let Some(k) = key {
-                    deposit(&mut n.lat_slots[j], &mut n.sketch, rec.reuse.lat_w[j], *k);
+                    deposit(
+                        &mut n.lat_slots[j],
+                        &mut n.sketch,
+                        &mut self.kinks,
+                        rec.reuse.lat_w[j],
+                        *k,
+                    );
                 }
             }
             if let Model::Api(m) = &mut n.model {

@@ -778,7 +778,13 @@ impl Sim {
             let edge = std::mem::take(&mut self.quiet.edge[ci]);
             let fresh = std::mem::take(&mut self.quiet.fresh[ci]);
             let n = &mut self.nodes[self.cdns[ci]];
-            deposit(&mut n.lat_slots[0], &mut n.sketch, edge, LatKey::point(0.0));
+            deposit(
+                &mut n.lat_slots[0],
+                &mut n.sketch,
+                &mut self.kinks,
+                edge,
+                LatKey::point(0.0),
+            );
             n.acc
                 .stale
                 .add_version(posted, fresh, &self.scenario.updates_s, posted, at);

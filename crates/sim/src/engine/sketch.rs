@@ -348,50 +348,69 @@ fn knots(w: f64, d: &Dist, mut emit: impl FnMut(f64, f64)) -> Option<(f64, bool)
             if !(m > 0.0 && m.is_finite()) {
                 point(shift, &mut emit)
             } else {
-                let surv = |t: f64| match queue {
-                    Some(q) => q.time_survival(t),
-                    None => libm::exp(-mu * t),
-                };
-                let ln_m = libm::log(m);
-                let ts = &tables().times;
-                // Knot j: y_j, F_j; ramps below the first and above the last.
-                let mut prev_y = f64::NAN;
-                let mut prev_f = 0.0;
-                let mut prev_slope = 0.0;
-                let mut first = true;
-                for &(g, ln_g) in ts.iter() {
-                    let t = m * g;
-                    let y = if shift > 0.0 {
-                        libm::log(shift + t)
-                    } else {
-                        ln_m + ln_g
-                    };
-                    let f = 1.0 - surv(t);
-                    if first {
-                        // Lower tail: mass f spread evenly over one unit of y.
-                        let slope = f;
-                        emit(y - 1.0, slope * H * w);
-                        prev_slope = slope;
-                        first = false;
-                    } else {
-                        let dy = y - prev_y;
-                        let slope = if dy > 0.0 { (f - prev_f) / dy } else { 0.0 };
-                        emit(prev_y, (slope - prev_slope) * H * w);
-                        prev_slope = slope;
-                    }
-                    prev_y = y;
-                    prev_f = f;
-                }
-                // Upper tail: the rest spread over one unit of y.
-                let slope = 1.0 - prev_f;
-                emit(prev_y, (slope - prev_slope) * H * w);
-                emit(prev_y + 1.0, -slope * H * w);
+                sojourn_units(shift, queue, mu, m, |y, u| emit(y, u * w));
                 false
             }
         }
     };
     Some((mean, zero))
 }
+
+/// The kinks of one request whose latency is `shift` plus a sojourn (an
+/// M/M/c time in system, or an exponential service of rate `mu`) of mean
+/// `m` (> 0, finite): (log-latency, amount per request), in order. `w`
+/// requests make the amounts `amount × w` (one rounding, whether computed
+/// now or remembered; see [`Kinks`]).
+#[inline(always)]
+fn sojourn_units(
+    shift: f64,
+    queue: Option<MMcSolution>,
+    mu: f64,
+    m: f64,
+    mut emit: impl FnMut(f64, f64),
+) {
+    let surv = |t: f64| match queue {
+        Some(q) => q.time_survival(t),
+        None => libm::exp(-mu * t),
+    };
+    let ln_m = libm::log(m);
+    let ts = &tables().times;
+    // Knot j: y_j, F_j; ramps below the first and above the last.
+    let mut prev_y = f64::NAN;
+    let mut prev_f = 0.0;
+    let mut prev_slope = 0.0;
+    let mut first = true;
+    for &(g, ln_g) in ts.iter() {
+        let t = m * g;
+        let y = if shift > 0.0 {
+            libm::log(shift + t)
+        } else {
+            ln_m + ln_g
+        };
+        let f = 1.0 - surv(t);
+        if first {
+            // Lower tail: mass f spread evenly over one unit of y.
+            let slope = f;
+            emit(y - 1.0, slope * H);
+            prev_slope = slope;
+            first = false;
+        } else {
+            let dy = y - prev_y;
+            let slope = if dy > 0.0 { (f - prev_f) / dy } else { 0.0 };
+            emit(prev_y, (slope - prev_slope) * H);
+            prev_slope = slope;
+        }
+        prev_y = y;
+        prev_f = f;
+    }
+    // Upper tail: the rest spread over one unit of y.
+    let slope = 1.0 - prev_f;
+    emit(prev_y, (slope - prev_slope) * H);
+    emit(prev_y + 1.0, -slope * H);
+}
+
+/// Sojourn distributions whose unit kinks [`Kinks`] remembers.
+const MEMO: usize = 16;
 
 /// What adding one distribution does to a sketch: the kinks to add (or
 /// a mass at zero), computed once and applied to any number of sketches.
@@ -405,12 +424,51 @@ pub(crate) struct Kinks {
     zero: bool,
     /// (log-latency, amount) of each kink, in order.
     list: Vec<(f64, f64)>,
+    /// The unit kinks of the last few sojourn distributions prepared (a
+    /// queue's latency recurs tick after tick, and its kinks cost an `exp`
+    /// and a `log` each), and the next entry to replace.
+    memo: Vec<(Dist, Vec<(f64, f64)>)>,
+    memo_next: usize,
 }
 
 impl Kinks {
     /// Computes the kinks of `w` requests whose latency follows `d`.
     pub(crate) fn prepare(&mut self, w: f64, d: &Dist) {
         self.list.clear();
+        if let Dist::Sojourn { shift, queue, mu } = *d {
+            let mean = d.mean();
+            let m = match queue {
+                Some(q) => q.mean_time(),
+                None => 1.0 / mu,
+            };
+            if w > 0.0 && w.is_finite() && mean.is_finite() && m > 0.0 && m.is_finite() {
+                let hit = self.memo.iter().position(|(k, _)| k == d);
+                let units = match hit {
+                    Some(i) => &self.memo[i].1,
+                    None => {
+                        let i = if self.memo.len() < MEMO {
+                            self.memo.push((*d, Vec::new()));
+                            self.memo.len() - 1
+                        } else {
+                            let i = self.memo_next;
+                            self.memo_next = (i + 1) % MEMO;
+                            self.memo[i].0 = *d;
+                            i
+                        };
+                        let units = &mut self.memo[i].1;
+                        units.clear();
+                        sojourn_units(shift, queue, mu, m, |y, u| units.push((y, u)));
+                        &self.memo[i].1
+                    }
+                };
+                self.list.extend(units.iter().map(|&(y, u)| (y, u * w)));
+                self.skip = false;
+                self.w = w;
+                self.mean = mean;
+                self.zero = false;
+                return;
+            }
+        }
         let list = &mut self.list;
         match knots(w, d, |y, a| list.push((y, a))) {
             Some((mean, zero)) => {
@@ -495,7 +553,9 @@ impl Sketch {
         self.weighted = other.weighted;
     }
 
-    /// Adds `w` requests whose latency follows `d`.
+    /// Adds `w` requests whose latency follows `d` (the engine goes
+    /// through [`Kinks`], which remembers recent queues' kinks).
+    #[cfg(test)]
     pub(crate) fn add(&mut self, w: f64, d: &Dist) {
         let Some((mean, zero)) = knots(w, d, |y, a| self.kink(y, a)) else {
             return;
@@ -681,6 +741,38 @@ mod tests {
         s.add(1.0, &d);
         let exact = 0.5 + libm::log(20.0) / 10.0;
         assert!(rel(s.quantiles().p95, exact) < 0.003);
+    }
+
+    /// What [`Kinks`] remembers adds exactly what computing the kinks adds:
+    /// first sight, a hit with another weight, and after the distribution
+    /// was evicted from the memo.
+    #[test]
+    fn remembered_kinks_add_exactly_what_computing_them_adds() {
+        let sojourn = |lambda: f64, shift: f64| Dist::Sojourn {
+            shift,
+            queue: Some(MMc::new(lambda, 100.0, 4).solve().expect("stable")),
+            mu: 100.0,
+        };
+        let mut kinks = Kinks::default();
+        let mut via_memo = Sketch::new();
+        let mut direct = Sketch::new();
+        let mut add = |w: f64, d: &Dist, kinks: &mut Kinks| {
+            kinks.prepare(w, d);
+            kinks.apply(&mut via_memo);
+            direct.add(w, d);
+        };
+        let a = sojourn(250.0, 0.0);
+        add(3.0, &a, &mut kinks);
+        add(7.25, &a, &mut kinks); // a hit, another weight
+        for k in 0..MEMO {
+            add(1.5, &sojourn(10.0 + k as f64, 0.001), &mut kinks);
+        }
+        add(2.0, &a, &mut kinks); // evicted, computed again
+        add(0.5, &sojourn(10.0, 0.001), &mut kinks);
+        assert_eq!(via_memo.d2, direct.d2);
+        assert_eq!(via_memo.total.to_bits(), direct.total.to_bits());
+        assert_eq!(via_memo.weighted.to_bits(), direct.weighted.to_bits());
+        assert_eq!(via_memo.quantiles(), direct.quantiles());
     }
 
     #[test]
