@@ -55,6 +55,11 @@ impl CommitLog {
         self.commits.push((at, version));
     }
 
+    /// When the newest version was committed.
+    pub(crate) fn newest_time(&self) -> Option<f64> {
+        self.commits.last().map(|c| c.0)
+    }
+
     /// The newest version committed at or before `t`.
     pub(crate) fn version_at(&self, t: f64) -> u32 {
         self.commits

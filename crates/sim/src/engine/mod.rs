@@ -854,6 +854,7 @@ impl Sim {
                             served = e - errors;
                             m.extras = cdn_extras(&o);
                             m.last = o;
+                            m.last_origin = m.origin;
                             cdn_fracs(&mut n.frac[EXT], &o, e, &n.routes[EXT], no_origin);
                             fwd[EXT] = if no_origin { 0.0 } else { o.origin_requests };
                             m.last_origin_requests = fwd[EXT];

@@ -171,8 +171,10 @@ pub(crate) struct CdnModel {
     pub pre_tally: Tally,
     /// Requests sent to the origin in the last tick computed in full.
     pub last_origin_requests: f64,
-    /// The outcome of the last tick computed in full.
+    /// The outcome of the last tick computed in full, and what the CDN
+    /// knew of its origin when it stepped it.
     pub last: CdnTick,
+    pub last_origin: Origin,
 }
 
 /// Per-class accumulator of latency with run-length compression: the same
@@ -572,20 +574,22 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                 if cfg.pro {
                     always_on_month += book.cdn_pro_per_month;
                 }
+                let origin = Origin {
+                    err: if routes[EXT].is_empty() { 1.0 } else { 0.0 },
+                    resp_s: origin_net.mean + 0.02,
+                    version: 0,
+                };
                 Model::Cdn(Box::new(CdnModel {
                     prev_frac: Vec::new(),
                     prev_extras: [Moments::ZERO; 5],
                     cdn: Cdn::new(cfg, &groups.groups, &phases),
-                    origin: Origin {
-                        err: if routes[EXT].is_empty() { 1.0 } else { 0.0 },
-                        resp_s: origin_net.mean + 0.02,
-                        version: 0,
-                    },
+                    origin,
                     extras: [Moments::ZERO; 5],
                     pre: None,
                     pre_tally: Tally::new(),
                     last_origin_requests: 0.0,
                     last: CdnTick::default(),
+                    last_origin: origin,
                 }))
             }
             NodeKind::LoadBalancer => {

@@ -70,7 +70,9 @@ pub(super) struct Pulse {
     posted: u32,
     /// Per CDN (index into `Sim::cdns`): requests sent to its origin.
     origin_requests: Vec<f64>,
-    /// Per CDN: what it knew of its origin after the pulse.
+    /// Per CDN: what it knew of its origin when it stepped the pulse, and
+    /// after it.
+    used_origins: Vec<Origin>,
     origins: Vec<Origin>,
     /// Per node: `None` for the external sources and the CDNs.
     nodes: Vec<Option<PulseNode>>,
@@ -125,11 +127,9 @@ impl Sim {
             return;
         }
         let tf = f64::from(t);
-        if self.posted != self.committed || self.versions_settle_at >= tf + 1.0 {
-            return;
-        }
         let mut any = false;
         let mut origin_requests = Vec::with_capacity(self.cdns.len());
+        let mut used_origins = Vec::with_capacity(self.cdns.len());
         let mut origins = Vec::with_capacity(self.cdns.len());
         for &c in &self.cdns {
             let Model::Cdn(m) = &self.nodes[c].model else {
@@ -141,6 +141,7 @@ impl Sim {
             }
             any |= m.last_origin_requests > 0.0;
             origin_requests.push(m.last_origin_requests);
+            used_origins.push(m.last_origin);
             origins.push(m.origin);
         }
         if !any {
@@ -184,6 +185,7 @@ impl Sim {
         self.quiet.pulses.last = Some(Box::new(Pulse {
             posted: self.posted,
             origin_requests,
+            used_origins,
             origins,
             nodes,
         }));
@@ -208,6 +210,11 @@ impl Sim {
             let Some(o) = &m.pre else {
                 return false;
             };
+            // The same origin as the recorded pulse's (its version, its
+            // health): what the CDN learns after the pulse is the same.
+            if p.used_origins.get(ci) != Some(&m.origin) {
+                return false;
+            }
             let sent = if n.routes[super::plan::EXT].is_empty() {
                 0.0
             } else {
@@ -247,8 +254,10 @@ impl Sim {
                     }
                 }
                 Model::Replica(m) => {
+                    // Its lag moves only the version it serves, which the
+                    // stretch's plan keeps constant.
                     let writes = m.primary.map_or(0.0, |pi| self.nodes[pi].arr[WRT]);
-                    if m.lag.excess != 0.0 || writes != 0.0 {
+                    if writes != 0.0 {
                         return false;
                     }
                 }
@@ -270,9 +279,11 @@ impl Sim {
                     {
                         return false;
                     }
+                    // The pulse must not change the version the key holds
+                    // (the quiet ticks after it read that version).
                     let mut key = m.key.clone();
                     let out = key.step(tf, ks.served, m.ttl, backing.1, backing.0, backing.2);
-                    if out != ks.out || key.version != ks.version {
+                    if out != ks.out || key.version != ks.version || m.key.version != ks.version {
                         return false;
                     }
                     self.quiet.pulses.keys.push((i, key));

@@ -165,13 +165,15 @@ impl Sim {
         }
         let next = t + 1;
         let next_f = f64::from(next);
-        if self.posted != self.committed
-            || self.versions_settle_at >= next_f
-            || self.tally_int.entries().iter().any(|e| e.0 < self.posted)
-        {
+        if self.tally_int.entries().iter().any(|e| e.0 < self.posted) {
             return;
         }
         let mut until = self.duration;
+        if self.posted != self.committed {
+            // An update not committed yet (its primary is down): the
+            // operator's next attempt is computed in full.
+            until = until.min(first_tick_from(self.retry_at));
+        }
         let mut fixed_cost = 0.0;
         for (i, n) in self.nodes.iter().enumerate() {
             // Up or down, a node must stay as it was in this tick (a node
@@ -201,9 +203,19 @@ impl Sim {
             // Everything else will repeat its outputs of this tick: its
             // arrivals repeat (by induction from the sources, the CDNs
             // sending nothing new), it stays up or down, and its state does
-            // not move.
+            // not move — but a replica's lag, which moves only the version
+            // it serves (stepped every quiet tick, and the stretch ends
+            // before that version changes).
             let computed = n.reuse.is_some() || matches!(n.model, Model::Source { .. });
-            if !computed || !repeats(n, &self.nodes[..i]) {
+            let steady = match &n.model {
+                Model::Replica(m) => {
+                    m.queue.is_idle()
+                        && m.primary
+                            .is_none_or(|p| self.nodes[p].arr[super::plan::WRT] == 0.0)
+                }
+                _ => repeats(n, &self.nodes[..i]),
+            };
+            if !computed || !steady {
                 return;
             }
             fixed_cost += n.last_cost;
@@ -224,9 +236,54 @@ impl Sim {
                 }
             }
         }
+        let until = self.replica_versions_hold(t, until);
         if until > next {
             self.quiet.until = until;
             self.quiet.fixed_cost = fixed_cost;
+        }
+    }
+
+    /// The first tick after `t` (and before `until`) at whose end a replica
+    /// would serve another version than at the end of tick `t` (its lag
+    /// shrinking, or a commit becoming visible through it), or `until`: the
+    /// versions the reverse pass gives hold until then, so the stretch may
+    /// skip it.
+    fn replica_versions_hold(&self, t: u32, until: u32) -> u32 {
+        let mut hold = until;
+        let newest = self.commits.newest_time();
+        for &i in &self.replicas {
+            let Model::Replica(r) = &self.nodes[i].model else {
+                continue;
+            };
+            let mut lag = r.lag;
+            let v0 = self.commits.version_at(f64::from(t + 1) - lag.now());
+            let mut k = t + 1;
+            while k < hold {
+                // As the forward pass steps it, without writes.
+                lag.step(0.0, 0.0);
+                let x = f64::from(k + 1) - lag.now();
+                if self.commits.version_at(x) != v0 {
+                    hold = k;
+                    break;
+                }
+                if lag.excess == 0.0 && newest.is_none_or(|c| c <= x) {
+                    break;
+                }
+                k += 1;
+            }
+        }
+        hold
+    }
+
+    /// Steps the lag of every replica still catching up, as the forward
+    /// pass does in a tick without writes (a quiet tick has none).
+    fn step_replica_lags(&mut self) {
+        for ri in 0..self.replicas.len() {
+            if let Model::Replica(r) = &mut self.nodes[self.replicas[ri]].model {
+                if r.lag.excess > 0.0 {
+                    r.lag.step(0.0, 0.0);
+                }
+            }
         }
     }
 
@@ -385,6 +442,7 @@ impl Sim {
         // The CDNs stepped: what they know of their origin after a pulse
         // held for this tick only.
         self.settle_origins();
+        self.step_replica_lags();
         if pulse {
             cost_total += self.apply_pulse();
         }
@@ -548,6 +606,7 @@ impl Sim {
             if self.quiet.ticks == 0 {
                 self.start_quiet_sums();
             }
+            self.step_replica_lags();
             for &s in &self.sources[EXT] {
                 let sums = &mut self.quiet.node_sums[s];
                 sums[0] += a;
