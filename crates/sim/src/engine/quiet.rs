@@ -27,6 +27,7 @@
 //!   tests check.
 
 use super::cdn::CdnTick;
+use super::cost::PriceBook;
 use super::plan::{Model, EXT, INT};
 use super::pulse::Pulses;
 use super::report::NodeSample;
@@ -357,41 +358,22 @@ impl Sim {
         let book = prices();
         let page_kb = self.page_kb();
         let mut cost_total = self.quiet.fixed_cost;
-        for &s in &self.sources[EXT] {
-            self.sample.nodes[s] = NodeSample {
-                offered: a,
-                served: a,
-                ..NodeSample::default()
-            };
-            let sums = &mut self.quiet.node_sums[s];
-            sums[0] += a;
-            sums[1] += a;
-            self.quiet.last_cost[s] = 0.0;
-        }
+        self.add_source_sums(a);
         let mut tallied = 0.0;
         for ci in 0..self.cdns.len() {
             let i = self.cdns[ci];
+            let o = match &mut self.nodes[i].model {
+                Model::Cdn(m) => m.pre.take(),
+                _ => None,
+            };
+            let Some(o) = o else {
+                continue;
+            };
+            cost_total += self.add_cdn_answers(ci, &o, page_kb, book);
             let n = &mut self.nodes[i];
-            let (e, int) = (n.arr[EXT], n.arr[INT]);
-            let Model::Cdn(m) = &mut n.model else {
+            let Model::Cdn(m) = &n.model else {
                 continue;
             };
-            let Some(o) = m.pre.take() else {
-                continue;
-            };
-            let no_origin = n.routes[EXT].is_empty();
-            cdn_fracs(&mut n.frac[EXT], &o, e, &n.routes[EXT], no_origin);
-            m.extras = cdn_extras(&o);
-            let (served, errors) = if n.routes[INT].is_empty() {
-                (e, int)
-            } else {
-                (e + int, 0.0)
-            };
-            let cost = cdn_cost(m, e + int, page_kb, book);
-            let cost = if cost.is_finite() { cost.max(0.0) } else { 0.0 };
-            cost_total += cost;
-            let answered = o.hit + o.swr + o.sie;
-            self.quiet.edge[ci] += answered;
             if per_tick_freshness {
                 for &(v, w) in m.pre_tally.entries() {
                     self.tally.add(v, w);
@@ -404,41 +386,10 @@ impl Sim {
                 tallied += total;
                 self.quiet.fresh[ci] += total;
             }
-            self.sample.nodes[i] = NodeSample {
-                offered: e + int,
-                served,
-                errors,
-                ..NodeSample::default()
-            };
-            let sums = &mut self.quiet.node_sums[i];
-            sums[0] += e + int;
-            sums[1] += served;
-            sums[2] += errors;
-            sums[3] += cost;
-            self.quiet.last_cost[i] = cost;
         }
         // Paths: only source → CDN answers carry weight.
         let series_point = (t + 1) % self.scenario.series_every_s == 0 || t + 1 == self.duration;
-        if series_point {
-            self.tick_mix.clear();
-        }
-        let (mut served, mut mean_num) = (0.0, 0.0);
-        for qi in 0..self.quiet.paths.len() {
-            let qp = self.quiet.paths[qi];
-            let src = &self.nodes[qp.source];
-            let rate = src.arr[EXT];
-            let w = src.frac[EXT][qp.route] * self.nodes[qp.cdn].frac[EXT][qp.slot];
-            let weight = rate * w;
-            if weight > 0.0 && weight.is_finite() {
-                let (key, mean) = self.quiet.path_key[qi];
-                self.quiet.path_w[qi] += weight;
-                served += weight;
-                mean_num += weight * mean;
-                if series_point {
-                    self.tick_mix.push((w, key));
-                }
-            }
-        }
+        let (served, mean_num) = self.add_quiet_paths(series_point);
         // The CDNs stepped: what they know of their origin after a pulse
         // held for this tick only.
         self.settle_origins();
@@ -453,33 +404,84 @@ impl Sim {
         q.offered += ext;
         q.served += served;
         q.tallied += tallied;
-        let s = &mut self.sample;
-        s.t = t;
-        s.offered = ext;
-        s.served = served;
-        let e = ext - served;
-        s.errors = if e > 1e-9 * ext { e } else { 0.0 };
-        s.mean_ms = if served > 0.0 {
-            1e3 * mean_num / served
-        } else {
-            0.0
-        };
-        s.writes = 0.0;
-        s.cost_usd = self.cost_total;
-        if s.external_reads_at_primary > 0.0 {
+        self.write_quiet_sample(t, ext, served, mean_num);
+        if self.sample.external_reads_at_primary > 0.0 {
             self.at_primary_ticks += 1;
         }
-        self.sample.staleness_s = if per_tick_freshness {
-            let mean = self.add_staleness(EXT, mid);
+        if per_tick_freshness {
+            self.sample.staleness_s = self.add_staleness(EXT, mid);
             self.update_reach(tf + 1.0);
-            mean
-        } else {
-            0.0
-        };
+        }
         if series_point {
             self.push_series(t);
         }
         true
+    }
+
+    /// Adds a quiet tick's external arrivals `a` per source to the sources'
+    /// sums.
+    fn add_source_sums(&mut self, a: f64) {
+        for &s in &self.sources[EXT] {
+            let sums = &mut self.quiet.node_sums[s];
+            sums[0] += a;
+            sums[1] += a;
+            self.quiet.last_cost[s] = 0.0;
+        }
+    }
+
+    /// Adds CDN `ci`'s answers `o` in a quiet tick (its shares, its sums,
+    /// its edge answers); returns its cost for the tick.
+    fn add_cdn_answers(&mut self, ci: usize, o: &CdnTick, page_kb: f64, book: &PriceBook) -> f64 {
+        let i = self.cdns[ci];
+        let n = &mut self.nodes[i];
+        let (e, int) = (n.arr[EXT], n.arr[INT]);
+        let Model::Cdn(m) = &mut n.model else {
+            return 0.0;
+        };
+        let no_origin = n.routes[EXT].is_empty();
+        cdn_fracs(&mut n.frac[EXT], o, e, &n.routes[EXT], no_origin);
+        m.extras = cdn_extras(o);
+        let (served, errors) = if n.routes[INT].is_empty() {
+            (e, int)
+        } else {
+            (e + int, 0.0)
+        };
+        let cost = cdn_cost(m, e + int, page_kb, book);
+        let cost = if cost.is_finite() { cost.max(0.0) } else { 0.0 };
+        self.quiet.edge[ci] += o.hit + o.swr + o.sie;
+        let sums = &mut self.quiet.node_sums[i];
+        sums[0] += e + int;
+        sums[1] += served;
+        sums[2] += errors;
+        sums[3] += cost;
+        self.quiet.last_cost[i] = cost;
+        cost
+    }
+
+    /// Adds a quiet tick's path weights (only source → CDN answers carry
+    /// any); returns the answers and Σ answers × mean latency. At a series
+    /// point, also the tick's mixture.
+    fn add_quiet_paths(&mut self, series_point: bool) -> (f64, f64) {
+        if series_point {
+            self.tick_mix.clear();
+        }
+        let (mut served, mut mean_num) = (0.0, 0.0);
+        for qi in 0..self.quiet.paths.len() {
+            let qp = self.quiet.paths[qi];
+            let src = &self.nodes[qp.source];
+            let w = src.frac[EXT][qp.route] * self.nodes[qp.cdn].frac[EXT][qp.slot];
+            let weight = src.arr[EXT] * w;
+            if weight > 0.0 && weight.is_finite() {
+                let (key, mean) = self.quiet.path_key[qi];
+                self.quiet.path_w[qi] += weight;
+                served += weight;
+                mean_num += weight * mean;
+                if series_point {
+                    self.tick_mix.push((w, key));
+                }
+            }
+        }
+        (served, mean_num)
     }
 
     /// Settles the run-length totals of the sources and CDNs, and the
@@ -607,63 +609,17 @@ impl Sim {
                 self.start_quiet_sums();
             }
             self.step_replica_lags();
-            for &s in &self.sources[EXT] {
-                let sums = &mut self.quiet.node_sums[s];
-                sums[0] += a;
-                sums[1] += a;
-                self.quiet.last_cost[s] = 0.0;
-            }
+            self.add_source_sums(a);
             let mut cost_total = self.quiet.fixed_cost;
             let mut tallied = 0.0;
             for (ci, &(o, total)) in outs.iter().enumerate() {
-                let i = self.cdns[ci];
-                let n = &mut self.nodes[i];
-                let (e, int) = (n.arr[EXT], n.arr[INT]);
-                let Model::Cdn(m) = &mut n.model else {
-                    continue;
-                };
-                let no_origin = n.routes[EXT].is_empty();
-                cdn_fracs(&mut n.frac[EXT], &o, e, &n.routes[EXT], no_origin);
-                m.extras = cdn_extras(&o);
-                let (served, errors) = if n.routes[INT].is_empty() {
-                    (e, int)
-                } else {
-                    (e + int, 0.0)
-                };
-                let cost = cdn_cost(m, e + int, page_kb, book);
-                let cost = if cost.is_finite() { cost.max(0.0) } else { 0.0 };
-                cost_total += cost;
-                self.quiet.edge[ci] += o.hit + o.swr + o.sie;
+                cost_total += self.add_cdn_answers(ci, &o, page_kb, book);
                 tallied += total;
                 self.quiet.fresh[ci] += total;
-                let sums = &mut self.quiet.node_sums[i];
-                sums[0] += e + int;
-                sums[1] += served;
-                sums[2] += errors;
-                sums[3] += cost;
-                self.quiet.last_cost[i] = cost;
             }
             let series_point =
                 (t + 1) % self.scenario.series_every_s == 0 || t + 1 == self.duration;
-            if series_point {
-                self.tick_mix.clear();
-            }
-            let (mut served, mut mean_num) = (0.0, 0.0);
-            for qi in 0..self.quiet.paths.len() {
-                let qp = self.quiet.paths[qi];
-                let src = &self.nodes[qp.source];
-                let w = src.frac[EXT][qp.route] * self.nodes[qp.cdn].frac[EXT][qp.slot];
-                let weight = src.arr[EXT] * w;
-                if weight > 0.0 && weight.is_finite() {
-                    let (key, mean) = self.quiet.path_key[qi];
-                    self.quiet.path_w[qi] += weight;
-                    served += weight;
-                    mean_num += weight * mean;
-                    if series_point {
-                        self.tick_mix.push((w, key));
-                    }
-                }
-            }
+            let (served, mean_num) = self.add_quiet_paths(series_point);
             self.cost_total += cost_total;
             let q = &mut self.quiet;
             q.ticks += 1;
