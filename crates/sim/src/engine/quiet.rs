@@ -292,21 +292,7 @@ impl Sim {
     /// the CDN outcomes it stepped for the full computation (false).
     pub(super) fn try_quiet(&mut self, t: u32, ext: f64) -> bool {
         let tf = f64::from(t);
-        let k = self.sources[EXT].len() as f64;
-        for &c in &self.cdns {
-            self.nodes[c].arr[EXT] = 0.0;
-        }
-        let a = ext / k;
-        for si in 0..self.sources[EXT].len() {
-            let s = self.sources[EXT][si];
-            self.nodes[s].arr = [a, 0.0, 0.0];
-            if a > 0.0 {
-                for ri in 0..self.nodes[s].routes[EXT].len() {
-                    let (child, share) = self.nodes[s].routes[EXT][ri];
-                    self.nodes[child].arr[EXT] += a * share;
-                }
-            }
-        }
+        let a = self.spread_external(ext);
         let posted = self.posted;
         let mut all_current = true;
         let mut pulse = false;
@@ -418,6 +404,27 @@ impl Sim {
         true
     }
 
+    /// Spreads a quiet tick's external demand `ext` over the external
+    /// sources and from them over the CDNs (their only children); returns
+    /// each source's share.
+    fn spread_external(&mut self, ext: f64) -> f64 {
+        for &c in &self.cdns {
+            self.nodes[c].arr[EXT] = 0.0;
+        }
+        let a = ext / self.sources[EXT].len() as f64;
+        for si in 0..self.sources[EXT].len() {
+            let s = self.sources[EXT][si];
+            self.nodes[s].arr = [a, 0.0, 0.0];
+            if a > 0.0 {
+                for ri in 0..self.nodes[s].routes[EXT].len() {
+                    let (child, share) = self.nodes[s].routes[EXT][ri];
+                    self.nodes[child].arr[EXT] += a * share;
+                }
+            }
+        }
+        a
+    }
+
     /// Adds a quiet tick's external arrivals `a` per source to the sources'
     /// sums.
     fn add_source_sums(&mut self, a: f64) {
@@ -525,8 +532,7 @@ impl Sim {
         {
             return;
         }
-        let k_src = self.sources[EXT].len() as f64;
-        if k_src == 0.0 {
+        if self.sources[EXT].is_empty() {
             return;
         }
         let book = prices();
@@ -545,20 +551,7 @@ impl Sim {
             if self.scenario.noise && ext > 0.0 {
                 ext = self.noise.poisson_with_spare(ext, &mut self.noise_spare) as f64;
             }
-            for &c in &self.cdns {
-                self.nodes[c].arr[EXT] = 0.0;
-            }
-            let a = ext / k_src;
-            for si in 0..self.sources[EXT].len() {
-                let s = self.sources[EXT][si];
-                self.nodes[s].arr = [a, 0.0, 0.0];
-                if a > 0.0 {
-                    for ri in 0..self.nodes[s].routes[EXT].len() {
-                        let (child, share) = self.nodes[s].routes[EXT][ri];
-                        self.nodes[child].arr[EXT] += a * share;
-                    }
-                }
-            }
+            let a = self.spread_external(ext);
             // The CDNs: all fresh (no group to visit), or stepped.
             outs.clear();
             let all_fresh = self.cdns.iter().all(|&c| match &self.nodes[c].model {
