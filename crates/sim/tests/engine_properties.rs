@@ -349,6 +349,89 @@ proptest! {
     }
 }
 
+/// The kata's reference design with its CDN, cache and replicas varied.
+#[allow(clippy::too_many_arguments)]
+fn varied_reference(
+    ttl: f64,
+    swr: f64,
+    sie: f64,
+    shield: bool,
+    collapse: bool,
+    purge: bool,
+    cache_ttl: f64,
+    replicas: u32,
+) -> Design {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../katas/status-dashboard/designs/reference.json"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut d = design::format::parse(&text).unwrap().design;
+    for n in &mut d.nodes {
+        let set = match n.kind {
+            NodeKind::Cdn => vec![
+                n.set_param("ttl_s", ttl),
+                n.set_param("swr_s", swr),
+                n.set_param("sie_s", sie),
+                n.set_param("shield", shield),
+                n.set_param("collapse", collapse),
+                n.set_param("purge_on_update", purge),
+            ],
+            NodeKind::Cache => vec![n.set_param("ttl_s", cache_ttl)],
+            NodeKind::ReadReplica => vec![n.set_param("count", replicas)],
+            _ => vec![],
+        };
+        for r in set {
+            r.unwrap();
+        }
+    }
+    d
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 24,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Variations of the reference design (the designs the quiet ticks,
+    /// pulses and stretches through faults are for), with the kata's three
+    /// faults each placed just before a random update: the shortcuts change
+    /// nothing.
+    #[test]
+    fn shortcuts_change_nothing_around_the_reference(
+        ttl in prop_oneof![Just(10.0), Just(30.0), Just(120.0)],
+        swr in prop_oneof![Just(0.0), Just(60.0)],
+        sie in prop_oneof![Just(0.0), Just(3600.0)],
+        shield in any::<bool>(),
+        collapse in any::<bool>(),
+        purge in any::<bool>(),
+        cache_ttl in prop_oneof![Just(1.0), Just(5.0), Just(60.0)],
+        replicas in 1u32..4,
+        seed in 1u64..10_000,
+        leads in (5.0f64..90.0, 5.0f64..60.0, 1.0f64..30.0),
+        picks in (0usize..3, 0usize..3, 0usize..3),
+    ) {
+        let kata = sim::kata::load("status-dashboard").unwrap();
+        let mut spec = kata.run.clone().unwrap();
+        spec.minutes = 25.0;
+        let calm = spec.scenario(seed).unwrap();
+        let u = &calm.updates_s;
+        prop_assume!(!u.is_empty());
+        let at = |k: usize, lead: f64| (u[k % u.len()] - lead).max(1.0);
+        let s = calm
+            .clone()
+            .fault(Fault::outage(at(picks.0, leads.0), Target::CdnOrigins, 120.0))
+            .fault(Fault::primary_failover(at(picks.1, leads.1)))
+            .fault(Fault::replica_lag_spike(at(picks.2, leads.2), 60.0));
+        let d = varied_reference(ttl, swr, sie, shield, collapse, purge, cache_ttl, replicas);
+        let fast = Sim::new(&d, &s, seed).run();
+        let slow = without_shortcuts(&d, &s, seed);
+        assert_close(&fast, &slow, 1e-9);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: 256,
