@@ -15,13 +15,20 @@
 //! Invariants:
 //! - a stretch is planned only after a tick computed in full in which every
 //!   node except the external sources and the CDNs repeated its last
-//!   outputs ([`Sim::plan_quiet`]), and it ends before the next scheduled
-//!   event: an update, a fault, a window edge, an autoscaling evaluation;
+//!   outputs, up or down as it stays ([`Sim::plan_quiet`]); it ends before
+//!   the next scheduled event (an update, a fault, a window edge, the
+//!   operator's next attempt at a pending update) and before a replica
+//!   would serve another version (a lag spike shrinking, a commit becoming
+//!   visible), and the replicas' lag is stepped every quiet tick;
 //! - a tick is quiet only if, after stepping the CDNs, none of them waited,
-//!   missed, failed or asked its origin for anything, and every answer was
-//!   current; otherwise the tick is computed in full, with the CDN outcomes
-//!   already stepped (`CdnModel::pre`), so the state machines never step
-//!   twice;
+//!   missed or failed, an origin fetch repeats the recorded pulse
+//!   (`pulse.rs`), and no autoscaler would change its fleet at the end of
+//!   the minute; otherwise the tick is computed in full, with the CDN
+//!   outcomes already stepped (`CdnModel::pre`), so the state machines never
+//!   step twice. Stale answers are counted tick by tick;
+//! - `run_to_end` takes *plain* quiet ticks (no pulse, every answer current)
+//!   in a loop that writes the sample only at series points and for the
+//!   last tick, bit-identical to stepping them;
 //! - the results equal those of computing every tick in full up to
 //!   rounding (sums are reassociated), which `set_shortcuts(false)` lets the
 //!   tests check.
