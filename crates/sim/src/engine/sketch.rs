@@ -163,7 +163,7 @@ pub(crate) struct QuantileMemo {
     same: Vec<bool>,
 }
 
-/// [`quantile_of`], reusing the CDF values of the last call for the parts
+/// `quantile_of` (the plain bisection, kept for the tests), reusing the CDF values of the last call for the parts
 /// whose distribution did not change (exactly the same result).
 pub(crate) fn quantile_of_memo(
     parts: &[(f64, Dist)],
@@ -568,7 +568,8 @@ impl Sketch {
     }
 
     /// Adds `w` requests whose latency follows `d` to each of `sketches`
-    /// (the same as [`Sketch::add`] on each, computing the knots once).
+    /// (the same as adding them to each one by one, computing the knots
+    /// once).
     pub(crate) fn add_to_each<'a>(
         kinks: &mut Kinks,
         w: f64,
