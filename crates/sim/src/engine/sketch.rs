@@ -163,8 +163,9 @@ pub(crate) struct QuantileMemo {
     same: Vec<bool>,
 }
 
-/// `quantile_of` (the plain bisection, kept for the tests), reusing the CDF values of the last call for the parts
-/// whose distribution did not change (exactly the same result).
+/// `quantile_of` (the plain bisection, kept for the tests), reusing the
+/// CDF values of the last call for the parts whose distribution did not
+/// change (exactly the same result).
 pub(crate) fn quantile_of_memo(
     parts: &[(f64, Dist)],
     p: f64,
