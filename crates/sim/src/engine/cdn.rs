@@ -110,6 +110,13 @@ pub(crate) struct CdnTick {
 }
 
 impl CdnTick {
+    /// True when every reader was answered at once from the edge: no one
+    /// waited for a fetch, missed or got an error (the CDN may still have
+    /// sent fetches of its own to its origin).
+    pub(crate) fn answered_at_edge(&self) -> bool {
+        self.wait_ok == 0.0 && self.wait_stale == 0.0 && self.miss == 0.0 && self.errors == 0.0
+    }
+
     /// Moments of the wait of readers who waited for a good fetch.
     pub(crate) fn wait_ok_moments(&self) -> Moments {
         moments_of(&self.wait_ok_m)
@@ -236,7 +243,7 @@ impl Cdn {
     /// hits (all of them, summed group by group as [`Cdn::step`] does), or
     /// `None` and changes nothing when the tick needs [`Cdn::step`].
     pub(crate) fn fresh_hits(&mut self, t: f64, lambda: f64) -> Option<f64> {
-        if self.cfg.ttl <= 0.0 || t + 1.0 > self.all_fresh_until {
+        if !self.fresh_through(t + 1.0) {
             return None;
         }
         self.clock = t + 1.0;

@@ -495,13 +495,7 @@ impl Sim {
         let ext = match self.pending_ext.take() {
             // Drawn by `run_plain_quiet`, which handed the tick over.
             Some(ext) => ext,
-            None => {
-                let mut ext = self.profile.rate_at(mid);
-                if self.scenario.noise && ext > 0.0 {
-                    ext = self.noise.poisson_with_spare(ext, &mut self.noise_spare) as f64;
-                }
-                ext
-            }
+            None => self.draw_demand(mid),
         };
         let mut new_post = false;
         while (self.posted as usize) < self.scenario.updates_s.len()
@@ -588,7 +582,7 @@ impl Sim {
             self.reverse(end);
             self.update_origins();
         }
-        let series_point = (t + 1) % self.scenario.series_every_s == 0 || t + 1 == self.duration;
+        let series_point = self.series_point(t);
         let (mut served, mean_num) = self.evaluate_paths(mid, series_point);
         for c in 0..NC {
             if self.truncated[c] {
@@ -628,6 +622,23 @@ impl Sim {
         self.plan_quiet(t, write);
         self.t += 1;
         &self.sample
+    }
+
+    /// The external reads of the tick whose middle is `mid`: the profile's
+    /// rate, as a Poisson count when the scenario has noise.
+    fn draw_demand(&mut self, mid: f64) -> f64 {
+        let ext = self.profile.rate_at(mid);
+        if self.scenario.noise && ext > 0.0 {
+            self.noise.poisson_with_spare(ext, &mut self.noise_spare) as f64
+        } else {
+            ext
+        }
+    }
+
+    /// Whether tick `t` ends with a point of the series (every
+    /// `series_every_s` seconds, and the last tick).
+    fn series_point(&self, t: u32) -> bool {
+        (t + 1) % self.scenario.series_every_s == 0 || t + 1 == self.duration
     }
 
     fn event(&mut self, t_s: f64, kind: EventKind, node: Option<String>, detail: String) {
@@ -1034,13 +1045,8 @@ impl Sim {
                             m.queue.step(reads, 1, &m.params)
                         };
                         // The backing store (the preferred route for external reads).
-                        let (b_ver, b_resp, b_ok) = match n.routes[EXT].first() {
-                            Some(&(c, _)) => {
-                                let ch = &tail[c - i - 1];
-                                (ch.ver[EXT], ch.resp[EXT], ch.succ[EXT] >= 0.5)
-                            }
-                            None => (m.key.version, 0.0, false),
-                        };
+                        let backing = n.routes[EXT].first().map(|&(c, _)| &tail[c - i - 1]);
+                        let (b_ver, b_resp, b_ok) = cache_backing(backing, m.key.version);
                         let ct = m.key.step(tf, qt.served, m.ttl, b_resp, b_ver, b_ok);
                         m.last_step = (!down).then_some(KeyStep {
                             served: qt.served,
@@ -2083,6 +2089,16 @@ fn deposit(slot: &mut Slot, sketch: &mut Sketch, kinks: &mut Kinks, w: f64, d: L
             slot.key = Some(d);
             slot.w = w;
         }
+    }
+}
+
+/// What a cache's key refills from: its backing store's (the preferred
+/// route for external reads) version, response time and health, as the
+/// reverse pass left them; without one, the version `held` and a failure.
+fn cache_backing(backing: Option<&NodeRt>, held: u32) -> (u32, f64, bool) {
+    match backing {
+        Some(ch) => (ch.ver[EXT], ch.resp[EXT], ch.succ[EXT] >= 0.5),
+        None => (held, 0.0, false),
     }
 }
 

@@ -29,10 +29,10 @@
 
 use super::cache::{CacheKey, CacheTick};
 use super::cdn::Origin;
-use super::plan::{Model, Reuse, NC, WRT};
+use super::plan::{Model, Reuse, EXT, NC, WRT};
 use super::report::NodeSample;
 use super::sketch::LatKey;
-use super::{deposit, queue_idle, Sim};
+use super::{cache_backing, deposit, queue_idle, Sim};
 
 /// A cache key's step in a tick computed in full: what it was given and
 /// what it gave.
@@ -111,17 +111,10 @@ fn servers_of(m: &Model) -> u32 {
 }
 
 impl Sim {
-    fn is_pulse_edge(&self, i: usize) -> bool {
-        match self.nodes[i].model {
-            Model::Cdn(_) => true,
-            Model::Source { class } => class == super::plan::EXT,
-            _ => false,
-        }
-    }
-
     /// At the end of tick `t`, computed in full: keeps it as the pulse to
     /// replay if it was one (the CDNs answered from the edge and sent their
-    /// origin a fetch, every node is steady, versions settled).
+    /// origin a fetch, every node behind them is steady). What the CDNs
+    /// knew of their origin is kept with it: a replay needs the same.
     pub(super) fn record_pulse(&mut self, t: u32, write: f64, at_primary: f64) {
         if !self.shortcuts || !self.quiet.capable() || write > 0.0 || at_primary > 0.0 {
             return;
@@ -135,8 +128,7 @@ impl Sim {
             let Model::Cdn(m) = &self.nodes[c].model else {
                 return;
             };
-            let o = &m.last;
-            if o.miss != 0.0 || o.wait_ok != 0.0 || o.wait_stale != 0.0 || o.errors != 0.0 {
+            if !m.last.answered_at_edge() {
                 return;
             }
             any |= m.last_origin_requests > 0.0;
@@ -149,7 +141,7 @@ impl Sim {
         }
         let mut nodes = Vec::with_capacity(self.nodes.len());
         for i in 0..self.nodes.len() {
-            if self.is_pulse_edge(i) {
+            if self.is_edge_node(i) {
                 nodes.push(None);
                 continue;
             }
@@ -215,7 +207,7 @@ impl Sim {
             if p.used_origins.get(ci) != Some(&m.origin) {
                 return false;
             }
-            let sent = if n.routes[super::plan::EXT].is_empty() {
+            let sent = if n.routes[EXT].is_empty() {
                 0.0
             } else {
                 o.origin_requests
@@ -226,7 +218,7 @@ impl Sim {
         }
         let tf = f64::from(t);
         for i in 0..self.nodes.len() {
-            if self.is_pulse_edge(i) {
+            if self.is_edge_node(i) {
                 continue;
             }
             let Some(Some(rec)) = p.nodes.get(i) else {
@@ -265,14 +257,8 @@ impl Sim {
                     let Some(ks) = rec.key else {
                         return false;
                     };
-                    let backing = match n.routes[super::plan::EXT].first() {
-                        Some(&(c, _)) => {
-                            let ch = &self.nodes[c];
-                            let e = super::plan::EXT;
-                            (ch.ver[e], ch.resp[e], ch.succ[e] >= 0.5)
-                        }
-                        None => (m.key.version, 0.0, false),
-                    };
+                    let child = n.routes[EXT].first().map(|&(c, _)| &self.nodes[c]);
+                    let backing = cache_backing(child, m.key.version);
                     if backing.0 != ks.backing.0
                         || backing.1.to_bits() != ks.backing.1.to_bits()
                         || backing.2 != ks.backing.2

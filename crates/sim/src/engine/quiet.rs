@@ -156,7 +156,8 @@ impl Quiet {
 }
 
 impl Sim {
-    fn is_edge_node(&self, i: usize) -> bool {
+    /// An external source or a CDN: the nodes a quiet tick steps.
+    pub(super) fn is_edge_node(&self, i: usize) -> bool {
         match self.nodes[i].model {
             Model::Cdn(_) => true,
             Model::Source { class } => class == EXT,
@@ -318,9 +319,7 @@ impl Sim {
                 }
             };
             m.pre = Some(o);
-            let edge_only =
-                o.wait_ok == 0.0 && o.wait_stale == 0.0 && o.miss == 0.0 && o.errors == 0.0;
-            if !edge_only {
+            if !o.answered_at_edge() {
                 return false;
             }
             pulse |= o.origin_requests > 0.0;
@@ -381,7 +380,7 @@ impl Sim {
             }
         }
         // Paths: only source → CDN answers carry weight.
-        let series_point = (t + 1) % self.scenario.series_every_s == 0 || t + 1 == self.duration;
+        let series_point = self.series_point(t);
         let (served, mean_num) = self.add_quiet_paths(series_point);
         // The CDNs stepped: what they know of their origin after a pulse
         // held for this tick only.
@@ -390,17 +389,8 @@ impl Sim {
         if pulse {
             cost_total += self.apply_pulse();
         }
-        self.cost_total += cost_total;
-        let q = &mut self.quiet;
-        q.ticks += 1;
-        q.total += 1;
-        q.offered += ext;
-        q.served += served;
-        q.tallied += tallied;
+        self.count_quiet_tick(ext, served, tallied, cost_total);
         self.write_quiet_sample(t, ext, served, mean_num);
-        if self.sample.external_reads_at_primary > 0.0 {
-            self.at_primary_ticks += 1;
-        }
         if per_tick_freshness {
             self.sample.staleness_s = self.add_staleness(EXT, mid);
             self.update_reach(tf + 1.0);
@@ -554,10 +544,7 @@ impl Sim {
                 break;
             }
             // Demand, as `step` draws it.
-            let mut ext = self.profile.rate_at(tf + 0.5);
-            if self.scenario.noise && ext > 0.0 {
-                ext = self.noise.poisson_with_spare(ext, &mut self.noise_spare) as f64;
-            }
+            let ext = self.draw_demand(tf + 0.5);
             let a = self.spread_external(ext);
             // The CDNs: all fresh (no group to visit), or stepped.
             outs.clear();
@@ -585,10 +572,7 @@ impl Sim {
                     m.pre_tally.clear();
                     let o = m.cdn.step(tf, e, &m.origin, &mut m.pre_tally);
                     m.pre = Some(o);
-                    plain &= o.wait_ok == 0.0
-                        && o.wait_stale == 0.0
-                        && o.miss == 0.0
-                        && o.errors == 0.0
+                    plain &= o.answered_at_edge()
                         && o.origin_requests == 0.0
                         && m.pre_tally.entries().iter().all(|x| x.0 >= posted);
                     outs.push((o, m.pre_tally.total()));
@@ -617,19 +601,9 @@ impl Sim {
                 tallied += total;
                 self.quiet.fresh[ci] += total;
             }
-            let series_point =
-                (t + 1) % self.scenario.series_every_s == 0 || t + 1 == self.duration;
+            let series_point = self.series_point(t);
             let (served, mean_num) = self.add_quiet_paths(series_point);
-            self.cost_total += cost_total;
-            let q = &mut self.quiet;
-            q.ticks += 1;
-            q.total += 1;
-            q.offered += ext;
-            q.served += served;
-            q.tallied += tallied;
-            if self.sample.external_reads_at_primary > 0.0 {
-                self.at_primary_ticks += 1;
-            }
+            self.count_quiet_tick(ext, served, tallied, cost_total);
             self.t += 1;
             if series_point {
                 self.write_quiet_sample(t, ext, served, mean_num);
@@ -646,6 +620,21 @@ impl Sim {
         }
         if self.is_done() {
             self.flush_quiet();
+        }
+    }
+
+    /// Counts a quiet tick in the stretch's sums: its external reads `ext`,
+    /// answers `served`, answers tallied as current, and `cost`.
+    fn count_quiet_tick(&mut self, ext: f64, served: f64, tallied: f64, cost: f64) {
+        self.cost_total += cost;
+        let q = &mut self.quiet;
+        q.ticks += 1;
+        q.total += 1;
+        q.offered += ext;
+        q.served += served;
+        q.tallied += tallied;
+        if self.sample.external_reads_at_primary > 0.0 {
+            self.at_primary_ticks += 1;
         }
     }
 

@@ -55,13 +55,7 @@ impl Dist {
         match self {
             Dist::Point(x) => *x,
             Dist::LogNormal(l) => l.mean(),
-            Dist::Sojourn { shift, queue, mu } => {
-                shift
-                    + match queue {
-                        Some(q) => q.mean_time(),
-                        None => 1.0 / mu,
-                    }
-            }
+            Dist::Sojourn { shift, queue, mu } => shift + sojourn_mean(queue, *mu),
         }
     }
 
@@ -342,10 +336,7 @@ fn knots(w: f64, d: &Dist, mut emit: impl FnMut(f64, f64)) -> Option<(f64, bool)
             }
         }
         Dist::Sojourn { shift, queue, mu } => {
-            let m = match queue {
-                Some(q) => q.mean_time(),
-                None => 1.0 / mu,
-            };
+            let m = sojourn_mean(&queue, mu);
             if !(m > 0.0 && m.is_finite()) {
                 point(shift, &mut emit)
             } else {
@@ -410,6 +401,15 @@ fn sojourn_units(
     emit(prev_y + 1.0, -slope * H);
 }
 
+/// The mean time in system of a sojourn (without its shift): the queue's,
+/// or an exponential service's 1/μ.
+fn sojourn_mean(queue: &Option<MMcSolution>, mu: f64) -> f64 {
+    match queue {
+        Some(q) => q.mean_time(),
+        None => 1.0 / mu,
+    }
+}
+
 /// Sojourn distributions whose unit kinks [`Kinks`] remembers.
 const MEMO: usize = 16;
 
@@ -438,10 +438,7 @@ impl Kinks {
         self.list.clear();
         if let Dist::Sojourn { shift, queue, mu } = *d {
             let mean = d.mean();
-            let m = match queue {
-                Some(q) => q.mean_time(),
-                None => 1.0 / mu,
-            };
+            let m = sojourn_mean(&queue, mu);
             if w > 0.0 && w.is_finite() && mean.is_finite() && m > 0.0 && m.is_finite() {
                 let hit = self.memo.iter().position(|(k, _)| k == d);
                 let units = match hit {
