@@ -919,15 +919,7 @@ impl Sim {
                         inst = 0.0;
                     }
                     Model::Api(m) => {
-                        let qt = if down {
-                            let dropped = m.queue.drop_backlog();
-                            service::QueueTick {
-                                errors: a_tot + dropped,
-                                ..Default::default()
-                            }
-                        } else {
-                            m.queue.step(a_tot, servers, &m.params)
-                        };
+                        let qt = m.queue.step_or_fail(down, a_tot, servers, &m.params);
                         served = qt.served;
                         errors = qt.errors;
                         backlog = qt.backlog;
@@ -1035,15 +1027,7 @@ impl Sim {
                     }
                     Model::Cache(m) => {
                         let reads = arr[EXT] + arr[INT];
-                        let qt = if down {
-                            let dropped = m.queue.drop_backlog();
-                            service::QueueTick {
-                                errors: reads + dropped,
-                                ..Default::default()
-                            }
-                        } else {
-                            m.queue.step(reads, 1, &m.params)
-                        };
+                        let qt = m.queue.step_or_fail(down, reads, 1, &m.params);
                         // The backing store (the preferred route for external reads).
                         let backing = n.routes[EXT].first().map(|&(c, _)| &tail[c - i - 1]);
                         let (b_ver, b_resp, b_ok) = cache_backing(backing, m.key.version);
@@ -1117,15 +1101,7 @@ impl Sim {
                             queue_limit: m.queue_limit,
                             timeout_s: 30.0,
                         };
-                        let qt = if down {
-                            let dropped = m.queue.drop_backlog();
-                            service::QueueTick {
-                                errors: a_tot + dropped,
-                                ..Default::default()
-                            }
-                        } else {
-                            m.queue.step(a_tot, m.servers, &params)
-                        };
+                        let qt = m.queue.step_or_fail(down, a_tot, m.servers, &params);
                         served = qt.served;
                         errors = qt.errors;
                         backlog = qt.backlog;
@@ -1162,15 +1138,7 @@ impl Sim {
                         };
                         m.lag.step(w_rate, apply);
                         let reads = arr[EXT] + arr[INT];
-                        let qt = if down {
-                            let dropped = m.queue.drop_backlog();
-                            service::QueueTick {
-                                errors: reads + dropped,
-                                ..Default::default()
-                            }
-                        } else {
-                            m.queue.step(reads, m.servers, &m.params)
-                        };
+                        let qt = m.queue.step_or_fail(down, reads, m.servers, &m.params);
                         served = qt.served;
                         errors = qt.errors;
                         backlog = qt.backlog;

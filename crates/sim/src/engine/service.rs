@@ -108,6 +108,26 @@ impl Queue {
         Some((sol, block))
     }
 
+    /// One tick of a node that may be down: down, it drops its backlog and
+    /// every arrival and dropped request is an error; up, [`Queue::step`].
+    pub(crate) fn step_or_fail(
+        &mut self,
+        down: bool,
+        lambda: f64,
+        servers: u32,
+        p: &QueueParams,
+    ) -> QueueTick {
+        if down {
+            let dropped = self.drop_backlog();
+            QueueTick {
+                errors: lambda + dropped,
+                ..Default::default()
+            }
+        } else {
+            self.step(lambda, servers, p)
+        }
+    }
+
     /// Advances one tick (Δt = 1 s) with `lambda` arrivals and `servers`
     /// servers.
     pub(crate) fn step(&mut self, lambda: f64, servers: u32, p: &QueueParams) -> QueueTick {
