@@ -34,6 +34,13 @@ const SLOTS: usize = BUCKETS + 2;
 /// `erfc` calls.
 const Z_CUT: f64 = 7.0;
 
+/// A latency's place in a histogram (see [`LatencyHistogram::point`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    slot: usize,
+    latency: f64,
+}
+
 /// A request-weighted latency histogram (see the module docs).
 #[derive(Clone, PartialEq)]
 pub struct LatencyHistogram {
@@ -129,18 +136,34 @@ impl LatencyHistogram {
 
     /// Adds `requests` requests that all took exactly `latency` seconds.
     pub fn add_point(&mut self, requests: f64, latency: f64) {
-        if !(requests > 0.0 && requests.is_finite()) {
-            return;
-        }
+        let point = self.point(latency);
+        self.add_at(requests, point);
+    }
+
+    /// Where [`LatencyHistogram::add_point`] puts a latency: its bucket
+    /// (the same in every histogram) and the latency counted.
+    pub fn point(&self, latency: f64) -> Point {
         let x = if latency.is_nan() || latency < 0.0 {
             0.0
         } else {
             latency
         };
-        let slot = self.slot_of(x);
-        self.counts[slot] += requests;
+        Point {
+            slot: self.slot_of(x),
+            latency: x,
+        }
+    }
+
+    /// Adds `requests` requests at `point` (from [`LatencyHistogram::point`]
+    /// of any histogram: finding the bucket takes a logarithm, adding
+    /// does not).
+    pub fn add_at(&mut self, requests: f64, point: Point) {
+        if !(requests > 0.0 && requests.is_finite()) {
+            return;
+        }
+        self.counts[point.slot] += requests;
         self.total += requests;
-        self.weighted_sum += requests * x;
+        self.weighted_sum += requests * point.latency;
     }
 
     /// Adds `requests` requests with a lognormal latency, spreading them over

@@ -8,7 +8,7 @@ mod engine;
 
 use design::{Design, NodeId, NodeKind, Point};
 use proptest::prelude::*;
-use sim::engine::{Fault, Profile, Report, Scenario, Sim, Target};
+use sim::engine::{EventKind, Fault, Profile, Report, Scenario, Sim, Target};
 
 /// One random node: a kind and a few raw numbers for its settings.
 #[derive(Clone, Debug)]
@@ -286,6 +286,13 @@ fn quiet_ticks_keep_samples_and_mid_run_reports() {
     assert_eq!(whole.quiet_ticks(), fast.quiet_ticks());
     assert_eq!(whole.sample(), fast.sample());
     assert_eq!(fast.report().fingerprint(), whole.report().fingerprint());
+    // `run` reports what `report` does.
+    let mut ran = Sim::new(&d, &s, 5);
+    ran.run_until(1234);
+    let mid = ran.report().fingerprint();
+    let rest = ran.clone();
+    assert_eq!(ran.run().fingerprint(), whole.report().fingerprint());
+    assert_ne!(mid, rest.run().fingerprint());
 }
 
 /// Every canonical design of the status dashboard, under the kata's run
@@ -652,4 +659,97 @@ fn invalid_documents_still_run() {
     assert!(!r.diagnostics.is_empty());
     assert!(r.overall.served > 0.0);
     assert_finite(&r);
+}
+
+/// The kata's three faults, placed as its grading places them (before
+/// updates), for a run whose updates are `updates`.
+fn kata_faults(updates: &[f64]) -> Vec<Fault> {
+    let before = |min: f64, s: f64| {
+        let u = updates
+            .iter()
+            .copied()
+            .find(|&u| u >= min * 60.0)
+            .unwrap_or(min * 60.0);
+        u - s
+    };
+    vec![
+        Fault::outage(before(10.0, 60.0), Target::CdnOrigins, 300.0),
+        Fault::primary_failover(before(25.0, 30.0)),
+        Fault::replica_lag_spike(before(40.0, 10.0), 120.0),
+    ]
+}
+
+/// Runs with faults branched from the calm run at their first fault are
+/// the runs with those faults from the start, and the calm trunk the calm
+/// run, bit for bit.
+#[test]
+fn branched_runs_are_the_runs_from_the_start() {
+    let kata = sim::kata::load("status-dashboard").unwrap();
+    for seed in [1, 4] {
+        let calm = kata.run.clone().unwrap().scenario(seed).unwrap();
+        let faults = kata_faults(&calm.updates_s);
+        let late = vec![Fault::replica_lag_spike(2_000.5, 60.0)];
+        let kata_design = |name: &str| {
+            let path = format!(
+                "{}/../../katas/status-dashboard/designs/{name}.json",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let text = std::fs::read_to_string(path).unwrap();
+            design::format::parse(&text).unwrap().design
+        };
+        for d in [
+            engine::reference(),
+            kata_design("reference"),
+            kata_design("no-stale-if-error"),
+        ] {
+            let out =
+                sim::engine::run_branched(&d, &calm, seed, &[late.clone(), faults.clone()], true);
+            let from_start = |f: &[Fault]| {
+                let mut s = calm.clone();
+                s.faults = f.to_vec();
+                Sim::new(&d, &s, seed).run()
+            };
+            let first = from_start(&faults);
+            assert_eq!(out.branches[1].fingerprint(), first.fingerprint());
+            assert!(first
+                .events
+                .iter()
+                .any(|e| e.kind == EventKind::FaultStarted));
+            let later = from_start(&late);
+            assert_eq!(out.branches[0].fingerprint(), later.fingerprint());
+            let trunk = out.trunk.expect("asked for");
+            let calm_run = Sim::new(&d, &calm, seed).run();
+            assert_eq!(trunk.fingerprint(), calm_run.fingerprint());
+            assert_ne!(trunk.fingerprint(), first.fingerprint());
+        }
+    }
+}
+
+/// Faults cannot be set once one has struck, nor to strike in the past;
+/// an empty schedule runs calm.
+#[test]
+fn faults_are_set_only_ahead_of_a_calm_run() {
+    let s = Scenario::constant(500.0, 600).fault(Fault::primary_failover(100.0));
+    let d = engine::reference();
+    let mut sim = Sim::new(&d, &s, 1);
+    sim.run_until(50);
+    assert_eq!(sim.time(), 50);
+    assert_eq!(
+        sim.clone().set_faults(vec![Fault::primary_failover(20.0)]),
+        Err(sim::engine::BranchError::FaultInThePast {
+            at_s: 20.0,
+            now_s: 50
+        })
+    );
+    let mut calm = sim.clone();
+    assert_eq!(calm.set_faults(Vec::new()), Ok(()));
+    sim.run_until(200);
+    let err = sim.set_faults(vec![Fault::primary_failover(300.0)]);
+    assert_eq!(err, Err(sim::engine::BranchError::FaultsStarted));
+    assert!(!err.unwrap_err().to_string().is_empty());
+    let calm = calm.run();
+    assert!(calm
+        .events
+        .iter()
+        .all(|e| e.kind != EventKind::FaultStarted));
 }

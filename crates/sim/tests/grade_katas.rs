@@ -127,7 +127,7 @@ fn starter_fails_fast_isolation_and_faults() {
             fails(
                 "fast",
                 "api",
-                &["saturated", "44,761 reads/s", "Nothing caches"],
+                &["saturated", "44,754 reads/s", "Nothing caches"],
                 &["Put a CDN"],
             ),
             fails(

@@ -243,20 +243,46 @@ impl Cdn {
     /// hits (all of them, summed group by group as [`Cdn::step`] does), or
     /// `None` and changes nothing when the tick needs [`Cdn::step`].
     pub(crate) fn fresh_hits(&mut self, t: f64, lambda: f64) -> Option<f64> {
-        if !self.fresh_through(t + 1.0) {
+        if !self.pass_fresh(t) {
             return None;
         }
+        Some(self.hits_of(lambda))
+    }
+
+    /// Advances one tick [t, t + 1) if every group holds a fresh copy all
+    /// tick (true; every read is a hit, [`Cdn::hits_of`] them); otherwise
+    /// changes nothing (false).
+    pub(crate) fn pass_fresh(&mut self, t: f64) -> bool {
+        if !self.fresh_through(t + 1.0) {
+            return false;
+        }
         self.clock = t + 1.0;
+        true
+    }
+
+    /// The hits of `lambda` reads while every group is fresh, summed group
+    /// by group.
+    pub(crate) fn hits_of(&self, lambda: f64) -> f64 {
         let mut hit = 0.0;
         for g in &self.groups {
             hit += lambda * g.share;
         }
-        Some(hit)
+        hit
     }
 
     /// Whether [`Cdn::fresh_hits`] answers for a tick that ends at `end`.
     pub(crate) fn fresh_through(&self, end: f64) -> bool {
-        self.cfg.ttl > 0.0 && end <= self.all_fresh_until
+        end <= self.fresh_until()
+    }
+
+    /// The latest end of a tick [`Cdn::fresh_hits`] answers for, until the
+    /// CDN is stepped or purged (−∞ when it answers for none).
+    pub(crate) fn fresh_until(&self) -> f64 {
+        if self.cfg.ttl > 0.0 {
+            self.all_fresh_until
+        } else {
+            f64::NEG_INFINITY
+        }
     }
 
     /// The version every group holds while [`Cdn::fresh_hits`] answers.

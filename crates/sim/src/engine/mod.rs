@@ -43,12 +43,14 @@
 )]
 
 mod autoscale;
+mod branch;
 mod cache;
 mod cdn;
 mod cost;
 mod data;
 mod faults;
 mod paths;
+mod plain;
 mod plan;
 mod pulse;
 mod quiet;
@@ -59,6 +61,7 @@ mod sketch;
 mod traffic;
 mod versions;
 
+pub use branch::{run_branched, BranchError, Branched};
 pub use cost::{prices, PriceBook};
 pub use faults::{Fault, FaultKind, Target, NO_MULTI_AZ_RECOVERY_S};
 /// Capacities the grader quotes in its explanations (workers per size,
@@ -192,8 +195,6 @@ pub struct Sim {
     t: u32,
     profile: ProfileCursor,
     noise: SimRng,
-    /// The unused half of the noise's last normal pair.
-    noise_spare: Option<f64>,
     /// This tick's external demand when already drawn (see
     /// `run_plain_quiet`).
     pending_ext: Option<f64>,
@@ -371,7 +372,6 @@ impl Sim {
             t: 0,
             profile: ProfileCursor::new(&scenario.profile),
             noise: SimRng::stream(seed, 0x004E_015E),
-            noise_spare: None,
             pending_ext: None,
             posted: 0,
             committed: 0,
@@ -423,7 +423,19 @@ impl Sim {
     /// Runs every tick and returns the report.
     pub fn run(mut self) -> Report {
         self.run_to_end();
-        self.report()
+        // As `report`, but the series and events are moved, not copied,
+        // and each path's pending weight is added to the windows at once
+        // (its kinks computed once, not once per window: the same sums).
+        self.flush_quiet();
+        self.flush_paths();
+        let series = std::mem::take(&mut self.series);
+        let events = std::mem::take(&mut self.events);
+        let mut kinks = std::mem::take(&mut self.kinks);
+        Report {
+            series,
+            events,
+            ..self.report_settled(false, &mut kinks)
+        }
     }
 
     /// Turns the engine's shortcuts off (every node, path and reverse pass
@@ -465,7 +477,7 @@ impl Sim {
     pub fn run_to_end(&mut self) {
         while !self.is_done() {
             // Quiet ticks that need no sample of their own go faster.
-            self.run_plain_quiet();
+            self.run_plain_quiet(self.duration);
             if self.is_done() {
                 break;
             }
@@ -629,7 +641,7 @@ impl Sim {
     fn draw_demand(&mut self, mid: f64) -> f64 {
         let ext = self.profile.rate_at(mid);
         if self.scenario.noise && ext > 0.0 {
-            self.noise.poisson_with_spare(ext, &mut self.noise_spare) as f64
+            self.noise.poisson(ext) as f64
         } else {
             ext
         }
@@ -1633,10 +1645,15 @@ impl Sim {
             let st = staleness(updates, self.posted, v, mid);
             stale_num += w * st;
             stale_den += w;
+            // Every window's histogram has the same buckets: one lookup.
+            let Some(first) = self.windows.first() else {
+                continue;
+            };
+            let point = first.acc[c].stale.point(st * STALE_SCALE);
             for (wi, win) in self.windows.iter_mut().enumerate() {
                 if self.active & (1 << wi) != 0 {
                     let a = &mut win.acc[c];
-                    a.stale.add_point(w, st * STALE_SCALE);
+                    a.stale.add_at(w, point);
                     a.stale_sum += w * st;
                     a.stale_w += w;
                     if st > 0.0 {
@@ -1722,18 +1739,22 @@ impl Sim {
             // Mid-stretch: report as if the stretch ended now.
             let mut settled = self.clone();
             settled.flush_quiet();
-            return settled.report_settled();
+            let mut kinks = std::mem::take(&mut settled.kinks);
+            return settled.report_settled(true, &mut kinks);
         }
-        self.report_settled()
+        self.report_settled(true, &mut self.kinks.clone())
     }
 
-    fn report_settled(&self) -> Report {
+    /// The report of a run with no quiet tick pending; without the series
+    /// and events unless `copy_series` (`run` moves them in instead).
+    /// `kinks` may remember the run's queue latencies (the same kinks,
+    /// fewer computed).
+    fn report_settled(&self, copy_series: bool, kinks: &mut Kinks) -> Report {
         let book = prices();
         let ticks = f64::from(self.t.max(1));
         // One grid through which every sketch is read with the run-length
         // slots added.
         let mut scratch = Sketch::new();
-        let mut kinks = Kinks::default();
         let mut windows = Vec::with_capacity(self.windows.len());
         let mut order: Vec<usize> = (1..self.windows.len()).collect();
         order.push(0);
@@ -1878,8 +1899,16 @@ impl Sim {
             },
             external_reads_at_primary: clean(self.windows.first().map_or(0.0, |w| w.at_primary)),
             ticks_with_external_reads_at_primary: self.at_primary_ticks,
-            events: self.events.clone(),
-            series: self.series.clone(),
+            events: if copy_series {
+                self.events.clone()
+            } else {
+                Vec::new()
+            },
+            series: if copy_series {
+                self.series.clone()
+            } else {
+                Series::default()
+            },
         }
     }
 }
@@ -1909,12 +1938,15 @@ fn one_key(mix: &[(f64, LatKey)]) -> Option<LatKey> {
 #[inline(always)]
 fn cdn_fracs(f: &mut [f64], o: &cdn::CdnTick, e: f64, routes: &[(usize, f64)], no_origin: bool) {
     if e > 0.0 {
-        f[0] = o.hit / e;
-        f[1] = o.swr / e;
-        f[2] = o.sie / e;
-        f[3] = o.wait_ok / e;
-        f[4] = o.wait_stale / e;
-        let miss = if no_origin { 0.0 } else { o.miss / e };
+        // Divisions are slow and most outcomes are zero in most ticks:
+        // 0 / e is exactly 0 for e > 0, so skipping them changes no bit.
+        let share = |x: f64| if x == 0.0 { 0.0 } else { x / e };
+        f[0] = share(o.hit);
+        f[1] = share(o.swr);
+        f[2] = share(o.sie);
+        f[3] = share(o.wait_ok);
+        f[4] = share(o.wait_stale);
+        let miss = if no_origin { 0.0 } else { share(o.miss) };
         for (k, r) in routes.iter().enumerate() {
             f[5 + k] = miss * r.1;
         }

@@ -35,6 +35,7 @@
 
 use super::cdn::CdnTick;
 use super::cost::PriceBook;
+use super::plain::{PlainSums, QuietOut};
 use super::plan::{Model, EXT, INT};
 use super::pulse::Pulses;
 use super::report::NodeSample;
@@ -49,10 +50,12 @@ use super::{paths::hop_latency, paths::PathLatency, Sim};
 #[derive(Clone, Copy, Debug)]
 pub(super) struct QuietPath {
     path: usize,
-    source: usize,
-    route: usize,
-    cdn: usize,
-    slot: usize,
+    pub source: usize,
+    pub route: usize,
+    pub cdn: usize,
+    /// The CDN's index into `Sim::cdns`.
+    pub ci: usize,
+    pub slot: usize,
 }
 
 /// What a stretch of quiet ticks has added so far.
@@ -61,36 +64,42 @@ pub(super) struct Quiet {
     /// The design allows quiet ticks (external sources feed only CDNs,
     /// nothing else feeds a CDN external reads, no path class truncated).
     capable: bool,
-    paths: Vec<QuietPath>,
+    pub paths: Vec<QuietPath>,
     /// Ticks before this one may be quiet (0: none planned).
     pub until: u32,
     /// Quiet ticks not yet added.
-    ticks: u32,
+    pub ticks: u32,
     /// Quiet ticks so far in the run.
     pub total: u32,
     /// Cost per tick of every node but the sources and CDNs.
-    fixed_cost: f64,
+    pub fixed_cost: f64,
     /// Σ external rate, Σ external answers, Σ external answers tallied
     /// for freshness.
-    offered: f64,
-    served: f64,
-    tallied: f64,
+    pub offered: f64,
+    pub served: f64,
+    pub tallied: f64,
     /// Per node (sources and CDNs): Σ offered, served, errors, cost; and
     /// the cost of the last quiet tick.
-    node_sums: Vec<[f64; 4]>,
-    last_cost: Vec<f64>,
+    pub node_sums: Vec<[f64; 4]>,
+    pub last_cost: Vec<f64>,
     /// Per CDN (index into `Sim::cdns`): Σ answers from the edge, and Σ
     /// of those counted current in bulk (the ticks whose answers were all
     /// current).
-    edge: Vec<f64>,
-    fresh: Vec<f64>,
+    pub edge: Vec<f64>,
+    pub fresh: Vec<f64>,
     /// Per quiet path: Σ weight; and its latency key and mean.
-    path_w: Vec<f64>,
-    path_key: Vec<(LatKey, f64)>,
+    pub path_w: Vec<f64>,
+    pub path_key: Vec<(LatKey, f64)>,
     /// Pulses replayed inside the stretch (see `pulse.rs`).
     pub pulses: Pulses,
-    /// Scratch: per CDN, a plain tick's outcome and its tally's total.
-    outs: Vec<(CdnTick, f64)>,
+    /// Per CDN, this tick's outcome (see `plain.rs`).
+    pub outs: Vec<QuietOut>,
+    /// The plain ticks' sums (see `plain.rs`).
+    pub plain: PlainSums,
+    /// How `spread_external` spreads each source's share over the CDNs, in
+    /// its order: (index into `Sim::cdns`, share); and scratch, per CDN.
+    pub spread: Vec<(usize, f64)>,
+    pub spread_e: Vec<f64>,
 }
 
 impl Quiet {
@@ -120,19 +129,33 @@ impl Quiet {
                 let start = def.start as usize;
                 let (src, route) = sim.hops[start];
                 let (cdn, slot) = sim.hops[start + 1];
-                if slot < 3 && is_cdn(cdn as usize) {
+                let ci = sim.cdns.iter().position(|&c| c == cdn as usize);
+                if let (true, Some(ci)) = (slot < 3, ci) {
                     paths.push(QuietPath {
                         path: p,
                         source: src as usize,
                         route: route as usize,
                         cdn: cdn as usize,
+                        ci,
                         slot: slot as usize,
                     });
                 }
             }
         }
+        let mut spread = Vec::new();
+        if capable {
+            for &s in ext_sources {
+                for &(c, share) in &sim.nodes[s].routes[EXT] {
+                    if let Some(ci) = sim.cdns.iter().position(|&x| x == c) {
+                        spread.push((ci, share));
+                    }
+                }
+            }
+        }
         Quiet {
             capable,
+            spread,
+            spread_e: vec![0.0; sim.cdns.len()],
             path_w: vec![0.0; paths.len()],
             path_key: vec![(LatKey::point(0.0), 0.0); paths.len()],
             paths,
@@ -140,6 +163,7 @@ impl Quiet {
             last_cost: vec![0.0; n],
             edge: vec![0.0; sim.cdns.len()],
             fresh: vec![0.0; sim.cdns.len()],
+            plain: PlainSums::new(sim.cdns.len()),
             ..Quiet::default()
         }
     }
@@ -286,7 +310,7 @@ impl Sim {
 
     /// Steps the lag of every replica still catching up, as the forward
     /// pass does in a tick without writes (a quiet tick has none).
-    fn step_replica_lags(&mut self) {
+    pub(super) fn step_replica_lags(&mut self) {
         for ri in 0..self.replicas.len() {
             if let Model::Replica(r) = &mut self.nodes[self.replicas[ri]].model {
                 if r.lag.excess > 0.0 {
@@ -301,6 +325,21 @@ impl Sim {
     pub(super) fn try_quiet(&mut self, t: u32, ext: f64) -> bool {
         let tf = f64::from(t);
         let a = self.spread_external(ext);
+        let cdns_plain = self.step_quiet_cdns(t);
+        // An autoscaler that would act at the end of this minute: the tick
+        // is computed in full (its fleet and bill change).
+        if self.scaler_would_act(t) {
+            return false;
+        }
+        if cdns_plain && self.plain_allowed() {
+            self.add_plain_tick(t, ext, a);
+            self.write_plain_sample(t, ext);
+            if self.series_point(t) {
+                self.push_series(t);
+            }
+            return true;
+        }
+        self.flush_plain();
         let posted = self.posted;
         let mut all_current = true;
         let mut pulse = false;
@@ -310,25 +349,21 @@ impl Sim {
             let Model::Cdn(m) = &mut n.model else {
                 return false;
             };
-            // Stepped already when `run_plain_quiet` handed this tick over.
+            // A CDN passed as fresh: its outcome, as stepping gives it.
             let o = match m.pre {
                 Some(o) => o,
                 None => {
                     m.pre_tally.clear();
-                    m.cdn.step(tf, e, &m.origin, &mut m.pre_tally)
+                    let o = m.cdn.step(tf, e, &m.origin, &mut m.pre_tally);
+                    m.pre = Some(o);
+                    o
                 }
             };
-            m.pre = Some(o);
             if !o.answered_at_edge() {
                 return false;
             }
             pulse |= o.origin_requests > 0.0;
             all_current &= m.pre_tally.entries().iter().all(|x| x.0 >= posted);
-        }
-        // An autoscaler that would act at the end of this minute: the tick
-        // is computed in full (its fleet and bill change).
-        if self.scaler_would_act(t) {
-            return false;
         }
         // A fetch from the origin: quiet only if it repeats the recorded
         // pulse.
@@ -404,7 +439,7 @@ impl Sim {
     /// Spreads a quiet tick's external demand `ext` over the external
     /// sources and from them over the CDNs (their only children); returns
     /// each source's share.
-    fn spread_external(&mut self, ext: f64) -> f64 {
+    pub(super) fn spread_external(&mut self, ext: f64) -> f64 {
         for &c in &self.cdns {
             self.nodes[c].arr[EXT] = 0.0;
         }
@@ -490,7 +525,7 @@ impl Sim {
 
     /// Settles the run-length totals of the sources and CDNs, and the
     /// latency of the quiet paths, at the start of a stretch's sums.
-    fn start_quiet_sums(&mut self) {
+    pub(super) fn start_quiet_sums(&mut self) {
         for i in 0..self.nodes.len() {
             if self.is_edge_node(i) {
                 let n = &mut self.nodes[i];
@@ -508,118 +543,6 @@ impl Sim {
                 lat.add(m, d);
             }
             self.quiet.path_key[qi] = (lat.key(), lat.mean());
-        }
-    }
-
-    /// Runs quiet ticks for [`Sim::run_to_end`] while they are *plain*:
-    /// every CDN answers from the edge without asking its origin, with the
-    /// current version, and no pulse is replayed or undone. Such a tick
-    /// adds exactly what [`Sim::try_quiet`] would, but writes the sample
-    /// only at series points and for the last tick run (stepping would leave
-    /// that one). Stops at the end of the stretch or before a tick that is
-    /// not plain; a tick found not plain after its demand was drawn and its
-    /// CDNs stepped is handed to [`Sim::step`] as it is (`pending_ext`,
-    /// `CdnModel::pre`).
-    pub(super) fn run_plain_quiet(&mut self) {
-        if !self.shortcuts
-            || !self.pending_reach.is_empty()
-            || self.quiet.pulses.restore_origins
-            || !self.quiet.pulses.sampled.is_empty()
-            || self.pending_ext.is_some()
-        {
-            return;
-        }
-        if self.sources[EXT].is_empty() {
-            return;
-        }
-        let book = prices();
-        let page_kb = self.page_kb();
-        let posted = self.posted;
-        let mut outs = std::mem::take(&mut self.quiet.outs);
-        let mut last = None;
-        while self.t < self.quiet.until && self.t < self.duration {
-            let t = self.t;
-            let tf = f64::from(t);
-            if self.scaler_would_act(t) {
-                break;
-            }
-            // Demand, as `step` draws it.
-            let ext = self.draw_demand(tf + 0.5);
-            let a = self.spread_external(ext);
-            // The CDNs: all fresh (no group to visit), or stepped.
-            outs.clear();
-            let all_fresh = self.cdns.iter().all(|&c| match &self.nodes[c].model {
-                Model::Cdn(m) => m.cdn.fresh_through(tf + 1.0) && m.cdn.fresh_version() >= posted,
-                _ => false,
-            });
-            let mut plain = true;
-            for &c in &self.cdns {
-                let n = &mut self.nodes[c];
-                let e = n.arr[EXT];
-                let Model::Cdn(m) = &mut n.model else {
-                    continue;
-                };
-                if all_fresh {
-                    let mut o = CdnTick::default();
-                    o.hit = m.cdn.fresh_hits(tf, e).unwrap_or(0.0);
-                    let total = if o.hit > 0.0 && o.hit.is_finite() {
-                        o.hit
-                    } else {
-                        0.0
-                    };
-                    outs.push((o, total));
-                } else {
-                    m.pre_tally.clear();
-                    let o = m.cdn.step(tf, e, &m.origin, &mut m.pre_tally);
-                    m.pre = Some(o);
-                    plain &= o.answered_at_edge()
-                        && o.origin_requests == 0.0
-                        && m.pre_tally.entries().iter().all(|x| x.0 >= posted);
-                    outs.push((o, m.pre_tally.total()));
-                }
-            }
-            if !plain {
-                self.pending_ext = Some(ext);
-                break;
-            }
-            if !all_fresh {
-                for &c in &self.cdns {
-                    if let Model::Cdn(m) = &mut self.nodes[c].model {
-                        m.pre = None;
-                    }
-                }
-            }
-            if self.quiet.ticks == 0 {
-                self.start_quiet_sums();
-            }
-            self.step_replica_lags();
-            self.add_source_sums(a);
-            let mut cost_total = self.quiet.fixed_cost;
-            let mut tallied = 0.0;
-            for (ci, &(o, total)) in outs.iter().enumerate() {
-                cost_total += self.add_cdn_answers(ci, &o, page_kb, book);
-                tallied += total;
-                self.quiet.fresh[ci] += total;
-            }
-            let series_point = self.series_point(t);
-            let (served, mean_num) = self.add_quiet_paths(series_point);
-            self.count_quiet_tick(ext, served, tallied, cost_total);
-            self.t += 1;
-            if series_point {
-                self.write_quiet_sample(t, ext, served, mean_num);
-                self.push_series(t);
-                last = None;
-            } else {
-                last = Some((t, ext, served, mean_num));
-            }
-            self.end_quiet_minute(t);
-        }
-        self.quiet.outs = outs;
-        if let Some((t, ext, served, mean_num)) = last {
-            self.write_quiet_sample(t, ext, served, mean_num);
-        }
-        if self.is_done() {
-            self.flush_quiet();
         }
     }
 
@@ -651,20 +574,31 @@ impl Sim {
             };
         }
         for &i in &self.cdns {
-            let n = &self.nodes[i];
-            let (e, int) = (n.arr[EXT], n.arr[INT]);
-            let (served, errors) = if n.routes[INT].is_empty() {
-                (e, int)
-            } else {
-                (e + int, 0.0)
-            };
-            self.sample.nodes[i] = NodeSample {
-                offered: e + int,
-                served,
-                errors,
-                ..NodeSample::default()
-            };
+            self.sample.nodes[i] = self.cdn_node_sample(i, self.nodes[i].arr[EXT]);
         }
+        self.write_quiet_totals(t, ext, served, mean_num);
+    }
+
+    /// CDN `i`'s sample in a quiet tick with `e` external arrivals.
+    pub(super) fn cdn_node_sample(&self, i: usize, e: f64) -> NodeSample {
+        let n = &self.nodes[i];
+        let int = n.arr[INT];
+        let (served, errors) = if n.routes[INT].is_empty() {
+            (e, int)
+        } else {
+            (e + int, 0.0)
+        };
+        NodeSample {
+            offered: e + int,
+            served,
+            errors,
+            ..NodeSample::default()
+        }
+    }
+
+    /// The run's totals in the sample of quiet tick `t`: external rate
+    /// `ext`, answers `served`, Σ answers × mean latency `mean_num`.
+    pub(super) fn write_quiet_totals(&mut self, t: u32, ext: f64, served: f64, mean_num: f64) {
         let s = &mut self.sample;
         s.t = t;
         s.offered = ext;
@@ -684,7 +618,7 @@ impl Sim {
     /// Whether an autoscaler evaluates at the end of tick `t` and would
     /// change the fleet, counting the quiet ticks not yet recorded and
     /// this one.
-    fn scaler_would_act(&self, t: u32) -> bool {
+    pub(super) fn scaler_would_act(&self, t: u32) -> bool {
         if !ends_minute(t) {
             return false;
         }
@@ -731,6 +665,7 @@ impl Sim {
 
     /// Adds the quiet ticks summed so far to every total.
     pub(super) fn flush_quiet(&mut self) {
+        self.flush_plain();
         let ticks = self.quiet.ticks;
         if ticks == 0 {
             return;
@@ -891,7 +826,7 @@ fn ends_minute(t: u32) -> bool {
 }
 
 /// The first tick `t` whose end is after `at` (`at < t + 1`).
-fn first_tick_at(at: f64) -> u32 {
+pub(super) fn first_tick_at(at: f64) -> u32 {
     if at.is_nan() || at <= 0.0 {
         0
     } else if at >= f64::from(u32::MAX) {

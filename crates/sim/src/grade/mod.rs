@@ -46,7 +46,7 @@ use std::fmt;
 use design::{Design, Diagnostic, Lint, NodeId};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{self, Fault, FaultKind, Report, Sim};
+use crate::engine::{self, Fault, FaultKind, Report};
 use crate::kata::{Check, Kata};
 
 pub use cost::{CostItem, MonthlyCost};
@@ -415,22 +415,24 @@ pub fn grade(design: &Design, kata: &Kata, seed: u64) -> Result<Grade, GradeErro
     let lints = design::lint(design);
     let facts = facts::DesignFacts::new(design);
 
-    // The runs the scenarios use, in the kata's order.
-    let mut runs: Vec<GradedRun> = Vec::new();
-    let mut index_of: Vec<Option<usize>> = vec![None; plan.grading.runs.len()];
+    // The runs the scenarios use, in the kata's order: the kata's run,
+    // each with its own faults.
+    let mut spec = plan.run.clone();
+    spec.faults.clear();
+    let calm = spec.scenario(seed).map_err(|reason| GradeError::BadRun {
+        kata: kata.id.clone(),
+        reason,
+    })?;
+    // Per run used: its index in the kata, its fault windows, its faults.
+    let mut used: Vec<(usize, Vec<FaultWindow>, Vec<Fault>)> = Vec::new();
     for (ri, gr) in plan.grading.runs.iter().enumerate() {
         if !plan.run_of.contains(&ri) {
             continue;
         }
-        let mut spec = plan.run.clone();
-        spec.faults.clear();
-        let mut scenario = spec.scenario(seed).map_err(|reason| GradeError::BadRun {
-            kata: kata.id.clone(),
-            reason,
-        })?;
         let mut faults = Vec::with_capacity(gr.faults.len());
+        let mut schedule = Vec::new();
         for planned in &gr.faults {
-            let fault = planned.fault(&scenario.updates_s);
+            let fault = planned.fault(&calm.updates_s);
             let start = if fault.at_s.is_finite() {
                 fault.at_s.max(0.0)
             } else {
@@ -442,11 +444,33 @@ pub fn grade(design: &Design, kata: &Kata, seed: u64) -> Result<Grade, GradeErro
                 start_s: start,
                 recovered_s: start + planned.recovery_s(),
             });
-            for f in origin_outage(&facts, fault) {
-                scenario.faults.push(f);
-            }
+            schedule.extend(origin_outage(&facts, fault));
         }
-        let report = Sim::new(design, &scenario, seed).run();
+        used.push((ri, faults, schedule));
+    }
+    // The runs differ only in their faults: the calm one is the trunk the
+    // others branch from at their first fault (see `engine::run_branched`).
+    let calm_run = used.iter().position(|u| u.2.is_empty());
+    let schedules: Vec<Vec<Fault>> = used
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| Some(i) != calm_run)
+        .map(|(_, u)| u.2.clone())
+        .collect();
+    let reports = engine::run_branched(design, &calm, seed, &schedules, calm_run.is_some());
+    let mut trunk = reports.trunk;
+    let mut branches = reports.branches.into_iter();
+    let mut runs: Vec<GradedRun> = Vec::with_capacity(used.len());
+    let mut index_of: Vec<Option<usize>> = vec![None; plan.grading.runs.len()];
+    for (i, (ri, faults, _)) in used.into_iter().enumerate() {
+        let report = if Some(i) == calm_run {
+            trunk.take()
+        } else {
+            branches.next()
+        };
+        let (Some(report), Some(gr)) = (report, plan.grading.runs.get(ri)) else {
+            continue;
+        };
         index_of[ri] = Some(runs.len());
         runs.push(GradedRun {
             id: gr.id.clone(),

@@ -1,0 +1,523 @@
+//! Plain quiet ticks, summed: the cheapest ticks of a run.
+//!
+//! A quiet tick (`quiet.rs`) is *plain* when every CDN answers every reader
+//! from the edge with the current version (fresh copies, or stale ones
+//! served at once while a revalidation completes from the shield) and sends
+//! nothing to its origin, no update is on its way to readers and no pulse is
+//! being replayed or undone. What such a tick adds — the sources' and CDNs'
+//! totals and cost, the edge answers, the path weights, the freshness tally
+//! — is linear in its arrivals and in its CDN outcomes. So a plain tick only
+//! adds those to per-CDN sums ([`PlainSums`]); they become totals once, when
+//! the sums are flushed ([`Sim::flush_plain`]): at every series point,
+//! before any tick that is not plain, and whenever the quiet stretch itself
+//! is flushed. A CDN whose groups are all fresh all tick is not even
+//! stepped group by group: its reads are all hits, counted from the summed
+//! arrivals at the flush.
+//!
+//! Invariants:
+//! - `step` (through `try_quiet`) and `run_to_end` (through
+//!   [`Sim::run_plain_quiet`]) classify every tick the same way and flush at
+//!   the same ticks, so they add the same numbers in the same order: their
+//!   reports are bit-identical. Only the sample differs in when it is
+//!   written (every tick by `step`, at series points and for the last tick
+//!   by `run_to_end`), not in what it holds;
+//! - the totals equal those of adding tick by tick up to rounding (sums are
+//!   reassociated, and a per-tick ratio `a / e` is taken from the sums).
+
+use super::cdn::CdnTick;
+use super::cost::{prices, PriceBook};
+use super::plan::{CdnModel, Model, EXT, INT};
+use super::report::NodeSample;
+use super::{cdn_cost, cdn_extras, cdn_fracs, Sim};
+
+/// One CDN's outcome in a quiet tick, as [`Sim::step_quiet_cdns`] leaves it.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct QuietOut {
+    /// Every group fresh all tick with the current version: every read a
+    /// hit, and the groups not visited.
+    pub fresh: bool,
+    /// Otherwise, the outcome of stepping the CDN (also kept in its
+    /// `pre`), and the total of the versions it tallied.
+    pub o: CdnTick,
+    pub total: f64,
+}
+
+/// What the plain ticks not yet flushed have summed for one CDN.
+#[derive(Clone, Copy, Debug, Default)]
+struct CdnSums {
+    /// Σ external arrivals; Σ of those in ticks when it was all fresh.
+    e: f64,
+    fresh_e: f64,
+    /// Σ over the ticks it was stepped: hits, stale answers (while
+    /// revalidating, on error) and answers tallied as current.
+    hit: f64,
+    swr: f64,
+    sie: f64,
+    tallied: f64,
+    /// The last plain tick's arrivals and outcome.
+    last_e: f64,
+    last: QuietOut,
+}
+
+/// What the plain ticks not yet flushed have summed.
+#[derive(Clone, Debug, Default)]
+pub(super) struct PlainSums {
+    ticks: u32,
+    /// Σ external rate, and Σ of each external source's share of it.
+    ext: f64,
+    per_source: f64,
+    /// The last plain tick's share per external source.
+    last_a: f64,
+    /// Per CDN (index into `Sim::cdns`).
+    cdns: Vec<CdnSums>,
+}
+
+impl PlainSums {
+    /// Empty sums for `cdns` CDNs.
+    pub(super) fn new(cdns: usize) -> PlainSums {
+        PlainSums {
+            cdns: vec![CdnSums::default(); cdns],
+            ..PlainSums::default()
+        }
+    }
+
+    /// Empties the sums, keeping the last tick's values.
+    fn clear(&mut self) {
+        self.ticks = 0;
+        self.ext = 0.0;
+        self.per_source = 0.0;
+        for c in &mut self.cdns {
+            *c = CdnSums {
+                last_e: c.last_e,
+                last: c.last,
+                ..CdnSums::default()
+            };
+        }
+    }
+}
+
+impl Sim {
+    /// Steps the CDNs of quiet tick `t` not stepped yet (a CDN stepped by
+    /// [`Sim::run_plain_quiet`] before it handed the tick over keeps its
+    /// `pre`) into `quiet.outs`: one fresh all tick with the current
+    /// version is passed without visiting its groups; the others are
+    /// stepped, their outcome kept in `pre` too. True when, as far as the
+    /// CDNs go, the tick is plain: every reader answered at the edge with
+    /// the current version, nothing sent to an origin.
+    pub(super) fn step_quiet_cdns(&mut self, t: u32) -> bool {
+        let tf = f64::from(t);
+        let posted = self.posted;
+        let mut outs = std::mem::take(&mut self.quiet.outs);
+        outs.clear();
+        let mut plain = true;
+        for &c in &self.cdns {
+            let n = &mut self.nodes[c];
+            let e = n.arr[EXT];
+            let Model::Cdn(m) = &mut n.model else {
+                outs.push(QuietOut::default());
+                continue;
+            };
+            let out = match m.pre {
+                Some(o) => QuietOut {
+                    fresh: false,
+                    o,
+                    total: m.pre_tally.total(),
+                },
+                None if m.cdn.fresh_version() >= posted && m.cdn.pass_fresh(tf) => QuietOut {
+                    fresh: true,
+                    ..QuietOut::default()
+                },
+                None => {
+                    m.pre_tally.clear();
+                    let o = m.cdn.step(tf, e, &m.origin, &mut m.pre_tally);
+                    m.pre = Some(o);
+                    QuietOut {
+                        fresh: false,
+                        o,
+                        total: m.pre_tally.total(),
+                    }
+                }
+            };
+            if !out.fresh {
+                plain &= out.o.answered_at_edge()
+                    && out.o.origin_requests == 0.0
+                    && m.pre_tally.entries().iter().all(|x| x.0 >= posted);
+            }
+            outs.push(out);
+        }
+        self.quiet.outs = outs;
+        plain
+    }
+
+    /// Whether a quiet tick whose CDNs [`Sim::step_quiet_cdns`] found plain
+    /// is plain: no update on its way to readers, no pulse replayed or
+    /// undone around it.
+    pub(super) fn plain_allowed(&self) -> bool {
+        self.pending_reach.is_empty()
+            && !self.quiet.pulses.restore_origins
+            && self.quiet.pulses.sampled.is_empty()
+    }
+
+    /// Adds plain tick `t` (external rate `ext`, `a` per external source,
+    /// the CDN outcomes in `quiet.outs`) to the plain sums; at a series
+    /// point, flushes them.
+    pub(super) fn add_plain_tick(&mut self, t: u32, ext: f64, a: f64) {
+        if self.quiet.ticks == 0 {
+            self.start_quiet_sums();
+        }
+        self.step_replica_lags();
+        for ci in 0..self.cdns.len() {
+            let n = &mut self.nodes[self.cdns[ci]];
+            let e = n.arr[EXT];
+            if let Model::Cdn(m) = &mut n.model {
+                m.pre = None;
+            }
+            let out = self.quiet.outs[ci];
+            let s = &mut self.quiet.plain.cdns[ci];
+            s.e += e;
+            if out.fresh {
+                s.fresh_e += e;
+            } else {
+                s.hit += out.o.hit;
+                s.swr += out.o.swr;
+                s.sie += out.o.sie;
+                s.tallied += out.total;
+            }
+            s.last_e = e;
+            s.last = out;
+        }
+        let p = &mut self.quiet.plain;
+        p.ticks += 1;
+        p.ext += ext;
+        p.per_source += a;
+        p.last_a = a;
+        self.quiet.ticks += 1;
+        self.quiet.total += 1;
+        if self.sample.external_reads_at_primary > 0.0 {
+            self.at_primary_ticks += 1;
+        }
+        if self.series_point(t) {
+            self.flush_plain();
+        }
+    }
+
+    /// Adds the plain sums to the quiet stretch's sums, as the ticks would
+    /// have one by one.
+    pub(super) fn flush_plain(&mut self) {
+        let k = self.quiet.plain.ticks;
+        if k == 0 {
+            return;
+        }
+        let kf = f64::from(k);
+        let book = prices();
+        let page_kb = self.page_kb();
+        let mut p = std::mem::take(&mut self.quiet.plain);
+        for &s in &self.sources[EXT] {
+            let sums = &mut self.quiet.node_sums[s];
+            sums[0] += p.per_source;
+            sums[1] += p.per_source;
+            self.quiet.last_cost[s] = 0.0;
+        }
+        let mut cost_total = kf * self.quiet.fixed_cost;
+        let mut tallied = 0.0;
+        // Per CDN: Σ hits, swr, sie (the quiet paths' slots).
+        for ci in 0..self.cdns.len() {
+            let i = self.cdns[ci];
+            let n = &self.nodes[i];
+            let int = n.arr[INT];
+            let Model::Cdn(m) = &n.model else {
+                continue;
+            };
+            let s = &mut p.cdns[ci];
+            let fresh_hits = m.cdn.hits_of(s.fresh_e);
+            s.hit += fresh_hits;
+            if fresh_hits > 0.0 && fresh_hits.is_finite() {
+                s.tallied += fresh_hits;
+            }
+            let requests = s.e + kf * int;
+            let (served, errors) = if n.routes[INT].is_empty() {
+                (s.e, kf * int)
+            } else {
+                (requests, 0.0)
+            };
+            let cost = if m.cdn.cfg.pro {
+                kf * tick_cost(m, 0.0, page_kb, book)
+            } else {
+                tick_cost(m, requests, page_kb, book)
+            };
+            self.quiet.last_cost[i] = tick_cost(m, s.last_e + int, page_kb, book);
+            cost_total += cost;
+            let sums = &mut self.quiet.node_sums[i];
+            sums[0] += requests;
+            sums[1] += served;
+            sums[2] += errors;
+            sums[3] += cost;
+            self.quiet.edge[ci] += s.hit + s.swr + s.sie;
+            self.quiet.fresh[ci] += s.tallied;
+            tallied += s.tallied;
+        }
+        // Paths: a tick adds a · share · (slot / e) to each; a / e is the
+        // same every tick (the sources split the rate evenly).
+        let mut served = 0.0;
+        for qi in 0..self.quiet.paths.len() {
+            let qp = self.quiet.paths[qi];
+            let s = &p.cdns[qp.ci];
+            let slot = [s.hit, s.swr, s.sie][qp.slot];
+            let share = self.nodes[qp.source].frac[EXT][qp.route];
+            let weight = share * (p.per_source / s.e) * slot;
+            if weight > 0.0 && weight.is_finite() {
+                self.quiet.path_w[qi] += weight;
+                served += weight;
+            }
+        }
+        self.cost_total += cost_total;
+        let q = &mut self.quiet;
+        q.offered += p.ext;
+        q.served += served;
+        q.tallied += tallied;
+        p.clear();
+        self.quiet.plain = p;
+    }
+
+    /// The cost of the plain ticks not yet flushed.
+    fn plain_cost(&self) -> f64 {
+        let p = &self.quiet.plain;
+        if p.ticks == 0 {
+            return 0.0;
+        }
+        let kf = f64::from(p.ticks);
+        let book = prices();
+        let page_kb = self.page_kb();
+        let mut cost = kf * self.quiet.fixed_cost;
+        for (ci, s) in p.cdns.iter().enumerate() {
+            let n = &self.nodes[self.cdns[ci]];
+            if let Model::Cdn(m) = &n.model {
+                cost += if m.cdn.cfg.pro {
+                    kf * tick_cost(m, 0.0, page_kb, book)
+                } else {
+                    tick_cost(m, s.e + kf * n.arr[INT], page_kb, book)
+                };
+            }
+        }
+        cost
+    }
+
+    /// Writes the sample of the last plain tick `t` (at a series point,
+    /// also its latency mixture), from the values the plain sums kept, and
+    /// leaves the CDNs' outcome shares of that tick (the series reads them).
+    pub(super) fn write_plain_sample(&mut self, t: u32, ext: f64) {
+        for ci in 0..self.cdns.len() {
+            let CdnSums {
+                last_e: e, last, ..
+            } = self.quiet.plain.cdns[ci];
+            let n = &mut self.nodes[self.cdns[ci]];
+            let Model::Cdn(m) = &mut n.model else {
+                continue;
+            };
+            let mut o = last.o;
+            if last.fresh {
+                o = CdnTick::default();
+                o.hit = m.cdn.hits_of(e);
+            }
+            let no_origin = n.routes[EXT].is_empty();
+            cdn_fracs(&mut n.frac[EXT], &o, e, &n.routes[EXT], no_origin);
+            m.extras = cdn_extras(&o);
+        }
+        let series_point = self.series_point(t);
+        if series_point {
+            self.tick_mix.clear();
+        }
+        let a = self.quiet.plain.last_a;
+        let (mut served, mut mean_num) = (0.0, 0.0);
+        for qi in 0..self.quiet.paths.len() {
+            let qp = self.quiet.paths[qi];
+            let w =
+                self.nodes[qp.source].frac[EXT][qp.route] * self.nodes[qp.cdn].frac[EXT][qp.slot];
+            let weight = a * w;
+            if weight > 0.0 && weight.is_finite() {
+                let (key, mean) = self.quiet.path_key[qi];
+                served += weight;
+                mean_num += weight * mean;
+                if series_point {
+                    self.tick_mix.push((w, key));
+                }
+            }
+        }
+        for &s in &self.sources[EXT] {
+            self.sample.nodes[s] = NodeSample {
+                offered: a,
+                served: a,
+                ..NodeSample::default()
+            };
+        }
+        for ci in 0..self.cdns.len() {
+            let i = self.cdns[ci];
+            let e = self.quiet.plain.cdns[ci].last_e;
+            self.sample.nodes[i] = self.cdn_node_sample(i, e);
+        }
+        self.write_quiet_totals(t, ext, served, mean_num);
+        self.sample.cost_usd = self.cost_total + self.plain_cost();
+    }
+
+    /// Runs quiet ticks for [`Sim::run_to_end`] while they are plain,
+    /// writing the sample only at series points and for the last tick run
+    /// (stepping would leave that one). Stops at the end of the stretch,
+    /// before tick `stop`, or before a tick that is not plain; a tick found not plain after its
+    /// demand was drawn and its CDNs stepped is handed to [`Sim::step`] as
+    /// it is (`pending_ext`, `CdnModel::pre`).
+    pub(super) fn run_plain_quiet(&mut self, stop: u32) {
+        if !self.shortcuts
+            || !self.plain_allowed()
+            || self.pending_ext.is_some()
+            || self.sources[EXT].is_empty()
+        {
+            return;
+        }
+        let mut last = None;
+        let stop = stop.min(self.quiet.until).min(self.duration);
+        while self.t < stop {
+            if let Some(ext) = self.run_all_fresh(stop) {
+                last = Some((self.t - 1, ext));
+                continue;
+            }
+            let t = self.t;
+            if self.scaler_would_act(t) {
+                break;
+            }
+            // Demand, as `step` draws it.
+            let ext = self.draw_demand(f64::from(t) + 0.5);
+            let a = self.spread_external(ext);
+            if !self.step_quiet_cdns(t) {
+                self.pending_ext = Some(ext);
+                break;
+            }
+            self.add_plain_tick(t, ext, a);
+            self.t += 1;
+            if self.series_point(t) {
+                self.write_plain_sample(t, ext);
+                self.push_series(t);
+                last = None;
+            } else {
+                last = Some((t, ext));
+            }
+            self.end_quiet_minute(t);
+        }
+        if let Some((t, ext)) = last {
+            self.write_plain_sample(t, ext);
+        }
+        if self.is_done() {
+            self.flush_quiet();
+        }
+    }
+}
+
+impl Sim {
+    /// Runs plain ticks from `self.t` for [`Sim::run_plain_quiet`], before
+    /// tick `stop`, while every CDN stays fresh all tick and nothing but the demand changes:
+    /// no series point, no autoscaling minute, no replica catching up.
+    /// Each adds to the plain sums exactly what [`Sim::add_plain_tick`]
+    /// would (the same arithmetic, in the same order) without visiting the
+    /// CDNs or the nodes; the state the last one leaves is set at the end.
+    /// Returns the last tick's external rate, or `None` when no tick was
+    /// run (the next one is left to the general loop).
+    fn run_all_fresh(&mut self, stop: u32) -> Option<f64> {
+        let t0 = self.t;
+        if self.quiet.ticks == 0 || self.quiet.spread.is_empty() {
+            return None;
+        }
+        let mut fresh_until = f64::INFINITY;
+        for &c in &self.cdns {
+            match &self.nodes[c].model {
+                Model::Cdn(m) if m.pre.is_none() && m.cdn.fresh_version() >= self.posted => {
+                    fresh_until = fresh_until.min(m.cdn.fresh_until());
+                }
+                _ => return None,
+            }
+        }
+        let catching_up = self.replicas.iter().any(|&i| match &self.nodes[i].model {
+            Model::Replica(r) => r.lag.excess > 0.0,
+            _ => false,
+        });
+        if catching_up {
+            return None;
+        }
+        let end = stop
+            .min(next_period_end(t0, self.scenario.series_every_s))
+            .min(next_period_end(t0, super::autoscale::PERIOD_S));
+        let sources = self.sources[EXT].len() as f64;
+        let at_primary = self.sample.external_reads_at_primary > 0.0;
+        let mut e = std::mem::take(&mut self.quiet.spread_e);
+        let mut t = t0;
+        let mut last = None;
+        while t < end && f64::from(t) + 1.0 <= fresh_until {
+            let ext = self.draw_demand(f64::from(t) + 0.5);
+            // As `spread_external` spreads it.
+            let a = ext / sources;
+            e.iter_mut().for_each(|x| *x = 0.0);
+            if a > 0.0 {
+                for &(ci, share) in &self.quiet.spread {
+                    e[ci] += a * share;
+                }
+            }
+            let p = &mut self.quiet.plain;
+            for (s, &e) in p.cdns.iter_mut().zip(&e) {
+                s.e += e;
+                s.fresh_e += e;
+            }
+            p.ticks += 1;
+            p.ext += ext;
+            p.per_source += a;
+            self.quiet.ticks += 1;
+            self.quiet.total += 1;
+            if at_primary {
+                self.at_primary_ticks += 1;
+            }
+            last = Some(ext);
+            t += 1;
+        }
+        self.quiet.spread_e = e;
+        let ext = last?;
+        self.t = t;
+        let a = self.spread_external(ext);
+        let last_tick = f64::from(t - 1);
+        for ci in 0..self.cdns.len() {
+            let n = &mut self.nodes[self.cdns[ci]];
+            let e = n.arr[EXT];
+            if let Model::Cdn(m) = &mut n.model {
+                m.cdn.pass_fresh(last_tick);
+            }
+            let s = &mut self.quiet.plain.cdns[ci];
+            s.last_e = e;
+            s.last = QuietOut {
+                fresh: true,
+                ..QuietOut::default()
+            };
+        }
+        self.quiet.plain.last_a = a;
+        Some(ext)
+    }
+}
+
+/// The first tick `t ≥ from` that ends a period of `period` seconds
+/// (`(t + 1) % period == 0`).
+fn next_period_end(from: u32, period: u32) -> u32 {
+    let period = period.max(1);
+    let k = from / period;
+    let end = k * period + (period - 1);
+    if end >= from {
+        end
+    } else {
+        end.saturating_add(period)
+    }
+}
+
+/// A CDN's cost for one tick of `requests` requests, as a quiet tick counts
+/// it (never negative or infinite).
+fn tick_cost(m: &CdnModel, requests: f64, page_kb: f64, book: &PriceBook) -> f64 {
+    let cost = cdn_cost(m, requests, page_kb, book);
+    if cost.is_finite() {
+        cost.max(0.0)
+    } else {
+        0.0
+    }
+}
