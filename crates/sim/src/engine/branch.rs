@@ -146,6 +146,7 @@ pub fn run_branched(
     for &i in &order {
         trunk.run_until(first_fault_tick(&schedules[i]));
         let mut branch = trunk.clone();
+        branch.reserve_series();
         branches[i] = Some(match branch.set_faults(schedules[i].clone()) {
             Ok(()) => branch.run(),
             Err(_) => from_start(&schedules[i]),

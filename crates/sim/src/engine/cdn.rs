@@ -156,11 +156,18 @@ pub(crate) struct Cdn {
     shield: Shield,
     /// End of the last tick stepped: a purge cannot act before it.
     clock: f64,
-    /// Until when every group holds a fresh copy of one version with no
-    /// fetch in flight (−∞ when they do not): a tick that ends by then is
-    /// all hits, without visiting the groups.
-    all_fresh_until: f64,
-    all_version: u32,
+    /// Until when every group answers every reader from its copy with no
+    /// fetch in flight — fresh, or stale while the origin fails
+    /// (stale-if-error between retries) — (−∞ when they do not): a tick
+    /// that ends by then is stepped without visiting the groups.
+    steady_until: f64,
+    /// Meanwhile, per version and kind of answer (stale-if-error or hit),
+    /// in the order of the groups giving it first: the share of reads
+    /// those groups take.
+    steady_mix: Vec<(u32, bool, f64)>,
+    /// Σ of the groups' shares, in their order (the one entry of the mix
+    /// when every group is fresh with one version).
+    share_total: f64,
 }
 
 impl Cdn {
@@ -184,7 +191,11 @@ impl Cdn {
                     retry_at: 0.0,
                 }
             })
-            .collect();
+            .collect::<Vec<Group>>();
+        let mut share_total = 0.0;
+        for g in &groups {
+            share_total += g.share;
+        }
         Cdn {
             cfg,
             groups,
@@ -195,34 +206,56 @@ impl Cdn {
                 fetch: None,
             },
             clock: 0.0,
-            all_fresh_until: f64::NEG_INFINITY,
-            all_version: 0,
+            steady_until: f64::NEG_INFINITY,
+            steady_mix: Vec::new(),
+            share_total,
         }
     }
 
-    /// Recomputes [`Cdn::all_fresh_until`] after the groups changed.
-    fn note_all_fresh(&mut self) {
-        self.all_fresh_until = f64::NEG_INFINITY;
-        let Some(first) = self.groups.first() else {
-            return;
-        };
-        let version = first.version;
+    /// Recomputes [`Cdn::steady_until`] and the mix of answers after the
+    /// groups changed (as [`Cdn::step`] would visit them: a fresh group's
+    /// readers get hits until its copy expires; one serving stale-if-error
+    /// gets them stale copies until its next retry, and while a tick
+    /// starts within its stale-if-error window).
+    fn note_steady(&mut self) {
+        self.steady_until = f64::NEG_INFINITY;
+        self.steady_mix.clear();
         let mut until = f64::INFINITY;
         for g in &self.groups {
-            if g.fetch.is_some() || !g.has_copy || g.version != version {
+            let limit = if g.fetch.is_some() || !g.has_copy {
+                f64::NEG_INFINITY
+            } else if g.error_mode {
+                // (Expired: a stale-if-error group's copy always is.)
+                if self.cfg.sie > 0.0 && g.fresh_until <= self.clock {
+                    g.retry_at.min(g.fresh_until + self.cfg.sie + 1.0)
+                } else {
+                    f64::NEG_INFINITY
+                }
+            } else {
+                g.fresh_until
+            };
+            if !(limit > self.clock) {
+                self.steady_mix.clear();
                 return;
             }
-            until = until.min(g.fresh_until);
+            until = until.min(limit);
+            let key = (g.version, g.error_mode);
+            match self.steady_mix.iter_mut().find(|m| (m.0, m.1) == key) {
+                Some(m) => m.2 += g.share,
+                None => self.steady_mix.push((g.version, g.error_mode, g.share)),
+            }
         }
-        self.all_fresh_until = until;
-        self.all_version = version;
+        if !self.groups.is_empty() {
+            self.steady_until = until;
+        }
     }
 
     /// Drops every copy at time `at` (purge on update); if the tick holding
     /// `at` has already been stepped, from its end.
     pub(crate) fn purge(&mut self, at: f64) {
         let at = at.max(self.clock);
-        self.all_fresh_until = f64::NEG_INFINITY;
+        self.steady_until = f64::NEG_INFINITY;
+        self.steady_mix.clear();
         for g in &mut self.groups {
             g.has_copy = false;
             g.fetch = None;
@@ -239,19 +272,28 @@ impl Cdn {
     }
 
     /// Advances one tick [t, t + 1) with `lambda` external reads if every
-    /// group holds a fresh copy all tick (the common case): returns the
-    /// hits (all of them, summed group by group as [`Cdn::step`] does), or
-    /// `None` and changes nothing when the tick needs [`Cdn::step`].
-    pub(crate) fn fresh_hits(&mut self, t: f64, lambda: f64) -> Option<f64> {
+    /// group answers from its copy all tick (the common case): adds the
+    /// answers to `out` and counts them in `tally` by version (true), or
+    /// changes nothing when the tick needs the groups visited (false).
+    fn step_steady(&mut self, t: f64, lambda: f64, tally: &mut Tally, out: &mut CdnTick) -> bool {
         if !self.pass_fresh(t) {
-            return None;
+            return false;
         }
-        Some(self.hits_of(lambda))
+        for &(v, sie, share) in &self.steady_mix {
+            let n = lambda * share;
+            if sie {
+                out.sie += n;
+            } else {
+                out.hit += n;
+            }
+            tally.add(v, n);
+        }
+        true
     }
 
-    /// Advances one tick [t, t + 1) if every group holds a fresh copy all
-    /// tick (true; every read is a hit, [`Cdn::hits_of`] them); otherwise
-    /// changes nothing (false).
+    /// Advances one tick [t, t + 1) if every group answers from its copy
+    /// all tick (true; see [`Cdn::fresh_current`] for when they are all
+    /// hits); otherwise changes nothing (false).
     pub(crate) fn pass_fresh(&mut self, t: f64) -> bool {
         if !self.fresh_through(t + 1.0) {
             return false;
@@ -260,34 +302,40 @@ impl Cdn {
         true
     }
 
-    /// The hits of `lambda` reads while every group is fresh, summed group
-    /// by group.
-    pub(crate) fn hits_of(&self, lambda: f64) -> f64 {
-        let mut hit = 0.0;
-        for g in &self.groups {
-            hit += lambda * g.share;
-        }
-        hit
+    /// Whether, while [`Cdn::pass_fresh`] passes ticks, every group is
+    /// fresh with version `posted` or newer: every read a current hit.
+    pub(crate) fn fresh_current(&self, posted: u32) -> bool {
+        !self.steady_mix.is_empty() && self.steady_mix.iter().all(|m| !m.1 && m.0 >= posted)
     }
 
-    /// Whether [`Cdn::fresh_hits`] answers for a tick that ends at `end`.
+    /// Counts in `tally` the hits of `lambda` reads while every group is
+    /// fresh, by version, as [`Cdn::step`] does.
+    pub(crate) fn tally_fresh(&self, lambda: f64, tally: &mut Tally) {
+        for &(v, _, share) in &self.steady_mix {
+            tally.add(v, lambda * share);
+        }
+    }
+
+    /// The hits of `lambda` reads while every group is fresh with one
+    /// version, as [`Cdn::step`] counts them then (whatever the groups
+    /// hold now: plain ticks add them up later).
+    pub(crate) fn hits_of(&self, lambda: f64) -> f64 {
+        lambda * self.share_total
+    }
+
+    /// Whether [`Cdn::pass_fresh`] passes a tick that ends at `end`.
     pub(crate) fn fresh_through(&self, end: f64) -> bool {
         end <= self.fresh_until()
     }
 
-    /// The latest end of a tick [`Cdn::fresh_hits`] answers for, until the
-    /// CDN is stepped or purged (−∞ when it answers for none).
+    /// The latest end of a tick [`Cdn::pass_fresh`] passes, until the CDN
+    /// is stepped or purged (−∞ when it passes none).
     pub(crate) fn fresh_until(&self) -> f64 {
         if self.cfg.ttl > 0.0 {
-            self.all_fresh_until
+            self.steady_until
         } else {
             f64::NEG_INFINITY
         }
-    }
-
-    /// The version every group holds while [`Cdn::fresh_hits`] answers.
-    pub(crate) fn fresh_version(&self) -> u32 {
-        self.all_version
     }
 
     /// Advances one tick [t, t + 1) with `lambda` external reads.
@@ -307,9 +355,7 @@ impl Cdn {
             out.origin_requests = lambda;
             return out;
         }
-        if let Some(hit) = self.fresh_hits(t, lambda) {
-            out.hit = hit;
-            tally.add(self.all_version, hit);
+        if self.step_steady(t, lambda, tally, &mut out) {
             return out;
         }
         let ok = origin.err < 0.5 && origin.resp_s < cfg.timeout;
@@ -441,7 +487,7 @@ impl Cdn {
                 }
             }
         }
-        self.note_all_fresh();
+        self.note_steady();
         out
     }
 }
@@ -546,6 +592,84 @@ mod tests {
         let expected = ttl_hit_ratio(10.0, 60.0);
         let got = hits / total;
         assert!((got / expected - 1.0).abs() < 1e-3, "{got} vs {expected}");
+    }
+
+    /// Steps `c` visiting every group (as if it were never steady).
+    fn step_visiting(
+        c: &mut Cdn,
+        t: f64,
+        lambda: f64,
+        origin: &Origin,
+        tally: &mut Tally,
+    ) -> CdnTick {
+        c.steady_until = f64::NEG_INFINITY;
+        c.step(t, lambda, origin, tally)
+    }
+
+    #[test]
+    fn steady_ticks_step_as_visiting_every_group() {
+        // Eight groups (TTL 30 s, stale-while-revalidate, stale-if-error,
+        // shield): an hour with a new version every ten minutes and the
+        // origin failing from minute 20 to 27. Passing steady ticks without
+        // visiting the groups gives what visiting them gives.
+        let mut cfg = cfg(30.0);
+        cfg.swr = 60.0;
+        cfg.sie = 3600.0;
+        cfg.shield = true;
+        cfg.origin_net = Moments::constant(0.02);
+        let groups: Vec<(u32, f64)> = (0..8)
+            .map(|i| (5, [0.3, 0.2, 0.15, 0.1, 0.1, 0.05, 0.05, 0.05][i]))
+            .collect();
+        let phases: Vec<f64> = (0..8).map(|i| f64::from(i) / 8.0).collect();
+        let mut fast = Cdn::new(cfg, &groups, &phases);
+        let mut slow = fast.clone();
+        let (mut steady, mut steady_sie) = (0, 0);
+        for t in 0..3600 {
+            let failing = (1200..1620).contains(&t);
+            let origin = Origin {
+                err: if failing { 1.0 } else { 0.0 },
+                resp_s: 0.05,
+                version: t / 600,
+            };
+            let tf = f64::from(t);
+            let lambda = 1000.0 + f64::from(t % 7) * 10.0;
+            let was_steady = fast.fresh_through(tf + 1.0);
+            let (mut a, mut b) = (Tally::new(), Tally::new());
+            let x = fast.step(tf, lambda, &origin, &mut a);
+            let y = step_visiting(&mut slow, tf, lambda, &origin, &mut b);
+            let close = |p: f64, q: f64| (p - q).abs() <= 1e-9 * p.abs().max(q.abs()) + 1e-12;
+            for (p, q, what) in [
+                (x.hit, y.hit, "hit"),
+                (x.swr, y.swr, "swr"),
+                (x.sie, y.sie, "sie"),
+                (x.wait_ok, y.wait_ok, "wait ok"),
+                (x.wait_stale, y.wait_stale, "wait stale"),
+                (x.miss, y.miss, "miss"),
+                (x.errors, y.errors, "errors"),
+                (x.origin_requests, y.origin_requests, "origin requests"),
+            ] {
+                assert!(close(p, q), "tick {t}: {what} {p} vs {q}");
+            }
+            let (ea, eb) = (a.entries(), b.entries());
+            let mut ea = ea.to_vec();
+            let mut eb = eb.to_vec();
+            ea.sort_by_key(|e| e.0);
+            eb.sort_by_key(|e| e.0);
+            assert_eq!(ea.len(), eb.len(), "tick {t}: {ea:?} vs {eb:?}");
+            for (p, q) in ea.iter().zip(&eb) {
+                assert!(p.0 == q.0 && close(p.1, q.1), "tick {t}: {ea:?} vs {eb:?}");
+            }
+            if was_steady {
+                steady += 1;
+                if x.sie > 0.0 {
+                    steady_sie += 1;
+                }
+            }
+        }
+        // Both kinds of steady tick were taken: hits only, and stale-if-error
+        // copies (between retries that take the 3 s timeout each: 34 ticks).
+        assert!(steady > 1500, "{steady}");
+        assert!(steady_sie > 20, "{steady_sie}");
     }
 
     #[test]

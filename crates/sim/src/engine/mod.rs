@@ -325,31 +325,17 @@ impl Sim {
             plan.reverse.iter().fold(0u64, |m, &(i, _)| m | (1u64 << i))
         };
         let n_updates = scenario.updates_s.len();
-        // Room for every point of the run (up to a bound), so that the
-        // series never reallocate while it runs.
-        let points = (duration / scenario.series_every_s + 1).min(4096) as usize;
         let series = Series {
             every_s: scenario.series_every_s,
-            t_s: Vec::with_capacity(points),
-            offered_rps: Vec::with_capacity(points),
-            errors_rps: Vec::with_capacity(points),
-            p95_ms: Vec::with_capacity(points),
-            staleness_s: Vec::with_capacity(points),
-            cost_usd: Vec::with_capacity(points),
             nodes: plan
                 .nodes
                 .iter()
                 .map(|n| report::NodeSeries {
                     id: n.id.clone(),
-                    utilisation: Vec::with_capacity(points),
-                    errors_rps: Vec::with_capacity(points),
-                    backlog: Vec::with_capacity(points),
-                    instances: Vec::with_capacity(points),
-                    offered_rps: Vec::with_capacity(points),
-                    edge_share: Vec::new(),
-                    lag_s: Vec::new(),
+                    ..report::NodeSeries::default()
                 })
                 .collect(),
+            ..Series::default()
         };
         let sample = Sample {
             nodes: vec![NodeSample::default(); plan.nodes.len()],
@@ -417,6 +403,7 @@ impl Sim {
             quiet: quiet::Quiet::default(),
         };
         sim.quiet = quiet::Quiet::new(&sim);
+        sim.reserve_series();
         sim
     }
 
@@ -1685,6 +1672,42 @@ impl Sim {
                 } else {
                     k += 1;
                 }
+            }
+        }
+    }
+
+    /// Makes room for every point the series has still to take (up to a
+    /// bound), so that they never reallocate while the run goes on (a
+    /// clone keeps only the room its points take).
+    fn reserve_series(&mut self) {
+        let every = self.scenario.series_every_s.max(1);
+        let total = (self.duration / every + 1).min(4096) as usize;
+        let s = &mut self.series;
+        let more = total.saturating_sub(s.t_s.len());
+        for v in [
+            &mut s.offered_rps,
+            &mut s.errors_rps,
+            &mut s.p95_ms,
+            &mut s.staleness_s,
+            &mut s.cost_usd,
+        ] {
+            v.reserve_exact(more);
+        }
+        s.t_s.reserve_exact(more);
+        for (n, ns) in self.nodes.iter().zip(s.nodes.iter_mut()) {
+            for v in [
+                &mut ns.utilisation,
+                &mut ns.errors_rps,
+                &mut ns.backlog,
+                &mut ns.instances,
+                &mut ns.offered_rps,
+            ] {
+                v.reserve_exact(more);
+            }
+            match n.model {
+                Model::Cdn(_) => ns.edge_share.reserve_exact(more),
+                Model::Replica(_) => ns.lag_s.reserve_exact(more),
+                _ => {}
             }
         }
     }

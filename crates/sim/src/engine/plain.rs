@@ -45,11 +45,13 @@ pub(super) struct QuietOut {
 /// What the plain ticks not yet flushed have summed for one CDN.
 #[derive(Clone, Copy, Debug, Default)]
 struct CdnSums {
-    /// Σ external arrivals; Σ of those in ticks when it was all fresh.
+    /// Σ external arrivals; Σ of those in ticks when it was all fresh, and
+    /// of those in such ticks whose answers are counted current in bulk.
     e: f64,
     fresh_e: f64,
+    tally_fresh_e: f64,
     /// Σ over the ticks it was stepped: hits, stale answers (while
-    /// revalidating, on error) and answers tallied as current.
+    /// revalidating, on error) and answers counted current in bulk.
     hit: f64,
     swr: f64,
     sie: f64,
@@ -66,8 +68,10 @@ pub(super) struct PlainSums {
     /// Σ external rate, and Σ of each external source's share of it.
     ext: f64,
     per_source: f64,
-    /// The last plain tick's share per external source.
+    /// The last plain tick's share per external source, and the mean
+    /// staleness of its answers.
     last_a: f64,
+    last_staleness: f64,
     /// Per CDN (index into `Sim::cdns`).
     cdns: Vec<CdnSums>,
 }
@@ -101,15 +105,16 @@ impl Sim {
     /// [`Sim::run_plain_quiet`] before it handed the tick over keeps its
     /// `pre`) into `quiet.outs`: one fresh all tick with the current
     /// version is passed without visiting its groups; the others are
-    /// stepped, their outcome kept in `pre` too. True when, as far as the
-    /// CDNs go, the tick is plain: every reader answered at the edge with
-    /// the current version, nothing sent to an origin.
-    pub(super) fn step_quiet_cdns(&mut self, t: u32) -> bool {
+    /// stepped, their outcome kept in `pre` too. Returns whether, as far as
+    /// the CDNs go, the tick is plain (every reader answered at the edge,
+    /// nothing sent to an origin), and whether every answer was current.
+    pub(super) fn step_quiet_cdns(&mut self, t: u32) -> (bool, bool) {
         let tf = f64::from(t);
         let posted = self.posted;
         let mut outs = std::mem::take(&mut self.quiet.outs);
         outs.clear();
         let mut plain = true;
+        let mut current = true;
         for &c in &self.cdns {
             let n = &mut self.nodes[c];
             let e = n.arr[EXT];
@@ -123,7 +128,7 @@ impl Sim {
                     o,
                     total: m.pre_tally.total(),
                 },
-                None if m.cdn.fresh_version() >= posted && m.cdn.pass_fresh(tf) => QuietOut {
+                None if m.cdn.fresh_current(posted) && m.cdn.pass_fresh(tf) => QuietOut {
                     fresh: true,
                     ..QuietOut::default()
                 },
@@ -139,29 +144,68 @@ impl Sim {
                 }
             };
             if !out.fresh {
-                plain &= out.o.answered_at_edge()
-                    && out.o.origin_requests == 0.0
-                    && m.pre_tally.entries().iter().all(|x| x.0 >= posted);
+                plain &= out.o.answered_at_edge() && out.o.origin_requests == 0.0;
+                current &= m.pre_tally.entries().iter().all(|x| x.0 >= posted);
             }
             outs.push(out);
         }
         self.quiet.outs = outs;
-        plain
+        (plain, current)
     }
 
     /// Whether a quiet tick whose CDNs [`Sim::step_quiet_cdns`] found plain
-    /// is plain: no update on its way to readers, no pulse replayed or
-    /// undone around it.
+    /// is plain: no pulse replayed or undone around it.
     pub(super) fn plain_allowed(&self) -> bool {
-        self.pending_reach.is_empty()
-            && !self.quiet.pulses.restore_origins
-            && self.quiet.pulses.sampled.is_empty()
+        !self.quiet.pulses.restore_origins && self.quiet.pulses.sampled.is_empty()
+    }
+
+    /// Whether a plain tick's freshness is counted tick by tick: some
+    /// answers were stale (`current` false), or an update is on its way
+    /// to readers.
+    pub(super) fn plain_is_stale(&self, current: bool) -> bool {
+        !current || !self.pending_reach.is_empty()
+    }
+
+    /// Counts the freshness of plain tick `t` whose answers are not all
+    /// current (or an update is on its way): the versions each CDN served,
+    /// per CDN and per window, and how far each update has reached, as a
+    /// tick computed in full counts them. Returns the tick's mean
+    /// staleness.
+    pub(super) fn add_plain_freshness(&mut self, t: u32) -> f64 {
+        let tf = f64::from(t);
+        let mid = tf + 0.5;
+        let posted = self.posted;
+        self.tally.clear();
+        for ci in 0..self.cdns.len() {
+            let out = self.quiet.outs[ci];
+            let n = &mut self.nodes[self.cdns[ci]];
+            let e = n.arr[EXT];
+            let Model::Cdn(m) = &mut n.model else {
+                continue;
+            };
+            if out.fresh {
+                // As `Cdn::step` tallies a CDN fresh all tick.
+                m.pre_tally.clear();
+                m.cdn.tally_fresh(e, &mut m.pre_tally);
+            }
+            for &(v, w) in m.pre_tally.entries() {
+                self.tally.add(v, w);
+                n.acc
+                    .stale
+                    .add_version(v, w, &self.scenario.updates_s, posted, mid);
+            }
+        }
+        let staleness = self.add_staleness(EXT, mid);
+        self.update_reach(tf + 1.0);
+        staleness
     }
 
     /// Adds plain tick `t` (external rate `ext`, `a` per external source,
-    /// the CDN outcomes in `quiet.outs`) to the plain sums; at a series
-    /// point, flushes them.
-    pub(super) fn add_plain_tick(&mut self, t: u32, ext: f64, a: f64) {
+    /// the CDN outcomes in `quiet.outs`) to the plain sums, its answers
+    /// counted current in bulk unless `stale` (then
+    /// [`Sim::add_plain_freshness`] counts them); at a series point,
+    /// flushes the sums.
+    pub(super) fn add_plain_tick(&mut self, t: u32, ext: f64, a: f64, stale: bool) {
         if self.quiet.ticks == 0 {
             self.start_quiet_sums();
         }
@@ -177,11 +221,16 @@ impl Sim {
             s.e += e;
             if out.fresh {
                 s.fresh_e += e;
+                if !stale {
+                    s.tally_fresh_e += e;
+                }
             } else {
                 s.hit += out.o.hit;
                 s.swr += out.o.swr;
                 s.sie += out.o.sie;
-                s.tallied += out.total;
+                if !stale {
+                    s.tallied += out.total;
+                }
             }
             s.last_e = e;
             s.last = out;
@@ -229,10 +278,10 @@ impl Sim {
                 continue;
             };
             let s = &mut p.cdns[ci];
-            let fresh_hits = m.cdn.hits_of(s.fresh_e);
-            s.hit += fresh_hits;
-            if fresh_hits > 0.0 && fresh_hits.is_finite() {
-                s.tallied += fresh_hits;
+            s.hit += m.cdn.hits_of(s.fresh_e);
+            let counted = m.cdn.hits_of(s.tally_fresh_e);
+            if counted > 0.0 && counted.is_finite() {
+                s.tallied += counted;
             }
             let requests = s.e + kf * int;
             let (served, errors) = if n.routes[INT].is_empty() {
@@ -302,6 +351,21 @@ impl Sim {
         cost
     }
 
+    /// Takes plain tick `t` whose CDNs [`Sim::step_quiet_cdns`] stepped
+    /// (`current`: every answer current): its sums, and its freshness
+    /// tick by tick when it must be.
+    pub(super) fn take_plain_tick(&mut self, t: u32, ext: f64, a: f64, current: bool) {
+        let stale = self.plain_is_stale(current);
+        // Freshness first: `add_plain_tick` lets go of the CDNs' outcomes.
+        let staleness = if stale {
+            self.add_plain_freshness(t)
+        } else {
+            0.0
+        };
+        self.quiet.plain.last_staleness = staleness;
+        self.add_plain_tick(t, ext, a, stale);
+    }
+
     /// Writes the sample of the last plain tick `t` (at a series point,
     /// also its latency mixture), from the values the plain sums kept, and
     /// leaves the CDNs' outcome shares of that tick (the series reads them).
@@ -357,6 +421,7 @@ impl Sim {
         }
         self.write_quiet_totals(t, ext, served, mean_num);
         self.sample.cost_usd = self.cost_total + self.plain_cost();
+        self.sample.staleness_s = self.quiet.plain.last_staleness;
     }
 
     /// Runs quiet ticks for [`Sim::run_to_end`] while they are plain,
@@ -387,11 +452,12 @@ impl Sim {
             // Demand, as `step` draws it.
             let ext = self.draw_demand(f64::from(t) + 0.5);
             let a = self.spread_external(ext);
-            if !self.step_quiet_cdns(t) {
+            let (plain, current) = self.step_quiet_cdns(t);
+            if !plain {
                 self.pending_ext = Some(ext);
                 break;
             }
-            self.add_plain_tick(t, ext, a);
+            self.take_plain_tick(t, ext, a, current);
             self.t += 1;
             if self.series_point(t) {
                 self.write_plain_sample(t, ext);
@@ -422,13 +488,13 @@ impl Sim {
     /// run (the next one is left to the general loop).
     fn run_all_fresh(&mut self, stop: u32) -> Option<f64> {
         let t0 = self.t;
-        if self.quiet.ticks == 0 || self.quiet.spread.is_empty() {
+        if self.quiet.ticks == 0 || self.quiet.spread.is_empty() || !self.pending_reach.is_empty() {
             return None;
         }
         let mut fresh_until = f64::INFINITY;
         for &c in &self.cdns {
             match &self.nodes[c].model {
-                Model::Cdn(m) if m.pre.is_none() && m.cdn.fresh_version() >= self.posted => {
+                Model::Cdn(m) if m.pre.is_none() && m.cdn.fresh_current(self.posted) => {
                     fresh_until = fresh_until.min(m.cdn.fresh_until());
                 }
                 _ => return None,
@@ -463,6 +529,7 @@ impl Sim {
             for (s, &e) in p.cdns.iter_mut().zip(&e) {
                 s.e += e;
                 s.fresh_e += e;
+                s.tally_fresh_e += e;
             }
             p.ticks += 1;
             p.ext += ext;
@@ -494,6 +561,7 @@ impl Sim {
             };
         }
         self.quiet.plain.last_a = a;
+        self.quiet.plain.last_staleness = 0.0;
         Some(ext)
     }
 }

@@ -325,14 +325,14 @@ impl Sim {
     pub(super) fn try_quiet(&mut self, t: u32, ext: f64) -> bool {
         let tf = f64::from(t);
         let a = self.spread_external(ext);
-        let cdns_plain = self.step_quiet_cdns(t);
+        let (cdns_plain, current) = self.step_quiet_cdns(t);
         // An autoscaler that would act at the end of this minute: the tick
         // is computed in full (its fleet and bill change).
         if self.scaler_would_act(t) {
             return false;
         }
         if cdns_plain && self.plain_allowed() {
-            self.add_plain_tick(t, ext, a);
+            self.take_plain_tick(t, ext, a, current);
             self.write_plain_sample(t, ext);
             if self.series_point(t) {
                 self.push_series(t);
