@@ -1,18 +1,23 @@
-//! Plain quiet ticks, summed: the cheapest ticks of a run.
+//! Quiet ticks, summed: the cheapest ticks of a run.
 //!
-//! A quiet tick (`quiet.rs`) is *plain* when every CDN answers every reader
-//! from the edge with the current version (fresh copies, or stale ones
-//! served at once while a revalidation completes from the shield) and sends
-//! nothing to its origin, no update is on its way to readers and no pulse is
-//! being replayed or undone. What such a tick adds — the sources' and CDNs'
-//! totals and cost, the edge answers, the path weights, the freshness tally
-//! — is linear in its arrivals and in its CDN outcomes. So a plain tick only
-//! adds those to per-CDN sums ([`PlainSums`]); they become totals once, when
-//! the sums are flushed ([`Sim::flush_plain`]): at every series point,
-//! before any tick that is not plain, and whenever the quiet stretch itself
-//! is flushed. A CDN whose groups are all fresh all tick is not even
-//! stepped group by group: its reads are all hits, counted from the summed
-//! arrivals at the flush.
+//! A quiet tick (`quiet.rs`) is *plain*: every CDN answers every reader
+//! from the edge — fresh copies, stale ones served at once while a
+//! revalidation completes from the shield, or stale copies while the origin
+//! fails — and sends its origin nothing but a pulse replayed as recorded
+//! (`pulse.rs`: its outputs go straight to the nodes behind the CDN).
+//! What such a tick adds — the sources' and CDNs' totals and cost, the edge
+//! answers, the path weights, the answers counted current — is linear in
+//! its arrivals and in its CDN outcomes. So a plain tick only adds those to
+//! per-CDN sums ([`PlainSums`]); they become totals once, when the sums are
+//! flushed ([`Sim::flush_plain`]): at every series point, before any tick
+//! that is not plain, and whenever the quiet stretch itself is flushed.
+//! Only freshness, when some answers are stale or an update is on its way
+//! to readers, is counted tick by tick (staleness grows with time:
+//! [`Sim::add_plain_freshness`]). A CDN whose groups are all fresh all tick
+//! with the current version is not even stepped: its reads are all hits,
+//! counted from the summed arrivals at the flush, and a run of such ticks
+//! between series points costs a demand draw and a few additions a tick
+//! (`run_all_fresh`).
 //!
 //! Invariants:
 //! - `step` (through `try_quiet`) and `run_to_end` (through
@@ -40,6 +45,18 @@ pub(super) struct QuietOut {
     /// `pre`), and the total of the versions it tallied.
     pub o: CdnTick,
     pub total: f64,
+}
+
+/// What stepping the CDNs of a quiet tick found ([`Sim::step_quiet_cdns`]).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct QuietCdns {
+    /// Every reader was answered at the edge (no one waited for a fetch,
+    /// missed or got an error).
+    pub edge: bool,
+    /// Some CDN sent its origin requests (a pulse, see `pulse.rs`).
+    pub pulse: bool,
+    /// Every answer carried the current version.
+    pub current: bool,
 }
 
 /// What the plain ticks not yet flushed have summed for one CDN.
@@ -105,15 +122,14 @@ impl Sim {
     /// [`Sim::run_plain_quiet`] before it handed the tick over keeps its
     /// `pre`) into `quiet.outs`: one fresh all tick with the current
     /// version is passed without visiting its groups; the others are
-    /// stepped, their outcome kept in `pre` too. Returns whether, as far as
-    /// the CDNs go, the tick is plain (every reader answered at the edge,
-    /// nothing sent to an origin), and whether every answer was current.
-    pub(super) fn step_quiet_cdns(&mut self, t: u32) -> (bool, bool) {
+    /// stepped, their outcome kept in `pre` too.
+    pub(super) fn step_quiet_cdns(&mut self, t: u32) -> QuietCdns {
         let tf = f64::from(t);
         let posted = self.posted;
         let mut outs = std::mem::take(&mut self.quiet.outs);
         outs.clear();
-        let mut plain = true;
+        let mut edge = true;
+        let mut pulse = false;
         let mut current = true;
         for &c in &self.cdns {
             let n = &mut self.nodes[c];
@@ -144,19 +160,45 @@ impl Sim {
                 }
             };
             if !out.fresh {
-                plain &= out.o.answered_at_edge() && out.o.origin_requests == 0.0;
+                edge &= out.o.answered_at_edge();
+                pulse |= out.o.origin_requests > 0.0;
                 current &= m.pre_tally.entries().iter().all(|x| x.0 >= posted);
             }
             outs.push(out);
         }
         self.quiet.outs = outs;
-        (plain, current)
+        QuietCdns {
+            edge,
+            pulse,
+            current,
+        }
     }
 
-    /// Whether a quiet tick whose CDNs [`Sim::step_quiet_cdns`] found plain
-    /// is plain: no pulse replayed or undone around it.
-    pub(super) fn plain_allowed(&self) -> bool {
-        !self.quiet.pulses.restore_origins && self.quiet.pulses.sampled.is_empty()
+    /// Whether quiet tick `t`, whose CDNs [`Sim::step_quiet_cdns`] stepped
+    /// into `cdns`, is plain: every reader answered at the edge, and a
+    /// fetch from an origin only if it repeats the recorded pulse (see
+    /// `pulse.rs`; the CDNs passed as fresh are stepped for the
+    /// comparison, which gives the same outcome).
+    pub(super) fn plain_with(&mut self, cdns: QuietCdns, t: u32) -> bool {
+        if !cdns.edge {
+            return false;
+        }
+        if !cdns.pulse {
+            return true;
+        }
+        let tf = f64::from(t);
+        for ci in 0..self.cdns.len() {
+            if !self.quiet.outs[ci].fresh {
+                continue;
+            }
+            let n = &mut self.nodes[self.cdns[ci]];
+            let e = n.arr[EXT];
+            if let Model::Cdn(m) = &mut n.model {
+                m.pre_tally.clear();
+                m.pre = Some(m.cdn.step(tf, e, &m.origin, &mut m.pre_tally));
+            }
+        }
+        self.pulse_fits(t)
     }
 
     /// Whether a plain tick's freshness is counted tick by tick: some
@@ -352,10 +394,16 @@ impl Sim {
     }
 
     /// Takes plain tick `t` whose CDNs [`Sim::step_quiet_cdns`] stepped
-    /// (`current`: every answer current): its sums, and its freshness
-    /// tick by tick when it must be.
-    pub(super) fn take_plain_tick(&mut self, t: u32, ext: f64, a: f64, current: bool) {
-        let stale = self.plain_is_stale(current);
+    /// into `cdns` ([`Sim::plain_with`] said it is plain): its sums, its
+    /// freshness tick by tick when it must be, and the recorded pulse
+    /// replayed when the CDNs sent one.
+    pub(super) fn take_plain_tick(&mut self, t: u32, ext: f64, a: f64, cdns: QuietCdns) {
+        // The tick after a replayed pulse: the CDNs stepped with what they
+        // knew of their origin after the pulse, which a plain tick reads
+        // only to fetch what the pulse did; from now on they know the
+        // quiet one.
+        self.settle_origins();
+        let stale = self.plain_is_stale(cdns.current);
         // Freshness first: `add_plain_tick` lets go of the CDNs' outcomes.
         let staleness = if stale {
             self.add_plain_freshness(t)
@@ -364,6 +412,9 @@ impl Sim {
         };
         self.quiet.plain.last_staleness = staleness;
         self.add_plain_tick(t, ext, a, stale);
+        if cdns.pulse {
+            self.cost_total += self.apply_pulse();
+        }
     }
 
     /// Writes the sample of the last plain tick `t` (at a series point,
@@ -431,16 +482,15 @@ impl Sim {
     /// demand was drawn and its CDNs stepped is handed to [`Sim::step`] as
     /// it is (`pending_ext`, `CdnModel::pre`).
     pub(super) fn run_plain_quiet(&mut self, stop: u32) {
-        if !self.shortcuts
-            || !self.plain_allowed()
-            || self.pending_ext.is_some()
-            || self.sources[EXT].is_empty()
-        {
+        if !self.shortcuts || self.pending_ext.is_some() || self.sources[EXT].is_empty() {
             return;
         }
+        // As `step` does at the start of a tick.
+        self.restore_pulse_sample();
         let mut last = None;
         let stop = stop.min(self.quiet.until).min(self.duration);
         while self.t < stop {
+            self.restore_pulse_sample();
             if let Some(ext) = self.run_all_fresh(stop) {
                 last = Some((self.t - 1, ext));
                 continue;
@@ -452,12 +502,12 @@ impl Sim {
             // Demand, as `step` draws it.
             let ext = self.draw_demand(f64::from(t) + 0.5);
             let a = self.spread_external(ext);
-            let (plain, current) = self.step_quiet_cdns(t);
-            if !plain {
+            let cdns = self.step_quiet_cdns(t);
+            if !self.plain_with(cdns, t) {
                 self.pending_ext = Some(ext);
                 break;
             }
-            self.take_plain_tick(t, ext, a, current);
+            self.take_plain_tick(t, ext, a, cdns);
             self.t += 1;
             if self.series_point(t) {
                 self.write_plain_sample(t, ext);
@@ -488,7 +538,11 @@ impl Sim {
     /// run (the next one is left to the general loop).
     fn run_all_fresh(&mut self, stop: u32) -> Option<f64> {
         let t0 = self.t;
-        if self.quiet.ticks == 0 || self.quiet.spread.is_empty() || !self.pending_reach.is_empty() {
+        if self.quiet.ticks == 0
+            || self.quiet.spread.is_empty()
+            || !self.pending_reach.is_empty()
+            || self.quiet.pulses.restore_origins
+        {
             return None;
         }
         let mut fresh_until = f64::INFINITY;

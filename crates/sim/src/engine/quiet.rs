@@ -25,24 +25,21 @@
 //!   (`pulse.rs`), and no autoscaler would change its fleet at the end of
 //!   the minute; otherwise the tick is computed in full, with the CDN
 //!   outcomes already stepped (`CdnModel::pre`), so the state machines never
-//!   step twice. Stale answers are counted tick by tick;
-//! - `run_to_end` takes *plain* quiet ticks (no pulse, every answer current)
-//!   in a loop that writes the sample only at series points and for the
-//!   last tick, bit-identical to stepping them;
+//!   step twice. A quiet tick adds its sums through `plain.rs` (stale
+//!   answers counted tick by tick), whether `step` or `run_to_end` takes
+//!   it: `run_to_end` takes runs of quiet ticks in a loop that writes the
+//!   sample only at series points and for the last tick, bit-identical to
+//!   stepping them;
 //! - the results equal those of computing every tick in full up to
 //!   rounding (sums are reassociated), which `set_shortcuts(false)` lets the
 //!   tests check.
 
-use super::cdn::CdnTick;
-use super::cost::PriceBook;
 use super::plain::{PlainSums, QuietOut};
 use super::plan::{Model, EXT, INT};
 use super::pulse::Pulses;
 use super::report::NodeSample;
 use super::sketch::LatKey;
-use super::{
-    add_to_active_windows, cdn_cost, cdn_extras, cdn_fracs, cost::prices, deposit, repeats,
-};
+use super::{add_to_active_windows, deposit, repeats};
 use super::{paths::hop_latency, paths::PathLatency, Sim};
 
 /// An external path a quiet tick can take: source → CDN outcome `slot`
@@ -323,114 +320,16 @@ impl Sim {
     /// Runs tick `t` as a quiet tick if it is one (true); otherwise leaves
     /// the CDN outcomes it stepped for the full computation (false).
     pub(super) fn try_quiet(&mut self, t: u32, ext: f64) -> bool {
-        let tf = f64::from(t);
         let a = self.spread_external(ext);
-        let (cdns_plain, current) = self.step_quiet_cdns(t);
+        let cdns = self.step_quiet_cdns(t);
         // An autoscaler that would act at the end of this minute: the tick
         // is computed in full (its fleet and bill change).
-        if self.scaler_would_act(t) {
+        if self.scaler_would_act(t) || !self.plain_with(cdns, t) {
             return false;
         }
-        if cdns_plain && self.plain_allowed() {
-            self.take_plain_tick(t, ext, a, current);
-            self.write_plain_sample(t, ext);
-            if self.series_point(t) {
-                self.push_series(t);
-            }
-            return true;
-        }
-        self.flush_plain();
-        let posted = self.posted;
-        let mut all_current = true;
-        let mut pulse = false;
-        for ci in 0..self.cdns.len() {
-            let n = &mut self.nodes[self.cdns[ci]];
-            let e = n.arr[EXT];
-            let Model::Cdn(m) = &mut n.model else {
-                return false;
-            };
-            // A CDN passed as fresh: its outcome, as stepping gives it.
-            let o = match m.pre {
-                Some(o) => o,
-                None => {
-                    m.pre_tally.clear();
-                    let o = m.cdn.step(tf, e, &m.origin, &mut m.pre_tally);
-                    m.pre = Some(o);
-                    o
-                }
-            };
-            if !o.answered_at_edge() {
-                return false;
-            }
-            pulse |= o.origin_requests > 0.0;
-            all_current &= m.pre_tally.entries().iter().all(|x| x.0 >= posted);
-        }
-        // A fetch from the origin: quiet only if it repeats the recorded
-        // pulse.
-        if pulse && !self.pulse_fits(t) {
-            return false;
-        }
-        // Stale answers, or an update on its way to readers: freshness is
-        // counted tick by tick, as in a full tick.
-        let per_tick_freshness = !all_current || !self.pending_reach.is_empty();
-        let mid = tf + 0.5;
-        if per_tick_freshness {
-            self.tally.clear();
-        }
-        // Quiet: the stretch starts with the run-length totals of the
-        // sources and CDNs settled.
-        if self.quiet.ticks == 0 {
-            self.start_quiet_sums();
-        }
-        let book = prices();
-        let page_kb = self.page_kb();
-        let mut cost_total = self.quiet.fixed_cost;
-        self.add_source_sums(a);
-        let mut tallied = 0.0;
-        for ci in 0..self.cdns.len() {
-            let i = self.cdns[ci];
-            let o = match &mut self.nodes[i].model {
-                Model::Cdn(m) => m.pre.take(),
-                _ => None,
-            };
-            let Some(o) = o else {
-                continue;
-            };
-            cost_total += self.add_cdn_answers(ci, &o, page_kb, book);
-            let n = &mut self.nodes[i];
-            let Model::Cdn(m) = &n.model else {
-                continue;
-            };
-            if per_tick_freshness {
-                for &(v, w) in m.pre_tally.entries() {
-                    self.tally.add(v, w);
-                    n.acc
-                        .stale
-                        .add_version(v, w, &self.scenario.updates_s, posted, mid);
-                }
-            } else {
-                let total = m.pre_tally.total();
-                tallied += total;
-                self.quiet.fresh[ci] += total;
-            }
-        }
-        // Paths: only source → CDN answers carry weight.
-        let series_point = self.series_point(t);
-        let (served, mean_num) = self.add_quiet_paths(series_point);
-        // The CDNs stepped: what they know of their origin after a pulse
-        // held for this tick only.
-        self.settle_origins();
-        self.step_replica_lags();
-        if pulse {
-            cost_total += self.apply_pulse();
-        }
-        self.count_quiet_tick(ext, served, tallied, cost_total);
-        self.write_quiet_sample(t, ext, served, mean_num);
-        if per_tick_freshness {
-            self.sample.staleness_s = self.add_staleness(EXT, mid);
-            self.update_reach(tf + 1.0);
-        }
-        if series_point {
+        self.take_plain_tick(t, ext, a, cdns);
+        self.write_plain_sample(t, ext);
+        if self.series_point(t) {
             self.push_series(t);
         }
         true
@@ -457,72 +356,6 @@ impl Sim {
         a
     }
 
-    /// Adds a quiet tick's external arrivals `a` per source to the sources'
-    /// sums.
-    fn add_source_sums(&mut self, a: f64) {
-        for &s in &self.sources[EXT] {
-            let sums = &mut self.quiet.node_sums[s];
-            sums[0] += a;
-            sums[1] += a;
-            self.quiet.last_cost[s] = 0.0;
-        }
-    }
-
-    /// Adds CDN `ci`'s answers `o` in a quiet tick (its shares, its sums,
-    /// its edge answers); returns its cost for the tick.
-    fn add_cdn_answers(&mut self, ci: usize, o: &CdnTick, page_kb: f64, book: &PriceBook) -> f64 {
-        let i = self.cdns[ci];
-        let n = &mut self.nodes[i];
-        let (e, int) = (n.arr[EXT], n.arr[INT]);
-        let Model::Cdn(m) = &mut n.model else {
-            return 0.0;
-        };
-        let no_origin = n.routes[EXT].is_empty();
-        cdn_fracs(&mut n.frac[EXT], o, e, &n.routes[EXT], no_origin);
-        m.extras = cdn_extras(o);
-        let (served, errors) = if n.routes[INT].is_empty() {
-            (e, int)
-        } else {
-            (e + int, 0.0)
-        };
-        let cost = cdn_cost(m, e + int, page_kb, book);
-        let cost = if cost.is_finite() { cost.max(0.0) } else { 0.0 };
-        self.quiet.edge[ci] += o.hit + o.swr + o.sie;
-        let sums = &mut self.quiet.node_sums[i];
-        sums[0] += e + int;
-        sums[1] += served;
-        sums[2] += errors;
-        sums[3] += cost;
-        self.quiet.last_cost[i] = cost;
-        cost
-    }
-
-    /// Adds a quiet tick's path weights (only source → CDN answers carry
-    /// any); returns the answers and Σ answers × mean latency. At a series
-    /// point, also the tick's mixture.
-    fn add_quiet_paths(&mut self, series_point: bool) -> (f64, f64) {
-        if series_point {
-            self.tick_mix.clear();
-        }
-        let (mut served, mut mean_num) = (0.0, 0.0);
-        for qi in 0..self.quiet.paths.len() {
-            let qp = self.quiet.paths[qi];
-            let src = &self.nodes[qp.source];
-            let w = src.frac[EXT][qp.route] * self.nodes[qp.cdn].frac[EXT][qp.slot];
-            let weight = src.arr[EXT] * w;
-            if weight > 0.0 && weight.is_finite() {
-                let (key, mean) = self.quiet.path_key[qi];
-                self.quiet.path_w[qi] += weight;
-                served += weight;
-                mean_num += weight * mean;
-                if series_point {
-                    self.tick_mix.push((w, key));
-                }
-            }
-        }
-        (served, mean_num)
-    }
-
     /// Settles the run-length totals of the sources and CDNs, and the
     /// latency of the quiet paths, at the start of a stretch's sums.
     pub(super) fn start_quiet_sums(&mut self) {
@@ -544,39 +377,6 @@ impl Sim {
             }
             self.quiet.path_key[qi] = (lat.key(), lat.mean());
         }
-    }
-
-    /// Counts a quiet tick in the stretch's sums: its external reads `ext`,
-    /// answers `served`, answers tallied as current, and `cost`.
-    fn count_quiet_tick(&mut self, ext: f64, served: f64, tallied: f64, cost: f64) {
-        self.cost_total += cost;
-        let q = &mut self.quiet;
-        q.ticks += 1;
-        q.total += 1;
-        q.offered += ext;
-        q.served += served;
-        q.tallied += tallied;
-        if self.sample.external_reads_at_primary > 0.0 {
-            self.at_primary_ticks += 1;
-        }
-    }
-
-    /// The sample of quiet tick `t` (its sources and CDNs; the other nodes
-    /// show their last tick computed in full), as [`Sim::try_quiet`]
-    /// writes it, from the node arrivals left by the tick.
-    fn write_quiet_sample(&mut self, t: u32, ext: f64, served: f64, mean_num: f64) {
-        for &s in &self.sources[EXT] {
-            let a = self.nodes[s].arr[EXT];
-            self.sample.nodes[s] = NodeSample {
-                offered: a,
-                served: a,
-                ..NodeSample::default()
-            };
-        }
-        for &i in &self.cdns {
-            self.sample.nodes[i] = self.cdn_node_sample(i, self.nodes[i].arr[EXT]);
-        }
-        self.write_quiet_totals(t, ext, served, mean_num);
     }
 
     /// CDN `i`'s sample in a quiet tick with `e` external arrivals.
