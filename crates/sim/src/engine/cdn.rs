@@ -220,7 +220,12 @@ impl Cdn {
     fn note_steady(&mut self) {
         self.steady_until = f64::NEG_INFINITY;
         self.steady_mix.clear();
+        let Some(first) = self.groups.first() else {
+            return;
+        };
+        let key = (first.version, first.error_mode);
         let mut until = f64::INFINITY;
+        let mut one_kind = true;
         for g in &self.groups {
             let limit = if g.fetch.is_some() || !g.has_copy {
                 f64::NEG_INFINITY
@@ -235,19 +240,25 @@ impl Cdn {
                 g.fresh_until
             };
             if !(limit > self.clock) {
-                self.steady_mix.clear();
                 return;
             }
             until = until.min(limit);
-            let key = (g.version, g.error_mode);
-            match self.steady_mix.iter_mut().find(|m| (m.0, m.1) == key) {
-                Some(m) => m.2 += g.share,
-                None => self.steady_mix.push((g.version, g.error_mode, g.share)),
+            one_kind &= (g.version, g.error_mode) == key;
+        }
+        if one_kind {
+            // The common case: one entry, the groups' shares summed in
+            // their order (as below).
+            self.steady_mix.push((key.0, key.1, self.share_total));
+        } else {
+            for g in &self.groups {
+                let key = (g.version, g.error_mode);
+                match self.steady_mix.iter_mut().find(|m| (m.0, m.1) == key) {
+                    Some(m) => m.2 += g.share,
+                    None => self.steady_mix.push((g.version, g.error_mode, g.share)),
+                }
             }
         }
-        if !self.groups.is_empty() {
-            self.steady_until = until;
-        }
+        self.steady_until = until;
     }
 
     /// Drops every copy at time `at` (purge on update); if the tick holding

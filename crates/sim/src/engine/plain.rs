@@ -73,9 +73,19 @@ struct CdnSums {
     swr: f64,
     sie: f64,
     tallied: f64,
-    /// The last plain tick's arrivals and outcome.
+    /// The last plain tick's arrivals and answers.
     last_e: f64,
-    last: QuietOut,
+    last: LastAnswers,
+}
+
+/// A CDN's answers in the last plain tick: all hits when it was passed as
+/// fresh, else what stepping it gave (a plain tick has no others).
+#[derive(Clone, Copy, Debug, Default)]
+struct LastAnswers {
+    fresh: bool,
+    hit: f64,
+    swr: f64,
+    sie: f64,
 }
 
 /// What the plain ticks not yet flushed have summed.
@@ -258,8 +268,9 @@ impl Sim {
             if let Model::Cdn(m) = &mut n.model {
                 m.pre = None;
             }
-            let out = self.quiet.outs[ci];
-            let s = &mut self.quiet.plain.cdns[ci];
+            let q = &mut self.quiet;
+            let out = &q.outs[ci];
+            let s = &mut q.plain.cdns[ci];
             s.e += e;
             if out.fresh {
                 s.fresh_e += e;
@@ -275,7 +286,12 @@ impl Sim {
                 }
             }
             s.last_e = e;
-            s.last = out;
+            s.last = LastAnswers {
+                fresh: out.fresh,
+                hit: out.o.hit,
+                swr: out.o.swr,
+                sie: out.o.sie,
+            };
         }
         let p = &mut self.quiet.plain;
         p.ticks += 1;
@@ -429,10 +445,11 @@ impl Sim {
             let Model::Cdn(m) = &mut n.model else {
                 continue;
             };
-            let mut o = last.o;
+            let mut o = CdnTick::default();
             if last.fresh {
-                o = CdnTick::default();
                 o.hit = m.cdn.hits_of(e);
+            } else {
+                (o.hit, o.swr, o.sie) = (last.hit, last.swr, last.sie);
             }
             let no_origin = n.routes[EXT].is_empty();
             cdn_fracs(&mut n.frac[EXT], &o, e, &n.routes[EXT], no_origin);
@@ -609,9 +626,9 @@ impl Sim {
             }
             let s = &mut self.quiet.plain.cdns[ci];
             s.last_e = e;
-            s.last = QuietOut {
+            s.last = LastAnswers {
                 fresh: true,
-                ..QuietOut::default()
+                ..LastAnswers::default()
             };
         }
         self.quiet.plain.last_a = a;
