@@ -32,6 +32,7 @@
 use super::cdn::CdnTick;
 use super::cost::{prices, PriceBook};
 use super::plan::{CdnModel, Model, EXT, INT};
+use super::quiet::spread_share;
 use super::report::NodeSample;
 use super::{cdn_cost, cdn_extras, cdn_fracs, Sim};
 
@@ -590,12 +591,7 @@ impl Sim {
             let ext = self.draw_demand(f64::from(t) + 0.5);
             // As `spread_external` spreads it.
             let a = ext / sources;
-            e.iter_mut().for_each(|x| *x = 0.0);
-            if a > 0.0 {
-                for &(ci, share) in &self.quiet.spread {
-                    e[ci] += a * share;
-                }
-            }
+            spread_share(&self.quiet.spread, a, &mut e);
             let p = &mut self.quiet.plain;
             for (s, &e) in p.cdns.iter_mut().zip(&e) {
                 s.e += e;

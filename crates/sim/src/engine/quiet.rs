@@ -339,19 +339,13 @@ impl Sim {
     /// sources and from them over the CDNs (their only children); returns
     /// each source's share.
     pub(super) fn spread_external(&mut self, ext: f64) -> f64 {
-        for &c in &self.cdns {
-            self.nodes[c].arr[EXT] = 0.0;
-        }
         let a = ext / self.sources[EXT].len() as f64;
-        for si in 0..self.sources[EXT].len() {
-            let s = self.sources[EXT][si];
+        for &s in &self.sources[EXT] {
             self.nodes[s].arr = [a, 0.0, 0.0];
-            if a > 0.0 {
-                for ri in 0..self.nodes[s].routes[EXT].len() {
-                    let (child, share) = self.nodes[s].routes[EXT][ri];
-                    self.nodes[child].arr[EXT] += a * share;
-                }
-            }
+        }
+        spread_share(&self.quiet.spread, a, &mut self.quiet.spread_e);
+        for (ci, &c) in self.cdns.iter().enumerate() {
+            self.nodes[c].arr[EXT] = self.quiet.spread_e[ci];
         }
         a
     }
@@ -615,6 +609,18 @@ impl Sim {
                 slot.key = Some(key);
                 slot.w = w;
             }
+        }
+    }
+}
+
+/// Spreads `a` external reads per source over the CDNs along `spread`
+/// (see [`Quiet`]): each CDN's arrivals into `e`, summed route by route in
+/// the sources' order.
+pub(super) fn spread_share(spread: &[(usize, f64)], a: f64, e: &mut [f64]) {
+    e.iter_mut().for_each(|x| *x = 0.0);
+    if a > 0.0 {
+        for &(ci, share) in spread {
+            e[ci] += a * share;
         }
     }
 }
