@@ -224,7 +224,7 @@ impl MMcSolution {
     }
 
     /// Variance of the time in system: Var T = 1/μ² + C(2 − C)/θ²
-    /// (S and W_q independent; E[W_q] = C/θ, E[W_q²] = 2C/θ²).
+    /// (S and W_q independent; E\[W_q\] = C/θ, E\[W_q²\] = 2C/θ²).
     pub fn time_variance(&self) -> f64 {
         1.0 / (self.mu * self.mu) + self.wait_variance()
     }
@@ -327,7 +327,7 @@ impl MMcSolution {
 pub struct MG1 {
     /// Arrival rate λ (requests per second).
     pub lambda: f64,
-    /// Mean service time E[S] (seconds).
+    /// Mean service time E\[S\] (seconds).
     pub mean_service: f64,
     /// Squared coefficient of variation of the service time, C_s².
     pub scv: f64,
@@ -343,7 +343,7 @@ impl MG1 {
         }
     }
 
-    /// Utilisation ρ = λ·E[S].
+    /// Utilisation ρ = λ·E\[S\].
     pub fn utilisation(&self) -> f64 {
         let r = self.lambda * self.mean_service;
         if r.is_nan() || r < 0.0 {
@@ -353,7 +353,7 @@ impl MG1 {
         }
     }
 
-    /// Mean wait by Pollaczek–Khinchine: W_q = E[S]·ρ(1 + C_s²) / (2(1 − ρ)).
+    /// Mean wait by Pollaczek–Khinchine: W_q = E\[S\]·ρ(1 + C_s²) / (2(1 − ρ)).
     pub fn mean_wait(&self) -> Result<f64, QueueError> {
         let MG1 {
             lambda,
@@ -371,7 +371,7 @@ impl MG1 {
         Ok(mean_service * rho * (1.0 + scv) / (2.0 * (1.0 - rho)))
     }
 
-    /// Mean time in system, W = W_q + E[S].
+    /// Mean time in system, W = W_q + E\[S\].
     pub fn mean_time(&self) -> Result<f64, QueueError> {
         Ok(self.mean_wait()? + self.mean_service)
     }

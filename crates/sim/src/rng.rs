@@ -106,7 +106,7 @@ impl SimRng {
     /// 256 layers. One 64-bit draw picks the layer (low 8 bits) and the
     /// position in it (top 53 bits); about 99 % of draws end there, with
     /// no `exp` or `log`. The rest test the wedge under the curve (one
-    /// `exp`) or draw from the tail beyond [`ZIG_R`] (two `log`s a try).
+    /// `exp`) or draw from the tail beyond R ≈ 3.654 (two `log`s a try).
     /// Exact: the layers have equal areas, so no layer is favoured.
     pub fn standard_normal(&mut self) -> f64 {
         let z = ziggurat();
