@@ -31,7 +31,7 @@
 
 use super::cdn::CdnTick;
 use super::cost::{prices, PriceBook};
-use super::plan::{CdnModel, Model, EXT, INT};
+use super::plan::{CdnModel, Model, NodeRt, EXT, INT};
 use super::quiet::spread_share;
 use super::report::NodeSample;
 use super::{cdn_cost, cdn_extras, cdn_fracs, Sim};
@@ -160,9 +160,7 @@ impl Sim {
                     ..QuietOut::default()
                 },
                 None => {
-                    m.pre_tally.clear();
-                    let o = m.cdn.step(tf, e, &m.origin, &mut m.pre_tally);
-                    m.pre = Some(o);
+                    let o = m.step_pre(tf, e);
                     QuietOut {
                         fresh: false,
                         o,
@@ -205,8 +203,7 @@ impl Sim {
             let n = &mut self.nodes[self.cdns[ci]];
             let e = n.arr[EXT];
             if let Model::Cdn(m) = &mut n.model {
-                m.pre_tally.clear();
-                m.pre = Some(m.cdn.step(tf, e, &m.origin, &mut m.pre_tally));
+                m.step_pre(tf, e);
             }
         }
         self.pulse_fits(t)
@@ -230,13 +227,13 @@ impl Sim {
         let posted = self.posted;
         self.tally.clear();
         for ci in 0..self.cdns.len() {
-            let out = self.quiet.outs[ci];
+            let fresh = self.quiet.outs[ci].fresh;
             let n = &mut self.nodes[self.cdns[ci]];
             let e = n.arr[EXT];
             let Model::Cdn(m) = &mut n.model else {
                 continue;
             };
-            if out.fresh {
+            if fresh {
                 // As `Cdn::step` tallies a CDN fresh all tick.
                 m.pre_tally.clear();
                 m.cdn.tally_fresh(e, &mut m.pre_tally);
@@ -342,17 +339,9 @@ impl Sim {
             if counted > 0.0 && counted.is_finite() {
                 s.tallied += counted;
             }
+            let (served, errors) = cdn_answers(n, s.e, kf * int);
             let requests = s.e + kf * int;
-            let (served, errors) = if n.routes[INT].is_empty() {
-                (s.e, kf * int)
-            } else {
-                (requests, 0.0)
-            };
-            let cost = if m.cdn.cfg.pro {
-                kf * tick_cost(m, 0.0, page_kb, book)
-            } else {
-                tick_cost(m, requests, page_kb, book)
-            };
+            let cost = cost_over(m, requests, kf, page_kb, book);
             self.quiet.last_cost[i] = tick_cost(m, s.last_e + int, page_kb, book);
             cost_total += cost;
             let sums = &mut self.quiet.node_sums[i];
@@ -400,11 +389,7 @@ impl Sim {
         for (ci, s) in p.cdns.iter().enumerate() {
             let n = &self.nodes[self.cdns[ci]];
             if let Model::Cdn(m) = &n.model {
-                cost += if m.cdn.cfg.pro {
-                    kf * tick_cost(m, 0.0, page_kb, book)
-                } else {
-                    tick_cost(m, s.e + kf * n.arr[INT], page_kb, book)
-                };
+                cost += cost_over(m, s.e + kf * n.arr[INT], kf, page_kb, book);
             }
         }
         cost
@@ -484,30 +469,47 @@ impl Sim {
             };
         }
         for ci in 0..self.cdns.len() {
-            let i = self.cdns[ci];
-            let e = self.quiet.plain.cdns[ci].last_e;
-            self.sample.nodes[i] = self.cdn_node_sample(i, e);
+            let n = &self.nodes[self.cdns[ci]];
+            let (e, int) = (self.quiet.plain.cdns[ci].last_e, n.arr[INT]);
+            let (served, errors) = cdn_answers(n, e, int);
+            self.sample.nodes[self.cdns[ci]] = NodeSample {
+                offered: e + int,
+                served,
+                errors,
+                ..NodeSample::default()
+            };
         }
-        self.write_quiet_totals(t, ext, served, mean_num);
-        self.sample.cost_usd = self.cost_total + self.plain_cost();
-        self.sample.staleness_s = self.quiet.plain.last_staleness;
+        let cost_usd = self.cost_total + self.plain_cost();
+        let s = &mut self.sample;
+        s.t = t;
+        s.offered = ext;
+        s.served = served;
+        let missing = ext - served;
+        s.errors = if missing > 1e-9 * ext { missing } else { 0.0 };
+        s.mean_ms = if served > 0.0 {
+            1e3 * mean_num / served
+        } else {
+            0.0
+        };
+        s.writes = 0.0;
+        s.cost_usd = cost_usd;
+        s.staleness_s = self.quiet.plain.last_staleness;
     }
 
     /// Runs quiet ticks for [`Sim::run_to_end`] while they are plain,
     /// writing the sample only at series points and for the last tick run
     /// (stepping would leave that one). Stops at the end of the stretch,
-    /// before tick `stop`, or before a tick that is not plain; a tick found not plain after its
-    /// demand was drawn and its CDNs stepped is handed to [`Sim::step`] as
-    /// it is (`pending_ext`, `CdnModel::pre`).
+    /// before tick `stop`, or before a tick that is not plain; a tick found
+    /// not plain after its demand was drawn and its CDNs stepped is handed
+    /// to [`Sim::step`] as it is (`pending_ext`, `CdnModel::pre`).
     pub(super) fn run_plain_quiet(&mut self, stop: u32) {
         if !self.shortcuts || self.pending_ext.is_some() || self.sources[EXT].is_empty() {
             return;
         }
-        // As `step` does at the start of a tick.
-        self.restore_pulse_sample();
         let mut last = None;
         let stop = stop.min(self.quiet.until).min(self.duration);
         while self.t < stop {
+            // As `step` does at the start of a tick.
             self.restore_pulse_sample();
             if let Some(ext) = self.run_all_fresh(stop) {
                 last = Some((self.t - 1, ext));
@@ -543,12 +545,11 @@ impl Sim {
             self.flush_quiet();
         }
     }
-}
 
-impl Sim {
     /// Runs plain ticks from `self.t` for [`Sim::run_plain_quiet`], before
-    /// tick `stop`, while every CDN stays fresh all tick and nothing but the demand changes:
-    /// no series point, no autoscaling minute, no replica catching up.
+    /// tick `stop`, while every CDN stays fresh all tick and nothing but
+    /// the demand changes: no series point, no autoscaling minute, no
+    /// replica catching up.
     /// Each adds to the plain sums exactly what [`Sim::add_plain_tick`]
     /// would (the same arithmetic, in the same order) without visiting the
     /// CDNs or the nodes; the state the last one leaves is set at the end.
@@ -571,6 +572,9 @@ impl Sim {
                 }
                 _ => return None,
             }
+        }
+        if f64::from(t0) + 1.0 > fresh_until {
+            return None;
         }
         let catching_up = self.replicas.iter().any(|&i| match &self.nodes[i].model {
             Model::Replica(r) => r.lag.excess > 0.0,
@@ -643,6 +647,28 @@ fn next_period_end(from: u32, period: u32) -> u32 {
         end
     } else {
         end.saturating_add(period)
+    }
+}
+
+/// A CDN's cost over `ticks` quiet ticks that took `requests` requests in
+/// all: a Pro plan bills by the tick, the others by request (as
+/// [`tick_cost`] counts each tick).
+fn cost_over(m: &CdnModel, requests: f64, ticks: f64, page_kb: f64, book: &PriceBook) -> f64 {
+    if m.cdn.cfg.pro {
+        ticks * tick_cost(m, 0.0, page_kb, book)
+    } else {
+        tick_cost(m, requests, page_kb, book)
+    }
+}
+
+/// A CDN node's answered and failed requests out of `e` external and `int`
+/// internal ones in a quiet tick (or summed over several): it answers its
+/// internal readers only when it has an internal route.
+fn cdn_answers(n: &NodeRt, e: f64, int: f64) -> (f64, f64) {
+    if n.routes[INT].is_empty() {
+        (e, int)
+    } else {
+        (e + int, 0.0)
     }
 }
 

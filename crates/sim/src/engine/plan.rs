@@ -177,6 +177,18 @@ pub(crate) struct CdnModel {
     pub last_origin: Origin,
 }
 
+impl CdnModel {
+    /// Steps the CDN through tick [t, t + 1) with `e` external reads ahead
+    /// of the tick's computation (see `plain.rs`): the outcome is kept in
+    /// `pre`, the versions it served in `pre_tally`.
+    pub(crate) fn step_pre(&mut self, t: f64, e: f64) -> CdnTick {
+        self.pre_tally.clear();
+        let o = self.cdn.step(t, e, &self.origin, &mut self.pre_tally);
+        self.pre = Some(o);
+        o
+    }
+}
+
 /// Per-class accumulator of latency with run-length compression: the same
 /// distribution tick after tick only adds to `w`.
 #[derive(Clone, Debug, Default)]

@@ -37,7 +37,6 @@
 use super::plain::{PlainSums, QuietOut};
 use super::plan::{Model, EXT, INT};
 use super::pulse::Pulses;
-use super::report::NodeSample;
 use super::sketch::LatKey;
 use super::{add_to_active_windows, deposit, repeats};
 use super::{paths::hop_latency, paths::PathLatency, Sim};
@@ -371,42 +370,6 @@ impl Sim {
             }
             self.quiet.path_key[qi] = (lat.key(), lat.mean());
         }
-    }
-
-    /// CDN `i`'s sample in a quiet tick with `e` external arrivals.
-    pub(super) fn cdn_node_sample(&self, i: usize, e: f64) -> NodeSample {
-        let n = &self.nodes[i];
-        let int = n.arr[INT];
-        let (served, errors) = if n.routes[INT].is_empty() {
-            (e, int)
-        } else {
-            (e + int, 0.0)
-        };
-        NodeSample {
-            offered: e + int,
-            served,
-            errors,
-            ..NodeSample::default()
-        }
-    }
-
-    /// The run's totals in the sample of quiet tick `t`: external rate
-    /// `ext`, answers `served`, Σ answers × mean latency `mean_num`.
-    pub(super) fn write_quiet_totals(&mut self, t: u32, ext: f64, served: f64, mean_num: f64) {
-        let s = &mut self.sample;
-        s.t = t;
-        s.offered = ext;
-        s.served = served;
-        let e = ext - served;
-        s.errors = if e > 1e-9 * ext { e } else { 0.0 };
-        s.mean_ms = if served > 0.0 {
-            1e3 * mean_num / served
-        } else {
-            0.0
-        };
-        s.writes = 0.0;
-        s.cost_usd = self.cost_total;
-        s.staleness_s = 0.0;
     }
 
     /// Whether an autoscaler evaluates at the end of tick `t` and would
