@@ -668,19 +668,18 @@ impl Sim {
 
     fn flush_paths(&mut self) {
         for p in 0..self.paths.len() {
-            let slot = &mut self.path_slots[p];
-            if let Some(k) = slot.key.take() {
-                let c = self.paths[p].class;
+            let c = self.paths[p].class;
+            for (k, w) in self.path_slots[p].entries() {
                 add_to_active_windows(
                     &mut self.kinks,
                     &mut self.windows,
                     self.active,
                     c,
-                    slot.w,
+                    w,
                     &k.dist(),
                 );
             }
-            slot.w = 0.0;
+            self.path_slots[p].clear();
         }
     }
 
@@ -1791,8 +1790,8 @@ impl Sim {
                 if self.active & (1 << wi) != 0 {
                     for (p, slot) in self.path_slots.iter().enumerate() {
                         if self.paths[p].class == c {
-                            if let Some(k) = slot.key {
-                                kinks.prepare(slot.w, &k.dist());
+                            for (k, w) in slot.entries() {
+                                kinks.prepare(w, &k.dist());
                                 kinks.apply(sk);
                             }
                         }
@@ -1850,8 +1849,8 @@ impl Sim {
                 let sk = &mut scratch;
                 sk.load(&n.sketch);
                 for slot in &n.lat_slots {
-                    if let Some(k) = slot.key {
-                        kinks.prepare(slot.w, &k.dist());
+                    for (k, w) in slot.entries() {
+                        kinks.prepare(w, &k.dist());
                         kinks.apply(sk);
                     }
                 }
@@ -2102,16 +2101,9 @@ fn deposit(slot: &mut Slot, sketch: &mut Sketch, kinks: &mut Kinks, w: f64, d: L
     if !(w > 0.0 && w.is_finite()) {
         return;
     }
-    match slot.key {
-        Some(old) if old == d => slot.w += w,
-        _ => {
-            if let Some(old) = slot.key {
-                kinks.prepare(slot.w, &old.dist());
-                kinks.apply(sketch);
-            }
-            slot.key = Some(d);
-            slot.w = w;
-        }
+    if let Some((old, w)) = slot.add(d, w) {
+        kinks.prepare(w, &old.dist());
+        kinks.apply(sketch);
     }
 }
 

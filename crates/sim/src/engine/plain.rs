@@ -15,9 +15,11 @@
 //! to readers, is counted tick by tick (staleness grows with time:
 //! [`Sim::add_plain_freshness`]). A CDN whose groups are all fresh all tick
 //! with the current version is not even stepped: its reads are all hits,
-//! counted from the summed arrivals at the flush, and a run of such ticks
-//! between series points costs a demand draw and a few additions a tick
-//! (`run_all_fresh`).
+//! counted from the summed arrivals at the flush. When every CDN is, and
+//! no answer needs counting tick by tick, the tick is *bulk*: it adds only
+//! its rate, and each CDN's arrivals are its share of the summed rate at
+//! the flush; a run of such ticks up to a series point costs a demand draw
+//! and a few additions a tick (`run_all_fresh`).
 //!
 //! Invariants:
 //! - `step` (through `try_quiet`) and `run_to_end` (through
@@ -32,7 +34,6 @@
 use super::cdn::CdnTick;
 use super::cost::{prices, PriceBook};
 use super::plan::{CdnModel, Model, NodeRt, EXT, INT};
-use super::quiet::spread_share;
 use super::report::NodeSample;
 use super::{cdn_cost, cdn_extras, cdn_fracs, Sim};
 
@@ -96,6 +97,10 @@ pub(super) struct PlainSums {
     /// Σ external rate, and Σ of each external source's share of it.
     ext: f64,
     per_source: f64,
+    /// Σ of each external source's share in the bulk ticks (every CDN
+    /// fresh with the current version, nothing counted tick by tick): not
+    /// yet in any CDN's sums (see [`PlainSums::settle_bulk`]).
+    bulk_a: f64,
     /// The last plain tick's share per external source, and the mean
     /// staleness of its answers.
     last_a: f64,
@@ -113,11 +118,28 @@ impl PlainSums {
         }
     }
 
+    /// Adds the bulk ticks' arrivals to each CDN's sums: `cdn_share` (per
+    /// CDN, `Quiet::cdn_share`) of their summed share. Both ways of running
+    /// take the same ticks as bulk, so they add the same numbers.
+    fn settle_bulk(&mut self, cdn_share: &[f64]) {
+        let a = std::mem::take(&mut self.bulk_a);
+        if a == 0.0 {
+            return;
+        }
+        for (s, &share) in self.cdns.iter_mut().zip(cdn_share) {
+            let e = share * a;
+            s.e += e;
+            s.fresh_e += e;
+            s.tally_fresh_e += e;
+        }
+    }
+
     /// Empties the sums, keeping the last tick's values.
     fn clear(&mut self) {
         self.ticks = 0;
         self.ext = 0.0;
         self.per_source = 0.0;
+        self.bulk_a = 0.0;
         for c in &mut self.cdns {
             *c = CdnSums {
                 last_e: c.last_e,
@@ -260,6 +282,7 @@ impl Sim {
             self.start_quiet_sums();
         }
         self.step_replica_lags();
+        let bulk = !stale && self.quiet.outs.iter().all(|o| o.fresh);
         for ci in 0..self.cdns.len() {
             let n = &mut self.nodes[self.cdns[ci]];
             let e = n.arr[EXT];
@@ -269,13 +292,16 @@ impl Sim {
             let q = &mut self.quiet;
             let out = &q.outs[ci];
             let s = &mut q.plain.cdns[ci];
-            s.e += e;
-            if out.fresh {
+            if bulk {
+                // Counted at the flush (`PlainSums::settle_bulk`).
+            } else if out.fresh {
+                s.e += e;
                 s.fresh_e += e;
                 if !stale {
                     s.tally_fresh_e += e;
                 }
             } else {
+                s.e += e;
                 s.hit += out.o.hit;
                 s.swr += out.o.swr;
                 s.sie += out.o.sie;
@@ -295,6 +321,9 @@ impl Sim {
         p.ticks += 1;
         p.ext += ext;
         p.per_source += a;
+        if bulk {
+            p.bulk_a += a;
+        }
         p.last_a = a;
         self.quiet.ticks += 1;
         self.quiet.total += 1;
@@ -317,6 +346,7 @@ impl Sim {
         let book = prices();
         let page_kb = self.page_kb();
         let mut p = std::mem::take(&mut self.quiet.plain);
+        p.settle_bulk(&self.quiet.cdn_share);
         for &s in &self.sources[EXT] {
             let sums = &mut self.quiet.node_sums[s];
             sums[0] += p.per_source;
@@ -389,7 +419,10 @@ impl Sim {
         for (ci, s) in p.cdns.iter().enumerate() {
             let n = &self.nodes[self.cdns[ci]];
             if let Model::Cdn(m) = &n.model {
-                cost += cost_over(m, s.e + kf * n.arr[INT], kf, page_kb, book);
+                // As `settle_bulk` will add them.
+                let bulk = self.quiet.cdn_share[ci] * p.bulk_a;
+                let e = if p.bulk_a == 0.0 { s.e } else { s.e + bulk };
+                cost += cost_over(m, e + kf * n.arr[INT], kf, page_kb, book);
             }
         }
         cost
@@ -512,7 +545,16 @@ impl Sim {
             // As `step` does at the start of a tick.
             self.restore_pulse_sample();
             if let Some(ext) = self.run_all_fresh(stop) {
-                last = Some((self.t - 1, ext));
+                // As `take_plain_tick` and the rest of this loop end a tick.
+                let t = self.t - 1;
+                if self.series_point(t) {
+                    self.flush_plain();
+                    self.write_plain_sample(t, ext);
+                    self.push_series(t);
+                    last = None;
+                } else {
+                    last = Some((t, ext));
+                }
                 continue;
             }
             let t = self.t;
@@ -546,10 +588,11 @@ impl Sim {
         }
     }
 
-    /// Runs plain ticks from `self.t` for [`Sim::run_plain_quiet`], before
+    /// Runs bulk ticks from `self.t` for [`Sim::run_plain_quiet`], before
     /// tick `stop`, while every CDN stays fresh all tick and nothing but
-    /// the demand changes: no series point, no autoscaling minute, no
-    /// replica catching up.
+    /// the demand changes: up to the next series point (which it runs, the
+    /// caller ends it), before the end of an autoscaling minute, while no
+    /// replica catches up.
     /// Each adds to the plain sums exactly what [`Sim::add_plain_tick`]
     /// would (the same arithmetic, in the same order) without visiting the
     /// CDNs or the nodes; the state the last one leaves is set at the end.
@@ -584,37 +627,31 @@ impl Sim {
             return None;
         }
         let end = stop
-            .min(next_period_end(t0, self.scenario.series_every_s))
+            .min(next_period_end(t0, self.scenario.series_every_s).saturating_add(1))
             .min(next_period_end(t0, super::autoscale::PERIOD_S));
         let sources = self.sources[EXT].len() as f64;
         let at_primary = self.sample.external_reads_at_primary > 0.0;
-        let mut e = std::mem::take(&mut self.quiet.spread_e);
         let mut t = t0;
         let mut last = None;
         while t < end && f64::from(t) + 1.0 <= fresh_until {
             let ext = self.draw_demand(f64::from(t) + 0.5);
-            // As `spread_external` spreads it.
+            // As `spread_external` shares it out.
             let a = ext / sources;
-            spread_share(&self.quiet.spread, a, &mut e);
             let p = &mut self.quiet.plain;
-            for (s, &e) in p.cdns.iter_mut().zip(&e) {
-                s.e += e;
-                s.fresh_e += e;
-                s.tally_fresh_e += e;
-            }
             p.ticks += 1;
             p.ext += ext;
             p.per_source += a;
-            self.quiet.ticks += 1;
-            self.quiet.total += 1;
-            if at_primary {
-                self.at_primary_ticks += 1;
-            }
+            p.bulk_a += a;
             last = Some(ext);
             t += 1;
         }
-        self.quiet.spread_e = e;
         let ext = last?;
+        let ran = t - t0;
+        self.quiet.ticks += ran;
+        self.quiet.total += ran;
+        if at_primary {
+            self.at_primary_ticks += ran;
+        }
         self.t = t;
         let a = self.spread_external(ext);
         let last_tick = f64::from(t - 1);

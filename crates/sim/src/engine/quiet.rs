@@ -96,6 +96,9 @@ pub(super) struct Quiet {
     /// its order: (index into `Sim::cdns`, share); and scratch, per CDN.
     pub spread: Vec<(usize, f64)>,
     pub spread_e: Vec<f64>,
+    /// Per CDN: the shares of `spread` that reach it, summed (a source's
+    /// share `a` brings it `a` × this; see `PlainSums::bulk_a`).
+    pub cdn_share: Vec<f64>,
 }
 
 impl Quiet {
@@ -148,8 +151,13 @@ impl Quiet {
                 }
             }
         }
+        let mut cdn_share = vec![0.0; sim.cdns.len()];
+        for &(ci, share) in &spread {
+            cdn_share[ci] += share;
+        }
         Quiet {
             capable,
+            cdn_share,
             spread,
             spread_e: vec![0.0; sim.cdns.len()],
             path_w: vec![0.0; paths.len()],
@@ -555,23 +563,15 @@ impl Sim {
     /// moving the slot's old content to the open windows when the key
     /// changed.
     pub(super) fn add_to_slot(&mut self, p: usize, c: usize, w: f64, key: LatKey) {
-        let slot = &mut self.path_slots[p];
-        match slot.key {
-            Some(ref old) if *old == key => slot.w += w,
-            _ => {
-                if let Some(old) = slot.key {
-                    add_to_active_windows(
-                        &mut self.kinks,
-                        &mut self.windows,
-                        self.active,
-                        c,
-                        slot.w,
-                        &old.dist(),
-                    );
-                }
-                slot.key = Some(key);
-                slot.w = w;
-            }
+        if let Some((old, w)) = self.path_slots[p].add(key, w) {
+            add_to_active_windows(
+                &mut self.kinks,
+                &mut self.windows,
+                self.active,
+                c,
+                w,
+                &old.dist(),
+            );
         }
     }
 }
@@ -579,7 +579,7 @@ impl Sim {
 /// Spreads `a` external reads per source over the CDNs along `spread`
 /// (see [`Quiet`]): each CDN's arrivals into `e`, summed route by route in
 /// the sources' order.
-pub(super) fn spread_share(spread: &[(usize, f64)], a: f64, e: &mut [f64]) {
+fn spread_share(spread: &[(usize, f64)], a: f64, e: &mut [f64]) {
     e.iter_mut().for_each(|x| *x = 0.0);
     if a > 0.0 {
         for &(ci, share) in spread {
