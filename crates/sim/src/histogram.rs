@@ -10,8 +10,9 @@
 //!
 //! Layout: [`BUCKETS`] buckets, log-spaced from [`MIN_LATENCY`] (10 µs) to
 //! [`MAX_LATENCY`] (600 s), each ≈ 1.0 % wide, plus an underflow bucket
-//! [0, 10 µs) and an overflow bucket [600 s, ∞). The storage is allocated once
-//! when the histogram is created; adding never allocates.
+//! [0, 10 µs) and an overflow bucket [600 s, ∞). The storage is allocated once,
+//! by the first addition (a histogram nothing reaches costs nothing); adding
+//! never allocates after that.
 #![deny(missing_docs)]
 
 use core::fmt;
@@ -42,13 +43,27 @@ pub struct Point {
 }
 
 /// A request-weighted latency histogram (see the module docs).
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct LatencyHistogram {
-    counts: Box<[f64]>,
+    /// Per slot; empty until the first addition (then [`SLOTS`] long).
+    counts: Vec<f64>,
     total: f64,
     weighted_sum: f64,
     ln_min: f64,
     step: f64,
+}
+
+/// Equal when they hold the same counts (a histogram not yet allocated
+/// holds zeros) and totals.
+impl PartialEq for LatencyHistogram {
+    fn eq(&self, other: &Self) -> bool {
+        let count = |h: &LatencyHistogram, i: usize| h.counts.get(i).copied().unwrap_or(0.0);
+        self.total == other.total
+            && self.weighted_sum == other.weighted_sum
+            && self.ln_min == other.ln_min
+            && self.step == other.step
+            && (0..SLOTS).all(|i| count(self, i) == count(other, i))
+    }
 }
 
 impl Default for LatencyHistogram {
@@ -70,17 +85,26 @@ impl fmt::Debug for LatencyHistogram {
 }
 
 impl LatencyHistogram {
-    /// An empty histogram (allocates its fixed bucket storage, ≈ 14 KB).
+    /// An empty histogram (its fixed bucket storage, ≈ 14 KB, is
+    /// allocated by the first addition).
     pub fn new() -> Self {
         let ln_min = libm::log(MIN_LATENCY);
         let ln_max = libm::log(MAX_LATENCY);
         LatencyHistogram {
-            counts: vec![0.0; SLOTS].into_boxed_slice(),
+            counts: Vec::new(),
             total: 0.0,
             weighted_sum: 0.0,
             ln_min,
             step: (ln_max - ln_min) / BUCKETS as f64,
         }
+    }
+
+    /// The bucket storage, allocated if it is not yet.
+    fn slots_mut(&mut self) -> &mut [f64] {
+        if self.counts.is_empty() {
+            self.counts = vec![0.0; SLOTS];
+        }
+        &mut self.counts
     }
 
     /// Empties the histogram, keeping its storage.
@@ -161,7 +185,7 @@ impl LatencyHistogram {
         if !(requests > 0.0 && requests.is_finite()) {
             return;
         }
-        self.counts[point.slot] += requests;
+        self.slots_mut()[point.slot] += requests;
         self.total += requests;
         self.weighted_sum += requests * point.latency;
     }
@@ -179,6 +203,7 @@ impl LatencyHistogram {
         }
         self.total += requests;
         self.weighted_sum += requests * l.mean();
+        self.slots_mut();
 
         let n = BUCKETS as f64;
         let kf = ((mu - Z_CUT * sigma - self.ln_min) / self.step).ceil();
@@ -226,6 +251,9 @@ impl LatencyHistogram {
 
     /// Adds every request of `other` to this histogram.
     pub fn merge(&mut self, other: &LatencyHistogram) {
+        if !other.counts.is_empty() {
+            self.slots_mut();
+        }
         for (a, b) in self.counts.iter_mut().zip(other.counts.iter()) {
             *a += *b;
         }
@@ -344,6 +372,30 @@ impl LatencyHistogram {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The storage comes with the first addition; a histogram without it
+    /// equals one with it that holds nothing, and reads as empty.
+    #[test]
+    fn storage_comes_with_the_first_addition() {
+        let a = LatencyHistogram::new();
+        assert!(a.counts.is_empty());
+        assert_eq!(a.quantile(0.5), None);
+        assert_eq!(a.fraction_at_most(1.0), 0.0);
+        assert_eq!(a.count(3), 0.0);
+        let mut b = LatencyHistogram::new();
+        b.slots_mut();
+        assert_eq!(b.counts.len(), SLOTS);
+        assert_eq!(a, b);
+        let mut c = LatencyHistogram::new();
+        c.add_point(0.0, 0.01); // no requests: nothing added
+        assert!(c.counts.is_empty());
+        c.add_point(2.0, 0.01);
+        assert_eq!(c.counts.len(), SLOTS);
+        assert_ne!(a, c);
+        let mut d = LatencyHistogram::new();
+        d.merge(&c);
+        assert_eq!(d, c);
+    }
     use crate::latency::Moments;
 
     #[test]

@@ -83,6 +83,9 @@ pub(super) struct Pulse {
 pub(super) struct Pulses {
     /// The pulse to replay.
     pub last: Option<Box<Pulse>>,
+    /// The pulse recorded before it, kept for its storage (recording one
+    /// refills it instead of allocating).
+    spare: Option<Box<Pulse>>,
     /// Pulses replayed since the stretch's sums were last added.
     pub count: u32,
     /// Per node: touched by those pulses.
@@ -120,37 +123,57 @@ impl Sim {
             return;
         }
         let tf = f64::from(t);
+        let mut p = self.quiet.pulses.spare.take().unwrap_or_else(|| {
+            Box::new(Pulse {
+                posted: 0,
+                origin_requests: Vec::new(),
+                used_origins: Vec::new(),
+                origins: Vec::new(),
+                nodes: Vec::new(),
+            })
+        });
+        if self.fill_pulse(&mut p, tf) {
+            self.quiet.pulses.spare = self.quiet.pulses.last.replace(p);
+        } else {
+            self.quiet.pulses.spare = Some(p);
+        }
+    }
+
+    /// Writes tick `tf` into `p` as a pulse; false (and `p` of no use) if
+    /// the tick was not one.
+    fn fill_pulse(&self, p: &mut Pulse, tf: f64) -> bool {
+        p.posted = self.posted;
+        p.origin_requests.clear();
+        p.used_origins.clear();
+        p.origins.clear();
+        p.nodes.clear();
         let mut any = false;
-        let mut origin_requests = Vec::with_capacity(self.cdns.len());
-        let mut used_origins = Vec::with_capacity(self.cdns.len());
-        let mut origins = Vec::with_capacity(self.cdns.len());
         for &c in &self.cdns {
             let Model::Cdn(m) = &self.nodes[c].model else {
-                return;
+                return false;
             };
             if !m.last.answered_at_edge() {
-                return;
+                return false;
             }
             any |= m.last_origin_requests > 0.0;
-            origin_requests.push(m.last_origin_requests);
-            used_origins.push(m.last_origin);
-            origins.push(m.origin);
+            p.origin_requests.push(m.last_origin_requests);
+            p.used_origins.push(m.last_origin);
+            p.origins.push(m.origin);
         }
         if !any {
-            return;
+            return false;
         }
-        let mut nodes = Vec::with_capacity(self.nodes.len());
         for i in 0..self.nodes.len() {
             if self.is_edge_node(i) {
-                nodes.push(None);
+                p.nodes.push(None);
                 continue;
             }
             let n = &self.nodes[i];
             let Some(reuse) = n.reuse else {
-                return;
+                return false;
             };
             if matches!(n.model, Model::Fn(_)) || n.tick.utilisation >= 1.0 - 1e-9 {
-                return;
+                return false;
             }
             let mut keys = [None; 4];
             for (j, k) in keys.iter_mut().enumerate() {
@@ -162,7 +185,7 @@ impl Sim {
                 Model::Cache(m) => m.last_step,
                 _ => None,
             };
-            nodes.push(Some(PulseNode {
+            p.nodes.push(Some(PulseNode {
                 arr: n.arr,
                 down: n.down_until > tf,
                 servers: n.prev_servers,
@@ -174,13 +197,7 @@ impl Sim {
                 key,
             }));
         }
-        self.quiet.pulses.last = Some(Box::new(Pulse {
-            posted: self.posted,
-            origin_requests,
-            used_origins,
-            origins,
-            nodes,
-        }));
+        true
     }
 
     /// Whether quiet tick `t`, whose CDNs (stepped, outcomes in `pre`) sent
@@ -322,7 +339,7 @@ impl Sim {
             self.sample.nodes[i] = rec.tick.clone();
             self.quiet.pulses.sampled.push(i);
         }
-        for (i, key) in std::mem::take(&mut self.quiet.pulses.keys) {
+        for (i, key) in self.quiet.pulses.keys.drain(..) {
             if let Model::Cache(m) = &mut self.nodes[i].model {
                 m.key = key;
             }
@@ -370,7 +387,7 @@ impl Sim {
         if self.quiet.pulses.sampled.is_empty() {
             return;
         }
-        for i in std::mem::take(&mut self.quiet.pulses.sampled) {
+        for i in self.quiet.pulses.sampled.drain(..) {
             self.sample.nodes[i] = self.nodes[i].tick.clone();
         }
     }
