@@ -600,11 +600,7 @@ impl Sim {
     /// run (the next one is left to the general loop).
     fn run_all_fresh(&mut self, stop: u32) -> Option<f64> {
         let t0 = self.t;
-        if self.quiet.ticks == 0
-            || self.quiet.spread.is_empty()
-            || !self.pending_reach.is_empty()
-            || self.quiet.pulses.restore_origins
-        {
+        if self.quiet.spread.is_empty() || !self.pending_reach.is_empty() {
             return None;
         }
         let mut fresh_until = f64::INFINITY;
@@ -629,6 +625,15 @@ impl Sim {
         let end = stop
             .min(next_period_end(t0, self.scenario.series_every_s).saturating_add(1))
             .min(next_period_end(t0, super::autoscale::PERIOD_S));
+        if end <= t0 {
+            return None;
+        }
+        // As `take_plain_tick` and `add_plain_tick` start a tick (neither
+        // reads what the CDNs, all fresh, were not asked for).
+        self.settle_origins();
+        if self.quiet.ticks == 0 {
+            self.start_quiet_sums();
+        }
         let sources = self.sources[EXT].len() as f64;
         let at_primary = self.sample.external_reads_at_primary > 0.0;
         let mut t = t0;
