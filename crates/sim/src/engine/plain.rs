@@ -555,6 +555,7 @@ impl Sim {
                 } else {
                     last = Some((t, ext));
                 }
+                self.end_quiet_minute(t);
                 continue;
             }
             let t = self.t;
@@ -590,9 +591,9 @@ impl Sim {
 
     /// Runs bulk ticks from `self.t` for [`Sim::run_plain_quiet`], before
     /// tick `stop`, while every CDN stays fresh all tick and nothing but
-    /// the demand changes: up to the next series point (which it runs, the
-    /// caller ends it), before the end of an autoscaling minute, while no
-    /// replica catches up.
+    /// the demand changes: up to the next series point or end of an
+    /// autoscaling minute (which it runs unless an autoscaler would act
+    /// then; the caller ends it), while no replica catches up.
     /// Each adds to the plain sums exactly what [`Sim::add_plain_tick`]
     /// would (the same arithmetic, in the same order) without visiting the
     /// CDNs or the nodes; the state the last one leaves is set at the end.
@@ -600,7 +601,7 @@ impl Sim {
     /// run (the next one is left to the general loop).
     fn run_all_fresh(&mut self, stop: u32) -> Option<f64> {
         let t0 = self.t;
-        if self.quiet.spread.is_empty() || !self.pending_reach.is_empty() {
+        if !self.quiet.spreads || !self.pending_reach.is_empty() {
             return None;
         }
         let mut fresh_until = f64::INFINITY;
@@ -622,10 +623,14 @@ impl Sim {
         if catching_up {
             return None;
         }
+        // Up to the next series point, and the end of the minute unless an
+        // autoscaler would act then (checked again when the loop gets
+        // there, as the general loop does).
+        let minute_end = next_period_end(t0, super::autoscale::PERIOD_S);
         let end = stop
             .min(next_period_end(t0, self.scenario.series_every_s).saturating_add(1))
-            .min(next_period_end(t0, super::autoscale::PERIOD_S));
-        if end <= t0 {
+            .min(minute_end.saturating_add(1));
+        if end <= t0 || (minute_end == t0 && self.scaler_would_act(t0)) {
             return None;
         }
         // As `take_plain_tick` and `add_plain_tick` start a tick (neither
@@ -639,6 +644,9 @@ impl Sim {
         let mut t = t0;
         let mut last = None;
         while t < end && f64::from(t) + 1.0 <= fresh_until {
+            if t == minute_end && t > t0 && self.scaler_would_act(t) {
+                break;
+            }
             let ext = self.draw_demand(f64::from(t) + 0.5);
             // As `spread_external` shares it out.
             let a = ext / sources;
@@ -647,12 +655,12 @@ impl Sim {
             p.ext += ext;
             p.per_source += a;
             p.bulk_a += a;
+            self.quiet.ticks += 1;
             last = Some(ext);
             t += 1;
         }
         let ext = last?;
         let ran = t - t0;
-        self.quiet.ticks += ran;
         self.quiet.total += ran;
         if at_primary {
             self.at_primary_ticks += ran;

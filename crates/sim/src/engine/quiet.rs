@@ -92,12 +92,12 @@ pub(super) struct Quiet {
     pub outs: Vec<QuietOut>,
     /// The plain ticks' sums (see `plain.rs`).
     pub plain: PlainSums,
-    /// How `spread_external` spreads each source's share over the CDNs, in
-    /// its order: (index into `Sim::cdns`, share); and scratch, per CDN.
-    pub spread: Vec<(usize, f64)>,
-    pub spread_e: Vec<f64>,
-    /// Per CDN: the shares of `spread` that reach it, summed (a source's
-    /// share `a` brings it `a` × this; see `PlainSums::bulk_a`).
+    /// The external sources feed the CDNs (the routes from the sources to
+    /// the CDNs are not empty).
+    pub spreads: bool,
+    /// Per CDN (index into `Sim::cdns`): the shares of the sources' routes
+    /// that reach it, summed in the sources' order; a source's share `a`
+    /// of the external rate brings it `a` × this (`spread_external`).
     pub cdn_share: Vec<f64>,
 }
 
@@ -141,25 +141,22 @@ impl Quiet {
                 }
             }
         }
-        let mut spread = Vec::new();
+        let mut cdn_share = vec![0.0; sim.cdns.len()];
+        let mut spreads = false;
         if capable {
             for &s in ext_sources {
                 for &(c, share) in &sim.nodes[s].routes[EXT] {
                     if let Some(ci) = sim.cdns.iter().position(|&x| x == c) {
-                        spread.push((ci, share));
+                        cdn_share[ci] += share;
+                        spreads = true;
                     }
                 }
             }
         }
-        let mut cdn_share = vec![0.0; sim.cdns.len()];
-        for &(ci, share) in &spread {
-            cdn_share[ci] += share;
-        }
         Quiet {
             capable,
             cdn_share,
-            spread,
-            spread_e: vec![0.0; sim.cdns.len()],
+            spreads,
             path_w: vec![0.0; paths.len()],
             path_key: vec![(LatKey::point(0.0), 0.0); paths.len()],
             paths,
@@ -350,9 +347,8 @@ impl Sim {
         for &s in &self.sources[EXT] {
             self.nodes[s].arr = [a, 0.0, 0.0];
         }
-        spread_share(&self.quiet.spread, a, &mut self.quiet.spread_e);
-        for (ci, &c) in self.cdns.iter().enumerate() {
-            self.nodes[c].arr[EXT] = self.quiet.spread_e[ci];
+        for (&c, &share) in self.cdns.iter().zip(&self.quiet.cdn_share) {
+            self.nodes[c].arr[EXT] = a * share;
         }
         a
     }
@@ -572,18 +568,6 @@ impl Sim {
                 w,
                 &old.dist(),
             );
-        }
-    }
-}
-
-/// Spreads `a` external reads per source over the CDNs along `spread`
-/// (see [`Quiet`]): each CDN's arrivals into `e`, summed route by route in
-/// the sources' order.
-fn spread_share(spread: &[(usize, f64)], a: f64, e: &mut [f64]) {
-    e.iter_mut().for_each(|x| *x = 0.0);
-    if a > 0.0 {
-        for &(ci, share) in spread {
-            e[ci] += a * share;
         }
     }
 }
