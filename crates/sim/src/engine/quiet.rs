@@ -88,6 +88,9 @@ pub(super) struct Quiet {
     pub path_key: Vec<(LatKey, f64)>,
     /// Pulses replayed inside the stretch (see `pulse.rs`).
     pub pulses: Pulses,
+    /// Per node: its quiet ticks of the stretch that its autoscaler has
+    /// recorded already (at the ends of minutes, `end_quiet_minute`).
+    pub scaler_recorded: Vec<u32>,
     /// Per CDN, this tick's outcome (see `plain.rs`).
     pub outs: Vec<QuietOut>,
     /// The plain ticks' sums (see `plain.rs`).
@@ -161,6 +164,7 @@ impl Quiet {
             path_key: vec![(LatKey::point(0.0), 0.0); paths.len()],
             paths,
             node_sums: vec![[0.0; 4]; n],
+            scaler_recorded: vec![0; n],
             last_cost: vec![0.0; n],
             edge: vec![0.0; sim.cdns.len()],
             fresh: vec![0.0; sim.cdns.len()],
@@ -388,11 +392,34 @@ impl Sim {
             .enumerate()
             .any(|(i, n)| match (&n.model, n.reuse) {
                 (Model::Api(m), Some(r)) => {
-                    let ticks = self.quiet_ticks_of(i, self.quiet.ticks) + 1;
+                    let ticks = self.scaler_unrecorded(i) + 1;
                     m.scaler.evaluates_at(t) && m.scaler.would_act(t, ticks, r.util)
                 }
                 _ => false,
             })
+    }
+
+    /// Node `i`'s quiet ticks of the stretch that its autoscaler has not
+    /// recorded yet.
+    fn scaler_unrecorded(&self, i: usize) -> u32 {
+        let recorded = self.quiet.scaler_recorded.get(i).copied().unwrap_or(0);
+        self.quiet_ticks_of(i, self.quiet.ticks)
+            .saturating_sub(recorded)
+    }
+
+    /// The autoscalers record the quiet ticks of the stretch they have not
+    /// recorded yet (the rest of the stretch's sums wait for its flush).
+    fn record_quiet_scalers(&mut self) {
+        for i in 0..self.nodes.len() {
+            let ticks = self.scaler_unrecorded(i);
+            let n = &mut self.nodes[i];
+            if let (Model::Api(m), Some(r)) = (&mut n.model, n.reuse) {
+                m.scaler.record(ticks, r.util);
+                if let Some(k) = self.quiet.scaler_recorded.get_mut(i) {
+                    *k += ticks;
+                }
+            }
+        }
     }
 
     /// After quiet tick `t`: at the end of a minute, the autoscalers record
@@ -410,7 +437,7 @@ impl Sim {
         if !evaluates {
             return;
         }
-        self.flush_quiet();
+        self.record_quiet_scalers();
         let tf = f64::from(t);
         for n in &mut self.nodes {
             if let Model::Api(m) = &mut n.model {
@@ -441,6 +468,7 @@ impl Sim {
             }
             let ticks_i = self.quiet_ticks_of(i, ticks);
             let k_i = f64::from(ticks_i);
+            let unrecorded = self.scaler_unrecorded(i);
             let n = &mut self.nodes[i];
             n.acc.pending += k_i;
             if let Some(r) = n.reuse {
@@ -450,10 +478,11 @@ impl Sim {
                     }
                 }
                 if let Model::Api(m) = &mut n.model {
-                    m.scaler.record(ticks_i, r.util);
+                    m.scaler.record(unrecorded, r.util);
                 }
             }
         }
+        self.quiet.scaler_recorded.iter_mut().for_each(|k| *k = 0);
         self.quiet.pulses.count = 0;
         self.quiet
             .pulses
