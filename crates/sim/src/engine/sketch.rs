@@ -494,9 +494,7 @@ impl Kinks {
             return;
         }
         sk.grid();
-        for &(y, a) in &self.list {
-            sk.kink(y, a);
-        }
+        sk.kinks(&self.list);
     }
 }
 
@@ -517,7 +515,7 @@ impl Drop for Sketch {
             return;
         }
         let mut d2 = std::mem::take(&mut self.d2);
-        // Only the used range is non-zero (see `kink` and `load`).
+        // Only the used range is non-zero (see `kinks` and `load`).
         if self.lo <= self.hi {
             d2[self.lo..=self.hi.min(NB + 1)].fill(0.0);
         }
@@ -564,20 +562,27 @@ impl Sketch {
         }
     }
 
-    /// Adds one kink (the grid must be allocated: [`Sketch::grid`]).
-    #[inline(always)]
-    fn kink(&mut self, y: f64, amount: f64) {
-        let u = ((y - Y0) * (1.0 / H)).clamp(0.0, (NB - 1) as f64);
-        let k = u as usize;
-        let f = u - k as f64;
-        self.d2[k] += amount * (1.0 - f);
-        self.d2[k + 1] += amount * f;
-        if k < self.lo {
-            self.lo = k;
+    /// Adds kinks (log-latency, amount) in turn: each one's amount split
+    /// between the two grid edges around it, by its position (the grid
+    /// must be allocated: [`Sketch::grid`]).
+    fn kinks(&mut self, list: &[(f64, f64)]) {
+        // The grid and the range in locals: stores to the grid cannot
+        // touch them, so they stay in registers.
+        let Ok(d2) = <&mut [f64; NB + 2]>::try_from(&mut self.d2[..]) else {
+            return;
+        };
+        let (mut lo, mut hi) = (self.lo, self.hi);
+        for &(y, amount) in list {
+            let u = ((y - Y0) * (1.0 / H)).clamp(0.0, (NB - 1) as f64);
+            let k = (u as usize).min(NB - 1);
+            let f = u - k as f64;
+            d2[k] += amount * (1.0 - f);
+            d2[k + 1] += amount * f;
+            lo = lo.min(k);
+            hi = hi.max(k + 1);
         }
-        if k + 1 > self.hi {
-            self.hi = k + 1;
-        }
+        self.lo = lo;
+        self.hi = hi;
     }
 
     /// Makes this sketch hold what `other` holds, reusing its grid (a
@@ -604,9 +609,11 @@ impl Sketch {
     #[cfg(test)]
     pub(crate) fn add(&mut self, w: f64, d: &Dist) {
         self.grid();
-        let Some((mean, zero)) = knots(w, d, |y, a| self.kink(y, a)) else {
+        let mut list = Vec::new();
+        let Some((mean, zero)) = knots(w, d, |y, a| list.push((y, a))) else {
             return;
         };
+        self.kinks(&list);
         self.total += w;
         self.weighted += w * mean;
         if zero {
