@@ -276,8 +276,12 @@ impl MMcSolution {
         } else {
             -libm::expm1(-x) / x
         };
-        let second = libm::exp(-lo * t) * (1.0 + lo * t * g);
-        ((1.0 - c) * libm::exp(-mu * t) + c * second).clamp(0.0, 1.0)
+        let e_mu = libm::exp(-mu * t);
+        // (The same exponential when μ is the smaller rate, as it usually
+        // is: θ = cμ − λ.)
+        let e_lo = if lo == mu { e_mu } else { libm::exp(-lo * t) };
+        let second = e_lo * (1.0 + lo * t * g);
+        ((1.0 - c) * e_mu + c * second).clamp(0.0, 1.0)
     }
 
     /// P(T ≤ t).
