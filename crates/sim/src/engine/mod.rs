@@ -628,7 +628,7 @@ impl Sim {
     fn draw_demand(&mut self, mid: f64) -> f64 {
         let ext = self.profile.rate_at(mid);
         if self.scenario.noise && ext > 0.0 {
-            self.noise.poisson(ext) as f64
+            self.noise.poisson_f64(ext)
         } else {
             ext
         }
