@@ -641,24 +641,36 @@ impl Sim {
         }
         let sources = self.sources[EXT].len() as f64;
         let at_primary = self.sample.external_reads_at_primary > 0.0;
+        // The sums in locals while the loop runs (the same additions in the
+        // same order; the demand draws cannot touch them, and kept in
+        // registers they do not wait on each other through memory).
+        let p = &self.quiet.plain;
+        let (mut ticks, mut sum_ext, mut sum_a, mut bulk_a) =
+            (p.ticks, p.ext, p.per_source, p.bulk_a);
+        let mut quiet_ticks = self.quiet.ticks;
         let mut t = t0;
         let mut last = None;
         while t < end && f64::from(t) + 1.0 <= fresh_until {
-            if t == minute_end && t > t0 && self.scaler_would_act(t) {
-                break;
+            if t == minute_end && t > t0 {
+                self.quiet.ticks = quiet_ticks;
+                if self.scaler_would_act(t) {
+                    break;
+                }
             }
             let ext = self.draw_demand(f64::from(t) + 0.5);
             // As `spread_external` shares it out.
             let a = ext / sources;
-            let p = &mut self.quiet.plain;
-            p.ticks += 1;
-            p.ext += ext;
-            p.per_source += a;
-            p.bulk_a += a;
-            self.quiet.ticks += 1;
+            ticks += 1;
+            sum_ext += ext;
+            sum_a += a;
+            bulk_a += a;
+            quiet_ticks += 1;
             last = Some(ext);
             t += 1;
         }
+        let p = &mut self.quiet.plain;
+        (p.ticks, p.ext, p.per_source, p.bulk_a) = (ticks, sum_ext, sum_a, bulk_a);
+        self.quiet.ticks = quiet_ticks;
         let ext = last?;
         let ran = t - t0;
         self.quiet.total += ran;
