@@ -45,34 +45,35 @@ pub fn validate(d: &Design) -> Vec<Diagnostic> {
     }
     let mut seen: HashSet<&NodeId> = HashSet::new();
     for node in &d.nodes {
-        let subject = Some(node.id.clone());
+        // Built only for a diagnostic (most designs have none).
+        let subject = || Some(node.id.clone());
         if let Err(reason) = check_id(node.id.as_str()) {
             out.push(Diagnostic::error(
-                subject.clone(),
+                subject(),
                 format!("The node id “{}” {reason}.", shorten(node.id.as_str())),
             ));
         }
         if !seen.insert(&node.id) {
             out.push(Diagnostic::error(
-                subject.clone(),
+                subject(),
                 format!("Two nodes have the id “{}”.", shorten(node.id.as_str())),
             ));
         }
         if let Some((_, problem)) = clean_label(&node.label) {
             out.push(Diagnostic::warning(
-                subject.clone(),
+                subject(),
                 format!("{}: the {problem}.", who(node)),
             ));
         }
         for (axis, value) in [("x", node.position.x), ("y", node.position.y)] {
             if !value.is_finite() {
                 out.push(Diagnostic::warning(
-                    subject.clone(),
+                    subject(),
                     format!("{}: its position {axis} is not a number.", who(node)),
                 ));
             } else if value.abs() > MAX_COORD {
                 out.push(Diagnostic::warning(
-                    subject.clone(),
+                    subject(),
                     format!(
                         "{}: its position {axis} = {value} is too far off the canvas (the limit is ±{MAX_COORD}).",
                         who(node)
@@ -83,7 +84,7 @@ pub fn validate(d: &Design) -> Vec<Diagnostic> {
         for (key, value) in node.params.iter() {
             match node.kind.param(key) {
                 None => out.push(Diagnostic::info(
-                    subject.clone(),
+                    subject(),
                     format!(
                         "{}: {} nodes have no setting called “{}”; it is ignored.",
                         who(node),
@@ -94,7 +95,7 @@ pub fn validate(d: &Design) -> Vec<Diagnostic> {
                 Some(spec) => {
                     if let Err(err) = spec.check(value) {
                         out.push(Diagnostic::warning(
-                            subject.clone(),
+                            subject(),
                             format!(
                                 "{}: {err} (it is {}).",
                                 who(node),
@@ -107,7 +108,7 @@ pub fn validate(d: &Design) -> Vec<Diagnostic> {
         }
         if let Some(message) = order_problem(node) {
             out.push(Diagnostic::warning(
-                subject.clone(),
+                subject(),
                 format!("{}: {message}.", who(node)),
             ));
         }
@@ -119,15 +120,16 @@ pub fn validate(d: &Design) -> Vec<Diagnostic> {
     }
     let mut pairs: HashSet<(&NodeId, &NodeId)> = HashSet::new();
     for edge in &d.edges {
-        let subject = Some(edge.from.clone());
-        let name = edge_name(&edge.from, &edge.to);
+        let subject = || Some(edge.from.clone());
+        let name = || edge_name(&edge.from, &edge.to);
         let (from, to) = match (by_id.get(&edge.from), by_id.get(&edge.to)) {
             (Some(from), Some(to)) => (from, to),
             (None, _) => {
                 out.push(Diagnostic::error(
                     None,
                     format!(
-                        "{name}: there is no node “{}”.",
+                        "{}: there is no node “{}”.",
+                        name(),
                         shorten(edge.from.as_str())
                     ),
                 ));
@@ -135,32 +137,40 @@ pub fn validate(d: &Design) -> Vec<Diagnostic> {
             }
             (_, None) => {
                 out.push(Diagnostic::error(
-                    subject,
-                    format!("{name}: there is no node “{}”.", shorten(edge.to.as_str())),
+                    subject(),
+                    format!(
+                        "{}: there is no node “{}”.",
+                        name(),
+                        shorten(edge.to.as_str())
+                    ),
                 ));
                 continue;
             }
         };
         if edge.from == edge.to {
             out.push(Diagnostic::error(
-                subject,
-                format!("{name}: a node cannot connect to itself."),
+                subject(),
+                format!("{}: a node cannot connect to itself.", name()),
             ));
             continue;
         }
         if !pairs.insert((&edge.from, &edge.to)) {
-            out.push(Diagnostic::error(subject, format!("{name} appears twice.")));
+            out.push(Diagnostic::error(
+                subject(),
+                format!("{} appears twice.", name()),
+            ));
             continue;
         }
         match classify(from.kind, to.kind) {
             Err(reason) => out.push(Diagnostic::error(
-                subject,
-                format!("{name} is not allowed: {reason}."),
+                subject(),
+                format!("{} is not allowed: {reason}.", name()),
             )),
             Ok(kind) if kind != edge.kind => out.push(Diagnostic::warning(
-                subject,
+                subject(),
                 format!(
-                    "{name} is marked “{}” but carries {}.",
+                    "{} is marked “{}” but carries {}.",
+                    name(),
                     edge.kind.name(),
                     kind.name()
                 ),

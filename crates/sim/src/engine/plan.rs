@@ -472,17 +472,36 @@ fn capacity_weight(n: &Node) -> f64 {
 /// Splits over `children` (index, node): evenly across kinds, then by
 /// capacity within a kind.
 fn split(children: &[(usize, &Node)]) -> Vec<(usize, f64)> {
-    let mut kinds: Vec<NodeKind> = children.iter().map(|c| c.1.kind).collect();
-    kinds.sort();
-    kinds.dedup();
-    let per_kind = 1.0 / kinds.len().max(1) as f64;
-    let mut out = Vec::with_capacity(children.len());
-    for kind in kinds {
-        let same: Vec<&(usize, &Node)> = children.iter().filter(|c| c.1.kind == kind).collect();
-        let total: f64 = same.iter().map(|c| capacity_weight(c.1)).sum();
-        for c in same {
+    split_where(children, |_| true)
+}
+
+/// [`split`] over the children whose kind passes `keep` (nothing collected
+/// on the way: a plan splits a few dozen times).
+fn split_where(children: &[(usize, &Node)], keep: impl Fn(NodeKind) -> bool) -> Vec<(usize, f64)> {
+    let kept = || children.iter().filter(|c| keep(c.1.kind));
+    // The kinds present in their order, the next one after `after`.
+    let next_kind = |after: Option<NodeKind>| {
+        kept()
+            .map(|c| c.1.kind)
+            .filter(|&k| after.is_none_or(|a| k > a))
+            .min()
+    };
+    let mut kinds = 0usize;
+    let mut kind = next_kind(None);
+    while let Some(k) = kind {
+        kinds += 1;
+        kind = next_kind(Some(k));
+    }
+    let per_kind = 1.0 / kinds.max(1) as f64;
+    let mut out = Vec::with_capacity(kept().count());
+    let mut kind = next_kind(None);
+    while let Some(k) = kind {
+        let same = || kept().filter(|c| c.1.kind == k);
+        let total: f64 = same().map(|c| capacity_weight(c.1)).sum();
+        for c in same() {
             out.push((c.0, per_kind * capacity_weight(c.1) / total));
         }
+        kind = next_kind(Some(k));
     }
     out.sort_by_key(|c| c.0);
     out
@@ -490,14 +509,9 @@ fn split(children: &[(usize, &Node)]) -> Vec<(usize, f64)> {
 
 /// Picks the children of the first preferred kind present, and splits.
 fn prefer(children: &[(usize, &Node)], order: &[NodeKind]) -> Vec<(usize, f64)> {
-    for kind in order {
-        let these: Vec<(usize, &Node)> = children
-            .iter()
-            .filter(|c| c.1.kind == *kind)
-            .copied()
-            .collect();
-        if !these.is_empty() {
-            return split(&these);
+    for &kind in order {
+        if children.iter().any(|c| c.1.kind == kind) {
+            return split_where(children, |k| k == kind);
         }
     }
     Vec::new()
