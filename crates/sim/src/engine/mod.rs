@@ -1446,8 +1446,8 @@ impl Sim {
             if !self.nodes[i].receives_writes {
                 continue;
             }
-            let publish = self.nodes[i].publish.clone();
-            for s in publish {
+            for k in 0..self.nodes[i].publish.len() {
+                let s = self.nodes[i].publish[k];
                 if let Model::Storage(m) = &mut self.nodes[s].model {
                     m.version = version;
                     m.puts += 1.0;
@@ -1456,8 +1456,8 @@ impl Sim {
                     self.cost_total += c;
                 }
             }
-            let caches = self.nodes[i].invalidate.clone();
-            for c in caches {
+            for k in 0..self.nodes[i].invalidate.len() {
+                let c = self.nodes[i].invalidate[k];
                 if let Model::Cache(m) = &mut self.nodes[c].model {
                     m.key.invalidate(at);
                 }

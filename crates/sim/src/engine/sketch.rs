@@ -448,7 +448,9 @@ impl Kinks {
                     Some(i) => &self.memo[i].1,
                     None => {
                         let i = if self.memo.len() < MEMO {
-                            self.memo.push((*d, Vec::new()));
+                            // A knot a time, and the two tail ramps' ends.
+                            let units = Vec::with_capacity(tables().times.len() + 2);
+                            self.memo.push((*d, units));
                             self.memo.len() - 1
                         } else {
                             let i = self.memo_next;
