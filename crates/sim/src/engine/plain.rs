@@ -545,17 +545,7 @@ impl Sim {
             // As `step` does at the start of a tick.
             self.restore_pulse_sample();
             if let Some(ext) = self.run_all_fresh(stop) {
-                // As `take_plain_tick` and the rest of this loop end a tick.
-                let t = self.t - 1;
-                if self.series_point(t) {
-                    self.flush_plain();
-                    self.write_plain_sample(t, ext);
-                    self.push_series(t);
-                    last = None;
-                } else {
-                    last = Some((t, ext));
-                }
-                self.end_quiet_minute(t);
+                self.end_plain_tick(self.t - 1, ext, &mut last);
                 continue;
             }
             let t = self.t;
@@ -572,14 +562,7 @@ impl Sim {
             }
             self.take_plain_tick(t, ext, a, cdns);
             self.t += 1;
-            if self.series_point(t) {
-                self.write_plain_sample(t, ext);
-                self.push_series(t);
-                last = None;
-            } else {
-                last = Some((t, ext));
-            }
-            self.end_quiet_minute(t);
+            self.end_plain_tick(t, ext, &mut last);
         }
         if let Some((t, ext)) = last {
             self.write_plain_sample(t, ext);
@@ -587,6 +570,23 @@ impl Sim {
         if self.is_done() {
             self.flush_quiet();
         }
+    }
+
+    /// Ends plain tick `t` (external rate `ext`) of [`Sim::run_plain_quiet`]:
+    /// at a series point, its sample and the series' point (the sums
+    /// flushed first if they are not yet: `add_plain_tick` flushes them
+    /// itself), else it is remembered as the `last`; then the end of a
+    /// minute.
+    fn end_plain_tick(&mut self, t: u32, ext: f64, last: &mut Option<(u32, f64)>) {
+        if self.series_point(t) {
+            self.flush_plain();
+            self.write_plain_sample(t, ext);
+            self.push_series(t);
+            *last = None;
+        } else {
+            *last = Some((t, ext));
+        }
+        self.end_quiet_minute(t);
     }
 
     /// Runs bulk ticks from `self.t` for [`Sim::run_plain_quiet`], before

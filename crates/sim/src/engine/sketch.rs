@@ -733,22 +733,38 @@ fn scan(d2: &[f64], m0: f64, goals: &[f64; 3], from: usize, at: &mut [f64; 3]) -
         // bucket.
         let end = (b + SCAN_BLOCK).min(d2.len());
         while b < end {
-            slope += d2[b];
-            let next = m + slope;
-            while ti < 3 && next >= goals[ti] {
-                let frac = if slope > 0.0 {
-                    ((goals[ti] - m) / slope).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
-                at[ti] = b as f64 + frac;
-                ti += 1;
-            }
-            m = next;
+            scan_bucket(b, d2[b], &mut slope, &mut m, goals, &mut ti, at);
             b += 1;
         }
     }
     ti
+}
+
+/// One bucket of a quantile scan: bucket `b`'s second difference `d`
+/// added to the slope and the slope to the mass `m`; each goal from `ti`
+/// that the mass reaches in the bucket gets its position (`at`).
+#[inline(always)]
+fn scan_bucket(
+    b: usize,
+    d: f64,
+    slope: &mut f64,
+    m: &mut f64,
+    goals: &[f64; 3],
+    ti: &mut usize,
+    at: &mut [f64; 3],
+) {
+    *slope += d;
+    let next = *m + *slope;
+    while *ti < 3 && next >= goals[*ti] {
+        let frac = if *slope > 0.0 {
+            ((goals[*ti] - *m) / *slope).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        at[*ti] = b as f64 + frac;
+        *ti += 1;
+    }
+    *m = next;
 }
 
 /// The smallest `x` (to relative tolerance `tol`) with `cdf(x) ≥ p`:
@@ -941,18 +957,7 @@ mod tests {
     fn walk(d2: &[f64], m0: f64, goals: &[f64; 3], from: usize, at: &mut [f64; 3]) -> usize {
         let (mut ti, mut slope, mut m) = (from, 0.0, m0);
         for (b, &d) in d2.iter().enumerate() {
-            slope += d;
-            let next = m + slope;
-            while ti < 3 && next >= goals[ti] {
-                let frac = if slope > 0.0 {
-                    ((goals[ti] - m) / slope).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
-                at[ti] = b as f64 + frac;
-                ti += 1;
-            }
-            m = next;
+            scan_bucket(b, d, &mut slope, &mut m, goals, &mut ti, at);
         }
         ti
     }
