@@ -305,18 +305,23 @@ impl ProfileCursor {
         let Some(&(t0, t1, r0, r1, l0, l1, shape)) = self.pieces.get(self.at) else {
             return self.last;
         };
-        let frac = if t1 > t0 {
-            ((t - t0) / (t1 - t0)).clamp(0.0, 1.0)
-        } else {
-            1.0
+        // Where `t` is in the piece, computed only by the shapes that read
+        // it (a division: most reads are of a held rate or of a geometric
+        // piece read second after second).
+        let frac = || {
+            if t1 > t0 {
+                ((t - t0) / (t1 - t0)).clamp(0.0, 1.0)
+            } else {
+                1.0
+            }
         };
         clean_rate(match shape {
             Shape::Hold => r0,
             Shape::Step { .. } => r1,
-            Shape::Linear { .. } => r0 + (r1 - r0) * frac,
+            Shape::Linear { .. } => r0 + (r1 - r0) * frac(),
             Shape::Geometric { .. } => {
                 if r0 <= 0.0 || r1 <= 0.0 {
-                    r0 + (r1 - r0) * frac
+                    r0 + (r1 - r0) * frac()
                 } else {
                     self.geometric(t, t0, t1, l0, l1, frac)
                 }
@@ -329,7 +334,15 @@ impl ProfileCursor {
     /// per second is most of a quiet tick otherwise), recomputed exactly
     /// every [`GEO_EXACT_EVERY`] reads: the relative error stays within
     /// 10⁻¹⁴.
-    fn geometric(&mut self, t: f64, t0: f64, t1: f64, l0: f64, l1: f64, frac: f64) -> f64 {
+    fn geometric(
+        &mut self,
+        t: f64,
+        t0: f64,
+        t1: f64,
+        l0: f64,
+        l1: f64,
+        frac: impl FnOnce() -> f64,
+    ) -> f64 {
         if let Some((piece, prev, rate, n)) = self.geo {
             if piece == self.at && t == prev + 1.0 && n < GEO_EXACT_EVERY && t1 > t0 {
                 let r = rate * self.ratio[piece];
@@ -337,7 +350,7 @@ impl ProfileCursor {
                 return r;
             }
         }
-        let r = libm::exp(l0 + (l1 - l0) * frac);
+        let r = libm::exp(l0 + (l1 - l0) * frac());
         self.geo = Some((self.at, t, r, 0));
         r
     }
