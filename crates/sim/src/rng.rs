@@ -108,22 +108,45 @@ impl SimRng {
     /// no `exp` or `log`. The rest test the wedge under the curve (one
     /// `exp`) or draw from the tail beyond R ≈ 3.654 (two `log`s a try).
     /// Exact: the layers have equal areas, so no layer is favoured.
+    #[inline]
     pub fn standard_normal(&mut self) -> f64 {
+        // The common case inline; a draw outside its layer's rectangle goes
+        // on in `standard_normal_edge`, the same loop.
+        let (i, u, x) = self.ziggurat_try();
+        if x.abs() < ziggurat().x[i + 1] {
+            return x;
+        }
+        self.standard_normal_edge(i, u, x)
+    }
+
+    /// One try of the ziggurat: the layer, the signed position in it, and
+    /// the point.
+    #[inline(always)]
+    fn ziggurat_try(&mut self) -> (usize, f64, f64) {
+        let bits = self.0.next_u64();
+        let i = (bits & 0xff) as usize;
+        // Signed position in (−1, 1), from bits independent of `i`.
+        let u = ((bits >> 11) as f64 + 0.5) * (2.0 / (1u64 << 53) as f64) - 1.0;
+        (i, u, ziggurat().x[i] * u)
+    }
+
+    /// [`SimRng::standard_normal`] after a try `(i, u, x)` that fell outside
+    /// its layer's rectangle: the tail or the wedge, then new tries.
+    #[cold]
+    #[inline(never)]
+    fn standard_normal_edge(&mut self, i: usize, u: f64, x: f64) -> f64 {
         let z = ziggurat();
+        let (mut i, mut u, mut x) = (i, u, x);
         loop {
-            let bits = self.0.next_u64();
-            let i = (bits & 0xff) as usize;
-            // Signed position in (−1, 1), from bits independent of `i`.
-            let u = ((bits >> 11) as f64 + 0.5) * (2.0 / (1u64 << 53) as f64) - 1.0;
-            let x = u * z.x[i];
-            if x.abs() < z.x[i + 1] {
-                return x;
-            }
             if i == 0 {
                 return self.normal_tail(u < 0.0);
             }
             let y = z.f[i + 1] + self.uniform() * (z.f[i] - z.f[i + 1]);
             if y < libm::exp(-0.5 * x * x) {
+                return x;
+            }
+            (i, u, x) = self.ziggurat_try();
+            if x.abs() < z.x[i + 1] {
                 return x;
             }
         }
