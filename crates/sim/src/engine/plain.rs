@@ -640,6 +640,7 @@ impl Sim {
             self.start_quiet_sums();
         }
         let sources = self.sources[EXT].len() as f64;
+        let one_source = self.sources[EXT].len() == 1;
         let at_primary = self.sample.external_reads_at_primary > 0.0;
         // The sums in locals while the loop runs (the same additions in the
         // same order; the demand draws cannot touch them, and kept in
@@ -658,8 +659,9 @@ impl Sim {
                 }
             }
             let ext = self.draw_demand(f64::from(t) + 0.5);
-            // As `spread_external` shares it out.
-            let a = ext / sources;
+            // As `spread_external` shares it out (no division for one
+            // source: x / 1 is x).
+            let a = if one_source { ext } else { ext / sources };
             ticks += 1;
             sum_ext += ext;
             sum_a += a;
