@@ -112,6 +112,11 @@ struct ClassAcc {
     offered: f64,
     served: f64,
     sketch: Sketch,
+    /// The paths' latencies flushed into this window when the open windows
+    /// changed, each distribution once with its summed weight: added to
+    /// the sketch by the report (the same latencies come back at every
+    /// flush; turning them into kinks once per window is cheaper).
+    pending: Vec<(LatKey, f64)>,
     stale: LatencyHistogram,
     stale_sum: f64,
     stale_w: f64,
@@ -124,6 +129,7 @@ impl ClassAcc {
             offered: 0.0,
             served: 0.0,
             sketch: Sketch::new(),
+            pending: Vec::new(),
             stale: LatencyHistogram::new(),
             stale_sum: 0.0,
             stale_w: 0.0,
@@ -670,14 +676,11 @@ impl Sim {
         for p in 0..self.paths.len() {
             let c = self.paths[p].class;
             for (k, w) in self.path_slots[p].entries() {
-                add_to_active_windows(
-                    &mut self.kinks,
-                    &mut self.windows,
-                    self.active,
-                    c,
-                    w,
-                    &k.dist(),
-                );
+                for (wi, win) in self.windows.iter_mut().enumerate() {
+                    if self.active & (1 << wi) != 0 {
+                        merge_latency(&mut win.acc[c].pending, k, w);
+                    }
+                }
             }
             self.path_slots[p].clear();
         }
@@ -1777,6 +1780,7 @@ impl Sim {
         // One grid through which every sketch is read with the run-length
         // slots added.
         let mut scratch = Sketch::new();
+        let mut merged: Vec<(LatKey, f64)> = Vec::new();
         let mut windows = Vec::with_capacity(self.windows.len());
         let mut order: Vec<usize> = (1..self.windows.len()).collect();
         order.push(0);
@@ -1787,15 +1791,23 @@ impl Sim {
                 let a = &win.acc[c];
                 let sk = &mut scratch;
                 sk.load(&a.sketch);
+                // The pending latencies with the open slots' merged in, as
+                // `flush_paths` would (so `run`, which flushes first,
+                // reports what `report` does, bit for bit).
+                merged.clear();
+                merged.extend_from_slice(&a.pending);
                 if self.active & (1 << wi) != 0 {
                     for (p, slot) in self.path_slots.iter().enumerate() {
                         if self.paths[p].class == c {
                             for (k, w) in slot.entries() {
-                                kinks.prepare(w, &k.dist());
-                                kinks.apply(sk);
+                                merge_latency(&mut merged, k, w);
                             }
                         }
                     }
+                }
+                for (k, w) in &merged {
+                    kinks.prepare(*w, &k.dist());
+                    kinks.apply(sk);
                 }
                 let q = sk.quantiles();
                 // Path shares multiply to within rounding of one.
@@ -2092,6 +2104,19 @@ fn fill_routes(f: &mut [f64], n_term: usize, routes: &[(usize, f64)], s: f64) {
         if let Some(x) = f.get_mut(n_term + k) {
             *x = s * r.1;
         }
+    }
+}
+
+/// Adds weight `w` of latency `k` to a list of latencies and weights: to
+/// its entry if it has one (no weight, or a weight that is not a finite
+/// number, adds nothing).
+fn merge_latency(list: &mut Vec<(LatKey, f64)>, k: LatKey, w: f64) {
+    if !(w > 0.0 && w.is_finite()) {
+        return;
+    }
+    match list.iter_mut().find(|e| e.0 == k) {
+        Some(e) => e.1 += w,
+        None => list.push((k, w)),
     }
 }
 
