@@ -134,6 +134,17 @@ impl PlainSums {
         }
     }
 
+    /// CDN `ci`'s summed arrivals with the bulk ticks' (`share`, its
+    /// `Quiet::cdn_share`), as [`PlainSums::settle_bulk`] will add them.
+    fn e_with_bulk(&self, ci: usize, share: f64) -> f64 {
+        let e = self.cdns[ci].e;
+        if self.bulk_a == 0.0 {
+            e
+        } else {
+            e + share * self.bulk_a
+        }
+    }
+
     /// Empties the sums, keeping the last tick's values.
     fn clear(&mut self) {
         self.ticks = 0;
@@ -416,12 +427,10 @@ impl Sim {
         let book = prices();
         let page_kb = self.page_kb();
         let mut cost = kf * self.quiet.fixed_cost;
-        for (ci, s) in p.cdns.iter().enumerate() {
+        for ci in 0..p.cdns.len() {
             let n = &self.nodes[self.cdns[ci]];
             if let Model::Cdn(m) = &n.model {
-                // As `settle_bulk` will add them.
-                let bulk = self.quiet.cdn_share[ci] * p.bulk_a;
-                let e = if p.bulk_a == 0.0 { s.e } else { s.e + bulk };
+                let e = p.e_with_bulk(ci, self.quiet.cdn_share[ci]);
                 cost += cost_over(m, e + kf * n.arr[INT], kf, page_kb, book);
             }
         }
