@@ -584,9 +584,10 @@ impl Sim {
         }
     }
 
-    /// Adds weight `w` of a path's latency `key` to its run-length slot,
-    /// moving the slot's old content to the open windows when the key
-    /// changed.
+    /// Adds weight `w` of a path's latency `key` to its run-length slot;
+    /// an earlier latency pushed out of the slot to make room goes to the
+    /// open windows' sketches at once (the slot's own content waits for
+    /// `flush_paths`).
     pub(super) fn add_to_slot(&mut self, p: usize, c: usize, w: f64, key: LatKey) {
         if let Some((old, w)) = self.path_slots[p].add(key, w) {
             add_to_active_windows(
