@@ -4,7 +4,9 @@
 //! (`std::time::Instant`), no threads; simulated time is an input. Runs are
 //! deterministic: the same design, kata and seed give a bit-identical report
 //! natively and in wasm, because randomness comes from a named seeded
-//! generator ([`rng::SimRng`]) and every transcendental function from `libm`.
+//! generator ([`rng::SimRng`]) and every transcendental function from `libm`
+//! (or, for the loops that evaluate hundreds of exponentials, from
+//! [`expo`]: plain IEEE arithmetic on a table computed with `libm`).
 //!
 //! The numerical core:
 //! - [`queueing`]: Erlang B/C, the M/M/c steady state (means, exact wait and
@@ -13,7 +15,8 @@
 //! - [`latency`]: hop latencies as moments, lognormal fits, mixtures;
 //! - [`histogram`]: the request-weighted histogram behind window quantiles;
 //! - [`fluid`]: the fluid backlog of an overloaded service;
-//! - [`rng`]: the seeded random number generator and its distributions.
+//! - [`rng`]: the seeded random number generator and its distributions;
+//! - [`expo`]: inline exponentials of non-positive arguments.
 //!
 //! The engine ([`engine`]): [`engine::Sim`] runs a design through a
 //! [`engine::Scenario`] tick by tick and produces an [`engine::Report`].
@@ -25,6 +28,7 @@
 //! Units: times in seconds, rates in requests per second.
 
 pub mod engine;
+pub mod expo;
 pub mod fluid;
 pub mod grade;
 pub mod histogram;

@@ -13,6 +13,7 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::expo;
 use crate::latency::Moments;
 
 /// Why a queue has no steady-state answer.
@@ -256,7 +257,9 @@ impl MMcSolution {
 
     /// P(T > t) = (1−C)e^{−μt} + C(θe^{−μt} − μe^{−θt})/(θ−μ), evaluated in a
     /// form that is stable as θ → μ (where it becomes C·e^{−μt}(1+μt)) and
-    /// for θ ≪ μ.
+    /// for θ ≪ μ. (Inline: a latency sketch evaluates it at every one of
+    /// its knots, and a call would spill the knot loop's registers.)
+    #[inline(always)]
     pub fn time_survival(&self, t: f64) -> f64 {
         if t.is_nan() || t <= 0.0 {
             return 1.0;
@@ -270,16 +273,17 @@ impl MMcSolution {
         } else {
             (theta, mu)
         };
-        let x = (hi - lo) * t;
-        let g = if x < 1e-8 {
-            1.0 - 0.5 * x
-        } else {
-            -libm::expm1(-x) / x
-        };
-        let e_mu = libm::exp(-mu * t);
+        // (The exponentials from `expo`: a latency sketch evaluates this
+        // at every one of its knots.)
+        let g = expo::one_minus_exp_neg_over((hi - lo) * t);
+        let e_mu = expo::exp_nonpositive(-mu * t);
         // (The same exponential when μ is the smaller rate, as it usually
         // is: θ = cμ − λ.)
-        let e_lo = if lo == mu { e_mu } else { libm::exp(-lo * t) };
+        let e_lo = if lo == mu {
+            e_mu
+        } else {
+            expo::exp_nonpositive(-lo * t)
+        };
         let second = e_lo * (1.0 + lo * t * g);
         ((1.0 - c) * e_mu + c * second).clamp(0.0, 1.0)
     }

@@ -1806,8 +1806,7 @@ impl Sim {
                     }
                 }
                 for (k, w) in &merged {
-                    kinks.prepare(*w, &k.dist());
-                    kinks.apply(sk);
+                    kinks.add_once(*w, &k.dist(), sk);
                 }
                 let q = sk.quantiles();
                 // Path shares multiply to within rounding of one.
@@ -1862,8 +1861,7 @@ impl Sim {
                 sk.load(&n.sketch);
                 for slot in &n.lat_slots {
                     for (k, w) in slot.entries() {
-                        kinks.prepare(w, &k.dist());
-                        kinks.apply(sk);
+                        kinks.add_once(w, &k.dist(), sk);
                     }
                 }
                 let mut a = n.acc.clone();

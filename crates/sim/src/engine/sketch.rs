@@ -234,14 +234,19 @@ const Y0: f64 = -13.815_510_557_964_274;
 const H: f64 = 0.01;
 /// Grid edges: ln(1e4 s) − ln(1e-6 s) = 23.03 ⇒ 2,303 steps.
 const NB: usize = 2304;
+/// 2⁵²: from here on every float is an integer (spacing 1).
+const TWO_52: f64 = 4_503_599_627_370_496.0;
 
 /// Knot tables, computed once.
 struct Tables {
     /// Lognormal: (z, kink in the CDF's slope per unit z, times H).
     lognormal: Vec<(f64, f64)>,
     /// Queue knots: multiples of the mean, and their logarithms.
-    times: Vec<(f64, f64)>,
+    times: [(f64, f64); TIMES],
 }
+
+/// Queue knots: the multiples 0.002 × 1.08ᵏ of the mean up to 60.
+const TIMES: usize = 134;
 
 fn tables() -> &'static Tables {
     static T: OnceLock<Tables> = OnceLock::new();
@@ -273,10 +278,10 @@ fn tables() -> &'static Tables {
             out.push((pts[j].0, (slope - prev_slope) * H));
             prev_slope = slope;
         }
-        let mut times = Vec::new();
+        let mut times = [(0.0, 0.0); TIMES];
         let mut g = 0.002;
-        while g <= 60.0 {
-            times.push((g, libm::log(g)));
+        for knot in &mut times {
+            *knot = (g, libm::log(g));
             g *= 1.08;
         }
         Tables {
@@ -366,42 +371,40 @@ fn sojourn_units(
 ) {
     let surv = |t: f64| match queue {
         Some(q) => q.time_survival(t),
-        None => libm::exp(-mu * t),
+        None => crate::expo::exp_nonpositive(-mu * t),
     };
     let ln_m = libm::log(m);
-    let ts = &tables().times;
-    // Knot j: y_j, F_j; ramps below the first and above the last.
-    let mut prev_y = f64::NAN;
-    let mut prev_f = 0.0;
-    let mut prev_slope = 0.0;
-    let mut first = true;
-    for &(g, ln_g) in ts.iter() {
+    // Knot j: y_j, F_j, all computed first (they do not depend on each
+    // other, so their exponentials overlap), then the kinks between them.
+    let mut ys = [0.0; TIMES];
+    let mut fs = [0.0; TIMES];
+    for ((&(g, ln_g), y), f) in tables().times.iter().zip(&mut ys).zip(&mut fs) {
         let t = m * g;
-        let y = if shift > 0.0 {
+        *y = if shift > 0.0 {
             libm::log(shift + t)
         } else {
             ln_m + ln_g
         };
-        let f = 1.0 - surv(t);
-        if first {
-            // Lower tail: mass f spread evenly over one unit of y.
-            let slope = f;
-            emit(y - 1.0, slope * H);
-            prev_slope = slope;
-            first = false;
+        *f = 1.0 - surv(t);
+    }
+    // Lower tail: mass F_0 spread evenly over one unit of y.
+    let mut prev_slope = fs[0];
+    emit(ys[0] - 1.0, prev_slope * H);
+    for j in 1..TIMES {
+        let dy = ys[j] - ys[j - 1];
+        let slope = if dy > 0.0 {
+            (fs[j] - fs[j - 1]) / dy
         } else {
-            let dy = y - prev_y;
-            let slope = if dy > 0.0 { (f - prev_f) / dy } else { 0.0 };
-            emit(prev_y, (slope - prev_slope) * H);
-            prev_slope = slope;
-        }
-        prev_y = y;
-        prev_f = f;
+            0.0
+        };
+        emit(ys[j - 1], (slope - prev_slope) * H);
+        prev_slope = slope;
     }
     // Upper tail: the rest spread over one unit of y.
-    let slope = 1.0 - prev_f;
-    emit(prev_y, (slope - prev_slope) * H);
-    emit(prev_y + 1.0, -slope * H);
+    let (last_y, last_f) = (ys[TIMES - 1], fs[TIMES - 1]);
+    let slope = 1.0 - last_f;
+    emit(last_y, (slope - prev_slope) * H);
+    emit(last_y + 1.0, -slope * H);
 }
 
 /// The mean time in system of a sojourn (without its shift): the queue's,
@@ -449,7 +452,7 @@ impl Kinks {
                     None => {
                         let i = if self.memo.len() < MEMO {
                             // A knot a time, and the two tail ramps' ends.
-                            let units = Vec::with_capacity(tables().times.len() + 2);
+                            let units = Vec::with_capacity(TIMES + 2);
                             self.memo.push((*d, units));
                             self.memo.len() - 1
                         } else {
@@ -481,6 +484,39 @@ impl Kinks {
                 self.zero = zero;
             }
             None => self.skip = true,
+        }
+    }
+
+    /// Adds `w` requests whose latency follows `d` to `sk` alone: what
+    /// [`Kinks::prepare`] then [`Kinks::apply`] add, the same numbers, but
+    /// a lognormal's kinks go straight to the grid (no other sketch will
+    /// take them, so they are not listed; the report adds each mixture
+    /// part to one sketch).
+    pub(crate) fn add_once(&mut self, w: f64, d: &Dist, sk: &mut Sketch) {
+        match *d {
+            // The conditions under which `knots` emits the table's kinks.
+            Dist::LogNormal(l)
+                if w > 0.0 && w.is_finite() && l.sigma * 8.0 > H && l.mu.is_finite() =>
+            {
+                let mean = d.mean();
+                if !mean.is_finite() {
+                    return;
+                }
+                sk.total += w;
+                sk.weighted += w * mean;
+                sk.grid();
+                let scale = w / l.sigma;
+                sk.kinks_from(
+                    tables()
+                        .lognormal
+                        .iter()
+                        .map(|&(z, k)| (l.mu + l.sigma * z, k * scale)),
+                );
+            }
+            _ => {
+                self.prepare(w, d);
+                self.apply(sk);
+            }
         }
     }
 
@@ -568,16 +604,35 @@ impl Sketch {
     /// between the two grid edges around it, by its position (the grid
     /// must be allocated: [`Sketch::grid`]).
     fn kinks(&mut self, list: &[(f64, f64)]) {
+        self.kinks_from(list.iter().copied());
+    }
+
+    /// [`Sketch::kinks`] from an iterator.
+    #[inline(always)]
+    fn kinks_from(&mut self, list: impl Iterator<Item = (f64, f64)>) {
         // The grid and the range in locals: stores to the grid cannot
         // touch them, so they stay in registers.
         let Ok(d2) = <&mut [f64; NB + 2]>::try_from(&mut self.d2[..]) else {
             return;
         };
         let (mut lo, mut hi) = (self.lo, self.hi);
-        for &(y, amount) in list {
-            let u = ((y - Y0) * (1.0 / H)).clamp(0.0, (NB - 1) as f64);
-            let k = (u as usize).min(NB - 1);
-            let f = u - k as f64;
+        for (y, amount) in list {
+            // u in [0, NB − 1] (NaN taken as 0); its floor by adding and
+            // taking away 2⁵² (which rounds to an integer), less one if
+            // that rounded up; the index from the bits of floor + 2⁵². (A
+            // float-to-integer conversion saturates, and its checks cost
+            // more than the rest of the kink.)
+            let u = (y - Y0) * (1.0 / H);
+            let u = if u > 0.0 { u } else { 0.0 };
+            let u = if u < (NB - 1) as f64 {
+                u
+            } else {
+                (NB - 1) as f64
+            };
+            let r = (u + TWO_52) - TWO_52;
+            let floor = r - if r > u { 1.0 } else { 0.0 };
+            let f = u - floor;
+            let k = (((floor + TWO_52).to_bits() & 0xfff) as usize).min(NB - 1);
             d2[k] += amount * (1.0 - f);
             d2[k + 1] += amount * f;
             lo = lo.min(k);
@@ -966,6 +1021,16 @@ mod tests {
     /// one by one does (to rounding): on lognormals, queues, points and
     /// mixtures, with goals in the first and the last (short) block, at
     /// the zero mass, and out of reach.
+    #[test]
+    fn queue_knots_run_from_0_002_to_60_means() {
+        let t = &tables().times;
+        assert_eq!(t[0].0, 0.002);
+        assert!(t[TIMES - 1].0 <= 60.0 && t[TIMES - 1].0 * 1.08 > 60.0);
+        for w in t.windows(2) {
+            assert_eq!(w[1].0, w[0].0 * 1.08);
+        }
+    }
+
     #[test]
     fn block_scan_finds_what_the_bucket_walk_finds() {
         let queue = Dist::Sojourn {
