@@ -371,13 +371,21 @@ impl Cdn {
         }
         let ok = origin.err < 0.5 && origin.resp_s < cfg.timeout;
         let end = t + 1.0;
+        // The hits of groups fresh all tick, summed while they hold one
+        // version and tallied when it changes (one tally addition for
+        // them, not one each: each would wait on the last through memory).
+        let mut fresh_hits: (u32, f64) = (0, 0.0);
         for gi in 0..self.groups.len() {
             let g = &mut self.groups[gi];
             let lg = lambda * g.share;
             // Fast path: fresh all tick.
             if g.fetch.is_none() && g.has_copy && g.fresh_until >= end {
                 out.hit += lg;
-                tally.add(g.version, lg);
+                if g.version != fresh_hits.0 {
+                    tally.add(fresh_hits.0, fresh_hits.1);
+                    fresh_hits = (g.version, 0.0);
+                }
+                fresh_hits.1 += lg;
                 continue;
             }
             let gap = if lg > 0.0 { g.pops / lg } else { f64::INFINITY };
@@ -498,6 +506,7 @@ impl Cdn {
                 }
             }
         }
+        tally.add(fresh_hits.0, fresh_hits.1);
         self.note_steady();
         out
     }

@@ -1734,7 +1734,8 @@ impl Sim {
         s.errors_rps.push(self.sample.errors as f32);
         s.p95_ms.push((1e3 * self.last_p95) as f32);
         s.staleness_s.push(self.sample.staleness_s as f32);
-        s.cost_usd.push(self.cost_total as f32);
+        // (The sample's: with the plain ticks' cost not yet flushed.)
+        s.cost_usd.push(self.sample.cost_usd as f32);
         // The sample, not `n.tick`: quiet ticks update only the sample.
         for ((n, tick), ns) in self
             .nodes

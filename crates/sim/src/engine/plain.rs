@@ -9,8 +9,9 @@
 //! answers, the path weights, the answers counted current — is linear in
 //! its arrivals and in its CDN outcomes. So a plain tick only adds those to
 //! per-CDN sums ([`PlainSums`]); they become totals once, when the sums are
-//! flushed ([`Sim::flush_plain`]): at every series point, before any tick
-//! that is not plain, and whenever the quiet stretch itself is flushed.
+//! flushed ([`Sim::flush_plain`]): before any tick that is not plain, and
+//! whenever the quiet stretch itself is flushed (a series point reads the
+//! sample, whose cost adds the sums' cost: nothing needs them flushed).
 //! Only freshness, when some answers are stale or an update is on its way
 //! to readers, is counted tick by tick (staleness grows with time:
 //! [`Sim::add_plain_freshness`]). A CDN whose groups are all fresh all tick
@@ -286,9 +287,8 @@ impl Sim {
     /// Adds plain tick `t` (external rate `ext`, `a` per external source,
     /// the CDN outcomes in `quiet.outs`) to the plain sums, its answers
     /// counted current in bulk unless `stale` (then
-    /// [`Sim::add_plain_freshness`] counts them); at a series point,
-    /// flushes the sums.
-    pub(super) fn add_plain_tick(&mut self, t: u32, ext: f64, a: f64, stale: bool) {
+    /// [`Sim::add_plain_freshness`] counts them).
+    pub(super) fn add_plain_tick(&mut self, ext: f64, a: f64, stale: bool) {
         if self.quiet.ticks == 0 {
             self.start_quiet_sums();
         }
@@ -340,9 +340,6 @@ impl Sim {
         self.quiet.total += 1;
         if self.sample.external_reads_at_primary > 0.0 {
             self.at_primary_ticks += 1;
-        }
-        if self.series_point(t) {
-            self.flush_plain();
         }
     }
 
@@ -455,7 +452,7 @@ impl Sim {
             0.0
         };
         self.quiet.plain.last_staleness = staleness;
-        self.add_plain_tick(t, ext, a, stale);
+        self.add_plain_tick(ext, a, stale);
         if cdns.pulse {
             self.cost_total += self.apply_pulse();
         }
@@ -582,13 +579,10 @@ impl Sim {
     }
 
     /// Ends plain tick `t` (external rate `ext`) of [`Sim::run_plain_quiet`]:
-    /// at a series point, its sample and the series' point (the sums
-    /// flushed first if they are not yet: `add_plain_tick` flushes them
-    /// itself), else it is remembered as the `last`; then the end of a
-    /// minute.
+    /// at a series point, its sample and the series' point, else it is
+    /// remembered as the `last`; then the end of a minute.
     fn end_plain_tick(&mut self, t: u32, ext: f64, last: &mut Option<(u32, f64)>) {
         if self.series_point(t) {
-            self.flush_plain();
             self.write_plain_sample(t, ext);
             self.push_series(t);
             *last = None;
