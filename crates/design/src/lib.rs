@@ -44,6 +44,7 @@ mod diagnostic;
 mod document;
 pub mod format;
 pub mod geometry;
+pub mod hash;
 mod kind;
 pub mod limits;
 mod lint;

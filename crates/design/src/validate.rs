@@ -1,7 +1,7 @@
 //! Structural checks of a design in memory: the same checks the parser
 //! applies to a file, reported instead of repaired.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{IdMap, IdSet};
 
 use crate::connect::classify;
 use crate::diagnostic::{Collector, Diagnostic};
@@ -43,7 +43,7 @@ pub fn validate(d: &Design) -> Vec<Diagnostic> {
             ),
         ));
     }
-    let mut seen: HashSet<&NodeId> = HashSet::new();
+    let mut seen: IdSet<&NodeId> = IdSet::default();
     for node in &d.nodes {
         // Built only for a diagnostic (most designs have none).
         let subject = || Some(node.id.clone());
@@ -114,11 +114,11 @@ pub fn validate(d: &Design) -> Vec<Diagnostic> {
         }
     }
     // The first node with each id, as `Design::node` would find it.
-    let mut by_id: HashMap<&NodeId, &Node> = HashMap::new();
+    let mut by_id: IdMap<&NodeId, &Node> = IdMap::default();
     for node in &d.nodes {
         by_id.entry(&node.id).or_insert(node);
     }
-    let mut pairs: HashSet<(&NodeId, &NodeId)> = HashSet::new();
+    let mut pairs: IdSet<(&NodeId, &NodeId)> = IdSet::default();
     for edge in &d.edges {
         let subject = || Some(edge.from.clone());
         let name = || edge_name(&edge.from, &edge.to);

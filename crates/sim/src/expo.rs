@@ -1,10 +1,11 @@
-//! Exponentials of non-positive arguments from plain arithmetic, for the
-//! loops that evaluate hundreds of them (a queue's survival at every knot
-//! of a latency sketch).
+//! Exponentials of non-positive arguments and logarithms from plain
+//! arithmetic, for the loops that evaluate hundreds of them (a queue's
+//! survival at every knot of a latency sketch, a histogram bucket for
+//! every staleness counted).
 //!
-//! `libm::exp` is a call with branches for every range of its argument;
-//! these are inline and branch only where the argument leaves the range the
-//! sketch uses. They use nothing but IEEE 754 additions, multiplications,
+//! `libm::exp` and `libm::log` are calls with branches for every range of
+//! their argument; these are inline and branch only where the argument
+//! leaves the range the engine uses. They use nothing but IEEE 754 additions, multiplications,
 //! divisions and a table computed once with `libm`, so like `libm` they
 //! give the same bits on every target (Rust never fuses a multiply and an
 //! add on its own). They agree with `libm` to within a few units in the last
@@ -28,6 +29,45 @@ const ROUND: f64 = 6_755_399_441_055_744.0;
 const UNDERFLOW: f64 = -708.0;
 /// Below this, (1 − e^(−x))/x comes from its series.
 const SERIES_BELOW: f64 = 0.25;
+
+/// Logarithm table steps per doubling.
+const LN_N: usize = 128;
+
+/// Per step j of [1, 2): its centre c = 1 + (j + ½)/128, 1/c and ln c.
+fn ln_table() -> &'static [(f64, f64, f64); LN_N] {
+    static T: OnceLock<[(f64, f64, f64); LN_N]> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = [(0.0, 0.0, 0.0); LN_N];
+        for (j, v) in t.iter_mut().enumerate() {
+            let c = 1.0 + (j as f64 + 0.5) / LN_N as f64;
+            *v = (c, 1.0 / c, libm::log(c));
+        }
+        t
+    })
+}
+
+/// ln x. For a positive normal x: x = 2ᵉ m with m in [1, 2), m near the
+/// centre c of its table step, ln x = e ln 2 + ln c + ln(1 + r) with
+/// r = (m − c)/c, |r| ≤ 1/256, and ln(1 + r) from its series. Zero,
+/// subnormal, negative, infinite and NaN arguments go to `libm::log`.
+#[inline(always)]
+pub fn ln(x: f64) -> f64 {
+    if !(f64::MIN_POSITIVE..f64::INFINITY).contains(&x) {
+        return libm::log(x);
+    }
+    let bits = x.to_bits();
+    let e = ((bits >> 52) as i64 - 1023) as f64;
+    let m = f64::from_bits((bits & ((1 << 52) - 1)) | (1023 << 52));
+    let (c, inv_c, ln_c) = ln_table()[((bits >> 45) & (LN_N as u64 - 1)) as usize];
+    // (m − c is exact: m and c are within a factor of two.)
+    let r = (m - c) * inv_c;
+    // ln(1 + r) to r⁷/7; the next term is under 2⁻⁶⁴ for |r| ≤ 1/256.
+    let p = r
+        * (1.0
+            + r * (-0.5
+                + r * (1.0 / 3.0 + r * (-0.25 + r * (0.2 + r * (-1.0 / 6.0 + r * (1.0 / 7.0)))))));
+    (e * std::f64::consts::LN_2 + ln_c) + p
+}
 
 /// 2^(j/N) for j in 0..N.
 fn table() -> &'static [f64; N] {
@@ -142,6 +182,25 @@ mod tests {
         assert_eq!(exp_nonpositive(-800.0), 0.0);
         assert_eq!(exp_nonpositive(f64::NEG_INFINITY), 0.0);
         assert!(exp_nonpositive(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn ln_agrees_with_libm() {
+        // Relative to |ln x| + 1 (near x = 1 the result is small and its
+        // absolute error is what counts).
+        let mut worst: f64 = 0.0;
+        let mut x = 1e-9;
+        while x < 1e9 {
+            let (got, want) = (ln(x), libm::log(x));
+            worst = worst.max((got - want).abs() / (want.abs() + 1.0) / f64::EPSILON);
+            x *= 1.000_37;
+        }
+        assert!(worst <= 2.0, "worst {worst}");
+        assert_eq!(ln(1.0), 0.0);
+        assert!(ln(0.0).is_infinite() && ln(0.0) < 0.0);
+        assert!(ln(-1.0).is_nan() && ln(f64::NAN).is_nan());
+        assert_eq!(ln(f64::INFINITY), f64::INFINITY);
+        assert_eq!(ln(5e-324), libm::log(5e-324));
     }
 
     #[test]

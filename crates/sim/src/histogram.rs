@@ -354,8 +354,10 @@ impl LatencyHistogram {
         if x >= MAX_LATENCY {
             return SLOTS - 1;
         }
-        // (Truncating a non-negative number is its floor: no `floor` call.)
-        let k = (libm::log(x) - self.ln_min) / self.step;
+        // (Truncating a non-negative number is its floor: no `floor` call.
+        // The logarithm inline: the engine finds a bucket for every
+        // staleness it counts.)
+        let k = (crate::expo::ln(x) - self.ln_min) / self.step;
         (k.max(0.0) as usize + 1).min(BUCKETS)
     }
 

@@ -8,7 +8,7 @@
 //! Edges that break the rules (or point at missing nodes) are left out; the
 //! design's own diagnostics say why.
 
-use std::collections::{HashMap, HashSet};
+use design::hash::{IdMap, IdSet};
 
 use design::{classify, Design, Diagnostic, EdgeKind, Node, NodeKind};
 
@@ -549,7 +549,7 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
     };
 
     // Unique nodes (first of each id), at most the design limit, in kind order.
-    let mut seen = HashSet::new();
+    let mut seen = IdSet::default();
     let mut picked: Vec<&Node> = Vec::new();
     for n in &d.nodes {
         if picked.len() >= design::limits::MAX_NODES {
@@ -561,7 +561,7 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
     }
     let rank = |k: NodeKind| NodeKind::ALL.iter().position(|x| *x == k).unwrap_or(0);
     picked.sort_by_key(|n| rank(n.kind));
-    let index: HashMap<&str, usize> = picked
+    let index: IdMap<&str, usize> = picked
         .iter()
         .enumerate()
         .map(|(i, n)| (n.id.as_str(), i))
@@ -570,7 +570,7 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
     // Valid edges.
     let mut out_edges: Vec<Vec<(usize, EdgeKind)>> = vec![Vec::new(); picked.len()];
     let mut in_degree = vec![0usize; picked.len()];
-    let mut pairs = HashSet::new();
+    let mut pairs = IdSet::default();
     for e in d.edges.iter().take(design::limits::MAX_EDGES) {
         let (Some(&a), Some(&b)) = (index.get(e.from.as_str()), index.get(e.to.as_str())) else {
             continue;
