@@ -5,11 +5,12 @@
 //!
 //! `libm::exp` and `libm::log` are calls with branches for every range of
 //! their argument; these are inline and branch only where the argument
-//! leaves the range the engine uses. They use nothing but IEEE 754 additions, multiplications,
-//! divisions and a table computed once with `libm`, so like `libm` they
-//! give the same bits on every target (Rust never fuses a multiply and an
-//! add on its own). They agree with `libm` to within a few units in the last
-//! place (see the tests), not bit for bit.
+//! leaves the range the engine uses. They use nothing but IEEE 754
+//! additions, multiplications, divisions, bit operations and tables
+//! computed once with `libm`, so like `libm` they give the same bits on
+//! every target (Rust never fuses a multiply and an add on its own). They
+//! agree with `libm` to within a few units in the last place (see the
+//! tests), not bit for bit.
 #![deny(missing_docs)]
 
 use std::sync::OnceLock;
