@@ -11,6 +11,10 @@
 //! every target (Rust never fuses a multiply and an add on its own). They
 //! agree with `libm` to within a few units in the last place (see the
 //! tests), not bit for bit.
+//!
+//! They are forced inline in native builds only: the site's wasm is built
+//! for size, and there the compiler decides (inlining never changes a
+//! result).
 #![deny(missing_docs)]
 
 use std::sync::OnceLock;
@@ -51,7 +55,7 @@ fn ln_table() -> &'static [(f64, f64, f64); LN_N] {
 /// centre c of its table step, ln x = e ln 2 + ln c + ln(1 + r) with
 /// r = (m − c)/c, |r| ≤ 1/256, and ln(1 + r) from its series. Zero,
 /// subnormal, negative, infinite and NaN arguments go to `libm::log`.
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 pub fn ln(x: f64) -> f64 {
     if !(f64::MIN_POSITIVE..f64::INFINITY).contains(&x) {
         return libm::log(x);
@@ -76,7 +80,9 @@ fn table() -> &'static [f64; N] {
     T.get_or_init(|| {
         let mut t = [0.0; N];
         for (j, v) in t.iter_mut().enumerate() {
-            *v = libm::exp2(j as f64 / N as f64);
+            // (`pow`, not `exp2`: the engine already uses it, and `exp2`
+            // would bring its own 4 kB table into the wasm.)
+            *v = libm::pow(2.0, j as f64 / N as f64);
         }
         t
     })
@@ -84,7 +90,7 @@ fn table() -> &'static [f64; N] {
 
 /// e^x for x ≤ 0 (0 below −708, NaN for NaN; x > 0 is not this
 /// function's range and gives a value of no use).
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 pub fn exp_nonpositive(x: f64) -> f64 {
     if x < UNDERFLOW {
         return 0.0;
@@ -111,7 +117,7 @@ pub fn exp_nonpositive(x: f64) -> f64 {
 
 /// (1 − e^(−x)) / x for x ≥ 0 (1 at 0): the series below
 /// 0.25, where 1 − e^(−x) would lose digits to cancellation.
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 pub fn one_minus_exp_neg_over(x: f64) -> f64 {
     if x < SERIES_BELOW {
         // Σ (−x)ᵏ / (k + 1)!, to k = 12 (the next term is under 2⁻⁶⁰ at
