@@ -12,9 +12,10 @@
 //! agree with `libm` to within a few units in the last place (see the
 //! tests), not bit for bit.
 //!
-//! They are forced inline in native builds only: the site's wasm is built
-//! for size, and there the compiler decides (inlining never changes a
-//! result).
+//! They are forced inline, in the size-optimised wasm too: left to the
+//! compiler there, the wasm was 0.9 KB smaller (gzipped) and re-grading
+//! the reference in the page took a median 3.5 ms instead of 2.3 ms over
+//! four alternating runs of the end-to-end test.
 #![deny(missing_docs)]
 
 use std::sync::OnceLock;
@@ -55,7 +56,7 @@ fn ln_table() -> &'static [(f64, f64, f64); LN_N] {
 /// centre c of its table step, ln x = e ln 2 + ln c + ln(1 + r) with
 /// r = (m − c)/c, |r| ≤ 1/256, and ln(1 + r) from its series. Zero,
 /// subnormal, negative, infinite and NaN arguments go to `libm::log`.
-#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+#[inline(always)]
 pub fn ln(x: f64) -> f64 {
     if !(f64::MIN_POSITIVE..f64::INFINITY).contains(&x) {
         return libm::log(x);
@@ -90,7 +91,7 @@ fn table() -> &'static [f64; N] {
 
 /// e^x for x ≤ 0 (0 below −708, NaN for NaN; x > 0 is not this
 /// function's range and gives a value of no use).
-#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+#[inline(always)]
 pub fn exp_nonpositive(x: f64) -> f64 {
     if x < UNDERFLOW {
         return 0.0;
@@ -117,7 +118,7 @@ pub fn exp_nonpositive(x: f64) -> f64 {
 
 /// (1 − e^(−x)) / x for x ≥ 0 (1 at 0): the series below
 /// 0.25, where 1 − e^(−x) would lose digits to cancellation.
-#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+#[inline(always)]
 pub fn one_minus_exp_neg_over(x: f64) -> f64 {
     if x < SERIES_BELOW {
         // Σ (−x)ᵏ / (k + 1)!, to k = 12 (the next term is under 2⁻⁶⁰ at

@@ -257,10 +257,9 @@ impl MMcSolution {
 
     /// P(T > t) = (1−C)e^{−μt} + C(θe^{−μt} − μe^{−θt})/(θ−μ), evaluated in a
     /// form that is stable as θ → μ (where it becomes C·e^{−μt}(1+μt)) and
-    /// for θ ≪ μ. (Inline natively: a latency sketch evaluates it at every
-    /// one of its knots, and a call would spill the knot loop's registers;
-    /// the size-optimised wasm leaves it to the compiler.)
-    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    /// for θ ≪ μ. (Inline: a latency sketch evaluates it at every one of
+    /// its knots, and a call would spill the knot loop's registers.)
+    #[inline(always)]
     pub fn time_survival(&self, t: f64) -> f64 {
         if t.is_nan() || t <= 0.0 {
             return 1.0;

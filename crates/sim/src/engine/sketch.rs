@@ -608,7 +608,7 @@ impl Sketch {
     }
 
     /// [`Sketch::kinks`] from an iterator.
-    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[inline(always)]
     fn kinks_from(&mut self, list: impl Iterator<Item = (f64, f64)>) {
         // The grid and the range in locals: stores to the grid cannot
         // touch them, so they stay in registers.
