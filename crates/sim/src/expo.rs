@@ -36,6 +36,19 @@ const UNDERFLOW: f64 = -708.0;
 /// Below this, (1 − e^(−x))/x comes from its series.
 const SERIES_BELOW: f64 = 0.25;
 
+/// 2⁵²: from here on every double is an integer (spacing 1).
+pub const TWO_52: f64 = 4_503_599_627_370_496.0;
+
+/// The floor of `x` for 0 ≤ x < 2⁵², exactly, without a conversion to an
+/// integer and back: adding and taking away 2⁵² rounds `x` to an integer,
+/// one too many if it rounded up. (Without a branch: which way it rounds
+/// is a coin toss, and a mispredicted branch costs more than the rest.)
+#[inline(always)]
+pub fn floor_below_2_52(x: f64) -> f64 {
+    let r = (x + TWO_52) - TWO_52;
+    r - f64::from(u8::from(r > x))
+}
+
 /// Logarithm table steps per doubling.
 const LN_N: usize = 128;
 
@@ -159,6 +172,29 @@ mod tests {
             return 0.0;
         }
         ((a - b) / b).abs() / f64::EPSILON
+    }
+
+    #[test]
+    fn floor_below_2_52_is_the_floor() {
+        for x in [
+            0.0,
+            0.25,
+            0.5,
+            0.75,
+            1.0,
+            1.5,
+            2.5,
+            2303.999,
+            2304.0,
+            1e15 + 0.5,
+        ] {
+            assert_eq!(floor_below_2_52(x), libm::floor(x), "{x}");
+        }
+        let mut x = 0.0;
+        while x < 3000.0 {
+            assert_eq!(floor_below_2_52(x), libm::floor(x), "{x}");
+            x += 0.013_7;
+        }
     }
 
     #[test]

@@ -14,13 +14,12 @@
 use rand::RngCore;
 use rand_pcg::Pcg64Mcg;
 
+use crate::expo::{floor_below_2_52, TWO_52};
+
 /// Above this mean, [`SimRng::poisson`] uses the normal approximation
 /// N(m, m) rounded to the nearest non-negative integer; below it, exact
 /// inversion.
 pub const POISSON_NORMAL_THRESHOLD: f64 = 30.0;
-
-/// 2⁵²: from here on every float is an integer.
-const TWO_52: f64 = 4_503_599_627_370_496.0;
 
 /// The ziggurat's layers: 256 of them, each of area [`ZIG_V`] under
 /// e^(−x²/2), the lowest holding the tail beyond `ZIG_R` (Marsaglia and
@@ -200,15 +199,11 @@ impl SimRng {
             let z = self.standard_normal();
             let x = mean + mean.sqrt() * z;
             let y = (x + 0.5).max(0.0);
-            // As `normal_count` rounds it (truncating toward zero). Below
-            // 2⁵², adding and taking away 2⁵² rounds `y` to an integer
-            // (spacing 1 there), one too many if it rounded up: the floor,
-            // exactly, without converting to an integer and back; below
-            // 2⁶³ a signed conversion truncates the same way.
+            // As `normal_count` rounds it (truncating toward zero): below
+            // 2⁵² without converting to an integer and back; below 2⁶³ a
+            // signed conversion truncates the same way.
             return if y < TWO_52 {
-                let r = (y + TWO_52) - TWO_52;
-                // (Without a branch: which way it rounded is a coin toss.)
-                r - f64::from(u8::from(r > y))
+                floor_below_2_52(y)
             } else if y < 9.2e18 {
                 (y as i64) as f64
             } else {

@@ -20,6 +20,7 @@
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
+use crate::expo::{floor_below_2_52, TWO_52};
 use crate::latency::{std_normal_cdf, Distribution, LogNormal, Moments};
 use crate::queueing::MMcSolution;
 
@@ -234,8 +235,6 @@ const Y0: f64 = -13.815_510_557_964_274;
 const H: f64 = 0.01;
 /// Grid edges: ln(1e4 s) − ln(1e-6 s) = 23.03 ⇒ 2,303 steps.
 const NB: usize = 2304;
-/// 2⁵²: from here on every float is an integer (spacing 1).
-const TWO_52: f64 = 4_503_599_627_370_496.0;
 
 /// Knot tables, computed once.
 struct Tables {
@@ -617,11 +616,10 @@ impl Sketch {
         };
         let (mut lo, mut hi) = (self.lo, self.hi);
         for (y, amount) in list {
-            // u in [0, NB − 1] (NaN taken as 0); its floor by adding and
-            // taking away 2⁵² (which rounds to an integer), less one if
-            // that rounded up; the index from the bits of floor + 2⁵². (A
-            // float-to-integer conversion saturates, and its checks cost
-            // more than the rest of the kink.)
+            // u in [0, NB − 1] (NaN taken as 0); its floor, and the index
+            // from the bits of floor + 2⁵². (A float-to-integer conversion
+            // saturates, and its checks cost more than the rest of the
+            // kink.)
             let u = (y - Y0) * (1.0 / H);
             let u = if u > 0.0 { u } else { 0.0 };
             let u = if u < (NB - 1) as f64 {
@@ -629,8 +627,7 @@ impl Sketch {
             } else {
                 (NB - 1) as f64
             };
-            let r = (u + TWO_52) - TWO_52;
-            let floor = r - if r > u { 1.0 } else { 0.0 };
+            let floor = floor_below_2_52(u);
             let f = u - floor;
             let k = (((floor + TWO_52).to_bits() & 0xfff) as usize).min(NB - 1);
             d2[k] += amount * (1.0 - f);
