@@ -253,6 +253,10 @@ pub fn App() -> impl IntoView {
         let timer = gloo_timers::callback::Timeout::new(GRADE_DELAY_MS, move || {
             let outcome =
                 kata_for_grading.with_value(|k| run.grade_now(state, k, seed.get_untracked()));
+            // Then the failed cards' fixes are tried, a candidate per task.
+            let design = state.with_editor(|e| e.design().clone());
+            kata_for_grading
+                .with_value(|k| run.verify(design, k, seed.get_untracked(), outcome.clone()));
             if let Ok(g) = &outcome.grade {
                 let share = state
                     .with_editor(|e| design::share::encode(e.design(), KATA, seed.get_untracked()));
@@ -300,6 +304,16 @@ pub fn App() -> impl IntoView {
             None
         };
         state.live.set(frame);
+    });
+    // The canvas's lints follow the grade of the design on screen: a lint
+    // its run did not bear out is shown as a hint, never as a warning
+    // beside a card that measured the opposite.
+    Effect::new(move |_| {
+        run.outcome.with(|o| {
+            if let Some((revision, Ok(g))) = o.as_ref().map(|o| (o.revision, &o.grade)) {
+                state.show_graded_lints(revision, g.lints.clone());
+            }
+        });
     });
 
     // A link pasted into this tab changes only the hash: open it the same

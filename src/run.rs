@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use design::Design;
 use editor::Playback;
 use leptos::prelude::*;
 use sim::engine::Report;
-use sim::grade::Grade;
+use sim::grade::{Grade, Verifier};
 use sim::kata::Kata;
 
 use crate::state::{EditorState, LiveFrame, NodeLive};
@@ -22,6 +23,9 @@ pub struct Outcome {
     pub grade: Result<Grade, String>,
     /// How long grading took in this browser, milliseconds.
     pub took_ms: f64,
+    /// Once the failed cards' fixes are tested: how long that took after
+    /// the grade, milliseconds (wall time, with the page's other work).
+    pub fixes_ms: Option<f64>,
     /// Each grading run's report by run id, shared with the charts (taken
     /// out of the grade once, so redraws never copy a report).
     pub reports: HashMap<String, Arc<Report>>,
@@ -39,6 +43,9 @@ pub struct RunState {
     /// Whether the learner has started watching (the canvas stays calm
     /// until then).
     pub watching: RwSignal<bool>,
+    /// While the failed cards' fixes are being tried: candidates graded
+    /// and known so far.
+    pub checking: RwSignal<Option<(usize, usize)>>,
 }
 
 impl RunState {
@@ -49,6 +56,7 @@ impl RunState {
             playback: RwSignal::new(Playback::new(3600.0)),
             shown_run: RwSignal::new(String::new()),
             watching: RwSignal::new(false),
+            checking: RwSignal::new(None),
         }
     }
 
@@ -88,10 +96,75 @@ impl RunState {
             revision,
             grade,
             took_ms,
+            fixes_ms: None,
             reports,
         });
         self.outcome.set(Some(outcome.clone()));
         outcome
+    }
+
+    /// Tries the failed cards' candidate fixes of `outcome` (the grade of
+    /// `design`), one candidate grade per task so the page stays
+    /// responsive between them, then shows the grade with its tested
+    /// fixes. A newer grade supersedes it: the loop stops as soon as the
+    /// shown outcome is no longer this one.
+    pub fn verify(&self, design: Design, kata: &Kata, seed: u64, outcome: Arc<Outcome>) {
+        let Ok(graded) = &outcome.grade else {
+            return;
+        };
+        if graded.all_passed() {
+            self.checking.set(None);
+            return;
+        }
+        let mut verifier = Verifier::new(&design, kata, seed, graded);
+        let run = *self;
+        run.checking.set(Some(verifier.progress()));
+        let base = outcome.clone();
+        let clock = web_sys::window().and_then(|w| w.performance());
+        let started = clock.as_ref().map_or(0.0, |c| c.now());
+        // `try_`: the page (or a test's mount) may be gone by the time a
+        // task runs; then the loop just stops.
+        let still_shown = move || {
+            run.outcome
+                .try_with_untracked(|o| o.as_ref().is_some_and(|o| Arc::ptr_eq(o, &outcome)))
+                .unwrap_or(false)
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            loop {
+                // Yield to the page (input, drawing) between candidates.
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                if !still_shown() {
+                    return;
+                }
+                match verifier.step() {
+                    Ok(more) => {
+                        run.checking.try_set(Some(verifier.progress()));
+                        if !more {
+                            break;
+                        }
+                    }
+                    Err(_) => {
+                        run.checking.try_set(None);
+                        return;
+                    }
+                }
+            }
+            let Ok(mut advised) = base.grade.clone() else {
+                return;
+            };
+            verifier.finish(&mut advised);
+            if !still_shown() {
+                return;
+            }
+            run.checking.try_set(None);
+            run.outcome.try_set(Some(Arc::new(Outcome {
+                revision: base.revision,
+                grade: Ok(advised),
+                took_ms: base.took_ms,
+                fixes_ms: Some(clock.as_ref().map_or(0.0, |c| c.now()) - started),
+                reports: base.reports.clone(),
+            })));
+        });
     }
 
     /// Whether the shown grade belongs to the design on screen.

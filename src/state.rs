@@ -16,6 +16,7 @@ use std::collections::HashMap;
 
 use design::geometry::{self, Rect, Viewport};
 use design::{Design, EdgeKind, Lint, Node, NodeId, NodeKind, Point};
+use editor::lints::GradedLints;
 use editor::{EditError, Editor, Gesture, Selection};
 use leptos::prelude::*;
 
@@ -108,6 +109,7 @@ pub struct LiveFrame {
 pub struct EditorState {
     editor: StoredValue<Editor>,
     node_signals: StoredValue<HashMap<NodeId, NodeSignals>>,
+    graded_lints: StoredValue<GradedLints>,
     /// Node ids in document order (the canvas's and Tab's order).
     pub node_ids: RwSignal<Vec<NodeId>>,
     /// Edges to draw.
@@ -116,7 +118,9 @@ pub struct EditorState {
     pub selection: RwSignal<Selection>,
     /// Pan and zoom.
     pub viewport: RwSignal<Viewport>,
-    /// Lints of the current design.
+    /// Lints of the current design: the grade's (which say whether the
+    /// run bore each out, [`Lint::observed`]) while the grade describes
+    /// the design on screen, else the diagram's own.
     pub lints: RwSignal<Vec<Lint>>,
     /// Whether undo is possible.
     pub can_undo: RwSignal<bool>,
@@ -143,6 +147,7 @@ impl EditorState {
         let state = EditorState {
             editor: StoredValue::new(Editor::new(design)),
             node_signals: StoredValue::new(HashMap::new()),
+            graded_lints: StoredValue::new(GradedLints::new()),
             node_ids: RwSignal::new(Vec::new()),
             edges: RwSignal::new(Vec::new()),
             selection: RwSignal::new(Selection::default()),
@@ -204,6 +209,21 @@ impl EditorState {
     /// The signals of a node, if it exists.
     pub fn node(&self, id: &NodeId) -> Option<NodeSignals> {
         self.node_signals.with_value(|m| m.get(id).cloned())
+    }
+
+    /// Shows the lints of a grade of revision `revision` (they say whether
+    /// the run bore each out), if that is still the design on screen; a
+    /// later grade replaces them, an edit that changes more than where
+    /// nodes sit sets them aside.
+    pub fn show_graded_lints(&self, revision: u64, lints: Vec<Lint>) {
+        let Some(design) =
+            self.with_editor(|e| (e.revision() == revision).then(|| e.design().clone()))
+        else {
+            return;
+        };
+        self.graded_lints.update_value(|g| g.record(&design, lints));
+        let lints = self.graded_lints.with_value(|g| g.for_design(&design));
+        set_if_changed(self.lints, lints);
     }
 
     /// A pointer move during a gesture. Only the nodes that moved are
@@ -319,7 +339,8 @@ impl EditorState {
         );
         set_if_changed(self.selection, selection);
         set_if_changed(self.viewport, viewport);
-        set_if_changed(self.lints, design::lint(&design));
+        let lints = self.graded_lints.with_value(|g| g.for_design(&design));
+        set_if_changed(self.lints, lints);
         set_if_changed(self.can_undo, undo);
         set_if_changed(self.can_redo, redo);
         set_if_changed(self.can_paste, paste);

@@ -20,6 +20,8 @@ struct ChartSpec {
     unit: &'static str,
     values: Vec<f32>,
     target: Option<f64>,
+    /// What a point without a value (a gap) reads as.
+    gap: &'static str,
 }
 
 fn specs(report: &Report, p95_target_ms: f64, staleness_target_s: f64) -> Vec<ChartSpec> {
@@ -39,36 +41,44 @@ fn specs(report: &Report, p95_target_ms: f64, staleness_target_s: f64) -> Vec<Ch
             unit: "req/s",
             values: s.offered_rps.clone(),
             target: None,
+            gap: "–",
         },
         ChartSpec {
             title: "p95 latency",
             unit: "ms",
-            values: s.p95_ms.clone(),
+            // No latency where nothing was served (every request failed):
+            // a gap, not 0 ms.
+            values: chart::latency_gaps(&s.p95_ms, &s.offered_rps, &s.errors_rps),
             target: Some(p95_target_ms),
+            gap: chart::NO_REQUESTS_SERVED,
         },
         ChartSpec {
             title: "Errors",
             unit: "%",
             values: error_pct,
             target: Some(0.1),
+            gap: "–",
         },
         ChartSpec {
             title: "Staleness",
             unit: "s",
             values: s.staleness_s.clone(),
             target: Some(staleness_target_s),
+            gap: "–",
         },
         ChartSpec {
             title: "Instances",
             unit: "",
             values: instances,
             target: None,
+            gap: "–",
         },
         ChartSpec {
             title: "Cost so far",
             unit: "$",
             values: s.cost_usd.clone(),
             target: None,
+            gap: "–",
         },
     ]
 }
@@ -100,8 +110,11 @@ pub fn Charts(
             let t_for_value = t_s.clone();
             let first_t = t_s.first().map_or(0.0, |t| f64::from(*t));
             let value_text = move || {
-                chart::value_at(&t_for_value, &values, shown_t().max(first_t))
-                    .map_or("–".to_string(), |v| format!("{} {}", chart::format_number(f64::from(v)), spec.unit))
+                match chart::value_at(&t_for_value, &values, shown_t().max(first_t)) {
+                    Some(v) if v.is_finite() => format!("{} {}", chart::format_number(f64::from(v)), spec.unit),
+                    Some(_) => spec.gap.to_string(),
+                    None => "–".to_string(),
+                }
             };
             let target_line = spec.target.map(|target| {
                 let y = scale.y(target);

@@ -83,9 +83,15 @@ fn NodeInspector(state: EditorState, id: NodeId) -> impl IntoView {
                     .iter()
                     .filter(|l| l.nodes.first() == Some(&id) || l.nodes.contains(&id))
                     .map(|l| {
+                        // A lint the run did not bear out is a hint (the
+                        // message says what the run measured).
+                        let hint = l.ruled_out();
                         view! {
-                            <li class="lint">
-                                <strong>{l.code.title()}</strong>
+                            <li class="lint" class:hint=hint>
+                                <strong>
+                                    {l.code.title()}
+                                    {hint.then_some(" (hint: it did not happen in the run)")}
+                                </strong>
                                 <span>{l.message.clone()}</span>
                                 <span class="muted">{l.explanation.clone()}</span>
                             </li>

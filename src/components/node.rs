@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::state::EditorState;
 use editor::icons::icon_path;
+use editor::lints::BadgeKind;
 
 /// Draws the node `id`; nothing if it no longer exists.
 #[component]
@@ -30,17 +31,11 @@ pub fn NodeView(
         let id = id.clone();
         move || state.selection.with(|s| s.contains(&id))
     };
-    let lint_messages = {
+    // A warning, or a quieter hint when the run measured that what the
+    // advice warns of did not happen (see `editor::lints`).
+    let lint_badge = {
         let id = id.clone();
-        move || {
-            state.lints.with(|lints| {
-                lints
-                    .iter()
-                    .filter(|l| l.nodes.contains(&id))
-                    .map(|l| l.message.clone())
-                    .collect::<Vec<_>>()
-            })
-        }
+        move || state.lints.with(|lints| editor::lints::badge(lints, &id))
     };
     let label = {
         let data = data.clone();
@@ -49,14 +44,12 @@ pub fn NodeView(
     let kind = data.with_untracked(|n| n.kind);
     let accessible_name = {
         let data = data.clone();
-        let lint_messages = lint_messages.clone();
+        let lint_badge = lint_badge.clone();
         move || {
             let (label, kind_name) = data.with(|n| (n.label.clone(), n.kind.name()));
-            let warnings = lint_messages();
-            if warnings.is_empty() {
-                format!("{label}, {kind_name}")
-            } else {
-                format!("{label}, {kind_name}. Warning: {}", warnings.join(" "))
+            match lint_badge() {
+                None => format!("{label}, {kind_name}"),
+                Some(badge) => format!("{label}, {kind_name}. {}", badge.spoken),
             }
         }
     };
@@ -71,15 +64,26 @@ pub fn NodeView(
         }
     };
     let badge = move || {
-        let messages = lint_messages();
-        (!messages.is_empty()).then(|| {
-            let title = messages.join("\n");
-            view! {
-                <g class="lint-badge" transform=format!("translate({} -8)", NODE_WIDTH - 10.0)>
-                    <title>{title}</title>
-                    <path d="M0 -9 L9 7 L-9 7 Z" />
-                    <text x="0" y="5" text-anchor="middle">"!"</text>
-                </g>
+        lint_badge().map(|badge| {
+            let at = format!("translate({} -8)", NODE_WIDTH - 10.0);
+            match badge.kind {
+                BadgeKind::Warning => view! {
+                    <g class="lint-badge" transform=at>
+                        <title>{badge.title}</title>
+                        <path d="M0 -9 L9 7 L-9 7 Z" />
+                        <text x="0" y="5" text-anchor="middle">"!"</text>
+                    </g>
+                }
+                .into_any(),
+                // No warning sign: a small muted "i".
+                BadgeKind::Hint => view! {
+                    <g class="lint-badge hint" transform=at>
+                        <title>{badge.title}</title>
+                        <circle r="7" />
+                        <text x="0" y="4" text-anchor="middle">"i"</text>
+                    </g>
+                }
+                .into_any(),
             }
         })
     };

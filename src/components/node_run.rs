@@ -28,13 +28,13 @@ pub fn NodeRunDetail(
         let report = report()?;
         let node = report.node(id.as_str())?.clone();
         let s = &node.summary;
-        let totals = format!(
-            "{} requests offered, {} served, {} errors; busiest {:.0} %; own p95 {} ms",
-            chart::format_number(s.offered),
-            chart::format_number(s.served),
-            chart::format_number(s.errors),
-            100.0 * s.utilisation_max,
-            chart::format_number(s.latency.p95_ms)
+        // A node that served nothing has no p95 (not "0.00 ms").
+        let totals = chart::node_totals(
+            s.offered,
+            s.served,
+            s.errors,
+            s.utilisation_max,
+            s.latency.p95_ms,
         );
         let series = report
             .series
@@ -87,36 +87,47 @@ fn waterfall(state: EditorState, report: &Report, id: &NodeId) -> Option<impl In
     let rows = paths
         .into_iter()
         .map(|path| {
-            let hops: Vec<(String, f64)> = path
+            // Each hop's label, mean own time and requests served; a hop
+            // that served nothing has no time (not 0 ms).
+            let hops: Vec<(String, f64, f64)> = path
                 .iter()
-                .filter_map(|n| report.node(n.as_str()).map(|r| (r.label.clone(), r.summary.latency.mean_ms.max(0.0))))
+                .filter_map(|n| {
+                    report.node(n.as_str()).map(|r| {
+                        let served = r.summary.served;
+                        let ms = if served > 0.0 { r.summary.latency.mean_ms.max(0.0) } else { 0.0 };
+                        (r.label.clone(), ms, served)
+                    })
+                })
                 .collect();
-            let total: f64 = hops.iter().map(|(_, ms)| ms).sum();
+            let total: f64 = hops.iter().map(|(_, ms, _)| ms).sum();
+            let total_text = chart::path_total(
+                &hops.iter().map(|(l, ms, served)| (l.as_str(), *ms, *served)).collect::<Vec<_>>(),
+            );
             let scale = if total > 0.0 { WIDTH / total } else { 0.0 };
             let mut x = 0.0;
             let bars = hops
                 .iter()
                 .enumerate()
-                .map(|(i, (label, ms))| {
+                .map(|(i, (label, ms, served))| {
                     let w = (ms * scale).max(1.0);
                     let bar = view! {
                         <rect class=format!("hop hop-{}", i % 4) x=x y="0" width=w height="14">
-                            <title>{format!("{label}: {} ms", chart::format_number(*ms))}</title>
+                            <title>{format!("{label}: {}", chart::format_latency_ms(*ms, *served))}</title>
                         </rect>
                     };
                     x += ms * scale;
                     bar
                 })
                 .collect_view();
-            let names = hops.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>().join(" → ");
+            let names = hops.iter().map(|(l, _, _)| l.as_str()).collect::<Vec<_>>().join(" → ");
             view! {
                 <li>
                     <span class="path-name">{names}</span>
                     <svg viewBox=format!("0 0 {WIDTH} 14") preserveAspectRatio="none" class="waterfall" role="img"
-                        aria-label=format!("Mean time per hop, {} ms in all", chart::format_number(total))>
+                        aria-label=format!("Mean time per hop: {total_text}")>
                         {bars}
                     </svg>
-                    <span class="muted small">{format!("{} ms in all (mean own time per hop)", chart::format_number(total))}</span>
+                    <span class="muted small">{total_text.clone()}</span>
                 </li>
             }
         })

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use design::NodeId;
 use leptos::prelude::*;
-use sim::grade::{Grade, ScenarioResult};
+use sim::grade::{Advice, Grade, ScenarioResult, TestedFix};
 use sim::kata::ScenarioInfo;
 
 use crate::components::charts::Charts;
@@ -49,7 +49,8 @@ pub fn Results(
                 format!("{} of {} passed", g.passed, g.total)
             };
             view! {
-                <p class="results-summary" class:all-passed=all data-grade-ms=move || format!("{:.1}", took_ms())>
+                <p class="results-summary" class:all-passed=all data-grade-ms=move || format!("{:.1}", took_ms())
+                    data-fixes-ms=move || run.outcome.with(|o| o.as_ref().and_then(|o| o.fixes_ms).map(|ms| format!("{ms:.1}")))>
                     <strong>{text}</strong>
                     <span class="muted">
                         {move || if current() { format!("graded in {:.0} ms", took_ms()) } else { "Re-grading…".to_string() }}
@@ -144,9 +145,65 @@ fn scenario_card(
             <p class="measure">{format!("{}: {} (target {})", s.metric, s.measured.text, s.target.text)}</p>
             {limiting}
             <p class="cause">{s.cause.clone()}</p>
-            {s.next_step.clone().map(|n| view! { <p class="next">{n}</p> })}
+            {(!s.passed).then(|| next_step(state, run, s, current))}
             <button type="button" class="button watch" on:click=move |_| run.watch(&run_id)>"Watch this run"</button>
         </li>
+    }
+}
+
+/// A failed card's next step: "checking the fix…" while its candidates
+/// are graded, then the tested fix with what trying it measured and an
+/// Apply button, or why nothing helped.
+fn next_step(
+    state: EditorState,
+    run: RunState,
+    s: &ScenarioResult,
+    current: impl Fn() -> bool + Send + Sync + Copy + 'static,
+) -> AnyView {
+    match &s.advice {
+        Advice::Tested(t) => tested_fix(state, (**t).clone(), current).into_any(),
+        Advice::NothingHelped { .. } => view! {
+            <p class="next nothing-helped">{s.next_step.clone().unwrap_or_default()}</p>
+        }
+        .into_any(),
+        Advice::Untested => view! {
+            <p class="next checking" aria-busy="true">
+                {move || match run.checking.get() {
+                    Some((done, all)) if all > 0 => format!("Checking the fix… ({done} of {all} tried)"),
+                    _ => "Checking the fix…".to_string(),
+                }}
+            </p>
+        }
+        .into_any(),
+    }
+}
+
+fn tested_fix(
+    state: EditorState,
+    t: TestedFix,
+    current: impl Fn() -> bool + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    let readonly = state.with_editor(|e| e.is_readonly());
+    let fix = t.fix.clone();
+    // The fix was made for the graded design: applied to the design on
+    // screen, as one undoable step that selects what it changed.
+    let apply = move |_| {
+        let changed = state.with_editor(|e| fix.apply(e.design()));
+        match changed {
+            Ok(design) => {
+                state.try_apply(|e| e.apply_change(design, &fix.touched()));
+            }
+            Err(error) => state.notify(format!("This fix no longer fits the design: {error}.")),
+        }
+    };
+    view! {
+        <p class="next"><strong>"Next: "</strong>{t.fix.text.clone()}</p>
+        <p class="tested">{t.effect.clone()}</p>
+        {(!readonly).then(|| view! {
+            <button type="button" class="button apply-fix" disabled=move || !current() on:click=apply>
+                "Apply this fix"
+            </button>
+        })}
     }
 }
 

@@ -15,7 +15,8 @@ use crate::validate::who;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LintCode {
-    /// A read path from users reaches the database primary.
+    /// A read path from users reaches the database primary: readers'
+    /// requests could reach it (on every read, or on cache or CDN misses).
     ReadsReachPrimary,
     /// Users connect straight to something other than a CDN.
     NoCdnInFrontOfUsers,
@@ -35,10 +36,10 @@ impl LintCode {
         LintCode::SingleInstanceNoFailover,
     ];
 
-    /// A short title: "Reads reach the primary".
+    /// A short title: "Reads could reach the primary".
     pub fn title(self) -> &'static str {
         match self {
-            LintCode::ReadsReachPrimary => "Reads reach the primary",
+            LintCode::ReadsReachPrimary => "Reads could reach the primary",
             LintCode::NoCdnInFrontOfUsers => "No CDN in front of users",
             LintCode::ReplicaWithoutPrimary => "Replica without primary",
             LintCode::SingleInstanceNoFailover => "Single instance, no failover",
@@ -49,22 +50,23 @@ impl LintCode {
     pub fn explanation(self) -> &'static str {
         match self {
             LintCode::ReadsReachPrimary => {
-                "The primary is the only node that takes writes. If reader traffic can reach it, even only on cache or CDN misses, a surge of readers competes with the operator's updates and can slow or block them. Send reads to a read replica (or a cache in front of one) and keep the primary for writes."
+                "The primary is the only node that takes writes. If reader traffic reaches it, even only on cache or CDN misses, a surge of readers would compete with the operator's updates and could slow or block them. Send reads to a read replica (or a cache in front of one) and keep the primary for writes."
             }
             LintCode::NoCdnInFrontOfUsers => {
-                "A CDN keeps copies of the page close to readers, so most requests never reach your servers. Without one, every reader's request travels to your origin, and your servers must be sized, and paid for, for the whole surge."
+                "A CDN keeps copies of the page close to readers, so most requests never reach your servers. Without one, every reader's request would travel to your origin, and your servers would have to be sized, and paid for, for the whole surge."
             }
             LintCode::ReplicaWithoutPrimary => {
                 "A read replica is a copy of a primary database and only has data if a primary replicates to it. Connect a database primary to it; on its own it serves nothing useful."
             }
             LintCode::SingleInstanceNoFailover => {
-                "When a single instance fails, everything behind it fails until it is replaced. Allow at least two API instances, and turn on Multi-AZ for the database so a standby takes over after a short failover."
+                "If a single instance fails, everything behind it fails until it is replaced. Allow at least two API instances, and turn on Multi-AZ for the database so a standby takes over after a short failover."
             }
         }
     }
 }
 
-/// One piece of advice about a design.
+/// One piece of advice about a design: what the design *allows* to
+/// happen, which a run may or may not bear out ([`Lint::observed`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lint {
     /// Which advice.
@@ -77,6 +79,13 @@ pub struct Lint {
     pub message: String,
     /// Why it matters and what to do ([`LintCode::explanation`]).
     pub explanation: String,
+    /// Whether a run bore it out: `Some(true)` when a run measured what
+    /// the advice warns of, `Some(false)` when a run measured that it did
+    /// not happen (the message then says so), `None` when no run checked
+    /// it. [`lint`] looks only at the diagram and leaves it `None`; the
+    /// grade sets it from its runs.
+    #[serde(default)]
+    pub observed: Option<bool>,
 }
 
 impl Lint {
@@ -86,7 +95,15 @@ impl Lint {
             nodes,
             message,
             explanation: code.explanation().to_string(),
+            observed: None,
         }
+    }
+
+    /// True when a run measured that what the advice warns of did not
+    /// happen (`observed == Some(false)`): show it as a hint, not a
+    /// warning.
+    pub fn ruled_out(&self) -> bool {
+        self.observed == Some(false)
     }
 }
 
@@ -223,11 +240,24 @@ fn reads_reach_primary(d: &Design, edges: &[(&Node, &Node, EdgeKind)], lints: &m
         }
         path.reverse();
         let route: Vec<&str> = path.iter().map(NodeId::as_str).collect();
+        // What the design allows, not what happens: with a CDN or a cache
+        // on the way, only their misses would go on to the primary.
+        let on_path = |kind: NodeKind| {
+            path.iter()
+                .filter_map(|id| d.node(id))
+                .any(|n| n.kind == kind)
+        };
+        let when = match (on_path(NodeKind::Cdn), on_path(NodeKind::Cache)) {
+            (true, true) => " on CDN and cache misses",
+            (true, false) => " on CDN misses",
+            (false, true) => " on cache misses",
+            (false, false) => "",
+        };
         lints.push(Lint::new(
             LintCode::ReadsReachPrimary,
             path.clone(),
             format!(
-                "Reader traffic can reach {} ({}).",
+                "Reader traffic could reach {} ({}){when}.",
                 who(primary),
                 route.join(" → ")
             ),
@@ -302,7 +332,7 @@ mod tests {
         assert_eq!(
             messages,
             [
-                "Reader traffic can reach Database primary “db1” (users1 → api1 → db1).",
+                "Reader traffic could reach Database primary “db1” (users1 → api1 → db1).",
                 "Users “users1” connect straight to API service “api1”, not through a CDN.",
                 "API service “api1” can run only one instance (max instances is 1).",
                 "Database primary “db1” has no Multi-AZ standby to fail over to.",
@@ -311,6 +341,7 @@ mod tests {
         assert_eq!(lints[0].nodes, [users.clone(), api.clone(), db.clone()]);
         assert_eq!(lints[1].nodes, [users, api]);
         assert!(lints.iter().all(|l| l.explanation == l.code.explanation()));
+        assert!(lints.iter().all(|l| l.observed.is_none() && !l.ruled_out()));
     }
 
     #[test]
@@ -329,6 +360,44 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["users1", "cdn1", "api1", "cache1", "db1"]
         );
+        // It says what the design allows, and when.
+        assert_eq!(
+            lint(&d)[0].message,
+            "Reader traffic could reach Database primary “db1” (users1 → cdn1 → api1 → cache1 → db1) on CDN and cache misses."
+        );
+    }
+
+    #[test]
+    fn lints_say_what_could_happen_and_serialise_what_a_run_saw() {
+        let mut d = reference();
+        let api = NodeId::from("api1");
+        let cache = add(&mut d, NodeKind::Cache);
+        d.connect(&api, &cache).unwrap();
+        d.connect(&cache, &NodeId::from("db1")).unwrap();
+        d.disconnect(&NodeId::from("users1"), &NodeId::from("cdn1"));
+        d.connect(&NodeId::from("users1"), &api).unwrap();
+        let mut lints = lint(&d);
+        let reads = lints
+            .iter()
+            .find(|l| l.code == LintCode::ReadsReachPrimary)
+            .unwrap();
+        assert_eq!(
+            reads.message,
+            "Reader traffic could reach Database primary “db1” (users1 → api1 → cache1 → db1) on cache misses."
+        );
+        for l in &lints {
+            assert!(!l.message.contains(" can "), "{}", l.message);
+        }
+        // The run's verdict travels with the lint; older JSON without it
+        // reads as unchecked.
+        lints[0].observed = Some(false);
+        assert!(lints[0].ruled_out());
+        let json = serde_json::to_string(&lints[0]).unwrap();
+        assert!(json.contains("\"observed\":false"), "{json}");
+        let back: Lint = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, lints[0]);
+        let old = r#"{"code":"reads_reach_primary","nodes":[],"message":"m","explanation":"e"}"#;
+        assert_eq!(serde_json::from_str::<Lint>(old).unwrap().observed, None);
     }
 
     #[test]

@@ -112,6 +112,101 @@ pub fn format_number(v: f64) -> String {
     }
 }
 
+/// What a latency over no request reads as: there is no number to show.
+pub const NO_REQUESTS_SERVED: &str = "no requests served";
+
+/// A latency measured over `served` requests, for a label: "46.2 ms", or
+/// [`NO_REQUESTS_SERVED`] when none was served (the engine reports 0 ms
+/// then, which is no measurement).
+pub fn format_latency_ms(ms: f64, served: f64) -> String {
+    if served > 0.0 && ms.is_finite() {
+        format!("{} ms", format_number(ms))
+    } else {
+        NO_REQUESTS_SERVED.to_string()
+    }
+}
+
+/// A latency series with a gap (NaN, see [`line_path`]) at every point
+/// where nothing was served: no request offered, or every one failed.
+pub fn latency_gaps(latency_ms: &[f32], offered: &[f32], errors: &[f32]) -> Vec<f32> {
+    latency_ms
+        .iter()
+        .enumerate()
+        .map(|(i, &ms)| {
+            let o = offered.get(i).copied().unwrap_or(0.0);
+            let e = errors.get(i).copied().unwrap_or(0.0);
+            // Errors are the offered rate minus the served one, each
+            // rounded to f32: a served rate within that rounding is none.
+            if o - e > 1e-6 * o {
+                ms
+            } else {
+                f32::NAN
+            }
+        })
+        .collect()
+}
+
+/// A node's totals over a run, in one line: "1.20M requests offered,
+/// 1.20M served, 0 errors; busiest 42 %; own p95 3.10 ms". A node that served
+/// nothing has no p95: "…; own p95: no requests served".
+pub fn node_totals(
+    offered: f64,
+    served: f64,
+    errors: f64,
+    utilisation_max: f64,
+    p95_ms: f64,
+) -> String {
+    let p95 = if served > 0.0 {
+        format!("own p95 {}", format_latency_ms(p95_ms, served))
+    } else {
+        format!("own p95: {NO_REQUESTS_SERVED}")
+    };
+    // None is "0", not "0.00".
+    let count = |v: f64| {
+        if v > 0.0 {
+            format_number(v)
+        } else {
+            "0".to_string()
+        }
+    };
+    format!(
+        "{} requests offered, {} served, {} errors; busiest {:.0} %; {p95}",
+        count(offered),
+        count(served),
+        count(errors),
+        100.0 * utilisation_max
+    )
+}
+
+/// The line under a read path's waterfall, from each hop's label, mean
+/// own time (ms) and requests served: "12.3 ms in all (mean own time per
+/// hop)". Hops that served nothing add no time and are named instead of
+/// counted as 0 ms.
+pub fn path_total(hops: &[(&str, f64, f64)]) -> String {
+    let idle: Vec<&str> = hops
+        .iter()
+        .filter(|(_, _, served)| *served <= 0.0)
+        .map(|(label, _, _)| *label)
+        .collect();
+    if !hops.is_empty() && idle.len() == hops.len() {
+        return format!("{NO_REQUESTS_SERVED} on this path");
+    }
+    let total: f64 = hops
+        .iter()
+        .filter(|(_, ms, served)| *served > 0.0 && ms.is_finite())
+        .map(|(_, ms, _)| ms.max(0.0))
+        .sum();
+    if idle.is_empty() {
+        format!("{} ms in all (mean own time per hop)", format_number(total))
+    } else {
+        format!(
+            "{} ms in all (mean own time per hop; {} served no requests)",
+            format_number(total),
+            idle.join(", ")
+        )
+    }
+}
+
 /// A time as minutes and seconds: "12:30".
 pub fn format_clock(t_s: f64) -> String {
     let t = t_s.max(0.0).round() as u64;
@@ -170,5 +265,46 @@ mod tests {
         assert_eq!(format_number(79.94), "79.9");
         assert_eq!(format_number(0.0012), "0.00");
         assert_eq!(format_clock(754.0), "12:34");
+    }
+
+    #[test]
+    fn a_latency_over_no_request_is_no_number() {
+        assert_eq!(format_latency_ms(46.24, 1000.0), "46.2 ms");
+        assert_eq!(format_latency_ms(0.0, 0.0), "no requests served");
+        assert_eq!(format_latency_ms(0.0, -0.0), "no requests served");
+        assert_eq!(format_latency_ms(f64::NAN, 10.0), "no requests served");
+        // A node whose every request failed: 100 % errors, no p95.
+        let dead = node_totals(12_000.0, 0.0, 12_000.0, 1.0, 0.0);
+        assert_eq!(
+            dead,
+            "12k requests offered, 0 served, 12k errors; busiest 100 %; own p95: no requests served"
+        );
+        assert!(!dead.contains("0.00 ms"));
+        assert_eq!(
+            node_totals(1_200_000.0, 1_199_000.0, 1000.0, 0.42, 3.1),
+            "1.20M requests offered, 1.20M served, 1.0k errors; busiest 42 %; own p95 3.10 ms"
+        );
+        // The chart: a gap where every request failed or none came.
+        let p95 = latency_gaps(
+            &[40.0, 0.0, 0.0, 35.0],
+            &[100.0, 100.0, 0.0, 50.0],
+            &[0.0, 100.0, 0.0, 1.0],
+        );
+        assert_eq!(p95[0], 40.0);
+        assert!(p95[1].is_nan() && p95[2].is_nan());
+        assert_eq!(p95[3], 35.0);
+        // The waterfall's line.
+        assert_eq!(
+            path_total(&[("CDN", 2.0, 10.0), ("API", 10.5, 5.0)]),
+            "12.5 ms in all (mean own time per hop)"
+        );
+        assert_eq!(
+            path_total(&[("CDN", 2.0, 10.0), ("API", 0.0, 0.0)]),
+            "2.00 ms in all (mean own time per hop; API served no requests)"
+        );
+        assert_eq!(
+            path_total(&[("API", 0.0, 0.0)]),
+            "no requests served on this path"
+        );
     }
 }

@@ -402,6 +402,22 @@ impl Editor {
         self.selection.clear();
     }
 
+    /// Replaces the design with a changed copy (a tested fix applied to
+    /// it) as one undoable step, and selects the nodes the change touched
+    /// that the new design has. Refused in read-only mode.
+    pub fn apply_change(&mut self, design: Design, touched: &[NodeId]) -> Result<(), EditError> {
+        self.writable()?;
+        self.gesture = Gesture::Idle;
+        self.apply_edit(|d| *d = design);
+        let ids = touched
+            .iter()
+            .filter(|id| self.design.contains(id))
+            .cloned()
+            .collect();
+        self.selection.set_nodes(ids);
+        Ok(())
+    }
+
     /// Copies the selected nodes and the edges among them.
     pub fn copy(&mut self) -> bool {
         let ids = self.selection.nodes();

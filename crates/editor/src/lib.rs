@@ -1,8 +1,9 @@
 //! The diagram editor's logic, as plain Rust: the [`Editor`] (design,
-//! selection, pointer gestures, viewport, clipboard, undo history) and the
-//! keyboard map. The app's components call into it from event handlers and
-//! draw what it holds; nothing here knows about the browser, so every
-//! interaction is tested natively.
+//! selection, pointer gestures, viewport, clipboard, undo history), the
+//! keyboard map and which lints the canvas shows ([`lints`]). The app's
+//! components call into it from event handlers and draw what it holds;
+//! nothing here knows about the browser, so every interaction is tested
+//! natively.
 
 #![deny(missing_docs)]
 
@@ -12,6 +13,7 @@ pub mod export;
 pub mod history;
 pub mod icons;
 pub mod keymap;
+pub mod lints;
 pub mod paths;
 pub mod playback;
 mod selection;

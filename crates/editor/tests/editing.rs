@@ -418,3 +418,32 @@ fn a_read_only_editor_refuses_every_edit_but_still_selects_and_pans() {
     e.replace_design(Design::default());
     assert!(e.design().nodes.is_empty());
 }
+
+#[test]
+fn a_change_applies_as_one_undoable_step_and_selects_what_it_touched() {
+    let (mut e, users, api, db) = three_tier();
+    let before = e.design().clone();
+    let mut changed = before.clone();
+    let cdn = changed.add_node(NodeKind::Cdn, p(160.0, 0.0));
+    changed.disconnect(&users, &api);
+    changed.connect(&users, &cdn).unwrap();
+    changed.connect(&cdn, &api).unwrap();
+    let gone = NodeId::from("gone");
+    e.apply_change(changed.clone(), &[cdn.clone(), users.clone(), gone])
+        .unwrap();
+    assert_eq!(e.design(), &changed);
+    let selected: Vec<NodeId> = e.selection().nodes().iter().cloned().collect();
+    assert_eq!(selected.len(), 2, "{selected:?}");
+    assert!(selected.contains(&cdn) && selected.contains(&users));
+    assert!(e.undo());
+    assert_eq!(e.design(), &before);
+    assert!(e.redo());
+    assert_eq!(e.design(), &changed);
+    // Read-only: refused, nothing changes.
+    e.set_readonly(true);
+    assert_eq!(
+        e.apply_change(before.clone(), &[db]),
+        Err(EditError::ReadOnly)
+    );
+    assert_eq!(e.design(), &changed);
+}

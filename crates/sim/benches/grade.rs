@@ -43,6 +43,45 @@ fn grade_starter(bencher: divan::Bencher) {
     bencher.bench(|| sim::grade::grade(divan::black_box(&d), divan::black_box(&k), 1));
 }
 
+/// The starter graded, then every failed scenario's candidate fixes
+/// applied to copies and graded (`sim::grade::advise`): what the CLI does,
+/// and the page does a candidate per task.
+#[divan::bench(sample_count = 20)]
+fn advise_starter(bencher: divan::Bencher) {
+    let k = kata();
+    let d = k.starter.clone();
+    bencher.bench(|| sim::grade::advise(divan::black_box(&d), divan::black_box(&k), 1));
+}
+
+/// The same for every canonical design that fails a scenario, one after
+/// the other (11 designs).
+#[divan::bench(sample_count = 10)]
+fn advise_every_failing_canonical_design(bencher: divan::Bencher) {
+    let k = kata();
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../katas/status-dashboard/designs"
+    );
+    let mut designs: Vec<Design> = Vec::new();
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .expect("designs")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    names.sort();
+    for path in names {
+        let text = std::fs::read_to_string(&path).expect("a design");
+        let d = design::format::parse(&text).expect("parses").design;
+        if !sim::grade::grade(&d, &k, 1).expect("grades").all_passed() {
+            designs.push(d);
+        }
+    }
+    bencher.bench(|| {
+        for d in &designs {
+            divan::black_box(sim::grade::advise(d, &k, 1).expect("grades"));
+        }
+    });
+}
+
 /// The same kata with runs of one minute: the grading around the engine
 /// (lints, measuring, explaining) is what remains.
 #[divan::bench]

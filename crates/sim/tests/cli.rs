@@ -118,7 +118,8 @@ fn the_starter_fails_with_exit_code_1_and_says_what_to_do() {
     assert_eq!(code, 1, "{err}");
     assert!(out.contains("1 of 4 scenarios passed"), "{out}");
     assert!(out.contains("limited by: api"));
-    assert!(out.contains("next step: Put a CDN"));
+    assert!(out.contains("next step: Add a CDN"), "{out}");
+    assert!(out.contains("Tried it: external read errors 82.2 % → 0 %, this scenario passes"));
     assert!(out.contains("Design advice:"));
     assert!(out.contains("No CDN in front of users"));
 }

@@ -69,16 +69,19 @@ fn starter_design_sends_reads_to_the_primary_and_fails() {
     assert!(api.summary.saturated_max_s > 30.0);
 }
 
-/// Users → CDN → API; operator → API.
+/// Users → CDN → API → primary; operator → API (an update commits only
+/// at a primary).
 fn cdn_design(ttl: f64, purge: bool, swr: f64, sie: f64) -> Design {
     let mut d = Design::default();
     let users = d.add_node(NodeKind::Users, Point::default());
     let op = d.add_node(NodeKind::Operator, Point::default());
     let cdn = d.add_node(NodeKind::Cdn, Point::default());
     let api = d.add_node(NodeKind::Api, Point::default());
+    let db = d.add_node(NodeKind::DbPrimary, Point::default());
     d.connect(&users, &cdn).unwrap();
     d.connect(&cdn, &api).unwrap();
     d.connect(&op, &api).unwrap();
+    d.connect(&api, &db).unwrap();
     let n = d.node_mut(&cdn).unwrap();
     n.set_param("ttl_s", ttl).unwrap();
     n.set_param("purge_on_update", purge).unwrap();

@@ -241,7 +241,8 @@ fn cache_hit_ratio_through_the_engine() {
 
 #[test]
 fn cdn_stale_share_without_purge_through_the_engine() {
-    // Users → CDN (TTL 60 s, no purge) → API; operator → API. Updates every
+    // Users → CDN (TTL 60 s, no purge) → API → primary; operator → API
+    // (an update commits only at a primary). Updates every
     // 5–15 min (mean U = 600 s): stale share ≈ T/(2U) = 0.05; a reader's
     // copy is at most T (plus a refetch) old.
     let mut d = design::Design::default();
@@ -249,9 +250,11 @@ fn cdn_stale_share_without_purge_through_the_engine() {
     let op = d.add_node(NodeKind::Operator, Point::default());
     let cdn = d.add_node(NodeKind::Cdn, Point::default());
     let api = d.add_node(NodeKind::Api, Point::default());
+    let db = d.add_node(NodeKind::DbPrimary, Point::default());
     d.connect(&users, &cdn).unwrap();
     d.connect(&cdn, &api).unwrap();
     d.connect(&op, &api).unwrap();
+    d.connect(&api, &db).unwrap();
     let seconds = 200_000;
     let updates = Scenario::seeded_updates(300.0, 300.0, 900.0, f64::from(seconds), 11);
     let mean_gap = (updates.last().unwrap() - updates[0]) / (updates.len() - 1) as f64;

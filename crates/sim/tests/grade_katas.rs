@@ -49,10 +49,11 @@ const fn fails(
     }
 }
 
-/// Grades `file` with `seed` and checks that exactly the `expected`
-/// scenarios fail, each for its reason. Returns the grade.
+/// Grades `file` with `seed`, testing each failed scenario's fixes, and
+/// checks that exactly the `expected` scenarios fail, each for its reason
+/// and with a tested next step that makes it pass. Returns the grade.
 fn check(file: &str, seed: u64, expected: &[Fails]) -> Grade {
-    let g = grade::grade(&design(file), &kata(), seed).expect("the kata grades");
+    let g = grade::advise(&design(file), &kata(), seed).expect("the kata grades");
     assert_eq!(g.total, 4, "{file}");
     for s in &g.scenarios {
         let want = expected.iter().find(|f| f.scenario == s.id);
@@ -91,6 +92,11 @@ fn check(file: &str, seed: u64, expected: &[Fails]) -> Grade {
                     );
                 }
                 assert!(next.ends_with('.') && !next.contains('\n'), "{next}");
+                assert!(
+                    next.contains("Tried it:"),
+                    "{file}: {}: untested: {next}",
+                    s.id
+                );
             }
         }
         // Every result reads on its own.
@@ -128,7 +134,11 @@ fn starter_fails_fast_isolation_and_faults() {
                 "fast",
                 "api",
                 &["saturated", "44,754 reads/s", "Nothing caches"],
-                &["Put a CDN"],
+                &[
+                    "Add a CDN",
+                    "between “users” and “api”",
+                    "this scenario passes",
+                ],
             ),
             fails(
                 "isolation",
@@ -136,7 +146,12 @@ fn starter_fails_fast_isolation_and_faults() {
                 &["operator's writes go through", "queued behind reads"],
                 &["path of its own"],
             ),
-            fails("faults", "api", &["saturated"], &["Put a CDN"]),
+            fails(
+                "faults",
+                "api",
+                &["saturated"],
+                &["Add a CDN", "Multi-AZ", "this scenario passes"],
+            ),
         ],
     );
     let codes: Vec<design::LintCode> = g.lints.iter().map(|l| l.code).collect();
@@ -157,13 +172,13 @@ fn one_hour_ttl_without_purge_fails_freshness() {
                 "fast",
                 "cdn",
                 &["1 h (its TTL)", "nothing tells it about updates"],
-                &["Lower the TTL of “cdn” to 30 s"],
+                &["On “cdn”, set TTL to 30 s.", "this scenario passes"],
             ),
             fails(
                 "faults",
                 "cdn",
                 &["had not reached readers"],
-                &["Lower the TTL of “cdn”"],
+                &["set TTL to 30 s"],
             ),
         ],
     );
@@ -178,7 +193,7 @@ fn no_replica_fails_write_isolation() {
             "isolation",
             "db",
             &["reached “Primary” (db)", "every miss of “Redis” (cache)"],
-            &["Add a read replica fed by “db”", "connect “cache” to it"],
+            &["Add a read replica fed by “db”", "let “cache” read from it"],
         )],
     );
 }
@@ -195,7 +210,7 @@ fn peak_sized_always_on_fleet_fails_cost() {
                 "48 xlarge instances running all month",
                 "over the $4,000 budget",
             ],
-            &["autoscaling"],
+            &["autoscaling", "this scenario passes", "cost −$"],
         )],
     );
     assert!(g.cost.total_usd > 5.0 * 4000.0, "{:?}", g.cost);
@@ -210,7 +225,7 @@ fn no_stale_if_error_fails_under_faults() {
             "faults",
             "cdn",
             &["origin outage", "no stale-if-error"],
-            &["Turn on stale-if-error on “cdn”"],
+            &["On “cdn”, set stale-if-error to 3,600 s."],
         )],
     );
 }
@@ -225,7 +240,7 @@ fn purge_with_a_long_ttl_fails_freshness_and_the_outage() {
                 "fast",
                 "cdn",
                 &["purged its edges", "refetched at once"],
-                &["Lower the TTL"],
+                &["set TTL to 30 s"],
             ),
             fails(
                 "faults",
@@ -235,7 +250,7 @@ fn purge_with_a_long_ttl_fails_freshness_and_the_outage() {
                     "purged every copy",
                     "nothing left to serve stale",
                 ],
-                &["Turn off purge on update"],
+                &["turn off purge on update"],
             ),
         ],
     );
@@ -254,7 +269,7 @@ fn purge_without_collapsing_or_shield_melts_the_origin_after_the_outage() {
                 "right after the outage",
                 "no request collapsing",
             ],
-            &["Turn on request collapsing"],
+            &["turn on request collapsing", "this scenario passes"],
         )],
     );
 }
@@ -272,7 +287,7 @@ fn no_multi_az_fails_under_faults() {
                 "down for 15 min",
                 "committed only at",
             ],
-            &["Turn on Multi-AZ for “db”"],
+            &["On “db”, turn on Multi-AZ."],
         )],
     );
 }
@@ -287,7 +302,7 @@ fn long_cache_ttl_fails_freshness_at_the_cache() {
                 "fast",
                 "cache",
                 &["10 min (its key TTL)"],
-                &["key TTL of “cache” to 5 s"],
+                &["On “cache”, set key TTL to 5 s."],
             ),
             fails("faults", "cache", &["key TTL"], &["key TTL"]),
         ],
@@ -304,13 +319,13 @@ fn autoscaling_without_a_cdn_is_too_slow() {
                 "fast",
                 "cache",
                 &["saturated", "Nothing caches"],
-                &["Put a CDN"],
+                &["Add a CDN", "between “users” and “lb”"],
             ),
             fails(
                 "faults",
                 "api",
                 &["Autoscaling could grow it to 100 instances", "too late"],
-                &["Put a CDN"],
+                &["Add a CDN"],
             ),
         ],
     );
@@ -326,9 +341,9 @@ fn serverless_without_a_concurrency_limit_passes_the_surge_on() {
                 "fast",
                 "cache",
                 &["concurrency limit of 100,000", "passed every read on"],
-                &["Put a CDN"],
+                &["Add a CDN"],
             ),
-            fails("faults", "cache", &["saturated"], &["Put a CDN"]),
+            fails("faults", "cache", &["saturated"], &["Add a CDN"]),
         ],
     );
 }

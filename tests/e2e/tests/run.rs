@@ -14,17 +14,19 @@ fn kata() -> sim::kata::Kata {
     sim::kata::load("status-dashboard").expect("the built-in kata")
 }
 
-/// Waits until the cards show a grade of the design on screen, and returns
-/// each card's (scenario id, passed, text).
+/// Waits until the cards show a grade of the design on screen with every
+/// failed card's fix tested, and returns each card's (scenario id, passed,
+/// text).
 fn graded_cards(browser: &Browser) -> Vec<(String, bool, String)> {
     browser
         .wait_for(
             "const s = document.querySelector('.results-summary'); \
              return s && !s.textContent.includes('Re-grading') && \
-                    document.querySelectorAll('.scenario-card[data-passed]').length === 4;",
+                    document.querySelectorAll('.scenario-card[data-passed]').length === 4 && \
+                    !document.querySelector('.scenario-card .next.checking');",
             Duration::from_secs(60),
         )
-        .expect("the design was graded");
+        .expect("the design was graded and its fixes tested");
     let cards = browser
         .execute(
             "return [...document.querySelectorAll('.scenario-card[data-passed]')].map(c => \
@@ -47,7 +49,7 @@ fn graded_cards(browser: &Browser) -> Vec<(String, bool, String)> {
 }
 
 fn assert_cards_match_native_grade(browser: &Browser, design: &design::Design) {
-    let native = sim::grade::grade(design, &kata(), SEED).expect("the kata grades");
+    let native = sim::grade::advise(design, &kata(), SEED).expect("the kata grades");
     let cards = graded_cards(browser);
     assert_eq!(cards.len(), native.scenarios.len());
     for (scenario, (id, passed, text)) in native.scenarios.iter().zip(&cards) {
@@ -61,10 +63,50 @@ fn assert_cards_match_native_grade(browser: &Browser, design: &design::Design) {
             "{id}: card shows {text:?}, native measured {:?}",
             scenario.measured.text
         );
-        if let Some(next) = &scenario.next_step {
-            assert!(text.contains(next.as_str()), "{id}: the next step is shown");
+        // The fix the page tested is the one tested natively, with the
+        // same measured effect.
+        match &scenario.advice {
+            sim::grade::Advice::Tested(t) => {
+                assert!(
+                    text.contains(&t.fix.text),
+                    "{id}: {text:?} lacks {:?}",
+                    t.fix.text
+                );
+                assert!(
+                    text.contains(&t.effect),
+                    "{id}: {text:?} lacks {:?}",
+                    t.effect
+                );
+            }
+            _ => {
+                if let Some(next) = &scenario.next_step {
+                    assert!(text.contains(next.as_str()), "{id}: the next step is shown");
+                }
+            }
         }
     }
+}
+
+/// How long the page took to test the fixes after the grade, ms.
+fn fixes_ms(browser: &Browser) -> f64 {
+    browser
+        .execute(
+            "return parseFloat(document.querySelector('.results-summary').dataset.fixesMs)",
+            vec![],
+        )
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(f64::NAN)
+}
+
+/// Clicks the first element matching `selector` (a button of the page).
+fn click(browser: &Browser, selector: &str) {
+    browser
+        .execute(
+            "document.querySelector(arguments[0]).click()",
+            vec![json!(selector)],
+        )
+        .unwrap_or_else(|e| panic!("click {selector}: {e}"));
 }
 
 fn grade_ms(browser: &Browser) -> f64 {
@@ -110,6 +152,7 @@ fn cards_agree_with_kata_grade_and_the_reference_passes_all_four() {
     let starter = kata().starter;
     assert_cards_match_native_grade(&browser, &starter);
     let starter_ms = grade_ms(&browser);
+    let starter_fixes_ms = fixes_ms(&browser);
     watch_and_shoot(&browser, "run-starter.png");
     let badges = browser
         .execute(
@@ -199,30 +242,140 @@ fn cards_agree_with_kata_grade_and_the_reference_passes_all_four() {
     // The same design graded again in the same page (undo to the starter,
     // redo to the reference): the browser has compiled the engine by then.
     let passes = "return document.querySelector('.results-summary').textContent.includes('All 4 scenarios pass')";
-    browser
-        .execute(
-            "document.querySelector('[data-action=\"undo\"]').click()",
-            vec![],
-        )
-        .unwrap();
+    click(&browser, "[data-action=\"undo\"]");
     browser
         .wait_for(
             &passes.replace("return ", "return !"),
             Duration::from_secs(10),
         )
         .expect("undo brings the starter back, graded");
-    browser
-        .execute(
-            "document.querySelector('[data-action=\"redo\"]').click()",
-            vec![],
-        )
-        .unwrap();
+    click(&browser, "[data-action=\"redo\"]");
     browser
         .wait_for(passes, Duration::from_secs(10))
         .expect("redo brings the reference back, graded");
     let again_ms = grade_ms(&browser);
     assert!(again_ms.is_finite() && again_ms >= 0.0, "{again_ms}");
 
-    println!("grade in the page (release wasm): starter {starter_ms:.1} ms, reference {reference_ms:.1} ms, reference again {again_ms:.1} ms");
+    println!("grade in the page (release wasm): starter {starter_ms:.1} ms, reference {reference_ms:.1} ms, reference again {again_ms:.1} ms; the starter's fixes tested {starter_fixes_ms:.0} ms after its grade");
+    browser.assert_no_console_errors();
+}
+
+/// From the starter, pressing only "Apply this fix" on the first failed
+/// card reaches 4 of 4 within 8 presses; every press is one undoable edit.
+#[test]
+fn pressing_only_apply_from_the_starter_reaches_four_of_four() {
+    let (_server, browser) = open_site(1440, 1100);
+    let mut presses = Vec::new();
+    let mut waits = Vec::new();
+    loop {
+        let cards = graded_cards(&browser);
+        waits.push(fixes_ms(&browser));
+        if cards.iter().all(|c| c.1) {
+            break;
+        }
+        assert!(
+            presses.len() < 8,
+            "still failing after 8 presses: {presses:#?}"
+        );
+        let fix = browser
+            .execute(
+                "const b = document.querySelector('.scenario-card.failed .apply-fix'); \
+                 if (!b) return null; \
+                 const t = b.closest('.scenario-card').querySelector('.next').textContent; \
+                 b.click(); return t;",
+                vec![],
+            )
+            .expect("press Apply");
+        let fix = fix
+            .as_str()
+            .unwrap_or_else(|| panic!("a failed card without a fix to apply after {presses:#?}"))
+            .to_string();
+        presses.push(fix);
+        // The press is an edit: the grade goes out of date, then comes back.
+        browser
+            .wait_for(
+                "return document.querySelector('.results-summary').textContent.includes('Re-grading') \
+                 || document.querySelector('.scenario-card .next.checking');",
+                Duration::from_secs(10),
+            )
+            .ok();
+    }
+    let png = browser.screenshot().expect("screenshot");
+    std::fs::write(artifacts_dir().join("apply-fixes.png"), png).expect("save the screenshot");
+    println!("{} presses of Apply reached 4 of 4:", presses.len());
+    for p in &presses {
+        println!("  {p}");
+    }
+    println!("fixes tested after each grade (ms): {waits:.0?}");
+    // Undo takes the last fix back as one step.
+    click(&browser, "[data-action=\"undo\"]");
+    browser
+        .wait_for(
+            "return !document.querySelector('.results-summary').textContent.includes('All 4 scenarios pass')",
+            Duration::from_secs(10),
+        )
+        .expect("undo takes the last fix back");
+    browser.assert_no_console_errors();
+}
+
+/// Every canonical design that fails a scenario, opened from a link: the
+/// page tests its failed cards' fixes and shows the same ones as `kata
+/// grade`. Prints how long the fixes took after the grade (a report, not
+/// a timed assertion: this machine is shared).
+#[test]
+fn every_failing_canonical_design_gets_its_tested_fixes_in_the_page() {
+    let (server, browser) = open_site(1440, 1100);
+    graded_cards(&browser);
+    let dir = e2e::workspace_root().join("katas/status-dashboard/designs");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the designs folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut figures = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("a design file");
+        let d = design::format::parse(&text).expect("it parses").design;
+        let native = sim::grade::grade(&d, &kata(), SEED).expect("grades");
+        if native.all_passed() {
+            continue;
+        }
+        let link = format!(
+            "{}#{}",
+            server.url,
+            design::share::encode(&d, "status-dashboard", SEED)
+        );
+        browser.goto(&link).expect("open the link");
+        if browser
+            .wait_for(
+                "return document.querySelector('[data-choice=\"link\"]')",
+                Duration::from_secs(5),
+            )
+            .is_ok()
+        {
+            click(&browser, "[data-choice=\"link\"]");
+        }
+        browser
+            .wait_for(
+                &format!(
+                    "return document.querySelectorAll('svg.canvas g.node').length === {}",
+                    d.nodes.len()
+                ),
+                Duration::from_secs(30),
+            )
+            .expect("the design is on the canvas");
+        assert_cards_match_native_grade(&browser, &d);
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        figures.push(format!(
+            "{name}: grade {:.0} ms, fixes {:.0} ms",
+            grade_ms(&browser),
+            fixes_ms(&browser)
+        ));
+    }
+    println!("tested fixes in the page (release wasm), after the grade:");
+    for f in &figures {
+        println!("  {f}");
+    }
     browser.assert_no_console_errors();
 }

@@ -475,8 +475,16 @@ fn grade_table(g: &sim::grade::Grade, d: &design::Design, title: &str, what: &st
             }
         }
         let _ = writeln!(out, "  what happened: {}", s.cause);
-        if let Some(next) = &s.next_step {
-            let _ = writeln!(out, "  next step: {next}");
+        match &s.advice {
+            sim::grade::Advice::Tested(t) => {
+                let _ = writeln!(out, "  next step: {}", t.fix.text);
+                let _ = writeln!(out, "  {}", t.effect);
+            }
+            _ => {
+                if let Some(next) = &s.next_step {
+                    let _ = writeln!(out, "  next step: {next}");
+                }
+            }
         }
     }
     if !g.lints.is_empty() {
@@ -509,7 +517,9 @@ fn grade(args: &[String]) -> Result<(String, bool), String> {
         .unwrap_or_else(|| "status-dashboard".to_string());
     let seed = args.seed.or(link_seed).unwrap_or(1);
     let kata = sim::kata::load(&kata_id).map_err(|e| e.to_string())?;
-    let mut g = sim::grade::grade(&design, &kata, seed).map_err(|e| e.to_string())?;
+    // Every failed scenario's next step is tried on a copy before it is
+    // printed.
+    let mut g = sim::grade::advise(&design, &kata, seed).map_err(|e| e.to_string())?;
     let passed = g.all_passed();
     let text = if args.json {
         if !args.reports {

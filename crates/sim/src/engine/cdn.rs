@@ -282,6 +282,27 @@ impl Cdn {
         self.groups.iter().map(|g| g.version).min().unwrap_or(0)
     }
 
+    /// The share of reads at time `t` that the edges answer from a copy
+    /// older than `version`: groups, weighted by their share of readers,
+    /// whose copy is older and still served (within its TTL, or past it
+    /// with stale-while-revalidate or stale-if-error). A group without a
+    /// copy, or with an expired one it must refetch, answers from its
+    /// origin instead. Staff tools that read through a CDN see this.
+    pub(crate) fn share_older_than(&self, version: u32, t: f64) -> f64 {
+        let mut older = 0.0;
+        for g in &self.groups {
+            let served = t < g.fresh_until || self.cfg.swr > 0.0 || g.error_mode;
+            if g.has_copy && g.version < version && served {
+                older += g.share;
+            }
+        }
+        if self.share_total > 0.0 {
+            (older / self.share_total).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
+
     /// Advances one tick [t, t + 1) with `lambda` external reads if every
     /// group answers from its copy all tick (the common case): adds the
     /// answers to `out` and counts them in `tally` by version (true), or

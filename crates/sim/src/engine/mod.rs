@@ -257,6 +257,9 @@ pub struct Sim {
     // Totals.
     cost_total: f64,
     at_primary_ticks: u32,
+    /// Staff reads answered with a version older than the last committed
+    /// update (see `own_write_misses` in `evaluate_paths`).
+    own_write_misses: f64,
     events: Vec<Event>,
     series: Series,
 }
@@ -403,6 +406,7 @@ impl Sim {
             sample,
             cost_total: 0.0,
             at_primary_ticks: 0,
+            own_write_misses: 0.0,
             events: Vec::new(),
             series,
             scenario,
@@ -1335,7 +1339,12 @@ impl Sim {
                             Model::Cdn(m) => m.extras.get(k).map_or(0.0, |x| x.mean),
                             _ => 0.0,
                         };
-                        (1.0, extra)
+                        // A write is done only where it commits: at a
+                        // primary. An API or function with no primary
+                        // behind it answers the operator, but nothing is
+                        // stored, so the update never reaches anyone.
+                        let answered = c != WRT || matches!(n.model, Model::Primary(_));
+                        (if answered { 1.0 } else { 0.0 }, extra)
                     };
                     s += f * cs;
                     r += f * cr;
@@ -1590,6 +1599,20 @@ impl Sim {
                     self.tally.add(v, weight);
                 } else {
                     self.tally_int.add(v, weight);
+                    // Read-your-writes: a staff read after an update
+                    // committed that comes back older than it. A CDN on
+                    // the way answers staff from its edge copies, as it
+                    // answers readers.
+                    let committed = self.commits.version_at(mid);
+                    let through_cdn: f64 = self.hops[start..start + def.len as usize]
+                        .iter()
+                        .filter_map(|&(h, _)| match &self.nodes[h as usize].model {
+                            Model::Cdn(m) => Some(m.cdn.share_older_than(committed, mid)),
+                            _ => None,
+                        })
+                        .fold(0.0, f64::max);
+                    let missed = if v < committed { 1.0 } else { through_cdn };
+                    self.own_write_misses += weight * missed;
                 }
             }
         }
@@ -1932,6 +1955,7 @@ impl Sim {
             },
             external_reads_at_primary: clean(self.windows.first().map_or(0.0, |w| w.at_primary)),
             ticks_with_external_reads_at_primary: self.at_primary_ticks,
+            staff_reads_missing_own_write: clean(self.own_write_misses),
             events: if copy_series {
                 self.events.clone()
             } else {

@@ -248,6 +248,9 @@ pub struct Report {
     pub external_reads_at_primary: f64,
     /// Ticks in which at least one external read reached a primary.
     pub ticks_with_external_reads_at_primary: u32,
+    /// Staff reads that came back older than the last update committed
+    /// before them (read-your-writes misses), over the run.
+    pub staff_reads_missing_own_write: f64,
     /// Events in time order (at most 10,000).
     pub events: Vec<Event>,
     /// Series for charts.

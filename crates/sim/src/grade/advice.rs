@@ -14,11 +14,11 @@ use super::metrics::{self, at, count, pct, secs, thousands, update_timings, Cont
 use super::{cost, CheckResult};
 use crate::engine::{cache_ops_for, servers_for, NodeReport, Report, STORAGE_GETS_PER_S};
 
-/// The explanation of a scenario's deciding check.
+/// The explanation of a scenario's deciding check. (What to try next is
+/// not said here: it is a fix the verifier has tested, see `verify.rs`.)
 pub(crate) struct Verdict {
     pub node: Option<NodeId>,
     pub cause: String,
-    pub next_step: String,
 }
 
 /// Explains the deciding check `head` of a scenario whose checks are
@@ -40,14 +40,14 @@ pub(crate) fn explain(ctx: &Context<'_>, head: &CheckResult, all: &[CheckResult]
         MonthlyCostUsd => a.cost(head),
         UpdateDelayAfterRecoveryS => a.update_delay(head),
         LongestSaturationS => a.saturation(head),
+        StaffReadsMissingOwnWrite => a.own_writes(head),
     }
 }
 
-fn verdict(node: Option<&Node>, cause: String, next_step: String) -> Verdict {
+fn verdict(node: Option<&Node>, cause: String) -> Verdict {
     Verdict {
         node: node.map(|n| n.id.clone()),
         cause,
-        next_step,
     }
 }
 
@@ -315,18 +315,6 @@ impl<'a> Analysis<'a> {
 
     // ----- shared advice --------------------------------------------------
 
-    /// "Put a CDN in front of the readers" in words that name the node.
-    fn add_cdn(&self) -> String {
-        match self.first_hops().first() {
-            Some(n) => format!(
-                "Put a CDN between the readers and {} (Readers → CDN → {}), with a 30 s TTL: every reader gets the same page, so the edges answer almost every read and your servers see a few requests a minute.",
-                who(n),
-                quoted(n)
-            ),
-            None => "Connect the readers to a CDN in front of your API: every reader gets the same page, so the edges can answer almost every read.".to_string(),
-        }
-    }
-
     /// Why a node with a CDN in front is still overloaded, and the fix:
     /// a CDN setting when one explains it, else more capacity.
     fn behind_cdn(&self, cdn: &Node, n: &Node) -> (String, String) {
@@ -451,6 +439,9 @@ impl<'a> Analysis<'a> {
                     }
                     None => parts.push("no node was ever saturated".into()),
                 },
+                StaffReadsMissingOwnWrite => {
+                    parts.push("every staff read after an update saw that update".into())
+                }
             }
         }
         let reads = all
@@ -506,11 +497,7 @@ impl<'a> Analysis<'a> {
                 cause.push(' ');
                 cause.push_str(e);
             }
-            return verdict(
-                node.or_else(|| self.busiest(&f.read_nodes)),
-                cause,
-                String::new(),
-            );
+            return verdict(node.or_else(|| self.busiest(&f.read_nodes)), cause);
         }
         if node.is_none() {
             if matches!(
@@ -532,7 +519,7 @@ impl<'a> Analysis<'a> {
             cause.push(' ');
             cause.push_str(&e);
         }
-        verdict(node, cause, String::new())
+        verdict(node, cause)
     }
 
     // ----- failed scenarios ---------------------------------------------
@@ -545,8 +532,6 @@ impl<'a> Analysis<'a> {
             return verdict(
                 None,
                 "The design has no readers (Users node), so there was nothing to measure.".into(),
-                "Add a Users node for the readers and connect it to a CDN in front of your API."
-                    .into(),
             );
         }
         if let Some(u) = readers.iter().find(|u| f.next(u, false).is_empty()) {
@@ -556,7 +541,6 @@ impl<'a> Analysis<'a> {
                     "{} are connected to nothing that answers reads, so every read failed.",
                     who(u)
                 ),
-                "Connect the readers to a CDN, and the CDN to your API.".into(),
             );
         }
         // Faults first: were the errors (or the slow reads) during one?
@@ -583,18 +567,14 @@ impl<'a> Analysis<'a> {
             if f.next(n, false).is_empty() {
                 return verdict(
                     Some(n),
-                    format!("{} has no origin to fetch from, so every read it could not answer from a copy failed. {measured}", who(n)),
-                    format!("Connect {} to your API (through a load balancer) or to a bucket of published pages.", quoted(n)),
-                );
+                    format!("{} has no origin to fetch from, so every read it could not answer from a copy failed. {measured}", who(n)));
             }
             return verdict(
                 Some(n),
-                format!("{} could not get pages from its origin and had no stale copy to fall back on. {measured}", who(n)),
-                format!("Turn on stale-if-error on {} (for example 3,600 s), so edges keep serving their last good page when the origin fails.", quoted(n)),
-            );
+                format!("{} could not get pages from its origin and had no stale copy to fall back on. {measured}", who(n)));
         }
         if n.kind.is_source() {
-            return verdict(Some(n), measured.clone(), self.add_cdn());
+            return verdict(Some(n), measured.clone());
         }
         let span_t = self.saturated_span(n.id.as_str());
         let span = span_t
@@ -661,16 +641,12 @@ impl<'a> Analysis<'a> {
                     ". Nothing caches in front of your servers, so every read reached them"
                         .to_string()
                 };
-                verdict(Some(n), format!("{load}{path}. {measured}"), self.add_cdn())
+                verdict(Some(n), format!("{load}{path}. {measured}"))
             }
             Some(cdn) => {
                 let (why, next) = self.behind_cdn(cdn, n);
                 let node = if next.contains(&quoted(cdn)) { cdn } else { n };
-                verdict(
-                    Some(node),
-                    format!("{load}. {}. {measured}", capital(&why)),
-                    next,
-                )
+                verdict(Some(node), format!("{load}. {}. {measured}", capital(&why)))
             }
         }
     }
@@ -688,9 +664,7 @@ impl<'a> Analysis<'a> {
             let u = self.readers().into_iter().next();
             return verdict(
                 u,
-                format!("The readers' own network has a median of {} ms, which alone takes most of the budget. {measured}", metrics::num(net)),
-                "Set the readers' network latency back to 20 ms (the kata's figure), and serve them from CDN edges near them.".into(),
-            );
+                format!("The readers' own network has a median of {} ms, which alone takes most of the budget. {measured}", metrics::num(net)));
         }
         // The slowest node on the read path by its own mean time.
         let slow = self
@@ -709,40 +683,16 @@ impl<'a> Analysis<'a> {
             (_, None) => verdict(
                 self.first_hops().into_iter().next(),
                 format!("Every read travelled to your servers and back. {measured}"),
-                self.add_cdn(),
             ),
-            (Some((n, nr)), Some(cdn)) => {
-                let next = if n.kind == NodeKind::Cdn {
-                    if !cdn.flag("collapse") || cdn.num("swr_s") <= 0.0 {
-                        format!("Add stale-while-revalidate (for example 60 s) on {}, so readers never wait for a refetch.", quoted(cdn))
-                    } else {
-                        format!("Lower the origin timeout of {} (for example to 1,000 ms), so readers waiting on a failing fetch get the stale page sooner.", quoted(cdn))
-                    }
-                } else {
-                    format!(
-                        "Make {} faster, or keep more reads at the CDN with a longer TTL on {}.",
-                        quoted(n),
-                        quoted(cdn)
-                    )
-                };
-                verdict(
-                    Some(n),
-                    format!(
-                        "No node was saturated, but {} added {} per request on average. {measured}",
-                        who(n),
-                        metrics::ms(nr.summary.latency.mean_ms)
-                    ),
-                    next,
-                )
-            }
-            (None, Some(cdn)) => verdict(
-                Some(cdn),
-                measured.clone(),
+            (Some((n, nr)), Some(_)) => verdict(
+                Some(n),
                 format!(
-                    "Add stale-while-revalidate on {}, so readers never wait for a refetch.",
-                    quoted(cdn)
+                    "No node was saturated, but {} added {} per request on average. {measured}",
+                    who(n),
+                    metrics::ms(nr.summary.latency.mean_ms)
                 ),
             ),
+            (None, Some(cdn)) => verdict(Some(cdn), measured.clone()),
         }
     }
 
@@ -779,12 +729,9 @@ impl<'a> Analysis<'a> {
                         format!(
                             "During the origin outage {window} the readers went straight to {}, which was down, and nothing else had a copy of the page. {measured}",
                             first.map_or("your servers".to_string(), who)
-                        ),
-                        "Put a CDN with stale-if-error in front of the readers, so its edges keep serving the last good page while the origin is down.".into(),
-                    ));
+                        )));
                 };
                 let name = who(cdn);
-                let q = quoted(cdn);
                 if cdn.flag("purge_on_update") {
                     if let Some((k, c)) = self.commit_between(w.start_s, w.recovered_s) {
                         return Some(verdict(
@@ -792,9 +739,7 @@ impl<'a> Analysis<'a> {
                             format!(
                                 "Update {k} committed at {}, during the origin outage {window}; {name} purged every copy of the page on that update, so its edges had nothing left to serve stale and readers got errors until the origin came back. {measured}",
                                 at(c)
-                            ),
-                            format!("Turn off purge on update on {q} and keep its TTL short (30 s): a purge throws away the copies that stale-if-error serves during an outage."),
-                        ));
+                            )));
                     }
                 }
                 let sie = cdn.num("sie_s");
@@ -804,9 +749,7 @@ impl<'a> Analysis<'a> {
                         format!(
                             "During the origin outage {window} every fetch of {name} failed, and with no stale-if-error each edge returned errors once its copy expired (after its {} s TTL). {measured}",
                             metrics::num(cdn.num("ttl_s"))
-                        ),
-                        format!("Turn on stale-if-error on {q} (for example 3,600 s), so its edges serve their last good page while the origin is down."),
-                    ));
+                        )));
                 }
                 let needed = cdn.num("ttl_s") + (w.recovered_s - w.start_s);
                 if sie < needed {
@@ -816,16 +759,12 @@ impl<'a> Analysis<'a> {
                             "{name} may serve stale only {} past expiry, less than the {} outage {window}: its edges ran out and returned errors. {measured}",
                             secs(sie),
                             secs(w.recovered_s - w.start_s)
-                        ),
-                        format!("Raise stale-if-error on {q} to an hour (3,600 s), longer than any origin outage you expect."),
-                    ));
+                        )));
                 }
                 if !cdn.flag("collapse") {
                     return Some(verdict(
                         Some(cdn),
-                        format!("During the origin outage {window} the readers of refetching edges of {name} went to the failing origin themselves (no request collapsing). {measured}"),
-                        format!("Turn on request collapsing on {q}, so readers wait for one refetch and get the stale page if it fails."),
-                    ));
+                        format!("During the origin outage {window} the readers of refetching edges of {name} went to the failing origin themselves (no request collapsing). {measured}")));
                 }
                 None
             }
@@ -844,24 +783,10 @@ impl<'a> Analysis<'a> {
                 let cause = format!(
                     "The readers' requests depend on {pname}, which was unavailable {window} {how}, and nothing in front of it had a copy to serve instead. {measured}"
                 );
-                let next = match self.cdn() {
-                    Some(cdn) if cdn.num("sie_s") <= 0.0 => {
-                        return Some(verdict(
-                            Some(cdn),
-                            cause,
-                            format!("Turn on stale-if-error on {} (for example 3,600 s), so its edges serve their last good page while what is behind them fails.", quoted(cdn)),
-                        ))
-                    }
-                    None => self.add_cdn(),
-                    Some(_) => match primary {
-                        Some(p) if !p.flag("multi_az") => format!(
-                            "Turn on Multi-AZ for {}, so a standby takes over within the failover time.",
-                            quoted(p)
-                        ),
-                        _ => "Send the readers' reads to a read replica fed by the primary, so a failover does not touch them.".into(),
-                    },
-                };
-                Some(verdict(primary, cause, next))
+                if let Some(cdn) = self.cdn().filter(|c| c.num("sie_s") <= 0.0) {
+                    return Some(verdict(Some(cdn), cause));
+                }
+                Some(verdict(primary, cause))
             }
             crate::engine::FaultKind::ReplicaLagSpike { .. } => None,
         }
@@ -949,11 +874,10 @@ impl<'a> Analysis<'a> {
             .map(|x| x.0)
     }
 
-    /// Why a stale node serves old pages, and the fix.
-    fn why_stale(&self, n: &Node) -> (String, String) {
+    /// Why a stale node serves old pages.
+    fn why_stale(&self, n: &Node) -> String {
         let f = self.ctx.facts;
         let name = who(n);
-        let q = quoted(n);
         match n.kind {
             NodeKind::Cdn => {
                 let ttl = n.num("ttl_s");
@@ -963,45 +887,18 @@ impl<'a> Analysis<'a> {
                         .into_iter()
                         .next()
                         .map_or("its origin".to_string(), who);
-                    (
-                        format!("{name} purged its edges on each update but refetched at once through {behind}, before the caches and replicas behind it had the update, and then kept that old page for its {} TTL", secs(ttl)),
-                        format!("Lower the TTL of {q} to 30 s: a purge races the caches behind it, and the TTL is what bounds how long a wrong copy lives."),
-                    )
+                    format!("{name} purged its edges on each update but refetched at once through {behind}, before the caches and replicas behind it had the update, and then kept that old page for its {} TTL", secs(ttl))
                 } else {
-                    (
-                        format!("{name} keeps each copy for {} (its TTL) and nothing tells it about updates, so its edges kept serving the old page", secs(ttl)),
-                        format!("Lower the TTL of {q} to 30 s and add stale-while-revalidate (60 s), so every edge fetches the new page within 30 s of an update without readers waiting."),
-                    )
+                    format!("{name} keeps each copy for {} (its TTL) and nothing tells it about updates, so its edges kept serving the old page", secs(ttl))
                 }
             }
-            NodeKind::Cache => (
-                format!("{name} keeps the page for {} (its key TTL) and no update deletes it, so every layer in front of it kept getting the old page", secs(n.num("ttl_s"))),
-                format!("Lower the key TTL of {q} to 5 s (or connect the service that takes the operator's writes to it, so each update deletes the key)."),
-            ),
-            NodeKind::ReadReplica if !f.replica_fed(n) => (
-                format!("{name} has no primary replicating to it, so it never sees an update"),
-                format!("Connect the primary to {q} (a replication connection)."),
-            ),
-            NodeKind::ReadReplica => (
-                format!("{name} lagged behind the primary (its usual lag is {} s, and the run's lag spike adds more)", metrics::num(n.num("lag_s"))),
-                "Keep the CDN's TTL short (30 s) so a page fetched from a lagging replica is soon replaced.".into(),
-            ),
-            NodeKind::DbPrimary => (
-                format!("{name} takes no writes (nothing on the operator's path reaches it), so it never has an update"),
-                format!("Connect the operator's API to {q}, so updates are written where readers read."),
-            ),
-            NodeKind::ObjectStorage => (
-                format!("{name} never received the updated page: nothing publishes to it"),
-                format!("Connect the service that takes the operator's writes to {q} (a publish connection), so each update writes the new page."),
-            ),
-            NodeKind::Api | NodeKind::Serverless => (
-                format!("{name} answers reads itself, without reading any database, so it never sees the operator's updates"),
-                format!("Connect {q} to a read replica fed by the primary (or a cache in front of one), so it serves the current page."),
-            ),
-            _ => (
-                format!("{name} kept serving old pages"),
-                format!("Shorten how long {q} keeps a copy."),
-            ),
+            NodeKind::Cache => format!("{name} keeps the page for {} (its key TTL) and no update deletes it, so every layer in front of it kept getting the old page", secs(n.num("ttl_s"))),
+            NodeKind::ReadReplica if !f.replica_fed(n) => format!("{name} has no primary replicating to it, so it never sees an update"),
+            NodeKind::ReadReplica => format!("{name} lagged behind the primary (its usual lag is {} s, and the run's lag spike adds more)", metrics::num(n.num("lag_s"))),
+            NodeKind::DbPrimary => format!("{name} takes no writes (nothing on the operator's path reaches it), so it never has an update"),
+            NodeKind::ObjectStorage => format!("{name} never received the updated page: nothing publishes to it"),
+            NodeKind::Api | NodeKind::Serverless => format!("{name} answers reads itself, without reading any database, so it never sees the operator's updates"),
+            _ => format!("{name} kept serving old pages"),
         }
     }
 
@@ -1018,15 +915,10 @@ impl<'a> Analysis<'a> {
         }
         match self.stale_layer(head.target.value) {
             Some(n) => {
-                let (why, next) = self.why_stale(n);
-                verdict(Some(n), format!("{why}. {measured}"), next)
+                let why = self.why_stale(n);
+                verdict(Some(n), format!("{why}. {measured}"))
             }
-            None => verdict(
-                None,
-                format!("Readers kept getting old pages. {measured}"),
-                "Keep every cached copy short-lived: a 30 s CDN TTL and a 5 s cache key TTL."
-                    .into(),
-            ),
+            None => verdict(None, format!("Readers kept getting old pages. {measured}")),
         }
     }
 
@@ -1039,15 +931,34 @@ impl<'a> Analysis<'a> {
             return verdict(
                 None,
                 format!("The design has no operator, so no update was ever written. {measured}"),
-                "Add an Operator node and connect it to an API that writes to the database primary.".into(),
             );
         };
         if f.next(op, true).is_empty() {
             return verdict(
                 Some(op),
-                format!("{} is connected to nothing that takes writes, so no update got through. {measured}", who(op)),
-                format!("Connect {} to an API (its own, apart from the readers') that writes to the database primary.", quoted(op)),
-            );
+                format!("{} is connected to nothing that takes writes, so no update got through. {measured}", who(op)));
+        }
+        // Writes that end before any primary: nothing was stored.
+        let primaries: Vec<&Node> = f.of_kind(NodeKind::DbPrimary).collect();
+        if !primaries
+            .iter()
+            .any(|p| f.write_nodes.contains(p.id.as_str()))
+        {
+            let last = f
+                .nodes
+                .iter()
+                .copied()
+                .find(|n| {
+                    f.write_nodes.contains(n.id.as_str())
+                        && matches!(n.kind, NodeKind::Api | NodeKind::Serverless)
+                })
+                .unwrap_or(op);
+            return verdict(
+                Some(last),
+                format!(
+                    "The operator's writes reach no database primary: {} has none behind it, so no update was stored or reached anyone. {measured}",
+                    who(last)
+                ));
         }
         // A saturated node on the write path.
         let shared = f.shared();
@@ -1078,9 +989,7 @@ impl<'a> Analysis<'a> {
                         "The operator's writes go through {}, which the readers kept saturated for {}: the writes queued behind reads and {tail}. {measured}",
                         who(n),
                         secs(nr.summary.saturated_max_s)
-                    ),
-                    format!("Give the operator a path of its own: Operator → an admin API → the primary, so writes never queue behind readers in {}.", quoted(n)),
-                );
+                    ));
             }
             if n.kind == NodeKind::DbPrimary && f.read_nodes.contains(n.id.as_str()) {
                 return verdict(
@@ -1089,9 +998,7 @@ impl<'a> Analysis<'a> {
                         "Readers' requests reached {} and kept it saturated for {}, so the operator's writes waited behind them and {tail}. {measured}",
                         who(n),
                         secs(nr.summary.saturated_max_s)
-                    ),
-                    format!("Send the readers' reads to a read replica fed by {} instead, and keep the primary for writes and staff tools.", quoted(n)),
-                );
+                    ));
             }
             return verdict(
                 Some(n),
@@ -1099,10 +1006,6 @@ impl<'a> Analysis<'a> {
                     "{} on the operator's path was saturated for {}, and {tail}. {measured}",
                     who(n),
                     secs(nr.summary.saturated_max_s)
-                ),
-                format!(
-                    "Give {} more capacity, or the operator a path of its own.",
-                    quoted(n)
                 ),
             );
         }
@@ -1123,10 +1026,6 @@ impl<'a> Analysis<'a> {
                     who(n),
                     count(nr.summary.errors)
                 ),
-                format!(
-                    "Give {} more capacity, or the operator a path of its own.",
-                    quoted(n)
-                ),
             );
         }
         // Slow but healthy: the operator's network or a slow hop.
@@ -1138,7 +1037,6 @@ impl<'a> Analysis<'a> {
                     "The operator's network has a median of {} ms. {measured}",
                     metrics::num(net)
                 ),
-                "Set the operator's network latency back to 20 ms.".into(),
             );
         }
         let slow = self
@@ -1156,13 +1054,65 @@ impl<'a> Analysis<'a> {
         verdict(
             slow,
             format!("The operator's writes were slow on their way to the primary. {measured}"),
-            match slow {
-                Some(n) => format!(
-                    "Make {} faster (its service time) or give it more workers.",
-                    quoted(n)
-                ),
-                None => "Shorten the operator's path to the primary.".into(),
-            },
+        )
+    }
+
+    /// Staff reads that came back without the update just committed.
+    fn own_writes(&self, head: &CheckResult) -> Verdict {
+        let f = self.ctx.facts;
+        let measured = measured(head);
+        let staff: Vec<&Node> = f.of_kind(NodeKind::InternalUsers).collect();
+        let writer = f
+            .of_kind(NodeKind::Operator)
+            .flat_map(|o| f.next(o, true))
+            .next();
+        let Some(s) = staff.first() else {
+            return verdict(
+                writer,
+                format!("The design has no staff tools (Internal users), so nothing shows that staff read their own writes. {measured}"));
+        };
+        // What on the staff's way serves copies.
+        let mut seen: Vec<&Node> = Vec::new();
+        let mut stack: Vec<&Node> = f.next(s, false);
+        let mut copy: Option<&Node> = None;
+        while let Some(n) = stack.pop() {
+            if seen.iter().any(|x| x.id == n.id) {
+                continue;
+            }
+            seen.push(n);
+            if copy.is_none()
+                && matches!(
+                    n.kind,
+                    NodeKind::Cdn | NodeKind::Cache | NodeKind::ReadReplica
+                )
+            {
+                copy = Some(n);
+            }
+            stack.extend(f.next(n, false));
+        }
+        let why = match copy {
+            Some(n) if n.kind == NodeKind::Cdn => format!(
+                "{} read through {}, whose edges keep answering with their copy for up to {} s after an update",
+                who(s),
+                quoted(n),
+                metrics::num(n.num("ttl_s") + n.num("swr_s"))
+            ),
+            Some(n) if n.kind == NodeKind::Cache => format!(
+                "{} read through {}, which keeps its copy for up to {} s unless the writer invalidates it",
+                who(s),
+                quoted(n),
+                metrics::num(n.num("ttl_s"))
+            ),
+            Some(n) => format!(
+                "{} read from {}, which is behind the primary by its replication lag",
+                who(s),
+                quoted(n)
+            ),
+            None => format!("{} read from a copy older than the update", who(s)),
+        };
+        verdict(
+            Some(*s),
+            format!("Staff reads came back without the update just written: {why}. {measured}"),
         )
     }
 
@@ -1193,22 +1143,8 @@ impl<'a> Analysis<'a> {
             "{amount} reached {pname} in {} of the run{via}; they compete with the operator's writes for it.",
             secs(f64::from(ticks))
         );
-        let replica = f.of_kind(NodeKind::ReadReplica).next();
-        let next = match (senders.first(), replica, primary) {
-            (Some(s), Some(r), _) => format!(
-                "Connect {} to the read replica {} instead of the primary, so the readers' misses never reach the primary.",
-                quoted(s),
-                quoted(r)
-            ),
-            (Some(s), None, Some(p)) => format!(
-                "Add a read replica fed by {} and connect {} to it instead of the primary; keep the primary for the operator's writes and the staff tools.",
-                quoted(p),
-                quoted(s)
-            ),
-            _ => "Add a read replica fed by the primary and send the readers' reads to it.".into(),
-        };
         let _ = head;
-        verdict(primary, cause, next)
+        verdict(primary, cause)
     }
 
     fn cost(&self, head: &CheckResult) -> Verdict {
@@ -1219,19 +1155,16 @@ impl<'a> Analysis<'a> {
             return verdict(
                 None,
                 format!("The design costs {total} a month, over the {budget} budget."),
-                "Remove capacity that runs all month.".into(),
             );
         };
         let Some(n) = self.node(item.node.as_str()) else {
             return verdict(
                 None,
                 format!("The design costs {total} a month, over the {budget} budget."),
-                "Remove capacity that runs all month.".into(),
             );
         };
         let month = mc.month_of(item);
         let name = who(n);
-        let q = quoted(n);
         let util = self
             .rep(n.id.as_str())
             .map_or(0.0, |r| r.summary.utilisation_max);
@@ -1252,43 +1185,26 @@ impl<'a> Analysis<'a> {
                         n.choice("size"),
                         metrics::usd(item.always_on_monthly_usd),
                         pct(100.0 * util)
-                    ),
-                    if n.flag("autoscale") {
-                        format!("Lower the min instances of {q} to 2 (small or medium) and let autoscaling add instances only when the incident needs them.")
-                    } else {
-                        format!("Run {q} with 2 small instances and turn autoscaling on (up to 10), so capacity is paid for only while an incident needs it.")
-                    },
-                )
+                    ))
             }
             NodeKind::Cdn if !always_on => verdict(
                 Some(n),
                 format!(
                     "{head_line}: pay as you go, it charges per request and per GB, {} for each incident's reads.",
                     metrics::usd(item.incident_usd)
-                ),
-                format!("Switch {q} to the pro plan (a flat monthly fee with traffic included)."),
-            ),
+                )),
             NodeKind::ReadReplica | NodeKind::DbPrimary | NodeKind::Cache => verdict(
                 Some(n),
                 format!(
                     "{head_line}, always on, yet it was never more than {} busy during the incident.",
                     pct(100.0 * util)
-                ),
-                match n.kind {
-                    NodeKind::ReadReplica => format!("Use fewer or smaller replicas in {q}: behind the CDN they have little to do."),
-                    _ => format!("Use a smaller size for {q}."),
-                },
-            ),
+                )),
             _ if !always_on && self.cdn().is_none() => verdict(
                 Some(n),
-                format!("{head_line}, most of it during incidents: every read reached your servers."),
-                self.add_cdn(),
-            ),
+                format!("{head_line}, most of it during incidents: every read reached your servers.")),
             _ => verdict(
                 Some(n),
-                format!("{head_line}."),
-                format!("Trim {q}: size it for what it did during the incident (at most {} busy).", pct(100.0 * util)),
-            ),
+                format!("{head_line}.")),
         }
     }
 
@@ -1301,7 +1217,7 @@ impl<'a> Analysis<'a> {
             .iter()
             .max_by(|a, b| a.delay_s.total_cmp(&b.delay_s))
         else {
-            return verdict(None, "No update could be judged.".into(), String::new());
+            return verdict(None, "No update could be judged.".into());
         };
         let f = self.ctx.facts;
         let measured = measured(head);
@@ -1343,9 +1259,7 @@ impl<'a> Analysis<'a> {
                         who(p),
                         secs(crate::engine::NO_MULTI_AZ_RECOVERY_S),
                         secs(p.num("failover_s"))
-                    ),
-                    format!("Turn on Multi-AZ for {}, so a standby takes over within the failover time.", quoted(p)),
-                );
+                    ));
             }
             let v = self.writes(head);
             return Verdict {
@@ -1356,26 +1270,20 @@ impl<'a> Analysis<'a> {
         // Committed in time but readers kept the old page.
         match self.stale_layer(slack / 2.0) {
             Some(n) => {
-                let (why, next) = self.why_stale(n);
+                let why = self.why_stale(n);
                 verdict(
                     Some(n),
                     format!("{}, {reached}: {why}. {measured}", capital(&since)),
-                    next,
                 )
             }
-            None => verdict(
-                None,
-                format!("{}, {reached}. {measured}", capital(&since)),
-                "Keep every cached copy short-lived: a 30 s CDN TTL and a 5 s cache key TTL."
-                    .into(),
-            ),
+            None => verdict(None, format!("{}, {reached}. {measured}", capital(&since))),
         }
     }
 
     fn saturation(&self, head: &CheckResult) -> Verdict {
         let measured = measured(head);
         let Some((n, nr)) = self.most_saturated(None) else {
-            return verdict(None, measured, String::new());
+            return verdict(None, measured);
         };
         let span = self.saturated_span(n.id.as_str());
         let when = span
@@ -1395,22 +1303,15 @@ impl<'a> Analysis<'a> {
         let f = self.ctx.facts;
         if f.read_nodes.contains(n.id.as_str()) {
             return match self.cdn() {
-                None => verdict(Some(n), format!("{cause}. Nothing caches in front of it, so every read reached it. {measured}"), self.add_cdn()),
+                None => verdict(Some(n), format!("{cause}. Nothing caches in front of it, so every read reached it. {measured}")),
                 Some(cdn) => {
                     let (why, next) = self.behind_cdn(cdn, n);
                     let node = if next.contains(&quoted(cdn)) { cdn } else { n };
-                    verdict(Some(node), format!("{cause}. {}. {measured}", capital(&why)), next)
+                    verdict(Some(node), format!("{cause}. {}. {measured}", capital(&why)))
                 }
             };
         }
-        verdict(
-            Some(n),
-            format!("{cause}. {measured}"),
-            format!(
-                "Give {} more capacity (a larger size or more instances).",
-                quoted(n)
-            ),
-        )
+        verdict(Some(n), format!("{cause}. {measured}"))
     }
 }
 

@@ -39,11 +39,14 @@ pub enum Metric {
     /// The longest time any node spent saturated (every worker busy) in a
     /// row, seconds.
     LongestSaturationS,
+    /// Staff reads, made after an update committed, that came back with
+    /// an older version (read-your-writes misses) during the run.
+    StaffReadsMissingOwnWrite,
 }
 
 impl Metric {
     /// Every metric.
-    pub const ALL: [Metric; 9] = [
+    pub const ALL: [Metric; 10] = [
         Metric::ReadErrorsPct,
         Metric::ReadP95Ms,
         Metric::ReadStalenessP95S,
@@ -53,6 +56,7 @@ impl Metric {
         Metric::MonthlyCostUsd,
         Metric::UpdateDelayAfterRecoveryS,
         Metric::LongestSaturationS,
+        Metric::StaffReadsMissingOwnWrite,
     ];
 
     /// The JSON spelling: `"read_p95_ms"`…
@@ -67,6 +71,7 @@ impl Metric {
             Metric::MonthlyCostUsd => "monthly_cost_usd",
             Metric::UpdateDelayAfterRecoveryS => "update_delay_after_recovery_s",
             Metric::LongestSaturationS => "longest_saturation_s",
+            Metric::StaffReadsMissingOwnWrite => "staff_reads_missing_own_write",
         }
     }
 
@@ -82,6 +87,7 @@ impl Metric {
             Metric::MonthlyCostUsd => "Monthly cost with incidents",
             Metric::UpdateDelayAfterRecoveryS => "Slowest update after recovery",
             Metric::LongestSaturationS => "Longest saturation of a node",
+            Metric::StaffReadsMissingOwnWrite => "Staff reads that missed their own write",
         }
     }
 
@@ -94,7 +100,7 @@ impl Metric {
             | Metric::UpdateDelayAfterRecoveryS
             | Metric::LongestSaturationS => "s",
             Metric::UpdatesNotCommitted => "updates",
-            Metric::ExternalReadsAtPrimary => "reads",
+            Metric::ExternalReadsAtPrimary | Metric::StaffReadsMissingOwnWrite => "reads",
             Metric::MonthlyCostUsd => "US$/month",
         }
     }
@@ -111,10 +117,7 @@ impl Metric {
                 1 => "1 update".to_string(),
                 n => format!("{n} updates"),
             },
-            Metric::ExternalReadsAtPrimary => match v.round() as i64 {
-                1 => "1 read".to_string(),
-                _ => format!("{} reads", count(v)),
-            },
+            Metric::ExternalReadsAtPrimary | Metric::StaffReadsMissingOwnWrite => reads(v),
             Metric::MonthlyCostUsd => format!("{}/month", usd(v)),
         }
     }
@@ -294,14 +297,30 @@ pub(crate) fn measure(ctx: &Context<'_>, c: &Check) -> CheckResult {
             let ticks = r.ticks_with_external_reads_at_primary;
             let text = if v <= 0.0 {
                 m.format(0.0)
-            } else if v < 1.0 {
-                // The fluid model's expected count: under one read in all,
-                // spread over the seconds some reached the primary.
-                format!("reads in {}", secs(f64::from(ticks)))
             } else {
+                // The fluid model's expected count (under one read in all
+                // is written with its decimals), and the seconds in which
+                // some reached the primary.
                 format!("{} in {}", m.format(v), secs(f64::from(ticks)))
             };
             (v, text, true)
+        }
+        Metric::StaffReadsMissingOwnWrite => {
+            // No staff tools, no evidence: the brief's constraint is not
+            // met by leaving the staff out of the design.
+            let staff = ctx
+                .facts
+                .of_kind(design::NodeKind::InternalUsers)
+                .next()
+                .is_some();
+            if !staff {
+                (0.0, "no staff tools in the design".to_string(), false)
+            } else if r.internal.served <= 0.0 {
+                (0.0, "no staff read was answered".to_string(), false)
+            } else {
+                let v = r.staff_reads_missing_own_write;
+                (v, m.format(v), true)
+            }
         }
         Metric::MonthlyCostUsd => {
             let mc = cost::monthly(ctx.design, r, ctx.incidents_per_month);
@@ -333,7 +352,9 @@ pub(crate) fn measure(ctx: &Context<'_>, c: &Check) -> CheckResult {
         Metric::UpdatesNotCommitted if bound == Bound::AtMost && target == 0.0 => {
             "every update commits".to_string()
         }
-        Metric::ExternalReadsAtPrimary if bound == Bound::AtMost && target == 0.0 => {
+        Metric::ExternalReadsAtPrimary | Metric::StaffReadsMissingOwnWrite
+            if bound == Bound::AtMost && target == 0.0 =>
+        {
             "none".to_string()
         }
         Metric::ReadP95Ms | Metric::WriteP95Ms => format!("{sign} {} ms", num(target)),
@@ -444,6 +465,22 @@ pub(crate) fn count(v: f64) -> String {
         format!("{:.1} million", v / 1e6)
     } else {
         thousands(v)
+    }
+}
+
+/// A count of reads from the fluid model, which may be a fraction of
+/// one: "none", "0.31 reads", "1 read", "12,400 reads".
+pub(crate) fn reads(v: f64) -> String {
+    if v.is_nan() || v <= 0.0 {
+        "none".to_string()
+    } else if v < 0.995 {
+        // Two significant digits: 0.12 reads, 0.0013 reads (never "0.00").
+        let digits = (-v.log10()).floor().clamp(0.0, 12.0) as usize + 2;
+        format!("{v:.digits$} reads")
+    } else if v.round() == 1.0 {
+        "1 read".to_string()
+    } else {
+        format!("{} reads", count(v))
     }
 }
 

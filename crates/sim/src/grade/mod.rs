@@ -12,20 +12,27 @@
 //! - the node that limited it (the bottleneck, or the node whose setting
 //!   caused the failure);
 //! - what happened in the simulation, in one or two sentences;
-//! - for a failed scenario, the one thing to try next.
+//! - for a failed scenario, the one thing to try next: a typed [`Fix`]
+//!   that [`advise`] applied to a copy and graded with the same seed
+//!   before showing it, with what that measured ([`TestedFix`]).
 //!
-//! The design's lints ([`design::lint`]) come with the grade, and every
+//! The design's lints ([`design::lint`]) come with the grade, marked with
+//! whether a run bore them out ([`design::Lint::observed`]), and every
 //! run's report, for charts. Everything is `serde::Serialize`.
 //!
 //! ```
 //! use sim::{grade, kata};
 //!
 //! let kata = kata::load("status-dashboard").expect("built in");
-//! let g = grade::grade(&kata.starter, &kata, 1).expect("the kata grades");
+//! // `advise` grades, then tries each failed scenario's candidate fixes
+//! // on a copy (`grade` alone leaves the next steps untested and empty).
+//! let g = grade::advise(&kata.starter, &kata, 1).expect("the kata grades");
 //! assert_eq!(g.total, 4);
 //! let fast = g.scenario("fast").expect("a scenario of the kata");
 //! assert!(!fast.passed);
-//! assert!(fast.next_step.is_some());
+//! let grade::Advice::Tested(fix) = &fast.advice else { panic!("a tested fix") };
+//! assert!(fix.passes && fix.fix.apply(&kata.starter).is_ok());
+//! assert!(fast.next_step.as_deref().is_some_and(|s| s.contains("Tried it:")));
 //! assert!(g.report_for(fast).is_some());
 //! ```
 //!
@@ -37,9 +44,13 @@
 #![deny(missing_docs)]
 
 mod advice;
+mod candidates;
 mod cost;
 mod facts;
+pub mod fix;
 mod metrics;
+mod observed;
+mod verify;
 
 use std::fmt;
 
@@ -50,7 +61,9 @@ use crate::engine::{self, Fault, FaultKind, Report};
 use crate::kata::{Check, Kata};
 
 pub use cost::{CostItem, MonthlyCost};
+pub use fix::{Edit, Fix, FixError};
 pub use metrics::Metric;
+pub use verify::{advise, Advice, TestedFix, Verifier};
 
 /// A value as measured, or a target, in the unit the learner reads.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -132,8 +145,12 @@ pub struct ScenarioResult {
     pub limiting_node: Option<NodeId>,
     /// What happened in the simulation, in one or two sentences.
     pub cause: String,
-    /// For a failed scenario, the one thing to try next, in one sentence.
+    /// For a failed scenario whose fixes were tested ([`advise`]), the
+    /// one thing to try next and what trying it measured, in words
+    /// (`None` until tested, and for a passed scenario).
     pub next_step: Option<String>,
+    /// For a failed scenario, the tested fix (see [`Advice`]).
+    pub advice: Advice,
     /// Every check of the scenario, in the kata's order.
     pub checks: Vec<CheckResult>,
 }
@@ -177,7 +194,10 @@ pub struct Grade {
     pub total: usize,
     /// Each scenario, in the kata's order.
     pub scenarios: Vec<ScenarioResult>,
-    /// Design advice found on the diagram before any run.
+    /// Design advice found on the diagram before any run, each with
+    /// whether the runs bore it out ([`Lint::observed`]: set for readers'
+    /// requests reaching the primary, from the external reads the runs
+    /// measured there).
     pub lints: Vec<Lint>,
     /// Problems with the design the engine found (the runs went ahead).
     pub diagnostics: Vec<Diagnostic>,
@@ -412,7 +432,7 @@ fn target_of(c: &Check) -> Option<(Bound, f64)> {
 /// cannot grade ([`check_kata`]); any design gets a grade.
 pub fn grade(design: &Design, kata: &Kata, seed: u64) -> Result<Grade, GradeError> {
     let plan = plan(kata)?;
-    let lints = design::lint(design);
+    let mut lints = design::lint(design);
     let facts = facts::DesignFacts::new(design);
 
     // The runs the scenarios use, in the kata's order: the kata's run,
@@ -533,11 +553,8 @@ pub fn grade(design: &Design, kata: &Kata, seed: u64) -> Result<Grade, GradeErro
             target: head.target.clone(),
             limiting_node: verdict.node,
             cause: verdict.cause,
-            next_step: if passed {
-                None
-            } else {
-                Some(verdict.next_step)
-            },
+            next_step: None,
+            advice: Advice::Untested,
             checks: all,
         });
     }
@@ -555,6 +572,8 @@ pub fn grade(design: &Design, kata: &Kata, seed: u64) -> Result<Grade, GradeErro
         .map(|r| r.report.diagnostics.clone())
         .unwrap_or_default();
     let passed = scenarios.iter().filter(|s| s.passed).count();
+    // What the diagram allows, against what the runs measured.
+    observed::observe(&mut lints, &scenarios, &runs);
     Ok(Grade {
         kata: kata.id.clone(),
         seed,

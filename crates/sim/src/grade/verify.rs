@@ -1,0 +1,510 @@
+//! Tested advice: every candidate fix of a failed scenario is applied to a
+//! copy of the design and graded with the same seed before it is shown.
+//! A fix is shown only when it improves the scenario's deciding metric;
+//! among those, one that makes the scenario pass without breaking a
+//! passing one wins, then one that makes it pass, then the most passed
+//! scenarios, then the cheapest.
+//!
+//! The work is a list of candidate grades, so it can run a step at a time
+//! ([`Verifier::step`]) between frames of a page, or all at once
+//! ([`advise`]). Candidates shared by several scenarios are graded once.
+
+use design::Design;
+use serde::Serialize;
+
+use super::candidates::{self, Situation};
+use super::facts::DesignFacts;
+use super::fix::Fix;
+use super::{grade, metrics, Bound, CheckResult, Grade, GradeError, Measure};
+use crate::kata::Kata;
+
+/// What grading a fix on a copy of the design measured.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TestedFix {
+    /// The change.
+    pub fix: Fix,
+    /// The scenario's deciding metric before the change.
+    pub before: Measure,
+    /// The same metric with the change.
+    pub after: Measure,
+    /// True when the scenario passes with the change.
+    pub passes: bool,
+    /// Scenarios that passed before and fail with the change (their ids).
+    pub breaks: Vec<String>,
+    /// Scenarios that pass with the change.
+    pub passed_with_fix: usize,
+    /// How the monthly cost changes, US dollars (with incidents).
+    pub cost_change_usd: f64,
+    /// What the test measured, for people: "Tried it: p95 1,131 ms → 46
+    /// ms, this scenario passes, cost +$120/month."
+    pub effect: String,
+}
+
+/// The advice of a failed scenario once its candidates were tested.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Advice {
+    /// Not tested yet (a grade without [`advise`]).
+    Untested,
+    /// The best candidate that helped.
+    Tested(Box<TestedFix>),
+    /// No candidate improved the deciding metric.
+    NothingHelped {
+        /// How many changes were tried.
+        tried: usize,
+    },
+}
+
+/// Runs the candidate grades of a grade's failed scenarios, one per
+/// [`Verifier::step`]: first every single candidate; then, for each
+/// failed scenario no single candidate makes pass, its best candidates
+/// two at a time.
+///
+/// It owns copies of the design and the kata, so a page can keep it in a
+/// task between frames.
+pub struct Verifier {
+    design: Design,
+    kata: Kata,
+    seed: u64,
+    /// Every distinct candidate, with its grade once graded.
+    candidates: Vec<(Fix, Option<Grade>)>,
+    /// Per failed scenario: its candidates' indices.
+    wanted: Vec<Wanted>,
+    /// Ids of the scenarios that passed, and every scenario's id and name.
+    passed_before: Vec<String>,
+    names: Vec<(String, String)>,
+    cost_before: f64,
+    next: usize,
+    paired: bool,
+    /// How many single candidates there are (the pairs come after them).
+    singles: usize,
+}
+
+/// A failed scenario the verifier tests fixes for.
+struct Wanted {
+    /// Its index in the grade.
+    index: usize,
+    id: String,
+    /// Its deciding check.
+    head: CheckResult,
+    candidates: Vec<usize>,
+}
+
+/// How many of a scenario's best single fixes are tried two at a time.
+const PAIRED: usize = 3;
+
+impl Verifier {
+    /// Proposes the candidates of `g`'s failed scenarios (`g` is `design`'s
+    /// grade on `kata` with `seed`), in the order of the grade's cards, so
+    /// the first failed card's fixes are ready first.
+    pub fn new(design: &Design, kata: &Kata, seed: u64, g: &Grade) -> Self {
+        let facts = DesignFacts::new(design);
+        let mut candidates: Vec<(Fix, Option<Grade>)> = Vec::new();
+        let mut wanted = Vec::new();
+        for (si, s) in g.scenarios.iter().enumerate() {
+            if s.passed {
+                continue;
+            }
+            let (Some(report), Some(head)) = (g.report_for(s), deciding(s)) else {
+                continue;
+            };
+            // The deciding check first, then the other failed ones.
+            let mut failed = vec![head.metric];
+            for c in s.checks.iter().filter(|c| !c.passed) {
+                if !failed.contains(&c.metric) {
+                    failed.push(c.metric);
+                }
+            }
+            let situation = Situation {
+                design,
+                facts: &facts,
+                report,
+                failed,
+            };
+            let mut mine = Vec::new();
+            for fix in candidates::propose(&situation) {
+                // Only what changes the design (never what is there).
+                if fix.apply(design).is_err() {
+                    continue;
+                }
+                let i = match candidates.iter().position(|c| c.0.edits == fix.edits) {
+                    Some(i) => i,
+                    None => {
+                        candidates.push((fix, None));
+                        candidates.len() - 1
+                    }
+                };
+                mine.push(i);
+            }
+            wanted.push(Wanted {
+                index: si,
+                id: s.id.clone(),
+                head: head.clone(),
+                candidates: mine,
+            });
+        }
+        // Grade in the order the cards need them.
+        let mut order: Vec<usize> = Vec::new();
+        for w in &wanted {
+            for &i in &w.candidates {
+                if !order.contains(&i) {
+                    order.push(i);
+                }
+            }
+        }
+        let mut slots: Vec<Option<(Fix, Option<Grade>)>> =
+            candidates.into_iter().map(Some).collect();
+        let mut sorted = Vec::with_capacity(slots.len());
+        let mut remap = vec![0usize; slots.len()];
+        for (new, &old) in order.iter().enumerate() {
+            if let Some(c) = slots.get_mut(old).and_then(Option::take) {
+                sorted.push(c);
+                remap[old] = new;
+            }
+        }
+        for w in &mut wanted {
+            for i in w.candidates.iter_mut() {
+                *i = remap[*i];
+            }
+        }
+        Verifier {
+            design: design.clone(),
+            kata: kata.clone(),
+            seed,
+            candidates: sorted,
+            wanted,
+            passed_before: g
+                .scenarios
+                .iter()
+                .filter(|s| s.passed)
+                .map(|s| s.id.clone())
+                .collect(),
+            names: g
+                .scenarios
+                .iter()
+                .map(|s| (s.id.clone(), s.name.clone()))
+                .collect(),
+            cost_before: g.cost.total_usd,
+            next: 0,
+            paired: false,
+            singles: usize::MAX,
+        }
+    }
+
+    /// Candidates graded so far, and known so far (the pairs of the second
+    /// round are known once the singles are graded).
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.candidates.len())
+    }
+
+    /// Grades the next candidate; false when none is left.
+    pub fn step(&mut self) -> Result<bool, GradeError> {
+        if self.next >= self.candidates.len() && !self.paired {
+            self.paired = true;
+            self.singles = self.candidates.len();
+            self.pair();
+        }
+        let Some(c) = self.candidates.get_mut(self.next) else {
+            return Ok(false);
+        };
+        if let Ok(changed) = c.0.apply(&self.design) {
+            c.1 = Some(grade(&changed, &self.kata, self.seed)?);
+        }
+        self.next += 1;
+        Ok(self.next < self.candidates.len() || !self.paired)
+    }
+
+    /// The second round: for each failed scenario that no single candidate
+    /// makes pass, its best few improving candidates two at a time.
+    fn pair(&mut self) {
+        for wi in 0..self.wanted.len() {
+            let ranked = self.ranked(wi);
+            if ranked.iter().any(|(r, _)| r.passes) {
+                continue;
+            }
+            let best: Vec<usize> = ranked.iter().take(PAIRED).map(|(_, t)| t.0).collect();
+            for a in 0..best.len() {
+                for b in a + 1..best.len() {
+                    let Some(fix) = self.candidates[best[a]].0.then(&self.candidates[best[b]].0)
+                    else {
+                        continue;
+                    };
+                    if fix.apply(&self.design).is_err() {
+                        continue;
+                    }
+                    let i = match self.candidates.iter().position(|c| c.0.edits == fix.edits) {
+                        Some(i) => i,
+                        None => {
+                            self.candidates.push((fix, None));
+                            self.candidates.len() - 1
+                        }
+                    };
+                    self.wanted[wi].candidates.push(i);
+                }
+            }
+        }
+    }
+
+    /// A failed scenario's graded candidates that improve its deciding
+    /// metric, best first: (rank, (candidate index, what it measured)).
+    fn ranked(&self, wi: usize) -> Vec<(Rank, (usize, TestedFix))> {
+        let w = &self.wanted[wi];
+        let mut out: Vec<(Rank, (usize, TestedFix))> = Vec::new();
+        for (order, &ci) in w.candidates.iter().enumerate() {
+            let Some((fix, Some(after))) = self.candidates.get(ci) else {
+                continue;
+            };
+            let Some(sa) = after.scenario(&w.id) else {
+                continue;
+            };
+            let Some(ca) = sa
+                .checks
+                .iter()
+                .find(|c| c.metric == w.head.metric && c.window == w.head.window)
+            else {
+                continue;
+            };
+            if !improves(&w.head, ca) {
+                continue;
+            }
+            let breaks: Vec<String> = after
+                .scenarios
+                .iter()
+                .filter(|x| !x.passed && self.passed_before.contains(&x.id))
+                .map(|x| x.id.clone())
+                .collect();
+            let cost_change = after.cost.total_usd - self.cost_before;
+            let rank = Rank {
+                clean_pass: sa.passed && breaks.is_empty(),
+                passes: sa.passed,
+                pair: ci >= self.singles,
+                passed: after.passed,
+                gain: gain(&w.head, ca),
+                cost: cost_change,
+                order,
+            };
+            let effect = effect(&w.head, ca, sa.passed, &breaks, &self.names, cost_change);
+            out.push((
+                rank,
+                (
+                    ci,
+                    TestedFix {
+                        fix: fix.clone(),
+                        before: w.head.measured.clone(),
+                        after: ca.measured.clone(),
+                        passes: sa.passed,
+                        breaks,
+                        passed_with_fix: after.passed,
+                        cost_change_usd: cost_change,
+                        effect,
+                    },
+                ),
+            ));
+        }
+        out.sort_by(|a, b| {
+            if a.0.beats(&b.0) {
+                std::cmp::Ordering::Less
+            } else if b.0.beats(&a.0) {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        });
+        out
+    }
+
+    /// Puts the tested advice into `g` (the grade the verifier was made
+    /// from): each failed scenario's `advice` and `next_step`. Candidates
+    /// not graded yet count as not helping.
+    pub fn finish(self, g: &mut Grade) {
+        for wi in 0..self.wanted.len() {
+            let best = self.ranked(wi).into_iter().next();
+            let w = &self.wanted[wi];
+            let Some(s) = g.scenarios.get_mut(w.index) else {
+                continue;
+            };
+            match best {
+                Some((_, (_, t))) => {
+                    s.next_step = Some(format!("{} {}", t.fix.text, t.effect));
+                    s.advice = Advice::Tested(Box::new(t));
+                }
+                None => {
+                    let tried = w.candidates.len();
+                    s.next_step = Some(nothing_helped(tried, s.limiting_node.as_ref(), &w.head));
+                    s.advice = Advice::NothingHelped { tried };
+                }
+            }
+        }
+    }
+}
+
+/// Grades `design` and tests every failed scenario's candidate fixes (see
+/// the module docs): the grade with each failed scenario's advice.
+pub fn advise(design: &Design, kata: &Kata, seed: u64) -> Result<Grade, GradeError> {
+    let mut g = grade(design, kata, seed)?;
+    let mut v = Verifier::new(design, kata, seed, &g);
+    while v.step()? {}
+    v.finish(&mut g);
+    Ok(g)
+}
+
+/// The deciding check of a scenario: its first failed check, else the one
+/// its card names.
+fn deciding(s: &super::ScenarioResult) -> Option<&CheckResult> {
+    s.checks
+        .iter()
+        .find(|c| !c.passed)
+        .or_else(|| s.checks.iter().find(|c| c.name == s.metric))
+}
+
+/// A measured value where "nothing to measure" (a check that failed
+/// although its number meets the target) counts as the worst value.
+fn effective(c: &CheckResult) -> f64 {
+    let meets = match c.target.bound {
+        Bound::AtMost => c.measured.value <= c.target.value,
+        Bound::AtLeast => c.measured.value >= c.target.value,
+    };
+    let unusable = !c.passed && meets;
+    match (c.target.bound, unusable) {
+        (Bound::AtMost, true) => f64::INFINITY,
+        (Bound::AtLeast, true) => f64::NEG_INFINITY,
+        _ => c.measured.value,
+    }
+}
+
+/// True when `after` is better than `before` on the same metric, by more
+/// than rounding.
+pub(crate) fn improves(before: &CheckResult, after: &CheckResult) -> bool {
+    if after.passed && !before.passed {
+        return true;
+    }
+    let (b, a) = (effective(before), effective(after));
+    let margin = 1e-6 * b.abs().max(1e-9);
+    match before.target.bound {
+        Bound::AtMost => a < b - margin || (b.is_infinite() && a.is_finite()),
+        Bound::AtLeast => a > b + margin || (b.is_infinite() && a.is_finite()),
+    }
+}
+
+/// How much of the way to the target a change went (1 = reached it).
+fn gain(before: &CheckResult, after: &CheckResult) -> f64 {
+    let (b, a, t) = (effective(before), effective(after), before.target.value);
+    if !b.is_finite() {
+        return if a.is_finite() { 1.0 } else { 0.0 };
+    }
+    let gap = (b - t).abs();
+    if gap <= 0.0 {
+        return 0.0;
+    }
+    ((b - a).abs() / gap).min(1.0)
+}
+
+/// The order candidates are preferred in.
+#[derive(Clone, Copy, Debug)]
+struct Rank {
+    clean_pass: bool,
+    passes: bool,
+    /// Two fixes together: one change is preferred over two.
+    pair: bool,
+    passed: usize,
+    gain: f64,
+    cost: f64,
+    /// Position in the candidate list (more specific first).
+    order: usize,
+}
+
+impl Rank {
+    fn beats(&self, o: &Rank) -> bool {
+        if self.clean_pass != o.clean_pass {
+            return self.clean_pass;
+        }
+        if self.passes != o.passes {
+            return self.passes;
+        }
+        if self.pair != o.pair {
+            return !self.pair;
+        }
+        if self.passed != o.passed {
+            return self.passed > o.passed;
+        }
+        if (self.gain - o.gain).abs() > 1e-9 {
+            return self.gain > o.gain;
+        }
+        if (self.cost - o.cost).abs() > 0.5 {
+            return self.cost < o.cost;
+        }
+        self.order < o.order
+    }
+}
+
+/// "Tried it: External read p95 1,131 ms → 46.0 ms, this scenario
+/// passes, cost +$120/month."
+fn effect(
+    before: &CheckResult,
+    after: &CheckResult,
+    passes: bool,
+    breaks: &[String],
+    names: &[(String, String)],
+    cost_change: f64,
+) -> String {
+    let mut parts = vec![format!(
+        "Tried it: {} {} → {}",
+        lower_first(&short_name(before)),
+        before.measured.text,
+        after.measured.text
+    )];
+    parts.push(if passes {
+        "this scenario passes".to_string()
+    } else {
+        "not yet enough to pass".to_string()
+    });
+    if !breaks.is_empty() {
+        let names: Vec<String> = breaks
+            .iter()
+            .map(|id| {
+                names
+                    .iter()
+                    .find(|n| &n.0 == id)
+                    .map_or(id.clone(), |n| format!("“{}”", n.1))
+            })
+            .collect();
+        parts.push(format!("but {} then fails", names.join(" and ")));
+    }
+    if cost_change.abs() >= 0.5 {
+        let sign = if cost_change > 0.0 { "+" } else { "−" };
+        parts.push(format!(
+            "cost {sign}{}/month",
+            metrics::usd(cost_change.abs())
+        ));
+    } else {
+        parts.push("same cost".to_string());
+    }
+    format!("{}.", parts.join(", "))
+}
+
+/// The metric's name without its window ("External read p95").
+fn short_name(c: &CheckResult) -> String {
+    c.metric.name().to_string()
+}
+
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_uppercase() => s.to_string(),
+        (Some(a), _) => a.to_lowercase().chain(s.chars().skip(1)).collect(),
+        _ => String::new(),
+    }
+}
+
+fn nothing_helped(tried: usize, node: Option<&design::NodeId>, head: &CheckResult) -> String {
+    let limit = match node {
+        Some(n) => format!(" What limited it: “{}”, as the card says.", n.as_str()),
+        None => String::new(),
+    };
+    let what = lower_first(&short_name(head));
+    match tried {
+        0 => format!("We found no single change to try for {what}; it needs a larger redesign.{limit}"),
+        1 => format!("The one change we tried did not improve {what}; it needs a larger redesign.{limit}"),
+        n => format!("None of the {n} single changes we tried improved {what}; it needs a larger redesign.{limit}"),
+    }
+}
