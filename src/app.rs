@@ -189,6 +189,17 @@ pub fn App() -> impl IntoView {
     if !startup.notes.is_empty() {
         state.notify(startup.notes.join(" "));
     }
+    // A malformed `?allow=` is the course author's to fix: said on the
+    // page and in the console, and the embed sends and accepts nothing.
+    if !page.allow_errors.is_empty() {
+        let list: Vec<String> = page.allow_errors.iter().map(ToString::to_string).collect();
+        let text = format!(
+            "This embed's ?allow= is malformed, so it sends no messages to the course page and accepts none: {}.",
+            list.join("; ")
+        );
+        web_sys::console::error_1(&wasm_bindgen::JsValue::from_str(&text));
+        state.notify(text);
+    }
     let seed = RwSignal::new(startup.seed);
     let share = RwSignal::new(
         startup
@@ -224,8 +235,11 @@ pub fn App() -> impl IntoView {
     // a design to load (only from the origins it allows in `?allow=`).
     page.with_value(|p| embed::post(p, &Outbound::Ready { kata: KATA.into() }));
     let messages = window_event_listener(leptos::ev::message, move |ev| {
-        let data = embed::event_data(&ev);
-        match page.with_value(|p| embed::read_inbound(p, &ev.origin(), &data)) {
+        let inbound = page.with_value(|p| {
+            embed::screen_inbound(p, &ev)
+                .and_then(|data| embed::read_inbound(p, &ev.origin(), &data))
+        });
+        match inbound {
             Ok(Inbound::LoadDesign(text)) => match decode_any(&text) {
                 Ok(design) => {
                     state.apply(|e| e.replace_design(design));

@@ -11,6 +11,9 @@ use crate::page::PageOptions;
 pub const SOURCE: &str = "kata-playground";
 /// The protocol version in every message.
 pub const VERSION: u32 = 1;
+/// The largest inbound message read, in characters of its JSON (a design
+/// is far smaller; the same 4 MiB the design format allows).
+pub const MAX_INBOUND_CHARS: usize = 4 * 1024 * 1024;
 
 /// A message the playground posts to its parent.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +93,10 @@ pub enum Refused {
     NotOurs,
     /// A message of this protocol we do not understand.
     Unknown(String),
+    /// A message larger than [`MAX_INBOUND_CHARS`] (not read).
+    TooLarge(usize),
+    /// `?allow=` is malformed, so nothing is accepted.
+    BadAllow,
 }
 
 impl std::fmt::Display for Refused {
@@ -101,6 +108,14 @@ impl std::fmt::Display for Refused {
             ),
             Refused::NotOurs => write!(f, "ignored a message that is not for the playground"),
             Refused::Unknown(t) => write!(f, "ignored a playground message of unknown type {t:?}"),
+            Refused::TooLarge(n) => write!(
+                f,
+                "ignored a playground message of {n} characters: the most read is {MAX_INBOUND_CHARS}"
+            ),
+            Refused::BadAllow => write!(
+                f,
+                "ignored a playground message: this embed's ?allow= is malformed, so it accepts none"
+            ),
         }
     }
 }
@@ -123,10 +138,13 @@ pub fn read_inbound(options: &PageOptions, origin: &str, data: &Value) -> Result
     }
 }
 
-/// Posts a message to the parent page, when there is one. It goes to the
-/// first allowed origin, or to any origin when none is set (the messages
-/// hold the design and its grade, nothing private).
+/// Posts a message to the parent page, when there is one, at each of
+/// [`PageOptions::post_targets`]: nowhere while `?allow=` is malformed.
 pub fn post(options: &PageOptions, message: &Outbound) {
+    let targets = options.post_targets();
+    if targets.is_empty() {
+        return;
+    }
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -136,19 +154,52 @@ pub fn post(options: &PageOptions, message: &Outbound) {
     if parent == window {
         return; // not in an iframe
     }
-    let target = options.allowed_origins.first().map_or("*", String::as_str);
     if let Ok(data) = js_sys::JSON::parse(&message.to_json().to_string()) {
-        let _ = parent.post_message(&data, target);
+        for target in targets {
+            let _ = parent.post_message(&data, target);
+        }
     }
 }
 
-/// The data of a `message` event as JSON (`Null` when it is not JSON-like).
-pub fn event_data(event: &web_sys::MessageEvent) -> Value {
-    js_sys::JSON::stringify(&event.data())
+/// Screens a `message` event before anything of it is parsed: only our
+/// protocol's messages (their `source`, read without copying the data),
+/// from an allowed origin, within [`MAX_INBOUND_CHARS`]; then its data as
+/// JSON. A 64 MB message from a stranger costs a property read.
+pub fn screen_inbound(
+    options: &PageOptions,
+    event: &web_sys::MessageEvent,
+) -> Result<Value, Refused> {
+    let data = event.data();
+    let source = js_sys::Reflect::get(&data, &JsValue::from_str("source"))
+        .ok()
+        .and_then(|v| v.as_string());
+    if source.as_deref() != Some(SOURCE) {
+        return Err(Refused::NotOurs);
+    }
+    if !options.allow_errors.is_empty() {
+        return Err(Refused::BadAllow);
+    }
+    let origin = event.origin();
+    if !options.allows(&origin) {
+        return Err(Refused::Origin(origin));
+    }
+    // A design sent as text: its length is known without copying it.
+    if let Some(text) = js_sys::Reflect::get(&data, &JsValue::from_str("design"))
+        .ok()
+        .and_then(|d| d.as_string())
+    {
+        if text.len() > MAX_INBOUND_CHARS {
+            return Err(Refused::TooLarge(text.len()));
+        }
+    }
+    let text = js_sys::JSON::stringify(&data)
         .ok()
         .and_then(|s| s.as_string())
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or(Value::Null)
+        .unwrap_or_default();
+    if text.len() > MAX_INBOUND_CHARS {
+        return Err(Refused::TooLarge(text.len()));
+    }
+    Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
 /// Logs a refused message to the console (a course author debugging their

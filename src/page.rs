@@ -11,6 +11,10 @@ pub struct PageOptions {
     /// `?allow=https://a.example,https://b.example`: origins whose
     /// `load-design` messages are accepted, and where events are posted.
     pub allowed_origins: Vec<String>,
+    /// Values of `?allow=` that are not origins. Any of them makes the
+    /// embed fail closed: it posts nothing and accepts nothing, and says
+    /// why (a typo must not send the learner's design to every page).
+    pub allow_errors: Vec<BadOrigin>,
     /// The hash without its `#`, when it holds something.
     pub hash: Option<String>,
 }
@@ -43,12 +47,14 @@ impl PageOptions {
             match key {
                 "embed" => options.embed = is_on(&value),
                 "readonly" => options.readonly = is_on(&value),
-                "allow" => options.allowed_origins.extend(
-                    value
-                        .split(',')
-                        .map(|o| o.trim().trim_end_matches('/').to_string())
-                        .filter(|o| o.starts_with("https://") || o.starts_with("http://")),
-                ),
+                "allow" => {
+                    for item in value.split(',') {
+                        match parse_origin(item) {
+                            Ok(origin) => options.allowed_origins.push(origin),
+                            Err(bad) => options.allow_errors.push(bad),
+                        }
+                    }
+                }
                 _ => {}
             }
         }
@@ -59,10 +65,110 @@ impl PageOptions {
         options
     }
 
-    /// Whether messages from `origin` may load a design.
+    /// Whether messages from `origin` may load a design (never while
+    /// `?allow=` has a value that is not an origin).
     pub fn allows(&self, origin: &str) -> bool {
-        self.allowed_origins.iter().any(|o| o == origin)
+        self.allow_errors.is_empty() && self.allowed_origins.iter().any(|o| o == origin)
     }
+
+    /// Where the playground's messages go: nowhere while `?allow=` is
+    /// malformed; each allowed origin (the browser delivers a message only
+    /// if the parent is at that origin); any origin (`"*"`) when none is
+    /// listed (the messages hold the design and its grade, nothing
+    /// private).
+    pub fn post_targets(&self) -> Vec<&str> {
+        if !self.allow_errors.is_empty() {
+            Vec::new()
+        } else if self.allowed_origins.is_empty() {
+            vec!["*"]
+        } else {
+            self.allowed_origins.iter().map(String::as_str).collect()
+        }
+    }
+}
+
+/// A value of `?allow=` that is not an origin, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadOrigin {
+    /// The value as written.
+    pub value: String,
+    /// Why it is refused, in words.
+    pub reason: &'static str,
+}
+
+impl std::fmt::Display for BadOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "“{}” {}", self.value, self.reason)
+    }
+}
+
+/// Reads one origin of `?allow=`: `https://` or `http://` in lower case,
+/// then a lower-case host (letters, digits, dots, hyphens, or an IPv6
+/// address in brackets) and an optional port; a single trailing `/` is
+/// tolerated. Anything else — a wildcard, `null`, a path, a capital
+/// letter (origins are lower case, and `event.origin` would never match)
+/// — is refused with the reason.
+pub fn parse_origin(value: &str) -> Result<String, BadOrigin> {
+    let bad = |reason| BadOrigin {
+        value: value.to_string(),
+        reason,
+    };
+    let v = value.trim();
+    let v = v.strip_suffix('/').unwrap_or(v);
+    if v.is_empty() {
+        return Err(bad("is empty: list origins separated by commas"));
+    }
+    if v == "*" {
+        return Err(bad("is a wildcard: it would send the learner's design to any page; list the course page's origin, e.g. https://course.example.org"));
+    }
+    if v.eq_ignore_ascii_case("null") {
+        return Err(bad("is the opaque origin of a file or sandboxed page, which cannot be told apart from any other; serve the course page from https://"));
+    }
+    let Some(rest) = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"))
+    else {
+        let lower = v.to_ascii_lowercase();
+        return Err(
+            if lower.starts_with("https://") || lower.starts_with("http://") {
+                bad("has a scheme in capitals: write it in lower case (https://…)")
+            } else {
+                bad("is not an origin: it must start with https:// (or http://) and name a host, e.g. https://course.example.org")
+            },
+        );
+    };
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((h, _)) if !h.ends_with(']') && h.contains(':') => (rest, None),
+        Some((h, p)) => (h, Some(p)),
+        None => (rest, None),
+    };
+    if host.is_empty() {
+        return Err(bad("names no host"));
+    }
+    if rest.contains(['/', '?', '#', '@', ' ', '\\']) {
+        return Err(bad("has more than an origin (a path, query, user or space): give only the scheme, host and port"));
+    }
+    let ipv6 = host.starts_with('[') && host.ends_with(']');
+    if !ipv6 {
+        if host.chars().any(|c| c.is_ascii_uppercase()) {
+            return Err(bad("has capitals in its host: origins are lower case"));
+        }
+        if !host
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        {
+            return Err(bad("has a character a host name cannot have"));
+        }
+    }
+    if let Some(p) = port {
+        if p.is_empty()
+            || p.parse::<u32>().map_or(true, |n| n > 65_535)
+            || !p.chars().all(|c| c.is_ascii_digit())
+        {
+            return Err(bad("has a port that is not a number from 0 to 65535"));
+        }
+    }
+    Ok(v.to_string())
 }
 
 fn is_on(value: &str) -> bool {

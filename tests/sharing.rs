@@ -41,7 +41,7 @@ fn a_different_design() -> design::Design {
 #[wasm_bindgen_test]
 fn page_options_read_embed_readonly_allow_and_hash() {
     let o = PageOptions::parse(
-        "?embed=1&readonly=true&allow=https%3A%2F%2Fa.example,https://b.example/,javascript:x",
+        "?embed=1&readonly=true&allow=https%3A%2F%2Fa.example,https://b.example/",
         "#d1.abc",
     );
     assert!(o.embed && o.readonly);
@@ -49,8 +49,13 @@ fn page_options_read_embed_readonly_allow_and_hash() {
         o.allowed_origins,
         vec!["https://a.example", "https://b.example"]
     );
+    assert!(o.allow_errors.is_empty());
     assert_eq!(o.hash.as_deref(), Some("d1.abc"));
     assert!(o.allows("https://b.example") && !o.allows("https://evil.example"));
+    // One value that is not an origin and the embed fails closed.
+    let o = PageOptions::parse("?allow=https://a.example,javascript:x", "");
+    assert_eq!(o.allow_errors.len(), 1);
+    assert!(!o.allows("https://a.example") && o.post_targets().is_empty());
     let none = PageOptions::parse("", "#");
     assert!(!none.embed && none.hash.is_none());
 }
