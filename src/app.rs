@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use design::Design;
 
 use crate::components::{
+    autosave::{AutosaveDialog, AutosaveDialogs},
     brief::{BriefPanel, LeftTab},
     canvas::Canvas,
     dialogs::{ConfirmReplace, Replace, ShortcutsHelp},
@@ -26,7 +27,7 @@ use crate::storage;
 /// The kata this build opens.
 pub const KATA: &str = "status-dashboard";
 /// The autosave slot of the embedded playground.
-const EMBED_SLOT: &str = "status-dashboard-embed";
+pub(crate) const EMBED_SLOT: &str = "status-dashboard-embed";
 /// The seed runs use unless a link says otherwise.
 pub const DEFAULT_SEED: u64 = 1;
 /// How long after the last edit the design is graded, in milliseconds.
@@ -46,15 +47,22 @@ struct Startup {
     pending_link: Option<Design>,
     /// The seed for runs.
     seed: u64,
+    /// The autosave was unreadable and could not be copied aside.
+    unreadable_in_place: bool,
 }
 
 /// Chooses the starting design. The autosave is never overwritten without
 /// asking: a link that differs from it is offered, not imposed; a bad link
 /// is explained and the autosave kept.
-fn starting_design(kata: &sim::kata::Kata, page: &PageOptions, slot: &str) -> Startup {
+fn starting_design(
+    kata: &sim::kata::Kata,
+    page: &PageOptions,
+    slot: &mut storage::Autosave,
+) -> Startup {
     let mut notes = Vec::new();
-    let autosave = match storage::restore(slot) {
-        Ok(Some((design, corrections))) => {
+    let mut unreadable_in_place = false;
+    let autosave = match slot.restore() {
+        storage::Restored::Design(design, corrections) => {
             if !corrections.is_empty() {
                 notes.push(format!(
                     "Your autosaved design was restored with {} correction(s): {}.",
@@ -68,9 +76,19 @@ fn starting_design(kata: &sim::kata::Kata, page: &PageOptions, slot: &str) -> St
             }
             Some(design)
         }
-        Ok(None) => None,
-        Err(error) => {
-            notes.push(format!("{}.", capitalise(&error.to_string())));
+        storage::Restored::Nothing => None,
+        storage::Restored::Unreadable { reason, kept } => {
+            notes.push(match kept {
+                storage::Kept::Backup(key) => format!(
+                    "Your autosaved design could not be read ({reason}); a copy was kept in this browser's storage as “{key}”, and the starter design is shown."
+                ),
+                storage::Kept::InPlace => {
+                    unreadable_in_place = true;
+                    format!(
+                        "Your autosaved design could not be read ({reason}), and there was no room to copy it aside: it is left as it was and autosave is paused."
+                    )
+                }
+            });
             None
         }
     };
@@ -116,6 +134,7 @@ fn starting_design(kata: &sim::kata::Kata, page: &PageOptions, slot: &str) -> St
         returning,
         pending_link,
         seed,
+        unreadable_in_place,
     }
 }
 
@@ -151,12 +170,6 @@ fn forget_hash() {
     }
 }
 
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| {
-        c.to_uppercase().collect::<String>() + chars.as_str()
-    })
-}
 
 /// The whole page: top bar, brief and palette, canvas, inspector, timeline.
 #[component]
@@ -177,9 +190,22 @@ pub fn App() -> impl IntoView {
     };
 
     let page = PageOptions::from_location();
-    // An embed keeps its own autosave, apart from the full playground's.
-    let slot: &'static str = if page.embed { EMBED_SLOT } else { KATA };
-    let startup = starting_design(&kata, &page, slot);
+    // An embed keeps its own autosave, apart from the full playground's:
+    // one per embedded design (or per `?slot=`), so two embeds on a page
+    // keep their own work.
+    let slot = if page.embed {
+        storage::embed_slot(EMBED_SLOT, page.slot.as_deref(), page.hash.as_deref())
+    } else {
+        KATA.to_string()
+    };
+    let mut autosave = storage::Autosave::new(&slot);
+    let startup = starting_design(&kata, &page, &mut autosave);
+    let autosave = StoredValue::new(autosave);
+    let autosave_dialog = RwSignal::new(
+        startup
+            .unreadable_in_place
+            .then_some(AutosaveDialog::Unreadable),
+    );
     let returning = startup.returning;
     let design = startup.design;
     let state = EditorState::new(design);
@@ -213,8 +239,14 @@ pub fn App() -> impl IntoView {
     Effect::new(move |previous: Option<u64>| {
         let revision = state.saved_revision.get();
         if previous.is_some_and(|p| p != revision) {
-            if !state.with_editor(|e| storage::save(slot, e.design())) {
-                state.notify("Autosave failed: this browser is not letting the page store data.");
+            let saved = state.with_editor(|e| autosave.try_update_value(|a| a.save(e.design())));
+            match saved {
+                Some(Err(storage::SaveError::Refused)) => state
+                    .notify("Autosave failed: this browser is not letting the page store data."),
+                Some(Err(storage::SaveError::ChangedElsewhere)) => {
+                    autosave_dialog.set(Some(AutosaveDialog::ChangedElsewhere))
+                }
+                _ => {}
             }
             let share = state
                 .with_editor(|e| design::share::encode(e.design(), KATA, seed.get_untracked()));
@@ -254,6 +286,21 @@ pub fn App() -> impl IntoView {
         }
     });
     on_cleanup(move || messages.remove());
+
+    // Another tab (or embed) saved in this slot: ask before this page
+    // writes there again.
+    let other_tabs = window_event_listener(leptos::ev::storage, move |ev| {
+        let key = ev.key().unwrap_or_default();
+        let new_value = ev.new_value();
+        let changed = autosave
+            .try_with_value(|a| a.changed_elsewhere(&key, new_value.as_deref()))
+            .unwrap_or(false);
+        if changed && autosave_dialog.get_untracked().is_none() {
+            autosave.update_value(storage::Autosave::pause);
+            autosave_dialog.set(Some(AutosaveDialog::ChangedElsewhere));
+        }
+    });
+    on_cleanup(move || other_tabs.remove());
 
     // Grade every settled design, a moment after the last edit so typing
     // and dragging stay smooth; the grade remembers its revision, so the
@@ -408,6 +455,7 @@ pub fn App() -> impl IntoView {
             <ConfirmReplace state=state pending=replace starter=starter />
             <ShortcutsHelp open=help />
             <ShareDialogs state=state dialog=share kata=KATA title=kata.title.clone() seed=seed />
+            <AutosaveDialogs state=state autosave=autosave dialog=autosave_dialog />
         </div>
     }
     .into_any()

@@ -24,7 +24,18 @@ pub fn start() {
     leptos::mount::mount_to_body(App);
 }
 
-/// Forgets the autosaved design, so a test can start from the starter.
+/// Forgets the autosaved design and its backups, so a test can start
+/// from the starter.
 pub fn forget_autosave() {
     storage::forget(KATA);
+}
+
+/// The keys of the backups of unreadable autosaves, oldest first.
+pub fn autosave_backups() -> Vec<String> {
+    storage::backups(KATA)
+}
+
+/// The autosave slot an embed uses (see `docs/embed.md`).
+pub fn embed_slot(explicit: Option<&str>, link: Option<&str>) -> String {
+    storage::embed_slot(app::EMBED_SLOT, explicit, link)
 }

@@ -17,6 +17,9 @@ pub struct PageOptions {
     pub allow_errors: Vec<BadOrigin>,
     /// The hash without its `#`, when it holds something.
     pub hash: Option<String>,
+    /// `?slot=NAME`: the embed's own autosave slot (two embeds of the same
+    /// design on one page give each a name).
+    pub slot: Option<String>,
 }
 
 impl PageOptions {
@@ -47,6 +50,7 @@ impl PageOptions {
             match key {
                 "embed" => options.embed = is_on(&value),
                 "readonly" => options.readonly = is_on(&value),
+                "slot" if !value.trim().is_empty() => options.slot = Some(value.trim().to_string()),
                 "allow" => {
                     for item in value.split(',') {
                         match parse_origin(item) {

@@ -547,8 +547,10 @@ async fn an_unreadable_autosave_is_kept_aside_and_explained() {
         .text_content()
         .unwrap_or_default()
         .contains("could not be read"));
+    let backups = playground::autosave_backups();
+    assert_eq!(backups.len(), 1, "{backups:?}");
     assert_eq!(
-        stored(&format!("{AUTOSAVE}.unreadable")).as_deref(),
+        stored(&backups[0]).as_deref(),
         Some("{ this is not a design")
     );
 }

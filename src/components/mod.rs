@@ -1,5 +1,6 @@
 //! The page's regions and their parts, one component module each.
 
+pub mod autosave;
 pub mod brief;
 pub mod canvas;
 pub mod charts;
