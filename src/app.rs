@@ -170,7 +170,6 @@ fn forget_hash() {
     }
 }
 
-
 /// The whole page: top bar, brief and palette, canvas, inspector, timeline.
 #[component]
 pub fn App() -> impl IntoView {
