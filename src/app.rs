@@ -43,8 +43,9 @@ struct Startup {
     notes: Vec<String>,
     /// Whether the learner had an autosave (they have been here before).
     returning: bool,
-    /// A linked design that differs from the autosave: ask which to keep.
-    pending_link: Option<Design>,
+    /// A linked design that differs from the autosave, with its seed: ask
+    /// which to keep (the seed goes with the design it came with).
+    pending_link: Option<(Design, u64)>,
     /// The seed for runs.
     seed: u64,
     /// The autosave was unreadable and could not be copied aside.
@@ -99,7 +100,6 @@ fn starting_design(
     if let Some(hash) = &page.hash {
         match design::share::decode(hash) {
             Ok(shared) => {
-                seed = shared.seed;
                 if !shared.kata.is_empty() && shared.kata != kata.id {
                     notes.push(format!(
                         "This link was made for the kata \"{}\"; it opened in {}.",
@@ -113,8 +113,13 @@ fn starting_design(
                     ));
                 }
                 match &autosave {
-                    Some(saved) if *saved != shared.design => pending_link = Some(shared.design),
-                    _ => design = shared.design,
+                    Some(saved) if *saved != shared.design => {
+                        pending_link = Some((shared.design, shared.seed))
+                    }
+                    _ => {
+                        design = shared.design;
+                        seed = shared.seed;
+                    }
                 }
             }
             Err(error) => notes.push(format!(
@@ -229,7 +234,7 @@ pub fn App() -> impl IntoView {
     let share = RwSignal::new(
         startup
             .pending_link
-            .map(|d| ShareDialog::LinkOrAutosave(Box::new(d))),
+            .map(|(d, link_seed)| ShareDialog::LinkOrAutosave(Box::new(d), link_seed)),
     );
     let page = StoredValue::new(page);
 
@@ -383,9 +388,13 @@ pub fn App() -> impl IntoView {
         let Some(hash) = options.hash else { return };
         match design::share::decode(&hash) {
             Ok(shared) => {
-                seed.set(shared.seed);
                 if state.with_editor(|e| *e.design() != shared.design) {
-                    share.set(Some(ShareDialog::LinkOrAutosave(Box::new(shared.design))));
+                    share.set(Some(ShareDialog::LinkOrAutosave(
+                        Box::new(shared.design),
+                        shared.seed,
+                    )));
+                } else {
+                    seed.set(shared.seed);
                 }
             }
             Err(error) => state.notify(format!(

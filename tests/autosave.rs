@@ -187,3 +187,69 @@ fn two_embeds_on_one_page_keep_their_own_slots() {
     let o = playground::page::PageOptions::parse("?embed=1&slot=lesson-3", "");
     assert_eq!(o.slot.as_deref(), Some("lesson-3"));
 }
+
+/// Sets the page's hash without reloading.
+fn set_hash(hash: &str) {
+    let window = web_sys::window().unwrap();
+    let path = window.location().pathname().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{hash}")),
+        )
+        .unwrap();
+}
+
+/// Waits (up to 4 s) for a grade of `seed` on screen; the seed of the
+/// grade shown last.
+async fn graded_seed(app: &Mounted, seed: &str) -> Option<String> {
+    let mut shown = None;
+    for _ in 0..200 {
+        if app.has(".results-summary") {
+            shown = app.find(".results-summary").get_attribute("data-seed");
+            if shown.as_deref() == Some(seed) {
+                break;
+            }
+        }
+        gloo_timers::future::TimeoutFuture::new(20).await;
+    }
+    shown
+}
+
+#[wasm_bindgen_test]
+async fn keeping_my_design_over_a_link_keeps_my_seed() {
+    playground::forget_autosave();
+    save_design(&starter());
+    let link = design::share::encode(&other_tabs_design(), "status-dashboard", 7);
+    set_hash(&format!("#{link}"));
+    let app = mount().await;
+    choose(&app, "keep").await;
+    assert_eq!(app.count("g.node"), 4, "my design");
+    // Graded with my seed, and not again with the link's.
+    assert_eq!(graded_seed(&app, "1").await.as_deref(), Some("1"));
+    gloo_timers::future::TimeoutFuture::new(300).await;
+    assert_eq!(
+        graded_seed(&app, "1").await.as_deref(),
+        Some("1"),
+        "graded with my seed"
+    );
+    drop(app);
+
+    // Opening the link's design takes its seed with it.
+    save_design(&starter());
+    set_hash(&format!("#{link}"));
+    let app = mount().await;
+    choose(&app, "link").await;
+    assert_eq!(app.count("g.node"), 6);
+    assert_eq!(
+        graded_seed(&app, "7").await.as_deref(),
+        Some("7"),
+        "graded with the link's seed"
+    );
+    drop(app);
+    set_hash("");
+    playground::forget_autosave();
+}

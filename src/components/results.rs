@@ -49,7 +49,7 @@ pub fn Results(
                 format!("{} of {} passed", g.passed, g.total)
             };
             view! {
-                <p class="results-summary" class:all-passed=all data-grade-ms=move || format!("{:.1}", took_ms())
+                <p class="results-summary" class:all-passed=all data-seed=g.seed.to_string() data-grade-ms=move || format!("{:.1}", took_ms())
                     data-fixes-ms=move || run.outcome.with(|o| o.as_ref().and_then(|o| o.fixes_ms).map(|ms| format!("{ms:.1}")))>
                     <strong>{text}</strong>
                     <span class="muted">

@@ -31,8 +31,9 @@ pub enum ShareDialog {
     Link(String),
     /// The embed snippet.
     Embed,
-    /// A link's design differs from the autosave: which to keep?
-    LinkOrAutosave(Box<Design>),
+    /// A link's design differs from the autosave: which to keep? (With
+    /// the link's seed, used only if the link's design is opened.)
+    LinkOrAutosave(Box<Design>, u64),
 }
 
 /// Copies the share link and confirms it, or shows it for copying by hand.
@@ -137,7 +138,7 @@ pub fn ShareDialogs(
                 }
                 .into_any()
             }
-            ShareDialog::LinkOrAutosave(linked) => {
+            ShareDialog::LinkOrAutosave(linked, link_seed) => {
                 let linked = StoredValue::new(*linked);
                 view! {
                     <div class="dialog-backdrop">
@@ -151,6 +152,7 @@ pub fn ShareDialogs(
                                 }>"Keep my design"</button>
                                 <button type="button" class="button primary" data-choice="link" on:click=move |_| {
                                     state.apply(|e| e.replace_design(linked.get_value()));
+                                    seed.set(link_seed);
                                     state.fit_to_view();
                                     dialog.set(None);
                                     state.notify("Opened the linked design. Undo brings yours back.");
