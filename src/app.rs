@@ -123,7 +123,8 @@ fn starting_design(
                 }
             }
             Err(error) => notes.push(format!(
-                "This link could not be opened: {error}. {}",
+                "This link could not be opened: {} {}",
+                sentence(&error.to_string()),
                 if returning {
                     "Your autosaved design is kept."
                 } else {
@@ -141,6 +142,20 @@ fn starting_design(
         seed,
         unreadable_in_place,
     }
+}
+
+/// A message as the rest of a sentence after a colon: a lower-case first
+/// word (unless it is a name like "JSON"), one full stop, never two.
+fn sentence(message: &str) -> String {
+    let trimmed = message.trim_end().trim_end_matches('.');
+    let mut chars = trimmed.chars();
+    let rest = match (chars.next(), chars.clone().next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
+            a.to_lowercase().chain(chars).collect()
+        }
+        _ => trimmed.to_string(),
+    };
+    format!("{rest}.")
 }
 
 /// A design from a share string or a JSON document (what a course page may
@@ -283,7 +298,8 @@ pub fn App() -> impl IntoView {
                     state.notify("The course page loaded a design. Undo brings yours back.");
                 }
                 Err(error) => state.notify(format!(
-                    "The course page sent a design that could not be opened: {error}"
+                    "The course page sent a design that could not be opened: {}",
+                    sentence(&error)
                 )),
             },
             Err(refused) => embed::log_refusal(&refused),
@@ -398,7 +414,8 @@ pub fn App() -> impl IntoView {
                 }
             }
             Err(error) => state.notify(format!(
-                "This link could not be opened: {error}. Your design is unchanged."
+                "This link could not be opened: {} Your design is unchanged.",
+                sentence(&error.to_string())
             )),
         }
         forget_hash();

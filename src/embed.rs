@@ -27,7 +27,7 @@ pub enum Outbound {
     DesignChanged {
         /// The kata's id.
         kata: String,
-        /// The share string (`d1.…`).
+        /// The share string (`d2.…`).
         share: String,
     },
     /// A run was graded.

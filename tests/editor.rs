@@ -729,3 +729,26 @@ async fn a_finger_that_moves_is_a_drag_not_a_long_press() {
         "the node was dragged"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_label_too_long_is_refused_in_words_not_cut_short() {
+    let app = mount_fresh().await;
+    tap(&app.node("api")).await;
+    let field = app.find("#field-label");
+    assert!(
+        field.get_attribute("maxlength").is_none(),
+        "nothing cuts it silently"
+    );
+    type_into(&field, &"x".repeat(120)).await;
+    assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
+    let error = app
+        .find("#field-label-error")
+        .text_content()
+        .unwrap_or_default();
+    assert!(error.contains("at most 80 characters"), "{error}");
+    type_into(&field, "Read API").await;
+    assert_eq!(
+        saved_design().node(&NodeId::from("api")).unwrap().label,
+        "Read API"
+    );
+}

@@ -117,11 +117,12 @@ fn NodeInspector(state: EditorState, id: NodeId) -> impl IntoView {
             <p class="muted">{kind.summary()}</p>
             <ul class="lints">{lints}</ul>
             <div class="field">
+                // No `maxlength`: a longer label pasted in is refused with
+                // the reason (the editor's check), not cut short silently.
                 <label for="field-label">"Label"</label>
                 <input
                     id="field-label"
                     type="text"
-                    maxlength="80"
                     prop:value=label_value
                     aria-invalid=move || label_error.get().is_some().to_string()
                     aria-describedby="field-label-error"

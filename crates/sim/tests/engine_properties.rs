@@ -753,3 +753,88 @@ fn faults_are_set_only_ahead_of_a_calm_run() {
         .iter()
         .all(|e| e.kind != EventKind::FaultStarted));
 }
+
+/// A profile from random pieces (hold, ramp, decay, step) at rates up to
+/// the `kata` tool's limit of 10 million requests/s.
+fn profile_of(start: f64, pieces: &[(u8, f64)], seconds: u32) -> Profile {
+    let mut p = Profile::starting_at(start);
+    let n = pieces.len().max(1) as f64;
+    for (k, &(shape, rate)) in pieces.iter().enumerate() {
+        let until = f64::from(seconds) * (k as f64 + 1.0) / n;
+        p = match shape % 4 {
+            0 => p.hold(until),
+            1 => p.ramp_to(until, rate),
+            2 => p.decay_to(until, rate.max(1.0)),
+            _ => p.step_to(until, rate),
+        };
+    }
+    p
+}
+
+/// What the report says adds up: answered and failed requests each at
+/// most what was offered, nothing negative, costs never below zero.
+fn assert_sane(r: &Report) {
+    let check = |what: &str, s: &sim::engine::Summary| {
+        let room = s.offered * 1e-9 + 1e-9;
+        assert!(s.served >= -1e-9 && s.errors >= -1e-9, "{what}: {s:?}");
+        assert!(
+            s.served <= s.offered + room,
+            "{what}: served {} > offered {}",
+            s.served,
+            s.offered
+        );
+        assert!(
+            s.errors <= s.offered + room,
+            "{what}: errors {} > offered {}",
+            s.errors,
+            s.offered
+        );
+        assert!(s.cost_usd >= 0.0, "{what}: cost {}", s.cost_usd);
+    };
+    check("overall", &r.overall);
+    check("internal", &r.internal);
+    check("writes", &r.writes);
+    for w in &r.windows {
+        check(&format!("{} external", w.name), &w.external);
+        check(&format!("{} internal", w.name), &w.internal);
+        check(&format!("{} writes", w.name), &w.writes);
+    }
+    for n in &r.nodes {
+        check(&n.id, &n.summary);
+    }
+    assert!(
+        r.cost.run_usd >= 0.0 && r.cost.always_on_monthly_usd >= 0.0,
+        "{:?}",
+        r.cost
+    );
+    assert!(r.external_reads_at_primary >= 0.0 && r.staff_reads_missing_own_write >= 0.0);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 48,
+        failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x5a4e),
+        ..ProptestConfig::default()
+    })]
+
+    /// Any design under any profile within the documented limits: every
+    /// number finite, served and errors each at most offered, costs not
+    /// negative.
+    #[test]
+    fn reports_add_up_for_any_design_and_profile(
+        nodes in prop::collection::vec(node_spec(), 1..10),
+        edges in prop::collection::vec((0usize..10, 0usize..10), 0..24),
+        start in prop_oneof![Just(0.0), 0.0f64..100.0, 100.0f64..1.0e7],
+        pieces in prop::collection::vec((0u8..4, prop_oneof![0.0f64..1000.0, 1000.0f64..1.0e7]), 0..4),
+        noise in any::<bool>(),
+        fault in 0u8..5,
+        seed in 0u64..1000,
+    ) {
+        let (d, _) = build(&nodes, &edges);
+        let s = scenario_for(0.0, 90, noise, fault).profile(profile_of(start, &pieces, 90));
+        let r = Sim::new(&d, &s, seed).run();
+        assert_finite(&r);
+        assert_sane(&r);
+    }
+}

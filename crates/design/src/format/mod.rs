@@ -166,8 +166,11 @@ pub fn parse(text: &str) -> Result<Parsed, FormatError> {
 fn read_version(doc: &Map<String, Value>) -> Result<u64, FormatError> {
     match doc.get("version") {
         None => Err(FormatError::MissingVersion),
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(v) if v >= 1 => Ok(v),
+        // `1.0` is the whole number 1 (some tools write every number
+        // with a decimal point); `1.5` is not a version.
+        Some(Value::Number(n)) => match (n.as_u64(), n.as_f64()) {
+            (Some(v), _) if v >= 1 => Ok(v),
+            (None, Some(f)) if f >= 1.0 && f.fract() == 0.0 && f < 9.0e15 => Ok(f as u64),
             _ => Err(FormatError::BadVersion),
         },
         Some(_) => Err(FormatError::BadVersion),
@@ -271,6 +274,10 @@ mod tests {
         assert_eq!(err(r#"{"nodes":[]}"#), FormatError::MissingVersion);
         assert_eq!(err(r#"{"version":"1"}"#), FormatError::BadVersion);
         assert_eq!(err(r#"{"version":1.5}"#), FormatError::BadVersion);
+        assert_eq!(err(r#"{"version":2.0}"#), FormatError::TooNew { found: 2 });
+        // 1.0 is version 1.
+        let one = parse(r#"{"version":1.0,"nodes":[],"edges":[]}"#).expect("version 1.0 reads");
+        assert!(one.design.nodes.is_empty() && one.diagnostics.is_empty());
         assert_eq!(err(r#"{"version":0}"#), FormatError::BadVersion);
         assert_eq!(err(r#"{"version":-1}"#), FormatError::BadVersion);
         assert_eq!(err(r#"{"version":2}"#), FormatError::TooNew { found: 2 });

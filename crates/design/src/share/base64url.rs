@@ -6,7 +6,8 @@
 //! spaces, and the unused low bits of the last letter must be zero, so every
 //! byte string has exactly one spelling and a changed last letter is noticed.
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+pub(crate) const ALPHABET: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// `bytes` in base64url without padding.
 pub(crate) fn encode(bytes: &[u8]) -> String {

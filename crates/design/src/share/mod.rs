@@ -1,13 +1,17 @@
 //! Share links: a whole design, with the kata and the seed it runs with,
-//! in the fragment of a URL (`https://…/#d1.…`), so that opening the link
+//! in the fragment of a URL (`https://…/#d2.…`), so that opening the link
 //! restores exactly what was shared. Described for people in
 //! `docs/design-format.md` ("Share links").
 //!
-//! A link is `d1.` followed by the base64url spelling (no padding) of a
-//! raw deflate stream of a compact binary payload (`v1`). The prefix
-//! versions the whole link: a later playground that needs another layout
-//! writes `d2.…` and adds a `v2` module beside this one, and every `d1`
-//! link ever shared keeps opening, decoded by the unchanged `v1`.
+//! A link is `d2.`, the base64url spelling (no padding) of a raw deflate
+//! stream of a compact binary payload (laid out as in `v1`), then `.` and a
+//! six-letter checksum of all the text before it (see `checksum.rs`): a link
+//! with any one character changed, added or lost is refused as
+//! [`ShareError::Damaged`] instead of opening to another design. The prefix
+//! versions the whole link: `d1.` links, made before the checksum, have the
+//! same payload and no checksum, and keep opening forever; a later
+//! playground that needs another layout writes `d3.…` (keeping the
+//! checksum ending, so a damaged `d3` link is told from one too new).
 //!
 //! [`decode`] never panics. A text that is no link, or a damaged one, gives
 //! a [`ShareError`] whose `Display` a learner understands; otherwise the
@@ -23,12 +27,16 @@
 //! d.connect(&users, &cdn).expect("users read through a CDN");
 //!
 //! let link = share::encode(&d, "status-dashboard", 7);
-//! assert!(link.starts_with("d1."));
+//! assert!(link.starts_with("d2."));
 //! let shared = share::decode(&format!("https://example.org/play/#{link}"))
 //!     .expect("a link we made");
 //! assert_eq!(shared.design, d);
 //! assert_eq!((shared.kata.as_str(), shared.seed), ("status-dashboard", 7));
 //! assert!(shared.diagnostics.is_empty());
+//!
+//! // One character changed: refused, never another design.
+//! let damaged = link.replacen("d2.", "d2.A", 1);
+//! assert_eq!(share::decode(&damaged), Err(share::ShareError::Damaged));
 //! ```
 
 use std::fmt;
@@ -39,11 +47,15 @@ use crate::format::{self, FormatError};
 use crate::validate::{check_id, shorten};
 
 mod base64url;
+mod checksum;
+mod crc32;
 mod v1;
 mod wire;
 
+use checksum::Ending;
+
 /// The link format [`encode`] writes and the newest [`decode`] reads.
-pub const VERSION: u64 = 1;
+pub const VERSION: u64 = 2;
 
 /// The most bytes the compressed payload of a link may unpack to. A
 /// 2,000-node design needs far less; the limit stops a small crafted link
@@ -77,14 +89,19 @@ pub struct Shared {
 pub enum ShareError {
     /// The text (or the URL's fragment) does not start with `d<version>.`.
     NotALink,
+    /// The link's checksum does not match its text, or a `d2` link has no
+    /// checksum: a character was changed, added or lost while copying.
+    Damaged,
     /// The link was made by a newer playground, in a format this one does
     /// not read.
     TooNew {
-        /// The link format found (`2` for `d2.…`).
+        /// The link format found (`3` for `d3.…`).
         version: u64,
     },
     /// After the prefix there are characters that are not base64url, or a
     /// length no base64url text has: the link was changed while copying.
+    /// (A `d2` link whose checksum matches cannot have been; only `d1`
+    /// links, or ones made by hand, give this.)
     NotBase64,
     /// The compressed data is damaged or cut off: it does not unpack.
     Corrupted,
@@ -104,7 +121,10 @@ impl fmt::Display for ShareError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ShareError::NotALink => f.write_str(
-                "This is not a design link: a design link ends in “#d1.” followed by letters, digits, “-” and “_”.",
+                "This is not a design link: a design link ends in “#d2.” followed by letters, digits, “-”, “_” and “.”.",
+            ),
+            ShareError::Damaged => f.write_str(
+                "This design link is damaged: its checksum does not match, so a character was changed, added or lost while copying. Copy the whole link again, or ask for it again.",
             ),
             ShareError::TooNew { version } => write!(
                 f,
@@ -131,10 +151,11 @@ impl fmt::Display for ShareError {
 
 impl std::error::Error for ShareError {}
 
-/// The share link of `design` for `kata` run with `seed`: `d1.` and the
-/// payload, to put after the `#` of the playground's URL. [`decode`] gives
-/// back exactly the same design (ids, labels, positions and parameters
-/// included), kata and seed. A 12-node design takes about 230 characters.
+/// The share link of `design` for `kata` run with `seed`: `d2.`, the
+/// payload and its checksum, to put after the `#` of the playground's URL.
+/// [`decode`] gives back exactly the same design (ids, labels, positions
+/// and parameters included), kata and seed. A 12-node design takes about
+/// 235 characters.
 ///
 /// Never fails: a design that would not validate is written as it is, and
 /// [`decode`] repairs it as [`crate::format::parse`] repairs its JSON (a
@@ -142,38 +163,65 @@ impl std::error::Error for ShareError {}
 pub fn encode(design: &Design, kata: &str, seed: u64) -> String {
     let payload = v1::write(design, kata, seed);
     let packed = miniz_oxide::deflate::compress_to_vec(&payload, 10);
-    format!("d{VERSION}.{}", base64url::encode(&packed))
+    let head = format!("d{VERSION}.{}", base64url::encode(&packed));
+    let sum = checksum::sum(&head);
+    format!("{head}.{sum}")
 }
 
-/// Reads a share link: `d1.…`, `#d1.…`, or a whole URL whose fragment is
-/// `d1.…`; spaces around it are ignored.
+/// Reads a share link: `d2.…` or `d1.…`, the same after a `#`, or a whole
+/// URL whose fragment is one; spaces around it are ignored.
 ///
 /// Returns a [`ShareError`] when the text is not a link, comes from a newer
-/// playground, is damaged, cut off or too large. Otherwise returns the
-/// design with every bad piece dropped or repaired, as
-/// [`crate::format::parse`] does for a file, and a diagnostic for each; a
-/// kata name that is not a plain name (over 64 characters, spaces, control
-/// characters) is replaced by `""` with a warning. Never panics.
+/// playground, is damaged, cut off or too large; a `d2` link with any one
+/// character changed, added or lost is always [`ShareError::Damaged`].
+/// Otherwise returns the design with every bad piece dropped or repaired,
+/// as [`crate::format::parse`] does for a file, and a diagnostic for each;
+/// a kata name that is not a plain name (over 64 characters, spaces,
+/// control characters) is replaced by `""` with a warning. Never panics.
 pub fn decode(text: &str) -> Result<Shared, ShareError> {
     let text = text.trim();
-    let text = match text.split_once('#') {
-        Some((_, fragment)) => fragment,
-        None => text,
-    };
     if text.len() > MAX_LINK_BYTES {
         return Err(ShareError::TooLarge);
     }
-    let (version, body) = split_version(text).ok_or(ShareError::NotALink)?;
-    match version {
-        1 => {
-            let packed = base64url::decode(body).ok_or(ShareError::NotBase64)?;
-            let payload = inflate(&packed)?;
-            let payload =
-                v1::read(&payload).map_err(|problem| ShareError::Malformed { problem })?;
-            finish(payload.kata, payload.seed, payload.document)
-        }
-        version => Err(ShareError::TooNew { version }),
+    match text.split_once('#') {
+        None => read_link(text),
+        // A link with a `#` typed into it is judged whole, so that it is
+        // refused as damaged rather than as no link.
+        Some((_, fragment)) => match read_link(fragment) {
+            Err(ShareError::NotALink) => match read_link(text) {
+                Err(err) if err != ShareError::NotALink => Err(err),
+                _ => Err(ShareError::NotALink),
+            },
+            read => read,
+        },
     }
+}
+
+/// Reads a link without its `#`.
+fn read_link(text: &str) -> Result<Shared, ShareError> {
+    match (split_version(text), checksum::ending(text)) {
+        (Some((2, _)), Ending::Good(head)) => {
+            let body = split_version(head).map_or("", |(_, body)| body);
+            read_payload(body)
+        }
+        (Some((version, _)), Ending::Good(_)) if version > VERSION => {
+            Err(ShareError::TooNew { version })
+        }
+        (_, Ending::Bad) | (Some((2, _)), _) => Err(ShareError::Damaged),
+        // d1 links have no checksum.
+        (Some((1, body)), _) => read_payload(body),
+        (Some((version, _)), _) => Err(ShareError::TooNew { version }),
+        (None, _) => Err(ShareError::NotALink),
+    }
+}
+
+/// The design in a link's base64url text: the payload layout of `v1`, the
+/// same in `d1` and `d2` links.
+fn read_payload(body: &str) -> Result<Shared, ShareError> {
+    let packed = base64url::decode(body).ok_or(ShareError::NotBase64)?;
+    let payload = inflate(&packed)?;
+    let payload = v1::read(&payload).map_err(|problem| ShareError::Malformed { problem })?;
+    finish(payload.kata, payload.seed, payload.document)
 }
 
 /// `d<version>.<body>` → `(version, body)`, for a version from 1 up.
@@ -256,7 +304,8 @@ mod tests {
     fn errors_read_as_sentences() {
         let all = [
             ShareError::NotALink,
-            ShareError::TooNew { version: 2 },
+            ShareError::Damaged,
+            ShareError::TooNew { version: 3 },
             ShareError::NotBase64,
             ShareError::Corrupted,
             ShareError::TooLarge,
@@ -269,7 +318,7 @@ mod tests {
             assert!(words.starts_with("This "), "{words}");
             assert!(words.ends_with('.'), "{words}");
         }
-        assert!(ShareError::TooNew { version: 2 }
+        assert!(ShareError::TooNew { version: 3 }
             .to_string()
             .contains("made by a newer version of the playground"));
         assert!(ShareError::TooLarge.to_string().contains("256 KiB"));

@@ -1,4 +1,5 @@
-//! Link format 1 (`#d1.…`): the binary payload inside the deflate stream.
+//! The binary payload inside the deflate stream of link formats 1
+//! (`#d1.…`) and 2 (`#d2.…`, the same payload with a checksum after it).
 //! Described for people in `docs/design-format.md` ("Share links").
 //!
 //! ```text

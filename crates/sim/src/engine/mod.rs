@@ -88,10 +88,8 @@ use autoscale::Scale;
 use cost::gigabytes;
 use data::CommitLog;
 use paths::{hop_latency, PathLatency};
-use plan::{
-    Model, NodeRt, PathDef, Slot, EXT, INT, MAX_DURATION_S, NC, SERVERLESS_RAMP_PER_S, STALE_EDGES,
-    WRT,
-};
+pub use plan::MAX_DURATION_S;
+use plan::{Model, NodeRt, PathDef, Slot, EXT, INT, NC, SERVERLESS_RAMP_PER_S, STALE_EDGES, WRT};
 use pulse::KeyStep;
 use sketch::{quantile_of_memo, Dist, Kinks, LatKey, QuantileMemo, Sketch};
 use versions::{staleness, Tally};

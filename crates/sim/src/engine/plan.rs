@@ -48,8 +48,9 @@ pub(crate) const STORAGE_SIGMA: f64 = 0.3;
 /// How fast serverless concurrency may grow, copies per second (1,000 per
 /// 10 s).
 pub(crate) const SERVERLESS_RAMP_PER_S: f64 = 100.0;
-/// Longest run the engine accepts, seconds (7 days).
-pub(crate) const MAX_DURATION_S: u32 = 7 * 24 * 3600;
+/// Longest run the engine simulates, seconds (7 days); a longer
+/// scenario stops there, with a diagnostic.
+pub const MAX_DURATION_S: u32 = 7 * 24 * 3600;
 
 /// Workers (API) or concurrent queries (databases) per instance size.
 pub(crate) fn servers_for(size: &str) -> u32 {
