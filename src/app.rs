@@ -218,6 +218,10 @@ pub fn App() -> impl IntoView {
         KATA.to_string()
     };
     let mut autosave = storage::Autosave::new(&slot);
+    if page.embed {
+        // Before embeds had a slot each they shared this one.
+        autosave = autosave.with_legacy(EMBED_SLOT);
+    }
     let startup = starting_design(&kata, &page, &mut autosave);
     let autosave = StoredValue::new(autosave);
     let autosave_dialog = RwSignal::new(
@@ -264,6 +268,11 @@ pub fn App() -> impl IntoView {
                     .notify("Autosave failed: this browser is not letting the page store data."),
                 Some(Err(storage::SaveError::ChangedElsewhere)) => {
                     autosave_dialog.set(Some(AutosaveDialog::ChangedElsewhere))
+                }
+                // Paused until the learner answers: say so at each edit,
+                // so nobody believes an edit was kept.
+                Some(Err(storage::SaveError::Paused)) if autosave_dialog.get_untracked().is_none() => {
+                    state.notify("Autosave is paused, so this edit is not saved in the browser: keep a copy with Design ▾ → Export JSON, or reload the page to choose again.")
                 }
                 _ => {}
             }

@@ -3,7 +3,7 @@
 //! Documented for course authors in `docs/embed.md`.
 
 use serde_json::{json, Value};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::page::PageOptions;
 
@@ -184,12 +184,13 @@ pub fn screen_inbound(
         return Err(Refused::Origin(origin));
     }
     // A design sent as text: its length is known without copying it.
-    if let Some(text) = js_sys::Reflect::get(&data, &JsValue::from_str("design"))
+    if let Some(length) = js_sys::Reflect::get(&data, &JsValue::from_str("design"))
         .ok()
-        .and_then(|d| d.as_string())
+        .and_then(|d| d.dyn_into::<js_sys::JsString>().ok())
+        .map(|d| d.length() as usize)
     {
-        if text.len() > MAX_INBOUND_CHARS {
-            return Err(Refused::TooLarge(text.len()));
+        if length > MAX_INBOUND_CHARS {
+            return Err(Refused::TooLarge(length));
         }
     }
     let text = js_sys::JSON::stringify(&data)

@@ -153,7 +153,26 @@ pub fn parse_origin(value: &str) -> Result<String, BadOrigin> {
         return Err(bad("has more than an origin (a path, query, user or space): give only the scheme, host and port"));
     }
     let ipv6 = host.starts_with('[') && host.ends_with(']');
-    if !ipv6 {
+    if ipv6 {
+        let inner = &host[1..host.len() - 1];
+        if inner.is_empty()
+            || !inner
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, 'a'..='f' | ':' | '.'))
+        {
+            return Err(bad(
+                "has an IPv6 address that is not lower-case hexadecimal and colons",
+            ));
+        }
+    } else {
+        if host
+            .split('.')
+            .any(|label| label.is_empty() || label.starts_with('-') || label.ends_with('-'))
+        {
+            return Err(bad(
+                "has an empty host label, or one that starts or ends with a hyphen",
+            ));
+        }
         if host.chars().any(|c| c.is_ascii_uppercase()) {
             return Err(bad("has capitals in its host: origins are lower case"));
         }
@@ -166,10 +185,23 @@ pub fn parse_origin(value: &str) -> Result<String, BadOrigin> {
     }
     if let Some(p) = port {
         if p.is_empty()
-            || p.parse::<u32>().map_or(true, |n| n > 65_535)
             || !p.chars().all(|c| c.is_ascii_digit())
+            || p.starts_with('0')
+            || p.parse::<u32>().map_or(true, |n| n > 65_535)
         {
-            return Err(bad("has a port that is not a number from 0 to 65535"));
+            return Err(bad(
+                "has a port that is not a number from 1 to 65535 written without leading zeros",
+            ));
+        }
+        // Browsers drop a scheme's default port from an origin, so a
+        // message from that page would never match.
+        let default = if v.starts_with("https://") {
+            "443"
+        } else {
+            "80"
+        };
+        if p == default {
+            return Err(bad("names its scheme's default port: leave the port out"));
         }
     }
     Ok(v.to_string())

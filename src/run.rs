@@ -105,9 +105,10 @@ impl RunState {
 
     /// Tries the failed cards' candidate fixes of `outcome` (the grade of
     /// `design`), one candidate grade per task so the page stays
-    /// responsive between them, then shows the grade with its tested
-    /// fixes. A newer grade supersedes it: the loop stops as soon as the
-    /// shown outcome is no longer this one.
+    /// responsive between them. Each card's tested fix is shown as soon as
+    /// it is settled (the first failed card's first), and `fixes_ms` once
+    /// every card's is. A newer grade supersedes it: the loop stops as
+    /// soon as the shown outcome is no longer one this loop published.
     pub fn verify(&self, design: Design, kata: &Kata, seed: u64, outcome: Arc<Outcome>) {
         let Ok(graded) = &outcome.grade else {
             return;
@@ -117,23 +118,36 @@ impl RunState {
             return;
         }
         let mut verifier = Verifier::new(&design, kata, seed, graded);
+        let mut advised = graded.clone();
         let run = *self;
         run.checking.set(Some(verifier.progress()));
-        let base = outcome.clone();
         let clock = web_sys::window().and_then(|w| w.performance());
         let started = clock.as_ref().map_or(0.0, |c| c.now());
-        // `try_`: the page (or a test's mount) may be gone by the time a
-        // task runs; then the loop just stops.
-        let still_shown = move || {
-            run.outcome
-                .try_with_untracked(|o| o.as_ref().is_some_and(|o| Arc::ptr_eq(o, &outcome)))
-                .unwrap_or(false)
-        };
         wasm_bindgen_futures::spawn_local(async move {
+            // The outcome on screen that this loop last published.
+            let mut shown = outcome;
+            // `try_`: the page (or a test's mount) may be gone by the time
+            // a task runs; then the loop just stops.
+            let still_shown = |shown: &Arc<Outcome>| {
+                run.outcome
+                    .try_with_untracked(|o| o.as_ref().is_some_and(|o| Arc::ptr_eq(o, shown)))
+                    .unwrap_or(false)
+            };
+            let publish = |shown: &Arc<Outcome>, grade: Grade, fixes_ms: Option<f64>| {
+                let next = Arc::new(Outcome {
+                    revision: shown.revision,
+                    grade: Ok(grade),
+                    took_ms: shown.took_ms,
+                    fixes_ms,
+                    reports: shown.reports.clone(),
+                });
+                run.outcome.try_set(Some(next.clone()));
+                next
+            };
             loop {
                 // Yield to the page (input, drawing) between candidates.
                 gloo_timers::future::TimeoutFuture::new(0).await;
-                if !still_shown() {
+                if !still_shown(&shown) {
                     return;
                 }
                 match verifier.step() {
@@ -142,6 +156,9 @@ impl RunState {
                         if !more {
                             break;
                         }
+                        if verifier.finish_ready(&mut advised) > 0 {
+                            shown = publish(&shown, advised.clone(), None);
+                        }
                     }
                     Err(_) => {
                         run.checking.try_set(None);
@@ -149,21 +166,13 @@ impl RunState {
                     }
                 }
             }
-            let Ok(mut advised) = base.grade.clone() else {
-                return;
-            };
-            verifier.finish(&mut advised);
-            if !still_shown() {
+            if !still_shown(&shown) {
                 return;
             }
+            verifier.finish(&mut advised);
             run.checking.try_set(None);
-            run.outcome.try_set(Some(Arc::new(Outcome {
-                revision: base.revision,
-                grade: Ok(advised),
-                took_ms: base.took_ms,
-                fixes_ms: Some(clock.as_ref().map_or(0.0, |c| c.now()) - started),
-                reports: base.reports.clone(),
-            })));
+            let took = clock.as_ref().map_or(0.0, |c| c.now()) - started;
+            publish(&shown, advised, Some(took));
         });
     }
 

@@ -80,6 +80,9 @@ pub struct Autosave {
     /// Saving is paused: an unreadable autosave could not be backed up,
     /// or another tab saved and the learner has not chosen yet.
     paused: bool,
+    /// A slot this one replaced (embeds once shared one): read when this
+    /// slot is empty, never written.
+    legacy: Option<String>,
 }
 
 impl Autosave {
@@ -89,7 +92,17 @@ impl Autosave {
             slot: slot.to_string(),
             last_seen: None,
             paused: false,
+            legacy: None,
         }
+    }
+
+    /// Reads `slot` when this one is empty (work saved before embeds had a
+    /// slot each is not orphaned).
+    pub fn with_legacy(mut self, slot: &str) -> Self {
+        if slot != self.slot {
+            self.legacy = Some(slot.to_string());
+        }
+        self
     }
 
     /// The localStorage key of the design.
@@ -105,7 +118,15 @@ impl Autosave {
         };
         let Ok(Some(text)) = storage.get_item(&self.key()) else {
             self.last_seen = None;
-            return Restored::Nothing;
+            let legacy = self
+                .legacy
+                .as_deref()
+                .and_then(|slot| storage.get_item(&slot_key(slot)).ok().flatten())
+                .and_then(|text| format::parse(&text).ok());
+            return match legacy {
+                Some(parsed) => Restored::Design(parsed.design, parsed.diagnostics),
+                None => Restored::Nothing,
+            };
         };
         self.last_seen = Some(text.clone());
         match format::parse(&text) {
@@ -268,11 +289,20 @@ pub fn embed_slot(base: &str, explicit: Option<&str>, link: Option<&str>) -> Str
     }
 }
 
+/// A slot name of letters, digits, `-`, `_` and `.`; a name that loses
+/// characters on the way gets its hash too, so two names never share a
+/// slot by accident ("日本" and "中文").
 fn sanitise(name: &str) -> String {
-    name.chars()
+    let kept: String = name
+        .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         .take(64)
-        .collect()
+        .collect();
+    if kept == name {
+        kept
+    } else {
+        format!("{kept}-{:08x}", fnv1a(name.as_bytes()) as u32)
+    }
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {

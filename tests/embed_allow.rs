@@ -46,6 +46,14 @@ fn malformed_origins_are_refused_with_a_reason() {
         ("https://course.example.org:99999", "port"),
         ("https://course.example.org:http", "port"),
         ("https://course_example.org", "cannot have"),
+        ("https://course.example.org:443", "default port"),
+        ("http://course.example.org:80", "default port"),
+        ("https://course.example.org:08080", "leading zeros"),
+        ("https://course.example.org:0", "leading zeros"),
+        ("https://course..example.org", "empty host label"),
+        ("https://-course.example.org", "hyphen"),
+        ("https://[evil]", "IPv6"),
+        ("https://[::ABCD]", "IPv6"),
         ("", "empty"),
     ] {
         let err = parse_origin(value).expect_err(value);

@@ -84,7 +84,17 @@ pub fn AutosaveDialogs(
                                         autosave.update_value(Autosave::resume);
                                         state.notify("Opened the other tab's design. Undo brings this tab's back.");
                                     }
-                                    None => state.notify("The other tab's design could not be read; this tab's is kept."),
+                                    // Unreadable here, or gone: this tab's design
+                                    // is written, so autosave does not stay paused.
+                                    None => {
+                                        let saved = state.with_editor(|e| {
+                                            autosave.try_update_value(|a| a.overwrite(e.design()))
+                                        });
+                                        state.notify(match saved {
+                                            Some(Ok(())) => "The other tab's design could not be read; this tab's is kept and saved.",
+                                            _ => "The other tab's design could not be read, and this tab's could not be saved: the browser refused to store it.",
+                                        });
+                                    }
                                 }
                             }>"Open the other tab's design"</button>
                         </div>

@@ -20,13 +20,16 @@ pub fn NoticeArea(
     // newer notice leaves it alone (serials differ).
     Effect::new(move |_| {
         if let Some(serial) = state.notice.with(|n| n.as_ref().map(|n| n.serial)) {
+            // `try_`: the page (or a test's mount) may be gone when the
+            // timer fires.
             Timeout::new(NOTICE_MS, move || {
                 if state
                     .notice
-                    .with_untracked(|n| n.as_ref().map(|n| n.serial))
+                    .try_with_untracked(|n| n.as_ref().map(|n| n.serial))
+                    .flatten()
                     == Some(serial)
                 {
-                    state.notice.set(None);
+                    state.notice.try_set(None);
                 }
             })
             .forget();

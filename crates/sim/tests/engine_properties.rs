@@ -838,3 +838,32 @@ proptest! {
         assert_sane(&r);
     }
 }
+
+/// Staff tools reading through the CDN (their read-your-writes misses are
+/// counted tick by tick): the shortcuts change nothing, misses included.
+#[test]
+fn shortcuts_change_nothing_for_staff_reading_through_a_cdn() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../katas/status-dashboard/designs/reference.json"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut d = design::format::parse(&text).unwrap().design;
+    d.disconnect(&NodeId::from("staff"), &NodeId::from("lb_admin"));
+    d.connect(&NodeId::from("staff"), &NodeId::from("cdn"))
+        .unwrap();
+    let kata = sim::kata::load("status-dashboard").unwrap();
+    for (ttl, swr) in [(30.0, 60.0), (300.0, 0.0), (600.0, 120.0)] {
+        let mut d = d.clone();
+        let cdn = d.node_mut(&NodeId::from("cdn")).unwrap();
+        cdn.set_param("ttl_s", ttl).unwrap();
+        cdn.set_param("swr_s", swr).unwrap();
+        for seed in [1, 2] {
+            let s = kata.run.as_ref().unwrap().scenario(seed).unwrap();
+            let fast = Sim::new(&d, &s, seed).run();
+            let slow = without_shortcuts(&d, &s, seed);
+            assert!(slow.staff_reads_missing_own_write > 0.0);
+            assert_close(&fast, &slow, 1e-9);
+        }
+    }
+}

@@ -224,9 +224,11 @@ fn every_shown_fix_improves_its_scenario_on_random_designs() {
         println!("  {n}");
     }
     assert!(shown > 200, "{shown}");
+    // The goal: four shown fixes in five make their scenario pass (82.6 %
+    // when this was written; the designs are seeded, so this is exact).
     assert!(
-        rate >= 0.6,
-        "only {:.1} % of the shown fixes pass",
+        rate >= 0.8,
+        "only {:.1} % of the shown fixes pass (the goal is 80 %)",
         100.0 * rate
     );
 }

@@ -206,6 +206,25 @@ impl Sim {
         if self.tally_int.entries().iter().any(|e| e.0 < self.posted) {
             return;
         }
+        // Staff reads through a CDN whose edges still serve a copy older
+        // than the last commit miss their own write: counted tick by tick
+        // (`evaluate_paths`). Such a share only falls until the next
+        // commit, which is a full tick, so none at the start of a stretch
+        // means none during it.
+        let committed = self.commits.version_at(next_f);
+        let stale_for_staff = self.paths.iter().any(|def| {
+            let start = def.start as usize;
+            def.class == INT
+                && self.hops[start..start + def.len as usize]
+                    .iter()
+                    .any(|&(h, _)| {
+                        matches!(&self.nodes[h as usize].model,
+                        Model::Cdn(m) if m.cdn.share_older_than(committed, next_f) > 0.0)
+                    })
+        });
+        if stale_for_staff {
+            return;
+        }
         let mut until = self.duration;
         if self.posted != self.committed {
             // An update not committed yet (its primary is down): the

@@ -6,7 +6,7 @@
 
 use design::{Design, Node, NodeKind, ParamKind, ParamValue, Point};
 
-use super::facts::DesignFacts;
+use super::facts::{quoted, DesignFacts};
 use super::fix::{Fix, FixBuilder};
 use super::Metric;
 use crate::engine::Report;
@@ -282,6 +282,30 @@ impl<'a> Proposer<'a> {
                 ));
             }
         }
+        // Nodes on the readers' path that send reads nowhere: connect each
+        // to the tier it should read from.
+        for n in self.f.nodes.iter().copied().filter(|n| self.on_reads(n)) {
+            if !self.f.next(n, false).is_empty() {
+                continue;
+            }
+            let tiers: &[NodeKind] = match n.kind {
+                NodeKind::LoadBalancer => {
+                    &[NodeKind::Api, NodeKind::Serverless, NodeKind::ObjectStorage]
+                }
+                NodeKind::Cache => &[NodeKind::ReadReplica, NodeKind::DbPrimary],
+                NodeKind::Api | NodeKind::Serverless => {
+                    &[NodeKind::Cache, NodeKind::ReadReplica, NodeKind::DbPrimary]
+                }
+                _ => &[],
+            };
+            if let Some(t) = tiers.iter().find_map(|k| {
+                self.f
+                    .of_kind(*k)
+                    .find(|t| t.id != n.id && design::classify(n.kind, t.kind).is_ok())
+            }) {
+                push(self.b.connect(n, t, &[]));
+            }
+        }
         // The CDNs on the read path.
         for c in self.f.read_cdns() {
             if self.f.next(c, false).is_empty() {
@@ -551,7 +575,6 @@ impl<'a> Proposer<'a> {
                 .find(|p| self.on_writes(p))
                 .or(primaries.first()),
         ) {
-            let id = self.d.fresh_id(NodeKind::Api);
             let mut fix = self.b.add(
                 NodeKind::Api,
                 "Admin API",
@@ -576,12 +599,11 @@ impl<'a> Proposer<'a> {
                     },
                 );
                 f.text = format!(
-                    "Give the operator a path of its own: connect “{}” to a new API “Admin API” that writes to “{}”, instead of through “{}”.",
-                    op.id.as_str(),
-                    p.id.as_str(),
-                    entry.id.as_str()
+                    "Give the operator a path of its own: connect {} to a new API “Admin API” that writes to {}, instead of through {}.",
+                    quoted(op),
+                    quoted(p),
+                    quoted(entry)
                 );
-                let _ = id;
             }
             push(fix);
         }
@@ -649,9 +671,9 @@ impl<'a> Proposer<'a> {
                                 });
                             }
                             f.text = format!(
-                                "Add a read replica fed by “{}” and let “{}” read from it, keeping the primary for writes.",
-                                p.id.as_str(),
-                                s.id.as_str()
+                                "Add a read replica fed by {} and let {} read from it, keeping the primary for writes.",
+                                quoted(p),
+                                quoted(s)
                             );
                         }
                         push(fix);
@@ -664,7 +686,8 @@ impl<'a> Proposer<'a> {
     // ----- staff -----------------------------------------------------------
 
     fn staff(&self, push: &mut impl FnMut(Option<Fix>)) {
-        let entry = self.write_entry();
+        // Where the operator writes, or would (an API with a primary).
+        let entry = self.write_entry().or_else(|| self.writing_api());
         let staff = self.of_kind(NodeKind::InternalUsers);
         match (staff.first(), entry) {
             (None, Some(e)) => push(self.b.add(

@@ -294,13 +294,13 @@ impl<'a> FixBuilder<'a> {
                 "Connect {} to {} instead of {}.",
                 quoted(from),
                 quoted(to),
-                join_or(&gone)
+                join(&gone)
             )
         } else {
             format!(
                 "Take away the connection from {} to {}, so it uses {} only.",
                 quoted(from),
-                join_or(&gone),
+                join(&gone),
                 quoted(to)
             )
         };
@@ -491,14 +491,6 @@ fn join(parts: &[String]) -> String {
         [] => String::new(),
         [a] => a.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-fn join_or(parts: &[String]) -> String {
-    match parts {
-        [] => String::new(),
-        [a] => a.clone(),
-        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
     }
 }
 

@@ -9,6 +9,8 @@
 //! ([`Verifier::step`]) between frames of a page, or all at once
 //! ([`advise`]). Candidates shared by several scenarios are graded once.
 
+use std::cmp::Reverse;
+
 use design::Design;
 use serde::Serialize;
 
@@ -78,6 +80,9 @@ pub struct Verifier {
     paired: bool,
     /// How many single candidates there are (the pairs come after them).
     singles: usize,
+    /// Per failed scenario: its advice is in a grade already
+    /// ([`Verifier::finish_ready`]).
+    published: Vec<bool>,
 }
 
 /// A failed scenario the verifier tests fixes for.
@@ -87,6 +92,8 @@ struct Wanted {
     id: String,
     /// Its deciding check.
     head: CheckResult,
+    /// Every failed check, in the kata's order.
+    failed_checks: Vec<CheckResult>,
     candidates: Vec<usize>,
 }
 
@@ -140,6 +147,7 @@ impl Verifier {
                 index: si,
                 id: s.id.clone(),
                 head: head.clone(),
+                failed_checks: s.checks.iter().filter(|c| !c.passed).cloned().collect(),
                 candidates: mine,
             });
         }
@@ -172,7 +180,6 @@ impl Verifier {
             kata: kata.clone(),
             seed,
             candidates: sorted,
-            wanted,
             passed_before: g
                 .scenarios
                 .iter()
@@ -188,6 +195,8 @@ impl Verifier {
             next: 0,
             paired: false,
             singles: usize::MAX,
+            published: vec![false; wanted.len()],
+            wanted,
         }
     }
 
@@ -215,7 +224,10 @@ impl Verifier {
     }
 
     /// The second round: for each failed scenario that no single candidate
-    /// makes pass, its best few improving candidates two at a time.
+    /// makes pass, its best few improving candidates two at a time, and
+    /// its best candidate for the deciding check together with the best
+    /// for each other failed check (a scenario that fails on two counts
+    /// needs two changes).
     fn pair(&mut self) {
         for wi in 0..self.wanted.len() {
             let ranked = self.ranked(wi);
@@ -223,26 +235,95 @@ impl Verifier {
                 continue;
             }
             let best: Vec<usize> = ranked.iter().take(PAIRED).map(|(_, t)| t.0).collect();
+            let mut combos: Vec<Vec<usize>> = Vec::new();
             for a in 0..best.len() {
                 for b in a + 1..best.len() {
-                    let Some(fix) = self.candidates[best[a]].0.then(&self.candidates[best[b]].0)
-                    else {
-                        continue;
-                    };
-                    if fix.apply(&self.design).is_err() {
-                        continue;
-                    }
-                    let i = match self.candidates.iter().position(|c| c.0.edits == fix.edits) {
-                        Some(i) => i,
-                        None => {
-                            self.candidates.push((fix, None));
-                            self.candidates.len() - 1
+                    combos.push(vec![best[a], best[b]]);
+                }
+            }
+            // One change per failed check.
+            if let Some(&first) = best.first() {
+                let mut chain = vec![first];
+                for check in self.other_failed_checks(wi) {
+                    if let Some(c) = self.best_for(wi, &check) {
+                        if !chain.contains(&c) {
+                            chain.push(c);
+                            combos.push(vec![first, c]);
                         }
-                    };
+                    }
+                }
+                if chain.len() > 2 {
+                    combos.push(chain);
+                }
+            }
+            for combo in combos {
+                let mut parts = combo.iter().map(|&i| &self.candidates[i].0);
+                let Some(mut fix) = parts.next().cloned() else {
+                    continue;
+                };
+                let mut clash = false;
+                for next in parts {
+                    match fix.then(next) {
+                        Some(f) => fix = f,
+                        None => clash = true,
+                    }
+                }
+                if clash || fix.apply(&self.design).is_err() {
+                    continue;
+                }
+                let i = match self.candidates.iter().position(|c| c.0.edits == fix.edits) {
+                    Some(i) => i,
+                    None => {
+                        self.candidates.push((fix, None));
+                        self.candidates.len() - 1
+                    }
+                };
+                if !self.wanted[wi].candidates.contains(&i) {
                     self.wanted[wi].candidates.push(i);
                 }
             }
         }
+    }
+
+    /// A failed scenario's failed checks other than its deciding one, as
+    /// graded (metric and window).
+    fn other_failed_checks(&self, wi: usize) -> Vec<CheckResult> {
+        let w = &self.wanted[wi];
+        w.failed_checks
+            .iter()
+            .filter(|c| !(c.metric == w.head.metric && c.window == w.head.window))
+            .cloned()
+            .collect()
+    }
+
+    /// The single candidate of a failed scenario that goes furthest on
+    /// `check` (among those that improve it).
+    fn best_for(&self, wi: usize, check: &CheckResult) -> Option<usize> {
+        let w = &self.wanted[wi];
+        let mut best: Option<(f64, usize)> = None;
+        for &ci in &w.candidates {
+            if ci >= self.singles {
+                continue;
+            }
+            let Some((_, Some(after))) = self.candidates.get(ci) else {
+                continue;
+            };
+            let Some(ca) = after.scenario(&w.id).and_then(|sa| {
+                sa.checks
+                    .iter()
+                    .find(|c| c.metric == check.metric && c.window == check.window)
+            }) else {
+                continue;
+            };
+            if !improves(check, ca) {
+                continue;
+            }
+            let g = gain(check, ca) + if ca.passed { 1.0 } else { 0.0 };
+            if best.is_none_or(|(bg, _)| g > bg + 1e-12) {
+                best = Some((g, ci));
+            }
+        }
+        best.map(|b| b.1)
     }
 
     /// A failed scenario's graded candidates that improve its deciding
@@ -301,16 +382,32 @@ impl Verifier {
                 ),
             ));
         }
-        out.sort_by(|a, b| {
-            if a.0.beats(&b.0) {
-                std::cmp::Ordering::Less
-            } else if b.0.beats(&a.0) {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        });
+        out.sort_by_key(|r| r.0.key());
         out
+    }
+
+    /// Whether a failed scenario's advice is settled: every candidate it
+    /// will have is graded (a single one passes, so no pairs are needed,
+    /// or the pairs are in and graded too).
+    fn settled(&self, wi: usize) -> bool {
+        let w = &self.wanted[wi];
+        let graded = w.candidates.iter().all(|&ci| ci < self.next);
+        graded && (self.paired || self.ranked(wi).iter().any(|(r, _)| r.passes))
+    }
+
+    /// Puts into `g` the advice of the failed scenarios that is settled
+    /// and not put in yet (so a page can show the first card's fix while
+    /// the others are still being tried); returns how many it put in.
+    pub fn finish_ready(&mut self, g: &mut Grade) -> usize {
+        let mut n = 0;
+        for wi in 0..self.wanted.len() {
+            if !self.published[wi] && self.settled(wi) {
+                self.publish(wi, g);
+                self.published[wi] = true;
+                n += 1;
+            }
+        }
+        n
     }
 
     /// Puts the tested advice into `g` (the grade the verifier was made
@@ -318,21 +415,25 @@ impl Verifier {
     /// not graded yet count as not helping.
     pub fn finish(self, g: &mut Grade) {
         for wi in 0..self.wanted.len() {
-            let best = self.ranked(wi).into_iter().next();
-            let w = &self.wanted[wi];
-            let Some(s) = g.scenarios.get_mut(w.index) else {
-                continue;
-            };
-            match best {
-                Some((_, (_, t))) => {
-                    s.next_step = Some(format!("{} {}", t.fix.text, t.effect));
-                    s.advice = Advice::Tested(Box::new(t));
-                }
-                None => {
-                    let tried = w.candidates.len();
-                    s.next_step = Some(nothing_helped(tried, s.limiting_node.as_ref(), &w.head));
-                    s.advice = Advice::NothingHelped { tried };
-                }
+            self.publish(wi, g);
+        }
+    }
+
+    fn publish(&self, wi: usize, g: &mut Grade) {
+        let best = self.ranked(wi).into_iter().next();
+        let w = &self.wanted[wi];
+        let Some(s) = g.scenarios.get_mut(w.index) else {
+            return;
+        };
+        match best {
+            Some((_, (_, t))) => {
+                s.next_step = Some(format!("{} {}", t.fix.text, t.effect));
+                s.advice = Advice::Tested(Box::new(t));
+            }
+            None => {
+                let tried = w.candidates.len();
+                s.next_step = Some(nothing_helped(tried, s.limiting_node.as_ref(), &w.head));
+                s.advice = Advice::NothingHelped { tried };
             }
         }
     }
@@ -378,6 +479,11 @@ pub(crate) fn improves(before: &CheckResult, after: &CheckResult) -> bool {
     if after.passed && !before.passed {
         return true;
     }
+    // Never "Tried it: 1,131 ms → 1,131 ms": a change the learner cannot
+    // see in the numbers is no improvement.
+    if after.measured.text == before.measured.text {
+        return false;
+    }
     let (b, a) = (effective(before), effective(after));
     let margin = 1e-6 * b.abs().max(1e-9);
     match before.target.bound {
@@ -414,26 +520,19 @@ struct Rank {
 }
 
 impl Rank {
-    fn beats(&self, o: &Rank) -> bool {
-        if self.clean_pass != o.clean_pass {
-            return self.clean_pass;
-        }
-        if self.passes != o.passes {
-            return self.passes;
-        }
-        if self.pair != o.pair {
-            return !self.pair;
-        }
-        if self.passed != o.passed {
-            return self.passed > o.passed;
-        }
-        if (self.gain - o.gain).abs() > 1e-9 {
-            return self.gain > o.gain;
-        }
-        if (self.cost - o.cost).abs() > 0.5 {
-            return self.cost < o.cost;
-        }
-        self.order < o.order
+    /// The sort key, smallest first: a total order (gain rounded to
+    /// millionths and cost to whole dollars first, so near-equal values
+    /// tie and the next field decides, the same way for every pair).
+    fn key(&self) -> (bool, bool, bool, Reverse<usize>, Reverse<i64>, i64, usize) {
+        (
+            !self.clean_pass,
+            !self.passes,
+            self.pair,
+            Reverse(self.passed),
+            Reverse((self.gain * 1e6).round() as i64),
+            self.cost.round() as i64,
+            self.order,
+        )
     }
 }
 
@@ -468,7 +567,8 @@ fn effect(
                     .map_or(id.clone(), |n| format!("“{}”", n.1))
             })
             .collect();
-        parts.push(format!("but {} then fails", names.join(" and ")));
+        let verb = if names.len() == 1 { "fails" } else { "fail" };
+        parts.push(format!("but {} then {verb}", names.join(" and ")));
     }
     if cost_change.abs() >= 0.5 {
         let sign = if cost_change > 0.0 { "+" } else { "−" };
@@ -503,8 +603,14 @@ fn nothing_helped(tried: usize, node: Option<&design::NodeId>, head: &CheckResul
     };
     let what = lower_first(&short_name(head));
     match tried {
-        0 => format!("We found no single change to try for {what}; it needs a larger redesign.{limit}"),
-        1 => format!("The one change we tried did not improve {what}; it needs a larger redesign.{limit}"),
-        n => format!("None of the {n} single changes we tried improved {what}; it needs a larger redesign.{limit}"),
+        0 => format!(
+            "We found no single change to try for {what}; it needs a larger redesign.{limit}"
+        ),
+        1 => format!(
+            "The one change we tried did not improve {what}; it needs a larger redesign.{limit}"
+        ),
+        n => format!(
+            "None of the {n} changes we tried improved {what}; it needs a larger redesign.{limit}"
+        ),
     }
 }
