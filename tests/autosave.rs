@@ -194,21 +194,6 @@ fn two_embeds_on_one_page_keep_their_own_slots() {
     assert_eq!(o.slot.as_deref(), Some("lesson-3"));
 }
 
-/// Sets the page's hash without reloading.
-fn set_hash(hash: &str) {
-    let window = web_sys::window().unwrap();
-    let path = window.location().pathname().unwrap();
-    window
-        .history()
-        .unwrap()
-        .replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}{hash}")),
-        )
-        .unwrap();
-}
-
 /// Waits (up to 4 s) for a grade of `seed` on screen; the seed of the
 /// grade shown last.
 async fn graded_seed(app: &Mounted, seed: &str) -> Option<String> {
@@ -230,7 +215,7 @@ async fn keeping_my_design_over_a_link_keeps_my_seed() {
     playground::forget_autosave();
     save_design(&starter());
     let link = design::share::encode(&other_tabs_design(), "status-dashboard", 7);
-    set_hash(&format!("#{link}"));
+    set_address(&format!("#{link}"));
     let app = mount().await;
     choose(&app, "keep").await;
     assert_eq!(app.count("g.node"), 4, "my design");
@@ -246,7 +231,7 @@ async fn keeping_my_design_over_a_link_keeps_my_seed() {
 
     // Opening the link's design takes its seed with it.
     save_design(&starter());
-    set_hash(&format!("#{link}"));
+    set_address(&format!("#{link}"));
     let app = mount().await;
     choose(&app, "link").await;
     assert_eq!(app.count("g.node"), 6);
@@ -256,7 +241,7 @@ async fn keeping_my_design_over_a_link_keeps_my_seed() {
         "graded with the link's seed"
     );
     drop(app);
-    set_hash("");
+    set_address("");
     playground::forget_autosave();
 }
 
@@ -270,7 +255,7 @@ async fn an_embed_finds_work_saved_before_embeds_had_a_slot_each() {
     let slot = playground::embed_slot(None, Some(&link));
     let own = format!("kata-playground/{slot}/design");
     storage().remove_item(&own).unwrap();
-    set_hash(&format!("?embed=1#{link}"));
+    set_address(&format!("?embed=1#{link}"));
     let app = mount().await;
     // The old work differs from the embed's design: the learner is asked,
     // and keeping it shows it.
@@ -281,5 +266,5 @@ async fn an_embed_finds_work_saved_before_embeds_had_a_slot_each() {
     drop(app);
     storage().remove_item(&own).unwrap();
     storage().remove_item(legacy).unwrap();
-    set_hash("");
+    set_address("");
 }

@@ -151,22 +151,11 @@ fn inbound_messages_are_screened_before_they_are_read() {
 #[wasm_bindgen_test]
 async fn a_malformed_allow_is_told_to_the_course_author_on_the_page() {
     playground::forget_autosave();
-    set_address_for_test("?embed=1&allow=HTTP://course.example.org");
+    set_address("?embed=1&allow=HTTP://course.example.org");
     let app = mount().await;
     settle().await;
     let notice = app.find(".notice").text_content().unwrap_or_default();
     assert!(notice.contains("?allow= is malformed"), "{notice}");
     assert!(notice.contains("lower case"), "{notice}");
-    set_address_for_test("");
-}
-
-/// Sets the page's query without reloading.
-fn set_address_for_test(search: &str) {
-    let window = web_sys::window().unwrap();
-    let path = window.location().pathname().unwrap();
-    window
-        .history()
-        .unwrap()
-        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{search}")))
-        .unwrap();
+    set_address("");
 }

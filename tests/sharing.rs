@@ -13,21 +13,6 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Sets the page's query and hash without reloading.
-fn set_address(search_and_hash: &str) {
-    let window = web_sys::window().unwrap();
-    let path = window.location().pathname().unwrap();
-    window
-        .history()
-        .unwrap()
-        .replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}{search_and_hash}")),
-        )
-        .unwrap();
-}
-
 fn starter() -> design::Design {
     sim::kata::load("status-dashboard").unwrap().starter
 }

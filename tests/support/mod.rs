@@ -76,6 +76,22 @@ pub async fn mount() -> Mounted {
     mounted
 }
 
+/// Sets the page's query and hash without reloading (what `?embed=1`,
+/// `?allow=` and a `#d2.…` link look like to the app when it mounts).
+pub fn set_address(search_and_hash: &str) {
+    let window = web_sys::window().unwrap();
+    let path = window.location().pathname().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{search_and_hash}")),
+        )
+        .unwrap();
+}
+
 /// Lets timers, effects and rendering catch up.
 pub async fn settle() {
     gloo_timers::future::TimeoutFuture::new(20).await;
