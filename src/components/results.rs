@@ -191,7 +191,13 @@ fn tested_fix(
         let changed = state.with_editor(|e| fix.apply(e.design()));
         match changed {
             Ok(design) => {
-                state.try_apply(|e| e.apply_change(design, &fix.touched()));
+                // Fit the view so a node the fix added is on screen.
+                if state
+                    .try_apply(|e| e.apply_change(design, &fix.touched()))
+                    .is_some()
+                {
+                    state.fit_to_view();
+                }
             }
             Err(error) => state.notify(format!("This fix no longer fits the design: {error}.")),
         }

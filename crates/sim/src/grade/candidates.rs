@@ -112,24 +112,34 @@ impl<'a> Proposer<'a> {
         v.into_iter().map(|x| x.0).collect()
     }
 
-    /// A free spot near `want` for a new node.
+    /// A free spot near `want` for a new node: the nearest of the places
+    /// above and below it, then further right, that no node covers.
     fn spot(&self, want: Point) -> Point {
         let snap = |v: f64| (v / 16.0).round() * 16.0;
-        let mut p = Point {
+        let free =
+            |p: &Point| {
+                !self.d.nodes.iter().any(|n| {
+                    (n.position.x - p.x).abs() < 176.0 && (n.position.y - p.y).abs() < 80.0
+                })
+            };
+        for dx in [0.0, 96.0, 192.0] {
+            for k in 0..12 {
+                // 0, −96, +96, −192, +192…
+                let step = f64::from((k + 1) / 2) * 96.0;
+                let dy = if k % 2 == 1 { -step } else { step };
+                let p = Point {
+                    x: snap(want.x + dx),
+                    y: snap(want.y + dy),
+                };
+                if free(&p) {
+                    return p;
+                }
+            }
+        }
+        Point {
             x: snap(want.x),
             y: snap(want.y),
-        };
-        for _ in 0..40 {
-            let clash =
-                self.d.nodes.iter().any(|n| {
-                    (n.position.x - p.x).abs() < 176.0 && (n.position.y - p.y).abs() < 80.0
-                });
-            if !clash {
-                return p;
-            }
-            p.y += 96.0;
         }
-        p
     }
 
     fn between(&self, a: &Node, b: &Node) -> Point {
