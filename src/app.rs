@@ -495,7 +495,7 @@ pub fn App() -> impl IntoView {
     .into_any()
 }
 
-/// The pane a phone shows (DESIGN: on a narrow screen the panels become
+/// The pane a phone shows (on a narrow screen the panels become
 /// tabs over the canvas).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {

@@ -1,5 +1,5 @@
 //! The parameter schema of every node kind: keys, labels, units, help text,
-//! defaults and ranges. Defaults follow DESIGN.md §3; `docs/design-format.md`
+//! defaults and ranges. Defaults are the model's figures (`docs/model.md`); `docs/design-format.md`
 //! carries the same tables for people (a test keeps them in step).
 
 use crate::params::{ParamKind, ParamSpec};

@@ -1,5 +1,5 @@
 //! Design advice: patterns that work on the diagram but fail under load or
-//! faults (DESIGN.md §2). Lints are advice, not errors: a design with lints
+//! faults (each [`LintCode`] explains itself). Lints are advice, not errors: a design with lints
 //! still runs.
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -107,7 +107,7 @@ impl Lint {
     }
 }
 
-/// The design advice of DESIGN.md §2 for `d`, in [`LintCode::ALL`] order
+/// The design advice for `d`, in [`LintCode::ALL`] order
 /// and then node order:
 ///
 /// - [`LintCode::ReadsReachPrimary`]: following read or read/write

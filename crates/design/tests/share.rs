@@ -1,5 +1,5 @@
 //! Share links (`design::share`): exact round trips, the size budget
-//! (DESIGN.md §6: a 12-node design in at most 300 characters), pinned
+//! (the budget: a 12-node design in at most 300 characters), pinned
 //! golden `d1` links that must open forever, the `d2` checksum that refuses
 //! every one-character change, and decoding that never panics, whatever it
 //! is given.

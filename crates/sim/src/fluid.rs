@@ -1,4 +1,5 @@
-//! The fluid backlog of an overloaded service (DESIGN.md §3, step 3).
+//! The fluid backlog of an overloaded service (`docs/model.md`, "How a
+//! tick works"; `docs/validation.md`, case Q7).
 //!
 //! At or above capacity a service is modelled as a fluid queue carried across
 //! ticks: Q ← clip(Q + (λ − cμ)Δt, 0, Q_max). What does not fit under Q_max is

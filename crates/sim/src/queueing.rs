@@ -3,7 +3,7 @@
 //! quantiles and moments), Pollaczek–Khinchine for M/G/1, and the TTL-cache
 //! closed forms.
 //!
-//! Notation follows `validation/queueing.md`: λ arrival rate (1/s), μ service
+//! Notation follows `docs/validation.md`: λ arrival rate (1/s), μ service
 //! rate of one server (1/s), c servers, a = λ/μ, ρ = a/c, θ = cμ − λ. Times are
 //! in seconds. An unstable queue (ρ ≥ 1) has no steady state: the functions
 //! say so with [`QueueError::Unstable`] or `None` and never return NaN.

@@ -1,4 +1,4 @@
-//! The closed-form cases of `validation/queueing.md` (Q1–Q7 and the cache
+//! The closed-form cases of `docs/validation.md` (Q1–Q7 and the cache
 //! and staleness closed forms), reproduced by running designs through the
 //! engine: Users → API with a fixed pool of c workers (min = max instances,
 //! autoscaling off), service time 1000/μ ms, no network time

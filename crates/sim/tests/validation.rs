@@ -1,7 +1,7 @@
-//! The closed-form validation cases of `validation/queueing.md` (Q1–Q7 and
+//! The closed-form validation cases of `docs/validation.md` (Q1–Q7 and
 //! the cache closed forms), reproduced through the engine's modules.
 //!
-//! Tolerances (from queueing.md): analytic quantities 0.1 % relative,
+//! Tolerances (from docs/validation.md): analytic quantities 0.1 % relative,
 //! anything obtained by fitting or sampling 2 %. Run with `--nocapture` to see
 //! the engine's figure next to the expected one for every case.
 

@@ -125,7 +125,7 @@ mod tests {
 
     #[test]
     fn hit_ratio_matches_closed_form() {
-        // λ = 10/s, T = 60 s ⇒ 0.99834 (queueing.md, cache case).
+        // λ = 10/s, T = 60 s ⇒ 0.99834 (`docs/validation.md`, case C1).
         let mut k = CacheKey::new(0.0);
         let (mut hits, mut total) = (0.0, 0.0);
         for t in 0..60_000 {

@@ -1,7 +1,7 @@
 //! The CDN: one state machine per PoP group (version held, expiry, fetch in
 //! flight), plus an optional origin shield.
 //!
-//! Fluid rules, per PoP with Poisson arrivals at λ_p (DESIGN.md §3):
+//! Fluid rules, per PoP with Poisson arrivals at λ_p (`docs/model.md`, "CDN"):
 //! - a copy is fresh for `ttl_s` after its fetch completes; the first
 //!   request after expiry arrives 1/λ_p later (so one miss per TTL cycle of
 //!   T + 1/λ_p: hit ratio λT/(1 + λT), as the closed form);

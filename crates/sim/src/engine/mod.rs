@@ -1,5 +1,5 @@
 //! The simulation engine: a per-tick fluid model (Δt = 1 s) of a design
-//! under a scenario, with analytic latency (DESIGN.md §3).
+//! under a scenario, with analytic latency (`docs/model.md`).
 //!
 //! The API follows a builder → step → report shape:
 //!

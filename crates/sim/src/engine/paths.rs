@@ -5,7 +5,7 @@
 //! terminal (a CDN hit, a cache hit, a database read…). Paths are
 //! enumerated once; each tick a path's probability is the product of its
 //! hops' outcome shares, and its latency adds the hops' means and variances
-//! (DESIGN.md §3 step 5). A path whose only variable hop is a queue (or a
+//! (`docs/model.md`, "How a tick works"). A path whose only variable hop is a queue (or a
 //! lognormal network hop) keeps that hop's exact distribution, shifted by
 //! the constant hops; otherwise a lognormal is fitted to the sum. Paths are
 //! then mixed by probability: quantiles are never added or averaged.
