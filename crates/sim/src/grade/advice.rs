@@ -9,7 +9,7 @@
 
 use design::{Node, NodeId, NodeKind};
 
-use super::facts::{quoted, who};
+use super::facts::{capital, join, quoted, who};
 use super::metrics::{self, at, count, pct, secs, thousands, update_timings, Context};
 use super::{cost, CheckResult};
 use crate::engine::{cache_ops_for, servers_for, NodeReport, Report, STORAGE_GETS_PER_S};
@@ -1318,22 +1318,4 @@ impl<'a> Analysis<'a> {
 /// "External read errors over the incident (minutes 5–60): 50.9 %.".
 fn measured(head: &CheckResult) -> String {
     format!("{}: {}.", head.name, head.measured.text)
-}
-
-/// "a, b and c".
-fn join(parts: &[String]) -> String {
-    match parts {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// The text with its first letter in capitals.
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
 }

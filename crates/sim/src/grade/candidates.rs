@@ -68,6 +68,14 @@ fn on() -> ParamValue {
     ParamValue::Bool(true)
 }
 
+/// What a CDN fetches from, in the order it is looked for.
+const ORIGIN_KINDS: [NodeKind; 4] = [
+    NodeKind::LoadBalancer,
+    NodeKind::Api,
+    NodeKind::Serverless,
+    NodeKind::ObjectStorage,
+];
+
 /// The recommended edge settings of a CDN in front of a status page.
 fn cdn_settings() -> Vec<(&'static str, ParamValue)> {
     vec![
@@ -177,13 +185,7 @@ impl<'a> Proposer<'a> {
     /// What readers' requests should go to first: a load balancer or API
     /// on the read path, else any API, function or bucket.
     fn origin_for_cdn(&self, cdn: &Node) -> Option<&'a Node> {
-        let kinds = [
-            NodeKind::LoadBalancer,
-            NodeKind::Api,
-            NodeKind::Serverless,
-            NodeKind::ObjectStorage,
-        ];
-        for k in kinds {
+        for k in ORIGIN_KINDS {
             if let Some(n) = self
                 .f
                 .of_kind(k)
@@ -441,14 +443,7 @@ impl<'a> Proposer<'a> {
     }
 
     fn origin_for_cdn_any(&self) -> Option<&'a Node> {
-        [
-            NodeKind::LoadBalancer,
-            NodeKind::Api,
-            NodeKind::Serverless,
-            NodeKind::ObjectStorage,
-        ]
-        .iter()
-        .find_map(|k| self.f.of_kind(*k).next())
+        ORIGIN_KINDS.iter().find_map(|k| self.f.of_kind(*k).next())
     }
 
     /// More capacity for a node that ran out.

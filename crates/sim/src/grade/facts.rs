@@ -227,3 +227,36 @@ fn short(s: &str) -> String {
         out
     }
 }
+
+/// Words in a list: "a", "a and b", "a, b and c".
+pub(crate) fn join(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The text with its first letter in capitals.
+pub(crate) fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// A label or name in running text: "Stale-if-error" becomes
+/// "stale-if-error"; a first word with capitals after its first letter is
+/// a name ("TTL", "Multi-AZ") and stays as it is.
+pub(crate) fn lower(label: &str) -> String {
+    let first = label.split(' ').next().unwrap_or_default();
+    if first.chars().skip(1).any(char::is_uppercase) {
+        return label.to_string();
+    }
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(a) => a.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

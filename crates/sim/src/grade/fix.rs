@@ -10,7 +10,7 @@ use std::fmt;
 use design::{Design, Node, NodeId, NodeKind, ParamValue, Point};
 use serde::{Deserialize, Serialize};
 
-use super::facts::quoted;
+use super::facts::{capital, join, lower, quoted};
 use super::metrics;
 
 /// One edit of a [`Fix`].
@@ -423,30 +423,6 @@ fn describe(unit: &str, v: &ParamValue) -> String {
     }
 }
 
-/// A label in running text: "TTL" stays, "Stale-if-error" becomes
-/// "stale-if-error".
-fn lower(label: &str) -> String {
-    // A first word with capitals after its first letter is a name
-    // ("TTL", "Multi-AZ"): it stays as it is.
-    let first = label.split(' ').next().unwrap_or_default();
-    if first.chars().skip(1).any(char::is_uppercase) {
-        return label.to_string();
-    }
-    let mut chars = label.chars();
-    match chars.next() {
-        Some(a) => a.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-fn capital(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 /// Whether "an" goes before it: "an API service", "an operator", but "a
 /// users node" ("u" sounds "you").
 fn starts_with_vowel(s: &str) -> bool {
@@ -483,14 +459,6 @@ impl Fix {
             edits,
             text: format!("{} Also: {}", self.text, lower(&other.text)),
         })
-    }
-}
-
-fn join(parts: &[String]) -> String {
-    match parts {
-        [] => String::new(),
-        [a] => a.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 

@@ -15,7 +15,7 @@ use design::Design;
 use serde::Serialize;
 
 use super::candidates::{self, Situation};
-use super::facts::DesignFacts;
+use super::facts::{lower, DesignFacts};
 use super::fix::Fix;
 use super::{grade, metrics, Bound, CheckResult, Grade, GradeError, Measure};
 use crate::kata::Kata;
@@ -131,17 +131,9 @@ impl Verifier {
             let mut mine = Vec::new();
             for fix in candidates::propose(&situation) {
                 // Only what changes the design (never what is there).
-                if fix.apply(design).is_err() {
-                    continue;
+                if fix.apply(design).is_ok() {
+                    mine.push(intern(&mut candidates, fix));
                 }
-                let i = match candidates.iter().position(|c| c.0.edits == fix.edits) {
-                    Some(i) => i,
-                    None => {
-                        candidates.push((fix, None));
-                        candidates.len() - 1
-                    }
-                };
-                mine.push(i);
             }
             wanted.push(Wanted {
                 index: si,
@@ -151,35 +143,13 @@ impl Verifier {
                 candidates: mine,
             });
         }
-        // Grade in the order the cards need them.
-        let mut order: Vec<usize> = Vec::new();
-        for w in &wanted {
-            for &i in &w.candidates {
-                if !order.contains(&i) {
-                    order.push(i);
-                }
-            }
-        }
-        let mut slots: Vec<Option<(Fix, Option<Grade>)>> =
-            candidates.into_iter().map(Some).collect();
-        let mut sorted = Vec::with_capacity(slots.len());
-        let mut remap = vec![0usize; slots.len()];
-        for (new, &old) in order.iter().enumerate() {
-            if let Some(c) = slots.get_mut(old).and_then(Option::take) {
-                sorted.push(c);
-                remap[old] = new;
-            }
-        }
-        for w in &mut wanted {
-            for i in w.candidates.iter_mut() {
-                *i = remap[*i];
-            }
-        }
+        // Candidates were interned card by card, so they are graded in the
+        // order the cards need them.
         Verifier {
             design: design.clone(),
             kata: kata.clone(),
             seed,
-            candidates: sorted,
+            candidates,
             passed_before: g
                 .scenarios
                 .iter()
@@ -271,13 +241,7 @@ impl Verifier {
                 if clash || fix.apply(&self.design).is_err() {
                     continue;
                 }
-                let i = match self.candidates.iter().position(|c| c.0.edits == fix.edits) {
-                    Some(i) => i,
-                    None => {
-                        self.candidates.push((fix, None));
-                        self.candidates.len() - 1
-                    }
-                };
+                let i = intern(&mut self.candidates, fix);
                 if !self.wanted[wi].candidates.contains(&i) {
                     self.wanted[wi].candidates.push(i);
                 }
@@ -439,6 +403,18 @@ impl Verifier {
     }
 }
 
+/// The index of `fix` among `candidates`, added (ungraded) if it is new:
+/// a fix shared by several cards is graded once.
+fn intern(candidates: &mut Vec<(Fix, Option<Grade>)>, fix: Fix) -> usize {
+    match candidates.iter().position(|c| c.0.edits == fix.edits) {
+        Some(i) => i,
+        None => {
+            candidates.push((fix, None));
+            candidates.len() - 1
+        }
+    }
+}
+
 /// Grades `design` and tests every failed scenario's candidate fixes (see
 /// the module docs): the grade with each failed scenario's advice.
 pub fn advise(design: &Design, kata: &Kata, seed: u64) -> Result<Grade, GradeError> {
@@ -548,7 +524,7 @@ fn effect(
 ) -> String {
     let mut parts = vec![format!(
         "Tried it: {} {} → {}",
-        lower_first(&short_name(before)),
+        lower(&short_name(before)),
         before.measured.text,
         after.measured.text
     )];
@@ -587,21 +563,12 @@ fn short_name(c: &CheckResult) -> String {
     c.metric.name().to_string()
 }
 
-fn lower_first(s: &str) -> String {
-    let mut chars = s.chars();
-    match (chars.next(), chars.next()) {
-        (Some(a), Some(b)) if a.is_uppercase() && b.is_uppercase() => s.to_string(),
-        (Some(a), _) => a.to_lowercase().chain(s.chars().skip(1)).collect(),
-        _ => String::new(),
-    }
-}
-
 fn nothing_helped(tried: usize, node: Option<&design::NodeId>, head: &CheckResult) -> String {
     let limit = match node {
         Some(n) => format!(" What limited it: “{}”, as the card says.", n.as_str()),
         None => String::new(),
     };
-    let what = lower_first(&short_name(head));
+    let what = lower(&short_name(head));
     match tried {
         0 => format!(
             "We found no single change to try for {what}; it needs a larger redesign.{limit}"
