@@ -4,10 +4,10 @@
 //! [`Report::fingerprint`] hashes its exact contents for determinism checks.
 
 use design::{Diagnostic, NodeKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Latency of answered requests, milliseconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Latency {
     /// Request-weighted mean.
     pub mean_ms: f64,
@@ -20,7 +20,7 @@ pub struct Latency {
 }
 
 /// How current the content readers got was.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Staleness {
     /// 95th percentile of staleness over responses, seconds (0: at least
     /// 95 % of responses carried the latest posted update).
@@ -32,7 +32,7 @@ pub struct Staleness {
 }
 
 /// Totals for the whole run (or a window), for a request class or a node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// Requests that arrived.
     pub offered: f64,
@@ -67,7 +67,7 @@ pub struct Summary {
 }
 
 /// One node's results.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NodeReport {
     /// The node id.
     pub id: String,
@@ -81,7 +81,7 @@ pub struct NodeReport {
 }
 
 /// One request class over a window.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WindowReport {
     /// Window name ("run" for the whole run).
     pub name: String,
@@ -100,7 +100,7 @@ pub struct WindowReport {
 }
 
 /// What happened to one operator update.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateReport {
     /// When the operator posted it, seconds.
     pub posted_s: f64,
@@ -112,7 +112,7 @@ pub struct UpdateReport {
 }
 
 /// Freshness over the run.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Freshness {
     /// Each update.
     pub updates: Vec<UpdateReport>,
@@ -124,7 +124,7 @@ pub struct Freshness {
 }
 
 /// Cost of the run.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CostReport {
     /// Everything accrued during the run, US dollars.
     pub run_usd: f64,
@@ -139,7 +139,7 @@ pub struct CostReport {
 }
 
 /// Something that happened during the run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// When, seconds.
     pub t_s: f64,
@@ -152,7 +152,7 @@ pub struct Event {
 }
 
 /// Kinds of [`Event`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// The operator posted an update.
@@ -175,7 +175,7 @@ pub enum EventKind {
 
 /// Per-tick series for charts, one point every `every_s` seconds (the tick
 /// at the end of each step).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Series {
     /// Seconds between points.
     pub every_s: u32,
@@ -196,7 +196,7 @@ pub struct Series {
 }
 
 /// One node's series.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NodeSeries {
     /// The node id.
     pub id: String,
@@ -213,16 +213,16 @@ pub struct NodeSeries {
     /// For a CDN: the share of external reads answered at the edge (fresh,
     /// stale-while-revalidate, stale-if-error or after waiting on a
     /// collapsed fetch), 0–1. Empty for other kinds.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub edge_share: Vec<f32>,
     /// For a read replica: its replication lag, seconds. Empty for other
     /// kinds.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lag_s: Vec<f32>,
 }
 
 /// The report of a run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// The seed.
     pub seed: u64,
@@ -288,7 +288,7 @@ pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// One node in one tick.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NodeSample {
     /// Requests that arrived.
     pub offered: f64,
@@ -307,7 +307,7 @@ pub struct NodeSample {
 }
 
 /// One tick: returned by [`super::Sim::step`].
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sample {
     /// The tick's start, seconds.
     pub t: u32,

@@ -2,12 +2,12 @@
 //! number of incidents, in all and per node.
 
 use design::{Design, Node, NodeId, NodeKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::{prices, PriceBook, Report};
 
 /// One node's share of the monthly cost.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CostItem {
     /// The node.
     pub node: NodeId,
@@ -22,7 +22,7 @@ pub struct CostItem {
 }
 
 /// The monthly cost of a design with the kata's incidents.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MonthlyCost {
     /// The always-on monthly cost, US dollars.
     pub always_on_usd: f64,

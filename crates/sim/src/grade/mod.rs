@@ -66,7 +66,7 @@ pub use metrics::Metric;
 pub use verify::{advise, Advice, TestedFix, Verifier};
 
 /// A value as measured, or a target, in the unit the learner reads.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Measure {
     /// The number, in `unit` (a share of errors is in percent).
     pub value: f64,
@@ -79,7 +79,7 @@ pub struct Measure {
 }
 
 /// Which side of the target passes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Bound {
     /// The measured value must be at most the target.
@@ -89,7 +89,7 @@ pub enum Bound {
 }
 
 /// A check's target.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Target {
     /// Which side passes.
     pub bound: Bound,
@@ -102,7 +102,7 @@ pub struct Target {
 }
 
 /// One check of a scenario, measured.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckResult {
     /// What was measured.
     pub metric: Metric,
@@ -120,7 +120,7 @@ pub struct CheckResult {
 }
 
 /// One scenario of the kata, judged.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScenarioResult {
     /// The scenario's id (`"fast"`, `"isolation"`, `"cost"`, `"faults"`).
     pub id: String,
@@ -156,7 +156,7 @@ pub struct ScenarioResult {
 }
 
 /// A fault of a graded run, as the grade counts it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FaultWindow {
     /// What went wrong.
     pub kind: FaultKind,
@@ -169,7 +169,7 @@ pub struct FaultWindow {
 }
 
 /// One run of the design, with its report (for charts).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GradedRun {
     /// The run's id (`"incident"`, `"faults"`).
     pub id: String,
@@ -182,7 +182,7 @@ pub struct GradedRun {
 }
 
 /// A design's grade on a kata.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Grade {
     /// The kata's id.
     pub kata: String,

@@ -12,7 +12,7 @@
 use std::cmp::Reverse;
 
 use design::Design;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::candidates::{self, Situation};
 use super::facts::{lower, DesignFacts};
@@ -21,7 +21,7 @@ use super::{grade, metrics, Bound, CheckResult, Grade, GradeError, Measure};
 use crate::kata::Kata;
 
 /// What grading a fix on a copy of the design measured.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TestedFix {
     /// The change.
     pub fix: Fix,
@@ -43,7 +43,7 @@ pub struct TestedFix {
 }
 
 /// The advice of a failed scenario once its candidates were tested.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Advice {
     /// Not tested yet (a grade without [`advise`]).
