@@ -93,3 +93,80 @@ fn grade_reference_one_minute_runs(bencher: divan::Bencher) {
     let d = reference();
     bencher.bench(|| sim::grade::grade(divan::black_box(&d), divan::black_box(&k), 1));
 }
+
+/// The 14 canonical designs of the kata, by file name.
+const CANONICAL: [&str; 14] = [
+    "cdn-ttl-1h-no-purge",
+    "long-cache-ttl",
+    "no-autoscaling",
+    "no-cdn-autoscaling",
+    "no-multi-az",
+    "no-replica",
+    "no-stale-if-error",
+    "peak-fleet",
+    "purge-long-ttl",
+    "purge-no-collapse-no-shield",
+    "reference",
+    "serverless-no-limit",
+    "starter",
+    "static-pages",
+];
+
+/// A canonical design, read from `katas/status-dashboard/designs/`.
+fn canonical(name: &str) -> Design {
+    let path = format!(
+        "{}/../../katas/status-dashboard/designs/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).expect("a canonical design");
+    design::format::parse(&text).expect("parses").design
+}
+
+/// Each canonical design graded on its own (all four scenarios): the
+/// per-design medians.
+#[divan::bench(args = CANONICAL)]
+fn grade_canonical(bencher: divan::Bencher, name: &str) {
+    let k = kata();
+    let d = canonical(name);
+    bencher.bench(|| sim::grade::grade(divan::black_box(&d), divan::black_box(&k), 1));
+}
+
+/// `copies` copies of the reference design side by side, ids suffixed
+/// (as `benches/engine.rs` builds its 48-node design).
+fn reference_copies(copies: usize) -> Design {
+    let base = reference();
+    let mut d = Design::default();
+    for k in 0..copies {
+        for n in &base.nodes {
+            let mut n = n.clone();
+            n.id = format!("{}_{k}", n.id).into();
+            d.nodes.push(n);
+        }
+        for e in &base.edges {
+            let mut e = e.clone();
+            e.from = format!("{}_{k}", e.from).into();
+            e.to = format!("{}_{k}", e.to).into();
+            d.edges.push(e);
+        }
+    }
+    assert!(d.nodes.len() <= design::limits::MAX_NODES);
+    d
+}
+
+/// How a grade's cost grows with nodes: 1, 4, 42 and 166 copies of the
+/// reference design (12, 48, 504 and 1,992 nodes).
+#[divan::bench(args = [1, 4, 42], sample_count = 20)]
+fn grade_reference_copies(bencher: divan::Bencher, copies: usize) {
+    let k = kata();
+    let d = reference_copies(copies);
+    bencher.bench(|| sim::grade::grade(divan::black_box(&d), divan::black_box(&k), 1));
+}
+
+/// The largest: 166 copies (1,992 nodes, within `design::limits`), few
+/// samples.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn grade_reference_copies_166(bencher: divan::Bencher) {
+    let k = kata();
+    let d = reference_copies(166);
+    bencher.bench(|| sim::grade::grade(divan::black_box(&d), divan::black_box(&k), 1));
+}

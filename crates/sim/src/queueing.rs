@@ -71,6 +71,13 @@ pub fn erlang_b(servers: u32, offered_load: f64) -> f64 {
 /// C = B_c / (1 − ρ(1 − B_c)). `None` if the queue is unstable (a ≥ c) or
 /// the input is invalid (c = 0, negative or non-finite load).
 pub fn erlang_c(servers: u32, offered_load: f64) -> Option<f64> {
+    erlang_c_and_b(servers, offered_load).map(|(c, _)| c)
+}
+
+/// [`erlang_c`], and the Erlang B value it was computed from (`None` when
+/// it needed none: no load), so that a caller who needs B too (an M/M/c/K
+/// queue's blocking) does not run the O(c) recursion again.
+fn erlang_c_and_b(servers: u32, offered_load: f64) -> Option<(f64, Option<f64>)> {
     let a = offered_load;
     if servers == 0 || !a.is_finite() || a < 0.0 {
         return None;
@@ -80,11 +87,11 @@ pub fn erlang_c(servers: u32, offered_load: f64) -> Option<f64> {
         return None;
     }
     if a == 0.0 {
-        return Some(0.0);
+        return Some((0.0, None));
     }
     let rho = a / c;
     let b = erlang_b(servers, a);
-    Some((b / (1.0 - rho * (1.0 - b))).clamp(0.0, 1.0))
+    Some(((b / (1.0 - rho * (1.0 - b))).clamp(0.0, 1.0), Some(b)))
 }
 
 /// An M/M/c queue: Poisson arrivals at rate `lambda`, `c` identical servers
@@ -135,6 +142,14 @@ impl MMc {
     /// Solves the queue (one O(c) Erlang recursion) and returns its
     /// steady state, or why there is none.
     pub fn solve(&self) -> Result<MMcSolution, QueueError> {
+        self.solve_with_erlang_b().map(|(sol, _)| sol)
+    }
+
+    /// [`MMc::solve`], and the Erlang B value B(c, λ/μ) it computed on the
+    /// way (`None` when it computed none: no load). The engine's M/M/c/K
+    /// blocking needs the same B; taking it from here halves the O(c) work
+    /// of every tick a queue is solved, with the same bits.
+    pub(crate) fn solve_with_erlang_b(&self) -> Result<(MMcSolution, Option<f64>), QueueError> {
         let MMc { lambda, mu, c } = *self;
         if c == 0 || !lambda.is_finite() || lambda < 0.0 || !mu.is_finite() || mu <= 0.0 {
             return Err(QueueError::InvalidInput);
@@ -145,16 +160,19 @@ impl MMc {
         if rho >= 1.0 || theta <= 0.0 {
             return Err(QueueError::Unstable { utilisation: rho });
         }
-        let wait_probability =
-            erlang_c(c, lambda / mu).ok_or(QueueError::Unstable { utilisation: rho })?;
-        Ok(MMcSolution {
-            lambda,
-            mu,
-            c,
-            rho,
-            theta,
-            wait_probability,
-        })
+        let (wait_probability, b) =
+            erlang_c_and_b(c, lambda / mu).ok_or(QueueError::Unstable { utilisation: rho })?;
+        Ok((
+            MMcSolution {
+                lambda,
+                mu,
+                c,
+                rho,
+                theta,
+                wait_probability,
+            },
+            b,
+        ))
     }
 }
 

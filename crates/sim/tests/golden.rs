@@ -1,7 +1,12 @@
 //! The reference design's reports, pinned by fingerprint. The browser test
 //! `tests/determinism.rs` (workspace root) computes the same fingerprints
 //! in wasm and compares them with the same file: native and wasm runs are
-//! bit-identical. After an intended engine change, regenerate with
+//! bit-identical. Every canonical design's grade (its runs' reports and
+//! the whole grade, explanations included) is pinned too, natively: the
+//! failing designs take the engine's paths the reference never does (a
+//! queue fed straight by noisy demand, saturated queues, serverless), so a
+//! speed-up there that changed a bit would show. After an intended engine
+//! change, regenerate both files with
 //! `GOLDEN_BLESS=1 cargo test -p sim --test golden`.
 
 use std::fmt::Write;
@@ -42,5 +47,73 @@ fn reference_reports_match_the_pinned_fingerprints() {
     assert_eq!(
         now, GOLDEN,
         "the engine's output changed; if intended, bless (see the module docs)"
+    );
+}
+
+const CANONICAL: &str = include_str!("data/canonical-fingerprints.txt");
+
+/// Every canonical design's grade with seeds 1 and 2: each run's report
+/// and the whole grade, by fingerprint (FNV-1a of the JSON, whose numbers
+/// round-trip bit for bit).
+fn canonical_fingerprints() -> String {
+    let kata = sim::kata::load("status-dashboard").expect("built in");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../katas/status-dashboard/designs"
+    );
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("designs")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    assert_eq!(paths.len(), 14, "the canonical designs");
+    let mut out = String::new();
+    for path in paths {
+        let name = path.file_stem().expect("a name").to_string_lossy();
+        let text = std::fs::read_to_string(&path).expect("a design");
+        let design = design::format::parse(&text).expect("parses").design;
+        for seed in [1, 2] {
+            let grade = sim::grade::grade(&design, &kata, seed).expect("grades");
+            for run in &grade.runs {
+                writeln!(
+                    out,
+                    "{name} seed {seed} run {} {:016x}",
+                    run.id,
+                    run.report.fingerprint()
+                )
+                .expect("write");
+            }
+            let bytes = serde_json::to_vec(&grade).expect("serialises");
+            writeln!(out, "{name} seed {seed} grade {:016x}", fnv1a(&bytes)).expect("write");
+        }
+    }
+    out
+}
+
+/// FNV-1a, 64 bits (as `Report::fingerprint`).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+#[test]
+fn canonical_grades_match_the_pinned_fingerprints() {
+    let now = canonical_fingerprints();
+    if std::env::var_os("GOLDEN_BLESS").is_some() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/canonical-fingerprints.txt"
+        );
+        std::fs::write(path, &now).expect("write the golden file");
+        return;
+    }
+    assert_eq!(
+        now, CANONICAL,
+        "a canonical design's grade changed; if intended, bless (see the module docs)"
     );
 }

@@ -103,8 +103,10 @@ impl Queue {
     /// M/M/c/K blocking probability.
     fn solve(lambda: f64, servers: u32, p: &QueueParams) -> Option<(MMcSolution, f64)> {
         let mu = 1.0 / p.service_s;
-        let sol = MMc::new(lambda, mu, servers).solve().ok()?;
-        let block = blocking(servers, lambda / mu, p.queue_limit);
+        // The solve's Erlang B is the one the blocking needs (the same
+        // servers and load λ/μ): computed once.
+        let (sol, b) = MMc::new(lambda, mu, servers).solve_with_erlang_b().ok()?;
+        let block = blocking_with(servers, lambda / mu, p.queue_limit, b);
         Some((sol, block))
     }
 
@@ -279,7 +281,14 @@ impl Queue {
 /// Blocking probability of an M/M/c queue with room for `limit` waiting:
 /// P(N = c + K) = ρ^K / ((1/B − 1) + Σ_{j=0}^{K} ρ^j), B = Erlang B. Zero
 /// for an unlimited (or very large) waiting room.
+#[cfg(test)]
 pub(crate) fn blocking(servers: u32, a: f64, limit: f64) -> f64 {
+    blocking_with(servers, a, limit, None)
+}
+
+/// [`blocking`], given Erlang B(`servers`, `a`) when it is known already
+/// (`None`: computed here if needed). The same bits either way.
+fn blocking_with(servers: u32, a: f64, limit: f64, known_b: Option<f64>) -> f64 {
     if !(a > 0.0) || servers == 0 {
         return if servers == 0 { 1.0 } else { 0.0 };
     }
@@ -292,7 +301,10 @@ pub(crate) fn blocking(servers: u32, a: f64, limit: f64) -> f64 {
     if k > 1e7 && rho < 1.0 {
         return 0.0;
     }
-    let b = erlang_b(servers, a);
+    let b = match known_b {
+        Some(b) => b,
+        None => erlang_b(servers, a),
+    };
     if b <= 0.0 {
         return 0.0;
     }
@@ -344,6 +356,43 @@ mod tests {
         // M/M/1/2 (one waiting): p₂ = ρ²/(1 + ρ + ρ²).
         let r: f64 = 0.8;
         assert!((blocking(1, r, 1.0) - r * r / (1.0 + r + r * r)).abs() < 1e-12);
+    }
+
+    /// The solve that takes Erlang B from the M/M/c solution gives the
+    /// bits of solving and computing the blocking separately, over loads,
+    /// server counts (up to the thousands of a large fleet) and waiting
+    /// rooms.
+    #[test]
+    fn one_erlang_b_per_solve_changes_no_bit() {
+        let mut checked = 0;
+        for servers in [1u32, 2, 3, 7, 16, 64, 250, 1600, 4096, 20_000] {
+            for load in [0.0, 1e-300, 0.01, 0.3, 0.5, 0.8, 0.95, 0.999_9, 1.0, 1.5] {
+                for limit in [0.0, 1.0, 10.0, 300.0, 2000.0, 1e8, f64::INFINITY] {
+                    let p = params(0.013, limit);
+                    let mu = 1.0 / p.service_s;
+                    let lambda = load * f64::from(servers) * mu;
+                    let plain = MMc::new(lambda, mu, servers)
+                        .solve()
+                        .ok()
+                        .map(|sol| (sol, blocking(servers, lambda / mu, p.queue_limit)));
+                    let once = Queue::solve(lambda, servers, &p);
+                    match (plain, once) {
+                        (Some((s0, b0)), Some((s1, b1))) => {
+                            assert_eq!(s0, s1);
+                            assert_eq!(
+                                s0.wait_probability().to_bits(),
+                                s1.wait_probability().to_bits()
+                            );
+                            assert_eq!(b0.to_bits(), b1.to_bits(), "{servers} {load} {limit}");
+                            checked += 1;
+                        }
+                        (None, None) => {}
+                        (a, b) => panic!("{servers} {load} {limit}: {a:?} vs {b:?}"),
+                    }
+                }
+            }
+        }
+        assert!(checked > 300, "{checked}");
     }
 
     #[test]
