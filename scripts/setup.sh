@@ -11,6 +11,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132.0.0"
+PLAYWRIGHT_CORE_VERSION="1.65.2"
 
 export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
 
@@ -79,11 +80,25 @@ ensure_wasm_opt() {
   fi
 }
 
+# scripts/load-profile.mjs drives Debian's Chromium with npm's playwright-core
+# (the library alone: it downloads no browser), found in .tools/.
+ensure_playwright_core() {
+  local have
+  have="$(node -p "require('$ROOT/.tools/node_modules/playwright-core/package.json').version" 2>/dev/null || true)"
+  if [ "$have" != "$PLAYWRIGHT_CORE_VERSION" ]; then
+    if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
+    say "installing playwright-core $PLAYWRIGHT_CORE_VERSION from npm into .tools/"
+    mkdir -p "$ROOT/.tools"
+    npm install --prefix "$ROOT/.tools" --no-audit --no-fund --silent --save-exact "playwright-core@$PLAYWRIGHT_CORE_VERSION"
+  fi
+}
+
 setup_all() {
   ensure_rust_components
   ensure_wasm_target
   ensure_chromium
   ensure_wasm_opt
+  ensure_playwright_core
   ensure_trunk
   ensure_wasm_bindgen
 }

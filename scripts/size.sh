@@ -1,12 +1,103 @@
 #!/usr/bin/env bash
-# Prints the gzipped size of what a first load fetches from dist/: the wasm,
-# the JS glue and the CSS (gzip -9, as a static host would serve them).
+# Prints the gzipped sizes (gzip -9, as a static host would serve them) of
+# what a first load fetches from dist/, and fails when the critical path is
+# over budget.
+#
+# The critical path is what index.html loads before the page can work:
+# index.html itself and every script, wasm and stylesheet it references
+# (href=, src=, import and init paths), plus the JS modules those scripts
+# import statically. The simulation worker's files (worker.js,
+# worker_bg.wasm, worker_loader.js) are counted apart: the worker fetches
+# them in parallel, after the page has started. Static copies that the page
+# does not need to work (favicon.svg, course-example.html) are not counted.
+# Before the worker exists, everything is critical path.
+#
+# Usage: scripts/size.sh [dist-dir]. Exits 1 when the critical path is over
+# the budget, 200 KB (200,000 bytes) gzipped; SIZE_BUDGET_BYTES overrides it.
 set -euo pipefail
-cd "$(dirname "$0")/../dist"
-total=0
-for f in $(ls *.wasm *.js *.css 2>/dev/null); do
-  raw=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c)
-  printf '%-40s %9d bytes  %8d gzipped\n' "$f" "$raw" "$gz"
-  total=$((total + gz))
+dist="${1:-$(dirname "$0")/../dist}"
+budget="${SIZE_BUDGET_BYTES:-200000}"
+if [ ! -f "$dist/index.html" ]; then
+  echo "size.sh: no $dist/index.html: build the site first with scripts/build.sh" >&2
+  exit 2
+fi
+cd "$dist"
+
+# The worker's files, by name (trunk emits them unhashed; a hash is allowed).
+is_worker() { [[ "$1" =~ ^worker(-[0-9a-f]+)?(\.js|_bg\.wasm|_loader\.js)$ ]]; }
+
+# Local .js/.mjs/.wasm/.css paths quoted in a file, resolved against that
+# file's directory, normalised to paths inside dist/ and existing there.
+refs() {
+  local file="$1" dir
+  dir="$(dirname "$file")"
+  grep -oE "[\"'][^\"'<> ]+\.(m?js|wasm|css)([?#][^\"'<> ]*)?[\"']" "$file" |
+    sed -E "s/^[\"']//; s/[\"']\$//; s/[?#].*\$//" |
+    grep -vE '^([a-z]+:)?//' |
+    while read -r ref; do
+      case "$ref" in
+        /*) ref="${ref#/}" ;;
+        *) ref="$dir/$ref" ;;
+      esac
+      ref="$(realpath -m --relative-to=. "$ref")"
+      if [ -f "$ref" ]; then echo "$ref"; fi
+    done || true
+}
+
+# index.html, what it references, and the JS those files import, followed
+# until nothing new appears.
+critical=(index.html)
+queue=(index.html)
+while [ ${#queue[@]} -gt 0 ]; do
+  f="${queue[0]}"; queue=("${queue[@]:1}")
+  case "$f" in *.html | *.js | *.mjs) ;; *) continue ;; esac
+  for r in $(refs "$f"); do
+    if is_worker "$(basename "$r")"; then continue; fi
+    if [[ " ${critical[*]} " == *" $r "* ]]; then continue; fi
+    critical+=("$r"); queue+=("$r")
+  done
 done
-awk -v t="$total" 'BEGIN { printf "first load, gzipped: %d bytes (%.1f KB); budget 200 KB\n", t, t / 1000 }'
+if [ ${#critical[@]} -lt 3 ]; then
+  # index.html references no script or wasm that we can read: fall back to
+  # every wasm, JS and CSS file that is not the worker's.
+  echo "size.sh: could not read the assets index.html loads; counting every wasm, JS and CSS file except the worker's" >&2
+  critical=(index.html)
+  for f in *.wasm *.js *.mjs *.css; do
+    if [ -f "$f" ] && ! is_worker "$f"; then critical+=("$f"); fi
+  done
+fi
+worker=()
+for f in *; do
+  if [ -f "$f" ] && is_worker "$f"; then worker+=("$f"); fi
+done
+
+# Prints one line per file and sets $sum to the group's gzipped total.
+group() {
+  local title="$1"; shift
+  sum=0
+  echo "$title"
+  for f in "$@"; do
+    local raw gz
+    raw=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c)
+    printf '  %-40s %9d bytes  %8d gzipped\n' "$f" "$raw" "$gz"
+    sum=$((sum + gz))
+  done
+}
+kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1000 }'; }
+
+group "critical path (index.html and what it loads before the page works):" "${critical[@]}"
+crit=$sum
+if [ ${#worker[@]} -gt 0 ]; then
+  group "worker (fetched by the simulation worker, in parallel):" "${worker[@]}"
+  work=$sum
+else
+  echo "worker: none in dist/ (the engine runs on the page)"
+  work=0
+fi
+echo "critical path, gzipped: $crit bytes ($(kb "$crit")); budget $(kb "$budget")"
+echo "worker, gzipped:        $work bytes ($(kb "$work"))"
+echo "first load in all:      $((crit + work)) bytes ($(kb $((crit + work))))"
+if [ "$crit" -gt "$budget" ]; then
+  echo "size.sh: FAIL: the critical path is $(kb "$crit") gzipped, over the $(kb "$budget") budget by $(kb $((crit - budget)))" >&2
+  exit 1
+fi

@@ -1,0 +1,530 @@
+#!/usr/bin/env node
+// First load of the built site on a throttled "mobile" connection and CPU.
+//
+//   node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--json] [dist-dir]
+//
+// Serves dist/ (default: the repository's dist/) on 127.0.0.1 with gzip
+// content-encoding (zlib level 9, like scripts/size.sh), opens it in
+// headless Chromium (playwright-core from .tools/, installed by
+// scripts/setup.sh; Chromium from /usr/bin/chromium or $CHROMIUM) and
+// loads it N times (default 3), each in a fresh browser context: empty
+// HTTP cache, no localStorage (so the starter design, or the --hash link's).
+// Responses carry `cache-control: max-age=600`, as GitHub Pages sends, so
+// within a load a preloaded file can be reused (by a worker, say).
+//
+// Throttling, applied through the DevTools protocol before navigating,
+// with Lighthouse's mobile figures (its "simulated" slow 4G: 150 ms RTT,
+// 1.6 Mbps down, 750 kbps up, CPU 4x slower; Lighthouse counts 1 kbps as
+// 1,024 bit/s):
+//   Network.emulateNetworkConditions  latency 150 ms, download 1,638.4
+//                                     kbit/s, upload 750 kbit/s
+//   Emulation.setCPUThrottlingRate    rate 4
+// The viewport is 1280x800 (the desktop layout).
+//
+// Caveat: the CPU throttling slows the page's main thread only. Chromium
+// refuses Emulation.setCPUThrottlingRate on a worker's target ("Operation
+// is only supported for pages, not workers"), so a dedicated Web Worker,
+// like the browser's background wasm compilation, runs at the machine's
+// full speed. The network throttling does apply to a worker's fetches.
+// Each run reports how many workers the page started.
+//
+// Figures (milliseconds from navigation start, performance.now() in the
+// page, whose time origin is the navigation):
+//   fcp          first contentful paint (the Paint Timing entry).
+//   started      trunk's TrunkApplicationStarted event: the main wasm is
+//                instantiated and the app's start function has returned.
+//   interactive  the canvas is interactive: `svg.canvas g.nodes g.node`
+//                exists (the design's nodes are in the canvas's SVG), then
+//                at the next animation frame a task is posted (a
+//                MessageChannel message) and it runs within 50 ms. The
+//                figure is the time that task ran. If it ran later (the
+//                main thread was busy), the probe is repeated at the next
+//                frame until one runs within 50 ms.
+//   grade        the first grade shows: a scenario card with
+//                [data-passed] (`.scenario-card[data-passed]`) is in the
+//                DOM (seen by a MutationObserver).
+//   settled      the grade is shown and no card is still "Checking the
+//                fix…" (`.scenario-card .next.checking`): every failing
+//                card's fix has been tried.
+//   long tasks   main-thread tasks over 50 ms (a PerformanceObserver for
+//                'longtask', registered by an init script before any of
+//                the page's scripts), from navigation start until 2 s after
+//                `settled` (or the timeout): the longest, how many, and the
+//                total blocking time (the sum of each one's time over 50 ms).
+//   bytes        what the server sent per resource (response bodies,
+//                gzip-encoded where the browser accepted it; headers not
+//                counted), split like scripts/size.sh: the worker's files
+//                (worker.js, worker_bg.wasm, worker_loader.js) apart from the
+//                critical path (every other HTML, JS, wasm and CSS file), and
+//                the rest (favicon.svg…) as "other".
+//
+// Each run fails (and the script exits 1) if the first grade is not shown
+// within --timeout seconds (default 180). Exit 2: dist/, playwright-core or
+// Chromium missing, or bad arguments.
+
+import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, statSync, realpathSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import zlib from "node:zlib";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+const THROTTLE = {
+  latencyMs: 150,
+  downloadKbps: 1638.4,
+  uploadKbps: 750,
+  cpuRate: 4,
+};
+const VIEWPORT = { width: 1280, height: 800 };
+const QUIET_MS = 2000;
+const WORKER_FILE = /^worker(-[0-9a-f]+)?(\.js|_bg\.wasm|_loader\.js)$/;
+
+function fail(message, code = 2) {
+  process.stderr.write(`load-profile: ${message}\n`);
+  process.exit(code);
+}
+
+function parseArgs(argv) {
+  const opts = { runs: 3, hash: "", json: false, timeoutS: 180, dist: path.join(ROOT, "dist") };
+  const usage = "usage: node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--json] [--timeout S] [dist-dir]";
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) fail(`${a} needs a value\n${usage}`);
+      return argv[++i];
+    };
+    if (a === "--runs") opts.runs = Number(value());
+    else if (a.startsWith("--runs=")) opts.runs = Number(a.slice(7));
+    else if (a === "--hash") opts.hash = value();
+    else if (a.startsWith("--hash=")) opts.hash = a.slice(7);
+    else if (a === "--timeout") opts.timeoutS = Number(value());
+    else if (a.startsWith("--timeout=")) opts.timeoutS = Number(a.slice(10));
+    else if (a === "--json") opts.json = true;
+    else if (a === "-h" || a === "--help") {
+      process.stdout.write(`${usage}\n`);
+      process.exit(0);
+    } else if (a.startsWith("-")) fail(`unknown option ${a}\n${usage}`);
+    else opts.dist = path.resolve(a);
+  }
+  if (!Number.isInteger(opts.runs) || opts.runs < 1) fail(`--runs must be a positive integer\n${usage}`);
+  if (!(opts.timeoutS > 0)) fail(`--timeout must be a positive number of seconds\n${usage}`);
+  if (opts.hash && !opts.hash.startsWith("#")) opts.hash = `#${opts.hash}`;
+  return opts;
+}
+
+function loadPlaywright() {
+  const places = [path.join(ROOT, ".tools", "package.json"), path.join(process.cwd(), "package.json")];
+  for (const from of places) {
+    try {
+      return createRequire(from)("playwright-core");
+    } catch {
+      // try the next place (NODE_PATH is honoured by require too)
+    }
+  }
+  fail("playwright-core is not installed: run scripts/setup.sh (it installs it into .tools/)");
+}
+
+function findChromium() {
+  if (process.env.CHROMIUM) {
+    if (!existsSync(process.env.CHROMIUM)) fail(`Chromium not found at $CHROMIUM (${process.env.CHROMIUM})`);
+    return process.env.CHROMIUM;
+  }
+  const candidates = ["/usr/bin/chromium"];
+  for (const name of ["chromium", "chromium-browser"]) {
+    try {
+      candidates.push(execFileSync("which", [name], { encoding: "utf8" }).trim());
+    } catch {
+      // not on PATH
+    }
+  }
+  const found = candidates.find((p) => p && existsSync(p));
+  if (!found) fail("Chromium not found (looked at $CHROMIUM, /usr/bin/chromium and PATH): run scripts/setup.sh");
+  return found;
+}
+
+function gitHead() {
+  try {
+    return execFileSync("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  } catch {
+    return null;
+  }
+}
+
+// ---- the static server -------------------------------------------------
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".json": "application/json",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".txt": "text/plain; charset=utf-8",
+  ".map": "application/json",
+};
+const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".wasm", ".css", ".svg", ".json", ".txt", ".map"]);
+
+function classify(file) {
+  const base = path.posix.basename(file);
+  if (WORKER_FILE.test(base)) return "worker";
+  if (/\.(html|m?js|wasm|css)$/.test(base)) return "critical";
+  return "other";
+}
+
+// Serves `dist`; `log` collects {path, bytes, encoding, status} of each
+// response (the current run's array is swapped in by the caller).
+function serve(dist) {
+  const gzipped = new Map();
+  const state = { log: [] };
+  const server = http.createServer((req, res) => {
+    let rel;
+    try {
+      rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    if (rel.endsWith("/")) rel += "index.html";
+    const file = path.join(dist, path.normalize(rel));
+    const record = (status, bytes, encoding) =>
+      state.log.push({ path: rel.replace(/^\//, ""), status, bytes, encoding, at: Date.now() });
+    if (!file.startsWith(dist + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
+      record(404, 0, null);
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+      return;
+    }
+    const ext = path.extname(file).toLowerCase();
+    const headers = {
+      "content-type": TYPES[ext] ?? "application/octet-stream",
+      // As GitHub Pages serves them; each run's fresh context starts with an
+      // empty cache, and within a run a preload can then be reused.
+      "cache-control": "max-age=600",
+    };
+    let body = readFileSync(file);
+    let encoding = null;
+    if (COMPRESSIBLE.has(ext) && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "")) {
+      if (!gzipped.has(file)) gzipped.set(file, zlib.gzipSync(body, { level: 9 }));
+      body = gzipped.get(file);
+      encoding = "gzip";
+      headers["content-encoding"] = "gzip";
+      headers.vary = "accept-encoding";
+    }
+    headers["content-length"] = body.length;
+    res.writeHead(200, headers);
+    if (req.method === "HEAD") {
+      res.end();
+      record(200, 0, encoding);
+    } else {
+      res.end(body);
+      record(200, body.length, encoding);
+    }
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      resolve({ server, state, url: `http://127.0.0.1:${server.address().port}/` });
+    });
+  });
+}
+
+// ---- what runs in the page before its own scripts --------------------
+
+// Records the figures in window.__lp; window.__lpSettled resolves when the
+// grade is shown and every fix is checked.
+function pageProbe() {
+  const lp = {
+    longTasks: [],
+    started: null,
+    nodesAt: null,
+    interactive: null,
+    interactiveNodes: null,
+    probeMisses: 0,
+    grade: null,
+    gradeText: null,
+    settled: null,
+  };
+  window.__lp = lp;
+  let settle;
+  window.__lpSettled = new Promise((resolve) => {
+    settle = resolve;
+  });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) lp.longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: "longtask", buffered: true });
+  } catch (e) {
+    lp.longTaskError = String(e);
+  }
+  addEventListener("TrunkApplicationStarted", () => {
+    lp.started = performance.now();
+  });
+  const nodeCount = () => document.querySelectorAll("svg.canvas g.nodes g.node").length;
+  const probe = () => {
+    requestAnimationFrame(() => {
+      const posted = performance.now();
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        const ran = performance.now();
+        if (ran - posted <= 50) {
+          lp.interactive = ran;
+          lp.interactiveNodes = nodeCount();
+          check();
+        } else {
+          lp.probeMisses++;
+          probe();
+        }
+      };
+      channel.port2.postMessage(0);
+    });
+  };
+  let observer = null;
+  const check = () => {
+    const now = performance.now();
+    if (lp.nodesAt === null && document.querySelector("svg.canvas g.nodes g.node")) {
+      lp.nodesAt = now;
+      probe();
+    }
+    if (lp.grade === null) {
+      const card = document.querySelector(".scenario-card[data-passed]");
+      if (card) {
+        lp.grade = now;
+        const summary = document.querySelector(".results-summary");
+        lp.gradeText = summary
+          ? Array.from(summary.childNodes, (n) => n.textContent.trim())
+              .filter(Boolean)
+              .join(" ")
+          : null;
+      }
+    }
+    if (lp.grade !== null && lp.settled === null && !document.querySelector(".scenario-card .next.checking")) {
+      lp.settled = now;
+    }
+    if (lp.settled !== null && lp.interactive !== null) {
+      if (observer) observer.disconnect();
+      settle();
+    }
+  };
+  observer = new MutationObserver(check);
+  observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+}
+
+// ---- one run ------------------------------------------------------------
+
+async function oneRun(browser, site, opts) {
+  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: "block" });
+  await context.addInitScript(pageProbe);
+  const page = await context.newPage();
+  const errors = [];
+  let workers = 0;
+  page.on("worker", () => workers++);
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: THROTTLE.latencyMs,
+    downloadThroughput: (THROTTLE.downloadKbps * 1024) / 8,
+    uploadThroughput: (THROTTLE.uploadKbps * 1024) / 8,
+  });
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE.cpuRate });
+
+  site.state.log = [];
+  const log = site.state.log;
+  const navigatedAt = Date.now();
+  let timedOut = false;
+  const deadline = Date.now() + opts.timeoutS * 1000;
+  await page.goto(site.url + opts.hash, { waitUntil: "commit", timeout: opts.timeoutS * 1000 });
+  // One evaluate that resolves when the page has settled (no polling, which
+  // would add work to the throttled main thread), raced with the deadline.
+  let timer;
+  const outcome = await Promise.race([
+    page.evaluate(() => window.__lpSettled.then(() => "settled")).catch((e) => `error: ${e}`),
+    new Promise((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()));
+    }),
+  ]);
+  clearTimeout(timer);
+  if (outcome === "timeout") timedOut = true;
+  else if (outcome !== "settled") throw new Error(outcome);
+  else await page.waitForTimeout(QUIET_MS);
+  const data = await page.evaluate(() => {
+    const paint = performance.getEntriesByName("first-contentful-paint")[0];
+    return { ...window.__lp, fcp: paint ? paint.startTime : null, now: performance.now() };
+  });
+  await context.close();
+
+  const tasks = data.longTasks;
+  const resources = log.map((r) => ({ ...r, kind: classify(r.path) }));
+  const bytes = { critical: 0, worker: 0, other: 0 };
+  for (const r of resources) bytes[r.kind] += r.bytes;
+  return {
+    fcp: data.fcp,
+    started: data.started,
+    nodesShown: data.nodesAt,
+    interactive: data.interactive,
+    interactiveNodes: data.interactiveNodes,
+    probeMisses: data.probeMisses,
+    grade: data.grade,
+    gradeText: data.gradeText,
+    settled: data.settled,
+    longestTask: tasks.length ? Math.max(...tasks.map((t) => t.duration)) : 0,
+    longTasks: tasks.length,
+    blockingTime: tasks.reduce((s, t) => s + Math.max(0, t.duration - 50), 0),
+    longTaskList: tasks.map((t) => ({ start: round(t.start), duration: round(t.duration) })),
+    bytes,
+    // requestedMs: when the server answered, ms after the navigation began.
+    resources: resources.map(({ path: p, kind, bytes: b, encoding, status, at }) => ({
+      path: p,
+      kind,
+      bytes: b,
+      encoding,
+      status,
+      requestedMs: at - navigatedAt,
+    })),
+    workers,
+    timedOut,
+    errors,
+  };
+}
+
+// ---- report -------------------------------------------------------------
+
+const round = (x) => (x === null || x === undefined ? null : Math.round(x * 10) / 10);
+
+function median(values) {
+  const v = values.filter((x) => typeof x === "number" && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return null;
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+const COLUMNS = [
+  ["fcp", "FCP", "ms"],
+  ["started", "wasm started", "ms"],
+  ["interactive", "canvas interactive", "ms"],
+  ["grade", "first grade", "ms"],
+  ["settled", "fixes checked", "ms"],
+  ["longestTask", "longest task", "ms"],
+  ["longTasks", "long tasks", ""],
+  ["blockingTime", "TBT", "ms"],
+  ["critical", "critical KB", "kB"],
+  ["worker", "worker KB", "kB"],
+];
+
+function row(r) {
+  const get = (k) => (k === "critical" || k === "worker" ? r.bytes[k] : r[k]);
+  return COLUMNS.map(([k, , unit]) => {
+    const v = get(k);
+    if (v === null || v === undefined) return "–";
+    if (unit === "kB") return (v / 1000).toFixed(1);
+    if (k === "longTasks") return String(Math.round(v));
+    return String(Math.round(v));
+  });
+}
+
+function table(runs, med) {
+  const head = ["run", ...COLUMNS.map(([, h, unit]) => (unit === "ms" ? `${h} (ms)` : h))];
+  const rows = runs.map((r, i) => [String(i + 1), ...row(r)]);
+  rows.push(["median", ...row(med)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+function medians(runs) {
+  const med = { bytes: {} };
+  for (const k of ["fcp", "started", "nodesShown", "interactive", "grade", "settled", "longestTask", "longTasks", "blockingTime"]) {
+    med[k] = median(runs.map((r) => r[k]));
+  }
+  for (const k of ["critical", "worker", "other"]) med.bytes[k] = median(runs.map((r) => r.bytes[k]));
+  return med;
+}
+
+// ---- main ----------------------------------------------------------------
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (!existsSync(path.join(opts.dist, "index.html"))) {
+    fail(`no ${path.join(opts.dist, "index.html")}: build the site first with scripts/build.sh`);
+  }
+  opts.dist = realpathSync(opts.dist);
+  const { chromium } = loadPlaywright();
+  const executablePath = findChromium();
+  const site = await serve(opts.dist);
+  let browser;
+  let version = "?";
+  try {
+    browser = await chromium.launch({ executablePath, headless: true });
+    version = browser.version();
+  } catch (e) {
+    site.server.close();
+    fail(`could not start Chromium at ${executablePath}: ${String(e).split("\n")[0]}`);
+  }
+  const say = (s) => {
+    if (!opts.json) process.stderr.write(`${s}\n`);
+  };
+  say(`serving ${opts.dist} at ${site.url}; Chromium ${version}; ${opts.runs} run(s)${opts.hash ? ` with hash ${opts.hash.slice(0, 40)}${opts.hash.length > 40 ? "…" : ""}` : ""}`);
+  const runs = [];
+  try {
+    for (let i = 0; i < opts.runs; i++) {
+      const r = await oneRun(browser, site, opts);
+      runs.push(r);
+      say(
+        `run ${i + 1}: interactive ${fmt(r.interactive)} ms (${r.interactiveNodes ?? 0} nodes), first grade ${fmt(r.grade)} ms${r.gradeText ? ` ("${r.gradeText.slice(0, 60)}")` : ""}, ${r.workers} worker(s)${r.timedOut ? " TIMED OUT" : ""}${r.errors.length ? `; ${r.errors.length} console error(s): ${r.errors[0].slice(0, 200)}` : ""}`,
+      );
+    }
+  } finally {
+    await browser.close();
+    site.server.close();
+  }
+  const med = medians(runs);
+  const result = {
+    commit: gitHead(),
+    chromium: version,
+    url: site.url.replace(/\/$/, "") + "/" + (opts.hash ? `${opts.hash.slice(0, 24)}${opts.hash.length > 24 ? "…" : ""}` : ""),
+    throttling: { ...THROTTLE, viewport: VIEWPORT },
+    runs: runs.map((r) => ({ ...r, ...Object.fromEntries(["fcp", "started", "nodesShown", "interactive", "grade", "settled", "longestTask", "blockingTime"].map((k) => [k, round(r[k])])) })),
+    median: Object.fromEntries(Object.entries(med).map(([k, v]) => [k, typeof v === "number" ? round(v) : v])),
+  };
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    const out = [];
+    out.push(
+      `throttling: latency ${THROTTLE.latencyMs} ms, ${THROTTLE.downloadKbps} kbit/s down, ${THROTTLE.uploadKbps} kbit/s up, CPU ${THROTTLE.cpuRate}x; viewport ${VIEWPORT.width}x${VIEWPORT.height}; commit ${result.commit ?? "?"}`,
+    );
+    out.push("");
+    out.push(table(runs, med));
+    out.push("");
+    out.push("bytes sent per resource (first run; gzip where accepted; when the server answered, from navigation):");
+    for (const r of runs[0].resources) {
+      out.push(
+        `  ${r.kind.padEnd(8)} ${r.path.padEnd(44)} ${String(r.bytes).padStart(9)} bytes${r.encoding ? ` ${r.encoding}` : "     "}  requested at ${String(r.requestedMs).padStart(5)} ms${r.status !== 200 ? ` (HTTP ${r.status})` : ""}`,
+      );
+    }
+    const b = runs[0].bytes;
+    out.push(`  total: critical path ${b.critical} bytes, worker ${b.worker} bytes, other ${b.other} bytes`);
+    process.stdout.write(`${out.join("\n")}\n`);
+  }
+  if (runs.some((r) => r.timedOut || r.grade === null)) {
+    process.stderr.write(`load-profile: the first grade did not show within ${opts.timeoutS} s in ${runs.filter((r) => r.timedOut || r.grade === null).length} run(s)\n`);
+    process.exit(1);
+  }
+}
+
+function fmt(x) {
+  return x === null || x === undefined ? "–" : String(Math.round(x));
+}
+
+main().catch((e) => {
+  process.stderr.write(`load-profile: ${e && e.stack ? e.stack : e}\n`);
+  process.exit(1);
+});
