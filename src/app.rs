@@ -19,6 +19,7 @@ use crate::components::{
 };
 use crate::dom;
 use crate::embed::{self, Inbound, Outbound};
+use crate::grading::transport::{self, Connect};
 use crate::page::PageOptions;
 use crate::run::{live_frame, RunState};
 use crate::state::EditorState;
@@ -332,36 +333,39 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || other_tabs.remove());
 
     // Grade every settled design, a moment after the last edit so typing
-    // and dragging stay smooth; the grade remembers its revision, so the
-    // cards can tell when they are out of date.
+    // and dragging stay smooth. The grading worker does the work; the page
+    // only sends the design and shows what comes back (each answer names
+    // its revision, so the cards can tell when they are out of date).
     let run = RunState::new();
-    let kata_for_grading = StoredValue::new(kata.clone());
+    let connect = use_context::<Connect>().unwrap_or_else(transport::worker);
+    run.connect(&connect, move |outcome| {
+        let Ok(g) = &outcome.grade else { return };
+        // The share link of the design graded, if it is still on screen.
+        let share = state.with_editor(|e| {
+            (e.revision() == outcome.revision)
+                .then(|| design::share::encode(e.design(), KATA, seed.get_untracked()))
+        });
+        if let Some(share) = share {
+            page.with_value(|p| {
+                embed::post(
+                    p,
+                    &Outbound::Graded {
+                        kata: KATA.into(),
+                        share,
+                        passed: g.passed as u32,
+                        total: g.total as u32,
+                    },
+                )
+            });
+        }
+    });
     let pending_grade = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
     Effect::new(move |_| {
         state.saved_revision.track();
         seed.track();
         let timer = gloo_timers::callback::Timeout::new(GRADE_DELAY_MS, move || {
-            let outcome =
-                kata_for_grading.with_value(|k| run.grade_now(state, k, seed.get_untracked()));
-            // Then the failed cards' fixes are tried, a candidate per task.
-            let design = state.with_editor(|e| e.design().clone());
-            kata_for_grading
-                .with_value(|k| run.verify(design, k, seed.get_untracked(), outcome.clone()));
-            if let Ok(g) = &outcome.grade {
-                let share = state
-                    .with_editor(|e| design::share::encode(e.design(), KATA, seed.get_untracked()));
-                page.with_value(|p| {
-                    embed::post(
-                        p,
-                        &Outbound::Graded {
-                            kata: KATA.into(),
-                            share,
-                            passed: g.passed as u32,
-                            total: g.total as u32,
-                        },
-                    )
-                });
-            }
+            let (design, revision) = state.with_editor(|e| (e.design().clone(), e.revision()));
+            run.request(design, revision, KATA, seed.get_untracked());
         });
         pending_grade.set_value(Some(timer)); // replaces (cancels) any earlier one
     });
@@ -386,8 +390,8 @@ pub fn App() -> impl IntoView {
             let playback = run.playback.get();
             run.outcome.with(|o| {
                 o.as_ref()
-                    .and_then(|o| o.grade.as_ref().ok())
-                    .and_then(|g| live_frame(g, &shown, &playback))
+                    .and_then(|o| o.reports.get(&shown))
+                    .and_then(|report| live_frame(report, &playback))
                     .map(std::sync::Arc::new)
             })
         } else {

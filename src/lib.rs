@@ -11,6 +11,7 @@ mod components;
 mod dom;
 pub mod embed;
 mod files;
+pub mod grading;
 pub mod page;
 mod run;
 mod state;
@@ -22,6 +23,13 @@ pub use app::{App, KATA};
 pub fn start() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
+}
+
+/// The app with grading on the page's own thread instead of a worker:
+/// for the browser tests, which have no built worker to load.
+pub fn app_grading_in_page() -> impl leptos::IntoView {
+    leptos::prelude::provide_context(grading::transport::in_page());
+    App()
 }
 
 /// Forgets the autosaved design and its backups, so a test can start

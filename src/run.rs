@@ -1,34 +1,83 @@
 //! Grading and playback state: the grade of the design on screen (with the
 //! revision it was computed for, so a stale grade is never shown as
-//! current) and the playback cursor of the run being watched.
+//! current), the grading service's progress, and the playback cursor of
+//! the run being watched.
+//!
+//! Reactivity decisions:
+//! - Grades arrive from the grading worker (see [`crate::grading`]); each
+//!   answer names its revision and one for an older revision than the
+//!   latest asked is dropped, so a slow grade never overwrites a newer one.
+//! - The runs' reports are taken out of the grade once, on arrival, into
+//!   `Arc`s shared by the charts and playback: a redraw or a card update
+//!   never copies a report.
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use design::Design;
 use editor::Playback;
 use leptos::prelude::*;
 use sim::engine::Report;
-use sim::grade::{Grade, Verifier};
-use sim::kata::Kata;
+use sim::grade::Grade;
 
+use crate::grading::protocol::{self, Request, Response};
+use crate::grading::transport::{Connect, Transport};
 use crate::state::{EditorState, LiveFrame, NodeLive};
+
+/// How long the worker may stay silent on an outdated request while a
+/// newer one waits before it is replaced (a grade cannot be interrupted
+/// from inside), and how long a grade runs before progress is shown.
+pub const PATIENCE_MS: u32 = 300;
 
 /// A grade and the design revision it belongs to.
 #[derive(Debug, Clone)]
 pub struct Outcome {
     /// The editor revision that was graded.
     pub revision: u64,
-    /// The grade, or why the kata could not grade (a build defect).
-    pub grade: Result<Grade, String>,
-    /// How long grading took in this browser, milliseconds.
+    /// The grade (its runs' reports moved to `reports`), or why the kata
+    /// could not grade (a build defect).
+    pub grade: Result<Arc<Grade>, String>,
+    /// How long grading took in the worker, milliseconds.
     pub took_ms: f64,
     /// Once the failed cards' fixes are tested: how long that took after
-    /// the grade, milliseconds (wall time, with the page's other work).
+    /// the grade, milliseconds.
     pub fixes_ms: Option<f64>,
-    /// Each grading run's report by run id, shared with the charts (taken
-    /// out of the grade once, so redraws never copy a report).
+    /// Each grading run's report by run id.
     pub reports: HashMap<String, Arc<Report>>,
+}
+
+impl Outcome {
+    /// An outcome from the worker's grade: the reports are moved out of
+    /// the runs (which keep empty ones) into shared `Arc`s.
+    pub fn new(revision: u64, grade: Result<Grade, String>, took_ms: f64) -> Self {
+        let mut reports = HashMap::new();
+        let grade = grade.map(|mut g| {
+            for run in &mut g.runs {
+                reports.insert(run.id.clone(), Arc::new(std::mem::take(&mut run.report)));
+            }
+            Arc::new(g)
+        });
+        Outcome {
+            revision,
+            grade,
+            took_ms,
+            fixes_ms: None,
+            reports,
+        }
+    }
+}
+
+/// What the grading service is doing, as the page knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Grading {
+    /// The latest revision asked for.
+    pub asked: Option<u64>,
+    /// The revision the worker is working on (grading or testing fixes).
+    pub working_on: Option<u64>,
+    /// When the current grade started (page clock, ms), until it arrives.
+    pub grading_since_ms: Option<f64>,
 }
 
 /// The run and grade as the components see them.
@@ -46,10 +95,28 @@ pub struct RunState {
     /// While the failed cards' fixes are being tried: candidates graded
     /// and known so far.
     pub checking: RwSignal<Option<(usize, usize)>>,
+    /// The grading service's state.
+    pub grading: RwSignal<Grading>,
+    /// The report of the run being watched, for the charts and the
+    /// inspector: replaced only when it is a different report (a card's
+    /// advice arriving leaves it alone), and in a task of its own after the
+    /// grade's, so drawing the charts and drawing the cards are two short
+    /// tasks rather than one long one.
+    pub report: RwSignal<Option<Arc<Report>>>,
+    /// Why grading cannot happen at all (the worker would not start).
+    pub unavailable: RwSignal<Option<String>>,
+    /// The page clock's reading now, refreshed while a grade is long, for
+    /// the progress shown.
+    pub clock_ms: RwSignal<f64>,
+    service: StoredValue<Option<Rc<dyn Transport>>, LocalStorage>,
+    /// The latest request, resent if the worker is replaced.
+    last_request: StoredValue<Option<Request>, LocalStorage>,
+    /// When the worker was last heard from (page clock, ms).
+    last_heard_ms: StoredValue<Rc<Cell<f64>>, LocalStorage>,
 }
 
 impl RunState {
-    /// Empty: nothing graded yet.
+    /// Empty: nothing graded yet, no grading service.
     pub fn new() -> Self {
         RunState {
             outcome: RwSignal::new(None),
@@ -57,123 +124,231 @@ impl RunState {
             shown_run: RwSignal::new(String::new()),
             watching: RwSignal::new(false),
             checking: RwSignal::new(None),
+            grading: RwSignal::new(Grading::default()),
+            report: RwSignal::new(None),
+            unavailable: RwSignal::new(None),
+            clock_ms: RwSignal::new(0.0),
+            service: StoredValue::new_local(None),
+            last_request: StoredValue::new_local(None),
+            last_heard_ms: StoredValue::new_local(Rc::new(Cell::new(0.0))),
         }
     }
 
-    /// Grades the editor's design now and stores the outcome.
-    pub fn grade_now(&self, state: EditorState, kata: &Kata, seed: u64) -> Arc<Outcome> {
-        let (design, revision) = state.with_editor(|e| (e.design().clone(), e.revision()));
-        let clock = web_sys::window().and_then(|w| w.performance());
-        let started = clock.as_ref().map_or(0.0, |c| c.now());
-        let grade = sim::grade::grade(&design, kata, seed).map_err(|e| e.to_string());
-        let took_ms = clock.as_ref().map_or(0.0, |c| c.now()) - started;
-        if let Ok(g) = &grade {
-            let shown = self.shown_run.get_untracked();
-            if g.run(&shown).is_none() {
-                if let Some(first) = g.runs.first() {
-                    self.shown_run.set(first.id.clone());
-                }
-            }
-            if let Some(run) = g.run(&self.shown_run.get_untracked()) {
-                let duration = f64::from(run.report.duration_s);
-                self.playback.update(|p| {
-                    if p.duration_s() != duration {
-                        *p = Playback::new(duration);
-                    }
-                });
-            }
+    /// Connects to the grading service; `on_graded` runs with each grade
+    /// that arrives for the latest request.
+    pub fn connect(&self, connect: &Connect, on_graded: impl Fn(&Outcome) + 'static) {
+        let run = *self;
+        let on_graded = Rc::new(on_graded);
+        let connected = (connect.0)(Rc::new(move |response| run.receive(response, &*on_graded)));
+        match connected {
+            Ok(service) => self.service.set_value(Some(service)),
+            Err(error) => self.unavailable.set(Some(error)),
         }
-        let reports = grade
-            .as_ref()
-            .map(|g| {
-                g.runs
-                    .iter()
-                    .map(|r| (r.id.clone(), Arc::new(r.report.clone())))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let outcome = Arc::new(Outcome {
+    }
+
+    /// Asks for a grade of `design` at `revision`. A request still
+    /// waiting is replaced; a worker stuck on an outdated grade is replaced
+    /// after [`PATIENCE_MS`] of silence.
+    pub fn request(&self, design: Design, revision: u64, kata: &str, seed: u64) {
+        let request = Request::Grade {
             revision,
-            grade,
-            took_ms,
-            fixes_ms: None,
-            reports,
-        });
-        self.outcome.set(Some(outcome.clone()));
-        outcome
+            kata: kata.to_string(),
+            seed,
+            design,
+        };
+        self.last_request.set_value(Some(request.clone()));
+        self.grading.update(|g| g.asked = Some(revision));
+        self.with_service(|s| s.send(request));
+        let run = *self;
+        gloo_timers::callback::Timeout::new(PATIENCE_MS, move || run.watchdog()).forget();
     }
 
-    /// Tries the failed cards' candidate fixes of `outcome` (the grade of
-    /// `design`), one candidate grade per task so the page stays
-    /// responsive between them. Each card's tested fix is shown as soon as
-    /// it is settled (the first failed card's first), and `fixes_ms` once
-    /// every card's is. A newer grade supersedes it: the loop stops as
-    /// soon as the shown outcome is no longer one this loop published.
-    pub fn verify(&self, design: Design, kata: &Kata, seed: u64, outcome: Arc<Outcome>) {
-        let Ok(graded) = &outcome.grade else {
+    fn with_service(&self, f: impl FnOnce(&dyn Transport)) {
+        self.service
+            .try_with_value(|s| {
+                if let Some(s) = s {
+                    f(s.as_ref())
+                }
+            })
+            .unwrap_or(());
+    }
+
+    /// Replaces the worker if it has been silent for [`PATIENCE_MS`] on a
+    /// revision older than the one asked: it is computing something nobody
+    /// will see.
+    fn watchdog(&self) {
+        let Some(grading) = self.grading.try_get_untracked() else {
             return;
         };
-        if graded.all_passed() {
-            self.checking.set(None);
+        let stale = matches!((grading.working_on, grading.asked), (Some(w), Some(a)) if w < a);
+        let silent_ms = now_ms() - self.last_heard_ms.with_value(|c| c.get());
+        if !stale {
             return;
         }
-        let mut verifier = Verifier::new(&design, kata, seed, graded);
-        let mut advised = graded.clone();
-        let run = *self;
-        run.checking.set(Some(verifier.progress()));
-        let clock = web_sys::window().and_then(|w| w.performance());
-        let started = clock.as_ref().map_or(0.0, |c| c.now());
-        wasm_bindgen_futures::spawn_local(async move {
-            // The outcome on screen that this loop last published.
-            let mut shown = outcome;
-            // `try_`: the page (or a test's mount) may be gone by the time
-            // a task runs; then the loop just stops.
-            let still_shown = |shown: &Arc<Outcome>| {
-                run.outcome
-                    .try_with_untracked(|o| o.as_ref().is_some_and(|o| Arc::ptr_eq(o, shown)))
-                    .unwrap_or(false)
-            };
-            let publish = |shown: &Arc<Outcome>, grade: Grade, fixes_ms: Option<f64>| {
-                let next = Arc::new(Outcome {
-                    revision: shown.revision,
-                    grade: Ok(grade),
+        if silent_ms + 1.0 < f64::from(PATIENCE_MS) {
+            let run = *self;
+            let wait = (f64::from(PATIENCE_MS) - silent_ms).max(1.0) as u32;
+            gloo_timers::callback::Timeout::new(wait, move || run.watchdog()).forget();
+            return;
+        }
+        self.grading.update(|g| g.working_on = None);
+        self.with_service(|s| s.restart());
+        if let Some(request) = self.last_request.get_value() {
+            self.with_service(|s| s.send(request));
+        }
+    }
+
+    fn receive(&self, response: Response, on_graded: &dyn Fn(&Outcome)) {
+        let now = now_ms();
+        self.last_heard_ms.with_value(|c| c.set(now));
+        let asked = self.grading.get_untracked().asked;
+        match response {
+            Response::Ready | Response::Idle => {
+                if matches!(response, Response::Idle) {
+                    self.grading.update(|g| {
+                        g.working_on = None;
+                        g.grading_since_ms = None;
+                    });
+                }
+            }
+            Response::Started { revision } => {
+                self.grading.update(|g| {
+                    g.working_on = Some(revision);
+                    g.grading_since_ms = Some(now);
+                });
+                self.clock_ms.set(now);
+                self.tick_while_grading(revision);
+            }
+            Response::Graded {
+                revision,
+                grade,
+                series,
+                took_ms,
+            } => {
+                self.grading.update(|g| g.grading_since_ms = None);
+                if Some(revision) != asked {
+                    return;
+                }
+                let grade = grade.and_then(|mut g| {
+                    protocol::unpack_series(&mut g, series).map_err(|e| e.to_string())?;
+                    Ok(g)
+                });
+                let outcome = Arc::new(Outcome::new(revision, grade, took_ms));
+                if let Ok(g) = &outcome.grade {
+                    self.follow_runs(g, &outcome.reports);
+                    if !g.all_passed() {
+                        self.checking.set(Some((0, 0)));
+                    } else {
+                        self.checking.set(None);
+                    }
+                }
+                self.outcome.set(Some(outcome.clone()));
+                on_graded(&outcome);
+                self.show_report_soon();
+            }
+            Response::Checking {
+                revision,
+                done,
+                total,
+            } => {
+                if Some(revision) == asked {
+                    self.checking.set(Some((done, total)));
+                }
+            }
+            Response::Advised {
+                revision,
+                scenarios,
+                fixes_ms,
+            } => {
+                let Some(shown) = self.outcome.get_untracked() else {
+                    return;
+                };
+                let Ok(graded) = &shown.grade else { return };
+                if shown.revision != revision {
+                    return;
+                }
+                // Only the scenarios change: the runs (already emptied of
+                // their reports) are cheap to copy.
+                let mut advised = Grade::clone(graded);
+                advised.scenarios = scenarios;
+                if fixes_ms.is_some() {
+                    self.checking.set(None);
+                }
+                self.outcome.set(Some(Arc::new(Outcome {
+                    revision,
+                    grade: Ok(Arc::new(advised)),
                     took_ms: shown.took_ms,
                     fixes_ms,
                     reports: shown.reports.clone(),
-                });
-                run.outcome.try_set(Some(next.clone()));
-                next
-            };
-            loop {
-                // Yield to the page (input, drawing) between candidates.
-                gloo_timers::future::TimeoutFuture::new(0).await;
-                if !still_shown(&shown) {
-                    return;
-                }
-                match verifier.step() {
-                    Ok(more) => {
-                        run.checking.try_set(Some(verifier.progress()));
-                        if !more {
-                            break;
-                        }
-                        if verifier.finish_ready(&mut advised) > 0 {
-                            shown = publish(&shown, advised.clone(), None);
-                        }
-                    }
-                    Err(_) => {
-                        run.checking.try_set(None);
-                        return;
-                    }
-                }
+                })));
             }
-            if !still_shown(&shown) {
+        }
+    }
+
+    /// Points `report` at the shown run's report of the latest outcome, in
+    /// a task after this one, if it is a different report.
+    fn show_report_soon(&self) {
+        let run = *self;
+        gloo_timers::callback::Timeout::new(0, move || {
+            let Some(shown) = run.shown_run.try_get_untracked() else {
                 return;
+            };
+            let next = run
+                .outcome
+                .with_untracked(|o| o.as_ref().and_then(|o| o.reports.get(&shown).cloned()));
+            let same = run.report.with_untracked(|current| match (current, &next) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            });
+            if !same {
+                run.report.set(next);
             }
-            verifier.finish(&mut advised);
-            run.checking.try_set(None);
-            let took = clock.as_ref().map_or(0.0, |c| c.now()) - started;
-            publish(&shown, advised, Some(took));
-        });
+        })
+        .forget();
+    }
+
+    /// Keeps `clock_ms` moving while `revision` is being graded, so the
+    /// progress shown counts up.
+    fn tick_while_grading(&self, revision: u64) {
+        let run = *self;
+        gloo_timers::callback::Timeout::new(100, move || {
+            let Some(g) = run.grading.try_get_untracked() else {
+                return;
+            };
+            if g.grading_since_ms.is_some() && g.working_on == Some(revision) {
+                run.clock_ms.set(now_ms());
+                run.tick_while_grading(revision);
+            }
+        })
+        .forget();
+    }
+
+    /// Shows the first run if the one shown is gone, and sizes playback
+    /// to the shown run.
+    fn follow_runs(&self, g: &Grade, reports: &HashMap<String, Arc<Report>>) {
+        let shown = self.shown_run.get_untracked();
+        if g.run(&shown).is_none() {
+            if let Some(first) = g.runs.first() {
+                self.shown_run.set(first.id.clone());
+            }
+        }
+        if let Some(report) = reports.get(&self.shown_run.get_untracked()) {
+            let duration = f64::from(report.duration_s);
+            self.playback.update(|p| {
+                if p.duration_s() != duration {
+                    *p = Playback::new(duration);
+                }
+            });
+        }
+    }
+
+    /// How long the current grade has been running, milliseconds, once it
+    /// is longer than [`PATIENCE_MS`] (tracked: updates as time passes).
+    pub fn long_grade_ms(&self) -> Option<f64> {
+        let since = self.grading.with(|g| g.grading_since_ms)?;
+        let elapsed = self.clock_ms.get() - since;
+        (elapsed >= f64::from(PATIENCE_MS)).then_some(elapsed)
     }
 
     /// Whether the shown grade belongs to the design on screen.
@@ -183,16 +358,15 @@ impl RunState {
             .with(|o| o.as_ref().is_some_and(|o| o.revision == revision))
     }
 
-    /// The report of the run being watched, if graded.
+    /// The report of the run being watched, if graded (tracked).
     pub fn shown_report(&self) -> Option<Arc<Report>> {
-        let shown = self.shown_run.get();
-        self.outcome
-            .with(|o| o.as_ref()?.reports.get(&shown).cloned())
+        self.report.get()
     }
 
     /// Starts watching `run` from the beginning.
     pub fn watch(&self, run: &str) {
         self.shown_run.set(run.to_string());
+        self.show_report_soon();
         self.watching.set(true);
         self.playback.update(|p| {
             p.restart();
@@ -207,10 +381,16 @@ impl Default for RunState {
     }
 }
 
+/// Milliseconds on the page's clock.
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
 /// Every node's state at the cursor of the shown run.
-pub fn live_frame(grade: &Grade, run_id: &str, playback: &Playback) -> Option<LiveFrame> {
-    let run = grade.run(run_id)?;
-    let series = &run.report.series;
+pub fn live_frame(report: &Report, playback: &Playback) -> Option<LiveFrame> {
+    let series = &report.series;
     let i = playback.series_index(series.every_s, series.t_s.len())?;
     let at = |v: &Vec<f32>| v.get(i).copied().unwrap_or(0.0);
     let nodes: HashMap<String, NodeLive> = series

@@ -15,7 +15,7 @@ fn mount_app() -> web_sys::HtmlElement {
     let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();
     playground::forget_autosave();
-    let handle = leptos::mount::mount_to(host.clone(), playground::App);
+    let handle = leptos::mount::mount_to(host.clone(), playground::app_grading_in_page);
     std::mem::forget(handle);
     host
 }

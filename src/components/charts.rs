@@ -83,11 +83,70 @@ fn specs(report: &Report, p95_target_ms: f64, staleness_target_s: f64) -> Vec<Ch
     ]
 }
 
-/// The charts of one report with a cursor at `cursor_s`.
+/// One chart as drawn: what changes when a new report arrives.
+#[derive(Clone, PartialEq)]
+struct Drawn {
+    spec_title: &'static str,
+    unit: &'static str,
+    gap: &'static str,
+    values: Arc<Vec<f32>>,
+    top: f64,
+    path: String,
+    target_y: Option<f64>,
+    target: Option<f64>,
+}
+
+/// Every chart of a report, drawn at the charts' scale.
+#[derive(Clone, PartialEq, Default)]
+struct DrawnCharts {
+    t_s: Arc<Vec<u32>>,
+    duration: f64,
+    charts: Vec<Drawn>,
+}
+
+fn draw(report: &Report, p95_target_ms: f64, staleness_target_s: f64) -> DrawnCharts {
+    let t_s = Arc::new(report.series.t_s.clone());
+    let duration = f64::from(report.duration_s);
+    let charts = specs(report, p95_target_ms, staleness_target_s)
+        .into_iter()
+        .map(|spec| {
+            let top = chart::nice_max(
+                chart::max_finite(&spec.values).max(spec.target.unwrap_or(0.0) * 1.25),
+            );
+            let scale = Scale {
+                t_max: duration,
+                y_max: top,
+                width: WIDTH,
+                height: HEIGHT,
+            };
+            Drawn {
+                spec_title: spec.title,
+                unit: spec.unit,
+                gap: spec.gap,
+                path: chart::line_path(&t_s, &spec.values, &scale),
+                values: Arc::new(spec.values),
+                top,
+                target_y: spec.target.map(|t| scale.y(t)),
+                target: spec.target,
+            }
+        })
+        .collect();
+    DrawnCharts {
+        t_s,
+        duration,
+        charts,
+    }
+}
+
+/// The charts of the shown report with a cursor at `cursor_s`.
+///
+/// Reactivity: the six charts are built once; a new report changes their
+/// paths, values and axes in place (a memo of what is drawn), so a grade
+/// arriving re-renders a few attributes, not the charts' DOM.
 #[component]
 pub fn Charts(
-    /// The report drawn.
-    report: Arc<Report>,
+    /// The report drawn (nothing is drawn while there is none).
+    report: Signal<Option<Arc<Report>>>,
     /// The playback position (seconds).
     cursor_s: Signal<f64>,
     /// The latency target drawn as a line, ms.
@@ -96,47 +155,84 @@ pub fn Charts(
     staleness_target_s: f64,
 ) -> impl IntoView {
     let hover = RwSignal::new(None::<f64>);
-    let t_s = Arc::new(report.series.t_s.clone());
-    let duration = f64::from(report.duration_s);
+    let drawn = Memo::new(move |_| {
+        report.with(|r| {
+            r.as_ref()
+                .map(|r| draw(r, p95_target_ms, staleness_target_s))
+                .unwrap_or_default()
+        })
+    });
     let shown_t = move || hover.get().unwrap_or_else(|| cursor_s.get());
-
-    let charts = specs(&report, p95_target_ms, staleness_target_s)
-        .into_iter()
-        .map(|spec| {
-            let top = chart::nice_max(chart::max_finite(&spec.values).max(spec.target.unwrap_or(0.0) * 1.25));
-            let scale = Scale { t_max: duration, y_max: top, width: WIDTH, height: HEIGHT };
-            let path = chart::line_path(&t_s, &spec.values, &scale);
-            let values = Arc::new(spec.values);
-            let t_for_value = t_s.clone();
-            let first_t = t_s.first().map_or(0.0, |t| f64::from(*t));
-            let value_text = move || {
-                match chart::value_at(&t_for_value, &values, shown_t().max(first_t)) {
-                    Some(v) if v.is_finite() => format!("{} {}", chart::format_number(f64::from(v)), spec.unit),
-                    Some(_) => spec.gap.to_string(),
-                    None => "–".to_string(),
-                }
+    // The charts are the same six for every report (see `specs`).
+    let count = specs(&Report::default(), p95_target_ms, staleness_target_s).len();
+    let charts = (0..count)
+        .map(|i| {
+            let part = move |read: fn(&Drawn) -> String| {
+                drawn.with(|d| d.charts.get(i).map(read).unwrap_or_default())
             };
-            let target_line = spec.target.map(|target| {
-                let y = scale.y(target);
-                view! {
-                    <line class="chart-target" x1="0" x2=WIDTH y1=y y2=y>
-                        <title>{format!("Target: {} {}", chart::format_number(target), spec.unit)}</title>
-                    </line>
-                }
-            });
-            let cursor_x = move || scale.x(shown_t());
+            let top = move || drawn.with(|d| d.charts.get(i).map_or(1.0, |c| c.top));
+            let scale = move || Scale {
+                t_max: drawn.with(|d| d.duration),
+                y_max: top(),
+                width: WIDTH,
+                height: HEIGHT,
+            };
+            let value_text = move || {
+                drawn.with(|d| {
+                    let Some(c) = d.charts.get(i) else {
+                        return "–".to_string();
+                    };
+                    let first_t = d.t_s.first().map_or(0.0, |t| f64::from(*t));
+                    match chart::value_at(&d.t_s, &c.values, shown_t().max(first_t)) {
+                        Some(v) if v.is_finite() => {
+                            format!("{} {}", chart::format_number(f64::from(v)), c.unit)
+                        }
+                        Some(_) => c.gap.to_string(),
+                        None => "–".to_string(),
+                    }
+                })
+            };
+            let target_line = move || {
+                drawn.with(|d| {
+                    let c = d.charts.get(i)?;
+                    let (y, target) = (c.target_y?, c.target?);
+                    let title = format!("Target: {} {}", chart::format_number(target), c.unit);
+                    Some(view! {
+                        <line class="chart-target" x1="0" x2=WIDTH y1=y y2=y>
+                            <title>{title}</title>
+                        </line>
+                    })
+                })
+            };
+            let cursor_x = move || scale().x(shown_t());
             let svg_ref = NodeRef::<leptos::svg::Svg>::new();
             let on_move = move |ev: web_sys::PointerEvent| {
                 if let Some(svg) = svg_ref.get_untracked() {
                     let (_, w, _) = dom::client_rect(&svg);
-                    let local = dom::point_in_element(&svg, f64::from(ev.client_x()), f64::from(ev.client_y()));
-                    hover.set(Some(scale.t_at(local.x * WIDTH / w.max(1.0))));
+                    let local = dom::point_in_element(
+                        &svg,
+                        f64::from(ev.client_x()),
+                        f64::from(ev.client_y()),
+                    );
+                    hover.set(Some(scale().t_at(local.x * WIDTH / w.max(1.0))));
                 }
+            };
+            let title = move || part(|c| c.spec_title.to_string());
+            let axis = move || part(|c| format!("0 – {} {}", chart::format_number(c.top), c.unit));
+            let label = move || {
+                part(|c| {
+                    format!(
+                        "{} over the run; top of the axis {} {}",
+                        c.spec_title,
+                        chart::format_number(c.top),
+                        c.unit
+                    )
+                })
             };
             view! {
                 <figure class="chart">
                     <figcaption>
-                        <span class="chart-title">{spec.title}</span>
+                        <span class="chart-title">{title}</span>
                         <span class="chart-value">{value_text}</span>
                     </figcaption>
                     <svg
@@ -144,16 +240,16 @@ pub fn Charts(
                         viewBox=format!("0 0 {WIDTH} {HEIGHT}")
                         preserveAspectRatio="none"
                         role="img"
-                        aria-label=format!("{} over the run; top of the axis {} {}", spec.title, chart::format_number(top), spec.unit)
+                        aria-label=label
                         on:pointermove=on_move
                         on:pointerleave=move |_| hover.set(None)
                     >
                         <rect class="chart-bg" width=WIDTH height=HEIGHT />
                         {target_line}
-                        <path class="chart-line" d=path />
+                        <path class="chart-line" d=move || part(|c| c.path.clone()) />
                         <line class="chart-cursor" x1=cursor_x x2=cursor_x y1="0" y2=HEIGHT />
                     </svg>
-                    <span class="chart-axis">{format!("0 – {} {}", chart::format_number(top), spec.unit)}</span>
+                    <span class="chart-axis">{axis}</span>
                 </figure>
             }
         })

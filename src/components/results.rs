@@ -1,11 +1,9 @@
 //! The bottom region: playback controls, the charts of the run being
 //! watched, the summary ("3 of 4 passed") and the four scenario cards.
 
-use std::sync::Arc;
-
 use design::NodeId;
 use leptos::prelude::*;
-use sim::grade::{Advice, Grade, ScenarioResult, TestedFix};
+use sim::grade::{Advice, ScenarioResult, TestedFix};
 use sim::kata::ScenarioInfo;
 
 use crate::components::charts::Charts;
@@ -31,14 +29,15 @@ pub fn Results(
     let grade = move || {
         run.outcome
             .get()
-            .and_then(|o| o.grade.as_ref().ok().cloned().map(Arc::new))
+            .and_then(|o| o.grade.as_ref().ok().cloned())
     };
     let failure = move || {
         run.outcome
             .get()
             .and_then(|o| o.grade.as_ref().err().cloned())
     };
-    let shown_report = move || run.shown_report();
+    let shown_report = Signal::derive(move || run.shown_report());
+    let has_report = Memo::new(move |_| run.report.with(Option::is_some));
     let took_ms = move || run.outcome.with(|o| o.as_ref().map_or(0.0, |o| o.took_ms));
     let summary = move || {
         grade().map(|g| {
@@ -53,7 +52,7 @@ pub fn Results(
                     data-fixes-ms=move || run.outcome.with(|o| o.as_ref().and_then(|o| o.fixes_ms).map(|ms| format!("{ms:.1}")))>
                     <strong>{text}</strong>
                     <span class="muted">
-                        {move || if current() { format!("graded in {:.0} ms", took_ms()) } else { "Re-grading…".to_string() }}
+                        {move || if current() { format!("graded in {:.0} ms", took_ms()) } else { grading_words(run, "Re-grading") }}
                     </span>
                 </p>
             }
@@ -65,7 +64,7 @@ pub fn Results(
         Some(g) => g
             .scenarios
             .iter()
-            .map(|s| scenario_card(state, run, &g, s, current))
+            .map(|s| scenario_card(state, run, s, current))
             .collect_view()
             .into_any(),
         None => scenarios
@@ -75,7 +74,7 @@ pub fn Results(
                     <li class="scenario-card not-run" data-scenario=s.id.clone()>
                         <h3>{s.name.clone()}</h3>
                         <p class="passes">{s.passes.clone()}</p>
-                        <p class="status">"Grading…"</p>
+                        <p class="status">{move || grading_words(run, "Grading")}</p>
                     </li>
                 }
             })
@@ -86,10 +85,13 @@ pub fn Results(
     view! {
         <section class="bottom-region" aria-label="Run and results">
             {move || failure().map(|f| view! { <p class="field-error" role="alert">{format!("This kata could not grade designs: {f}")}</p> })}
-            {move || shown_report().map(|report| view! {
+            {move || run.unavailable.get().map(|why| view! { <p class="field-error" role="alert">{format!("Designs cannot be graded in this browser: {why}. Editing, sharing and exporting still work.")}</p> })}
+            // Built once the first report arrives; later reports update it
+            // in place (see `Charts`), so only this memo's change rebuilds.
+            {move || has_report.get().then(|| view! {
                 <div class="run-view">
-                    <PlaybackControls report=report.clone() playback=run.playback incident_s=Some(INCIDENT_S) />
-                    <Charts report=report cursor_s=cursor p95_target_ms=80.0 staleness_target_s=60.0 />
+                    <PlaybackControls report=shown_report playback=run.playback incident_s=Some(INCIDENT_S) />
+                    <Charts report=shown_report cursor_s=cursor p95_target_ms=80.0 staleness_target_s=60.0 />
                 </div>
             })}
             {summary}
@@ -101,18 +103,31 @@ pub fn Results(
     }
 }
 
+/// What the page says while a grade is on its way: `doing…`, and once it
+/// takes longer than a moment, for how long so far.
+fn grading_words(run: RunState, doing: &str) -> String {
+    match run.long_grade_ms() {
+        Some(ms) => format!(
+            "{doing}… {:.1} s so far (large designs take a while; you can keep editing)",
+            ms / 1000.0
+        ),
+        None => format!("{doing}…"),
+    }
+}
+
 fn scenario_card(
     state: EditorState,
     run: RunState,
-    grade: &Grade,
     s: &ScenarioResult,
     current: impl Fn() -> bool + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
     let limiting = s.limiting_node.clone().map(|id| {
-        let label = grade
-            .runs
-            .first()
-            .and_then(|r| r.report.node(id.as_str()).map(|n| n.label.clone()))
+        let label = run
+            .outcome
+            .with_untracked(|o| {
+                let report = o.as_ref()?.reports.get(&s.run)?;
+                report.node(id.as_str()).map(|n| n.label.clone())
+            })
             .unwrap_or_else(|| id.to_string());
         let target = id.clone();
         view! {

@@ -14,15 +14,20 @@ const STEP_S: f64 = 10.0;
 /// Play, pause, step, speed, restart, and the timeline.
 #[component]
 pub fn PlaybackControls(
-    /// The report being played.
-    report: Arc<Report>,
+    /// The report being played (the timeline is empty while there is
+    /// none). A new report redraws the markers, not the controls.
+    report: Signal<Option<Arc<Report>>>,
     /// The playback cursor.
     playback: RwSignal<Playback>,
     /// When the incident is declared, seconds (marked on the timeline).
     incident_s: Option<f64>,
 ) -> impl IntoView {
-    let duration = f64::from(report.duration_s);
-    let markers = report
+    let duration = move || report.with(|r| r.as_ref().map_or(0.0, |r| f64::from(r.duration_s)));
+    let markers = move || {
+        report.with(|r| {
+        let Some(report) = r else { return Vec::new() };
+        let duration = f64::from(report.duration_s);
+        report
         .events
         .iter()
         .filter(|e| matches!(e.kind, EventKind::UpdatePosted | EventKind::FaultStarted | EventKind::FaultEnded | EventKind::ScaledOut))
@@ -37,7 +42,9 @@ pub fn PlaybackControls(
             let left = if duration > 0.0 { 100.0 * t / duration } else { 0.0 };
             view! { <span class=class style=format!("left: {left:.2}%") title=title.clone() aria-label=title></span> }
         })
-        .collect_view();
+        .collect::<Vec<_>>()
+    })
+    };
 
     let playing = move || playback.with(|p| p.is_playing());
     view! {
@@ -76,7 +83,7 @@ pub fn PlaybackControls(
                     } />
             </div>
             <span class="clock" aria-live="off">
-                {move || format!("{} / {}", chart::format_clock(playback.with(|p| p.position_s())), chart::format_clock(duration))}
+                {move || format!("{} / {}", chart::format_clock(playback.with(|p| p.position_s())), chart::format_clock(duration()))}
             </span>
         </div>
     }

@@ -118,6 +118,15 @@ impl Browser {
         )
     }
 
+    /// Runs `script` asynchronously: it ends by calling its last argument
+    /// (the callback WebDriver appends) with the value to return.
+    pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Result<Value, Error> {
+        self.post(
+            &self.session_path("/execute/async"),
+            json!({ "script": script, "args": args }),
+        )
+    }
+
     /// Polls `script` until it returns something truthy or `timeout` passes.
     pub fn wait_for(&self, script: &str, timeout: Duration) -> Result<Value, Error> {
         let deadline = Instant::now() + timeout;

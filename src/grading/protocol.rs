@@ -1,0 +1,266 @@
+//! The messages between the page and the grading worker, and their wire
+//! form: MessagePack (`rmp-serde`, fields by name) in one byte buffer
+//! that is transferred, not copied, to the other side.
+//!
+//! Every answer carries the revision of the request it belongs to, so
+//! the page can tell a stale answer from the current one.
+
+use design::Design;
+use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
+use sim::engine::{NodeSeries, Series};
+use sim::grade::{Grade, ScenarioResult};
+
+/// What the page asks the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Grade `design` on the kata `kata` with runs seeded by `seed`, then
+    /// test the failed scenarios' candidate fixes. A newer `Grade`
+    /// supersedes this one: its fixes stop being tested.
+    Grade {
+        /// The editor revision of `design`.
+        revision: u64,
+        /// The kata's id.
+        kata: String,
+        /// The runs' seed.
+        seed: u64,
+        /// The design to grade.
+        design: Design,
+    },
+}
+
+impl Request {
+    /// The editor revision the request is for.
+    pub fn revision(&self) -> u64 {
+        match self {
+            Request::Grade { revision, .. } => *revision,
+        }
+    }
+}
+
+/// What the worker answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// The worker has loaded and listens (messages sent before this are
+    /// lost, so the page holds them until then).
+    Ready,
+    /// The worker started on a request (older ones are dropped).
+    Started {
+        /// The request's revision.
+        revision: u64,
+    },
+    /// The worker finished everything it was asked and waits.
+    Idle,
+    /// The grade of a request, or why the kata could not grade.
+    Graded {
+        /// The request's revision.
+        revision: u64,
+        /// The grade (advice untested), or the kata's defect in words.
+        /// Its reports' series travel apart, in `series` (see
+        /// [`pack_series`]).
+        grade: Result<Grade, String>,
+        /// Each run's series, in the order of the grade's runs.
+        series: Vec<PackedSeries>,
+        /// How long grading took in the worker, milliseconds.
+        took_ms: f64,
+    },
+    /// Candidate fixes tried so far for a revision's failed scenarios.
+    Checking {
+        /// The request's revision.
+        revision: u64,
+        /// Candidates graded.
+        done: usize,
+        /// Candidates known so far.
+        total: usize,
+    },
+    /// Scenarios whose fixes are settled: the grade's scenarios with
+    /// their tested advice.
+    Advised {
+        /// The request's revision.
+        revision: u64,
+        /// Every scenario, in the kata's order.
+        scenarios: Vec<ScenarioResult>,
+        /// Once every failed scenario's fix is settled: how long testing
+        /// took after the grade, milliseconds.
+        fixes_ms: Option<f64>,
+    },
+}
+
+/// A message that could not be read (a build mismatch between page and
+/// worker, or a defect): said in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WireError(pub String);
+
+impl std::fmt::Display for WireError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a grading message could not be read: {}", self.0)
+    }
+}
+
+impl std::error::Error for WireError {}
+
+/// The wire form of a message.
+pub fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>, WireError> {
+    rmp_serde::to_vec_named(message).map_err(|e| WireError(e.to_string()))
+}
+
+/// A message from its wire form.
+pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, WireError> {
+    rmp_serde::from_slice(bytes).map_err(|e| WireError(e.to_string()))
+}
+
+/// A run's chart series in bulk: every column's `f32`s as little-endian
+/// bytes in one buffer, which MessagePack carries as one binary blob
+/// (read back with a copy, not value by value: a 2,000-node design's
+/// series hold millions of numbers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackedSeries {
+    /// Seconds between points.
+    pub every_s: u32,
+    /// Each point's time, seconds.
+    pub t_s: Vec<u32>,
+    /// Each node's id, in the series' order.
+    pub node_ids: Vec<String>,
+    /// Each column's length in values: the five design-wide columns, then
+    /// each node's seven (see [`NODE_COLUMNS`]).
+    pub lengths: Vec<u32>,
+    /// The columns' values, one after the other.
+    pub values: ByteBuf,
+}
+
+/// A node's columns, in their packed order.
+pub const NODE_COLUMNS: usize = 7;
+
+fn node_columns(n: &NodeSeries) -> [&Vec<f32>; NODE_COLUMNS] {
+    [
+        &n.utilisation,
+        &n.errors_rps,
+        &n.backlog,
+        &n.instances,
+        &n.offered_rps,
+        &n.edge_share,
+        &n.lag_s,
+    ]
+}
+
+fn node_columns_mut(n: &mut NodeSeries) -> [&mut Vec<f32>; NODE_COLUMNS] {
+    [
+        &mut n.utilisation,
+        &mut n.errors_rps,
+        &mut n.backlog,
+        &mut n.instances,
+        &mut n.offered_rps,
+        &mut n.edge_share,
+        &mut n.lag_s,
+    ]
+}
+
+impl PackedSeries {
+    /// Packs a series.
+    pub fn pack(series: &Series) -> Self {
+        let design_wide = [
+            &series.offered_rps,
+            &series.errors_rps,
+            &series.p95_ms,
+            &series.staleness_s,
+            &series.cost_usd,
+        ];
+        let columns = design_wide
+            .into_iter()
+            .chain(series.nodes.iter().flat_map(node_columns));
+        let mut lengths = Vec::new();
+        let mut values = Vec::new();
+        for column in columns {
+            lengths.push(column.len() as u32);
+            for v in column {
+                values.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        PackedSeries {
+            every_s: series.every_s,
+            t_s: series.t_s.clone(),
+            node_ids: series.nodes.iter().map(|n| n.id.clone()).collect(),
+            lengths,
+            values: ByteBuf::from(values),
+        }
+    }
+
+    /// The series back, or why the packing does not add up.
+    pub fn unpack(self) -> Result<Series, WireError> {
+        let mut series = Series {
+            every_s: self.every_s,
+            t_s: self.t_s,
+            nodes: self
+                .node_ids
+                .into_iter()
+                .map(|id| NodeSeries {
+                    id,
+                    ..NodeSeries::default()
+                })
+                .collect(),
+            ..Series::default()
+        };
+        let expected = 5 + series.nodes.len() * NODE_COLUMNS;
+        if self.lengths.len() != expected {
+            return Err(WireError(format!(
+                "a series has {} columns where {expected} were expected",
+                self.lengths.len()
+            )));
+        }
+        let mut lengths = self.lengths.into_iter();
+        let mut bytes = self.values.as_slice();
+        let Series {
+            offered_rps,
+            errors_rps,
+            p95_ms,
+            staleness_s,
+            cost_usd,
+            nodes,
+            ..
+        } = &mut series;
+        let design_wide = [offered_rps, errors_rps, p95_ms, staleness_s, cost_usd];
+        let columns = design_wide
+            .into_iter()
+            .chain(nodes.iter_mut().flat_map(node_columns_mut));
+        for column in columns {
+            let n = lengths.next().unwrap_or(0) as usize;
+            let Some((head, rest)) = bytes.split_at_checked(n * 4) else {
+                return Err(WireError("a series is shorter than its columns say".into()));
+            };
+            column.extend(
+                head.chunks_exact(4)
+                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+            );
+            bytes = rest;
+        }
+        if !bytes.is_empty() {
+            return Err(WireError("a series is longer than its columns say".into()));
+        }
+        Ok(series)
+    }
+}
+
+/// Moves every run's series out of `grade`, packed, in the runs' order
+/// (the grade keeps empty series).
+pub fn pack_series(grade: &mut Grade) -> Vec<PackedSeries> {
+    grade
+        .runs
+        .iter_mut()
+        .map(|run| PackedSeries::pack(&std::mem::take(&mut run.report.series)))
+        .collect()
+}
+
+/// Puts packed series back into `grade`'s runs, in order.
+pub fn unpack_series(grade: &mut Grade, series: Vec<PackedSeries>) -> Result<(), WireError> {
+    if series.len() != grade.runs.len() {
+        return Err(WireError(format!(
+            "{} series came for {} runs",
+            series.len(),
+            grade.runs.len()
+        )));
+    }
+    for (run, packed) in grade.runs.iter_mut().zip(series) {
+        run.report.series = packed.unpack()?;
+    }
+    Ok(())
+}

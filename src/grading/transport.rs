@@ -1,0 +1,173 @@
+//! How requests reach a grading service: a Web Worker on the site, the
+//! page itself in the browser tests. The page picks one when it mounts
+//! (see [`Connect`]); nothing else knows which.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::protocol::{self, Request, Response};
+use super::service::{Post, Service};
+
+/// A way to send requests to a grading service.
+pub trait Transport {
+    /// Sends a request (held until the service is ready).
+    fn send(&self, request: Request);
+    /// Stops whatever the service is computing and starts it afresh (a
+    /// grade cannot be interrupted from inside: the worker is replaced).
+    fn restart(&self);
+}
+
+/// Makes a transport whose answers go to the given callback. Provided as
+/// context to choose the transport (the app uses [`worker`] when none is).
+/// A plain function, so it can be context (which must be `Send`).
+#[derive(Clone, Copy)]
+pub struct Connect(pub fn(Post) -> Result<Rc<dyn Transport>, String>);
+
+/// The file trunk writes for the worker binary (`src/bin/worker.rs`):
+/// it loads the worker's JS glue and wasm.
+const WORKER_SCRIPT: &str = "worker_loader.js";
+
+/// Grading in a Web Worker (the site).
+pub fn worker() -> Connect {
+    Connect(|post| {
+        let transport = WorkerTransport::new(post);
+        transport.spawn()?;
+        Ok(transport as Rc<dyn Transport>)
+    })
+}
+
+/// Grading on the page's own thread: the browser tests, which have no
+/// built worker to load. The site never uses it.
+pub fn in_page() -> Connect {
+    Connect(|post| {
+        Ok(Rc::new(InPage {
+            post: post.clone(),
+            service: RefCell::new(Service::new(post)),
+        }) as Rc<dyn Transport>)
+    })
+}
+
+struct WorkerTransport {
+    post: Post,
+    worker: RefCell<Option<web_sys::Worker>>,
+    /// Whether the current worker said it is ready.
+    ready: Cell<bool>,
+    /// The latest request made before the worker was ready.
+    held: RefCell<Option<Request>>,
+    /// The one message listener, shared by every worker this transport
+    /// starts.
+    listener: Closure<dyn Fn(web_sys::MessageEvent)>,
+}
+
+impl WorkerTransport {
+    fn new(post: Post) -> Rc<Self> {
+        Rc::new_cyclic(|this: &std::rc::Weak<WorkerTransport>| {
+            // Weak: the listener must not keep the transport alive.
+            let this = this.clone();
+            let listener =
+                Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                    if let Some(this) = this.upgrade() {
+                        this.receive(&ev);
+                    }
+                });
+            WorkerTransport {
+                post,
+                worker: RefCell::new(None),
+                ready: Cell::new(false),
+                held: RefCell::new(None),
+                listener,
+            }
+        })
+    }
+
+    /// Starts a worker, replacing (terminating) the current one.
+    fn spawn(&self) -> Result<(), String> {
+        let worker = web_sys::Worker::new(WORKER_SCRIPT).map_err(|e| {
+            format!(
+                "the grading worker could not start ({})",
+                e.as_string().unwrap_or_else(|| format!("{e:?}"))
+            )
+        })?;
+        worker.set_onmessage(Some(self.listener.as_ref().unchecked_ref()));
+        self.ready.set(false);
+        if let Some(old) = self.worker.replace(Some(worker)) {
+            old.terminate();
+        }
+        Ok(())
+    }
+
+    fn receive(&self, ev: &web_sys::MessageEvent) {
+        // A replaced worker's late messages are dropped.
+        let current = match (ev.target(), self.worker.borrow().as_ref()) {
+            (Some(from), Some(worker)) => JsValue::from(from) == JsValue::from(worker.clone()),
+            _ => false,
+        };
+        if !current {
+            return;
+        }
+        let bytes = js_sys::Uint8Array::new(&ev.data()).to_vec();
+        match protocol::decode::<Response>(&bytes) {
+            Ok(Response::Ready) => {
+                self.ready.set(true);
+                if let Some(request) = self.held.take() {
+                    self.post_now(&request);
+                }
+                (self.post)(Response::Ready);
+            }
+            Ok(response) => (self.post)(response),
+            Err(error) => web_sys::console::error_1(&error.to_string().into()),
+        }
+    }
+
+    fn post_now(&self, request: &Request) {
+        let Some(worker) = self.worker.borrow().clone() else {
+            return;
+        };
+        match protocol::encode(request) {
+            Ok(bytes) => {
+                let buffer = js_sys::Uint8Array::from(bytes.as_slice());
+                let transfer = js_sys::Array::of1(&buffer.buffer());
+                if let Err(e) = worker.post_message_with_transfer(&buffer, &transfer) {
+                    web_sys::console::error_1(&e);
+                }
+            }
+            Err(error) => web_sys::console::error_1(&error.to_string().into()),
+        }
+    }
+}
+
+impl Transport for WorkerTransport {
+    fn send(&self, request: Request) {
+        if self.ready.get() {
+            self.post_now(&request);
+        } else {
+            self.held.replace(Some(request));
+        }
+    }
+
+    fn restart(&self) {
+        if let Err(error) = self.spawn() {
+            web_sys::console::error_1(&error.into());
+        }
+    }
+}
+
+struct InPage {
+    post: Post,
+    service: RefCell<Rc<Service>>,
+}
+
+impl Transport for InPage {
+    fn send(&self, request: Request) {
+        self.service.borrow().receive(request);
+    }
+
+    fn restart(&self) {
+        // The page's own thread is never interrupted mid-grade, so there is
+        // nothing to stop: a fresh service simply forgets the old one.
+        self.service.replace(Service::new(self.post.clone()));
+    }
+}

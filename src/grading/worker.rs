@@ -1,0 +1,46 @@
+//! The worker's side: listens for requests on the worker's global scope
+//! and answers through it. `src/bin/worker.rs` calls [`serve`].
+
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::protocol::{self, Request, Response};
+use super::service::Service;
+
+/// Runs the grading service in this Web Worker until it is terminated.
+pub fn serve() {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let answer = scope.clone();
+    let service = Service::new(Rc::new(move |response: Response| {
+        match protocol::encode(&response) {
+            Ok(bytes) => {
+                let buffer = js_sys::Uint8Array::from(bytes.as_slice());
+                let transfer = js_sys::Array::of1(&buffer.buffer());
+                if let Err(e) = answer.post_message_with_transfer(&buffer, &transfer) {
+                    web_sys::console::error_1(&e);
+                }
+            }
+            Err(error) => web_sys::console::error_1(&error.to_string().into()),
+        }
+    }));
+    let listener =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            let bytes = js_sys::Uint8Array::new(&ev.data()).to_vec();
+            match protocol::decode::<Request>(&bytes) {
+                Ok(request) => service.receive(request),
+                Err(error) => web_sys::console::error_1(&error.to_string().into()),
+            }
+        });
+    scope.set_onmessage(Some(listener.as_ref().unchecked_ref()));
+    // The worker lives as long as the page keeps it: so does its listener.
+    listener.forget();
+    // Messages sent before the wasm loaded were dropped: say we listen.
+    if let Ok(bytes) = protocol::encode(&Response::Ready) {
+        let buffer = js_sys::Uint8Array::from(bytes.as_slice());
+        if let Err(e) = scope.post_message(&buffer) {
+            web_sys::console::error_1(&e);
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! The page never freezes: grading runs in a worker, so editing makes no
+//! main-thread task over 50 ms, and the tab answers input within 100 ms
+//! while a 2,000-node design grades. Long tasks are counted with a
+//! PerformanceObserver ('longtask'), input delay from each key event's
+//! timestamp to its handler; both are counts and bounds, not timings of
+//! this machine's speed.
+
+use e2e::serve::StaticServer;
+use e2e::webdriver::Browser;
+use e2e::workspace_root;
+use serde_json::json;
+use std::time::Duration;
+
+const KATA: &str = "status-dashboard";
+
+/// These tests measure the page's tasks, so they run one at a time (cargo
+/// runs a file's tests in parallel, and a 2,000-node grade in another
+/// browser would stretch every task here).
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn canonical(name: &str) -> design::Design {
+    let path = workspace_root().join(format!("katas/{KATA}/designs/{name}.json"));
+    let text = std::fs::read_to_string(&path).expect("a canonical design");
+    design::format::parse(&text).expect("parses").design
+}
+
+/// Opens the site on `design` (through its share link, in a fresh
+/// browser, so there is no autosave to ask about) and waits for its nodes.
+fn open_design(design: &design::Design) -> (StaticServer, Browser) {
+    let dist = workspace_root().join("dist");
+    assert!(
+        dist.join("index.html").is_file(),
+        "no dist/index.html: build the site first with scripts/build.sh"
+    );
+    let server = StaticServer::start(&dist).expect("serve dist/");
+    let browser = Browser::start(1440, 900).expect("start headless Chromium");
+    let link = design::share::encode(design, KATA, 1);
+    browser
+        .goto(&format!("{}#{link}", server.url))
+        .expect("open the link");
+    browser
+        .wait_for(
+            &format!(
+                "return document.querySelectorAll('svg.canvas g.node').length >= {}",
+                design.nodes.len()
+            ),
+            Duration::from_secs(120),
+        )
+        .expect("the design is drawn");
+    (server, browser)
+}
+
+/// Starts counting long tasks from now on.
+fn watch_long_tasks(browser: &Browser) {
+    browser
+        .execute(
+            "window.__longTasks = []; \
+             new PerformanceObserver(list => { \
+               for (const e of list.getEntries()) { window.__longTasks.push(e.duration); \
+                 console.info('long task ' + Math.round(e.duration) + ' ms after ' + (window.__step || 'start')); } \
+             }).observe({ type: 'longtask' });",
+            vec![],
+        )
+        .expect("observe long tasks");
+}
+
+/// The long tasks since the page opened (Chromium buffers them for an
+/// observer that asks).
+fn long_tasks_since_opening(browser: &Browser) -> Vec<f64> {
+    durations(
+        &browser
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 new PerformanceObserver(list => done(list.getEntries().map(e => e.duration))) \
+                   .observe({ type: 'longtask', buffered: true }); \
+                 setTimeout(() => done([]), 500);",
+                vec![],
+            )
+            .expect("read buffered long tasks"),
+    )
+}
+
+fn durations(value: &serde_json::Value) -> Vec<f64> {
+    value
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+        .unwrap_or_default()
+}
+
+fn long_tasks(browser: &Browser) -> Vec<f64> {
+    durations(
+        &browser
+            .execute("return window.__longTasks", vec![])
+            .expect("read long tasks"),
+    )
+}
+
+/// Waits until the cards show the grade of the design on screen with its
+/// fixes tested.
+fn wait_graded(browser: &Browser) {
+    browser
+        .wait_for(
+            "const s = document.querySelector('.results-summary'); \
+             return s && !s.textContent.includes('rading') && \
+                    !document.querySelector('.scenario-card .next.checking');",
+            Duration::from_secs(60),
+        )
+        .expect("graded");
+}
+
+/// Edits the design the way a learner does, waiting for each grade:
+/// select a node, nudge it (each nudge an edit), undo and redo.
+fn edit_and_regrade(browser: &Browser, node: &str) {
+    let at = browser
+        .centre_of(&format!("svg.canvas g.node[data-node=\"{node}\"]"))
+        .expect("the node is on screen");
+    step(browser, "click");
+    browser.mouse_path(&[at]).expect("select it");
+    for keys in [
+        ["\u{E014}"], // right
+        ["\u{E015}"], // down
+        ["\u{E012}"], // left
+    ] {
+        step(browser, keys[0]);
+        browser.keys(&keys).expect("nudge");
+        std::thread::sleep(Duration::from_millis(400));
+        wait_graded(browser);
+    }
+    // Undo and redo (Ctrl+Z, Ctrl+Y), each an edit graded again.
+    for key in ["z", "y"] {
+        step(browser, key);
+        browser
+            .execute(
+                "window.dispatchEvent(new KeyboardEvent('keydown', \
+                   { key: arguments[0], ctrlKey: true, bubbles: true }));",
+                vec![json!(key)],
+            )
+            .expect("undo or redo");
+        std::thread::sleep(Duration::from_millis(400));
+        wait_graded(browser);
+    }
+}
+
+/// The long tasks over 50 ms while editing `name` in a fresh browser.
+fn long_tasks_while_editing(name: &str, node: &str) -> Vec<f64> {
+    let design = canonical(name);
+    let (_server, browser) = open_design(&design);
+    wait_graded(&browser);
+    let opening = long_tasks_since_opening(&browser);
+    watch_long_tasks(&browser);
+    edit_and_regrade(&browser, node);
+    let editing = long_tasks(&browser);
+    let log = browser.console_log().unwrap_or_default();
+    let steps: Vec<&str> = log
+        .iter()
+        .filter(|e| e.message.contains("long task"))
+        .map(|e| e.message.as_str())
+        .collect();
+    println!(
+        "{name}: long tasks while opening {opening:?} ms; while editing {editing:?} ms {steps:?}"
+    );
+    browser.assert_no_console_errors();
+    editing.into_iter().filter(|&d| d > 50.0).collect()
+}
+
+/// Zero tasks over 50 ms while editing. The machines that run this are
+/// shared: a task of the page's own ~20–35 ms can pass 50 ms while
+/// another job holds the CPU, so a failing pass is measured once more in
+/// a fresh browser. Grading on the page's thread (a task per edit of 100
+/// ms and more) fails both.
+/// Names the step under way, for the long tasks' log lines.
+fn step(browser: &Browser, name: &str) {
+    browser
+        .execute("window.__step = arguments[0];", vec![json!(name)])
+        .expect("name the step");
+}
+
+fn assert_editing_makes_no_long_task(name: &str, node: &str) {
+    let first = long_tasks_while_editing(name, node);
+    if first.is_empty() {
+        return;
+    }
+    println!("{name}: tasks over 50 ms {first:?}; measuring once more");
+    let second = long_tasks_while_editing(name, node);
+    assert!(
+        second.is_empty(),
+        "{name}: main-thread tasks over 50 ms while editing, twice: {first:?} then {second:?} ms"
+    );
+}
+
+#[test]
+fn editing_the_reference_makes_no_long_task() {
+    let _serial = one_at_a_time();
+    assert_editing_makes_no_long_task("reference", "api");
+}
+
+#[test]
+fn editing_the_starter_makes_no_long_task() {
+    let _serial = one_at_a_time();
+    assert_editing_makes_no_long_task("starter", "api");
+}
+
+/// `copies` copies of the reference design side by side, ids suffixed.
+fn many_references(copies: usize) -> design::Design {
+    let one = canonical("reference");
+    let mut out = design::Design::default();
+    for k in 0..copies {
+        let rename = |id: &design::NodeId| design::NodeId(format!("{}-{k}", id.0));
+        let (col, row) = ((k % 12) as f64, (k / 12) as f64);
+        for node in &one.nodes {
+            let mut node = node.clone();
+            node.id = rename(&node.id);
+            node.position.x += col * 1400.0;
+            node.position.y += row * 700.0;
+            out.nodes.push(node);
+        }
+        for edge in &one.edges {
+            out.edges.push(design::Edge {
+                from: rename(&edge.from),
+                to: rename(&edge.to),
+                kind: edge.kind,
+            });
+        }
+    }
+    out
+}
+
+#[test]
+fn the_tab_answers_input_while_a_2000_node_design_grades() {
+    let _serial = one_at_a_time();
+    let copies = design::limits::MAX_NODES / canonical("reference").nodes.len();
+    let big = many_references(copies);
+    assert!(big.nodes.len() > 1_900 && big.nodes.len() <= design::limits::MAX_NODES);
+    let started = std::time::Instant::now();
+    let (_server, browser) = open_design(&big);
+    let opening = long_tasks_since_opening(&browser);
+    watch_long_tasks(&browser);
+    println!(
+        "{} nodes drawn after {:.1} s; long tasks while opening: {opening:?} ms",
+        big.nodes.len(),
+        started.elapsed().as_secs_f64()
+    );
+    browser
+        .execute(
+            "window.__inputDelays = []; \
+             window.addEventListener('keydown', e => \
+               window.__inputDelays.push(performance.now() - e.timeStamp), { capture: true });",
+            vec![],
+        )
+        .expect("measure input delay");
+    // Typing while the worker grades: `?` opens and closes the shortcuts.
+    let mut probes = 0;
+    for _ in 0..10 {
+        browser.keys(&["?"]).expect("type");
+        std::thread::sleep(Duration::from_millis(150));
+        probes += 1;
+    }
+    let still_grading = browser
+        .execute(
+            "return !document.querySelector('.results-summary') || \
+                    document.querySelector('.results-summary').textContent.includes('rading');",
+            vec![],
+        )
+        .expect("read the summary");
+    let delays = durations(
+        &browser
+            .execute("return window.__inputDelays", vec![])
+            .expect("read delays"),
+    );
+    let during = long_tasks(&browser);
+    println!(
+        "input delays while grading {} nodes: {delays:?} ms; long tasks meanwhile: {during:?} ms",
+        big.nodes.len()
+    );
+    assert_eq!(
+        still_grading,
+        json!(true),
+        "the grade finished before the probe ended, so this measured nothing"
+    );
+    assert_eq!(delays.len(), probes, "every key reached the page");
+    assert!(
+        delays.iter().all(|&d| d <= 100.0),
+        "input waited over 100 ms while the design graded: {delays:?} ms"
+    );
+    let progress = browser
+        .wait_for(
+            "const s = document.querySelector('.scenario-card .status, .results-summary .muted'); \
+             return s && s.textContent.includes('so far') && s.textContent;",
+            Duration::from_secs(10),
+        )
+        .expect("a long grade shows its progress");
+    println!("progress shown: {progress}");
+}

@@ -1,0 +1,184 @@
+//! The grading service as the page talks to it, in headless Chromium:
+//! grades survive the wire form unchanged, only the latest request is
+//! worked on, and fixes are tested after the grade.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use playground::grading::protocol::{self, Request, Response};
+use playground::grading::service::Service;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn kata() -> sim::kata::Kata {
+    sim::kata::load("status-dashboard").unwrap()
+}
+
+fn request(revision: u64, design: design::Design) -> Request {
+    Request::Grade {
+        revision,
+        kata: "status-dashboard".into(),
+        seed: 1,
+        design,
+    }
+}
+
+/// A service whose answers are collected in a list.
+fn service() -> (Rc<Service>, Rc<RefCell<Vec<Response>>>) {
+    let answers = Rc::new(RefCell::new(Vec::new()));
+    let sink = answers.clone();
+    let service = Service::new(Rc::new(move |r| sink.borrow_mut().push(r)));
+    (service, answers)
+}
+
+/// Waits (up to 20 s) until the service says it is idle.
+async fn until_idle(answers: &Rc<RefCell<Vec<Response>>>) {
+    for _ in 0..2000 {
+        if answers.borrow().last() == Some(&Response::Idle) {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    panic!("the service never went idle: {:?}", answers.borrow().len());
+}
+
+#[wasm_bindgen_test]
+fn a_grade_with_its_reports_and_advice_survives_the_wire_unchanged() {
+    let kata = sim::kata::load("status-dashboard").unwrap();
+    let grade = sim::grade::advise(&kata.starter, &kata, 1).unwrap();
+    assert!(!grade.all_passed(), "the starter fails, so it has advice");
+    let mut sent = grade.clone();
+    let series = protocol::pack_series(&mut sent);
+    let message = Response::Graded {
+        revision: 7,
+        grade: Ok(sent),
+        series,
+        took_ms: 1.5,
+    };
+    let bytes = protocol::encode(&message).unwrap();
+    let back: Response = protocol::decode(&bytes).unwrap();
+    // Compared as bytes, not with `==`: a report may hold NaN.
+    assert_eq!(protocol::encode(&back).unwrap(), bytes);
+    let Response::Graded {
+        grade: Ok(mut back),
+        series,
+        ..
+    } = back
+    else {
+        panic!("a grade")
+    };
+    protocol::unpack_series(&mut back, series).unwrap();
+    assert_eq!(back.scenarios, grade.scenarios);
+    // Bit for bit: the report's fingerprint hashes its exact contents.
+    for (a, b) in grade.runs.iter().zip(&back.runs) {
+        assert_eq!(a.report.fingerprint(), b.report.fingerprint());
+    }
+    let req = request(3, kata.starter.clone());
+    assert_eq!(
+        protocol::decode::<Request>(&protocol::encode(&req).unwrap()).unwrap(),
+        req
+    );
+}
+
+#[wasm_bindgen_test]
+fn garbage_on_the_wire_is_an_error_in_words_not_a_panic() {
+    let error = protocol::decode::<Request>(&[0xc1, 0x00, 0x13]).unwrap_err();
+    assert!(error.to_string().contains("could not be read"), "{error}");
+}
+
+#[wasm_bindgen_test]
+async fn only_the_latest_request_is_graded_and_its_fixes_follow() {
+    let kata = kata();
+    let (service, answers) = service();
+    // Three requests in one turn of the event loop: the first two are
+    // superseded before the service starts.
+    service.receive(request(1, kata.starter.clone()));
+    service.receive(request(2, kata.starter.clone()));
+    service.receive(request(3, kata.starter.clone()));
+    until_idle(&answers).await;
+    let answers = answers.borrow();
+    let started: Vec<u64> = answers
+        .iter()
+        .filter_map(|r| match r {
+            Response::Started { revision } => Some(*revision),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(started, vec![3]);
+    let graded = answers
+        .iter()
+        .position(|r| {
+            matches!(
+                r,
+                Response::Graded {
+                    revision: 3,
+                    grade: Ok(_),
+                    ..
+                }
+            )
+        })
+        .expect("revision 3 graded");
+    // The starter fails: its fixes are tested after the grade, and the last
+    // advice says how long that took.
+    let last_advice = answers
+        .iter()
+        .rposition(|r| {
+            matches!(
+                r,
+                Response::Advised {
+                    revision: 3,
+                    fixes_ms: Some(_),
+                    ..
+                }
+            )
+        })
+        .expect("fixes tested");
+    assert!(graded < last_advice);
+    let Response::Advised { scenarios, .. } = &answers[last_advice] else {
+        unreachable!()
+    };
+    let native = sim::grade::advise(&kata.starter, &kata, 1).unwrap();
+    assert_eq!(scenarios, &native.scenarios, "the same advice as `advise`");
+}
+
+#[wasm_bindgen_test]
+async fn a_newer_request_stops_the_testing_of_fixes() {
+    let kata = kata();
+    let (service, answers) = service();
+    service.receive(request(1, kata.starter.clone()));
+    // Wait for the grade of 1, then ask for 2 while 1's fixes are tested.
+    for _ in 0..2000 {
+        if answers
+            .borrow()
+            .iter()
+            .any(|r| matches!(r, Response::Graded { revision: 1, .. }))
+        {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(1).await;
+    }
+    service.receive(request(2, kata.starter.clone()));
+    until_idle(&answers).await;
+    let answers = answers.borrow();
+    assert!(
+        !answers.iter().any(|r| matches!(
+            r,
+            Response::Advised {
+                revision: 1,
+                fixes_ms: Some(_),
+                ..
+            }
+        )),
+        "revision 1's fixes were not all tested once 2 was asked for"
+    );
+    assert!(answers.iter().any(|r| matches!(
+        r,
+        Response::Advised {
+            revision: 2,
+            fixes_ms: Some(_),
+            ..
+        }
+    )));
+}
