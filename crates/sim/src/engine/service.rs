@@ -49,7 +49,8 @@ pub(crate) struct QueueParams {
     pub timeout_s: f64,
 }
 
-/// One service queue: the fluid backlog plus a memo of the last M/M/c solve.
+/// One service queue: the fluid backlog plus a memo of the last M/M/c
+/// solves.
 #[derive(Clone, Debug)]
 pub(crate) struct Queue {
     fluid: FluidQueue,
@@ -57,10 +58,17 @@ pub(crate) struct Queue {
     /// a random walk whose variance grows by λ + cμ per second (Poisson
     /// arrivals, exponential services while every server is busy).
     var: f64,
-    memo: Option<Memo>,
+    /// The last few steady-state ticks (a noisy arrival rate comes back
+    /// to a count it had a few ticks ago, and a solve runs the O(c)
+    /// Erlang recursion), and the next entry to replace.
+    memo: Vec<Memo>,
+    memo_next: usize,
 }
 
-/// The last steady-state tick, reused when the inputs repeat exactly.
+/// Steady-state ticks a queue remembers.
+const QUEUE_MEMO: usize = 16;
+
+/// A steady-state tick, reused when the inputs repeat exactly.
 #[derive(Clone, Copy, Debug)]
 struct Memo {
     lambda: u64,
@@ -74,7 +82,8 @@ impl Queue {
         Queue {
             fluid: FluidQueue::new(f64::INFINITY),
             var: 0.0,
-            memo: None,
+            memo: Vec::new(),
+            memo_next: 0,
         }
     }
 
@@ -169,10 +178,13 @@ impl Queue {
                 p.queue_limit.to_bits(),
                 p.timeout_s.to_bits(),
             ];
-            if let Some(m) = self.memo {
-                if m.lambda == lambda.to_bits() && m.servers == servers && m.params == key {
-                    return m.out;
-                }
+            let lambda_bits = lambda.to_bits();
+            if let Some(m) = self
+                .memo
+                .iter()
+                .find(|m| m.lambda == lambda_bits && m.servers == servers && m.params == key)
+            {
+                return m.out;
             }
             if let Some((sol, block)) = Queue::solve(lambda, servers, p) {
                 let admitted = lambda * (1.0 - block);
@@ -208,12 +220,18 @@ impl Queue {
                     moments,
                     dist,
                 };
-                self.memo = Some(Memo {
-                    lambda: lambda.to_bits(),
+                let m = Memo {
+                    lambda: lambda_bits,
                     servers,
                     params: key,
                     out,
-                });
+                };
+                if self.memo.len() < QUEUE_MEMO {
+                    self.memo.push(m);
+                } else {
+                    self.memo[self.memo_next] = m;
+                    self.memo_next = (self.memo_next + 1) % QUEUE_MEMO;
+                }
                 return out;
             }
         }
@@ -393,6 +411,44 @@ mod tests {
             }
         }
         assert!(checked > 300, "{checked}");
+    }
+
+    /// A remembered steady-state tick is the tick computed afresh, bit for
+    /// bit: rates that come back after more distinct ones than are
+    /// remembered, other server counts, other parameters.
+    #[test]
+    fn remembered_ticks_are_the_ticks_computed_afresh() {
+        let mut q = Queue::new();
+        let p = params(0.02, 300.0);
+        let other = QueueParams {
+            scv: 0.5,
+            timeout_s: 0.3,
+            ..p
+        };
+        let bits = |t: &QueueTick| {
+            [
+                t.served.to_bits(),
+                t.errors.to_bits(),
+                t.backlog.to_bits(),
+                t.utilisation.to_bits(),
+                t.moments.mean.to_bits(),
+                t.moments.variance.to_bits(),
+            ]
+        };
+        let mut n = 0;
+        for round in 0..3u32 {
+            for k in 0..(QUEUE_MEMO as u32 + 5) {
+                let lambda = f64::from(900 + (k * 7 + round) % 23);
+                for (servers, p) in [(32, &p), (40, &p), (32, &other)] {
+                    let got = q.step(lambda, servers, p);
+                    let fresh = Queue::new().step(lambda, servers, p);
+                    assert_eq!(bits(&got), bits(&fresh), "{lambda} {servers}");
+                    assert_eq!(got.dist, fresh.dist);
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 100);
     }
 
     #[test]
