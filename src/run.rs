@@ -5,7 +5,7 @@
 //!
 //! Reactivity decisions:
 //! - Grades arrive from the grading worker (see [`crate::grading`]); each
-//!   answer names its revision and one for an older revision than the
+//!   answer names the number of its request and one for an older request than the
 //!   latest asked is dropped, so a slow grade never overwrites a newer one.
 //! - The runs' reports are taken out of the grade once, on arrival, into
 //!   `Arc`s shared by the charts and playback: a redraw or a card update
@@ -15,6 +15,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::Duration;
 
 use design::Design;
 use editor::Playback;
@@ -34,6 +35,8 @@ pub const PATIENCE_MS: u32 = 300;
 /// A grade and the design revision it belongs to.
 #[derive(Debug, Clone)]
 pub struct Outcome {
+    /// The number of the request it answers.
+    pub request: u64,
     /// The editor revision that was graded.
     pub revision: u64,
     /// The grade (its runs' reports moved to `reports`), or why the kata
@@ -51,7 +54,7 @@ pub struct Outcome {
 impl Outcome {
     /// An outcome from the worker's grade: the reports are moved out of
     /// the runs (which keep empty ones) into shared `Arc`s.
-    pub fn new(revision: u64, grade: Result<Grade, String>, took_ms: f64) -> Self {
+    pub fn new(request: u64, revision: u64, grade: Result<Grade, String>, took_ms: f64) -> Self {
         let mut reports = HashMap::new();
         let grade = grade.map(|mut g| {
             for run in &mut g.runs {
@@ -60,6 +63,7 @@ impl Outcome {
             Arc::new(g)
         });
         Outcome {
+            request,
             revision,
             grade,
             took_ms,
@@ -72,10 +76,15 @@ impl Outcome {
 /// What the grading service is doing, as the page knows it.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Grading {
-    /// The latest revision asked for.
+    /// The latest request's number.
     pub asked: Option<u64>,
-    /// The revision the worker is working on (grading or testing fixes).
+    /// The editor revision of the latest request.
+    pub asked_revision: Option<u64>,
+    /// The request the worker is working on (grading or testing fixes).
     pub working_on: Option<u64>,
+    /// Whether the worker was replaced after failing on the latest
+    /// request (it is replaced once; a second failure is reported).
+    pub retried: bool,
     /// When the current grade started (page clock, ms), until it arrives.
     pub grading_since_ms: Option<f64>,
 }
@@ -109,6 +118,8 @@ pub struct RunState {
     /// the progress shown.
     pub clock_ms: RwSignal<f64>,
     service: StoredValue<Option<Rc<dyn Transport>>, LocalStorage>,
+    /// How many requests were made (the next one's number).
+    requests: StoredValue<u64, LocalStorage>,
     /// The latest request, resent if the worker is replaced.
     last_request: StoredValue<Option<Request>, LocalStorage>,
     /// When the worker was last heard from (page clock, ms).
@@ -129,6 +140,7 @@ impl RunState {
             unavailable: RwSignal::new(None),
             clock_ms: RwSignal::new(0.0),
             service: StoredValue::new_local(None),
+            requests: StoredValue::new_local(0),
             last_request: StoredValue::new_local(None),
             last_heard_ms: StoredValue::new_local(Rc::new(Cell::new(0.0))),
         }
@@ -150,17 +162,26 @@ impl RunState {
     /// waiting is replaced; a worker stuck on an outdated grade is replaced
     /// after [`PATIENCE_MS`] of silence.
     pub fn request(&self, design: Design, revision: u64, kata: &str, seed: u64) {
+        let number = self.requests.get_value() + 1;
+        self.requests.set_value(number);
         let request = Request::Grade {
-            revision,
+            request: number,
             kata: kata.to_string(),
             seed,
             design,
         };
         self.last_request.set_value(Some(request.clone()));
-        self.grading.update(|g| g.asked = Some(revision));
+        self.grading.update(|g| {
+            g.asked = Some(number);
+            g.asked_revision = Some(revision);
+            g.retried = false;
+        });
         self.with_service(|s| s.send(request));
         let run = *self;
-        gloo_timers::callback::Timeout::new(PATIENCE_MS, move || run.watchdog()).forget();
+        set_timeout(
+            move || run.watchdog(),
+            Duration::from_millis(u64::from(PATIENCE_MS)),
+        );
     }
 
     fn with_service(&self, f: impl FnOnce(&dyn Transport)) {
@@ -187,11 +208,19 @@ impl RunState {
         }
         if silent_ms + 1.0 < f64::from(PATIENCE_MS) {
             let run = *self;
-            let wait = (f64::from(PATIENCE_MS) - silent_ms).max(1.0) as u32;
-            gloo_timers::callback::Timeout::new(wait, move || run.watchdog()).forget();
+            let wait = (f64::from(PATIENCE_MS) - silent_ms).max(1.0);
+            set_timeout(move || run.watchdog(), Duration::from_millis(wait as u64));
             return;
         }
-        self.grading.update(|g| g.working_on = None);
+        self.replace_worker();
+    }
+
+    /// Replaces the worker and sends it the latest request again.
+    fn replace_worker(&self) {
+        self.grading.update(|g| {
+            g.working_on = None;
+            g.grading_since_ms = None;
+        });
         self.with_service(|s| s.restart());
         if let Some(request) = self.last_request.get_value() {
             self.with_service(|s| s.send(request));
@@ -201,8 +230,29 @@ impl RunState {
     fn receive(&self, response: Response, on_graded: &dyn Fn(&Outcome)) {
         let now = now_ms();
         self.last_heard_ms.with_value(|c| c.set(now));
-        let asked = self.grading.get_untracked().asked;
+        let Grading {
+            asked,
+            asked_revision,
+            retried,
+            ..
+        } = self.grading.get_untracked();
         match response {
+            Response::Failed { reason } => {
+                self.checking.set(None);
+                if retried {
+                    self.grading.update(|g| {
+                        g.working_on = None;
+                        g.grading_since_ms = None;
+                    });
+                    self.unavailable.set(Some(reason));
+                } else {
+                    web_sys::console::warn_1(
+                        &format!("grading failed ({reason}); trying once more").into(),
+                    );
+                    self.grading.update(|g| g.retried = true);
+                    self.replace_worker();
+                }
+            }
             Response::Ready | Response::Idle => {
                 if matches!(response, Response::Idle) {
                     self.grading.update(|g| {
@@ -211,29 +261,33 @@ impl RunState {
                     });
                 }
             }
-            Response::Started { revision } => {
+            Response::Started { request } => {
                 self.grading.update(|g| {
-                    g.working_on = Some(revision);
+                    g.working_on = Some(request);
                     g.grading_since_ms = Some(now);
                 });
                 self.clock_ms.set(now);
-                self.tick_while_grading(revision);
+                self.tick_while_grading(now);
             }
             Response::Graded {
-                revision,
+                request,
                 grade,
                 series,
                 took_ms,
             } => {
                 self.grading.update(|g| g.grading_since_ms = None);
-                if Some(revision) != asked {
+                let (Some(asked), Some(revision)) = (asked, asked_revision) else {
+                    return;
+                };
+                if request != asked {
                     return;
                 }
+                self.unavailable.set(None);
                 let grade = grade.and_then(|mut g| {
                     protocol::unpack_series(&mut g, series).map_err(|e| e.to_string())?;
                     Ok(g)
                 });
-                let outcome = Arc::new(Outcome::new(revision, grade, took_ms));
+                let outcome = Arc::new(Outcome::new(request, revision, grade, took_ms));
                 if let Ok(g) = &outcome.grade {
                     self.follow_runs(g, &outcome.reports);
                     if !g.all_passed() {
@@ -247,16 +301,16 @@ impl RunState {
                 self.show_report_soon();
             }
             Response::Checking {
-                revision,
+                request,
                 done,
                 total,
             } => {
-                if Some(revision) == asked {
+                if Some(request) == asked {
                     self.checking.set(Some((done, total)));
                 }
             }
             Response::Advised {
-                revision,
+                request,
                 scenarios,
                 fixes_ms,
             } => {
@@ -264,7 +318,7 @@ impl RunState {
                     return;
                 };
                 let Ok(graded) = &shown.grade else { return };
-                if shown.revision != revision {
+                if shown.request != request {
                     return;
                 }
                 // Only the scenarios change: the runs (already emptied of
@@ -275,7 +329,8 @@ impl RunState {
                     self.checking.set(None);
                 }
                 self.outcome.set(Some(Arc::new(Outcome {
-                    revision,
+                    request,
+                    revision: shown.revision,
                     grade: Ok(Arc::new(advised)),
                     took_ms: shown.took_ms,
                     fixes_ms,
@@ -289,39 +344,44 @@ impl RunState {
     /// a task after this one, if it is a different report.
     fn show_report_soon(&self) {
         let run = *self;
-        gloo_timers::callback::Timeout::new(0, move || {
-            let Some(shown) = run.shown_run.try_get_untracked() else {
-                return;
-            };
-            let next = run
-                .outcome
-                .with_untracked(|o| o.as_ref().and_then(|o| o.reports.get(&shown).cloned()));
-            let same = run.report.with_untracked(|current| match (current, &next) {
-                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-                (None, None) => true,
-                _ => false,
-            });
-            if !same {
-                run.report.set(next);
-            }
-        })
-        .forget();
+        set_timeout(
+            move || {
+                let Some(shown) = run.shown_run.try_get_untracked() else {
+                    return;
+                };
+                let next = run
+                    .outcome
+                    .with_untracked(|o| o.as_ref().and_then(|o| o.reports.get(&shown).cloned()));
+                let same = run.report.with_untracked(|current| match (current, &next) {
+                    (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                    (None, None) => true,
+                    _ => false,
+                });
+                if !same {
+                    run.report.set(next);
+                }
+            },
+            Duration::ZERO,
+        );
     }
 
-    /// Keeps `clock_ms` moving while `revision` is being graded, so the
-    /// progress shown counts up.
-    fn tick_while_grading(&self, revision: u64) {
+    /// Keeps `clock_ms` moving while the grade that started at `since`
+    /// runs, so the progress shown counts up (one chain per grade: a grade
+    /// started again has another `since`).
+    fn tick_while_grading(&self, since: f64) {
         let run = *self;
-        gloo_timers::callback::Timeout::new(100, move || {
-            let Some(g) = run.grading.try_get_untracked() else {
-                return;
-            };
-            if g.grading_since_ms.is_some() && g.working_on == Some(revision) {
-                run.clock_ms.set(now_ms());
-                run.tick_while_grading(revision);
-            }
-        })
-        .forget();
+        set_timeout(
+            move || {
+                let Some(g) = run.grading.try_get_untracked() else {
+                    return;
+                };
+                if g.grading_since_ms == Some(since) {
+                    run.clock_ms.set(now_ms());
+                    run.tick_while_grading(since);
+                }
+            },
+            Duration::from_millis(100),
+        );
     }
 
     /// Shows the first run if the one shown is gone, and sizes playback
@@ -352,10 +412,15 @@ impl RunState {
     }
 
     /// Whether the shown grade belongs to the design on screen.
+    /// (It answers the latest request, which was for this revision: a new
+    /// seed asks again for the same revision.)
     pub fn is_current(&self, state: EditorState) -> bool {
         let revision = state.saved_revision.get();
-        self.outcome
-            .with(|o| o.as_ref().is_some_and(|o| o.revision == revision))
+        let asked = self.grading.with(|g| g.asked);
+        self.outcome.with(|o| {
+            o.as_ref()
+                .is_some_and(|o| o.revision == revision && Some(o.request) == asked)
+        })
     }
 
     /// The report of the run being watched, if graded (tracked).

@@ -16,9 +16,9 @@ fn kata() -> sim::kata::Kata {
     sim::kata::load("status-dashboard").unwrap()
 }
 
-fn request(revision: u64, design: design::Design) -> Request {
+fn request(number: u64, design: design::Design) -> Request {
     Request::Grade {
-        revision,
+        request: number,
         kata: "status-dashboard".into(),
         seed: 1,
         design,
@@ -52,7 +52,7 @@ fn a_grade_with_its_reports_and_advice_survives_the_wire_unchanged() {
     let mut sent = grade.clone();
     let series = protocol::pack_series(&mut sent);
     let message = Response::Graded {
-        revision: 7,
+        request: 7,
         grade: Ok(sent),
         series,
         took_ms: 1.5,
@@ -102,7 +102,7 @@ async fn only_the_latest_request_is_graded_and_its_fixes_follow() {
     let started: Vec<u64> = answers
         .iter()
         .filter_map(|r| match r {
-            Response::Started { revision } => Some(*revision),
+            Response::Started { request } => Some(*request),
             _ => None,
         })
         .collect();
@@ -113,13 +113,13 @@ async fn only_the_latest_request_is_graded_and_its_fixes_follow() {
             matches!(
                 r,
                 Response::Graded {
-                    revision: 3,
+                    request: 3,
                     grade: Ok(_),
                     ..
                 }
             )
         })
-        .expect("revision 3 graded");
+        .expect("request 3 graded");
     // The starter fails: its fixes are tested after the grade, and the last
     // advice says how long that took.
     let last_advice = answers
@@ -128,7 +128,7 @@ async fn only_the_latest_request_is_graded_and_its_fixes_follow() {
             matches!(
                 r,
                 Response::Advised {
-                    revision: 3,
+                    request: 3,
                     fixes_ms: Some(_),
                     ..
                 }
@@ -153,7 +153,7 @@ async fn a_newer_request_stops_the_testing_of_fixes() {
         if answers
             .borrow()
             .iter()
-            .any(|r| matches!(r, Response::Graded { revision: 1, .. }))
+            .any(|r| matches!(r, Response::Graded { request: 1, .. }))
         {
             break;
         }
@@ -166,17 +166,17 @@ async fn a_newer_request_stops_the_testing_of_fixes() {
         !answers.iter().any(|r| matches!(
             r,
             Response::Advised {
-                revision: 1,
+                request: 1,
                 fixes_ms: Some(_),
                 ..
             }
         )),
-        "revision 1's fixes were not all tested once 2 was asked for"
+        "request 1's fixes were not all tested once 2 was asked for"
     );
     assert!(answers.iter().any(|r| matches!(
         r,
         Response::Advised {
-            revision: 2,
+            request: 2,
             fixes_ms: Some(_),
             ..
         }

@@ -24,7 +24,21 @@ pub fn NodeRunDetail(
     id: NodeId,
 ) -> impl IntoView {
     let report = move || run.shown_report();
+    // Drawn in a task after the one that selected the node: selecting
+    // shows the node's settings at once, and its run detail a moment later
+    // (two short tasks rather than one long one).
+    let ready = RwSignal::new(false);
+    set_timeout(
+        move || {
+            // The node may be deselected (this view gone) by then.
+            let _ = ready.try_set(true);
+        },
+        std::time::Duration::ZERO,
+    );
     move || {
+        if !ready.get() {
+            return None;
+        }
         let report = report()?;
         let node = report.node(id.as_str())?.clone();
         let s = &node.summary;

@@ -2,8 +2,10 @@
 //! form: MessagePack (`rmp-serde`, fields by name) in one byte buffer
 //! that is transferred, not copied, to the other side.
 //!
-//! Every answer carries the revision of the request it belongs to, so
-//! the page can tell a stale answer from the current one.
+//! Every request has a number, larger than any before it, and every
+//! answer carries the number of the request it belongs to, so the page can
+//! tell a stale answer from the current one (a new seed makes a new
+//! request for the same design, so the editor's revision would not do).
 
 use design::Design;
 use serde::{Deserialize, Serialize};
@@ -18,8 +20,8 @@ pub enum Request {
     /// test the failed scenarios' candidate fixes. A newer `Grade`
     /// supersedes this one: its fixes stop being tested.
     Grade {
-        /// The editor revision of `design`.
-        revision: u64,
+        /// The request's number (the page's count of requests).
+        request: u64,
         /// The kata's id.
         kata: String,
         /// The runs' seed.
@@ -30,10 +32,10 @@ pub enum Request {
 }
 
 impl Request {
-    /// The editor revision the request is for.
-    pub fn revision(&self) -> u64 {
+    /// The request's number.
+    pub fn number(&self) -> u64 {
         match self {
-            Request::Grade { revision, .. } => *revision,
+            Request::Grade { request, .. } => *request,
         }
     }
 }
@@ -46,15 +48,21 @@ pub enum Response {
     Ready,
     /// The worker started on a request (older ones are dropped).
     Started {
-        /// The request's revision.
-        revision: u64,
+        /// The request's number.
+        request: u64,
     },
     /// The worker finished everything it was asked and waits.
     Idle,
+    /// Never sent by the worker: the page's transport reports with it that
+    /// the worker failed (it could not load, or stopped on an error).
+    Failed {
+        /// What went wrong, in words.
+        reason: String,
+    },
     /// The grade of a request, or why the kata could not grade.
     Graded {
-        /// The request's revision.
-        revision: u64,
+        /// The request's number.
+        request: u64,
         /// The grade (advice untested), or the kata's defect in words.
         /// Its reports' series travel apart, in `series` (see
         /// [`pack_series`]).
@@ -64,10 +72,10 @@ pub enum Response {
         /// How long grading took in the worker, milliseconds.
         took_ms: f64,
     },
-    /// Candidate fixes tried so far for a revision's failed scenarios.
+    /// Candidate fixes tried so far for a request's failed scenarios.
     Checking {
-        /// The request's revision.
-        revision: u64,
+        /// The request's number.
+        request: u64,
         /// Candidates graded.
         done: usize,
         /// Candidates known so far.
@@ -76,8 +84,8 @@ pub enum Response {
     /// Scenarios whose fixes are settled: the grade's scenarios with
     /// their tested advice.
     Advised {
-        /// The request's revision.
-        revision: u64,
+        /// The request's number.
+        request: u64,
         /// Every scenario, in the kata's order.
         scenarios: Vec<ScenarioResult>,
         /// Once every failed scenario's fix is settled: how long testing
@@ -224,7 +232,8 @@ impl PackedSeries {
             .chain(nodes.iter_mut().flat_map(node_columns_mut));
         for column in columns {
             let n = lengths.next().unwrap_or(0) as usize;
-            let Some((head, rest)) = bytes.split_at_checked(n * 4) else {
+            let Some((head, rest)) = n.checked_mul(4).and_then(|b| bytes.split_at_checked(b))
+            else {
                 return Err(WireError("a series is shorter than its columns say".into()));
             };
             column.extend(

@@ -6,7 +6,7 @@
 //!
 //! Invariants: only the latest request is ever worked on (older ones
 //! waiting behind it are dropped unread); every answer names the
-//! revision it belongs to.
+//! request it belongs to (by number).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -75,11 +75,11 @@ impl Service {
                 return;
             };
             (self.post)(Response::Started {
-                revision: request.revision(),
+                request: request.number(),
             });
             match request {
                 Request::Grade {
-                    revision,
+                    request,
                     kata,
                     seed,
                     design,
@@ -88,7 +88,7 @@ impl Service {
                         Ok(kata) => kata,
                         Err(error) => {
                             (self.post)(Response::Graded {
-                                revision,
+                                request,
                                 grade: Err(error),
                                 series: Vec::new(),
                                 took_ms: 0.0,
@@ -108,14 +108,13 @@ impl Service {
                     // not the series (now packed away).
                     let advised = grade.as_ref().ok().filter(|g| !g.all_passed()).cloned();
                     (self.post)(Response::Graded {
-                        revision,
+                        request,
                         grade,
                         series,
                         took_ms,
                     });
                     if let Some(graded) = advised {
-                        self.test_fixes(revision, &design, &kata, seed, graded)
-                            .await;
+                        self.test_fixes(request, &design, &kata, seed, graded).await;
                     }
                 }
             }
@@ -127,7 +126,7 @@ impl Service {
     /// soon as a newer request waits.
     async fn test_fixes(
         &self,
-        revision: u64,
+        request: u64,
         design: &design::Design,
         kata: &Kata,
         seed: u64,
@@ -136,7 +135,7 @@ impl Service {
         let started = now_ms();
         let mut verifier = Verifier::new(design, kata, seed, &advised);
         let checking = |(done, total): (usize, usize)| Response::Checking {
-            revision,
+            request,
             done,
             total,
         };
@@ -154,21 +153,21 @@ impl Service {
                     }
                     if verifier.finish_ready(&mut advised) > 0 {
                         (self.post)(Response::Advised {
-                            revision,
+                            request,
                             scenarios: advised.scenarios.clone(),
                             fixes_ms: None,
                         });
                     }
                 }
                 // The kata graded this design once already, so it cannot
-                // fail now; if it does, the cards keep their untested
-                // advice.
-                Err(_) => return,
+                // fail now; if it does, what was tested so far is the
+                // answer (the rest counts as not helping).
+                Err(_) => break,
             }
         }
         verifier.finish(&mut advised);
         (self.post)(Response::Advised {
-            revision,
+            request,
             scenarios: advised.scenarios,
             fixes_ms: Some(now_ms() - started),
         });

@@ -60,24 +60,57 @@ struct WorkerTransport {
     /// The one message listener, shared by every worker this transport
     /// starts.
     listener: Closure<dyn Fn(web_sys::MessageEvent)>,
+    /// The one error listener: a worker that cannot load, or stops on an
+    /// error, is reported as [`Response::Failed`].
+    on_error: Closure<dyn Fn(web_sys::Event)>,
+}
+
+impl Drop for WorkerTransport {
+    fn drop(&mut self) {
+        // The listeners die with the transport: the worker must not call
+        // them afterwards.
+        if let Some(worker) = self.worker.take() {
+            worker.set_onmessage(None);
+            worker.set_onerror(None);
+            worker.terminate();
+        }
+    }
 }
 
 impl WorkerTransport {
     fn new(post: Post) -> Rc<Self> {
         Rc::new_cyclic(|this: &std::rc::Weak<WorkerTransport>| {
-            // Weak: the listener must not keep the transport alive.
-            let this = this.clone();
+            // Weak: the listeners must not keep the transport alive.
+            let for_messages = this.clone();
             let listener =
                 Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-                    if let Some(this) = this.upgrade() {
+                    if let Some(this) = for_messages.upgrade() {
                         this.receive(&ev);
                     }
                 });
+            let for_errors = this.clone();
+            let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+                let Some(this) = for_errors.upgrade() else {
+                    return;
+                };
+                if !this.is_current(ev.target()) {
+                    return;
+                }
+                let detail = ev
+                    .dyn_ref::<web_sys::ErrorEvent>()
+                    .map(|e| e.message())
+                    .filter(|m| !m.is_empty())
+                    .unwrap_or_else(|| "its script could not be loaded".to_string());
+                (this.post)(Response::Failed {
+                    reason: format!("the grading worker stopped: {detail}"),
+                });
+            });
             WorkerTransport {
                 post,
                 worker: RefCell::new(None),
                 ready: Cell::new(false),
                 held: RefCell::new(None),
+                on_error,
                 listener,
             }
         })
@@ -92,6 +125,7 @@ impl WorkerTransport {
             )
         })?;
         worker.set_onmessage(Some(self.listener.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(self.on_error.as_ref().unchecked_ref()));
         self.ready.set(false);
         if let Some(old) = self.worker.replace(Some(worker)) {
             old.terminate();
@@ -99,13 +133,17 @@ impl WorkerTransport {
         Ok(())
     }
 
-    fn receive(&self, ev: &web_sys::MessageEvent) {
-        // A replaced worker's late messages are dropped.
-        let current = match (ev.target(), self.worker.borrow().as_ref()) {
+    /// Whether an event comes from the current worker (a replaced
+    /// worker's late messages are dropped).
+    fn is_current(&self, target: Option<web_sys::EventTarget>) -> bool {
+        match (target, self.worker.borrow().as_ref()) {
             (Some(from), Some(worker)) => JsValue::from(from) == JsValue::from(worker.clone()),
             _ => false,
-        };
-        if !current {
+        }
+    }
+
+    fn receive(&self, ev: &web_sys::MessageEvent) {
+        if !self.is_current(ev.target()) {
             return;
         }
         let bytes = js_sys::Uint8Array::new(&ev.data()).to_vec();
@@ -118,7 +156,11 @@ impl WorkerTransport {
                 (self.post)(Response::Ready);
             }
             Ok(response) => (self.post)(response),
-            Err(error) => web_sys::console::error_1(&error.to_string().into()),
+            // A page and a worker from different builds (a cached worker
+            // after a deploy) cannot talk: said, not ignored.
+            Err(error) => (self.post)(Response::Failed {
+                reason: error.to_string(),
+            }),
         }
     }
 
@@ -149,8 +191,9 @@ impl Transport for WorkerTransport {
     }
 
     fn restart(&self) {
+        web_sys::console::info_1(&"grading worker replaced".into());
         if let Err(error) = self.spawn() {
-            web_sys::console::error_1(&error.into());
+            (self.post)(Response::Failed { reason: error });
         }
     }
 }
