@@ -366,42 +366,25 @@ fn sojourn_units(
     queue: Option<MMcSolution>,
     mu: f64,
     m: f64,
-    emit: impl FnMut(f64, f64),
+    mut emit: impl FnMut(f64, f64),
 ) {
-    let mut fs = [0.0; TIMES];
-    sojourn_cdf_at_knots(queue, mu, m, &mut fs);
-    sojourn_units_from(shift, m, &fs, emit);
-}
-
-/// The CDF of a sojourn (without its shift) of mean `m` at every queue
-/// knot, F_j = 1 − P(T > m·g_j): a function of the queue and `mu` alone
-/// (`m` is their mean), whatever the shift. (The knots do not depend on
-/// each other, so their exponentials overlap.)
-#[inline(always)]
-fn sojourn_cdf_at_knots(queue: Option<MMcSolution>, mu: f64, m: f64, fs: &mut [f64; TIMES]) {
     let surv = |t: f64| match queue {
         Some(q) => q.time_survival(t),
         None => crate::expo::exp_nonpositive(-mu * t),
     };
-    for (&(g, _), f) in tables().times.iter().zip(fs.iter_mut()) {
-        *f = 1.0 - surv(m * g);
-    }
-}
-
-/// [`sojourn_units`] given the sojourn's CDF at the knots
-/// ([`sojourn_cdf_at_knots`]).
-#[inline(always)]
-fn sojourn_units_from(shift: f64, m: f64, fs: &[f64; TIMES], mut emit: impl FnMut(f64, f64)) {
     let ln_m = libm::log(m);
-    // Knot j: y_j, all computed first, then the kinks between them.
+    // Knot j: y_j, F_j, all computed first (they do not depend on each
+    // other, so their exponentials overlap), then the kinks between them.
     let mut ys = [0.0; TIMES];
-    for (&(g, ln_g), y) in tables().times.iter().zip(&mut ys) {
+    let mut fs = [0.0; TIMES];
+    for ((&(g, ln_g), y), f) in tables().times.iter().zip(&mut ys).zip(&mut fs) {
         let t = m * g;
         *y = if shift > 0.0 {
             libm::log(shift + t)
         } else {
             ln_m + ln_g
         };
+        *f = 1.0 - surv(t);
     }
     // Lower tail: mass F_0 spread evenly over one unit of y.
     let mut prev_slope = fs[0];
@@ -452,24 +435,7 @@ pub(crate) struct Kinks {
     /// and a `log` each), and the next entry to replace.
     memo: Vec<(Dist, Vec<(f64, f64)>)>,
     memo_next: usize,
-    /// The CDF at the knots of the last few sojourns computed, by queue
-    /// and service rate (`sojourn_cdf_at_knots`): a queue's latency comes
-    /// with several shifts (its node's own, and each path's constant hops
-    /// added), which change where the knots sit but not the CDF there.
-    cdfs: Vec<SojournCdf>,
-    cdfs_next: usize,
 }
-
-/// A sojourn's CDF at the queue knots, for its queue and service rate.
-#[derive(Clone, Debug)]
-struct SojournCdf {
-    queue: Option<MMcSolution>,
-    mu_bits: u64,
-    fs: Box<[f64; TIMES]>,
-}
-
-/// Sojourn CDFs [`Kinks`] remembers.
-const CDF_MEMO: usize = 8;
 
 impl Kinks {
     /// Computes the kinks of `w` requests whose latency follows `d`.
@@ -494,10 +460,9 @@ impl Kinks {
                             self.memo[i].0 = *d;
                             i
                         };
-                        let fs = sojourn_cdf(&mut self.cdfs, &mut self.cdfs_next, queue, mu, m);
                         let units = &mut self.memo[i].1;
                         units.clear();
-                        sojourn_units_from(shift, m, fs, |y, u| units.push((y, u)));
+                        sojourn_units(shift, queue, mu, m, |y, u| units.push((y, u)));
                         &self.memo[i].1
                     }
                 };
@@ -589,41 +554,6 @@ impl Kinks {
         sk.grid();
         sk.kinks(&self.list);
     }
-}
-
-/// The CDF at the knots of the sojourn of `queue` and `mu` (mean `m`):
-/// remembered in `cdfs` (up to [`CDF_MEMO`], `next` the entry to replace),
-/// or computed and remembered. The same numbers either way.
-fn sojourn_cdf<'a>(
-    cdfs: &'a mut Vec<SojournCdf>,
-    next: &mut usize,
-    queue: Option<MMcSolution>,
-    mu: f64,
-    m: f64,
-) -> &'a [f64; TIMES] {
-    let mu_bits = mu.to_bits();
-    if let Some(i) = cdfs
-        .iter()
-        .position(|e| e.mu_bits == mu_bits && e.queue == queue)
-    {
-        return &cdfs[i].fs;
-    }
-    let i = if cdfs.len() < CDF_MEMO {
-        cdfs.push(SojournCdf {
-            queue,
-            mu_bits,
-            fs: Box::new([0.0; TIMES]),
-        });
-        cdfs.len() - 1
-    } else {
-        let i = *next;
-        *next = (i + 1) % CDF_MEMO;
-        cdfs[i].queue = queue;
-        cdfs[i].mu_bits = mu_bits;
-        i
-    };
-    sojourn_cdf_at_knots(queue, mu, m, &mut cdfs[i].fs);
-    &cdfs[i].fs
 }
 
 /// Grids of dropped sketches, zeroed, for the next sketches to take: a
@@ -1028,51 +958,6 @@ mod tests {
         add(2.0, &a, &mut kinks); // evicted, computed again
         add(0.5, &sojourn(10.0, 0.001), &mut kinks);
         assert_eq!(via_memo.d2, direct.d2);
-        assert_eq!(via_memo.total.to_bits(), direct.total.to_bits());
-        assert_eq!(via_memo.weighted.to_bits(), direct.weighted.to_bits());
-        assert_eq!(via_memo.quantiles(), direct.quantiles());
-    }
-
-    /// A queue's remembered CDF at the knots, taken for another shift of
-    /// the same queue (its node's own latency, each path's constant hops
-    /// added), adds exactly what computing the kinks adds: shifts of one
-    /// queue, exponential services, and more queues than are remembered.
-    #[test]
-    fn remembered_sojourn_cdfs_add_exactly_what_computing_them_adds() {
-        let queue = |lambda: f64| Some(MMc::new(lambda, 80.0, 16).solve().expect("stable"));
-        let mut kinks = Kinks::default();
-        let mut via_memo = Sketch::new();
-        let mut direct = Sketch::new();
-        let mut n = 0;
-        for round in 0..3 {
-            for k in 0..(CDF_MEMO + 3) {
-                let lambda = 900.0 + 17.0 * k as f64 + 0.5 * f64::from(round);
-                for shift in [0.0, 0.002, 0.0135, 0.2] {
-                    for d in [
-                        Dist::Sojourn {
-                            shift,
-                            queue: queue(lambda),
-                            mu: 80.0,
-                        },
-                        Dist::Sojourn {
-                            shift,
-                            queue: None,
-                            mu: 50.0 + k as f64,
-                        },
-                    ] {
-                        let w = 1.0 + 0.37 * f64::from(n % 11);
-                        kinks.prepare(w, &d);
-                        kinks.apply(&mut via_memo);
-                        direct.add(w, &d);
-                        n += 1;
-                    }
-                }
-            }
-        }
-        assert_eq!(via_memo.d2.len(), direct.d2.len());
-        for (a, b) in via_memo.d2.iter().zip(&direct.d2) {
-            assert_eq!(a.to_bits(), b.to_bits());
-        }
         assert_eq!(via_memo.total.to_bits(), direct.total.to_bits());
         assert_eq!(via_memo.weighted.to_bits(), direct.weighted.to_bits());
         assert_eq!(via_memo.quantiles(), direct.quantiles());
