@@ -30,11 +30,16 @@ pub struct Connect(pub fn(Post) -> Result<Rc<dyn Transport>, String>);
 /// it loads the worker's JS glue and wasm.
 const WORKER_SCRIPT: &str = "worker_loader.js";
 
+/// Where `index.html`'s inline script leaves the worker it starts early.
+const EARLY_WORKER: &str = "__gradingWorker";
+
 /// Grading in a Web Worker (the site).
 pub fn worker() -> Connect {
     Connect(|post| {
         let transport = WorkerTransport::new(post);
-        transport.spawn()?;
+        if !transport.adopt_early() {
+            transport.spawn()?;
+        }
         Ok(transport as Rc<dyn Transport>)
     })
 }
@@ -93,17 +98,7 @@ impl WorkerTransport {
                 let Some(this) = for_errors.upgrade() else {
                     return;
                 };
-                if !this.is_current(ev.target()) {
-                    return;
-                }
-                let detail = ev
-                    .dyn_ref::<web_sys::ErrorEvent>()
-                    .map(|e| e.message())
-                    .filter(|m| !m.is_empty())
-                    .unwrap_or_else(|| "its script could not be loaded".to_string());
-                (this.post)(Response::Failed {
-                    reason: format!("the grading worker stopped: {detail}"),
-                });
+                this.failed(&ev);
             });
             WorkerTransport {
                 post,
@@ -131,6 +126,58 @@ impl WorkerTransport {
             old.terminate();
         }
         Ok(())
+    }
+
+    /// Takes over the worker `index.html` started while the page's own
+    /// wasm was downloading (`window.__gradingWorker`: the worker and the
+    /// messages it sent before the page listened), so the engine's wasm
+    /// downloads beside the page's rather than after it. False if there is
+    /// none.
+    fn adopt_early(&self) -> bool {
+        let global = js_sys::global();
+        let key = JsValue::from_str(EARLY_WORKER);
+        let Ok(early) = js_sys::Reflect::get(&global, &key) else {
+            return false;
+        };
+        let worker = js_sys::Reflect::get(&early, &"worker".into())
+            .ok()
+            .and_then(|w| w.dyn_into::<web_sys::Worker>().ok());
+        let Some(worker) = worker else {
+            return false;
+        };
+        let _ = js_sys::Reflect::delete_property(global.unchecked_ref::<js_sys::Object>(), &key);
+        worker.set_onmessage(Some(self.listener.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(self.on_error.as_ref().unchecked_ref()));
+        self.ready.set(false);
+        self.worker.replace(Some(worker));
+        // What it said before the page listened (its Ready, or an error).
+        let said = js_sys::Reflect::get(&early, &"early".into())
+            .ok()
+            .map(|v| js_sys::Array::from(&v))
+            .unwrap_or_default();
+        for event in said.iter() {
+            if let Ok(message) = event.clone().dyn_into::<web_sys::MessageEvent>() {
+                self.receive(&message);
+            } else if let Ok(error) = event.dyn_into::<web_sys::Event>() {
+                self.failed(&error);
+            }
+        }
+        true
+    }
+
+    /// Reports an error event of the current worker.
+    fn failed(&self, ev: &web_sys::Event) {
+        if !self.is_current(ev.target()) {
+            return;
+        }
+        let detail = ev
+            .dyn_ref::<web_sys::ErrorEvent>()
+            .map(|e| e.message())
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| "its script could not be loaded".to_string());
+        (self.post)(Response::Failed {
+            reason: format!("the grading worker stopped: {detail}"),
+        });
     }
 
     /// Whether an event comes from the current worker (a replaced
