@@ -10,6 +10,7 @@ use crate::components::{
     autosave::{AutosaveDialog, AutosaveDialogs},
     brief::{BriefPanel, LeftTab},
     canvas::Canvas,
+    charts::Targets,
     dialogs::{ConfirmReplace, Replace, ShortcutsHelp},
     inspector::Inspector,
     notice::NoticeArea,
@@ -488,7 +489,7 @@ pub fn App() -> impl IntoView {
                 <NoticeArea state=state />
             </main>
             <Inspector state=state run=run />
-            <Results state=state run=run scenarios=kata.scenarios.clone() />
+            <Results state=state run=run scenarios=kata.scenarios.clone() targets=Targets::of(&kata) window_starts=kata.window_starts() />
             <PaneTabs pane=pane />
             <ConfirmReplace state=state pending=replace starter=starter />
             <ShortcutsHelp open=help />

@@ -8,11 +8,36 @@ use std::sync::Arc;
 use editor::chart::{self, Scale};
 use leptos::prelude::*;
 use sim::engine::Report;
+use sim::grade::Metric;
+use sim::kata::Kata;
 
 use crate::dom;
 
 const WIDTH: f64 = 300.0;
 const HEIGHT: f64 = 48.0;
+
+/// The charts' target lines: the kata's limits on the metrics they show
+/// (a kata that sets none gets no line).
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Targets {
+    /// External reads' p95 latency, ms.
+    pub p95_ms: Option<f64>,
+    /// External reads that failed, percent.
+    pub errors_pct: Option<f64>,
+    /// External reads' p95 staleness, seconds.
+    pub staleness_s: Option<f64>,
+}
+
+impl Targets {
+    /// The lines `kata` sets.
+    pub fn of(kata: &Kata) -> Self {
+        Targets {
+            p95_ms: kata.limit(Metric::ReadP95Ms),
+            errors_pct: kata.limit(Metric::ReadErrorsPct),
+            staleness_s: kata.limit(Metric::ReadStalenessP95S),
+        }
+    }
+}
 
 /// One chart's data: a title, unit, values and an optional target line.
 struct ChartSpec {
@@ -24,7 +49,7 @@ struct ChartSpec {
     gap: &'static str,
 }
 
-fn specs(report: &Report, p95_target_ms: f64, staleness_target_s: f64) -> Vec<ChartSpec> {
+fn specs(report: &Report, targets: Targets) -> Vec<ChartSpec> {
     let s = &report.series;
     let error_pct: Vec<f32> = s
         .offered_rps
@@ -49,21 +74,21 @@ fn specs(report: &Report, p95_target_ms: f64, staleness_target_s: f64) -> Vec<Ch
             // No latency where nothing was served (every request failed):
             // a gap, not 0 ms.
             values: chart::latency_gaps(&s.p95_ms, &s.offered_rps, &s.errors_rps),
-            target: Some(p95_target_ms),
+            target: targets.p95_ms,
             gap: chart::NO_REQUESTS_SERVED,
         },
         ChartSpec {
             title: "Errors",
             unit: "%",
             values: error_pct,
-            target: Some(0.1),
+            target: targets.errors_pct,
             gap: "–",
         },
         ChartSpec {
             title: "Staleness",
             unit: "s",
             values: s.staleness_s.clone(),
-            target: Some(staleness_target_s),
+            target: targets.staleness_s,
             gap: "–",
         },
         ChartSpec {
@@ -104,10 +129,10 @@ struct DrawnCharts {
     charts: Vec<Drawn>,
 }
 
-fn draw(report: &Report, p95_target_ms: f64, staleness_target_s: f64) -> DrawnCharts {
+fn draw(report: &Report, targets: Targets) -> DrawnCharts {
     let t_s = Arc::new(report.series.t_s.clone());
     let duration = f64::from(report.duration_s);
-    let charts = specs(report, p95_target_ms, staleness_target_s)
+    let charts = specs(report, targets)
         .into_iter()
         .map(|spec| {
             let top = chart::nice_max(
@@ -149,22 +174,16 @@ pub fn Charts(
     report: Signal<Option<Arc<Report>>>,
     /// The playback position (seconds).
     cursor_s: Signal<f64>,
-    /// The latency target drawn as a line, ms.
-    p95_target_ms: f64,
-    /// The staleness target drawn as a line, seconds.
-    staleness_target_s: f64,
+    /// The target lines (from the kata).
+    targets: Targets,
 ) -> impl IntoView {
     let hover = RwSignal::new(None::<f64>);
     let drawn = Memo::new(move |_| {
-        report.with(|r| {
-            r.as_ref()
-                .map(|r| draw(r, p95_target_ms, staleness_target_s))
-                .unwrap_or_default()
-        })
+        report.with(|r| r.as_ref().map(|r| draw(r, targets)).unwrap_or_default())
     });
     let shown_t = move || hover.get().unwrap_or_else(|| cursor_s.get());
     // The charts are the same six for every report (see `specs`).
-    let count = specs(&Report::default(), p95_target_ms, staleness_target_s).len();
+    let count = specs(&Report::default(), targets).len();
     let charts = (0..count)
         .map(|i| {
             let part = move |read: fn(&Drawn) -> String| {

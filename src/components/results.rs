@@ -6,14 +6,11 @@ use leptos::prelude::*;
 use sim::grade::{Advice, ScenarioResult, TestedFix};
 use sim::kata::ScenarioInfo;
 
-use crate::components::charts::Charts;
+use crate::components::charts::{Charts, Targets};
 use crate::components::timeline_controls::PlaybackControls;
 use crate::dom;
 use crate::run::RunState;
 use crate::state::EditorState;
-
-/// When the kata declares the incident, seconds (a timeline marker).
-const INCIDENT_S: f64 = 300.0;
 
 /// Run controls, charts and the scenario results.
 #[component]
@@ -24,6 +21,11 @@ pub fn Results(
     run: RunState,
     /// The kata's scenarios (shown before the first grade).
     scenarios: Vec<ScenarioInfo>,
+    /// The charts' target lines, from the kata.
+    targets: Targets,
+    /// The kata's reporting windows and their starts (seconds), marked on
+    /// the timeline.
+    window_starts: Vec<(String, f64)>,
 ) -> impl IntoView {
     let current = move || run.is_current(state);
     let grade = move || {
@@ -90,8 +92,8 @@ pub fn Results(
             // in place (see `Charts`), so only this memo's change rebuilds.
             {move || has_report.get().then(|| view! {
                 <div class="run-view">
-                    <PlaybackControls report=shown_report playback=run.playback incident_s=Some(INCIDENT_S) />
-                    <Charts report=shown_report cursor_s=cursor p95_target_ms=80.0 staleness_target_s=60.0 />
+                    <PlaybackControls report=shown_report playback=run.playback window_starts=window_starts.clone() />
+                    <Charts report=shown_report cursor_s=cursor targets=targets />
                 </div>
             })}
             {summary}

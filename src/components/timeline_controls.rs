@@ -1,5 +1,5 @@
 //! Playback controls and the scrubbable timeline with the run's events
-//! marked on it (incident declared, updates, faults, scaling).
+//! marked on it (the kata's windows, such as the incident, updates, faults, scaling).
 
 use std::sync::Arc;
 
@@ -19,8 +19,9 @@ pub fn PlaybackControls(
     report: Signal<Option<Arc<Report>>>,
     /// The playback cursor.
     playback: RwSignal<Playback>,
-    /// When the incident is declared, seconds (marked on the timeline).
-    incident_s: Option<f64>,
+    /// Moments the kata names, marked on the timeline: each reporting
+    /// window's name and start, seconds.
+    window_starts: Vec<(String, f64)>,
 ) -> impl IntoView {
     let duration = move || report.with(|r| r.as_ref().map_or(0.0, |r| f64::from(r.duration_s)));
     let markers = move || {
@@ -32,7 +33,7 @@ pub fn PlaybackControls(
         .iter()
         .filter(|e| matches!(e.kind, EventKind::UpdatePosted | EventKind::FaultStarted | EventKind::FaultEnded | EventKind::ScaledOut))
         .map(|e| (e.t_s, e.kind, format!("{} · {}", chart::format_clock(e.t_s), e.detail)))
-        .chain(incident_s.map(|t| (t, EventKind::FaultStarted, format!("{} · incident declared", chart::format_clock(t)))))
+        .chain(window_starts.iter().map(|(name, t)| (*t, EventKind::FaultStarted, format!("{} · {name} starts", chart::format_clock(*t)))))
         .map(|(t, kind, title)| {
             let class = match kind {
                 EventKind::UpdatePosted => "marker marker-update",

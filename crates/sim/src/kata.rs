@@ -188,6 +188,30 @@ pub struct Kata {
     pub starter: Design,
 }
 
+impl Kata {
+    /// The tightest upper limit the scenarios set on `metric` (the
+    /// smallest `at_most` among their checks of it), if any: the target
+    /// line the page draws on that metric's chart.
+    pub fn limit(&self, metric: crate::grade::Metric) -> Option<f64> {
+        self.scenarios
+            .iter()
+            .flat_map(|s| &s.checks)
+            .filter(|c| c.metric == metric)
+            .filter_map(|c| c.at_most)
+            .min_by(f64::total_cmp)
+    }
+
+    /// Each reporting window of the kata's run with its start, seconds,
+    /// in the run's order: the moments the page marks on the timeline.
+    pub fn window_starts(&self) -> Vec<(String, f64)> {
+        self.run
+            .iter()
+            .flat_map(|r| &r.windows)
+            .map(|w| (w.name.clone(), w.from_min * 60.0))
+            .collect()
+    }
+}
+
 /// Why a built-in kata could not be loaded.
 #[derive(Debug, Clone, PartialEq)]
 pub enum KataError {
@@ -246,6 +270,28 @@ pub fn load(id: &str) -> Result<Kata, KataError> {
 mod tests {
     use super::*;
     use design::NodeKind;
+
+    #[test]
+    fn the_status_dashboards_chart_lines_come_from_its_scenarios() {
+        use crate::grade::Metric;
+        let kata = load("status-dashboard").expect("built in");
+        assert_eq!(kata.limit(Metric::ReadP95Ms), Some(80.0));
+        assert_eq!(kata.limit(Metric::ReadErrorsPct), Some(0.1));
+        assert_eq!(kata.limit(Metric::ReadStalenessP95S), Some(60.0));
+        assert_eq!(
+            kata.window_starts(),
+            vec![
+                ("incident".to_string(), 300.0),
+                ("surge".to_string(), 480.0)
+            ]
+        );
+        // A kata without such a check has no line.
+        let mut bare = kata.clone();
+        bare.scenarios.clear();
+        bare.run = None;
+        assert_eq!(bare.limit(Metric::ReadP95Ms), None);
+        assert!(bare.window_starts().is_empty());
+    }
 
     #[test]
     fn every_builtin_kata_loads_cleanly() {
