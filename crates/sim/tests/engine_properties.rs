@@ -701,6 +701,10 @@ fn branched_runs_are_the_runs_from_the_start() {
             engine::reference(),
             kata_design("reference"),
             kata_design("no-stale-if-error"),
+            // No CDN: the last branch and the trunk run in step.
+            kata_design("starter"),
+            kata_design("no-cdn-autoscaling"),
+            kata_design("serverless-no-limit"),
         ] {
             let out =
                 sim::engine::run_branched(&d, &calm, seed, &[late.clone(), faults.clone()], true);

@@ -81,7 +81,6 @@ use design::{Design, Diagnostic, NodeKind};
 
 use crate::histogram::LatencyHistogram;
 use crate::latency::Moments;
-use crate::queueing::erlang_b;
 use crate::rng::SimRng;
 
 use autoscale::Scale;
@@ -968,7 +967,7 @@ impl Sim {
                             } else if cap < 1.0 {
                                 1.0
                             } else if cap <= 4096.0 {
-                                erlang_b(cap as u32, a)
+                                m.erlang.erlang_b(cap as u32, a)
                             } else {
                                 (1.0 - cap / a).max(0.0)
                             };

@@ -20,7 +20,7 @@ use super::data::Lag;
 use super::pulse::KeyStep;
 use super::report::NodeSample;
 use super::scenario::{Override, Scenario};
-use super::service::{Queue, QueueParams};
+use super::service::{ErlangMemo, Queue, QueueParams};
 use super::sketch::{Dist, LatKey, Sketch};
 use super::traffic::PopGroups;
 use super::versions::Tally;
@@ -90,6 +90,8 @@ pub(crate) struct FnModel {
     pub timeout_s: f64,
     pub mem_gb: f64,
     pub warm: f64,
+    /// Its blocking's Erlang B values, remembered.
+    pub erlang: ErlangMemo,
 }
 
 /// A cache node.
@@ -152,6 +154,19 @@ pub(crate) enum Model {
     Primary(Box<PrimaryModel>),
     Replica(Box<ReplicaModel>),
     Storage(Box<StorageModel>),
+}
+
+impl Model {
+    /// The node's service queue, if it has one.
+    pub(crate) fn queue_mut(&mut self) -> Option<&mut Queue> {
+        match self {
+            Model::Api(m) => Some(&mut m.queue),
+            Model::Cache(m) => Some(&mut m.queue),
+            Model::Primary(m) => Some(&mut m.queue),
+            Model::Replica(m) => Some(&mut m.queue),
+            _ => None,
+        }
+    }
 }
 
 /// A CDN node: its state machine, what it knows of its origin, and the
@@ -732,6 +747,7 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                         timeout_s: ms(n.num("timeout_ms")),
                         mem_gb: n.num("memory_mb") / 1024.0,
                         warm: 0.0,
+                        erlang: ErlangMemo::default(),
                     }))
                 }
             }

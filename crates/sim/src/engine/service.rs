@@ -87,6 +87,14 @@ impl Queue {
         }
     }
 
+    /// Exchanges the remembered steady-state ticks with `other`'s (see
+    /// `run_in_step` in `branch.rs`): a memo holds only what a solve would
+    /// compute, so either gives the same ticks.
+    pub(crate) fn swap_memo(&mut self, other: &mut Queue) {
+        std::mem::swap(&mut self.memo, &mut other.memo);
+        std::mem::swap(&mut self.memo_next, &mut other.memo_next);
+    }
+
     /// The backlog now.
     #[cfg(test)]
     pub(crate) fn backlog(&self) -> f64 {
@@ -296,6 +304,42 @@ impl Queue {
     }
 }
 
+/// Erlang B values remembered by servers and load (a serverless node's
+/// blocking, an O(c) recursion, asked for again when the same demand comes
+/// back).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ErlangMemo {
+    entries: Vec<(u32, u64, f64)>,
+    next: usize,
+}
+
+/// Erlang B values an [`ErlangMemo`] holds.
+const ERLANG_MEMO: usize = 16;
+
+impl ErlangMemo {
+    /// [`erlang_b`]`(servers, a)`: remembered, or computed and remembered.
+    /// The same bits either way.
+    pub(crate) fn erlang_b(&mut self, servers: u32, a: f64) -> f64 {
+        let bits = a.to_bits();
+        if let Some(&(_, _, b)) = self.entries.iter().find(|e| e.0 == servers && e.1 == bits) {
+            return b;
+        }
+        let b = erlang_b(servers, a);
+        if self.entries.len() < ERLANG_MEMO {
+            self.entries.push((servers, bits, b));
+        } else {
+            self.entries[self.next] = (servers, bits, b);
+            self.next = (self.next + 1) % ERLANG_MEMO;
+        }
+        b
+    }
+
+    /// Exchanges what is remembered with `other` (as [`Queue::swap_memo`]).
+    pub(crate) fn swap(&mut self, other: &mut ErlangMemo) {
+        std::mem::swap(self, other);
+    }
+}
+
 /// Blocking probability of an M/M/c queue with room for `limit` waiting:
 /// P(N = c + K) = ρ^K / ((1/B − 1) + Σ_{j=0}^{K} ρ^j), B = Erlang B. Zero
 /// for an unlimited (or very large) waiting room.
@@ -449,6 +493,25 @@ mod tests {
             }
         }
         assert!(n > 100);
+    }
+
+    /// A remembered Erlang B value is the one computed afresh, bit for
+    /// bit, after evictions and exchanges between two memos too.
+    #[test]
+    fn remembered_erlang_b_values_are_the_values() {
+        let mut memo = ErlangMemo::default();
+        let mut other = ErlangMemo::default();
+        for round in 0..3u32 {
+            for k in 0..(ERLANG_MEMO as u32 + 7) {
+                let servers = 100 + (k % 5) * 400;
+                let a = 0.37 * f64::from(300 + (k * 11 + round) % 29);
+                assert_eq!(
+                    memo.erlang_b(servers, a).to_bits(),
+                    erlang_b(servers, a).to_bits()
+                );
+                memo.swap(&mut other);
+            }
+        }
     }
 
     #[test]

@@ -507,6 +507,14 @@ impl Kinks {
         }
     }
 
+    /// Exchanges the remembered sojourn kinks with `other`'s. The memo
+    /// holds what [`Kinks::prepare`] would compute anyway, so whichever
+    /// one a simulation uses, it adds the same numbers.
+    pub(crate) fn swap_memo(&mut self, other: &mut Kinks) {
+        std::mem::swap(&mut self.memo, &mut other.memo);
+        std::mem::swap(&mut self.memo_next, &mut other.memo_next);
+    }
+
     /// Adds `w` requests whose latency follows `d` to `sk` alone: what
     /// [`Kinks::prepare`] then [`Kinks::apply`] add, the same numbers, but
     /// a lognormal's kinks go straight to the grid (no other sketch will
