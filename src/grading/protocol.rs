@@ -112,6 +112,24 @@ pub fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>, WireError> {
     rmp_serde::to_vec_named(message).map_err(|e| WireError(e.to_string()))
 }
 
+/// A message's wire form as a buffer to transfer (not copy) with
+/// `postMessage`, and the transfer list that goes with it.
+pub fn to_transfer<T: Serialize>(
+    message: &T,
+) -> Result<(js_sys::Uint8Array, js_sys::Array), WireError> {
+    let bytes = encode(message)?;
+    let buffer = js_sys::Uint8Array::from(bytes.as_slice());
+    let transfer = js_sys::Array::of1(&buffer.buffer());
+    Ok((buffer, transfer))
+}
+
+/// A message from the bytes a `postMessage` carried.
+pub fn from_event<T: for<'de> Deserialize<'de>>(
+    event: &web_sys::MessageEvent,
+) -> Result<T, WireError> {
+    decode(&js_sys::Uint8Array::new(&event.data()).to_vec())
+}
+
 /// A message from its wire form.
 pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, WireError> {
     rmp_serde::from_slice(bytes).map_err(|e| WireError(e.to_string()))

@@ -193,8 +193,7 @@ impl WorkerTransport {
         if !self.is_current(ev.target()) {
             return;
         }
-        let bytes = js_sys::Uint8Array::new(&ev.data()).to_vec();
-        match protocol::decode::<Response>(&bytes) {
+        match protocol::from_event::<Response>(ev) {
             Ok(Response::Ready) => {
                 self.ready.set(true);
                 if let Some(request) = self.held.take() {
@@ -215,10 +214,8 @@ impl WorkerTransport {
         let Some(worker) = self.worker.borrow().clone() else {
             return;
         };
-        match protocol::encode(request) {
-            Ok(bytes) => {
-                let buffer = js_sys::Uint8Array::from(bytes.as_slice());
-                let transfer = js_sys::Array::of1(&buffer.buffer());
+        match protocol::to_transfer(request) {
+            Ok((buffer, transfer)) => {
                 if let Err(e) = worker.post_message_with_transfer(&buffer, &transfer) {
                     web_sys::console::error_1(&e);
                 }

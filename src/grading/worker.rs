@@ -13,22 +13,19 @@ use super::service::Service;
 pub fn serve() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let answer = scope.clone();
-    let service = Service::new(Rc::new(move |response: Response| {
-        match protocol::encode(&response) {
-            Ok(bytes) => {
-                let buffer = js_sys::Uint8Array::from(bytes.as_slice());
-                let transfer = js_sys::Array::of1(&buffer.buffer());
+    let service = Service::new(Rc::new(
+        move |response: Response| match protocol::to_transfer(&response) {
+            Ok((buffer, transfer)) => {
                 if let Err(e) = answer.post_message_with_transfer(&buffer, &transfer) {
                     web_sys::console::error_1(&e);
                 }
             }
             Err(error) => web_sys::console::error_1(&error.to_string().into()),
-        }
-    }));
+        },
+    ));
     let listener =
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            let bytes = js_sys::Uint8Array::new(&ev.data()).to_vec();
-            match protocol::decode::<Request>(&bytes) {
+            match protocol::from_event::<Request>(&ev) {
                 Ok(request) => service.receive(request),
                 Err(error) => web_sys::console::error_1(&error.to_string().into()),
             }
@@ -37,9 +34,8 @@ pub fn serve() {
     // The worker lives as long as the page keeps it: so does its listener.
     listener.forget();
     // Messages sent before the wasm loaded were dropped: say we listen.
-    if let Ok(bytes) = protocol::encode(&Response::Ready) {
-        let buffer = js_sys::Uint8Array::from(bytes.as_slice());
-        if let Err(e) = scope.post_message(&buffer) {
+    if let Ok((buffer, transfer)) = protocol::to_transfer(&Response::Ready) {
+        if let Err(e) = scope.post_message_with_transfer(&buffer, &transfer) {
             web_sys::console::error_1(&e);
         }
     }
