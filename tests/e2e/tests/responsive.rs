@@ -268,12 +268,20 @@ fn the_tab_answers_input_while_a_2000_node_design_grades() {
             vec![],
         )
         .expect("measure input delay");
-    // The grade runs in the worker: the page says how long so far.
+    // The grade runs in the worker: the page says how long so far. Then
+    // the worker grades candidate fixes (each a grade of the whole design):
+    // the cards say "Checking the fix". The worker is busy either way.
     const GRADING: &str =
         "const s = document.querySelector('.scenario-card .status, .results-summary .muted'); \
-         return s && s.textContent.includes('so far') && s.textContent;";
+         if (s && s.textContent.includes('so far')) return s.textContent; \
+         const c = document.querySelector('.scenario-card .next.checking'); \
+         return c && c.textContent;";
     let progress = browser
-        .wait_for(GRADING, Duration::from_secs(20))
+        .wait_for(
+            "const s = document.querySelector('.scenario-card .status, .results-summary .muted'); \
+             return s && s.textContent.includes('so far') && s.textContent;",
+            Duration::from_secs(20),
+        )
         .expect("a long grade shows its progress");
     println!("progress shown: {progress}");
     // Typing while the worker grades: `?` opens and closes the shortcuts.
