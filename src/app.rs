@@ -19,7 +19,7 @@ use crate::components::{
     top_bar::{TopBar, TopBarContext},
 };
 use crate::dom;
-use crate::embed::{self, Inbound, Outbound};
+use crate::embed::{self, Inbound, Outbound, Trigger};
 use crate::grading::transport::{self, Connect};
 use crate::page::PageOptions;
 use crate::run::{live_frame, RunState};
@@ -258,6 +258,8 @@ pub fn App() -> impl IntoView {
             .map(|(d, link_seed)| ShareDialog::LinkOrAutosave(Box::new(d), link_seed)),
     );
     let page = StoredValue::new(page);
+    // Set when the course page loads a design, so its grade says so.
+    let course_loaded = StoredValue::new(false);
 
     // Autosave whenever the design settles (after each edit, not each drag
     // step). The first run only records the starting point.
@@ -304,6 +306,7 @@ pub fn App() -> impl IntoView {
         match inbound {
             Ok(Inbound::LoadDesign(text)) => match decode_any(&text) {
                 Ok(design) => {
+                    course_loaded.set_value(true);
                     state.apply(|e| e.replace_design(design));
                     state.fit_to_view();
                     state.notify("The course page loaded a design. Undo brings yours back.");
@@ -339,9 +342,14 @@ pub fn App() -> impl IntoView {
     // its revision, so the cards can tell when they are out of date).
     let run = RunState::new();
     let connect = use_context::<Connect>().unwrap_or_else(transport::worker);
-    run.connect(&connect, move |outcome| {
+    // What led to each request (the latest one's is the one that counts),
+    // so the course page can tell the grade of the design it opened with
+    // from grades the learner's actions brought.
+    let trigger_of = StoredValue::new((0u64, Trigger::Opened));
+    // Posts the grade of `outcome` to the course page, if its design is
+    // still the one on screen.
+    let post_graded = move |outcome: &crate::run::Outcome, trigger: Trigger| {
         let Ok(g) = &outcome.grade else { return };
-        // The share link of the design graded, if it is still on screen.
         let share = state.with_editor(|e| {
             (e.revision() == outcome.revision)
                 .then(|| design::share::encode(e.design(), KATA, seed.get_untracked()))
@@ -351,6 +359,7 @@ pub fn App() -> impl IntoView {
                 embed::post(
                     p,
                     &Outbound::Graded {
+                        trigger,
                         kata: KATA.into(),
                         share,
                         passed: g.passed as u32,
@@ -359,16 +368,42 @@ pub fn App() -> impl IntoView {
                 )
             });
         }
+    };
+    run.connect(&connect, move |outcome| {
+        let (request, trigger) = trigger_of.get_value();
+        if request == outcome.request {
+            post_graded(outcome, trigger);
+        }
     });
     let pending_grade = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
-    Effect::new(move |_| {
+    Effect::new(move |previous: Option<()>| {
         state.saved_revision.track();
         seed.track();
+        let trigger = if previous.is_none() {
+            Trigger::Opened
+        } else if course_loaded.get_value() {
+            Trigger::LoadDesign
+        } else {
+            Trigger::Edit
+        };
         let timer = gloo_timers::callback::Timeout::new(GRADE_DELAY_MS, move || {
             let (design, revision) = state.with_editor(|e| (e.design().clone(), e.revision()));
-            run.request(design, revision, KATA, seed.get_untracked());
+            let request = run.request(design, revision, KATA, seed.get_untracked());
+            trigger_of.set_value((request, trigger));
+            course_loaded.set_value(false);
         });
         pending_grade.set_value(Some(timer)); // replaces (cancels) any earlier one
+    });
+    // Run (or a card's "Watch this run") reports the current grade again,
+    // as the learner's own act of running their design.
+    Effect::new(move |previous: Option<u64>| {
+        let watched = run.runs_watched.get();
+        if previous.is_some_and(|p| p != watched) && untrack(|| run.is_current(state)) {
+            if let Some(outcome) = run.outcome.get_untracked() {
+                post_graded(&outcome, Trigger::Run);
+            }
+        }
+        watched
     });
 
     // While playing, time advances on a timer; nothing moves otherwise.

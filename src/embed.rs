@@ -15,6 +15,31 @@ pub const VERSION: u32 = 1;
 /// is far smaller; the same 4 MiB the design format allows).
 pub const MAX_INBOUND_CHARS: usize = 4 * 1024 * 1024;
 
+/// What led to a `graded` message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// The design the page opened with, before the learner did anything.
+    Opened,
+    /// The learner's edit.
+    Edit,
+    /// A `load-design` message from the course page.
+    LoadDesign,
+    /// The learner pressed Run (or watched a run): the current grade again.
+    Run,
+}
+
+impl Trigger {
+    /// Its name in the message's `trigger` field.
+    pub fn key(self) -> &'static str {
+        match self {
+            Trigger::Opened => "opened",
+            Trigger::Edit => "edit",
+            Trigger::LoadDesign => "load-design",
+            Trigger::Run => "run",
+        }
+    }
+}
+
 /// A message the playground posts to its parent.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outbound {
@@ -30,8 +55,10 @@ pub enum Outbound {
         /// The share string (`d2.…`).
         share: String,
     },
-    /// A run was graded.
+    /// A design was graded.
     Graded {
+        /// What led to the grade.
+        trigger: Trigger,
         /// The kata's id.
         kata: String,
         /// The share string of the graded design.
@@ -54,6 +81,7 @@ impl Outbound {
                 "source": SOURCE, "v": VERSION, "type": "design-changed", "kata": kata, "share": share
             }),
             Outbound::Graded {
+                trigger,
                 kata,
                 share,
                 passed,
@@ -65,7 +93,8 @@ impl Outbound {
                     f64::from(*passed) / f64::from(*total)
                 };
                 json!({
-                    "source": SOURCE, "v": VERSION, "type": "graded", "kata": kata, "share": share,
+                    "source": SOURCE, "v": VERSION, "type": "graded", "trigger": trigger.key(),
+                    "kata": kata, "share": share,
                     "result": {
                         "score": { "raw": passed, "min": 0, "max": total, "scaled": scaled },
                         "success": passed == total && *total > 0,

@@ -112,6 +112,9 @@ pub struct RunState {
     /// grade's, so drawing the charts and drawing the cards are two short
     /// tasks rather than one long one.
     pub report: RwSignal<Option<Arc<Report>>>,
+    /// How many times the learner started watching a run (Run, or a
+    /// card's "Watch this run"): the embed reports the grade again then.
+    pub runs_watched: RwSignal<u64>,
     /// Why grading cannot happen at all (the worker would not start).
     pub unavailable: RwSignal<Option<String>>,
     /// The page clock's reading now, refreshed while a grade is long, for
@@ -137,6 +140,7 @@ impl RunState {
             checking: RwSignal::new(None),
             grading: RwSignal::new(Grading::default()),
             report: RwSignal::new(None),
+            runs_watched: RwSignal::new(0),
             unavailable: RwSignal::new(None),
             clock_ms: RwSignal::new(0.0),
             service: StoredValue::new_local(None),
@@ -161,7 +165,8 @@ impl RunState {
     /// Asks for a grade of `design` at `revision`. A request still
     /// waiting is replaced; a worker stuck on an outdated grade is replaced
     /// after [`PATIENCE_MS`] of silence.
-    pub fn request(&self, design: Design, revision: u64, kata: &str, seed: u64) {
+    /// Returns the request's number (see [`Outcome::request`]).
+    pub fn request(&self, design: Design, revision: u64, kata: &str, seed: u64) -> u64 {
         let number = self.requests.get_value() + 1;
         self.requests.set_value(number);
         let request = Request::Grade {
@@ -182,6 +187,7 @@ impl RunState {
             move || run.watchdog(),
             Duration::from_millis(u64::from(PATIENCE_MS)),
         );
+        number
     }
 
     fn with_service(&self, f: impl FnOnce(&dyn Transport)) {
@@ -428,8 +434,22 @@ impl RunState {
         self.report.get()
     }
 
+    /// Starts watching the kata's first grading run (the incident) from the
+    /// beginning: the top bar's Run.
+    pub fn watch_first(&self) {
+        let first = self.outcome.with_untracked(|o| {
+            o.as_ref()
+                .and_then(|o| o.grade.as_ref().ok())
+                .and_then(|g| g.runs.first())
+                .map(|r| r.id.clone())
+        });
+        let shown = first.unwrap_or_else(|| self.shown_run.get_untracked());
+        self.watch(&shown);
+    }
+
     /// Starts watching `run` from the beginning.
     pub fn watch(&self, run: &str) {
+        self.runs_watched.update(|n| *n += 1);
         self.shown_run.set(run.to_string());
         self.show_report_soon();
         self.watching.set(true);

@@ -71,6 +71,7 @@ fn inbound_messages_are_accepted_only_from_allowed_origins() {
 #[wasm_bindgen_test]
 fn graded_messages_carry_an_xapi_like_result() {
     let m = Outbound::Graded {
+        trigger: playground::embed::Trigger::LoadDesign,
         kata: "status-dashboard".into(),
         share: "d1.x".into(),
         passed: 3,
@@ -80,6 +81,7 @@ fn graded_messages_carry_an_xapi_like_result() {
     assert_eq!(m["source"], "kata-playground");
     assert_eq!(m["v"], 1);
     assert_eq!(m["type"], "graded");
+    assert_eq!(m["trigger"], "load-design");
     assert_eq!(m["result"]["score"]["raw"], 3);
     assert_eq!(m["result"]["score"]["max"], 4);
     assert_eq!(m["result"]["score"]["scaled"], 0.75);

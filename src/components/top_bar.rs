@@ -128,7 +128,7 @@ pub fn TopBar(
             <h1 class="kata-title">{title}</h1>
             <nav class="toolbar" aria-label="Editing">
                 <button type="button" class="button primary" data-action="run" title="Watch the incident play on the canvas"
-                    on:click=move |_| run.watch("incident")>
+                    on:click=move |_| run.watch_first()>
                     "▶ Run"
                 </button>
                 <Show when=move || !readonly>

@@ -35,14 +35,19 @@ fn the_course_page_receives_the_grade_of_a_passing_design() {
         .expect("the starter design was graded");
     let first = browser
         .execute(
-            "return document.querySelector('#grades li').dataset.raw",
+            "const li = document.querySelector('#grades li'); return [li.dataset.raw, li.dataset.trigger];",
             vec![],
         )
         .unwrap();
     assert_ne!(
-        first,
+        first[0],
         json!("4"),
         "the starter design does not pass everything"
+    );
+    assert_eq!(
+        first[1],
+        json!("opened"),
+        "the first grade is marked as the design the page opened with"
     );
 
     // The course page loads the reference design into the iframe.
@@ -72,6 +77,38 @@ fn the_course_page_receives_the_grade_of_a_passing_design() {
         )
         .unwrap();
     assert!(text.as_str().unwrap_or("").contains("4 of 4"), "{text}");
+    let trigger = browser
+        .execute(
+            "return document.querySelector('#grades li.success').dataset.trigger",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(trigger, json!("load-design"));
+
+    // Pressing Run in the playground reports the grade again, as a run.
+    let before = browser
+        .execute(
+            "return document.querySelectorAll('#grades li').length",
+            vec![],
+        )
+        .unwrap();
+    browser
+        .execute(
+            "document.getElementById('playground').contentDocument \
+               .querySelector('[data-action=\"run\"]').click();",
+            vec![],
+        )
+        .expect("press Run in the playground");
+    browser
+        .wait_for(
+            "const li = document.querySelector('#grades li'); \
+             return document.querySelectorAll('#grades li').length > arguments_length && \
+                    li.dataset.trigger === 'run' && li.dataset.raw === '4';"
+                .replace("arguments_length", &before.to_string())
+                .as_str(),
+            Duration::from_secs(10),
+        )
+        .expect("Run posted the grade again with trigger `run`");
 
     let png = browser.screenshot().expect("screenshot");
     std::fs::write(artifacts_dir().join("course-page.png"), png).expect("save");
