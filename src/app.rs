@@ -68,13 +68,8 @@ fn starting_design(
         storage::Restored::Design(design, corrections) => {
             if !corrections.is_empty() {
                 notes.push(format!(
-                    "Your autosaved design was restored with {} correction(s): {}.",
-                    corrections.len(),
-                    corrections
-                        .iter()
-                        .map(|n| n.message.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; ")
+                    "Your autosaved design was restored with {}",
+                    design::corrections(&corrections)
                 ));
             }
             Some(design)
@@ -110,8 +105,8 @@ fn starting_design(
                 }
                 if !shared.diagnostics.is_empty() {
                     notes.push(format!(
-                        "The link's design needed {} correction(s).",
-                        shared.diagnostics.len()
+                        "The link's design was opened with {}",
+                        design::corrections(&shared.diagnostics)
                     ));
                 }
                 match &autosave {
@@ -238,7 +233,7 @@ pub fn App() -> impl IntoView {
         state.apply(|e| e.set_readonly(true));
     }
     if !startup.notes.is_empty() {
-        state.notify(startup.notes.join(" "));
+        state.notify_lasting(startup.notes.join(" "));
     }
     // A malformed `?allow=` is the course author's to fix: said on the
     // page and in the console, and the embed sends and accepts nothing.
@@ -249,7 +244,7 @@ pub fn App() -> impl IntoView {
             list.join("; ")
         );
         web_sys::console::error_1(&wasm_bindgen::JsValue::from_str(&text));
-        state.notify(text);
+        state.notify_lasting(text);
     }
     let seed = RwSignal::new(startup.seed);
     let share = RwSignal::new(
@@ -311,7 +306,7 @@ pub fn App() -> impl IntoView {
                     state.fit_to_view();
                     state.notify("The course page loaded a design. Undo brings yours back.");
                 }
-                Err(error) => state.notify(format!(
+                Err(error) => state.notify_lasting(format!(
                     "The course page sent a design that could not be opened: {}",
                     sentence(&error)
                 )),
@@ -462,7 +457,7 @@ pub fn App() -> impl IntoView {
                     seed.set(shared.seed);
                 }
             }
-            Err(error) => state.notify(format!(
+            Err(error) => state.notify_lasting(format!(
                 "This link could not be opened: {} Your design is unchanged.",
                 sentence(&error.to_string())
             )),

@@ -70,6 +70,9 @@ pub struct Notice {
     pub text: String,
     /// Increases with each notice so a repeated message still re-announces.
     pub serial: u64,
+    /// Whether it stays until dismissed (what was repaired or refused in
+    /// the learner's input) rather than fading after a few seconds.
+    pub lasting: bool,
 }
 
 /// One node's state at the playback cursor.
@@ -197,12 +200,23 @@ impl EditorState {
 
     /// Shows a message to the learner.
     pub fn notify(&self, text: impl Into<String>) {
+        self.show_notice(text.into(), false);
+    }
+
+    /// Shows a notice that stays until the learner dismisses it: what was
+    /// repaired or refused in a link, file, autosave or course message.
+    pub fn notify_lasting(&self, text: impl Into<String>) {
+        self.show_notice(text.into(), true);
+    }
+
+    fn show_notice(&self, text: String, lasting: bool) {
         let serial = self
             .notice
             .with_untracked(|n| n.as_ref().map_or(0, |n| n.serial) + 1);
         self.notice.set(Some(Notice {
-            text: text.into(),
+            text,
             serial,
+            lasting,
         }));
     }
 

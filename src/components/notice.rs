@@ -1,6 +1,7 @@
 //! Messages for the learner (why a connection was refused, what was
-//! restored), shown over the canvas and announced to screen readers; each
-//! fades after a few seconds.
+//! restored), shown over the canvas and announced to screen readers. A
+//! passing notice fades after a few seconds; one that says what was
+//! repaired or refused in the learner's input stays until dismissed.
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
@@ -19,7 +20,10 @@ pub fn NoticeArea(
     // Each new notice schedules its own removal; an older timer finding a
     // newer notice leaves it alone (serials differ).
     Effect::new(move |_| {
-        if let Some(serial) = state.notice.with(|n| n.as_ref().map(|n| n.serial)) {
+        let fading = state
+            .notice
+            .with(|n| n.as_ref().filter(|n| !n.lasting).map(|n| n.serial));
+        if let Some(serial) = fading {
             // `try_`: the page (or a test's mount) may be gone when the
             // timer fires.
             Timeout::new(NOTICE_MS, move || {
@@ -37,7 +41,16 @@ pub fn NoticeArea(
     });
     view! {
         <div class="notice-area" role="status" aria-live="polite">
-            {move || state.notice.get().map(|n| view! { <p class="notice">{n.text}</p> })}
+            {move || state.notice.get().map(|n| view! {
+                <p class="notice" class:lasting=n.lasting>
+                    <span>{n.text}</span>
+                    {n.lasting.then(|| view! {
+                        <button type="button" class="button notice-dismiss" on:click=move |_| state.notice.set(None)>
+                            "Dismiss"
+                        </button>
+                    })}
+                </p>
+            })}
         </div>
     }
 }

@@ -97,20 +97,22 @@ pub fn TopBar(
                         let notes = parsed.diagnostics.len();
                         state.apply(|e| e.replace_design(parsed.design));
                         state.fit_to_view();
-                        state.notify(if notes == 0 {
-                            format!("Imported {name}. Undo brings your previous design back.")
+                        if notes == 0 {
+                            state.notify(format!(
+                                "Imported {name}. Undo brings your previous design back."
+                            ));
                         } else {
-                            format!(
-                                "Imported {name} with {notes} correction(s): {}",
-                                first_note(&parsed.diagnostics)
-                            )
-                        });
+                            state.notify_lasting(format!(
+                                "Imported {name} with {} Undo brings your previous design back.",
+                                design::corrections(&parsed.diagnostics)
+                            ));
+                        }
                     }
-                    Err(error) => state.notify(format!(
+                    Err(error) => state.notify_lasting(format!(
                         "{name} was not imported: {error}. Your design is unchanged."
                     )),
                 },
-                Err(error) => state.notify(error),
+                Err(error) => state.notify_lasting(error),
             }
             input.set_value(""); // choosing the same file again imports again
         });
@@ -182,10 +184,6 @@ fn close_menu(ev: &web_sys::MouseEvent) {
     if let Some(menu) = menu {
         let _ = menu.remove_attribute("open");
     }
-}
-
-fn first_note(notes: &[design::Diagnostic]) -> String {
-    notes.first().map(|d| d.message.clone()).unwrap_or_default()
 }
 
 /// Shows a file operation's failure in words.

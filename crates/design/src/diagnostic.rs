@@ -47,6 +47,29 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// How many corrections a notice lists by name; the rest are counted.
+pub const LISTED_CORRECTIONS: usize = 12;
+
+/// "1 correction: …" or "3 corrections: …; …; …": every correction made
+/// while reading a design, by its message (past [`LISTED_CORRECTIONS`],
+/// "and N more"), for a notice that says what was repaired.
+pub fn corrections(diagnostics: &[Diagnostic]) -> String {
+    let n = diagnostics.len();
+    let listed: Vec<&str> = diagnostics
+        .iter()
+        .take(LISTED_CORRECTIONS)
+        .map(|d| d.message.trim_end_matches('.'))
+        .collect();
+    let more = n.saturating_sub(LISTED_CORRECTIONS);
+    let tail = if more > 0 {
+        format!("; and {more} more")
+    } else {
+        String::new()
+    };
+    let noun = if n == 1 { "correction" } else { "corrections" };
+    format!("{n} {noun}: {}{tail}.", listed.join("; "))
+}
+
 impl Diagnostic {
     /// An error about `subject`.
     pub fn error(subject: Option<NodeId>, message: impl Into<String>) -> Self {
@@ -114,6 +137,23 @@ impl Collector {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn corrections_are_all_named_up_to_a_dozen_then_counted() {
+        let one = [Diagnostic::warning(None, "Node “a” had no label.")];
+        assert_eq!(corrections(&one), "1 correction: Node “a” had no label.");
+        let three: Vec<Diagnostic> = ["A.", "B.", "C."]
+            .iter()
+            .map(|m| Diagnostic::error(None, *m))
+            .collect();
+        assert_eq!(corrections(&three), "3 corrections: A; B; C.");
+        let many: Vec<Diagnostic> = (0..15)
+            .map(|i| Diagnostic::error(None, format!("N{i}.")))
+            .collect();
+        let text = corrections(&many);
+        assert!(text.starts_with("15 corrections: N0; N1;"), "{text}");
+        assert!(text.ends_with("N11; and 3 more."), "{text}");
+    }
 
     #[test]
     fn collector_caps_the_list() {

@@ -53,7 +53,7 @@ pub mod share;
 mod validate;
 
 pub use connect::{classify, ConnectionRefused, EdgeKind};
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{corrections, Diagnostic, Severity};
 pub use document::{Design, Edge, Node, NodeId, Point};
 pub use format::{FormatError, Parsed};
 pub use kind::NodeKind;
