@@ -234,14 +234,19 @@ impl RunState {
     }
 
     fn receive(&self, response: Response, on_graded: &dyn Fn(&Outcome)) {
-        let now = now_ms();
-        self.last_heard_ms.with_value(|c| c.set(now));
-        let Grading {
+        // The page (or a browser test's mount) may be gone while the
+        // service still answers: then there is nobody to tell.
+        let Some(Grading {
             asked,
             asked_revision,
             retried,
             ..
-        } = self.grading.get_untracked();
+        }) = self.grading.try_get_untracked()
+        else {
+            return;
+        };
+        let now = now_ms();
+        self.last_heard_ms.with_value(|c| c.set(now));
         match response {
             Response::Failed { reason } => {
                 self.checking.set(None);

@@ -313,9 +313,8 @@ fn the_tab_answers_input_while_a_2000_node_design_grades() {
     );
     let _ = browser.console_log();
 
-    // A newer edit while the big grade runs: the worker, busy with a
-    // revision nobody will see, is replaced, and the new design's grade
-    // comes at once rather than after the big one.
+    // A newer edit while the big design is graded or its fixes tested: the
+    // new design's grade comes at once rather than after the big one's.
     let edited = std::time::Instant::now();
     for (key, ctrl) in [("a", true), ("Delete", false)] {
         browser
@@ -338,10 +337,13 @@ fn the_tab_answers_input_while_a_2000_node_design_grades() {
         "the emptied design was graded {:.1} s after the edit",
         edited.elapsed().as_secs_f64()
     );
+    // Either the worker was replaced (it was silent for 300 ms inside a
+    // grade of the big design), or it saw the newer request between two
+    // candidate grades; both answer in seconds, where finishing the big
+    // design's fix testing takes minutes.
     let log = browser.console_log().unwrap_or_default();
-    assert!(
-        log.iter()
-            .any(|e| e.message.contains("grading worker replaced")),
-        "the worker busy with the outdated grade was replaced: {log:?}"
-    );
+    let replaced = log
+        .iter()
+        .any(|e| e.message.contains("grading worker replaced"));
+    println!("the busy worker was replaced: {replaced}");
 }
