@@ -275,16 +275,13 @@ pub fn App() -> impl IntoView {
                 }
                 _ => {}
             }
-            let share = state
-                .with_editor(|e| design::share::encode(e.design(), KATA, seed.get_untracked()));
             page.with_value(|p| {
-                embed::post(
-                    p,
-                    &Outbound::DesignChanged {
-                        kata: KATA.into(),
-                        share,
-                    },
-                )
+                embed::post(p, || Outbound::DesignChanged {
+                    kata: KATA.into(),
+                    share: state.with_editor(|e| {
+                        design::share::encode(e.design(), KATA, seed.get_untracked())
+                    }),
+                })
             });
         }
         revision
@@ -292,7 +289,7 @@ pub fn App() -> impl IntoView {
 
     // The embedding page learns that the playground is ready, and may send
     // a design to load (only from the origins it allows in `?allow=`).
-    page.with_value(|p| embed::post(p, &Outbound::Ready { kata: KATA.into() }));
+    page.with_value(|p| embed::post(p, || Outbound::Ready { kata: KATA.into() }));
     let messages = window_event_listener(leptos::ev::message, move |ev| {
         let inbound = page.with_value(|p| {
             embed::screen_inbound(p, &ev)
@@ -345,24 +342,19 @@ pub fn App() -> impl IntoView {
     // still the one on screen.
     let post_graded = move |outcome: &crate::run::Outcome, trigger: Trigger| {
         let Ok(g) = &outcome.grade else { return };
-        let share = state.with_editor(|e| {
-            (e.revision() == outcome.revision)
-                .then(|| design::share::encode(e.design(), KATA, seed.get_untracked()))
-        });
-        if let Some(share) = share {
-            page.with_value(|p| {
-                embed::post(
-                    p,
-                    &Outbound::Graded {
-                        trigger,
-                        kata: KATA.into(),
-                        share,
-                        passed: g.passed as u32,
-                        total: g.total as u32,
-                    },
-                )
-            });
+        if state.with_editor(|e| e.revision() != outcome.revision) {
+            return;
         }
+        page.with_value(|p| {
+            embed::post(p, || Outbound::Graded {
+                trigger,
+                kata: KATA.into(),
+                share: state
+                    .with_editor(|e| design::share::encode(e.design(), KATA, seed.get_untracked())),
+                passed: g.passed as u32,
+                total: g.total as u32,
+            })
+        });
     };
     run.connect(&connect, move |outcome| {
         let (request, trigger) = trigger_of.get_value();
@@ -417,11 +409,10 @@ pub fn App() -> impl IntoView {
     // watches a run.
     Effect::new(move |_| {
         let frame = if run.watching.get() {
-            let shown = run.shown_run.get();
             let playback = run.playback.get();
-            run.outcome.with(|o| {
-                o.as_ref()
-                    .and_then(|o| o.reports.get(&shown))
+            run.report.with(|report| {
+                report
+                    .as_ref()
                     .and_then(|report| live_frame(report, &playback))
                     .map(std::sync::Arc::new)
             })

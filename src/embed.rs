@@ -167,9 +167,10 @@ pub fn read_inbound(options: &PageOptions, origin: &str, data: &Value) -> Result
     }
 }
 
-/// Posts a message to the parent page, when there is one, at each of
-/// [`PageOptions::post_targets`]: nowhere while `?allow=` is malformed.
-pub fn post(options: &PageOptions, message: &Outbound) {
+/// Posts the message `message` builds to the parent page, when there is
+/// one, at each of [`PageOptions::post_targets`]: nowhere while `?allow=`
+/// is malformed, and then `message` is not called.
+pub fn post(options: &PageOptions, message: impl FnOnce() -> Outbound) {
     let targets = options.post_targets();
     if targets.is_empty() {
         return;
@@ -183,6 +184,9 @@ pub fn post(options: &PageOptions, message: &Outbound) {
     if parent == window {
         return; // not in an iframe
     }
+    // Built only now: a message carries the design's share link, which is
+    // not worth compressing for a page that is not embedded.
+    let message = message();
     if let Ok(data) = js_sys::JSON::parse(&message.to_json().to_string()) {
         for target in targets {
             let _ = parent.post_message(&data, target);

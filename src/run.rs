@@ -11,7 +11,6 @@
 //!   `Arc`s shared by the charts and playback: a redraw or a card update
 //!   never copies a report.
 
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -23,6 +22,7 @@ use leptos::prelude::*;
 use sim::engine::Report;
 use sim::grade::Grade;
 
+use crate::grading::now_ms;
 use crate::grading::protocol::{self, Request, Response};
 use crate::grading::transport::{Connect, Transport};
 use crate::state::{EditorState, LiveFrame, NodeLive};
@@ -89,6 +89,14 @@ pub struct Grading {
     pub grading_since_ms: Option<f64>,
 }
 
+impl Grading {
+    /// The worker works on nothing (it is idle, replaced or gone).
+    fn stopped(&mut self) {
+        self.working_on = None;
+        self.grading_since_ms = None;
+    }
+}
+
 /// The run and grade as the components see them.
 #[derive(Clone, Copy)]
 pub struct RunState {
@@ -121,12 +129,10 @@ pub struct RunState {
     /// the progress shown.
     pub clock_ms: RwSignal<f64>,
     service: StoredValue<Option<Rc<dyn Transport>>, LocalStorage>,
-    /// How many requests were made (the next one's number).
-    requests: StoredValue<u64, LocalStorage>,
     /// The latest request, resent if the worker is replaced.
     last_request: StoredValue<Option<Request>, LocalStorage>,
     /// When the worker was last heard from (page clock, ms).
-    last_heard_ms: StoredValue<Rc<Cell<f64>>, LocalStorage>,
+    last_heard_ms: StoredValue<f64>,
 }
 
 impl RunState {
@@ -144,9 +150,8 @@ impl RunState {
             unavailable: RwSignal::new(None),
             clock_ms: RwSignal::new(0.0),
             service: StoredValue::new_local(None),
-            requests: StoredValue::new_local(0),
             last_request: StoredValue::new_local(None),
-            last_heard_ms: StoredValue::new_local(Rc::new(Cell::new(0.0))),
+            last_heard_ms: StoredValue::new(0.0),
         }
     }
 
@@ -167,8 +172,9 @@ impl RunState {
     /// after [`PATIENCE_MS`] of silence.
     /// Returns the request's number (see [`Outcome::request`]).
     pub fn request(&self, design: Design, revision: u64, kata: &str, seed: u64) -> u64 {
-        let number = self.requests.get_value() + 1;
-        self.requests.set_value(number);
+        // Numbered after the latest, so a later request always has a
+        // larger number.
+        let number = self.grading.with_untracked(|g| g.asked.unwrap_or(0)) + 1;
         let request = Request::Grade {
             request: number,
             kata: kata.to_string(),
@@ -208,7 +214,7 @@ impl RunState {
             return;
         };
         let stale = matches!((grading.working_on, grading.asked), (Some(w), Some(a)) if w < a);
-        let silent_ms = now_ms() - self.last_heard_ms.with_value(|c| c.get());
+        let silent_ms = now_ms() - self.last_heard_ms.get_value();
         if !stale {
             return;
         }
@@ -223,10 +229,7 @@ impl RunState {
 
     /// Replaces the worker and sends it the latest request again.
     fn replace_worker(&self) {
-        self.grading.update(|g| {
-            g.working_on = None;
-            g.grading_since_ms = None;
-        });
+        self.grading.update(Grading::stopped);
         self.with_service(|s| s.restart());
         if let Some(request) = self.last_request.get_value() {
             self.with_service(|s| s.send(request));
@@ -246,15 +249,12 @@ impl RunState {
             return;
         };
         let now = now_ms();
-        self.last_heard_ms.with_value(|c| c.set(now));
+        self.last_heard_ms.set_value(now);
         match response {
             Response::Failed { reason } => {
                 self.checking.set(None);
                 if retried {
-                    self.grading.update(|g| {
-                        g.working_on = None;
-                        g.grading_since_ms = None;
-                    });
+                    self.grading.update(Grading::stopped);
                     self.unavailable.set(Some(reason));
                 } else {
                     web_sys::console::warn_1(
@@ -264,14 +264,8 @@ impl RunState {
                     self.replace_worker();
                 }
             }
-            Response::Ready | Response::Idle => {
-                if matches!(response, Response::Idle) {
-                    self.grading.update(|g| {
-                        g.working_on = None;
-                        g.grading_since_ms = None;
-                    });
-                }
-            }
+            Response::Ready => {}
+            Response::Idle => self.grading.update(Grading::stopped),
             Response::Started { request } => {
                 self.grading.update(|g| {
                     g.working_on = Some(request);
@@ -469,13 +463,6 @@ impl Default for RunState {
     fn default() -> Self {
         Self::new()
     }
-}
-
-/// Milliseconds on the page's clock.
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 /// Every node's state at the cursor of the shown run.

@@ -14,3 +14,13 @@ pub mod protocol;
 pub mod service;
 pub mod transport;
 pub mod worker;
+
+/// Milliseconds on this thread's clock, the page's or the worker's (both
+/// have `performance` on their global scope).
+pub fn now_ms() -> f64 {
+    use wasm_bindgen::JsCast;
+    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}

@@ -15,6 +15,7 @@ use std::rc::Rc;
 use sim::grade::{Grade, Verifier};
 use sim::kata::Kata;
 
+use super::now_ms;
 use super::protocol::{self, Request, Response};
 
 /// Where the service's answers go.
@@ -177,15 +178,4 @@ impl Service {
 /// Lets the event loop run (messages, timers) before going on.
 async fn yield_now() {
     gloo_timers::future::TimeoutFuture::new(0).await;
-}
-
-/// Milliseconds on this thread's clock (the page's or the worker's).
-fn now_ms() -> f64 {
-    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
-        .ok()
-        .and_then(|p| {
-            use wasm_bindgen::JsCast;
-            p.dyn_into::<web_sys::Performance>().ok()
-        })
-        .map_or_else(js_sys::Date::now, |p| p.now())
 }

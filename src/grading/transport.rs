@@ -119,13 +119,19 @@ impl WorkerTransport {
                 e.as_string().unwrap_or_else(|| format!("{e:?}"))
             )
         })?;
+        self.install(worker);
+        Ok(())
+    }
+
+    /// Makes `worker` the current one, listened to and not yet ready,
+    /// terminating the one it replaces.
+    fn install(&self, worker: web_sys::Worker) {
         worker.set_onmessage(Some(self.listener.as_ref().unchecked_ref()));
         worker.set_onerror(Some(self.on_error.as_ref().unchecked_ref()));
         self.ready.set(false);
         if let Some(old) = self.worker.replace(Some(worker)) {
             old.terminate();
         }
-        Ok(())
     }
 
     /// Takes over the worker `index.html` started while the page's own
@@ -146,10 +152,7 @@ impl WorkerTransport {
             return false;
         };
         let _ = js_sys::Reflect::delete_property(global.unchecked_ref::<js_sys::Object>(), &key);
-        worker.set_onmessage(Some(self.listener.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(self.on_error.as_ref().unchecked_ref()));
-        self.ready.set(false);
-        self.worker.replace(Some(worker));
+        self.install(worker);
         // What it said before the page listened (its Ready, or an error).
         let said = js_sys::Reflect::get(&early, &"early".into())
             .ok()
