@@ -7,6 +7,8 @@
 //! (ticks), and a 48-node design (four copies of the reference side by
 //! side), 60 minutes.
 
+mod common;
+
 use design::Design;
 use sim::engine::{Scenario, Sim};
 
@@ -22,22 +24,7 @@ fn reference() -> Design {
 
 /// Four copies of the reference design, with ids suffixed.
 fn reference_x4() -> Design {
-    let base = reference();
-    let mut d = Design::default();
-    for k in 0..4 {
-        for n in &base.nodes {
-            let mut n = n.clone();
-            n.id = format!("{}_{k}", n.id).into();
-            d.nodes.push(n);
-        }
-        for e in &base.edges {
-            let mut e = e.clone();
-            e.from = format!("{}_{k}", e.from).into();
-            e.to = format!("{}_{k}", e.to).into();
-            d.edges.push(e);
-        }
-    }
-    d
+    common::copies_of(&reference(), 4)
 }
 
 fn kata_run(minutes: f64) -> Scenario {

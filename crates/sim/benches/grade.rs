@@ -8,6 +8,8 @@
 //! long) and the explanations alone (grading with the runs done, which is
 //! what the grade adds on top of the engine).
 
+mod common;
+
 use design::Design;
 use sim::kata::Kata;
 
@@ -132,23 +134,9 @@ fn grade_canonical(bencher: divan::Bencher, name: &str) {
 }
 
 /// `copies` copies of the reference design side by side, ids suffixed
-/// (as `benches/engine.rs` builds its 48-node design).
+/// (`common::copies_of`, as `benches/engine.rs` builds its 48-node design).
 fn reference_copies(copies: usize) -> Design {
-    let base = reference();
-    let mut d = Design::default();
-    for k in 0..copies {
-        for n in &base.nodes {
-            let mut n = n.clone();
-            n.id = format!("{}_{k}", n.id).into();
-            d.nodes.push(n);
-        }
-        for e in &base.edges {
-            let mut e = e.clone();
-            e.from = format!("{}_{k}", e.from).into();
-            e.to = format!("{}_{k}", e.to).into();
-            d.edges.push(e);
-        }
-    }
+    let d = common::copies_of(&reference(), copies);
     assert!(d.nodes.len() <= design::limits::MAX_NODES);
     d
 }

@@ -35,18 +35,25 @@ fn fingerprints() -> String {
 
 #[test]
 fn reference_reports_match_the_pinned_fingerprints() {
-    let now = fingerprints();
+    check_or_bless(
+        &fingerprints(),
+        GOLDEN,
+        "reference-fingerprints.txt",
+        "the engine's output changed",
+    );
+}
+
+/// Compares `now` with the pinned `golden` text, or with `GOLDEN_BLESS` set
+/// writes `now` to `tests/data/{file}` instead.
+fn check_or_bless(now: &str, golden: &str, file: &str, what: &str) {
     if std::env::var_os("GOLDEN_BLESS").is_some() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/reference-fingerprints.txt"
-        );
-        std::fs::write(path, &now).expect("write the golden file");
+        let path = format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::write(path, now).expect("write the golden file");
         return;
     }
     assert_eq!(
-        now, GOLDEN,
-        "the engine's output changed; if intended, bless (see the module docs)"
+        now, golden,
+        "{what}; if intended, bless (see the module docs)"
     );
 }
 
@@ -84,36 +91,18 @@ fn canonical_fingerprints() -> String {
                 )
                 .expect("write");
             }
-            let bytes = serde_json::to_vec(&grade).expect("serialises");
-            writeln!(out, "{name} seed {seed} grade {:016x}", fnv1a(&bytes)).expect("write");
+            writeln!(out, "{name} seed {seed} grade {:016x}", grade.fingerprint()).expect("write");
         }
     }
     out
 }
 
-/// FNV-1a, 64 bits (as `Report::fingerprint`).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
 #[test]
 fn canonical_grades_match_the_pinned_fingerprints() {
-    let now = canonical_fingerprints();
-    if std::env::var_os("GOLDEN_BLESS").is_some() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/canonical-fingerprints.txt"
-        );
-        std::fs::write(path, &now).expect("write the golden file");
-        return;
-    }
-    assert_eq!(
-        now, CANONICAL,
-        "a canonical design's grade changed; if intended, bless (see the module docs)"
+    check_or_bless(
+        &canonical_fingerprints(),
+        CANONICAL,
+        "canonical-fingerprints.txt",
+        "a canonical design's grade changed",
     );
 }

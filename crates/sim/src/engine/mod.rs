@@ -55,6 +55,7 @@ mod plan;
 mod pulse;
 mod quiet;
 mod report;
+pub(crate) use report::fnv1a;
 mod scenario;
 mod service;
 mod sketch;

@@ -210,6 +210,14 @@ pub struct Grade {
 }
 
 impl Grade {
+    /// A hash of the grade's exact contents (FNV-1a of its JSON, whose
+    /// numbers round-trip bit for bit), as [`Report::fingerprint`] is of
+    /// a report's: equal fingerprints, equal grades.
+    pub fn fingerprint(&self) -> u64 {
+        let bytes = serde_json::to_vec(self).unwrap_or_default();
+        crate::engine::fnv1a(&bytes)
+    }
+
     /// True when every scenario passed.
     pub fn all_passed(&self) -> bool {
         self.passed == self.total
