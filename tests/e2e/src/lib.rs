@@ -22,18 +22,36 @@ pub fn artifacts_dir() -> PathBuf {
     dir
 }
 
+/// Serves `dist/` and opens `path` on it (`""` for the site itself,
+/// `"course-example.html"`, `"#d2.…"` for a link) in a headless Chromium of
+/// the given size. Panics with a clear message when the site is not built.
+pub fn serve_and_open(
+    path: &str,
+    width: u32,
+    height: u32,
+) -> (serve::StaticServer, webdriver::Browser) {
+    let dist = workspace_root().join("dist");
+    let file = match path.split('#').next() {
+        Some("") | None => "index.html",
+        Some(file) => file,
+    };
+    assert!(
+        dist.join(file).is_file(),
+        "no dist/{file}: build the site first with scripts/build.sh"
+    );
+    let server = serve::StaticServer::start(&dist).expect("serve dist/");
+    let browser = webdriver::Browser::start(width, height).expect("start headless Chromium");
+    browser
+        .goto(&format!("{}{path}", server.url))
+        .expect("open the site");
+    (server, browser)
+}
+
 /// Serves `dist/` and opens it in a headless Chromium of the given size,
 /// waiting until the app has mounted (its canvas shows nodes). Panics with
 /// a clear message when the site is not built or does not mount.
 pub fn open_site(width: u32, height: u32) -> (serve::StaticServer, webdriver::Browser) {
-    let dist = workspace_root().join("dist");
-    assert!(
-        dist.join("index.html").is_file(),
-        "no dist/index.html: build the site first with scripts/build.sh"
-    );
-    let server = serve::StaticServer::start(&dist).expect("serve dist/");
-    let browser = webdriver::Browser::start(width, height).expect("start headless Chromium");
-    browser.goto(&server.url).expect("open the site");
+    let (server, browser) = serve_and_open("", width, height);
     if let Err(e) = browser.wait_for(
         "return document.querySelectorAll('svg.canvas g.node').length",
         std::time::Duration::from_secs(30),

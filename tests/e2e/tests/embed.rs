@@ -1,24 +1,13 @@
 //! The example course page embeds the playground in an iframe; a passing
 //! design loaded into the iframe must reach the page as a `graded` message.
 
-use e2e::serve::StaticServer;
-use e2e::webdriver::Browser;
-use e2e::{artifacts_dir, workspace_root};
+use e2e::{artifacts_dir, serve_and_open, workspace_root};
 use serde_json::json;
 use std::time::Duration;
 
 #[test]
 fn the_course_page_receives_the_grade_of_a_passing_design() {
-    let dist = workspace_root().join("dist");
-    assert!(
-        dist.join("course-example.html").is_file(),
-        "build the site first: scripts/build.sh"
-    );
-    let server = StaticServer::start(&dist).expect("serve dist/");
-    let browser = Browser::start(1440, 1400).expect("start headless Chromium");
-    browser
-        .goto(&format!("{}course-example.html", server.url))
-        .expect("open the course page");
+    let (_server, browser) = serve_and_open("course-example.html", 1440, 1400);
 
     // The embed says it is ready, then grades the starter design it shows.
     browser

@@ -7,7 +7,7 @@
 
 use e2e::serve::StaticServer;
 use e2e::webdriver::Browser;
-use e2e::workspace_root;
+use e2e::{serve_and_open, workspace_root};
 use serde_json::json;
 use std::time::Duration;
 
@@ -33,17 +33,8 @@ fn canonical(name: &str) -> design::Design {
 /// Opens the site on `design` (through its share link, in a fresh
 /// browser, so there is no autosave to ask about) and waits for its nodes.
 fn open_design(design: &design::Design) -> (StaticServer, Browser) {
-    let dist = workspace_root().join("dist");
-    assert!(
-        dist.join("index.html").is_file(),
-        "no dist/index.html: build the site first with scripts/build.sh"
-    );
-    let server = StaticServer::start(&dist).expect("serve dist/");
-    let browser = Browser::start(1440, 900).expect("start headless Chromium");
     let link = design::share::encode(design, KATA, 1);
-    browser
-        .goto(&format!("{}#{link}", server.url))
-        .expect("open the link");
+    let (server, browser) = serve_and_open(&format!("#{link}"), 1440, 900);
     browser
         .wait_for(
             &format!(
