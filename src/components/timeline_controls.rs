@@ -41,7 +41,7 @@ pub fn PlaybackControls(
                 _ => "marker marker-scale",
             };
             let left = if duration > 0.0 { 100.0 * t / duration } else { 0.0 };
-            view! { <span class=class style=format!("left: {left:.2}%") title=title.clone() aria-label=title></span> }
+            view! { <span class=class role="img" style=format!("left: {left:.2}%") title=title.clone() aria-label=title></span> }
         })
         .collect::<Vec<_>>()
     })
