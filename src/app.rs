@@ -14,13 +14,14 @@ use crate::components::{
     dialogs::{ConfirmReplace, Replace, ShortcutsHelp},
     inspector::Inspector,
     notice::NoticeArea,
-    results::Results,
+    results::{GradeSummary, Results},
     share::{ShareDialog, ShareDialogs},
     top_bar::{TopBar, TopBarContext},
 };
 use crate::dom;
 use crate::embed::{self, Inbound, Outbound, Trigger};
 use crate::grading::transport::{self, Connect};
+use crate::layout::{self, Fold, FoldButton, Pane, PaneTabs};
 use crate::page::PageOptions;
 use crate::run::{live_frame, RunState};
 use crate::state::EditorState;
@@ -461,6 +462,17 @@ pub fn App() -> impl IntoView {
     // On a phone only one pane shows at a time; wider screens ignore it.
     let pane = RwSignal::new(Pane::Canvas);
     let on_long_press = Callback::new(move |()| pane.set(Pane::Inspector));
+    // On wider screens the side panels fold away to give the canvas room;
+    // a narrow window (or an embed) starts with the inspector folded, and
+    // selecting a node opens it unless the learner folded it themselves.
+    let roomy = layout::window_is_roomy() && !page.with_value(|p| p.embed);
+    let brief_fold = RwSignal::new(Fold::Open);
+    let inspector_fold = RwSignal::new(Fold::initial(roomy));
+    Effect::new(move |_| {
+        if state.selection.with(|s| s.single_node().is_some()) {
+            inspector_fold.update(|f| *f = f.on_selection());
+        }
+    });
     let help = RwSignal::new(false);
 
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
@@ -497,21 +509,27 @@ pub fn App() -> impl IntoView {
     let starter = kata.starter.clone();
     let (embedded, readonly) = page.with_value(|p| (p.embed, p.readonly));
     view! {
-        <div class="app" class:embed=embedded data-pane=move || pane.get().key()>
+        <div class="app" class:embed=embedded class:readonly=readonly data-pane=move || pane.get().key()
+            class:brief-folded=move || !brief_fold.get().is_open()
+            class:inspector-folded=move || !inspector_fold.get().is_open()>
             <TopBar title=kata.title.clone() context=TopBarContext { state, run, replace, help, share, kata: KATA, seed, readonly } />
+            <GradeSummary state=state run=run on_show=Callback::new(move |()| pane.set(Pane::Results)) />
             <BriefPanel
                 kata=kata.clone()
                 state=state
-                initial=if returning { LeftTab::Palette } else { LeftTab::Brief }
+                initial=if returning && !readonly { LeftTab::Palette } else { LeftTab::Brief }
+                readonly=readonly
                 on_added=Callback::new(move |()| pane.set(Pane::Canvas))
             />
             <main class="canvas-region" aria-label="Design canvas">
                 <Canvas state=state on_long_press=on_long_press />
+                <FoldButton fold=brief_fold name="brief" controls="brief-panel" side="left" />
+                <FoldButton fold=inspector_fold name="inspector" controls="inspector-panel" side="right" />
                 <NoticeArea state=state />
             </main>
             <Inspector state=state run=run />
             <Results state=state run=run scenarios=kata.scenarios.clone() targets=Targets::of(&kata) window_starts=kata.window_starts() />
-            <PaneTabs pane=pane />
+            <PaneTabs pane=pane readonly=readonly />
             <ConfirmReplace state=state pending=replace starter=starter />
             <ShortcutsHelp open=help />
             <ShareDialogs state=state dialog=share kata=KATA title=kata.title.clone() seed=seed />
@@ -519,63 +537,6 @@ pub fn App() -> impl IntoView {
         </div>
     }
     .into_any()
-}
-
-/// The pane a phone shows (on a narrow screen the panels become
-/// tabs over the canvas).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    /// Brief and palette.
-    Panel,
-    /// The canvas.
-    Canvas,
-    /// The inspector.
-    Inspector,
-    /// Timeline and scenario results.
-    Results,
-}
-
-impl Pane {
-    const ALL: [(Pane, &'static str); 4] = [
-        (Pane::Panel, "Brief & palette"),
-        (Pane::Canvas, "Canvas"),
-        (Pane::Inspector, "Inspector"),
-        (Pane::Results, "Results"),
-    ];
-
-    fn key(self) -> &'static str {
-        match self {
-            Pane::Panel => "panel",
-            Pane::Canvas => "canvas",
-            Pane::Inspector => "inspector",
-            Pane::Results => "results",
-        }
-    }
-}
-
-/// The tab bar a phone shows at the bottom; hidden on wider screens.
-#[component]
-fn PaneTabs(pane: RwSignal<Pane>) -> impl IntoView {
-    view! {
-        <nav class="pane-tabs" role="tablist" aria-label="Panels">
-            {Pane::ALL
-                .into_iter()
-                .map(|(which, label)| {
-                    view! {
-                        <button
-                            type="button"
-                            role="tab"
-                            data-pane-tab=which.key()
-                            aria-selected=move || (pane.get() == which).to_string()
-                            on:click=move |_| pane.set(which)
-                        >
-                            {label}
-                        </button>
-                    }
-                })
-                .collect_view()}
-        </nav>
-    }
 }
 
 /// Carries out a keyboard action; true if the key was used.

@@ -71,3 +71,16 @@ pub fn focus_first(selector: &str) {
         },
     };
 }
+
+/// Scrolls the first element matching `selector` into view, the least
+/// distance that shows it.
+pub fn scroll_into_view(selector: &str) {
+    if let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+    {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        element.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+}

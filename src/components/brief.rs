@@ -1,6 +1,6 @@
 //! The left panel: two tabs, the kata's brief and the node palette. A
 //! first visit opens on the brief; a returning learner (who has an
-//! autosave) opens on the palette.
+//! autosave) opens on the palette. A read-only page has no palette.
 
 use leptos::prelude::*;
 use sim::kata::Kata;
@@ -26,6 +26,9 @@ pub fn BriefPanel(
     state: EditorState,
     /// The tab shown first.
     initial: LeftTab,
+    /// Whether the design is read-only: no palette, and no "Start
+    /// building".
+    readonly: bool,
     /// Called when the palette added a node in view.
     on_added: Callback<()>,
 ) -> impl IntoView {
@@ -45,10 +48,10 @@ pub fn BriefPanel(
         }
     };
     view! {
-        <aside class="side-panel brief" aria-label="Brief and palette">
+        <aside class="side-panel brief" id="brief-panel" aria-label=if readonly { "Brief" } else { "Brief and palette" }>
             <div class="tabs" role="tablist" aria-label="Left panel">
                 {tab_button(LeftTab::Brief, "Brief", "tab-brief")}
-                {tab_button(LeftTab::Palette, "Palette", "tab-palette")}
+                {(!readonly).then(|| tab_button(LeftTab::Palette, "Palette", "tab-palette"))}
             </div>
             <div role="tabpanel" aria-labelledby="tab-brief" class="brief-text" hidden=move || tab.get() != LeftTab::Brief>
                 <p class="meta">{format!("{} · about {} minutes", kata.difficulty, kata.minutes)}</p>
@@ -67,13 +70,17 @@ pub fn BriefPanel(
                     <summary><h3>"You will practise"</h3></summary>
                     <ul>{kata.outcomes.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}</ul>
                 </details>
-                <button type="button" class="button primary start-building" on:click=move |_| tab.set(LeftTab::Palette)>
-                    "Start building →"
-                </button>
+                {(!readonly).then(|| view! {
+                    <button type="button" class="button primary start-building" on:click=move |_| tab.set(LeftTab::Palette)>
+                        "Start building →"
+                    </button>
+                })}
             </div>
-            <div role="tabpanel" aria-labelledby="tab-palette" hidden=move || tab.get() != LeftTab::Palette>
-                <Palette state=state on_added=on_added />
-            </div>
+            {(!readonly).then(|| view! {
+                <div role="tabpanel" aria-labelledby="tab-palette" hidden=move || tab.get() != LeftTab::Palette>
+                    <Palette state=state on_added=on_added />
+                </div>
+            })}
         </aside>
     }
 }

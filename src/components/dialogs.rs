@@ -39,12 +39,17 @@ pub fn ConfirmReplace(
     };
     move || {
         pending.get().map(|which| {
-            let (title, body) = match which {
+            let (title, body, yes) = match which {
                 Replace::WithStarter => (
                     "Start again from the starter design?",
                     "Your current design is replaced by the kata's starter. You can undo this.",
+                    "Start from the starter",
                 ),
-                Replace::WithEmpty => ("Clear the canvas?", "Every node and connection is removed. You can undo this."),
+                Replace::WithEmpty => (
+                    "Clear the canvas?",
+                    "Every node and connection is removed. You can undo this.",
+                    "Clear the canvas",
+                ),
             };
             view! {
                 <div class="dialog-backdrop">
@@ -53,7 +58,7 @@ pub fn ConfirmReplace(
                         <p>{body}</p>
                         <div class="dialog-buttons">
                             <button type="button" class="button" on:click=move |_| pending.set(None) autofocus>"Cancel"</button>
-                            <button type="button" class="button primary" data-confirm="yes" on:click=confirm>"Replace"</button>
+                            <button type="button" class="button primary" data-confirm="yes" on:click=confirm>{yes}</button>
                         </div>
                     </div>
                 </div>

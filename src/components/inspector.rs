@@ -41,7 +41,7 @@ pub fn Inspector(
         })
     };
     view! {
-        <aside class="side-panel inspector" aria-label="Inspector">
+        <aside class="side-panel inspector" id="inspector-panel" aria-label="Inspector">
             <h2>"Inspector"</h2>
             {move || match single.get() {
                 Some(id) => view! {

@@ -1,5 +1,7 @@
 //! The bottom region: playback controls, the charts of the run being
-//! watched, the summary ("3 of 4 passed") and the four scenario cards.
+//! watched, the summary ("3 of 4 passed") and the four scenario cards; and
+//! the grade strip under the top bar, which keeps the pass count and the
+//! next step on screen at every size.
 
 use design::NodeId;
 use leptos::prelude::*;
@@ -101,6 +103,71 @@ pub fn Results(
             <div class="sr-only" aria-live="polite">
                 {move || grade().filter(|_| current()).map(|g| format!("Graded: {} of {} scenarios pass.", g.passed, g.total))}
             </div>
+        </section>
+    }
+}
+
+/// The grade in one line, always on screen: the pass count and the first
+/// failed scenario's next step, with a button that shows the cards.
+#[component]
+pub fn GradeSummary(
+    /// The editor (whether the grade is of the design on screen).
+    state: EditorState,
+    /// Grade and playback.
+    run: RunState,
+    /// Shows the scenario cards (a phone switches to its Results pane).
+    on_show: Callback<()>,
+) -> impl IntoView {
+    let current = move || run.is_current(state);
+    // The words are derived from the outcome, so the strip changes only
+    // when a grade or its tested advice arrives, not on each playback tick.
+    let words = Memo::new(move |_| {
+        run.outcome.with(|o| {
+            let grade = o.as_ref()?.grade.as_ref().ok()?;
+            let count = if grade.all_passed() {
+                format!("All {} scenarios pass", grade.total)
+            } else {
+                format!("{} of {} passed", grade.passed, grade.total)
+            };
+            let next = grade.scenarios.iter().find(|s| !s.passed).map(|s| {
+                let step = match &s.advice {
+                    Advice::Tested(t) => t.fix.text.clone(),
+                    Advice::NothingHelped { .. } => s.next_step.clone().unwrap_or_default(),
+                    Advice::Untested => "checking the fix…".to_string(),
+                };
+                (s.name.clone(), s.id.clone(), step)
+            });
+            Some((count, grade.all_passed(), next))
+        })
+    });
+    let show = move |_| {
+        on_show.run(());
+        // The cards are drawn by now on a wide screen; a phone's Results
+        // pane shows on the next frame, so scroll then.
+        gloo_timers::callback::Timeout::new(0, || {
+            dom::scroll_into_view(".scenario-card.failed, .scenario-card")
+        })
+        .forget();
+    };
+    view! {
+        <section class="grade-summary" aria-label="Grade" class:outdated=move || !current()>
+            {move || match words.get() {
+                None => view! {
+                    <p class="grade-count"><strong>{grading_words(run, "Grading")}</strong></p>
+                }
+                .into_any(),
+                Some((count, all, next)) => view! {
+                    <p class="grade-count" class:all-passed=all><strong>{count}</strong></p>
+                    {next.map(|(name, id, step)| view! {
+                        <p class="grade-next" data-scenario=id>
+                            <span class="grade-next-name">{name}": "</span>
+                            <span class="grade-next-step">{step}</span>
+                        </p>
+                    })}
+                }
+                .into_any(),
+            }}
+            <button type="button" class="button grade-show" on:click=show>"Results"</button>
         </section>
     }
 }

@@ -1,6 +1,9 @@
-//! The top bar: product and kata title, then undo/redo, the Design menu
-//! (new, clear, import, export), sharing (copy link, embed) and the
-//! shortcuts help. In a read-only embed only what cannot edit is shown.
+//! The top bar: product and kata title, then Watch (plays the graded
+//! incident), undo/redo, the Design menu (new, clear, import, export),
+//! sharing (copy link, embed) and the shortcuts help. On a phone the
+//! sharing buttons and the help move into the menu, so every action stays
+//! in reach at 320 px. A read-only page says so and shows only what cannot
+//! edit.
 
 use design::geometry;
 use leptos::prelude::*;
@@ -128,19 +131,25 @@ pub fn TopBar(
             <span class="product">"Kata playground"</span>
             <span class="divider" aria-hidden="true">"/"</span>
             <h1 class="kata-title">{title}</h1>
+            {readonly.then(|| view! {
+                <span class="badge readonly-badge" title="This design is shown read-only: it can be watched, shared and exported, not edited">"Read-only"</span>
+            })}
             <nav class="toolbar" aria-label="Editing">
-                <button type="button" class="button primary" data-action="run" title="Watch the incident play on the canvas"
+                // Grading happens on every edit; this plays the graded
+                // incident on the canvas and charts, minute by minute.
+                <button type="button" class="button primary" data-action="run"
+                    title="Your design is graded after every edit. This plays the graded incident on the canvas and charts, minute by minute."
                     on:click=move |_| run.watch_first()>
-                    "▶ Run"
+                    <span aria-hidden="true">"▶ "</span>"Watch"<span class="wide-only">" the incident"</span>
                 </button>
                 <Show when=move || !readonly>
-                    <button type="button" class="button" title="Undo (Ctrl/⌘ Z)" data-action="undo"
+                    <button type="button" class="button" title="Undo (Ctrl/⌘ Z)" aria-label="Undo" data-action="undo"
                         prop:disabled=move || !state.can_undo.get()
                         on:click=move |_| { state.apply(|e| e.undo()); }>
                         <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path d="M9 14L4 9l5-5 M4 9h10a6 6 0 0 1 0 12h-3" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" /></svg>
                         <span class="label">"Undo"</span>
                     </button>
-                    <button type="button" class="button" title="Redo (Shift Ctrl/⌘ Z)" data-action="redo"
+                    <button type="button" class="button" title="Redo (Shift Ctrl/⌘ Z)" aria-label="Redo" data-action="redo"
                         prop:disabled=move || !state.can_redo.get()
                         on:click=move |_| { state.apply(|e| e.redo()); }>
                         <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path d="M15 14l5-5-5-5 M20 9H10a6 6 0 0 0 0 12h3" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" /></svg>
@@ -161,15 +170,19 @@ pub fn TopBar(
                         <button type="button" role="menuitem" data-action="export-json" on:click=move |ev| { close_menu(&ev); export_json(ev); }>"Export JSON"</button>
                         <button type="button" role="menuitem" data-action="export-svg" on:click=move |ev| { close_menu(&ev); export_svg(ev); }>"Export SVG"</button>
                         <button type="button" role="menuitem" data-action="export-png" on:click=move |ev| { close_menu(&ev); export_png(ev); }>"Export PNG"</button>
+                        // A phone has no room for these in the bar itself.
+                        <button type="button" role="menuitem" class="narrow-only" data-action="copy-link" on:click=move |ev| { close_menu(&ev); copy_link(state, share, kata, seed.get_untracked()); }>"Copy link"</button>
+                        <button type="button" role="menuitem" class="narrow-only" data-action="embed" on:click=move |ev| { close_menu(&ev); share.set(Some(ShareDialog::Embed)); }>"Embed…"</button>
+                        <button type="button" role="menuitem" class="narrow-only" data-action="help" on:click=move |ev| { close_menu(&ev); help.set(true); }>"Keyboard shortcuts"</button>
                     </div>
                 </details>
                 <input node_ref=file_input type="file" accept=".json,application/json" class="sr-only" tabindex="-1" aria-hidden="true" on:change=import />
-                <button type="button" class="button" data-action="copy-link" title="Copy a link that holds the whole design"
+                <button type="button" class="button wide-only" data-action="copy-link" title="Copy a link that holds the whole design"
                     on:click=move |_| copy_link(state, share, kata, seed.get_untracked())>
                     "Copy link"
                 </button>
-                <button type="button" class="button" data-action="embed" on:click=move |_| share.set(Some(ShareDialog::Embed))>"Embed"</button>
-                <button type="button" class="button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" data-action="help" on:click=move |_| help.update(|h| *h = !*h)>"?"</button>
+                <button type="button" class="button wide-only" data-action="embed" on:click=move |_| share.set(Some(ShareDialog::Embed))>"Embed"</button>
+                <button type="button" class="button wide-only" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" data-action="help" on:click=move |_| help.update(|h| *h = !*h)>"?"</button>
             </nav>
         </header>
     }
