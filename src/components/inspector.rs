@@ -7,6 +7,7 @@ use design::{Node, NodeId, ParamKind, ParamSpec};
 use leptos::prelude::*;
 
 use crate::components::node_run::NodeRunDetail;
+use crate::dom;
 use crate::run::RunState;
 use crate::state::EditorState;
 
@@ -64,6 +65,9 @@ fn NodeInspector(state: EditorState, id: NodeId) -> impl IntoView {
     };
     let data = signals.data;
     let kind = data.with_untracked(|n| n.kind);
+    // A read-only page shows the settings without letting them be typed
+    // into (the editor would refuse the edit anyway, silently).
+    let readonly = state.with_editor(|e| e.is_readonly());
     let label_error = RwSignal::new(None::<String>);
     let on_label = {
         let id = id.clone();
@@ -105,6 +109,19 @@ fn NodeInspector(state: EditorState, id: NodeId) -> impl IntoView {
         let data = data.clone();
         move || data.with(|n| n.label.clone())
     };
+    // Escape leaves the fields for the node on the canvas, so the keys
+    // that follow (Ctrl+Z, the arrows) act on the design, not on the text
+    // of a field. A changed value is committed as its field loses the
+    // focus, as with Tab.
+    let on_keydown = {
+        let id = id.clone();
+        move |ev: web_sys::KeyboardEvent| {
+            if ev.key() == "Escape" && !ev.default_prevented() {
+                ev.prevent_default();
+                dom::focus_node(id.as_str());
+            }
+        }
+    };
     let fields = kind
         .params()
         .iter()
@@ -112,10 +129,11 @@ fn NodeInspector(state: EditorState, id: NodeId) -> impl IntoView {
         .collect_view();
 
     view! {
-        <div class="node-inspector" data-inspecting=id.to_string()>
+        <div class="node-inspector" data-inspecting=id.to_string() on:keydown=on_keydown>
             <p class="kind-name">{kind.name()}</p>
             <p class="muted">{kind.summary()}</p>
             <ul class="lints">{lints}</ul>
+            {readonly.then(|| view! { <p class="muted readonly-note">"Read-only: these settings can be read, not changed."</p> })}
             <div class="field">
                 // No `maxlength`: a longer label pasted in is refused with
                 // the reason (the editor's check), not cut short silently.
@@ -123,6 +141,7 @@ fn NodeInspector(state: EditorState, id: NodeId) -> impl IntoView {
                 <input
                     id="field-label"
                     type="text"
+                    readonly=readonly
                     prop:value=label_value
                     aria-invalid=move || label_error.get().is_some().to_string()
                     aria-describedby="field-label-error"
@@ -145,6 +164,7 @@ fn ParamField(state: EditorState, id: NodeId, spec: ParamSpec) -> impl IntoView 
     let data = signals.data;
     let error = RwSignal::new(None::<String>);
     let field_id = format!("field-{}", spec.key);
+    let readonly = state.with_editor(|e| e.is_readonly());
     let error_id = format!("{field_id}-error");
     let help_id = format!("{field_id}-help");
 
@@ -188,6 +208,7 @@ fn ParamField(state: EditorState, id: NodeId, spec: ParamSpec) -> impl IntoView 
                         id=field_id.clone()
                         type="text"
                         inputmode="decimal"
+                        readonly=readonly
                         prop:value=value
                         aria-invalid=move || error.get().is_some().to_string()
                         aria-describedby=described_by.clone()
@@ -208,6 +229,7 @@ fn ParamField(state: EditorState, id: NodeId, spec: ParamSpec) -> impl IntoView 
                 <input
                     id=field_id.clone()
                     type="checkbox"
+                    disabled=readonly
                     prop:checked=checked
                     aria-describedby=described_by.clone()
                     on:change=move |ev| commit(if event_target_checked(&ev) { "on" } else { "off" }.to_string())
@@ -224,6 +246,7 @@ fn ParamField(state: EditorState, id: NodeId, spec: ParamSpec) -> impl IntoView 
             view! {
                 <select
                     id=field_id.clone()
+                    disabled=readonly
                     prop:value=value
                     aria-describedby=described_by.clone()
                     on:change=move |ev| commit(event_target_value(&ev))

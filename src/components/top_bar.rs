@@ -140,7 +140,7 @@ pub fn TopBar(
                 <button type="button" class="button primary" data-action="run"
                     title="Your design is graded after every edit. This plays the graded incident on the canvas and charts, minute by minute."
                     on:click=move |_| run.watch_first()>
-                    <span aria-hidden="true">"▶ "</span>"Watch"<span class="wide-only">" the incident"</span>
+                    <span aria-hidden="true">"▶ "</span>"Watch"<span class="run-more">" the incident"</span>
                 </button>
                 <Show when=move || !readonly>
                     <button type="button" class="button" title="Undo (Ctrl/⌘ Z)" aria-label="Undo" data-action="undo"
