@@ -12,6 +12,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132.0.0"
 PLAYWRIGHT_CORE_VERSION="1.65.2"
+AXE_CORE_VERSION="4.14.1"
 
 export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
 
@@ -93,12 +94,27 @@ ensure_playwright_core() {
   fi
 }
 
+# The end-to-end tests inject npm's axe-core (one script file, axe.min.js,
+# read from .tools/ by tests/e2e/src/a11y.rs) into the page and fail on its
+# serious and critical accessibility violations.
+ensure_axe_core() {
+  local have
+  have="$(node -p "require('$ROOT/.tools/node_modules/axe-core/package.json').version" 2>/dev/null || true)"
+  if [ "$have" != "$AXE_CORE_VERSION" ]; then
+    if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
+    say "installing axe-core $AXE_CORE_VERSION from npm into .tools/"
+    mkdir -p "$ROOT/.tools"
+    npm install --prefix "$ROOT/.tools" --no-audit --no-fund --silent --save-exact "axe-core@$AXE_CORE_VERSION"
+  fi
+}
+
 setup_all() {
   ensure_rust_components
   ensure_wasm_target
   ensure_chromium
   ensure_wasm_opt
   ensure_playwright_core
+  ensure_axe_core
   ensure_trunk
   ensure_wasm_bindgen
 }

@@ -5,6 +5,7 @@
 //! Kept to std, `ureq` and `serde_json` so the suite builds fast and stays in
 //! Rust; no async runtime.
 
+pub mod a11y;
 pub mod serve;
 pub mod webdriver;
 
@@ -23,28 +24,63 @@ pub fn artifacts_dir() -> PathBuf {
 }
 
 /// Serves `dist/` and opens `path` on it (`""` for the site itself,
-/// `"course-example.html"`, `"#d2.…"` for a link) in a headless Chromium of
-/// the given size. Panics with a clear message when the site is not built.
+/// `"course-example.html"`, `"?embed=1"`, `"#d2.…"` for a link) in a
+/// headless Chromium of the given window size. Panics with a clear message
+/// when the site is not built.
 pub fn serve_and_open(
     path: &str,
     width: u32,
     height: u32,
 ) -> (serve::StaticServer, webdriver::Browser) {
-    let dist = workspace_root().join("dist");
-    let file = match path.split('#').next() {
-        Some("") | None => "index.html",
-        Some(file) => file,
-    };
-    assert!(
-        dist.join(file).is_file(),
-        "no dist/{file}: build the site first with scripts/build.sh"
-    );
-    let server = serve::StaticServer::start(&dist).expect("serve dist/");
+    let server = serve_dist(path);
     let browser = webdriver::Browser::start(width, height).expect("start headless Chromium");
     browser
         .goto(&format!("{}{path}", server.url))
         .expect("open the site");
     (server, browser)
+}
+
+/// Serves `dist/` and opens `path` on it (as [`serve_and_open`]) in a
+/// fresh headless Chromium whose viewport is `screen` (see
+/// [`webdriver::Browser::start_screen`]). The viewport's size on the page
+/// is the caller's to check with [`webdriver::Browser::viewport`]: a page
+/// that overflows a touch screen may be zoomed out.
+pub fn serve_and_open_on(
+    path: &str,
+    screen: webdriver::Screen,
+) -> (serve::StaticServer, webdriver::Browser) {
+    let server = serve_dist(path);
+    let browser = webdriver::Browser::start_screen(screen)
+        .unwrap_or_else(|e| panic!("start headless Chromium on a {screen} screen: {e}"));
+    browser
+        .goto(&format!("{}{path}", server.url))
+        .expect("open the site");
+    (server, browser)
+}
+
+/// The built site the tests serve: `$E2E_DIST` if set (a build of another
+/// checkout, say), else the workspace's `dist/`.
+pub fn dist_dir() -> PathBuf {
+    std::env::var_os("E2E_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("dist"))
+}
+
+/// Serves the built site ([`dist_dir`]), after checking that the file
+/// `path` opens (its part before any `?` or `#`; `index.html` when empty)
+/// is built.
+fn serve_dist(path: &str) -> serve::StaticServer {
+    let dist = dist_dir();
+    let file = match path.split(['?', '#']).next() {
+        Some("") | None => "index.html",
+        Some(file) => file,
+    };
+    assert!(
+        dist.join(file).is_file(),
+        "no {}: build the site first with scripts/build.sh",
+        dist.join(file).display()
+    );
+    serve::StaticServer::start(&dist).expect("serve dist/")
 }
 
 /// Serves `dist/` and opens it in a headless Chromium of the given size,

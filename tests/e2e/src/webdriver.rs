@@ -18,6 +18,55 @@ pub struct Browser {
     session: String,
 }
 
+/// The key under which WebDriver passes an element reference.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// An element of the page, as WebDriver refers to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element(String);
+
+/// A screen to open a page on: the viewport's size in CSS pixels, and
+/// whether it is a touch device (a phone or tablet, emulated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Screen {
+    /// The viewport's width in CSS pixels.
+    pub width: u32,
+    /// The viewport's height in CSS pixels.
+    pub height: u32,
+    /// A touch screen with a mobile viewport, or a desktop with a mouse.
+    pub touch: bool,
+}
+
+impl Screen {
+    /// A desktop window whose viewport is `width` × `height`.
+    pub const fn desktop(width: u32, height: u32) -> Screen {
+        Screen {
+            width,
+            height,
+            touch: false,
+        }
+    }
+
+    /// A phone or tablet whose viewport is `width` × `height`.
+    pub const fn touch(width: u32, height: u32) -> Screen {
+        Screen {
+            width,
+            height,
+            touch: true,
+        }
+    }
+}
+
+impl std::fmt::Display for Screen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}x{}", self.width, self.height)?;
+        if self.touch {
+            write!(f, " (touch)")?;
+        }
+        Ok(())
+    }
+}
+
 /// One entry of the browser's console log.
 #[derive(Debug, Clone)]
 pub struct LogEntry {
@@ -31,6 +80,76 @@ impl Browser {
     /// Starts chromedriver (`$CHROMEDRIVER` or `chromedriver` on PATH) and a
     /// headless Chromium of the given window size.
     pub fn start(width: u32, height: u32) -> Result<Browser, Error> {
+        Self::launch(width, height, None)
+    }
+
+    /// Starts a headless Chromium whose viewport is `screen`: its size in
+    /// CSS pixels exactly (the window is resized until `innerWidth` and
+    /// `innerHeight` say so), and for a touch screen, Chromium's mobile
+    /// emulation (touch events, `pointer: coarse`, a mobile viewport that
+    /// honours the page's `<meta name="viewport">`, pixel ratio 1).
+    ///
+    /// A page without a viewport meta tag is laid out 980 px wide on a
+    /// touch screen, so check the size again on the page itself with
+    /// [`Browser::viewport`].
+    pub fn start_screen(screen: Screen) -> Result<Browser, Error> {
+        let mobile = screen.touch.then(|| {
+            json!({ "deviceMetrics": {
+                "width": screen.width, "height": screen.height,
+                "pixelRatio": 1, "touch": true, "mobile": true
+            }})
+        });
+        let browser = Self::launch(screen.width, screen.height, mobile)?;
+        if !screen.touch {
+            browser.fit_viewport(screen.width, screen.height)?;
+        }
+        Ok(browser)
+    }
+
+    /// Resizes the window so that the viewport (`innerWidth` ×
+    /// `innerHeight`) is `width` × `height`: the window's size includes
+    /// whatever browser chrome the headless mode draws.
+    fn fit_viewport(&self, width: u32, height: u32) -> Result<(), Error> {
+        for _ in 0..3 {
+            let (inner_w, inner_h) = self.viewport()?;
+            if (inner_w, inner_h) == (width, height) {
+                return Ok(());
+            }
+            let rect = self.get(&self.session_path("/window/rect"))?;
+            let outer_w = rect["width"].as_i64().unwrap_or(width as i64);
+            let outer_h = rect["height"].as_i64().unwrap_or(height as i64);
+            self.post(
+                &self.session_path("/window/rect"),
+                json!({
+                    "width": outer_w + width as i64 - inner_w as i64,
+                    "height": outer_h + height as i64 - inner_h as i64,
+                }),
+            )?;
+        }
+        let (inner_w, inner_h) = self.viewport()?;
+        if (inner_w, inner_h) == (width, height) {
+            Ok(())
+        } else {
+            Err(format!(
+                "asked for a {width}×{height} viewport, the window gives {inner_w}×{inner_h}"
+            ))
+        }
+    }
+
+    /// The viewport's size in CSS pixels: `innerWidth` × `innerHeight` of
+    /// the current browsing context (a frame's, after
+    /// [`Browser::switch_to_frame`]).
+    pub fn viewport(&self) -> Result<(u32, u32), Error> {
+        let value = self.execute("return [window.innerWidth, window.innerHeight]", vec![])?;
+        match (value[0].as_u64(), value[1].as_u64()) {
+            (Some(w), Some(h)) => Ok((w as u32, h as u32)),
+            _ => Err(format!("no viewport size in {value}")),
+        }
+    }
+
+    /// Starts chromedriver and a headless Chromium of the given window
+    /// size, with `mobile` as its `mobileEmulation` option if given.
+    fn launch(width: u32, height: u32, mobile: Option<Value>) -> Result<Browser, Error> {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("no free port: {e}"))?
@@ -49,19 +168,23 @@ impl Browser {
             session: String::new(),
         };
         browser.wait_for_driver()?;
+        let mut chrome = json!({
+            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-dev-shm-usage",
+                "--disable-component-update", "--no-first-run",
+                format!("--window-size={width},{height}")
+            ]
+        });
+        if let Some(mobile) = mobile {
+            chrome["mobileEmulation"] = mobile;
+        }
         let caps = json!({
             "capabilities": { "alwaysMatch": {
                 "browserName": "chrome",
                 "goog:loggingPrefs": { "browser": "ALL" },
-                "goog:chromeOptions": {
-                    "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-                    "args": [
-                        "--headless=new", "--no-sandbox", "--disable-gpu",
-                        "--disable-background-networking", "--disable-dev-shm-usage",
-                        "--disable-component-update", "--no-first-run",
-                        format!("--window-size={width},{height}")
-                    ]
-                }
+                "goog:chromeOptions": chrome
             }}
         });
         let value = browser.post("/session", caps)?;
@@ -84,8 +207,22 @@ impl Browser {
     }
 
     fn post(&self, path: &str, body: Value) -> Result<Value, Error> {
+        self.call(path, Some(body))
+    }
+
+    fn get(&self, path: &str) -> Result<Value, Error> {
+        self.call(path, None)
+    }
+
+    /// Sends a WebDriver command (a POST with `body`, or a GET) and returns
+    /// its `value`.
+    fn call(&self, path: &str, body: Option<Value>) -> Result<Value, Error> {
         let url = format!("{}{}", self.base, path);
-        let response = match ureq::post(&url).send_json(body) {
+        let sent = match body {
+            Some(body) => ureq::post(&url).send_json(body),
+            None => ureq::get(&url).call(),
+        };
+        let response = match sent {
             Ok(r) => r,
             Err(ureq::Error::Status(code, r)) => {
                 let text = r.into_string().unwrap_or_default();
@@ -125,6 +262,53 @@ impl Browser {
             &self.session_path("/execute/async"),
             json!({ "script": script, "args": args }),
         )
+    }
+
+    /// How long an asynchronous script may run before WebDriver gives up
+    /// on it (chromedriver's default is 30 s).
+    pub fn set_script_timeout(&self, timeout: Duration) -> Result<(), Error> {
+        self.post(
+            &self.session_path("/timeouts"),
+            json!({ "script": timeout.as_millis() as u64 }),
+        )
+        .map(|_| ())
+    }
+
+    /// The element `script` returns (a function body, `arguments` holds
+    /// `args`), as a WebDriver element reference for [`Browser::click`] or
+    /// [`Browser::switch_to_frame`]; `None` when it returns no element.
+    pub fn element(&self, script: &str, args: Vec<Value>) -> Result<Option<Element>, Error> {
+        let value = self.execute(script, args)?;
+        Ok(value
+            .get(ELEMENT_KEY)
+            .and_then(Value::as_str)
+            .map(|id| Element(id.to_string())))
+    }
+
+    /// Clicks `element` as WebDriver does: scrolls it into view, and fails
+    /// if it is not interactable or another element would get the click.
+    pub fn click(&self, element: &Element) -> Result<(), Error> {
+        self.post(
+            &self.session_path(&format!("/element/{}/click", element.0)),
+            json!({}),
+        )
+        .map(|_| ())
+    }
+
+    /// Runs the following scripts, clicks and screenshots' hit tests in
+    /// the frame `frame` (an `<iframe>` element of the current context).
+    pub fn switch_to_frame(&self, frame: &Element) -> Result<(), Error> {
+        self.post(
+            &self.session_path("/frame"),
+            json!({ "id": { ELEMENT_KEY: frame.0 } }),
+        )
+        .map(|_| ())
+    }
+
+    /// Back to the top-level page after [`Browser::switch_to_frame`].
+    pub fn switch_to_top(&self) -> Result<(), Error> {
+        self.post(&self.session_path("/frame"), json!({ "id": null }))
+            .map(|_| ())
     }
 
     /// Polls `script` until it returns something truthy or `timeout` passes.
@@ -229,13 +413,8 @@ impl Browser {
 
     /// A PNG screenshot of the viewport.
     pub fn screenshot(&self) -> Result<Vec<u8>, Error> {
-        let url = format!("{}{}", self.base, self.session_path("/screenshot"));
-        let value: Value = ureq::get(&url)
-            .call()
-            .map_err(|e| format!("screenshot: {e}"))?
-            .into_json()
-            .map_err(|e| format!("screenshot: {e}"))?;
-        let encoded = value["value"].as_str().ok_or("screenshot: no data")?;
+        let value = self.get(&self.session_path("/screenshot"))?;
+        let encoded = value.as_str().ok_or("screenshot: no data")?;
         base64::engine::general_purpose::STANDARD
             .decode(encoded)
             .map_err(|e| format!("screenshot: {e}"))

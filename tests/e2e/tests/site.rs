@@ -101,7 +101,7 @@ fn on_a_phone_panels_are_tabs_over_the_canvas() {
 /// Pages serves `https://user.github.io/repo/`).
 #[test]
 fn the_site_works_under_a_sub_path() {
-    let dist = e2e::workspace_root().join("dist");
+    let dist = e2e::dist_dir();
     let server = e2e::serve::StaticServer::start_under(&dist, "/course/kata/").expect("serve");
     let browser = e2e::webdriver::Browser::start(1280, 800).expect("start headless Chromium");
     browser.goto(&server.url).expect("open the site");
