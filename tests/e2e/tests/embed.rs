@@ -1,5 +1,8 @@
 //! The example course page embeds the playground in an iframe; a passing
 //! design loaded into the iframe must reach the page as a `graded` message.
+//! Every step of `docs/embed.md` is seen from the course page: `ready`, the
+//! `graded` messages of each trigger (opened, load-design, run, edit) and
+//! `design-changed` before the grade of an edit.
 
 use e2e::{artifacts_dir, serve_and_open, workspace_root};
 use serde_json::json;
@@ -98,6 +101,67 @@ fn the_course_page_receives_the_grade_of_a_passing_design() {
             Duration::from_secs(10),
         )
         .expect("Run posted the grade again with trigger `run`");
+
+    // An edit in the playground (Undo brings the starter back): the page
+    // hears `design-changed`, then the edited design's grade as an edit.
+    browser
+        .execute(
+            "window.__heard = []; \
+             window.addEventListener('message', e => { \
+               if (e.data && e.data.source === 'kata-playground') \
+                 window.__heard.push(e.data.type + (e.data.trigger ? ':' + e.data.trigger : '')); });",
+            vec![],
+        )
+        .expect("listen to the playground");
+    browser
+        .execute(
+            "document.getElementById('playground').contentDocument \
+               .querySelector('[data-action=\"undo\"]').click();",
+            vec![],
+        )
+        .expect("press Undo in the playground");
+    let heard = browser
+        .wait_for(
+            "return window.__heard.includes('graded:edit') && window.__heard",
+            Duration::from_secs(30),
+        )
+        .expect("the edit was graded with trigger `edit`");
+    let heard: Vec<&str> = heard
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    let changed = heard.iter().position(|&m| m == "design-changed");
+    let graded = heard.iter().position(|&m| m == "graded:edit");
+    assert!(
+        changed.is_some() && changed < graded,
+        "`design-changed` comes before the edit's grade: heard {heard:?}"
+    );
+    let edit = browser
+        .execute(
+            "const li = document.querySelector('#grades li'); return [li.dataset.trigger, li.dataset.raw];",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(
+        edit[0],
+        json!("edit"),
+        "the course page lists the edit's grade"
+    );
+    assert_ne!(
+        edit[1],
+        json!("4"),
+        "the undone design is the starter again"
+    );
+    let status = browser
+        .execute(
+            "return document.getElementById('status').textContent",
+            vec![],
+        )
+        .unwrap();
+    assert!(
+        status.as_str().unwrap_or("").contains("changed the design"),
+        "the course page shows `design-changed`: {status}"
+    );
 
     let png = browser.screenshot().expect("screenshot");
     std::fs::write(artifacts_dir().join("course-page.png"), png).expect("save");
