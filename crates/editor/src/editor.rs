@@ -15,6 +15,7 @@ use design::{
     ConnectionRefused, Design, Edge, EdgeKind, Node, NodeId, NodeKind, ParamError, Point,
 };
 
+use crate::connect::{self, Step};
 use crate::history::History;
 use crate::selection::{EdgeRef, Selection};
 
@@ -23,6 +24,17 @@ pub const UNDO_LIMIT: usize = 200;
 
 /// How far a paste or duplicate lands from the original, in canvas pixels.
 const PASTE_OFFSET: f64 = 2.0 * geometry::GRID;
+
+/// The step down and right that pastes, and adds that would land on a
+/// node, take.
+const DIAGONAL: Point = Point {
+    x: PASTE_OFFSET,
+    y: PASTE_OFFSET,
+};
+
+/// How many further steps a placement may take to avoid landing exactly
+/// on another node before it is refused.
+const UNSTACK_TRIES: i32 = 64;
 
 /// Why an edit was refused. Nothing changed.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +51,12 @@ pub enum EditError {
     LabelTooLong,
     /// The editor is read-only (an embed with `readonly=1`).
     ReadOnly,
+    /// A keyboard connection starts from one selected node.
+    SelectOneNode,
+    /// A keyboard connection needs another node to go to.
+    NoOtherNode,
+    /// No keyboard connection is under way.
+    NotConnecting,
 }
 
 impl fmt::Display for EditError {
@@ -49,6 +67,9 @@ impl fmt::Display for EditError {
             EditError::UnknownNode(id) => write!(f, "there is no node \"{id}\" any more"),
             EditError::EmptyLabel => write!(f, "a label needs at least one character"),
             EditError::ReadOnly => write!(f, "this design is read-only here"),
+            EditError::SelectOneNode => write!(f, "select one node to connect from"),
+            EditError::NoOtherNode => write!(f, "there is no other node to connect to"),
+            EditError::NotConnecting => write!(f, "no connection is under way"),
             EditError::LabelTooLong => {
                 write!(
                     f,
@@ -74,6 +95,15 @@ pub enum Gesture {
         originals: Vec<(NodeId, Point)>,
         /// The design before the drag, for the undo step.
         before: Box<Design>,
+    },
+    /// A connection is being made with the keyboard: `to` is the candidate
+    /// target (highlighted and announced) until Enter connects or Escape
+    /// cancels. See [`crate::connect`].
+    KeyboardConnecting {
+        /// The node the connection starts from.
+        from: NodeId,
+        /// The candidate target.
+        to: NodeId,
     },
     /// A connection is being dragged out of a node's output port.
     Connecting {
@@ -223,9 +253,20 @@ impl Editor {
     // ---- document edits -------------------------------------------------
 
     /// Adds a node of `kind` with its top-left corner at `at_in_canvas`
-    /// (snapped to the grid), selects it and returns its id.
+    /// (snapped to the grid), selects it and returns its id. A spot
+    /// exactly on another node moves on diagonally until it is free, so no
+    /// node is ever hidden under another; `None` when no spot is free (or
+    /// the editor is read-only).
     pub fn add_node(&mut self, kind: NodeKind, at_in_canvas: Point) -> Option<NodeId> {
         let at = clamp_to_canvas(geometry::snap_to_grid(at_in_canvas));
+        let shift = unstacked_shift(
+            &self.design,
+            &[at],
+            &BTreeSet::new(),
+            DIAGONAL,
+            clamp_to_canvas,
+        )?;
+        let at = clamp_to_canvas(shifted(at, shift));
         let id = self.edit(|d| d.add_node(kind, at))?;
         self.selection.select_only(id.clone());
         Some(id)
@@ -299,22 +340,48 @@ impl Editor {
         deleted
     }
 
-    /// Moves the selected nodes by whole grid steps (the arrow keys).
+    /// Moves the selected nodes by whole grid steps (the arrow keys). A
+    /// nudge that would leave a node exactly on another (hidden under
+    /// it) goes one grid step further, and again, until no node is; it is
+    /// refused (false, nothing changes) when that runs off the canvas or
+    /// nothing would move.
     pub fn nudge(&mut self, dx: i32, dy: i32) -> bool {
-        if self.selection.nodes().is_empty() || (dx == 0 && dy == 0) {
+        if self.selection.nodes().is_empty() || (dx == 0 && dy == 0) || self.readonly {
             return false;
         }
         let ids = self.selection.nodes().clone();
-        let (sx, sy) = (
-            f64::from(dx) * geometry::GRID,
-            f64::from(dy) * geometry::GRID,
-        );
+        let moving: Vec<&Node> = self
+            .design
+            .nodes
+            .iter()
+            .filter(|n| ids.contains(&n.id))
+            .collect();
+        let first: Vec<Point> = moving
+            .iter()
+            .map(|n| shifted(n.position, grid_steps(dx, dy)))
+            .collect();
+        let place = |p: Point| clamp_to_canvas(geometry::snap_to_grid(p));
+        let further = grid_steps(dx.signum(), dy.signum());
+        let Some(extra) = unstacked_shift(&self.design, &first, &ids, further, place) else {
+            return false;
+        };
+        let targets: Vec<(NodeId, Point)> = moving
+            .iter()
+            .zip(&first)
+            .map(|(n, p)| (n.id.clone(), place(shifted(*p, extra))))
+            .collect();
+        if moving
+            .iter()
+            .zip(&targets)
+            .all(|(n, (_, to))| n.position == *to)
+        {
+            return false; // against the canvas's edge: nothing to move
+        }
         self.edit(|d| {
-            for node in d.nodes.iter_mut().filter(|n| ids.contains(&n.id)) {
-                node.position = clamp_to_canvas(geometry::snap_to_grid(Point {
-                    x: node.position.x + sx,
-                    y: node.position.y + sy,
-                }));
+            for (id, to) in targets {
+                if let Some(node) = d.node_mut(&id) {
+                    node.position = to;
+                }
             }
         })
         .is_some()
@@ -448,7 +515,22 @@ impl Editor {
         let Some(clip) = self.clipboard.clone() else {
             return false;
         };
-        let Some(pasted) = self.edit(|d| insert_copies(d, &clip)) else {
+        let first: Vec<Point> = clip
+            .nodes
+            .iter()
+            .map(|n| shifted(n.position, DIAGONAL))
+            .collect();
+        let Some(extra) = unstacked_shift(
+            &self.design,
+            &first,
+            &BTreeSet::new(),
+            DIAGONAL,
+            clamp_to_canvas,
+        ) else {
+            return false;
+        };
+        let offset = shifted(DIAGONAL, extra);
+        let Some(pasted) = self.edit(|d| insert_copies(d, &clip, offset)) else {
             return false;
         };
         self.selection
@@ -540,11 +622,87 @@ impl Editor {
         self.selection.clear();
     }
 
+    // ---- keyboard connection ---------------------------------------------
+
+    /// Starts connecting the one selected node with the keyboard (the `C`
+    /// key); returns the first candidate target
+    /// ([`connect::first_candidate`]). Refused when read-only, when not
+    /// exactly one node is selected, or when there is no other node.
+    pub fn start_keyboard_connection(&mut self) -> Result<NodeId, EditError> {
+        self.writable()?;
+        let from = self
+            .selection
+            .single_node()
+            .cloned()
+            .ok_or(EditError::SelectOneNode)?;
+        let to = connect::first_candidate(&self.design, &from).ok_or(EditError::NoOtherNode)?;
+        self.gesture = Gesture::KeyboardConnecting {
+            from,
+            to: to.clone(),
+        };
+        Ok(to)
+    }
+
+    /// The keyboard connection under way, as (source, candidate target),
+    /// while both nodes exist.
+    pub fn keyboard_connection(&self) -> Option<(&NodeId, &NodeId)> {
+        match &self.gesture {
+            Gesture::KeyboardConnecting { from, to }
+                if self.design.contains(from) && self.design.contains(to) =>
+            {
+                Some((from, to))
+            }
+            _ => None,
+        }
+    }
+
+    /// Moves the keyboard connection's candidate target (Tab, Shift Tab,
+    /// an arrow); returns the new candidate, or `None` when it stayed
+    /// (nothing that way) or no keyboard connection is under way.
+    pub fn choose_connection_target(&mut self, how: Step) -> Option<NodeId> {
+        let Gesture::KeyboardConnecting { from, to } = &mut self.gesture else {
+            return None;
+        };
+        let next = connect::step(&self.design, from, to, how)?;
+        *to = next.clone();
+        Some(next)
+    }
+
+    /// Enter: connects the keyboard connection's source to its candidate
+    /// through [`Editor::connect`]. Made, the connection ends and the
+    /// source stays selected (it keeps the keyboard focus, so the arrows
+    /// still move it); refused, it stays under way so another target can
+    /// be chosen.
+    pub fn finish_keyboard_connection(&mut self) -> Result<EdgeKind, EditError> {
+        let Gesture::KeyboardConnecting { from, to } = self.gesture.clone() else {
+            return Err(EditError::NotConnecting);
+        };
+        let kind = self.connect(&from, &to)?;
+        self.gesture = Gesture::Idle;
+        self.selection.select_only(from);
+        Ok(kind)
+    }
+
+    /// What to announce about the keyboard connection under way: the
+    /// question its candidate asks ([`connect::prompt`]).
+    pub fn keyboard_connection_prompt(&self) -> Option<String> {
+        self.keyboard_connection()
+            .map(|(from, to)| connect::prompt(&self.design, from, to))
+    }
+
+    /// A pointer pressed on the canvas ends a keyboard connection.
+    fn end_keyboard_connection(&mut self) {
+        if let Gesture::KeyboardConnecting { .. } = self.gesture {
+            self.gesture = Gesture::Idle;
+        }
+    }
+
     // ---- pointer gestures -------------------------------------------------
 
     /// The pointer went down on a node: select it (toggle with `additive`)
     /// and start moving the selection.
     pub fn press_node(&mut self, id: &NodeId, at_in_canvas: Point, additive: bool) {
+        self.end_keyboard_connection();
         if !self.design.contains(id) {
             return;
         }
@@ -576,6 +734,7 @@ impl Editor {
 
     /// The pointer went down on a node's output port: start a connection.
     pub fn press_port(&mut self, from: &NodeId, at_in_canvas: Point) {
+        self.end_keyboard_connection();
         if self.design.contains(from) && !self.readonly {
             self.gesture = Gesture::Connecting {
                 from: from.clone(),
@@ -586,6 +745,7 @@ impl Editor {
 
     /// The pointer went down on empty canvas: start a selection box.
     pub fn press_background(&mut self, at_in_canvas: Point, additive: bool) {
+        self.end_keyboard_connection();
         let base = if additive {
             self.selection.nodes().clone()
         } else {
@@ -612,7 +772,7 @@ impl Editor {
     /// those need redrawing).
     pub fn pointer_moved(&mut self, at_in_canvas: Point, at_in_screen: Point) -> Vec<NodeId> {
         match &mut self.gesture {
-            Gesture::Idle => Vec::new(),
+            Gesture::Idle | Gesture::KeyboardConnecting { .. } => Vec::new(),
             Gesture::MovingNodes {
                 grab_in_canvas,
                 originals,
@@ -701,12 +861,16 @@ impl Editor {
                 self.selection.clear();
                 Ok(None)
             }
-            Gesture::BoxSelecting { .. } | Gesture::Panning { .. } | Gesture::Idle => Ok(None),
+            Gesture::BoxSelecting { .. }
+            | Gesture::Panning { .. }
+            | Gesture::KeyboardConnecting { .. }
+            | Gesture::Idle => Ok(None),
         }
     }
 
     /// Escape: cancels a drag (nodes go back where they were), a
-    /// connection or a selection box; with no gesture, clears the selection.
+    /// connection (dragged or by keyboard) or a selection box; with no
+    /// gesture, clears the selection.
     pub fn cancel(&mut self) {
         if self.gesture == Gesture::Idle {
             self.selection.clear();
@@ -724,7 +888,10 @@ impl Editor {
                 }
             }
             Gesture::BoxSelecting { base, .. } => self.selection.set_nodes(base),
-            Gesture::Connecting { .. } | Gesture::Panning { .. } | Gesture::Idle => {}
+            Gesture::Connecting { .. }
+            | Gesture::KeyboardConnecting { .. }
+            | Gesture::Panning { .. }
+            | Gesture::Idle => {}
         }
     }
 
@@ -764,18 +931,69 @@ fn clamp_to_canvas(p: Point) -> Point {
     }
 }
 
-/// Inserts copies of the clipboard's nodes (fresh ids, offset) and of the
-/// edges among them; returns (old id, new id) pairs.
-fn insert_copies(design: &mut Design, clip: &Clipboard) -> Vec<(NodeId, NodeId)> {
+/// `p` moved by `by`.
+fn shifted(p: Point, by: Point) -> Point {
+    Point {
+        x: p.x + by.x,
+        y: p.y + by.y,
+    }
+}
+
+/// `dx`, `dy` grid steps as a canvas-space offset.
+fn grid_steps(dx: i32, dy: i32) -> Point {
+    Point {
+        x: f64::from(dx) * geometry::GRID,
+        y: f64::from(dy) * geometry::GRID,
+    }
+}
+
+/// How much further than `positions` (nodes about to be placed; `place`
+/// turns a spot into where a node would really go: snapped, kept on the
+/// canvas) a group must go, in whole `step`s, so that none of them lands
+/// exactly on a node outside `moving`, nor two of them on each other.
+/// `Some` of no shift when they are fine where they are; `None` when
+/// every try up to [`UNSTACK_TRIES`] steps lands on a node.
+fn unstacked_shift(
+    design: &Design,
+    positions: &[Point],
+    moving: &BTreeSet<NodeId>,
+    step: Point,
+    place: impl Fn(Point) -> Point,
+) -> Option<Point> {
+    let taken: Vec<Point> = design
+        .nodes
+        .iter()
+        .filter(|n| !moving.contains(&n.id))
+        .map(|n| n.position)
+        .collect();
+    (0..=UNSTACK_TRIES)
+        .map(|i| Point {
+            x: step.x * f64::from(i),
+            y: step.y * f64::from(i),
+        })
+        .find(|shift| {
+            let placed: Vec<Point> = positions
+                .iter()
+                .map(|p| place(shifted(*p, *shift)))
+                .collect();
+            placed.iter().enumerate().all(|(i, p)| {
+                // Nodes that were stacked already may stay so; a group is
+                // not split apart by this.
+                !taken.contains(p)
+                    && !(0..i).any(|j| placed[j] == *p && positions[j] != positions[i])
+            })
+        })
+}
+
+/// Inserts copies of the clipboard's nodes (fresh ids, moved by `offset`)
+/// and of the edges among them; returns (old id, new id) pairs.
+fn insert_copies(design: &mut Design, clip: &Clipboard, offset: Point) -> Vec<(NodeId, NodeId)> {
     let mut mapping = Vec::with_capacity(clip.nodes.len());
     for node in &clip.nodes {
         let id = design.fresh_id(node.kind);
         let mut copy = node.clone();
         copy.id = id.clone();
-        copy.position = clamp_to_canvas(Point {
-            x: node.position.x + PASTE_OFFSET,
-            y: node.position.y + PASTE_OFFSET,
-        });
+        copy.position = clamp_to_canvas(shifted(node.position, offset));
         design.nodes.push(copy);
         mapping.push((node.id.clone(), id));
     }

@@ -1,5 +1,9 @@
 //! The keyboard map: which key does what. The app turns a browser
-//! `KeyboardEvent` into a [`KeyPress`] and acts on the [`Action`].
+//! `KeyboardEvent` into a [`KeyPress`] and acts on the [`Action`]: while a
+//! keyboard connection is under way the keys mean something else
+//! ([`action_while_connecting`]), otherwise [`action_for`].
+
+use crate::connect::{Direction, Step};
 
 /// A key press, as the browser reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +52,12 @@ pub enum Action {
     ZoomOut,
     /// Fit the whole design into view.
     FitView,
+    /// Start connecting the selected node to another, by keyboard.
+    Connect,
+    /// Choose another target for the keyboard connection.
+    ConnectTarget(Step),
+    /// Make the keyboard connection to the chosen target.
+    ConnectConfirm,
 }
 
 /// One row of the shortcuts help: the keys and what they do.
@@ -61,6 +71,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Tab, Shift Tab", "Move between nodes"),
     ("Arrows (Shift: ×4)", "Move the selected nodes"),
     ("Enter", "Open the inspector"),
+    (
+        "C",
+        "Connect the selected node: Tab or arrows choose the target, Enter connects, Escape cancels",
+    ),
     ("Escape", "Cancel a drag or connection; clear the selection"),
     ("+, −, 0", "Zoom in, zoom out, fit to view"),
     ("?", "Show or hide this help"),
@@ -94,6 +108,30 @@ pub fn action_for(press: &KeyPress) -> Option<Action> {
         "+" | "=" => Some(Action::ZoomIn),
         "-" => Some(Action::ZoomOut),
         "0" => Some(Action::FitView),
+        "c" | "C" => Some(Action::Connect),
+        _ => None,
+    }
+}
+
+/// The action a key press asks for while a keyboard connection is under
+/// way: Tab and Shift Tab walk the candidates, the arrows go the arrow's
+/// way, Enter connects, Escape cancels. Every other key does nothing then
+/// (`None`), so no edit slips in under the question being asked.
+pub fn action_while_connecting(press: &KeyPress) -> Option<Action> {
+    if press.command {
+        return None;
+    }
+    let toward = |d| Some(Action::ConnectTarget(Step::Toward(d)));
+    match press.key.as_str() {
+        "Tab" if press.shift => Some(Action::ConnectTarget(Step::Previous)),
+        "Tab" => Some(Action::ConnectTarget(Step::Next)),
+        "ArrowLeft" => toward(Direction::Left),
+        "ArrowRight" => toward(Direction::Right),
+        "ArrowUp" => toward(Direction::Up),
+        "ArrowDown" => toward(Direction::Down),
+        "Enter" => Some(Action::ConnectConfirm),
+        "Escape" => Some(Action::Cancel),
+        "?" => Some(Action::ToggleHelp),
         _ => None,
     }
 }
@@ -152,5 +190,42 @@ mod tests {
             action_for(&press("Enter", false, false)),
             Some(Action::Inspect)
         );
+        assert_eq!(action_for(&press("c", false, false)), Some(Action::Connect));
+        assert_eq!(action_for(&press("C", false, true)), Some(Action::Connect));
+        assert_eq!(action_for(&press("c", true, false)), Some(Action::Copy));
+    }
+
+    #[test]
+    fn connecting_keys_choose_confirm_and_cancel() {
+        let connecting = |key, shift| action_while_connecting(&press(key, false, shift));
+        assert_eq!(
+            connecting("Tab", false),
+            Some(Action::ConnectTarget(Step::Next))
+        );
+        assert_eq!(
+            connecting("Tab", true),
+            Some(Action::ConnectTarget(Step::Previous))
+        );
+        assert_eq!(
+            connecting("ArrowUp", false),
+            Some(Action::ConnectTarget(Step::Toward(Direction::Up)))
+        );
+        assert_eq!(connecting("Enter", false), Some(Action::ConnectConfirm));
+        assert_eq!(connecting("Escape", false), Some(Action::Cancel));
+        // Editing keys wait until the connection is made or cancelled.
+        assert_eq!(connecting("Delete", false), None);
+        assert_eq!(connecting("c", false), None);
+        assert_eq!(
+            action_while_connecting(&press("z", true, false)),
+            None,
+            "no undo in the middle of the question"
+        );
+    }
+
+    #[test]
+    fn the_help_lists_the_connection_key() {
+        assert!(SHORTCUTS
+            .iter()
+            .any(|(keys, what)| *keys == "C" && what.contains("Connect")));
     }
 }

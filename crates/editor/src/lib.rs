@@ -1,6 +1,7 @@
 //! The diagram editor's logic, as plain Rust: the [`Editor`] (design,
 //! selection, pointer gestures, viewport, clipboard, undo history), the
-//! keyboard map and which lints the canvas shows ([`lints`]). The app's
+//! keyboard map, connecting nodes by keyboard ([`connect`]) and which
+//! lints the canvas shows ([`lints`]). The app's
 //! components call into it from event handlers and draw what it holds;
 //! nothing here knows about the browser, so every interaction is tested
 //! natively.
@@ -8,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod chart;
+pub mod connect;
 mod editor;
 pub mod export;
 pub mod history;
@@ -19,9 +21,10 @@ pub mod playback;
 mod selection;
 pub mod touch;
 
+pub use connect::{Direction, Step};
 pub use editor::{EditError, Editor, Gesture, UNDO_LIMIT};
 pub use history::History;
-pub use keymap::{action_for, Action, KeyPress, SHORTCUTS};
+pub use keymap::{action_for, action_while_connecting, Action, KeyPress, SHORTCUTS};
 pub use playback::{Playback, Speed};
 pub use selection::{EdgeRef, Selection};
 pub use touch::{pinch_step, PinchStep};
