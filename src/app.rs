@@ -1,7 +1,7 @@
 //! The root component: loads the kata and the autosaved design, wires the
 //! keyboard and autosave, and lays out the regions of the page.
 
-use editor::{action_for, Action, KeyPress};
+use editor::{action_for, action_while_connecting, Action, KeyPress, Step};
 use leptos::prelude::*;
 
 use design::Design;
@@ -484,7 +484,15 @@ pub fn App() -> impl IntoView {
             command: ev.ctrl_key() || ev.meta_key(),
             shift: ev.shift_key(),
         };
-        let Some(action) = action_for(&press) else {
+        // While a keyboard connection asks for its target, Tab, the arrows
+        // and Enter choose and confirm it instead of their usual work.
+        let connecting = state.with_editor(|e| e.keyboard_connection().is_some());
+        let action = if connecting {
+            action_while_connecting(&press)
+        } else {
+            action_for(&press)
+        };
+        let Some(action) = action else {
             return;
         };
         if replace.get_untracked().is_some()
@@ -553,7 +561,49 @@ fn run_action(state: EditorState, action: Action, help: RwSignal<bool>) -> bool 
             true
         }
         Action::Cancel => {
+            let connecting = state.with_editor(|e| e.keyboard_connection().is_some());
             state.apply(|e| e.cancel());
+            if connecting {
+                state.notify("Connection cancelled.");
+            }
+            true
+        }
+        Action::Connect => {
+            match state.apply(|e| e.start_keyboard_connection()) {
+                // The source keeps the focus while the question is asked
+                // (Tab must not carry it away); the prompt is announced by
+                // the canvas's live region.
+                Ok(_) => {
+                    if let Some(from) = state.selection.with_untracked(|s| s.single_node().cloned())
+                    {
+                        dom::focus_node(from.as_str());
+                    }
+                }
+                Err(error) => state.notify(format!("Cannot connect: {error}.")),
+            }
+            true
+        }
+        Action::ConnectTarget(step) => {
+            let current = state.with_editor(|e| e.keyboard_connection().map(|(_, to)| to.clone()));
+            let moved = state.apply(|e| e.choose_connection_target(step));
+            if let (None, Step::Toward(direction), Some(current)) = (moved, step, current) {
+                state.notify(state.with_editor(|e| {
+                    editor::connect::nothing_toward(e.design(), &current, direction)
+                }));
+            }
+            true
+        }
+        Action::ConnectConfirm => {
+            let Some((from, to)) = state.with_editor(|e| {
+                e.keyboard_connection()
+                    .map(|(from, to)| (from.clone(), to.clone()))
+            }) else {
+                return false;
+            };
+            let result = state.apply(|e| e.finish_keyboard_connection());
+            state.notify(
+                state.with_editor(|e| editor::connect::outcome(e.design(), &from, &to, &result)),
+            );
             true
         }
         Action::Nudge { dx, dy } => state.apply(|e| e.nudge(dx, dy)),

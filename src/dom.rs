@@ -43,6 +43,25 @@ pub fn attribute_at_point(client_x: f64, client_y: f64, attribute: &str) -> Opti
     closest_with(Some(element.into()), attribute)
 }
 
+/// Moves keyboard focus to the canvas node `id` (its `[data-node]`
+/// element). Compared as an attribute, not put into a selector, since an
+/// id may hold any character but spaces.
+pub fn focus_node(id: &str) {
+    let Some(nodes) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all("[data-node]").ok())
+    else {
+        return;
+    };
+    let found = (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::SvgElement>().ok())
+        .find(|e| e.get_attribute("data-node").as_deref() == Some(id));
+    if let Some(element) = found {
+        let _ = element.focus();
+    }
+}
+
 /// Whether a key event comes from a text field, where keys mean text.
 pub fn is_typing_target(target: Option<web_sys::EventTarget>) -> bool {
     let Some(element) = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {

@@ -133,6 +133,12 @@ pub struct EditorState {
     pub can_paste: RwSignal<bool>,
     /// Gesture overlay.
     pub preview: RwSignal<Preview>,
+    /// The candidate target of a keyboard connection under way (the
+    /// canvas highlights it).
+    pub connect_target: RwSignal<Option<NodeId>>,
+    /// What a keyboard connection under way asks, for the canvas's live
+    /// region ("Connect Status API to Database? Enter to connect…").
+    pub connect_prompt: RwSignal<Option<String>>,
     /// The latest message for the learner.
     pub notice: RwSignal<Option<Notice>>,
     /// Bumped whenever the design changed and settled (not on every drag
@@ -160,6 +166,8 @@ impl EditorState {
             can_redo: RwSignal::new(false),
             can_paste: RwSignal::new(false),
             preview: RwSignal::new(Preview::None),
+            connect_target: RwSignal::new(None),
+            connect_prompt: RwSignal::new(None),
             notice: RwSignal::new(None),
             saved_revision: RwSignal::new(0),
             screen_size: RwSignal::new((960.0, 600.0)),
@@ -285,6 +293,17 @@ impl EditorState {
                     from: port,
                     to: *pointer_in_canvas,
                 }),
+            // The keyboard's candidate is drawn as the connection it
+            // would make, port to port.
+            Gesture::KeyboardConnecting { from, to } => self
+                .with_editor(|e| {
+                    let design = e.design();
+                    Some(Preview::Connection {
+                        from: geometry::output_port(design.node(from)?.position),
+                        to: geometry::input_port(design.node(to)?.position),
+                    })
+                })
+                .unwrap_or(Preview::None),
             Gesture::BoxSelecting {
                 anchor_in_canvas,
                 current_in_canvas,
@@ -311,6 +330,12 @@ impl EditorState {
                     e.revision(),
                 )
             });
+        let (connect_target, connect_prompt) = self.with_editor(|e| {
+            (
+                e.keyboard_connection().map(|(_, to)| to.clone()),
+                e.keyboard_connection_prompt(),
+            )
+        });
         self.node_signals.update_value(|signals| {
             signals.retain(|id, _| design.contains(id));
             for node in &design.nodes {
@@ -359,6 +384,8 @@ impl EditorState {
         set_if_changed(self.can_redo, redo);
         set_if_changed(self.can_paste, paste);
         set_if_changed(self.saved_revision, revision);
+        set_if_changed(self.connect_target, connect_target);
+        set_if_changed(self.connect_prompt, connect_prompt);
         self.set_if_changed_preview(&gesture);
     }
 

@@ -212,7 +212,10 @@ pub fn Canvas(
                 class:gesture-active=move || state.preview.get() != Preview::None
                 class:playing=move || state.live.with(|l| l.as_ref().is_some_and(|f| f.playing))
                 role="application"
-                aria-label="Design canvas. Tab moves between nodes; arrows move the selection; Enter opens the inspector; press ? for all shortcuts."
+                // The zoom, for CSS that keeps touch targets a size on
+                // screen (a port's hit circle: style/main.css).
+                style=move || format!("--zoom: {}", state.viewport.get().zoom)
+                aria-label="Design canvas. Tab moves between nodes; arrows move the selection; Enter opens the inspector; C connects the selected node to another; press ? for all shortcuts."
                 on:pointerdown=on_pointerdown
                 on:pointermove=on_pointermove
                 on:pointerup=on_pointerup
@@ -254,6 +257,11 @@ pub fn Canvas(
                     {move || preview_view(state.preview.get())}
                 </g>
             </svg>
+            // Always in the page, so that screen readers are listening
+            // when a keyboard connection starts asking; empty otherwise.
+            <div class="connect-prompt-region" role="status" aria-live="polite">
+                {move || state.connect_prompt.get().map(|text| view! { <p class="connect-prompt">{text}</p> })}
+            </div>
             <Show when=empty>
                 <p class="canvas-hint">"Drag a node from the palette onto the canvas, or focus one there and press Enter."</p>
             </Show>

@@ -68,7 +68,9 @@ pub fn EdgeView(
                 data-edge-from=edge.from.to_string()
                 data-edge-to=edge.to.to_string()
             />
-            <path class=class d=d.clone() marker-end="url(#arrow)" />
+            // The visible line lets the pointer through to the wide hit
+            // path under it, so a click exactly on the line selects it.
+            <path class=class d=d.clone() marker-end="url(#arrow)" pointer-events="none" />
             <path class="edge-flow-track" d=d style=flow.clone() class:edge-flow=move || flow().is_some() />
         </g>
     }

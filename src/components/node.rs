@@ -31,6 +31,13 @@ pub fn NodeView(
         let id = id.clone();
         move || state.selection.with(|s| s.contains(&id))
     };
+    // Every node reads the keyboard connection's candidate, as it reads
+    // the selection: the signal changes only while a connection is being
+    // chosen, and each node compares one id.
+    let candidate = {
+        let id = id.clone();
+        move || state.connect_target.with(|t| t.as_ref() == Some(&id))
+    };
     // A warning, or a quieter hint when the run measured that what the
     // advice warns of did not happen (see `editor::lints`).
     let lint_badge = {
@@ -42,17 +49,6 @@ pub fn NodeView(
         move || data.with(|n| n.label.clone())
     };
     let kind = data.with_untracked(|n| n.kind);
-    let accessible_name = {
-        let data = data.clone();
-        let lint_badge = lint_badge.clone();
-        move || {
-            let (label, kind_name) = data.with(|n| (n.label.clone(), n.kind.name()));
-            match lint_badge() {
-                None => format!("{label}, {kind_name}"),
-                Some(badge) => format!("{label}, {kind_name}. {}", badge.spoken),
-            }
-        }
-    };
     // Tab focus follows the selection, so arrows move what has focus.
     let on_focus = {
         let id = id.clone();
@@ -63,29 +59,34 @@ pub fn NodeView(
             }
         }
     };
-    let badge = move || {
-        lint_badge().map(|badge| {
-            let at = format!("translate({} -8)", NODE_WIDTH - 10.0);
-            match badge.kind {
-                BadgeKind::Warning => view! {
-                    <g class="lint-badge" transform=at>
-                        <title>{badge.title}</title>
-                        <path d="M0 -9 L9 7 L-9 7 Z" />
-                        <text x="0" y="5" text-anchor="middle">"!"</text>
-                    </g>
+    let badge = {
+        let lint_badge = lint_badge.clone();
+        move || {
+            lint_badge().map(|badge| {
+                let at = format!("translate({} -8)", NODE_WIDTH - 10.0);
+                match badge.kind {
+                    BadgeKind::Warning => view! {
+                        <g class="lint-badge" transform=at>
+                            <title>{badge.title}</title>
+                            <path d="M0 -9 L9 7 L-9 7 Z" />
+                            <text x="0" y="5" text-anchor="middle">"!"</text>
+                        </g>
+                    }
+                    .into_any(),
+                    // No warning sign: a small muted "i", drawn rather than
+                    // written, so that it is no word of the node's name.
+                    BadgeKind::Hint => view! {
+                        <g class="lint-badge hint" transform=at>
+                            <title>{badge.title}</title>
+                            <circle r="7" />
+                            <rect class="glyph" x="-1" y="-1.5" width="2" height="5.5" />
+                            <rect class="glyph" x="-1" y="-4.5" width="2" height="2" />
+                        </g>
+                    }
+                    .into_any(),
                 }
-                .into_any(),
-                // No warning sign: a small muted "i".
-                BadgeKind::Hint => view! {
-                    <g class="lint-badge hint" transform=at>
-                        <title>{badge.title}</title>
-                        <circle r="7" />
-                        <text x="0" y="4" text-anchor="middle">"i"</text>
-                    </g>
-                }
-                .into_any(),
-            }
-        })
+            })
+        }
     };
     // Sources (users, operator, staff) only send: no load to show.
     let is_source = data.with_untracked(|n| n.kind.is_source());
@@ -106,7 +107,9 @@ pub fn NodeView(
         let live = live.clone();
         Memo::new(move |_| live().map(|l| utilisation_class(l.utilisation)))
     };
-    let live_label = {
+    // What the node shows of the run, as text: how busy it is (a CDN how
+    // much it answers at the edge, a replica its lag)…
+    let live_text = {
         let live = live.clone();
         move || {
             live().map(|l| {
@@ -115,9 +118,7 @@ pub fn NodeView(
                 } else {
                     String::new()
                 };
-                // A CDN shows how much it answers at the edge, a replica its
-                // lag; other nodes how busy they are.
-                let text = match (l.edge_share, l.lag_s) {
+                match (l.edge_share, l.lag_s) {
                     (Some(share), _) => format!("{:.1}% at edge", 100.0 * share),
                     (_, Some(lag)) => format!(
                         "lag {} s · {:.0}% busy",
@@ -128,34 +129,87 @@ pub fn NodeView(
                         "{:.0}% busy{instances}",
                         100.0 * l.utilisation.clamp(0.0, 9.99)
                     ),
-                };
-                view! { <text class="live-label" x="8" y=NODE_HEIGHT + 14.0>{text}</text> }
+                }
             })
         }
     };
+    // …and its errors, with why they happen (the badge's tooltip).
+    let errors = {
+        let live = live.clone();
+        move || {
+            live().filter(|l| l.errors_rps >= 0.5).map(|l| {
+                let reason = if l.backlog > 0.0 {
+                    format!("{:.0} errors/s: overloaded, {:.0} requests waiting (queue full or timed out)", l.errors_rps, l.backlog)
+                } else {
+                    format!("{:.0} errors/s: requests failing (unavailable or over capacity)", l.errors_rps)
+                };
+                let text = format!("✕ {}/s", editor::chart::format_number(f64::from(l.errors_rps)));
+                (text, reason)
+            })
+        }
+    };
+    // The name holds every word the node shows, in the order shown (label,
+    // kind, the run's figures), so what a speech user reads off the canvas
+    // is what names it (WCAG 2.5.3); a lint's words follow.
+    let accessible_name = {
+        let data = data.clone();
+        let lint_badge = lint_badge.clone();
+        let live_text = live_text.clone();
+        let errors = errors.clone();
+        move || {
+            let (label, kind_name) = data.with(|n| (n.label.clone(), n.kind.name()));
+            let mut name = format!("{label}, {kind_name}");
+            for shown in [live_text(), errors().map(|(text, _)| text)]
+                .into_iter()
+                .flatten()
+            {
+                name.push_str(", ");
+                name.push_str(&shown);
+            }
+            if let Some(badge) = lint_badge() {
+                name.push_str(". ");
+                name.push_str(&badge.spoken);
+            }
+            name
+        }
+    };
+    let live_label = move || {
+        live_text()
+            .map(|text| view! { <text class="live-label" x="8" y=NODE_HEIGHT + 14.0>{text}</text> })
+    };
     let error_badge = move || {
-        live().filter(|l| l.errors_rps >= 0.5).map(|l| {
-            let reason = if l.backlog > 0.0 {
-                format!("{:.0} errors/s: overloaded, {:.0} requests waiting (queue full or timed out)", l.errors_rps, l.backlog)
-            } else {
-                format!("{:.0} errors/s: requests failing (unavailable or over capacity)", l.errors_rps)
-            };
+        errors().map(|(text, reason)| {
             view! {
                 <g class="error-badge" transform=format!("translate({} {})", NODE_WIDTH - 64.0, NODE_HEIGHT - 8.0)>
                     <title>{reason}</title>
                     <rect width="60" height="16" rx="8" />
-                    <text x="30" y="12" text-anchor="middle">{format!("✕ {}/s", editor::chart::format_number(f64::from(l.errors_rps)))}</text>
+                    <text x="30" y="12" text-anchor="middle">{text}</text>
                 </g>
             }
         })
     };
+    // Focus leaving the source of a keyboard connection (a click in a
+    // panel, Tab elsewhere) ends the question: its keys would mean
+    // something else there.
+    let on_blur = {
+        let id = id.clone();
+        move |_| {
+            let asking =
+                state.with_editor(|e| e.keyboard_connection().is_some_and(|(from, _)| *from == id));
+            if asking {
+                state.apply(|e| e.cancel());
+            }
+        }
+    };
     let key = id.to_string();
     let port_key = key.clone();
+    let port_hit_key = key.clone();
 
     view! {
         <g
             class="node"
             class:selected=selected
+            class:connect-target=candidate
             class:util-low=move || band.get() == Some("util-low")
             class:util-mid=move || band.get() == Some("util-mid")
             class:util-high=move || band.get() == Some("util-high")
@@ -167,16 +221,23 @@ pub fn NodeView(
             role="button"
             aria-label=accessible_name
             on:focus=on_focus
+            on:blur=on_blur
         >
             <rect class="node-box" width=NODE_WIDTH height=NODE_HEIGHT rx="10" />
             <g class="node-icon" transform="translate(12 16)">
                 <path d=icon_path(kind) />
             </g>
             <text class="node-label" x="46" y="25">{label}</text>
-            <text class="node-kind" x="46" y="42">{kind.name()}</text>
+            // The kind's line starts with a space (SVG does not draw it):
+            // read together the two lines are "Readers Users", as the name
+            // says, not "ReadersUsers".
+            <text class="node-kind" x="46" y="42">{format!(" {}", kind.name())}</text>
             {badge}
             {live_label}
             {error_badge}
+            // A larger, invisible target under the output port, shown on
+            // touch screens only (style/main.css) so a finger finds it.
+            <circle class="port-hit" data-port-out=port_hit_key cx=NODE_WIDTH cy=NODE_HEIGHT / 2.0 r="12" />
             <circle class="port port-in" cx="0" cy=NODE_HEIGHT / 2.0 r="5" />
             <circle class="port port-out" data-port-out=port_key cx=NODE_WIDTH cy=NODE_HEIGHT / 2.0 r="6">
                 <title>"Drag to connect"</title>
