@@ -752,3 +752,250 @@ async fn a_label_too_long_is_refused_in_words_not_cut_short() {
         "Read API"
     );
 }
+
+/// The node the keyboard connection offers, if one is highlighted.
+fn candidate(app: &Mounted) -> Option<String> {
+    app.host
+        .query_selector(".node.connect-target")
+        .unwrap()
+        .and_then(|e| e.get_attribute("data-node"))
+}
+
+/// The `data-node` of the focused element.
+fn focused_node() -> Option<String> {
+    document()
+        .active_element()
+        .and_then(|e| e.get_attribute("data-node"))
+}
+
+#[wasm_bindgen_test]
+async fn the_keyboard_connects_two_nodes_and_says_what_it_did() {
+    let app = mount_fresh().await;
+    app.open_palette().await;
+    let cdn_button: web_sys::HtmlElement = app.find("[data-palette=\"cdn\"]").unchecked_into();
+    cdn_button.click();
+    settle().await;
+    let cdn = first_of(&saved_design(), NodeKind::Cdn);
+    let edges_before = saved_design().edges.len();
+
+    let users: web_sys::HtmlElement = app.node("users").unchecked_into();
+    users.focus().unwrap();
+    settle().await;
+    let region = app.find(".connect-prompt-region");
+    assert_eq!(region.get_attribute("role").as_deref(), Some("status"));
+    assert_eq!(region.text_content().unwrap_or_default(), "");
+    key_on(&app.node("users"), "c", false, false).await;
+    assert!(candidate(&app).is_some(), "a candidate is highlighted");
+    assert!(
+        app.has(".edge-preview"),
+        "the connection it would make is drawn"
+    );
+    // Tab walks the candidates (and does not move the focus).
+    for _ in 0..4 {
+        if candidate(&app).as_deref() == Some(cdn.as_str()) {
+            break;
+        }
+        key_on(&app.node("users"), "Tab", false, false).await;
+    }
+    assert_eq!(candidate(&app).as_deref(), Some(cdn.as_str()));
+    assert_eq!(focused_node().as_deref(), Some("users"));
+    assert_eq!(
+        region.text_content().unwrap_or_default(),
+        "Connect Readers to CDN (read)? Enter to connect, Escape to cancel."
+    );
+
+    key_on(&app.node("users"), "Enter", false, false).await;
+    let design = saved_design();
+    assert_eq!(design.edges.len(), edges_before + 1);
+    assert_eq!(
+        design.edge(&NodeId::from("users"), &cdn).map(|e| e.kind),
+        Some(design::EdgeKind::Read)
+    );
+    let notice = app.find(".notice-area");
+    assert_eq!(notice.get_attribute("aria-live").as_deref(), Some("polite"));
+    assert!(
+        notice
+            .text_content()
+            .unwrap_or_default()
+            .contains("Connected Readers to CDN (read)."),
+        "{:?}",
+        notice.text_content()
+    );
+    assert_eq!(candidate(&app), None, "the question is over");
+    assert_eq!(region.text_content().unwrap_or_default(), "");
+    assert_eq!(focused_node().as_deref(), Some("users"), "focus stays");
+    assert!(app.node("users").class_list().contains("selected"));
+    // Undo takes the connection back.
+    key_on(&app.node("users"), "z", true, false).await;
+    assert_eq!(saved_design().edges.len(), edges_before);
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_keyboard_connection_says_why_and_escape_cancels() {
+    let app = mount_fresh().await;
+    let db: web_sys::HtmlElement = app.node("db").unchecked_into();
+    db.focus().unwrap();
+    settle().await;
+    key_on(&app.node("db"), "c", false, false).await;
+    // Nothing takes requests from a database: the nearest node is offered,
+    // and the prompt says before Enter that it will not do.
+    assert_eq!(
+        candidate(&app).as_deref(),
+        Some("api"),
+        "notice: {:?}, focus: {:?}",
+        app.find(".notice-area").text_content(),
+        focused_node()
+    );
+    let prompt = app
+        .find(".connect-prompt-region")
+        .text_content()
+        .unwrap_or_default();
+    assert!(prompt.contains("Not possible"), "{prompt}");
+    key_on(&app.node("db"), "Enter", false, false).await;
+    assert_eq!(
+        stored(AUTOSAVE).map_or(3, |t| design::format::parse(&t).unwrap().design.edges.len()),
+        3,
+        "nothing was added"
+    );
+    let notice = app.find(".notice-area").text_content().unwrap_or_default();
+    assert!(
+        notice.starts_with("Not connected: A database primary"),
+        "{notice}"
+    );
+    assert_eq!(candidate(&app).as_deref(), Some("api"), "still asking");
+    // Delete means nothing while the question is asked.
+    key_on(&app.node("db"), "Delete", false, false).await;
+    assert_eq!(app.count("g.node"), 4);
+    key_on(&app.node("db"), "Escape", false, false).await;
+    assert_eq!(candidate(&app), None);
+    assert!(app
+        .find(".notice-area")
+        .text_content()
+        .unwrap_or_default()
+        .contains("Connection cancelled."));
+    assert!(
+        app.node("db").class_list().contains("selected"),
+        "Escape ends the question, not the selection"
+    );
+    // Focus leaving the source ends a question too.
+    key_on(&app.node("db"), "c", false, false).await;
+    assert!(candidate(&app).is_some());
+    let api: web_sys::HtmlElement = app.node("api").unchecked_into();
+    api.focus().unwrap();
+    settle().await;
+    assert_eq!(candidate(&app), None);
+}
+
+#[wasm_bindgen_test]
+async fn escape_in_the_inspector_returns_to_the_node_so_undo_undoes_the_design() {
+    let app = mount_fresh().await;
+    let api: web_sys::HtmlElement = app.node("api").unchecked_into();
+    api.focus().unwrap();
+    settle().await;
+    key_on(&app.node("api"), "Enter", false, false).await;
+    assert_eq!(document().active_element().unwrap().id(), "field-label");
+    let field = app.find("[data-param=\"min_instances\"] input");
+    field
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .focus()
+        .unwrap();
+    type_into(&field, "3").await;
+    assert_eq!(
+        saved_design()
+            .node(&NodeId::from("api"))
+            .unwrap()
+            .num("min_instances"),
+        3.0
+    );
+    key_on(&field, "Escape", false, false).await;
+    assert_eq!(focused_node().as_deref(), Some("api"), "back on the canvas");
+    // Ctrl+Z now reaches the editor (in a field it would undo text).
+    key_on(&app.node("api"), "z", true, false).await;
+    assert!(saved_design()
+        .node(&NodeId::from("api"))
+        .unwrap()
+        .params
+        .get("min_instances")
+        .is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_click_exactly_on_a_connection_line_selects_it() {
+    let app = mount_fresh().await;
+    // Status API → Database is a straight line: the middle of its box is
+    // on the line.
+    let line = app.find(".edge-group:has([data-edge-from=\"api\"][data-edge-to=\"db\"]) path.edge");
+    let on_line = centre(&line);
+    let hit = document()
+        .element_from_point(on_line.x as f32, on_line.y as f32)
+        .expect("something is under the line");
+    assert_eq!(
+        hit.get_attribute("data-edge-from").as_deref(),
+        Some("api"),
+        "the hit path is what the pointer finds, not <{} class={:?}>",
+        hit.tag_name(),
+        hit.get_attribute("class")
+    );
+    pointer("pointerdown", &hit, on_line, false);
+    pointer("pointerup", &hit, on_line, false);
+    settle().await;
+    assert_eq!(app.count(".edge-group.selected"), 1);
+    // The hit area is at least 8 px wide on screen: 4 px either side.
+    for dy in [-3.9, 3.9] {
+        let beside = document()
+            .element_from_point(on_line.x as f32, (on_line.y + dy) as f32)
+            .and_then(|e| e.get_attribute("data-edge-from"));
+        assert_eq!(beside.as_deref(), Some("api"), "{dy} px off the line");
+    }
+}
+
+/// The words a reader sees in an element, as axe-core reads them for
+/// label-content-name-mismatch: its text nodes joined as they are (no
+/// `<title>` tooltips, which are not shown), split at anything but
+/// letters and digits.
+fn visible_words(element: &web_sys::Element) -> Vec<String> {
+    fn text(node: &web_sys::Node, out: &mut String) {
+        if node.node_type() == web_sys::Node::TEXT_NODE {
+            out.push_str(&node.node_value().unwrap_or_default());
+        } else if !node.node_name().eq_ignore_ascii_case("title") {
+            let children = node.child_nodes();
+            for i in 0..children.length() {
+                text(&children.item(i).unwrap(), out);
+            }
+        }
+    }
+    let mut all = String::new();
+    text(element, &mut all);
+    words(&all)
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_node_is_named_by_the_words_it_shows() {
+    let app = mount_fresh().await;
+    let nodes = app.host.query_selector_all("g.node").unwrap();
+    assert_eq!(nodes.length(), 4);
+    for i in 0..nodes.length() {
+        let node: web_sys::Element = nodes.item(i).unwrap().unchecked_into();
+        let shown = visible_words(&node);
+        let name = words(&node.get_attribute("aria-label").unwrap_or_default());
+        assert!(
+            shown.len() >= 2 && name.windows(shown.len()).any(|w| w == shown.as_slice()),
+            "{:?}: the name {name:?} does not hold the words shown {shown:?}",
+            node.get_attribute("data-node")
+        );
+    }
+    assert!(
+        app.node("users")
+            .get_attribute("aria-label")
+            .unwrap_or_default()
+            .starts_with("Readers, Users"),
+        "label first, then kind"
+    );
+}
