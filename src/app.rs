@@ -495,6 +495,12 @@ pub fn App() -> impl IntoView {
         let Some(action) = action else {
             return;
         };
+        // Enter on a button (a palette item, a tab…) activates it, even
+        // with a node selected: only on the canvas does it open the
+        // inspector.
+        if action == Action::Inspect && dom::is_control_target(ev.target()) {
+            return;
+        }
         if replace.get_untracked().is_some()
             || help.get_untracked()
             || share.get_untracked().is_some()

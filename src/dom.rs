@@ -43,6 +43,15 @@ pub fn attribute_at_point(client_x: f64, client_y: f64, attribute: &str) -> Opti
     closest_with(Some(element.into()), attribute)
 }
 
+/// Whether a key event comes from a button, link or disclosure, where
+/// Enter activates what has the focus.
+pub fn is_control_target(target: Option<web_sys::EventTarget>) -> bool {
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("button, a[href], summary").ok().flatten())
+        .is_some()
+}
+
 /// Moves keyboard focus to the canvas node `id` (its `[data-node]`
 /// element). Compared as an attribute, not put into a selector, since an
 /// id may hold any character but spaces.

@@ -999,3 +999,28 @@ async fn a_node_is_named_by_the_words_it_shows() {
         "label first, then kind"
     );
 }
+
+#[wasm_bindgen_test]
+async fn enter_on_a_button_activates_it_even_with_a_node_selected() {
+    let app = mount_fresh().await;
+    app.open_palette().await;
+    let api: web_sys::HtmlElement = app.node("api").unchecked_into();
+    api.focus().unwrap();
+    settle().await;
+    assert!(app.node("api").class_list().contains("selected"));
+    let item: web_sys::HtmlElement = app.find("[data-palette=\"cache\"]").unchecked_into();
+    item.focus().unwrap();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_key("Enter");
+    let enter =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    let left_to_the_button = item.dispatch_event(&enter).unwrap();
+    settle().await;
+    assert!(
+        left_to_the_button,
+        "the app took Enter from the palette item"
+    );
+    assert_ne!(document().active_element().unwrap().id(), "field-label");
+}
