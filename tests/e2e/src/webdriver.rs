@@ -384,6 +384,23 @@ impl Browser {
         Ok(())
     }
 
+    /// Presses keys together, as one chord: each goes down in turn, then
+    /// all come up in reverse, e.g. `["\u{E008}", "\u{E004}"]` is Shift
+    /// Tab ([`Browser::keys`] presses and releases each key in turn).
+    pub fn chord(&self, keys: &[&str]) -> Result<(), Error> {
+        let down = keys
+            .iter()
+            .map(|key| json!({ "type": "keyDown", "value": key }));
+        let up = keys
+            .iter()
+            .rev()
+            .map(|key| json!({ "type": "keyUp", "value": key }));
+        let actions: Vec<Value> = down.chain(up).collect();
+        let body = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] });
+        self.post(&self.session_path("/actions"), body)?;
+        Ok(())
+    }
+
     /// The centre of the first element matching `selector`, in viewport
     /// coordinates.
     pub fn centre_of(&self, selector: &str) -> Result<(f64, f64), Error> {
