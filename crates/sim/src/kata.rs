@@ -1,5 +1,7 @@
-//! Katas as data: each kata is a JSON file under `katas/<id>/` at the
-//! workspace root, compiled into the binary, plus its starter design.
+//! Katas as data: a kata is a JSON file plus its starter design (a design
+//! document). The built-in ones live under `katas/<id>/` at the workspace
+//! root and are compiled into the binary ([`load`]); any other is read with
+//! [`Kata::from_json`]. `docs/katas/README.md` describes every field.
 //!
 //! A kata holds the words a learner reads (brief, constraints, outcomes,
 //! scenarios, difficulty and time), the run a design is put through (the
@@ -188,7 +190,76 @@ pub struct Kata {
     pub starter: Design,
 }
 
+/// The first reporting window of `run` that is not a stretch of it, with
+/// what is wrong: a name given twice or reserved ("run" is the whole run),
+/// or bounds that are not numbers, end before they start or fall outside
+/// the run.
+fn bad_window(run: &crate::engine::RunSpec) -> Option<(String, &'static str)> {
+    run.windows.iter().enumerate().find_map(|(i, w)| {
+        let reason = if w.name.is_empty() || w.name == "run" {
+            "needs a name other than \"run\" (the whole run)"
+        } else if run.windows[..i].iter().any(|e| e.name == w.name) {
+            "is given twice"
+        } else if !(w.from_min.is_finite() && w.to_min.is_finite()) {
+            "needs numbers for from_min and to_min"
+        } else if w.from_min < 0.0 || w.to_min > run.minutes {
+            "falls outside the run"
+        } else if w.to_min <= w.from_min {
+            "ends before it starts"
+        } else {
+            return None;
+        };
+        Some((w.name.clone(), reason))
+    })
+}
+
 impl Kata {
+    /// Reads a kata from its file (`kata_json`) and its starter design
+    /// (`starter_json`, a design document: `docs/design-format.md`), and
+    /// checks it: an id that can name it, scenario ids given once, a
+    /// starter that reads without corrections and, when it has a grading
+    /// section, that it can grade ([`crate::grade::check_kata`]). Built-in
+    /// katas are loaded this way too.
+    pub fn from_json(kata_json: &str, starter_json: &str) -> Result<Kata, KataError> {
+        let mut kata: Kata = serde_json::from_str(kata_json).map_err(|e| KataError::Json {
+            reason: e.to_string(),
+        })?;
+        if !is_kata_id(&kata.id) {
+            return Err(KataError::BadId { id: kata.id });
+        }
+        for (i, s) in kata.scenarios.iter().enumerate() {
+            if kata.scenarios[..i].iter().any(|earlier| earlier.id == s.id) {
+                return Err(KataError::DuplicateScenario {
+                    kata: kata.id.clone(),
+                    scenario: s.id.clone(),
+                });
+            }
+        }
+        if let Some((window, reason)) = kata.run.as_ref().and_then(bad_window) {
+            return Err(KataError::BadWindow {
+                kata: kata.id.clone(),
+                window,
+                reason,
+            });
+        }
+        let starter = |reason: String| KataError::Starter {
+            kata: kata.id.clone(),
+            reason,
+        };
+        let parsed = format::parse(starter_json).map_err(|e| starter(e.to_string()))?;
+        if let Some(problem) = parsed.diagnostics.first() {
+            return Err(starter(problem.message.clone()));
+        }
+        kata.starter = parsed.design;
+        if kata.grading.is_some() {
+            crate::grade::check_kata(&kata).map_err(|error| KataError::Grading {
+                kata: kata.id.clone(),
+                error,
+            })?;
+        }
+        Ok(kata)
+    }
+
     /// The tightest upper limit the scenarios set on `metric` (the
     /// smallest `at_most` among their checks of it), if any: the target
     /// line the page draws on that metric's chart.
@@ -212,17 +283,52 @@ impl Kata {
     }
 }
 
-/// Why a built-in kata could not be loaded.
+/// Why a kata could not be loaded. Its `Display` says so in words.
 #[derive(Debug, Clone, PartialEq)]
 pub enum KataError {
-    /// No kata has this id.
+    /// No built-in kata has this id.
     Unknown(String),
-    /// The kata file is malformed (a build defect, caught by the tests).
-    Malformed {
-        /// Which kata.
-        id: String,
-        /// What went wrong, in words.
+    /// The kata file is not JSON, or a field is missing or of the wrong
+    /// type.
+    Json {
+        /// What went wrong and where (line and column), in words.
         reason: String,
+    },
+    /// The kata's id cannot name a kata: it is used in links, file names
+    /// and storage keys, so it is lower-case letters, digits and hyphens.
+    BadId {
+        /// The id the file gives.
+        id: String,
+    },
+    /// Two scenarios share an id.
+    DuplicateScenario {
+        /// The kata's id.
+        kata: String,
+        /// The id given twice.
+        scenario: String,
+    },
+    /// A reporting window of the kata's run is not a stretch of the run.
+    BadWindow {
+        /// The kata's id.
+        kata: String,
+        /// The window's name.
+        window: String,
+        /// What is wrong, in words.
+        reason: &'static str,
+    },
+    /// The starter design cannot be read, or reads only with corrections.
+    Starter {
+        /// The kata's id.
+        kata: String,
+        /// What is wrong, in words.
+        reason: String,
+    },
+    /// The kata has a grading section, but it cannot grade designs.
+    Grading {
+        /// The kata's id.
+        kata: String,
+        /// Why not.
+        error: crate::grade::GradeError,
     },
 }
 
@@ -230,8 +336,26 @@ impl fmt::Display for KataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             KataError::Unknown(id) => write!(f, "there is no kata called \"{id}\""),
-            KataError::Malformed { id, reason } => {
-                write!(f, "the kata \"{id}\" could not be read: {reason}")
+            KataError::Json { reason } => write!(f, "the kata file could not be read: {reason}"),
+            KataError::BadId { id } => write!(
+                f,
+                "the kata's id \"{id}\" is not one: use lower-case letters, digits and hyphens"
+            ),
+            KataError::DuplicateScenario { kata, scenario } => write!(
+                f,
+                "the kata \"{kata}\" has two scenarios called \"{scenario}\""
+            ),
+            KataError::BadWindow {
+                kata,
+                window,
+                reason,
+            } => write!(f, "the window \"{window}\" of the kata \"{kata}\" {reason}"),
+            KataError::Starter { kata, reason } => write!(
+                f,
+                "the starter design of the kata \"{kata}\" could not be read: {reason}"
+            ),
+            KataError::Grading { kata, error } => {
+                write!(f, "the kata \"{kata}\" cannot grade designs: {error}")
             }
         }
     }
@@ -239,31 +363,30 @@ impl fmt::Display for KataError {
 
 impl std::error::Error for KataError {}
 
+/// Whether `id` can name a kata: lower-case ASCII letters, digits and
+/// hyphens, not empty, not starting or ending with a hyphen.
+fn is_kata_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
 /// The ids of every built-in kata.
 pub fn ids() -> impl Iterator<Item = &'static str> {
     BUILTIN.iter().map(|(id, _, _)| *id)
 }
 
-/// Loads a built-in kata and its starter design.
+/// Loads a built-in kata and its starter design (see
+/// [`Kata::from_json`]).
 pub fn load(id: &str) -> Result<Kata, KataError> {
     let (_, kata_json, starter_json) = BUILTIN
         .iter()
         .find(|(known, _, _)| *known == id)
         .ok_or_else(|| KataError::Unknown(id.to_string()))?;
-    let malformed = |reason: String| KataError::Malformed {
-        id: id.to_string(),
-        reason,
-    };
-    let mut kata: Kata = serde_json::from_str(kata_json).map_err(|e| malformed(e.to_string()))?;
-    let parsed = format::parse(starter_json).map_err(|e| malformed(e.to_string()))?;
-    if let Some(problem) = parsed.diagnostics.first() {
-        return Err(malformed(format!("starter design: {}", problem.message)));
-    }
-    kata.starter = parsed.design;
-    if kata.grading.is_some() {
-        crate::grade::check_kata(&kata).map_err(|e| malformed(e.to_string()))?;
-    }
-    Ok(kata)
+    Kata::from_json(kata_json, starter_json)
 }
 
 #[cfg(test)]

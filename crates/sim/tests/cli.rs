@@ -536,6 +536,36 @@ fn link_prints_the_share_link_of_the_design() {
 }
 
 #[test]
+fn a_kata_being_written_is_named_by_its_folder() {
+    let folder = "tests/data/katas/profile-page";
+    let passing = format!("{folder}/designs/passing.json");
+    let starter = format!("{folder}/designs/starter.json");
+    let (code, out, err) = kata(&["grade", &passing, "--kata", folder]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("“The profile page”") && out.contains("2 of 2 scenarios passed"),
+        "{out}"
+    );
+    let (code, out, _) = kata(&["grade", &starter, "--kata", folder]);
+    assert_eq!(code, 1);
+    assert!(out.contains("≤ 120 ms"), "{out}");
+    // A link names the kata by its id, not by the folder.
+    let (code, out, err) = kata(&["link", &passing, "--kata", folder]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        design::share::decode(out.trim_end()).expect("a link").kata,
+        "profile-page"
+    );
+    // A folder without a kata file: exit code 2, in words.
+    let (code, _, err) = kata(&["grade", &passing, "--kata", "tests/data"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("kata.json") && err.contains("could not read"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_short_run_prints_nothing_on_stderr() {
     let (code, out, err) = kata(&["simulate", "tests/data/reference.json", "--seconds", "600"]);
     assert_eq!(code, 0);

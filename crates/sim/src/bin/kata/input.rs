@@ -109,3 +109,31 @@ fn read_bounded(source: impl Read, name: &str) -> Result<String, CliError> {
         ))
     })
 }
+
+/// A kata being written, from its folder: `kata.json` and
+/// `designs/starter.json` inside it (the layout of `katas/<id>/`), read
+/// with `Kata::from_json`. Each file is read up to the design limit.
+pub fn read_kata_dir(dir: &Path) -> Result<sim::kata::Kata, CliError> {
+    let read = |file: &str| -> Result<String, CliError> {
+        let path = dir.join(file);
+        let name = format!("“{}”", path.display());
+        let opened = std::fs::File::open(&path)
+            .map_err(|e| CliError::Input(format!("could not read {name}: {e}")))?;
+        let mut bytes = Vec::new();
+        opened
+            .take(MAX_INPUT_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| CliError::Input(format!("could not read {name}: {e}")))?;
+        if bytes.len() > MAX_INPUT_BYTES {
+            return Err(CliError::Input(format!(
+                "{name} is larger than {}, the most a kata file may be",
+                input_limit()
+            )));
+        }
+        String::from_utf8(bytes)
+            .map_err(|_| CliError::Input(format!("{name} is not a text file (not valid UTF-8)")))
+    };
+    let kata = read("kata.json")?;
+    let starter = read("designs/starter.json")?;
+    sim::kata::Kata::from_json(&kata, &starter).map_err(|e| CliError::Input(e.to_string()))
+}

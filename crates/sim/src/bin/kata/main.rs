@@ -2,13 +2,14 @@
 //!
 //! ```text
 //! kata simulate DESIGN [--profile constant:RPS | --profile ramp:T=RPS,…]
-//!                      [--seconds N] [--seed S] [--kata ID] [--json]
-//! kata grade DESIGN [--kata ID] [--seed S] [--json [--reports]]
-//! kata link DESIGN [--kata ID] [--seed S]
+//!                      [--seconds N] [--seed S] [--kata ID|FOLDER] [--json]
+//! kata grade DESIGN [--kata ID|FOLDER] [--seed S] [--json [--reports]]
+//! kata link DESIGN [--kata ID|FOLDER] [--seed S]
 //! kata list
 //! ```
 //!
-//! DESIGN is a design JSON file, `-` for standard input, or a share link.
+//! DESIGN is a design JSON file, `-` for standard input, or a share link;
+//! a kata is a built-in one's id or the folder of a kata being written.
 //! `grade` exits 0 when every scenario passes and 1 when any fails. Bad
 //! input, input past the limits in `limits.rs`, or output that cannot be
 //! written gets a message in words and exit code 2 (`CliError`). A reader
@@ -47,25 +48,27 @@ usage:
   kata list                        list the built-in katas
 
 DESIGN is a design JSON file, “-” for standard input, or a share link
-(d2.…, #d2.… or a whole URL; old d1.… links still open).
+(d2.…, #d2.… or a whole URL; old d1.… links still open). A kata is a
+built-in kata's id (see list) or the folder of a kata being written,
+holding kata.json and designs/starter.json.
 
 options for simulate:
   --profile constant:RPS        external readers at a constant rate (default constant:1000)
   --profile ramp:T=RPS,T=RPS    straight lines between points (seconds=requests/s)
   --seconds N                   length of the run (default 600; a kata's run sets its own)
   --seed S                      seed for noise and schedules (default 1)
-  --kata ID                     use that kata's run (traffic, updates, staff reads)
+  --kata ID|FOLDER              use that kata's run (traffic, updates, staff reads)
   --json                        print JSON instead of a table
   A run that takes more than 2 s of wall time reports its progress on stderr.
 
 options for grade (exit code 0: every scenario passed, 1: some failed):
-  --kata ID                     the kata (default: the link's kata, else {DEFAULT_KATA})
+  --kata ID|FOLDER              the kata (default: the link's kata, else {DEFAULT_KATA})
   --seed S                      seed of the runs (default: the link's seed, else 1)
   --json                        print the grade as JSON instead of a table
   --reports                     with --json, include each run's full report
 
 options for link:
-  --kata ID                     the kata in the link (default: the link's kata, else {DEFAULT_KATA})
+  --kata ID|FOLDER              the kata in the link (default: the link's kata, else {DEFAULT_KATA})
   --seed S                      the seed in the link (default: the link's seed, else 1)
 
 limits (anything past them is refused with exit code 2):
@@ -118,8 +121,15 @@ fn help() -> Result<u8, CliError> {
     Ok(0)
 }
 
-fn load_kata(id: &str) -> Result<sim::kata::Kata, CliError> {
-    sim::kata::load(id).map_err(|e| CliError::Input(e.to_string()))
+/// The kata `--kata` (or a link) names: a built-in kata's id, or the
+/// folder of a kata being written (`kata.json` and `designs/starter.json`,
+/// see `docs/katas/README.md`).
+fn load_kata(name: &str) -> Result<sim::kata::Kata, CliError> {
+    let dir = std::path::Path::new(name);
+    if sim::kata::ids().all(|id| id != name) && dir.is_dir() {
+        return input::read_kata_dir(dir);
+    }
+    sim::kata::load(name).map_err(|e| CliError::Input(e.to_string()))
 }
 
 /// The scenario `simulate` runs: the kata's run or a constant 1000
@@ -262,11 +272,11 @@ fn link(args: &[String]) -> Result<u8, CliError> {
         return help();
     }
     let input = input::read_design(&o.design)?;
-    let (kata_id, seed) = kata_and_seed(&o, &input);
-    load_kata(&kata_id)?;
+    let (kata_name, seed) = kata_and_seed(&o, &input);
+    let kata = load_kata(&kata_name)?;
     for d in &input.diagnostics {
         output::say(&d.to_string());
     }
-    emit(&design::share::encode(&input.design, &kata_id, seed))?;
+    emit(&design::share::encode(&input.design, &kata.id, seed))?;
     Ok(0)
 }
