@@ -234,6 +234,16 @@ fn the_kata_passes_with_the_keyboard_alone() {
         "a fresh browser: the starter design"
     );
 
+    // Each node's name holds the words it shows (its label, its kind), as
+    // a speech user reads them off the canvas.
+    let mismatched: Vec<String> = e2e::a11y::audit(&browser)
+        .expect("axe-core runs")
+        .into_iter()
+        .filter(|v| v.id == "label-content-name-mismatch")
+        .map(|v| v.to_string())
+        .collect();
+    assert!(mismatched.is_empty(), "{mismatched:#?}");
+
     // The Readers send to the Status API, which reaches the primary:
     // delete them (their connections go with them).
     tab_to(&browser, "[data-node=\"users\"]", false);

@@ -1,0 +1,106 @@
+//! Pointer targets on the canvas, in the built site: a real click exactly
+//! on a connection's line selects it, and on a touch screen every output
+//! port has a hit area of at least 24 × 24 CSS px (WCAG 2.5.8), whatever
+//! the zoom, while a mouse keeps the small port.
+
+use e2e::webdriver::Screen;
+use e2e::{open_site, serve_and_open_on};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// The `(width, height)` of every output port's hit circle on screen, as
+/// `getBoundingClientRect` measures it.
+const PORT_HITS: &str = "return [...document.querySelectorAll('svg.canvas .port-hit')] \
+     .map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })";
+
+/// The canvas's zoom, read off its viewport transform `scale(z) …`.
+const ZOOM: &str =
+    "const t = document.querySelector('svg.canvas g.viewport').getAttribute('transform'); \
+     return parseFloat(t.slice('scale('.length))";
+
+fn sizes(value: &Value) -> Vec<(f64, f64)> {
+    value
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|wh| (wh[0].as_f64().unwrap_or(0.0), wh[1].as_f64().unwrap_or(0.0)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_click_exactly_on_a_connection_line_selects_it() {
+    let (_server, browser) = open_site(1440, 900);
+    // Status API → Database runs straight across: the middle of the
+    // line's box is on the line.
+    let on_line = browser
+        .centre_of(".edge-group:has([data-edge-from=\"api\"][data-edge-to=\"db\"]) path.edge")
+        .expect("the api → db line");
+    browser.mouse_path(&[on_line]).expect("click");
+    browser
+        .wait_for(
+            "return document.querySelectorAll('.edge-group.selected').length === 1",
+            Duration::from_secs(5),
+        )
+        .expect("the click on the line selected the connection");
+    let inspector = browser
+        .execute(
+            "return document.querySelector('.inspector').textContent",
+            vec![],
+        )
+        .unwrap();
+    assert!(
+        inspector
+            .as_str()
+            .unwrap_or("")
+            .contains("Connection from api to db"),
+        "{inspector}"
+    );
+    // A mouse keeps the small port: the finger-sized circle is not drawn.
+    let hits = sizes(&browser.execute(PORT_HITS, vec![]).unwrap());
+    assert_eq!(hits.len(), 4);
+    assert!(hits.iter().all(|&(w, h)| w == 0.0 && h == 0.0), "{hits:?}");
+}
+
+#[test]
+fn an_output_port_is_a_finger_wide_on_a_touch_screen() {
+    let (_server, browser) = serve_and_open_on("", Screen::touch(390, 844));
+    browser
+        .wait_for(
+            "return document.querySelectorAll('svg.canvas g.node').length",
+            Duration::from_secs(30),
+        )
+        .expect("the app mounted");
+    let coarse = browser
+        .execute("return matchMedia('(pointer: coarse)').matches", vec![])
+        .unwrap();
+    assert_eq!(coarse, json!(true), "a touch screen");
+    // The starter fitted into a phone's width is drawn smaller than life,
+    // so the hit circle must grow in canvas units to stay 24 px on screen.
+    let zoom = browser
+        .execute(ZOOM, vec![])
+        .unwrap()
+        .as_f64()
+        .unwrap_or(1.0);
+    assert!(zoom < 1.0, "zoom {zoom}: the case where size matters");
+    let hits = sizes(&browser.execute(PORT_HITS, vec![]).unwrap());
+    assert_eq!(hits.len(), 4);
+    for (w, h) in &hits {
+        assert!(
+            *w >= 23.9 && *h >= 23.9,
+            "a port's hit area is {w:.1} × {h:.1} px at zoom {zoom:.2}: {hits:?}"
+        );
+    }
+    // What a finger pressing there finds is the port, which starts a
+    // connection (data-port-out), not the node under it.
+    let found = browser
+        .execute(
+            "const r = document.querySelector('svg.canvas .port-hit').getBoundingClientRect(); \
+             const e = document.elementFromPoint(r.left + r.width / 2 + 9, r.top + r.height / 2); \
+             return e && e.closest('[data-port-out]') && e.closest('[data-port-out]').getAttribute('data-port-out')",
+            vec![],
+        )
+        .unwrap();
+    assert!(found.is_string(), "9 px off the port's centre: {found}");
+}
