@@ -20,6 +20,7 @@ use crate::components::{
 };
 use crate::dom;
 use crate::embed::{self, Inbound, Outbound, Trigger};
+use crate::grading::protocol::{KataData, KataRef};
 use crate::grading::transport::{self, Connect};
 use crate::layout::{self, Fold, FoldButton, Pane, PaneTabs};
 use crate::page::PageOptions;
@@ -27,10 +28,9 @@ use crate::run::{live_frame, RunState};
 use crate::state::EditorState;
 use crate::storage;
 
-/// The kata this build opens.
+/// The kata this build opens, unless one is given as context
+/// ([`KataData`]).
 pub const KATA: &str = "status-dashboard";
-/// The autosave slot of the embedded playground.
-pub(crate) const EMBED_SLOT: &str = "status-dashboard-embed";
 /// The seed runs use unless a link says otherwise.
 pub const DEFAULT_SEED: u64 = 1;
 /// How long after the last edit the design is graded, in milliseconds.
@@ -188,12 +188,46 @@ fn forget_hash() {
     }
 }
 
+/// The autosave slot of the embedded playground of the kata `kata` (each
+/// embedded design has its own slot beside it, see `storage::embed_slot`).
+pub(crate) fn embed_base(kata: &str) -> String {
+    format!("{kata}-embed")
+}
+
+/// `id` as a `&'static str`, which the top bar and the sharing dialogs
+/// keep for the page's lifetime: a built-in kata's id is one already; the
+/// id of a kata given as data is allocated once per distinct id (a page
+/// opens one kata; a browser test a few).
+fn static_id(id: &str) -> &'static str {
+    thread_local! {
+        static GIVEN: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    if let Some(builtin) = sim::kata::ids().find(|b| *b == id) {
+        return builtin;
+    }
+    GIVEN.with_borrow_mut(|given| match given.iter().find(|g| **g == id) {
+        Some(known) => known,
+        None => {
+            let leaked: &'static str = Box::leak(id.to_owned().into_boxed_str());
+            given.push(leaked);
+            leaked
+        }
+    })
+}
+
 /// The whole page: top bar, brief and palette, canvas, inspector, timeline.
+/// It opens the kata given as context ([`KataData`]), else the built-in
+/// [`KATA`]; every number it shows or checks comes from that kata.
 #[component]
 pub fn App() -> impl IntoView {
     // The kata is fixed for the page's lifetime, so it is plain data, not a
     // signal; a load failure is shown in words instead of the editor.
-    let kata = match sim::kata::load(KATA) {
+    let given = use_context::<KataData>();
+    let loaded = match &given {
+        Some(data) => sim::kata::Kata::from_json(&data.kata_json, &data.starter_json),
+        None => sim::kata::load(KATA),
+    };
+    let kata = match loaded {
         Ok(kata) => kata,
         Err(error) => {
             return view! {
@@ -206,19 +240,28 @@ pub fn App() -> impl IntoView {
         }
     };
 
+    let kata_id = static_id(&kata.id);
+    // Grading requests name a built-in kata by id and carry a given one.
+    let kata_ref =
+        StoredValue::new(given.map_or_else(|| KataRef::BuiltIn(kata.id.clone()), KataRef::Given));
+
     let page = PageOptions::from_location();
     // An embed keeps its own autosave, apart from the full playground's:
     // one per embedded design (or per `?slot=`), so two embeds on a page
     // keep their own work.
     let slot = if page.embed {
-        storage::embed_slot(EMBED_SLOT, page.slot.as_deref(), page.hash.as_deref())
+        storage::embed_slot(
+            &embed_base(kata_id),
+            page.slot.as_deref(),
+            page.hash.as_deref(),
+        )
     } else {
-        KATA.to_string()
+        kata_id.to_string()
     };
     let mut autosave = storage::Autosave::new(&slot);
     if page.embed {
         // Before embeds had a slot each they shared this one.
-        autosave = autosave.with_legacy(EMBED_SLOT);
+        autosave = autosave.with_legacy(&embed_base(kata_id));
     }
     let startup = starting_design(&kata, &page, &mut autosave);
     let autosave = StoredValue::new(autosave);
@@ -278,9 +321,9 @@ pub fn App() -> impl IntoView {
             }
             page.with_value(|p| {
                 embed::post(p, || Outbound::DesignChanged {
-                    kata: KATA.into(),
+                    kata: kata_id.into(),
                     share: state.with_editor(|e| {
-                        design::share::encode(e.design(), KATA, seed.get_untracked())
+                        design::share::encode(e.design(), kata_id, seed.get_untracked())
                     }),
                 })
             });
@@ -290,7 +333,11 @@ pub fn App() -> impl IntoView {
 
     // The embedding page learns that the playground is ready, and may send
     // a design to load (only from the origins it allows in `?allow=`).
-    page.with_value(|p| embed::post(p, || Outbound::Ready { kata: KATA.into() }));
+    page.with_value(|p| {
+        embed::post(p, || Outbound::Ready {
+            kata: kata_id.into(),
+        })
+    });
     let messages = window_event_listener(leptos::ev::message, move |ev| {
         let inbound = page.with_value(|p| {
             embed::screen_inbound(p, &ev)
@@ -349,9 +396,10 @@ pub fn App() -> impl IntoView {
         page.with_value(|p| {
             embed::post(p, || Outbound::Graded {
                 trigger,
-                kata: KATA.into(),
-                share: state
-                    .with_editor(|e| design::share::encode(e.design(), KATA, seed.get_untracked())),
+                kata: kata_id.into(),
+                share: state.with_editor(|e| {
+                    design::share::encode(e.design(), kata_id, seed.get_untracked())
+                }),
                 passed: g.passed as u32,
                 total: g.total as u32,
             })
@@ -376,7 +424,8 @@ pub fn App() -> impl IntoView {
         };
         let timer = gloo_timers::callback::Timeout::new(GRADE_DELAY_MS, move || {
             let (design, revision) = state.with_editor(|e| (e.design().clone(), e.revision()));
-            let request = run.request(design, revision, KATA, seed.get_untracked());
+            let request =
+                kata_ref.with_value(|k| run.request(design, revision, k, seed.get_untracked()));
             trigger_of.set_value((request, trigger));
             course_loaded.set_value(false);
         });
@@ -526,7 +575,7 @@ pub fn App() -> impl IntoView {
         <div class="app" class:embed=embedded class:readonly=readonly data-pane=move || pane.get().key()
             class:brief-folded=move || !brief_fold.get().is_open()
             class:inspector-folded=move || !inspector_fold.get().is_open()>
-            <TopBar title=kata.title.clone() context=TopBarContext { state, run, replace, help, share, kata: KATA, seed, readonly } />
+            <TopBar title=kata.title.clone() context=TopBarContext { state, run, replace, help, share, kata: kata_id, seed, readonly } />
             <GradeSummary state=state run=run on_show=Callback::new(move |()| pane.set(Pane::Results)) />
             <BriefPanel
                 kata=kata.clone()
@@ -546,7 +595,7 @@ pub fn App() -> impl IntoView {
             <PaneTabs pane=pane readonly=readonly />
             <ConfirmReplace state=state pending=replace starter=starter />
             <ShortcutsHelp open=help />
-            <ShareDialogs state=state dialog=share kata=KATA title=kata.title.clone() seed=seed />
+            <ShareDialogs state=state dialog=share kata=kata_id title=kata.title.clone() seed=seed />
             <AutosaveDialogs state=state autosave=autosave dialog=autosave_dialog />
         </div>
     }

@@ -33,6 +33,18 @@ pub fn app_grading_in_page() -> impl leptos::IntoView {
     App()
 }
 
+/// The app on the kata `kata` (given as data, not built in), grading on
+/// the page's own thread: for the browser tests of a kata added as data.
+pub fn app_on_kata_grading_in_page(kata: grading::protocol::KataData) -> impl leptos::IntoView {
+    leptos::prelude::provide_context(kata);
+    app_grading_in_page()
+}
+
+/// Forgets the autosaved design of the kata `kata` and its backups.
+pub fn forget_autosave_of(kata: &str) {
+    storage::forget(kata);
+}
+
 /// Forgets the autosaved design and its backups, so a test can start
 /// from the starter.
 pub fn forget_autosave() {
@@ -46,5 +58,5 @@ pub fn autosave_backups() -> Vec<String> {
 
 /// The autosave slot an embed uses (see `docs/embed.md`).
 pub fn embed_slot(explicit: Option<&str>, link: Option<&str>) -> String {
-    storage::embed_slot(app::EMBED_SLOT, explicit, link)
+    storage::embed_slot(&app::embed_base(KATA), explicit, link)
 }

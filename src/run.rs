@@ -23,7 +23,7 @@ use sim::engine::Report;
 use sim::grade::Grade;
 
 use crate::grading::now_ms;
-use crate::grading::protocol::{self, Request, Response};
+use crate::grading::protocol::{self, KataRef, Request, Response};
 use crate::grading::transport::{Connect, Transport};
 use crate::state::{EditorState, LiveFrame, NodeLive};
 
@@ -140,7 +140,8 @@ impl RunState {
     pub fn new() -> Self {
         RunState {
             outcome: RwSignal::new(None),
-            playback: RwSignal::new(Playback::new(3600.0)),
+            // Sized to the shown run when its report arrives.
+            playback: RwSignal::new(Playback::new(0.0)),
             shown_run: RwSignal::new(String::new()),
             watching: RwSignal::new(false),
             checking: RwSignal::new(None),
@@ -171,13 +172,13 @@ impl RunState {
     /// waiting is replaced; a worker stuck on an outdated grade is replaced
     /// after [`PATIENCE_MS`] of silence.
     /// Returns the request's number (see [`Outcome::request`]).
-    pub fn request(&self, design: Design, revision: u64, kata: &str, seed: u64) -> u64 {
+    pub fn request(&self, design: Design, revision: u64, kata: &KataRef, seed: u64) -> u64 {
         // Numbered after the latest, so a later request always has a
         // larger number.
         let number = self.grading.with_untracked(|g| g.asked.unwrap_or(0)) + 1;
         let request = Request::Grade {
             request: number,
-            kata: kata.to_string(),
+            kata: kata.clone(),
             seed,
             design,
         };

@@ -13,6 +13,35 @@ use serde_bytes::ByteBuf;
 use sim::engine::{NodeSeries, Series};
 use sim::grade::{Grade, ScenarioResult};
 
+/// A kata as data: its file and its starter design, as JSON text (what
+/// `sim::kata::Kata::from_json` reads; `docs/katas/README.md`). Given to
+/// the app as Leptos context, it opens this kata instead of the built-in
+/// one, and its grading requests carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct KataData {
+    /// The kata file.
+    pub kata_json: String,
+    /// Its starter design (a design document).
+    pub starter_json: String,
+}
+
+/// The kata a request is graded on. On the wire a built-in kata is its id
+/// alone, as it always was; a kata given as data is its [`KataData`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum KataRef {
+    /// A kata built into the engine (`sim::kata::load`), by id.
+    BuiltIn(String),
+    /// A kata given as data, which the service reads itself.
+    Given(KataData),
+}
+
+impl From<&str> for KataRef {
+    fn from(id: &str) -> Self {
+        KataRef::BuiltIn(id.to_string())
+    }
+}
+
 /// What the page asks the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
@@ -22,8 +51,8 @@ pub enum Request {
     Grade {
         /// The request's number (the page's count of requests).
         request: u64,
-        /// The kata's id.
-        kata: String,
+        /// The kata.
+        kata: KataRef,
         /// The runs' seed.
         seed: u64,
         /// The design to grade.

@@ -16,7 +16,7 @@ use sim::grade::{Grade, Verifier};
 use sim::kata::Kata;
 
 use super::now_ms;
-use super::protocol::{self, Request, Response};
+use super::protocol::{self, KataRef, Request, Response};
 
 /// Where the service's answers go.
 pub type Post = Rc<dyn Fn(Response)>;
@@ -25,7 +25,8 @@ pub type Post = Rc<dyn Fn(Response)>;
 pub struct Service {
     inbox: RefCell<Option<Request>>,
     running: Cell<bool>,
-    katas: RefCell<HashMap<String, Rc<Kata>>>,
+    /// Each kata read so far, built in or given as data.
+    katas: RefCell<HashMap<KataRef, Rc<Kata>>>,
     post: Post,
 }
 
@@ -57,12 +58,19 @@ impl Service {
         self.inbox.borrow().is_some()
     }
 
-    fn kata(&self, id: &str) -> Result<Rc<Kata>, String> {
-        if let Some(kata) = self.katas.borrow().get(id) {
+    /// The kata `which` names, read once: a built-in one by id, or one
+    /// given as data; why it cannot be read, in words.
+    fn kata(&self, which: &KataRef) -> Result<Rc<Kata>, String> {
+        if let Some(kata) = self.katas.borrow().get(which) {
             return Ok(kata.clone());
         }
-        let kata = Rc::new(sim::kata::load(id).map_err(|e| e.to_string())?);
-        self.katas.borrow_mut().insert(id.to_string(), kata.clone());
+        let kata = match which {
+            KataRef::BuiltIn(id) => sim::kata::load(id),
+            KataRef::Given(data) => Kata::from_json(&data.kata_json, &data.starter_json),
+        }
+        .map(Rc::new)
+        .map_err(|e| e.to_string())?;
+        self.katas.borrow_mut().insert(which.clone(), kata.clone());
         Ok(kata)
     }
 
