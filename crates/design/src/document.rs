@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::connect::{classify, ConnectionRefused, EdgeKind};
+use crate::keys::{Key, ParamType};
 use crate::kind::NodeKind;
 use crate::params::{ParamError, ParamValue, Params};
 
@@ -113,6 +114,21 @@ impl Node {
     /// options), or the default. "" if this kind has no choice `key`.
     pub fn choice(&self, key: &str) -> &str {
         self.params.choice(self.kind, key)
+    }
+
+    /// The parameter `key` of this node: the value set, or the catalogue
+    /// default. `key` is a constant of [`crate::keys`], so a misspelt key
+    /// does not compile (`node.get(keys::cdn::TTL_S)` is an `f64`,
+    /// `node.get(keys::cdn::COLLAPSE)` a `bool`, `node.get(keys::api::SIZE)`
+    /// a `&str`). A key of another kind reads as the string accessors do
+    /// (0, false or ""), and is refused in debug builds.
+    pub fn get<T: ParamType>(&self, key: Key<T>) -> T::Value<'_> {
+        debug_assert!(
+            key.applies_to(self.kind),
+            "{} nodes have no parameter {key:?}",
+            self.kind.name()
+        );
+        T::read(&self.params, self.kind, key.name())
     }
 
     /// Sets a parameter after checking it against this node's kind (see
@@ -332,6 +348,10 @@ mod tests {
         assert_eq!(node.num("ttl_s"), 5.0);
         assert!(!node.flag("collapse"));
         assert_eq!(node.choice("plan"), "pro");
+        // The typed keys read the same values.
+        assert_eq!(node.get(crate::keys::cdn::TTL_S), 5.0);
+        assert!(!node.get(crate::keys::cdn::COLLAPSE));
+        assert_eq!(node.get(crate::keys::cdn::PLAN), "pro");
         node.reset_param("ttl_s").unwrap();
         assert_eq!(node.num("ttl_s"), 60.0);
     }

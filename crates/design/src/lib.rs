@@ -5,7 +5,9 @@
 //! kind-specific [`Params`], joined by typed [`Edge`]s. This crate owns:
 //!
 //! - the node catalogue: names, one-line summaries and the parameter schema
-//!   of every kind ([`NodeKind::params`], [`ParamSpec`]);
+//!   of every kind ([`NodeKind::params`], [`ParamSpec`]), and typed keys
+//!   generated from it ([`keys`]: `node.get(keys::cdn::TTL_S)`), so code
+//!   that reads a setting cannot misspell it;
 //! - the connection rules ([`classify`]): which kinds may send requests to
 //!   which, and what a connection carries ([`EdgeKind`]);
 //! - editing operations that keep a design valid ([`Design::add_node`],
@@ -45,6 +47,7 @@ mod document;
 pub mod format;
 pub mod geometry;
 pub mod hash;
+pub mod keys;
 mod kind;
 pub mod limits;
 mod lint;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::connect::{classify, EdgeKind};
 use crate::document::{Design, Node, NodeId};
+use crate::keys::{api, db_primary};
 use crate::kind::NodeKind;
 use crate::validate::who;
 
@@ -180,12 +181,12 @@ pub fn lint(d: &Design) -> Vec<Lint> {
 
     for node in &d.nodes {
         let message = match node.kind {
-            NodeKind::Api if node.num("max_instances") <= 1.0 => format!(
+            NodeKind::Api if node.get(api::MAX_INSTANCES) <= 1.0 => format!(
                 "{} can run only one instance (max instances is {}).",
                 who(node),
-                node.num("max_instances")
+                node.get(api::MAX_INSTANCES)
             ),
-            NodeKind::DbPrimary if !node.flag("multi_az") => {
+            NodeKind::DbPrimary if !node.get(db_primary::MULTI_AZ) => {
                 format!("{} has no Multi-AZ standby to fail over to.", who(node))
             }
             _ => continue,

@@ -195,6 +195,7 @@ mod tests {
     use crate::connect::EdgeKind;
     use crate::diagnostic::Severity;
     use crate::document::{NodeId, Point};
+    use crate::keys;
     use crate::kind::NodeKind;
     use crate::validate::validate;
 
@@ -370,14 +371,17 @@ mod tests {
         assert_eq!(d.edges.len(), 2);
         let cdn = &d.nodes[0];
         assert_eq!((cdn.position.x, cdn.position.y), (1e6, 0.0));
-        assert_eq!(cdn.num("ttl_s"), 86_400.0);
-        assert_eq!(cdn.num("swr_s"), 10.0);
-        assert!(cdn.flag("collapse"));
+        assert_eq!(cdn.get(keys::cdn::TTL_S), 86_400.0);
+        assert_eq!(cdn.get(keys::cdn::SWR_S), 10.0);
+        assert!(cdn.get(keys::cdn::COLLAPSE));
         assert_eq!(cdn.params.len(), 2, "only valid values are kept");
         let api = &d.nodes[1];
         assert_eq!(api.label, "API service");
         assert_eq!(
-            (api.num("min_instances"), api.num("max_instances")),
+            (
+                api.get(keys::api::MIN_INSTANCES),
+                api.get(keys::api::MAX_INSTANCES)
+            ),
             (12.0, 12.0)
         );
         assert_eq!(d.nodes[2].label, "line break");
