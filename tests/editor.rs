@@ -998,6 +998,15 @@ async fn a_node_is_named_by_the_words_it_shows() {
             .starts_with("Readers, Users"),
         "label first, then kind"
     );
+    // Tooltips are SVG's <title>, which SVG shows and reads (an HTML
+    // <title> inside <svg> is neither).
+    for tooltip in [".port-out title", ".lint-badge title", ".edge-group title"] {
+        assert_eq!(
+            app.find(tooltip).namespace_uri().as_deref(),
+            Some("http://www.w3.org/2000/svg"),
+            "{tooltip}"
+        );
+    }
 }
 
 #[wasm_bindgen_test]

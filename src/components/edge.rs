@@ -3,6 +3,9 @@
 
 use design::geometry;
 use leptos::prelude::*;
+// An SVG <title> (a tooltip); in view! a <title> is HTML's, which
+// SVG neither shows nor reads.
+use leptos::svg;
 
 use crate::state::{EdgeView as Edge, EditorState};
 
@@ -61,7 +64,7 @@ pub fn EdgeView(
     let title = format!("{} → {}: {}", edge.from, edge.to, edge.kind.name());
     view! {
         <g class="edge-group" class:selected=selected>
-            <title>{title}</title>
+            {svg::title().child(title)}
             <path
                 class="edge-hit"
                 d=d.clone()

@@ -4,6 +4,9 @@
 use design::geometry::{NODE_HEIGHT, NODE_WIDTH};
 use design::NodeId;
 use leptos::prelude::*;
+// An SVG <title> (a tooltip); in view! a <title> is HTML's, which
+// SVG neither shows nor reads.
+use leptos::svg;
 
 use crate::state::EditorState;
 use editor::icons::icon_path;
@@ -67,7 +70,7 @@ pub fn NodeView(
                 match badge.kind {
                     BadgeKind::Warning => view! {
                         <g class="lint-badge" transform=at>
-                            <title>{badge.title}</title>
+                            {svg::title().child(badge.title)}
                             <path d="M0 -9 L9 7 L-9 7 Z" />
                             <text x="0" y="5" text-anchor="middle">"!"</text>
                         </g>
@@ -77,7 +80,7 @@ pub fn NodeView(
                     // written, so that it is no word of the node's name.
                     BadgeKind::Hint => view! {
                         <g class="lint-badge hint" transform=at>
-                            <title>{badge.title}</title>
+                            {svg::title().child(badge.title)}
                             <circle r="7" />
                             <rect class="glyph" x="-1" y="-1.5" width="2" height="5.5" />
                             <rect class="glyph" x="-1" y="-4.5" width="2" height="2" />
@@ -181,7 +184,7 @@ pub fn NodeView(
         errors().map(|(text, reason)| {
             view! {
                 <g class="error-badge" transform=format!("translate({} {})", NODE_WIDTH - 64.0, NODE_HEIGHT - 8.0)>
-                    <title>{reason}</title>
+                    {svg::title().child(reason)}
                     <rect width="60" height="16" rx="8" />
                     <text x="30" y="12" text-anchor="middle">{text}</text>
                 </g>
@@ -240,7 +243,7 @@ pub fn NodeView(
             <circle class="port-hit" data-port-out=port_hit_key cx=NODE_WIDTH cy=NODE_HEIGHT / 2.0 r="12" />
             <circle class="port port-in" cx="0" cy=NODE_HEIGHT / 2.0 r="5" />
             <circle class="port port-out" data-port-out=port_key cx=NODE_WIDTH cy=NODE_HEIGHT / 2.0 r="6">
-                <title>"Drag to connect"</title>
+                {svg::title().child("Drag to connect")}
             </circle>
         </g>
     }
