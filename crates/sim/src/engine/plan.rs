@@ -10,6 +10,9 @@
 
 use design::hash::{IdMap, IdSet};
 
+use design::keys::{
+    api, cache, cdn, db_primary, load_balancer, object_storage, read_replica, serverless, source,
+};
 use design::{classify, Design, Diagnostic, EdgeKind, Node, NodeKind};
 
 use super::autoscale::Autoscaler;
@@ -462,19 +465,21 @@ fn network(median_ms: f64, sigma: f64, zero: bool) -> (Moments, Dist) {
 fn capacity_weight(n: &Node) -> f64 {
     let w = match n.kind {
         NodeKind::Api => {
-            n.num("min_instances").max(1.0) * f64::from(servers_for(n.choice("size")))
-                / ms(n.num("service_ms")).max(1e-6)
+            n.get(api::MIN_INSTANCES).max(1.0) * f64::from(servers_for(n.get(api::SIZE)))
+                / ms(n.get(api::SERVICE_MS)).max(1e-6)
         }
         NodeKind::Serverless => {
-            n.num("concurrency_limit").max(1.0) / ms(n.num("service_ms")).max(1e-6)
+            n.get(serverless::CONCURRENCY_LIMIT).max(1.0)
+                / ms(n.get(serverless::SERVICE_MS)).max(1e-6)
         }
-        NodeKind::Cache => cache_ops_for(n.choice("size")),
+        NodeKind::Cache => cache_ops_for(n.get(cache::SIZE)),
         NodeKind::ReadReplica => {
-            n.num("count").max(1.0) * f64::from(servers_for(n.choice("size")))
-                / ms(n.num("read_ms")).max(1e-6)
+            n.get(read_replica::COUNT).max(1.0) * f64::from(servers_for(n.get(read_replica::SIZE)))
+                / ms(n.get(read_replica::READ_MS)).max(1e-6)
         }
         NodeKind::DbPrimary => {
-            f64::from(servers_for(n.choice("size"))) / ms(n.num("read_ms")).max(1e-6)
+            f64::from(servers_for(n.get(db_primary::SIZE)))
+                / ms(n.get(db_primary::READ_MS)).max(1e-6)
         }
         _ => 1.0,
     };
@@ -621,7 +626,17 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
         let readers = children_of(&|k: EdgeKind| k.carries_reads());
         let writers = children_of(&|k: EdgeKind| k.carries_writes());
         let mut routes: [Vec<(usize, f64)>; NC] = Default::default();
-        let (own_net, net_dist) = network(n.num("net_median_ms"), n.num("net_sigma"), zero_network);
+        // Only a source has a network of its own (its people's time to the
+        // first node they reach); no other node's `net` is read.
+        let (own_net, net_dist) = if n.kind.is_source() {
+            network(
+                n.get(source::NET_MEDIAN_MS),
+                n.get(source::NET_SIGMA),
+                zero_network,
+            )
+        } else {
+            (Moments::ZERO, Dist::Point(0.0))
+        };
         let model = match n.kind {
             NodeKind::Users | NodeKind::InternalUsers | NodeKind::Operator => {
                 let class = match n.kind {
@@ -648,20 +663,20 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                 routes[EXT] = r.clone();
                 routes[INT] = r;
                 let (origin_net, _) = network(
-                    n.num("origin_median_ms"),
-                    n.num("origin_sigma"),
+                    n.get(cdn::ORIGIN_MEDIAN_MS),
+                    n.get(cdn::ORIGIN_SIGMA),
                     zero_network,
                 );
                 let cfg = CdnCfg {
-                    ttl: n.num("ttl_s"),
-                    purge: n.flag("purge_on_update"),
-                    swr: n.num("swr_s"),
-                    sie: n.num("sie_s"),
-                    collapse: n.flag("collapse"),
-                    shield: n.flag("shield"),
+                    ttl: n.get(cdn::TTL_S),
+                    purge: n.get(cdn::PURGE_ON_UPDATE),
+                    swr: n.get(cdn::SWR_S),
+                    sie: n.get(cdn::SIE_S),
+                    collapse: n.get(cdn::COLLAPSE),
+                    shield: n.get(cdn::SHIELD),
                     origin_net,
-                    timeout: ms(n.num("origin_timeout_ms")),
-                    pro: n.choice("plan") == "pro",
+                    timeout: ms(n.get(cdn::ORIGIN_TIMEOUT_MS)),
+                    pro: n.get(cdn::PLAN) == "pro",
                 };
                 let phases: Vec<f64> = (0..groups.groups.len()).map(|_| rng.uniform()).collect();
                 cdns.push(i);
@@ -691,7 +706,7 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                 routes = [r.clone(), r.clone(), r];
                 always_on_h += book.lb_per_hour;
                 Model::Lb {
-                    latency_s: ms(n.num("latency_ms")),
+                    latency_s: ms(n.get(load_balancer::LATENCY_MS)),
                 }
             }
             NodeKind::Api | NodeKind::Serverless => {
@@ -705,7 +720,7 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                 );
                 routes[WRT] = prefer(&writers, &[NodeKind::DbPrimary]);
                 if n.kind == NodeKind::Api {
-                    let size = n.choice("size");
+                    let size = n.get(api::SIZE);
                     let workers = s
                         .overrides
                         .iter()
@@ -717,35 +732,35 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                             _ => None,
                         })
                         .unwrap_or_else(|| servers_for(size));
-                    let min = n.num("min_instances").max(1.0) as u32;
-                    let max = (n.num("max_instances").max(1.0) as u32).max(min);
+                    let min = n.get(api::MIN_INSTANCES).max(1.0) as u32;
+                    let max = (n.get(api::MAX_INSTANCES).max(1.0) as u32).max(min);
                     let price_h = PriceBook::by_size(&book.api_instance_per_hour, size);
                     always_on_h += f64::from(min) * price_h;
                     Model::Api(Box::new(ApiModel {
                         queue: Queue::new(),
                         params: QueueParams {
-                            service_s: ms(n.num("service_ms")),
+                            service_s: ms(n.get(api::SERVICE_MS)),
                             scv: scv_of(n.id.as_str()),
-                            queue_limit: n.num("queue_limit"),
-                            timeout_s: ms(n.num("timeout_ms")),
+                            queue_limit: n.get(api::QUEUE_LIMIT),
+                            timeout_s: ms(n.get(api::TIMEOUT_MS)),
                         },
                         workers,
                         scaler: Autoscaler::new(
-                            n.flag("autoscale"),
+                            n.get(api::AUTOSCALE),
                             min,
                             max,
-                            n.num("target_util"),
-                            n.num("boot_s"),
+                            n.get(api::TARGET_UTIL),
+                            n.get(api::BOOT_S),
                         ),
                         price_h,
                     }))
                 } else {
                     Model::Fn(Box::new(FnModel {
-                        service_s: ms(n.num("service_ms")),
-                        limit: n.num("concurrency_limit").max(1.0),
-                        cold_s: ms(n.num("cold_start_ms")),
-                        timeout_s: ms(n.num("timeout_ms")),
-                        mem_gb: n.num("memory_mb") / 1024.0,
+                        service_s: ms(n.get(serverless::SERVICE_MS)),
+                        limit: n.get(serverless::CONCURRENCY_LIMIT).max(1.0),
+                        cold_s: ms(n.get(serverless::COLD_START_MS)),
+                        timeout_s: ms(n.get(serverless::TIMEOUT_MS)),
+                        mem_gb: n.get(serverless::MEMORY_MB) / 1024.0,
                         warm: 0.0,
                         erlang: ErlangMemo::default(),
                     }))
@@ -754,10 +769,10 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
             NodeKind::Cache => {
                 routes[EXT] = prefer(&readers, &[NodeKind::ReadReplica, NodeKind::DbPrimary]);
                 routes[INT] = prefer(&readers, &[NodeKind::DbPrimary, NodeKind::ReadReplica]);
-                let size = n.choice("size");
+                let size = n.get(cache::SIZE);
                 let price_h = PriceBook::by_size(&book.cache_node_per_hour, size);
                 always_on_h += price_h;
-                let ttl = n.num("ttl_s");
+                let ttl = n.get(cache::TTL_S);
                 Model::Cache(Box::new(CacheModel {
                     queue: Queue::new(),
                     params: QueueParams {
@@ -766,7 +781,7 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                         queue_limit: cache_ops_for(size),
                         timeout_s: 1.0,
                     },
-                    get_s: ms(n.num("get_ms")),
+                    get_s: ms(n.get(cache::GET_MS)),
                     ttl,
                     key: CacheKey::new(ttl * rng.uniform()),
                     last_step: None,
@@ -774,9 +789,9 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                 }))
             }
             NodeKind::DbPrimary => {
-                let size = n.choice("size");
+                let size = n.get(db_primary::SIZE);
                 let servers = servers_for(size);
-                let multi_az = n.flag("multi_az");
+                let multi_az = n.get(db_primary::MULTI_AZ);
                 let mut price_h = PriceBook::by_size(&book.db_instance_per_hour, size);
                 if multi_az {
                     price_h *= book.multi_az_factor;
@@ -785,37 +800,38 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                 Model::Primary(Box::new(PrimaryModel {
                     queue: Queue::new(),
                     servers,
-                    read_s: ms(n.num("read_ms")),
-                    write_s: ms(n.num("write_ms")),
-                    queue_limit: (n.num("max_connections") - f64::from(servers)).max(0.0),
+                    read_s: ms(n.get(db_primary::READ_MS)),
+                    write_s: ms(n.get(db_primary::WRITE_MS)),
+                    queue_limit: (n.get(db_primary::MAX_CONNECTIONS) - f64::from(servers)).max(0.0),
                     multi_az,
-                    failover_s: n.num("failover_s"),
+                    failover_s: n.get(db_primary::FAILOVER_S),
                     price_h,
                 }))
             }
             NodeKind::ReadReplica => {
-                let size = n.choice("size");
-                let count = n.num("count").max(1.0) as u32;
+                let size = n.get(read_replica::SIZE);
+                let count = n.get(read_replica::COUNT).max(1.0) as u32;
                 let price_h = PriceBook::by_size(&book.db_instance_per_hour, size);
                 always_on_h += price_h * f64::from(count);
                 Model::Replica(Box::new(ReplicaModel {
                     queue: Queue::new(),
                     params: QueueParams {
-                        service_s: ms(n.num("read_ms")),
+                        service_s: ms(n.get(read_replica::READ_MS)),
                         scv: scv_of(n.id.as_str()),
                         queue_limit: 500.0 * f64::from(count),
                         timeout_s: 30.0,
                     },
                     servers: servers_for(size) * count,
                     count,
-                    lag: Lag::new(n.num("lag_s")),
+                    lag: Lag::new(n.get(read_replica::LAG_S)),
                     primary: None,
                     price_h,
                 }))
             }
             NodeKind::ObjectStorage => {
                 let (get, get_dist) = {
-                    let l = LogNormal::from_median(ms(n.num("get_ms")), STORAGE_SIGMA);
+                    let l =
+                        LogNormal::from_median(ms(n.get(object_storage::GET_MS)), STORAGE_SIGMA);
                     (l.moments(), Dist::LogNormal(l))
                 };
                 Model::Storage(Box::new(StorageModel {

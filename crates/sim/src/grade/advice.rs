@@ -7,6 +7,7 @@
 //! names that node. The rules are ordered from the most specific cause to
 //! the most general; every path ends in a sentence, whatever the design.
 
+use design::keys::{api, cache, cdn, db_primary, read_replica, serverless, source};
 use design::{Node, NodeId, NodeKind};
 
 use super::facts::{capital, join, quoted, who};
@@ -320,38 +321,38 @@ impl<'a> Analysis<'a> {
     fn behind_cdn(&self, cdn: &Node, n: &Node) -> (String, String) {
         let name = who(cdn);
         let q = quoted(cdn);
-        if cdn.num("ttl_s") <= 0.0 {
+        if cdn.get(cdn::TTL_S) <= 0.0 {
             return (
                 format!("{name} has a TTL of 0 s, so it caches nothing and passes every read on"),
                 format!("Give {name} a TTL of 30 s, so each edge asks the origin about once every 30 s instead of once per reader."),
             );
         }
-        if !cdn.flag("collapse") {
+        if !cdn.get(cdn::COLLAPSE) {
             return (
                 format!("{name} has no request collapsing, so every reader whose edge was refetching went to the origin as well"),
                 format!("Turn on request collapsing on {q}, so an edge sends one request per refetch and its readers wait for that answer."),
             );
         }
-        if cdn.flag("purge_on_update") && !cdn.flag("shield") {
+        if cdn.get(cdn::PURGE_ON_UPDATE) && !cdn.get(cdn::SHIELD) {
             return (
                 format!("{name} purges every edge at once on each update, and without an origin shield all its edges refetch together"),
                 format!("Turn on origin shield on {q}, so a purge costs the origin one request instead of one per edge."),
             );
         }
-        if cdn.num("ttl_s") < 10.0 {
+        if cdn.get(cdn::TTL_S) < 10.0 {
             return (
                 format!(
                     "{name} keeps copies for only {} s, so its edges ask the origin often",
-                    metrics::num(cdn.num("ttl_s"))
+                    metrics::num(cdn.get(cdn::TTL_S))
                 ),
                 format!("Raise the TTL of {q} to 30 s and add stale-while-revalidate, so edges refetch in the background."),
             );
         }
         let more = match n.kind {
-            NodeKind::Api if !n.flag("autoscale") => format!(
+            NodeKind::Api if !n.get(api::AUTOSCALE) => format!(
                 "Turn on autoscaling on {} (up to {} instances), so it grows when the edges' misses arrive.",
                 quoted(n),
-                thousands((n.num("min_instances") * 4.0).max(10.0))
+                thousands((n.get(api::MIN_INSTANCES) * 4.0).max(10.0))
             ),
             NodeKind::Api => format!(
                 "Raise the max instances of {} (or use a larger size), so it can absorb what the edges pass on.",
@@ -604,13 +605,13 @@ impl<'a> Analysis<'a> {
         };
         // Autoscaling that could have coped, but too late.
         if n.kind == NodeKind::Api
-            && n.flag("autoscale")
+            && n.get(api::AUTOSCALE)
             && capacity.as_ref().is_some_and(|(c, _)| *c >= peak)
         {
             load.push_str(&format!(
                 ". Autoscaling could grow it to {} instances, but it adds them only after three minutes above its target and a {} s boot: too late for readers who came all at once",
-                thousands(n.num("max_instances")),
-                metrics::num(n.num("boot_s"))
+                thousands(n.get(api::MAX_INSTANCES)),
+                metrics::num(n.get(api::BOOT_S))
             ));
         }
         // A function in front that passed everything on.
@@ -628,7 +629,7 @@ impl<'a> Analysis<'a> {
             load.push_str(&format!(
                 ". {} has a concurrency limit of {}, so it scaled to {} copies and passed every read on to {}",
                 who(func),
-                thousands(func.num("concurrency_limit")),
+                thousands(func.get(serverless::CONCURRENCY_LIMIT)),
                 thousands(copies),
                 quoted(n)
             ));
@@ -658,7 +659,7 @@ impl<'a> Analysis<'a> {
         let net = self
             .readers()
             .iter()
-            .map(|u| u.num("net_median_ms"))
+            .map(|u| u.get(source::NET_MEDIAN_MS))
             .fold(0.0, f64::max);
         if head.metric == super::Metric::ReadP95Ms && net > 30.0 {
             let u = self.readers().into_iter().next();
@@ -732,7 +733,7 @@ impl<'a> Analysis<'a> {
                         )));
                 };
                 let name = who(cdn);
-                if cdn.flag("purge_on_update") {
+                if cdn.get(cdn::PURGE_ON_UPDATE) {
                     if let Some((k, c)) = self.commit_between(w.start_s, w.recovered_s) {
                         return Some(verdict(
                             Some(cdn),
@@ -742,16 +743,16 @@ impl<'a> Analysis<'a> {
                             )));
                     }
                 }
-                let sie = cdn.num("sie_s");
+                let sie = cdn.get(cdn::SIE_S);
                 if sie <= 0.0 {
                     return Some(verdict(
                         Some(cdn),
                         format!(
                             "During the origin outage {window} every fetch of {name} failed, and with no stale-if-error each edge returned errors once its copy expired (after its {} s TTL). {measured}",
-                            metrics::num(cdn.num("ttl_s"))
+                            metrics::num(cdn.get(cdn::TTL_S))
                         )));
                 }
-                let needed = cdn.num("ttl_s") + (w.recovered_s - w.start_s);
+                let needed = cdn.get(cdn::TTL_S) + (w.recovered_s - w.start_s);
                 if sie < needed {
                     return Some(verdict(
                         Some(cdn),
@@ -761,7 +762,7 @@ impl<'a> Analysis<'a> {
                             secs(w.recovered_s - w.start_s)
                         )));
                 }
-                if !cdn.flag("collapse") {
+                if !cdn.get(cdn::COLLAPSE) {
                     return Some(verdict(
                         Some(cdn),
                         format!("During the origin outage {window} the readers of refetching edges of {name} went to the failing origin themselves (no request collapsing). {measured}")));
@@ -775,7 +776,7 @@ impl<'a> Analysis<'a> {
                     .find(|p| f.read_nodes.contains(p.id.as_str()))
                     .or_else(|| f.of_kind(NodeKind::DbPrimary).next());
                 let pname = primary.map_or("the primary".to_string(), who);
-                let how = if primary.is_some_and(|p| p.flag("multi_az")) {
+                let how = if primary.is_some_and(|p| p.get(db_primary::MULTI_AZ)) {
                     "while it failed over"
                 } else {
                     "while it was replaced (it has no Multi-AZ standby)"
@@ -783,7 +784,7 @@ impl<'a> Analysis<'a> {
                 let cause = format!(
                     "The readers' requests depend on {pname}, which was unavailable {window} {how}, and nothing in front of it had a copy to serve instead. {measured}"
                 );
-                if let Some(cdn) = self.cdn().filter(|c| c.num("sie_s") <= 0.0) {
+                if let Some(cdn) = self.cdn().filter(|c| c.get(cdn::SIE_S) <= 0.0) {
                     return Some(verdict(Some(cdn), cause));
                 }
                 Some(verdict(primary, cause))
@@ -802,11 +803,11 @@ impl<'a> Analysis<'a> {
         let f = self.ctx.facts;
         let on_write_path = f.write_nodes.contains(n.id.as_str());
         match n.kind {
-            NodeKind::Cdn if n.flag("purge_on_update") => 0.0,
-            NodeKind::Cdn => n.num("ttl_s").max(0.0),
+            NodeKind::Cdn if n.get(cdn::PURGE_ON_UPDATE) => 0.0,
+            NodeKind::Cdn => n.get(cdn::TTL_S).max(0.0),
             NodeKind::Cache if f.cache_invalidated(n) => 0.0,
-            NodeKind::Cache => n.num("ttl_s").max(0.0),
-            NodeKind::ReadReplica if f.replica_fed(n) => n.num("lag_s").max(0.0),
+            NodeKind::Cache => n.get(cache::TTL_S).max(0.0),
+            NodeKind::ReadReplica if f.replica_fed(n) => n.get(read_replica::LAG_S).max(0.0),
             NodeKind::ReadReplica => f64::INFINITY,
             NodeKind::DbPrimary if on_write_path => 0.0,
             NodeKind::DbPrimary => f64::INFINITY,
@@ -862,7 +863,9 @@ impl<'a> Analysis<'a> {
         on_path
             .iter()
             .find(|x| {
-                x.0.kind == NodeKind::Cdn && x.0.flag("purge_on_update") && x.0.num("ttl_s") > limit
+                x.0.kind == NodeKind::Cdn
+                    && x.0.get(cdn::PURGE_ON_UPDATE)
+                    && x.0.get(cdn::TTL_S) > limit
             })
             .or_else(|| {
                 on_path
@@ -880,8 +883,8 @@ impl<'a> Analysis<'a> {
         let name = who(n);
         match n.kind {
             NodeKind::Cdn => {
-                let ttl = n.num("ttl_s");
-                if n.flag("purge_on_update") {
+                let ttl = n.get(cdn::TTL_S);
+                if n.get(cdn::PURGE_ON_UPDATE) {
                     let behind = f
                         .next(n, false)
                         .into_iter()
@@ -892,9 +895,9 @@ impl<'a> Analysis<'a> {
                     format!("{name} keeps each copy for {} (its TTL) and nothing tells it about updates, so its edges kept serving the old page", secs(ttl))
                 }
             }
-            NodeKind::Cache => format!("{name} keeps the page for {} (its key TTL) and no update deletes it, so every layer in front of it kept getting the old page", secs(n.num("ttl_s"))),
+            NodeKind::Cache => format!("{name} keeps the page for {} (its key TTL) and no update deletes it, so every layer in front of it kept getting the old page", secs(n.get(cache::TTL_S))),
             NodeKind::ReadReplica if !f.replica_fed(n) => format!("{name} has no primary replicating to it, so it never sees an update"),
-            NodeKind::ReadReplica => format!("{name} lagged behind the primary (its usual lag is {} s, and the run's lag spike adds more)", metrics::num(n.num("lag_s"))),
+            NodeKind::ReadReplica => format!("{name} lagged behind the primary (its usual lag is {} s, and the run's lag spike adds more)", metrics::num(n.get(read_replica::LAG_S))),
             NodeKind::DbPrimary => format!("{name} takes no writes (nothing on the operator's path reaches it), so it never has an update"),
             NodeKind::ObjectStorage => format!("{name} never received the updated page: nothing publishes to it"),
             NodeKind::Api | NodeKind::Serverless => format!("{name} answers reads itself, without reading any database, so it never sees the operator's updates"),
@@ -1029,7 +1032,7 @@ impl<'a> Analysis<'a> {
             );
         }
         // Slow but healthy: the operator's network or a slow hop.
-        let net = op.num("net_median_ms");
+        let net = op.get(source::NET_MEDIAN_MS);
         if net > 30.0 {
             return verdict(
                 Some(op),
@@ -1095,13 +1098,13 @@ impl<'a> Analysis<'a> {
                 "{} read through {}, whose edges keep answering with their copy for up to {} s after an update",
                 who(s),
                 quoted(n),
-                metrics::num(n.num("ttl_s") + n.num("swr_s"))
+                metrics::num(n.get(cdn::TTL_S) + n.get(cdn::SWR_S))
             ),
             Some(n) if n.kind == NodeKind::Cache => format!(
                 "{} read through {}, which keeps its copy for up to {} s unless the writer invalidates it",
                 who(s),
                 quoted(n),
-                metrics::num(n.num("ttl_s"))
+                metrics::num(n.get(cache::TTL_S))
             ),
             Some(n) => format!(
                 "{} read from {}, which is behind the primary by its replication lag",
@@ -1176,13 +1179,13 @@ impl<'a> Analysis<'a> {
         );
         match n.kind {
             NodeKind::Api if always_on => {
-                let k = n.num("min_instances").floor();
+                let k = n.get(api::MIN_INSTANCES).floor();
                 verdict(
                     Some(n),
                     format!(
                         "{head_line}: it keeps {} {} instances running all month ({} always on), yet it was never more than {} busy during the incident.",
                         thousands(k),
-                        n.choice("size"),
+                        n.get(api::SIZE),
                         metrics::usd(item.always_on_monthly_usd),
                         pct(100.0 * util)
                     ))
@@ -1248,7 +1251,7 @@ impl<'a> Analysis<'a> {
             let primary = f
                 .of_kind(NodeKind::DbPrimary)
                 .find(|p| f.write_nodes.contains(p.id.as_str()));
-            if let Some(p) = primary.filter(|p| !p.flag("multi_az")) {
+            if let Some(p) = primary.filter(|p| !p.get(db_primary::MULTI_AZ)) {
                 let committed = u.committed_s.map_or("never committed".to_string(), |c| {
                     format!("committed only at {}", at(c))
                 });
@@ -1258,7 +1261,7 @@ impl<'a> Analysis<'a> {
                         "{} has no Multi-AZ standby: when it failed it was down for {} instead of failing over in {}, so {since}, {committed} and {reached}. {measured}",
                         who(p),
                         secs(crate::engine::NO_MULTI_AZ_RECOVERY_S),
-                        secs(p.num("failover_s"))
+                        secs(p.get(db_primary::FAILOVER_S))
                     ));
             }
             let v = self.writes(head);

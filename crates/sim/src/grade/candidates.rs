@@ -4,6 +4,7 @@
 //! help, so a rule here may be generous. Every candidate is a [`Fix`]
 //! built by [`FixBuilder`], which leaves out what the design already has.
 
+use design::keys::{api, cdn, read_replica, serverless};
 use design::{Design, Node, NodeKind, ParamKind, ParamValue, Point};
 
 use super::facts::{quoted, DesignFacts};
@@ -177,7 +178,7 @@ impl<'a> Proposer<'a> {
         let ParamKind::Choice { options, .. } = spec.kind else {
             return None;
         };
-        let i = options.iter().position(|o| *o == n.choice("size"))?;
+        let i = options.iter().position(|o| *o == n.choice(spec.key))?;
         let j = if up { i + 1 } else { i.checked_sub(1)? };
         options.get(j).map(|o| ParamValue::Text((*o).to_string()))
     }
@@ -328,7 +329,7 @@ impl<'a> Proposer<'a> {
             push(self.b.set(c, &cdn_settings()));
             // A purge empties every edge at each update: with the origin
             // down there is no copy left to serve stale.
-            if c.flag("purge_on_update") {
+            if c.get(cdn::PURGE_ON_UPDATE) {
                 let mut settings = cdn_settings();
                 settings.push(("purge_on_update", ParamValue::Bool(false)));
                 push(self.b.set(c, &settings));
@@ -337,23 +338,23 @@ impl<'a> Proposer<'a> {
                 m,
                 Metric::ReadStalenessP95S | Metric::UpdateDelayAfterRecoveryS
             );
-            if stale || c.num("ttl_s") > 60.0 {
+            if stale || c.get(cdn::TTL_S) > 60.0 {
                 push(self.b.set(c, &[("ttl_s", num(30.0))]));
                 push(self.b.set(c, &[("purge_on_update", on())]));
             }
-            if c.num("ttl_s") < 10.0 {
+            if c.get(cdn::TTL_S) < 10.0 {
                 push(self.b.set(c, &[("ttl_s", num(30.0))]));
             }
             push(self.b.set(c, &[("sie_s", num(3600.0))]));
             push(self.b.set(c, &[("swr_s", num(60.0))]));
             push(self.b.set(c, &[("collapse", on()), ("shield", on())]));
-            if c.num("origin_timeout_ms") > 1000.0 {
+            if c.get(cdn::ORIGIN_TIMEOUT_MS) > 1000.0 {
                 push(self.b.set(c, &[("origin_timeout_ms", num(1000.0))]));
             }
         }
         // Caches that keep a copy too long, and stale copies in general.
         for c in self.of_kind(NodeKind::Cache) {
-            if self.on_reads(c) && c.num("ttl_s") > 10.0 {
+            if self.on_reads(c) && c.get(cdn::TTL_S) > 10.0 {
                 push(self.b.set(c, &[("ttl_s", num(5.0))]));
             }
         }
@@ -366,12 +367,12 @@ impl<'a> Proposer<'a> {
             push(self.b.set(p, &[("multi_az", on())]));
         }
         for a in self.of_kind(NodeKind::Api) {
-            if self.on_reads(a) && a.num("min_instances") < 2.0 {
+            if self.on_reads(a) && a.get(api::MIN_INSTANCES) < 2.0 {
                 push(self.b.set(
                     a,
                     &[
                         ("min_instances", num(2.0)),
-                        ("max_instances", num(a.num("max_instances").max(2.0))),
+                        ("max_instances", num(a.get(api::MAX_INSTANCES).max(2.0))),
                     ],
                 ));
             }
@@ -450,7 +451,7 @@ impl<'a> Proposer<'a> {
     fn more_capacity(&self, n: &Node, push: &mut impl FnMut(Option<Fix>)) {
         match n.kind {
             NodeKind::Api => {
-                let max = n.num("max_instances");
+                let max = n.get(api::MAX_INSTANCES);
                 push(self.b.set(n, &[("autoscale", on())]));
                 push(self.b.set(
                     n,
@@ -463,7 +464,7 @@ impl<'a> Proposer<'a> {
                     n,
                     &[(
                         "min_instances",
-                        num((n.num("min_instances") * 2.0).clamp(2.0, max.max(2.0))),
+                        num((n.get(api::MIN_INSTANCES) * 2.0).clamp(2.0, max.max(2.0))),
                     )],
                 ));
                 if let Some(size) = self.size_step(n, true) {
@@ -471,7 +472,7 @@ impl<'a> Proposer<'a> {
                 }
             }
             NodeKind::Serverless => {
-                let limit = n.num("concurrency_limit");
+                let limit = n.get(serverless::CONCURRENCY_LIMIT);
                 if limit > 1000.0 {
                     push(self.b.set(n, &[("concurrency_limit", num(1000.0))]));
                 } else {
@@ -482,7 +483,7 @@ impl<'a> Proposer<'a> {
                 }
             }
             NodeKind::ReadReplica => {
-                let count = n.num("count");
+                let count = n.get(read_replica::COUNT);
                 push(self.b.set(n, &[("count", num((count + 1.0).min(15.0)))]));
                 if let Some(size) = self.size_step(n, true) {
                     push(self.b.set(n, &[("size", size)]));
@@ -728,14 +729,14 @@ impl<'a> Proposer<'a> {
 
     fn cost(&self, push: &mut impl FnMut(Option<Fix>)) {
         for a in self.of_kind(NodeKind::Api) {
-            let min = a.num("min_instances");
+            let min = a.get(api::MIN_INSTANCES);
             if min > 2.0 {
                 push(self.b.set(
                     a,
                     &[
                         ("min_instances", num(2.0)),
                         ("autoscale", on()),
-                        ("max_instances", num(a.num("max_instances").max(min))),
+                        ("max_instances", num(a.get(api::MAX_INSTANCES).max(min))),
                     ],
                 ));
             }
@@ -744,8 +745,11 @@ impl<'a> Proposer<'a> {
             }
         }
         for r in self.of_kind(NodeKind::ReadReplica) {
-            if r.num("count") > 1.0 {
-                push(self.b.set(r, &[("count", num(r.num("count") - 1.0))]));
+            if r.get(read_replica::COUNT) > 1.0 {
+                push(
+                    self.b
+                        .set(r, &[("count", num(r.get(read_replica::COUNT) - 1.0))]),
+                );
             }
             if let Some(size) = self.size_step(r, false) {
                 push(self.b.set(r, &[("size", size)]));
@@ -759,7 +763,7 @@ impl<'a> Proposer<'a> {
             }
         }
         for c in self.of_kind(NodeKind::Cdn) {
-            let other = if c.choice("plan") == "pro" {
+            let other = if c.get(cdn::PLAN) == "pro" {
                 "pay_as_you_go"
             } else {
                 "pro"

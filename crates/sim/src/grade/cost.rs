@@ -1,6 +1,7 @@
 //! The cost scenario's arithmetic: what a design costs in a month with a
 //! number of incidents, in all and per node.
 
+use design::keys::{api, cache, cdn, db_primary, read_replica};
 use design::{Design, Node, NodeId, NodeKind};
 use serde::{Deserialize, Serialize};
 
@@ -53,21 +54,21 @@ impl MonthlyCost {
 pub(crate) fn always_on(n: &Node, book: &PriceBook) -> (f64, f64) {
     match n.kind {
         NodeKind::Api => {
-            let min = n.num("min_instances").max(1.0).floor();
+            let min = n.get(api::MIN_INSTANCES).max(1.0).floor();
             (
-                min * PriceBook::by_size(&book.api_instance_per_hour, n.choice("size")),
+                min * PriceBook::by_size(&book.api_instance_per_hour, n.get(api::SIZE)),
                 0.0,
             )
         }
         NodeKind::LoadBalancer => (book.lb_per_hour, 0.0),
         NodeKind::Cache => (
-            PriceBook::by_size(&book.cache_node_per_hour, n.choice("size")),
+            PriceBook::by_size(&book.cache_node_per_hour, n.get(cache::SIZE)),
             0.0,
         ),
         NodeKind::DbPrimary => {
-            let p = PriceBook::by_size(&book.db_instance_per_hour, n.choice("size"));
+            let p = PriceBook::by_size(&book.db_instance_per_hour, n.get(db_primary::SIZE));
             (
-                if n.flag("multi_az") {
+                if n.get(db_primary::MULTI_AZ) {
                     p * book.multi_az_factor
                 } else {
                     p
@@ -76,11 +77,11 @@ pub(crate) fn always_on(n: &Node, book: &PriceBook) -> (f64, f64) {
             )
         }
         NodeKind::ReadReplica => (
-            PriceBook::by_size(&book.db_instance_per_hour, n.choice("size"))
-                * n.num("count").max(1.0).floor(),
+            PriceBook::by_size(&book.db_instance_per_hour, n.get(read_replica::SIZE))
+                * n.get(read_replica::COUNT).max(1.0).floor(),
             0.0,
         ),
-        NodeKind::Cdn if n.choice("plan") == "pro" => (0.0, book.cdn_pro_per_month),
+        NodeKind::Cdn if n.get(cdn::PLAN) == "pro" => (0.0, book.cdn_pro_per_month),
         _ => (0.0, 0.0),
     }
 }

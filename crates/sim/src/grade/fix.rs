@@ -465,6 +465,7 @@ impl Fix {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use design::keys::cdn;
 
     fn design() -> Design {
         let mut d = Design::default();
@@ -496,7 +497,7 @@ mod tests {
         assert_eq!(fix.text, "On “cdn1”, set stale-if-error to 3,600 s.");
         let after = fix.apply(&d).unwrap();
         assert_eq!(
-            after.node(&NodeId::new("cdn1")).unwrap().num("sie_s"),
+            after.node(&NodeId::new("cdn1")).unwrap().get(cdn::SIE_S),
             3600.0
         );
         // Applied twice, it changes nothing, and says so.
