@@ -65,9 +65,6 @@ mod versions;
 pub use branch::{run_branched, BranchError, Branched};
 pub use cost::{prices, PriceBook};
 pub use faults::{Fault, FaultKind, Target, NO_MULTI_AZ_RECOVERY_S};
-/// Capacities the grader quotes in its explanations (workers per size,
-/// cache operations per second, object storage GETs per second).
-pub(crate) use plan::{cache_ops_for, servers_for, STORAGE_GETS_PER_S};
 pub use report::{
     CostReport, Event, EventKind, Freshness, Latency, NodeReport, NodeSample, NodeSeries, Report,
     Sample, Series, Staleness, Summary, UpdateReport, WindowReport,
@@ -88,8 +85,11 @@ use autoscale::Scale;
 use cost::gigabytes;
 use data::CommitLog;
 use paths::{hop_latency, PathLatency};
-pub use plan::MAX_DURATION_S;
-use plan::{Model, NodeRt, PathDef, Slot, EXT, INT, NC, SERVERLESS_RAMP_PER_S, STALE_EDGES, WRT};
+pub use plan::{capacity, Capacity, MAX_DURATION_S};
+use plan::{
+    Model, NodeRt, PathDef, Slot, EXT, INT, NC, SERVERLESS_RAMP_PER_S, STALE_EDGES,
+    STORAGE_GETS_PER_S, WRT,
+};
 use pulse::KeyStep;
 use sketch::{quantile_of_memo, Dist, Kinks, LatKey, QuantileMemo, Sketch};
 use versions::{staleness, Tally};

@@ -462,26 +462,99 @@ fn network(median_ms: f64, sigma: f64, zero: bool) -> (Moments, Dist) {
     }
 }
 
-fn capacity_weight(n: &Node) -> f64 {
-    let w = match n.kind {
+/// What a node can serve, as the engine models it: requests per second
+/// with its fewest instances and with its most, and how that comes about.
+/// It depends on the node's settings alone (a scenario's worker override
+/// is not in it). [`capacity`] is its one formula: the plan splits
+/// traffic among nodes of a kind by it, and the grader quotes it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Capacity {
+    /// Instances at the least: an API service's minimum, a read replica
+    /// set's count, 1 for a single node.
+    pub instances_min: f64,
+    /// Instances at the most: an API service's maximum when it
+    /// autoscales (its minimum when it does not), else `instances_min`.
+    pub instances_max: f64,
+    /// Requests one instance works on at once: an API instance's workers,
+    /// a database's concurrent queries (by size), a function's
+    /// concurrency limit. 0 for a node limited by a rate instead (a
+    /// cache's operations, object storage's GETs).
+    pub workers: f64,
+    /// Time of one request at one worker, ms, as set (service time, read
+    /// time); 0 for a node limited by a rate.
+    pub service_ms: f64,
+    /// Requests per second with `instances_min` instances.
+    pub min_rps: f64,
+    /// Requests per second with `instances_max` instances.
+    pub max_rps: f64,
+}
+
+/// What node `n` can serve (see [`Capacity`]); `None` for the kinds that
+/// pass requests on without a limit of their own (sources, CDNs, load
+/// balancers).
+pub fn capacity(n: &Node) -> Option<Capacity> {
+    // `k` instances of `workers` workers, each `service_ms` a request.
+    let queued = |min: f64, max: f64, workers: f64, service_ms: f64| {
+        let rate = |k: f64| k * workers / ms(service_ms).max(1e-6);
+        Capacity {
+            instances_min: min,
+            instances_max: max,
+            workers,
+            service_ms,
+            min_rps: rate(min),
+            max_rps: rate(max),
+        }
+    };
+    // One node that serves at most `rps`.
+    let limited = |rps: f64| Capacity {
+        instances_min: 1.0,
+        instances_max: 1.0,
+        workers: 0.0,
+        service_ms: 0.0,
+        min_rps: rps,
+        max_rps: rps,
+    };
+    Some(match n.kind {
         NodeKind::Api => {
-            n.get(api::MIN_INSTANCES).max(1.0) * f64::from(servers_for(n.get(api::SIZE)))
-                / ms(n.get(api::SERVICE_MS)).max(1e-6)
+            let min = n.get(api::MIN_INSTANCES).max(1.0).floor();
+            let max = if n.get(api::AUTOSCALE) {
+                n.get(api::MAX_INSTANCES).max(1.0).floor().max(min)
+            } else {
+                min
+            };
+            let workers = f64::from(servers_for(n.get(api::SIZE)));
+            queued(min, max, workers, n.get(api::SERVICE_MS))
         }
         NodeKind::Serverless => {
-            n.get(serverless::CONCURRENCY_LIMIT).max(1.0)
-                / ms(n.get(serverless::SERVICE_MS)).max(1e-6)
+            let limit = n.get(serverless::CONCURRENCY_LIMIT).max(1.0);
+            queued(1.0, 1.0, limit, n.get(serverless::SERVICE_MS))
         }
-        NodeKind::Cache => cache_ops_for(n.get(cache::SIZE)),
+        NodeKind::Cache => limited(cache_ops_for(n.get(cache::SIZE))),
         NodeKind::ReadReplica => {
-            n.get(read_replica::COUNT).max(1.0) * f64::from(servers_for(n.get(read_replica::SIZE)))
-                / ms(n.get(read_replica::READ_MS)).max(1e-6)
+            let count = n.get(read_replica::COUNT).max(1.0).floor();
+            let workers = f64::from(servers_for(n.get(read_replica::SIZE)));
+            queued(count, count, workers, n.get(read_replica::READ_MS))
         }
         NodeKind::DbPrimary => {
-            f64::from(servers_for(n.get(db_primary::SIZE)))
-                / ms(n.get(db_primary::READ_MS)).max(1e-6)
+            let workers = f64::from(servers_for(n.get(db_primary::SIZE)));
+            queued(1.0, 1.0, workers, n.get(db_primary::READ_MS))
         }
-        _ => 1.0,
+        NodeKind::ObjectStorage => limited(STORAGE_GETS_PER_S),
+        NodeKind::Users
+        | NodeKind::Operator
+        | NodeKind::InternalUsers
+        | NodeKind::Cdn
+        | NodeKind::LoadBalancer => return None,
+    })
+}
+
+/// A node's share among the children of its kind it is routed with: what
+/// it serves with its fewest instances. Object storage (which scales with
+/// its key prefixes), CDNs and load balancers share evenly.
+fn capacity_weight(n: &Node) -> f64 {
+    let w = match n.kind {
+        NodeKind::ObjectStorage => 1.0,
+        _ => capacity(n).map_or(1.0, |c| c.min_rps),
     };
     if w.is_finite() && w > 0.0 {
         w
@@ -1014,6 +1087,36 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use design::Point;
+
+    /// The capacity the plan splits by and the grader quotes: an API
+    /// service's workers at its service time, from its minimum to its
+    /// maximum instances (only when it autoscales); a cache's operations;
+    /// nothing for a CDN.
+    #[test]
+    fn capacity_follows_the_settings() {
+        let mut d = Design::default();
+        let a = d.add_node(NodeKind::Api, Point::default());
+        let c = d.add_node(NodeKind::Cache, Point::default());
+        let cdn = d.add_node(NodeKind::Cdn, Point::default());
+        let node = |d: &Design, id| d.node(id).cloned().expect("added");
+        let api = capacity(&node(&d, &a)).expect("an API service has one");
+        assert_eq!((api.instances_min, api.instances_max), (2.0, 10.0));
+        assert_eq!((api.workers, api.service_ms), (4.0, 10.0));
+        assert!((api.min_rps - 800.0).abs() < 1e-9);
+        assert!((api.max_rps - 4_000.0).abs() < 1e-9);
+        let n = d.node_mut(&a).expect("added");
+        n.set_param(api::AUTOSCALE.name(), false).expect("valid");
+        n.set_param(api::SIZE.name(), "large").expect("valid");
+        let fixed = capacity(&node(&d, &a)).expect("an API service has one");
+        assert_eq!((fixed.instances_max, fixed.workers), (2.0, 8.0));
+        assert_eq!(fixed.max_rps, fixed.min_rps);
+        assert_eq!(capacity_weight(&node(&d, &a)), fixed.min_rps);
+        let cache = capacity(&node(&d, &c)).expect("a cache has one");
+        assert_eq!((cache.min_rps, cache.max_rps), (50_000.0, 50_000.0));
+        assert_eq!(capacity(&node(&d, &cdn)), None);
+        assert_eq!(capacity_weight(&node(&d, &cdn)), 1.0);
+    }
 
     /// A slot keeps one entry per distinct distribution, its weights
     /// summed, the current one last; past `SLOT_OLDER` earlier ones it

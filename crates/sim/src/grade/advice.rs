@@ -13,7 +13,7 @@ use design::{Node, NodeId, NodeKind};
 use super::facts::{capital, join, quoted, who};
 use super::metrics::{self, at, count, pct, secs, thousands, update_timings, Context};
 use super::{cost, CheckResult};
-use crate::engine::{cache_ops_for, servers_for, NodeReport, Report, STORAGE_GETS_PER_S};
+use crate::engine::{self, NodeReport, Report};
 
 /// The explanation of a scenario's deciding check. (What to try next is
 /// not said here: it is a fix the verifier has tested, see `verify.rs`.)
@@ -182,78 +182,41 @@ impl<'a> Analysis<'a> {
     }
 
     /// Reads/s a node can answer at its largest (all instances, workers,
-    /// replicas), with how that comes about.
+    /// replicas), as the engine models it, with how that comes about.
     fn capacity(&self, n: &Node) -> Option<(f64, String)> {
-        let per_s = |ms: f64| if ms > 0.0 { 1000.0 / ms } else { 0.0 };
-        match n.kind {
-            NodeKind::Api => {
-                let k = if n.flag("autoscale") {
-                    n.num("max_instances").max(n.num("min_instances"))
-                } else {
-                    n.num("min_instances")
-                }
-                .max(1.0)
-                .floor();
-                let size = n.choice("size");
-                let w = f64::from(servers_for(size));
-                let ms = n.num("service_ms");
-                Some((
-                    k * w * per_s(ms),
-                    format!(
-                        "{} {size} instance{} of {} workers at {} ms a request",
-                        thousands(k),
-                        if k == 1.0 { "" } else { "s" },
-                        thousands(w),
-                        metrics::num(ms)
-                    ),
-                ))
-            }
-            NodeKind::Serverless => {
-                let limit = n.num("concurrency_limit");
-                let ms = n.num("service_ms");
-                Some((
-                    limit * per_s(ms),
-                    format!(
-                        "{} copies at {} ms a call",
-                        thousands(limit),
-                        metrics::num(ms)
-                    ),
-                ))
-            }
-            NodeKind::Cache => Some((
-                cache_ops_for(n.choice("size")),
-                format!("a {} node", n.choice("size")),
-            )),
-            NodeKind::ReadReplica => {
-                let c = n.num("count").max(1.0).floor();
-                let w = f64::from(servers_for(n.choice("size")));
-                let ms = n.num("read_ms");
-                Some((
-                    c * w * per_s(ms),
-                    format!(
-                        "{} {} replica{} at {} ms a read",
-                        thousands(c),
-                        n.choice("size"),
-                        if c == 1.0 { "" } else { "s" },
-                        metrics::num(ms)
-                    ),
-                ))
-            }
-            NodeKind::DbPrimary => {
-                let w = f64::from(servers_for(n.choice("size")));
-                let ms = n.num("read_ms");
-                Some((
-                    w * per_s(ms),
-                    format!(
-                        "a {} instance at {} ms a read",
-                        n.choice("size"),
-                        metrics::num(ms)
-                    ),
-                ))
-            }
-            NodeKind::ObjectStorage => Some((STORAGE_GETS_PER_S, "its request rate limit".into())),
-            _ => None,
-        }
+        let c = engine::capacity(n)?;
+        let plural = |k: f64| if k == 1.0 { "" } else { "s" };
+        let how = match n.kind {
+            NodeKind::Api => format!(
+                "{} {} instance{} of {} workers at {} ms a request",
+                thousands(c.instances_max),
+                n.get(api::SIZE),
+                plural(c.instances_max),
+                thousands(c.workers),
+                metrics::num(c.service_ms)
+            ),
+            NodeKind::Serverless => format!(
+                "{} copies at {} ms a call",
+                thousands(c.workers),
+                metrics::num(c.service_ms)
+            ),
+            NodeKind::Cache => format!("a {} node", n.get(cache::SIZE)),
+            NodeKind::ReadReplica => format!(
+                "{} {} replica{} at {} ms a read",
+                thousands(c.instances_max),
+                n.get(read_replica::SIZE),
+                plural(c.instances_max),
+                metrics::num(c.service_ms)
+            ),
+            NodeKind::DbPrimary => format!(
+                "a {} instance at {} ms a read",
+                n.get(db_primary::SIZE),
+                metrics::num(c.service_ms)
+            ),
+            NodeKind::ObjectStorage => "its request rate limit".to_string(),
+            _ => return None,
+        };
+        Some((c.max_rps, how))
     }
 
     /// The non-source node with the most errors, preferring the node
