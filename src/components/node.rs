@@ -238,13 +238,15 @@ pub fn NodeView(
             {badge}
             {live_label}
             {error_badge}
-            // A larger, invisible target under the output port, shown on
-            // touch screens only (style/main.css) so a finger finds it.
-            <circle class="port-hit" data-port-out=port_hit_key cx=NODE_WIDTH cy=NODE_HEIGHT / 2.0 r="12" />
             <circle class="port port-in" cx="0" cy=NODE_HEIGHT / 2.0 r="5" />
             <circle class="port port-out" data-port-out=port_key cx=NODE_WIDTH cy=NODE_HEIGHT / 2.0 r="6">
                 {svg::title().child("Drag to connect")}
             </circle>
+            // A larger, invisible target over the output port, drawn on
+            // touch screens only (style/main.css) so a finger finds it.
+            // After the port, so `[data-port-out]` still finds the port
+            // first (and where it is drawn).
+            <circle class="port-hit" data-port-out=port_hit_key cx=NODE_WIDTH cy=NODE_HEIGHT / 2.0 r="12" />
         </g>
     }
     .into_any()
