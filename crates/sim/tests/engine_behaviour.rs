@@ -187,6 +187,49 @@ fn failover_windows_and_read_your_writes() {
     assert_eq!(multi.internal.staleness.stale_share, 0.0);
 }
 
+/// A fault's events carry the fault as data: its kind, the nodes it hits,
+/// its start and how long until they are back (the failover time with
+/// Multi-AZ, the recovery without), the same at its start and its end.
+#[test]
+fn fault_events_carry_the_fault_as_data() {
+    let s = Scenario::constant(200.0, 1800)
+        .fault(Fault::primary_failover(600.0))
+        .fault(Fault::outage(60.0, Target::Node("replica1".into()), 30.0))
+        .fault(Fault::replica_lag_spike(120.0, 5.0));
+    for (multi_az, lasts) in [(true, 90.0), (false, 900.0)] {
+        let r = run(&db_design(multi_az), &s, 1);
+        let faults: Vec<_> = r
+            .events
+            .iter()
+            .filter_map(|e| Some((e.kind, e.t_s, e.fault.as_ref()?)))
+            .collect();
+        let failover: Vec<_> = faults.iter().filter(|f| f.2.index == 0).collect();
+        assert_eq!(failover.len(), 2, "{faults:?}");
+        for (kind, t, f) in &failover {
+            assert_eq!(f.kind, Fault::primary_failover(0.0).kind);
+            assert_eq!(f.nodes, vec!["db1".to_string()]);
+            assert_eq!((f.start_s, f.duration_s), (600.0, lasts));
+            match kind {
+                EventKind::FaultStarted => assert_eq!(*t, 600.0),
+                EventKind::FaultEnded => assert_eq!(*t, 600.0 + lasts),
+                other => panic!("{other:?}"),
+            }
+        }
+        let outage = faults.iter().find(|f| f.2.index == 1).expect("the outage");
+        assert_eq!(outage.2.kind.node(), Some("replica1"));
+        assert_eq!(outage.2.nodes, vec!["replica1".to_string()]);
+        assert_eq!((outage.2.start_s, outage.2.duration_s), (60.0, 30.0));
+        let spike: Vec<_> = faults.iter().filter(|f| f.2.index == 2).collect();
+        assert_eq!(spike.len(), 1, "a lag spike has no end event");
+        assert_eq!(spike[0].2.duration_s, 0.0);
+        // The words are for display, and say the same.
+        for e in r.events.iter().filter(|e| e.fault.is_some()) {
+            let f = e.fault.as_ref().expect("filtered");
+            assert!(e.detail.starts_with(&f.kind.name()), "{}", e.detail);
+        }
+    }
+}
+
 #[test]
 fn replica_lag_spike_makes_external_reads_stale() {
     let s = Scenario::constant(200.0, 600)

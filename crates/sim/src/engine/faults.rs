@@ -79,21 +79,105 @@ impl Fault {
         }
     }
 
-    /// A short description for events: "outage of cdn origins", …
+    /// A short description for events and fault windows: "outage of the
+    /// CDN origins for 300 s", "database primary failover"… (for display:
+    /// code reads the fault's fields, or [`FaultKind::name`]).
     pub fn describe(&self) -> String {
         match &self.kind {
-            FaultKind::Outage { target, duration_s } => {
+            FaultKind::Outage { duration_s, .. } => {
+                format!("{} for {duration_s} s", self.kind.name())
+            }
+            _ => self.kind.name(),
+        }
+    }
+}
+
+impl FaultKind {
+    /// What goes wrong, in words, without its duration: "outage of the CDN
+    /// origins", "database primary failover", "replica lag spike of 120 s".
+    pub fn name(&self) -> String {
+        match self {
+            FaultKind::Outage { target, .. } => {
                 let who = match target {
                     Target::Node(id) => format!("node “{id}”"),
                     Target::Kind(kind) => format!("every {}", kind.name()),
                     Target::CdnOrigins => "the CDN origins".to_string(),
                 };
-                format!("outage of {who} for {duration_s} s")
+                format!("outage of {who}")
             }
             FaultKind::PrimaryFailover => "database primary failover".to_string(),
             FaultKind::ReplicaLagSpike { extra_s } => {
                 format!("replica lag spike of {extra_s} s")
             }
         }
+    }
+
+    /// The node the fault names, if it names one (an outage of
+    /// [`Target::Node`]); the nodes a run's fault hit are in its
+    /// [`FaultRecord`].
+    pub fn node(&self) -> Option<&str> {
+        match self {
+            FaultKind::Outage {
+                target: Target::Node(id),
+                ..
+            } => Some(id),
+            _ => None,
+        }
+    }
+
+    /// How long the fault lasts when the fault alone says so (an
+    /// outage's duration), seconds. A failover lasts as long as the
+    /// design's primaries take, a lag spike until the replicas catch up:
+    /// a run's [`FaultRecord`] has what they took.
+    pub fn duration_s(&self) -> Option<f64> {
+        match self {
+            FaultKind::Outage { duration_s, .. } => Some(*duration_s),
+            FaultKind::PrimaryFailover | FaultKind::ReplicaLagSpike { .. } => None,
+        }
+    }
+}
+
+/// A fault as a run scheduled it: which of the scenario's faults, what it
+/// is, the nodes it hits, when it starts and how long until every node it
+/// took down is back. Fault events carry it ([`super::Event::fault`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FaultRecord {
+    /// Its position in the scenario's faults.
+    pub index: usize,
+    /// What goes wrong.
+    pub kind: FaultKind,
+    /// The ids of the nodes it hits: those an outage or a failover takes
+    /// down, the replicas a lag spike sets back.
+    pub nodes: Vec<String>,
+    /// When it starts, seconds from the start of the run.
+    pub start_s: f64,
+    /// How long until every node it took down is back, seconds: an
+    /// outage's duration, the slowest primary's failover or recovery; 0
+    /// for a lag spike (its replicas catch up on their own).
+    pub duration_s: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fault_is_described_from_its_fields() {
+        let outage = Fault::outage(60.0, Target::CdnOrigins, 300.0);
+        assert_eq!(outage.kind.name(), "outage of the CDN origins");
+        assert_eq!(outage.describe(), "outage of the CDN origins for 300 s");
+        assert_eq!(outage.kind.duration_s(), Some(300.0));
+        assert_eq!(outage.kind.node(), None);
+        let node = Fault::outage(0.0, Target::Node("api1".into()), 1.5);
+        assert_eq!(node.describe(), "outage of node “api1” for 1.5 s");
+        assert_eq!(node.kind.node(), Some("api1"));
+        let every = Fault::outage(0.0, Target::Kind(NodeKind::Cache), 10.0);
+        assert_eq!(every.kind.name(), "outage of every Cache");
+        let failover = Fault::primary_failover(5.0);
+        assert_eq!(failover.describe(), "database primary failover");
+        assert_eq!(failover.kind.duration_s(), None);
+        let spike = Fault::replica_lag_spike(5.0, 120.0);
+        assert_eq!(spike.describe(), "replica lag spike of 120 s");
+        assert_eq!(spike.kind.name(), spike.describe());
     }
 }

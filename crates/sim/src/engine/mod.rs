@@ -64,7 +64,7 @@ mod versions;
 
 pub use branch::{run_branched, BranchError, Branched};
 pub use cost::{prices, PriceBook};
-pub use faults::{Fault, FaultKind, Target, NO_MULTI_AZ_RECOVERY_S};
+pub use faults::{Fault, FaultKind, FaultRecord, Target, NO_MULTI_AZ_RECOVERY_S};
 pub use report::{
     CostReport, Event, EventKind, Freshness, Latency, NodeReport, NodeSample, NodeSeries, Report,
     Sample, Series, Staleness, Summary, UpdateReport, WindowReport,
@@ -173,8 +173,11 @@ fn add_to_active_windows(
 struct FaultEvent {
     at: f64,
     start: bool,
-    fault: usize,
-    /// Nodes it concerns, and until when they are down (outages, failovers).
+    /// The fault as data: what, whom, from when, for how long (its index
+    /// in the scenario's faults is `fault.index`).
+    fault: FaultRecord,
+    /// Nodes it concerns, and until when they are down (outages,
+    /// failovers); empty at the fault's end.
     nodes: Vec<(usize, f64)>,
 }
 
@@ -655,6 +658,7 @@ impl Sim {
                 kind,
                 node,
                 detail,
+                fault: None,
             });
         }
     }
@@ -694,7 +698,7 @@ impl Sim {
         {
             let fe = self.fault_events[self.next_fault].clone();
             self.next_fault += 1;
-            let Some(fault) = self.scenario.faults.get(fe.fault).cloned() else {
+            let Some(fault) = self.scenario.faults.get(fe.fault.index).cloned() else {
                 continue;
             };
             if fe.start {
@@ -709,9 +713,20 @@ impl Sim {
                         }
                     }
                 }
-                self.event(fe.at, EventKind::FaultStarted, None, fault.describe());
+            }
+            let kind = if fe.start {
+                EventKind::FaultStarted
             } else {
-                self.event(fe.at, EventKind::FaultEnded, None, fault.describe());
+                EventKind::FaultEnded
+            };
+            if self.events.len() < MAX_EVENTS {
+                self.events.push(Event {
+                    t_s: fe.at,
+                    kind,
+                    node: None,
+                    detail: fault.describe(),
+                    fault: Some(fe.fault),
+                });
             }
         }
     }
@@ -2091,6 +2106,7 @@ fn push_event(events: &mut Vec<Event>, t_s: f64, kind: EventKind, id: &str, deta
             kind,
             node: Some(id.to_string()),
             detail,
+            fault: None,
         });
     }
 }
@@ -2186,6 +2202,9 @@ fn terminal_version(n: &NodeRt, before: &[NodeRt], commits: &CommitLog, at: f64)
     }
 }
 
+/// The boundaries of the scenario's faults in time order: each fault's
+/// start, with the nodes it hits and until when, and its end (when it has
+/// one), each with the fault as data ([`FaultRecord`]).
 fn schedule_faults(s: &Scenario, nodes: &[NodeRt], cdns: &[usize]) -> Vec<FaultEvent> {
     let mut out = Vec::new();
     for (fi, f) in s.faults.iter().enumerate() {
@@ -2195,6 +2214,8 @@ fn schedule_faults(s: &Scenario, nodes: &[NodeRt], cdns: &[usize]) -> Vec<FaultE
         let at = f.at_s.max(0.0);
         let mut targets = Vec::new();
         let mut end = at;
+        // How long until every node it took down is back.
+        let mut lasts = 0.0;
         match &f.kind {
             FaultKind::Outage { target, duration_s } => {
                 let d = if duration_s.is_finite() {
@@ -2203,6 +2224,7 @@ fn schedule_faults(s: &Scenario, nodes: &[NodeRt], cdns: &[usize]) -> Vec<FaultE
                     0.0
                 };
                 end = at + d;
+                lasts = d;
                 for (i, n) in nodes.iter().enumerate() {
                     let hit = match target {
                         Target::Node(id) => n.id == *id,
@@ -2225,6 +2247,7 @@ fn schedule_faults(s: &Scenario, nodes: &[NodeRt], cdns: &[usize]) -> Vec<FaultE
                             NO_MULTI_AZ_RECOVERY_S
                         };
                         end = end.max(at + d);
+                        lasts = f64::max(lasts, d);
                         targets.push((i, at + d));
                     }
                 }
@@ -2237,17 +2260,24 @@ fn schedule_faults(s: &Scenario, nodes: &[NodeRt], cdns: &[usize]) -> Vec<FaultE
                 }
             }
         }
+        let record = FaultRecord {
+            index: fi,
+            kind: f.kind.clone(),
+            nodes: targets.iter().map(|&(i, _)| nodes[i].id.clone()).collect(),
+            start_s: at,
+            duration_s: lasts,
+        };
         out.push(FaultEvent {
             at,
             start: true,
-            fault: fi,
+            fault: record.clone(),
             nodes: targets,
         });
         if end > at {
             out.push(FaultEvent {
                 at: end,
                 start: false,
-                fault: fi,
+                fault: record,
                 nodes: Vec::new(),
             });
         }

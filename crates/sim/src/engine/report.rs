@@ -4,6 +4,8 @@
 //! [`Report::fingerprint`] hashes its exact contents for determinism checks.
 
 use design::{Diagnostic, NodeKind};
+
+use super::faults::FaultRecord;
 use serde::{Deserialize, Serialize};
 
 /// Latency of answered requests, milliseconds.
@@ -147,8 +149,19 @@ pub struct Event {
     pub kind: EventKind,
     /// The node involved, if any.
     pub node: Option<String>,
-    /// In words.
+    /// In words, for display (code reads `kind`, `node` and `fault`).
     pub detail: String,
+    /// For a fault's start or end ([`EventKind::FaultStarted`],
+    /// [`EventKind::FaultEnded`]): the fault as the run scheduled it, with
+    /// its kind, the nodes it hits, its start and its duration.
+    ///
+    /// Kept in memory for the grader and not serialized (a report read
+    /// back has `None`): reports and grades are pinned by the fingerprint
+    /// of their JSON (`tests/data/*-fingerprints.txt`), which a new field
+    /// would change while no result did. Serialize it (`default`,
+    /// `skip_serializing_if = "Option::is_none"`) with the next blessing.
+    #[serde(skip)]
+    pub fault: Option<FaultRecord>,
 }
 
 /// Kinds of [`Event`].

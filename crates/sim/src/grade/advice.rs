@@ -13,7 +13,7 @@ use design::{Node, NodeId, NodeKind};
 use super::facts::{capital, join, quoted, who};
 use super::metrics::{self, at, count, pct, secs, thousands, update_timings, Context};
 use super::{cost, CheckResult};
-use crate::engine::{self, NodeReport, Report};
+use crate::engine::{self, EventKind, FaultKind, NodeReport, Report};
 
 /// The explanation of a scenario's deciding check. (What to try next is
 /// not said here: it is a fix the verifier has tested, see `verify.rs`.)
@@ -147,18 +147,16 @@ impl<'a> Analysis<'a> {
             .sum()
     }
 
-    /// When a fault of the run really ended: its end in the report's events
-    /// (a primary without Multi-AZ recovers later than the kata counts),
+    /// When a fault of the run really ended: the end of the same fault
+    /// (the same kind, target and duration) in the report's events (a
+    /// primary without Multi-AZ recovers later than the kata counts),
     /// else the kata's recovery.
     fn fault_end(&self, w: &super::FaultWindow) -> f64 {
         self.r
             .events
             .iter()
-            .find(|e| {
-                e.kind == crate::engine::EventKind::FaultEnded
-                    && e.detail == w.description
-                    && e.t_s >= w.start_s
-            })
+            .filter(|e| e.kind == EventKind::FaultEnded && e.t_s >= w.start_s)
+            .find(|e| e.fault.as_ref().is_some_and(|f| f.kind == w.kind))
             .map_or(w.recovered_s, |e| e.t_s)
     }
 
@@ -166,16 +164,11 @@ impl<'a> Analysis<'a> {
     /// after one of the run's faults, ", during the …" when within one.
     fn fault_phrase(&self, t: f64) -> String {
         for w in &self.ctx.run.faults {
-            let name = w
-                .description
-                .split(" for ")
-                .next()
-                .unwrap_or(&w.description);
             if t >= w.recovered_s - 10.0 && t <= w.recovered_s + 120.0 {
-                return format!(", right after the {name} ended");
+                return format!(", right after the {} ended", w.name());
             }
             if t >= w.start_s && t < w.recovered_s {
-                return format!(", during the {name}");
+                return format!(", during the {}", w.name());
             }
         }
         String::new()
@@ -442,16 +435,7 @@ impl<'a> Analysis<'a> {
                 .run
                 .faults
                 .iter()
-                .map(|w| {
-                    format!(
-                        "the {} at {}",
-                        w.description
-                            .split(" for ")
-                            .next()
-                            .unwrap_or(&w.description),
-                        at(w.start_s)
-                    )
-                })
+                .map(|w| format!("the {} at {}", w.name(), at(w.start_s)))
                 .collect();
             let through = format!("Through {}: ", join(&list));
             let mut cause = through;
@@ -685,7 +669,7 @@ impl<'a> Analysis<'a> {
         let measured = measured(head);
         let window = format!("from {} to {}", at(w.start_s), at(self.fault_end(w)));
         match fault {
-            crate::engine::FaultKind::Outage { .. } => {
+            FaultKind::Outage { .. } => {
                 let Some(cdn) = self.cdn() else {
                     let first = self.first_hops().into_iter().next();
                     return Some(verdict(
@@ -732,7 +716,7 @@ impl<'a> Analysis<'a> {
                 }
                 None
             }
-            crate::engine::FaultKind::PrimaryFailover => {
+            FaultKind::PrimaryFailover => {
                 let f = self.ctx.facts;
                 let primary = f
                     .of_kind(NodeKind::DbPrimary)
@@ -752,7 +736,7 @@ impl<'a> Analysis<'a> {
                 }
                 Some(verdict(primary, cause))
             }
-            crate::engine::FaultKind::ReplicaLagSpike { .. } => None,
+            FaultKind::ReplicaLagSpike { .. } => None,
         }
     }
 
@@ -941,7 +925,7 @@ impl<'a> Analysis<'a> {
                 .r
                 .events
                 .iter()
-                .filter(|e| e.kind == crate::engine::EventKind::WriteFailed)
+                .filter(|e| e.kind == EventKind::WriteFailed)
                 .count();
             let tail = if failed > 0 {
                 format!("{failed} updates never committed")
@@ -1193,10 +1177,7 @@ impl<'a> Analysis<'a> {
                 "update {}, posted at {}, was due after the recovery from the {} at {}",
                 u.number,
                 at(u.posted_s),
-                w.description
-                    .split(" for ")
-                    .next()
-                    .unwrap_or(&w.description),
+                w.name(),
                 at(u.due_s)
             ),
             None => format!("update {}, posted at {}", u.number, at(u.posted_s)),

@@ -155,17 +155,30 @@ pub struct ScenarioResult {
     pub checks: Vec<CheckResult>,
 }
 
-/// A fault of a graded run, as the grade counts it.
+/// A fault of a graded run, as the grade counts it: its kind (with the
+/// node it names and its duration, when the fault says them: see
+/// [`FaultKind::node`], [`FaultKind::duration_s`]), its start and when the
+/// kata counts the system as recovered. The run's fault events carry the
+/// same fault as the engine ran it ([`engine::Event::fault`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FaultWindow {
     /// What went wrong.
     pub kind: FaultKind,
-    /// What went wrong, in words ("outage of the CDN origins for 300 s").
+    /// What went wrong, in words ("outage of the CDN origins for 300 s"),
+    /// for display: code reads `kind`.
     pub description: String,
     /// When it started, seconds.
     pub start_s: f64,
     /// When the kata counts the system as recovered, seconds.
     pub recovered_s: f64,
+}
+
+impl FaultWindow {
+    /// What went wrong, without its duration: "outage of the CDN
+    /// origins", "database primary failover".
+    pub fn name(&self) -> String {
+        self.kind.name()
+    }
 }
 
 /// One run of the design, with its report (for charts).
