@@ -1,6 +1,50 @@
 //! The simulation engine: a per-tick fluid model (Δt = 1 s) of a design
 //! under a scenario, with analytic latency (`docs/model.md`).
 //!
+//! # Glossary
+//!
+//! The engine's shortcuts have names; each must give the report of
+//! computing every tick in full (`Sim::set_shortcuts(false)`).
+//!
+//! - **quiet** tick: a tick in which only the external rate and the CDNs'
+//!   edge answers change; every node behind the CDNs repeats last tick's
+//!   outputs, so it is not visited, and its totals are summed over the
+//!   *stretch* of quiet ticks and added once when it ends (`quiet.rs`).
+//! - **plain** tick: a quiet tick whose CDNs answer every reader from the
+//!   edge (fresh, stale while revalidating, or stale while the origin
+//!   fails) and send the origin nothing but a replayed pulse: it only adds
+//!   to per-CDN sums, made totals at the next flush (`plain.rs`).
+//! - **bulk** tick: a plain tick in which every CDN is fresh with the
+//!   current version and no answer needs counting tick by tick: it adds
+//!   only its rate (`plain.rs`, `run_all_fresh`).
+//! - **fresh**: a copy within its TTL (a PoP group's or the shield's):
+//!   readers get it as a hit. A CDN *fresh with the current version* has
+//!   every group fresh with the latest posted update, so every read is a
+//!   current hit (`Cdn::fresh_current`, `QuietOut::fresh`).
+//! - **steady** CDN tick: every PoP group answers from its copy all tick
+//!   (fresh, or stale-if-error between retries), so the CDN is stepped from
+//!   its remembered mix of answers without visiting the groups
+//!   (`Cdn::steady_until`, `cdn.rs`).
+//! - **pulse**: the single origin fetch a CDN's shield makes once per
+//!   expiry; inside a quiet stretch it is replayed from the last one
+//!   computed in full instead of ending the stretch (`pulse.rs`).
+//! - **settle**: to come back to the quiet state after something moved:
+//!   the CDNs *settle* their origins back to the quiet one the tick after
+//!   a replayed pulse (`settle_origins`); versions are *settling* while a
+//!   commit is still reaching readers through replica lag
+//!   (`versions_settle_at`), and no stretch is planned meanwhile; bulk
+//!   ticks' arrivals *settle* into the CDNs' sums at the flush
+//!   (`PlainSums::settle_bulk`); a *settled* report has no quiet sums
+//!   left to add (`report_settled`).
+//! - **pending**: added up but not yet written where it ends: a quiet
+//!   stretch's sums not yet flushed (`Quiet::pending`), a node's ticks
+//!   identical to the last one not yet added to its totals
+//!   (`NodeAcc::pending`, run-length), a window's flushed latencies not
+//!   yet made kinks (`ClassAcc::pending`), the updates not yet seen by
+//!   readers (`pending_reach`), a demand already drawn for the tick about
+//!   to be computed (`pending_ext`), or an update posted and not yet
+//!   committed (the *pending write*, retried every [`WRITE_RETRY_S`]).
+//!
 //! The API follows a builder → step → report shape:
 //!
 //! ```
