@@ -4,7 +4,10 @@
 //! help, so a rule here may be generous. Every candidate is a [`Fix`]
 //! built by [`FixBuilder`], which leaves out what the design already has.
 
-use design::keys::{api, cdn, read_replica, serverless};
+use design::keys::{
+    api, cache, cdn, db_primary, load_balancer, object_storage, read_replica, serverless, source,
+    Choice, Flag, Key, Num,
+};
 use design::{Design, Node, NodeKind, ParamKind, ParamValue, Point};
 
 use super::facts::{quoted, DesignFacts};
@@ -61,12 +64,38 @@ struct Proposer<'a> {
     b: FixBuilder<'a>,
 }
 
-fn num(v: f64) -> ParamValue {
-    ParamValue::Number(v)
+/// A setting of a fix: a parameter's key and its new value.
+type Setting = (&'static str, ParamValue);
+
+/// Number parameter `key` set to `v`.
+fn num(key: Key<Num>, v: f64) -> Setting {
+    (key.name(), ParamValue::Number(v))
 }
 
-fn on() -> ParamValue {
-    ParamValue::Bool(true)
+/// Switch `key` turned on.
+fn on(key: Key<Flag>) -> Setting {
+    (key.name(), ParamValue::Bool(true))
+}
+
+/// Switch `key` turned off.
+fn off(key: Key<Flag>) -> Setting {
+    (key.name(), ParamValue::Bool(false))
+}
+
+/// Choice `key` set to `option`.
+fn choice(key: Key<Choice>, option: &str) -> Setting {
+    (key.name(), ParamValue::Text(option.to_string()))
+}
+
+/// The instance size of a kind that has one.
+fn size_key(kind: NodeKind) -> Option<Key<Choice>> {
+    match kind {
+        NodeKind::Api => Some(api::SIZE),
+        NodeKind::Cache => Some(cache::SIZE),
+        NodeKind::DbPrimary => Some(db_primary::SIZE),
+        NodeKind::ReadReplica => Some(read_replica::SIZE),
+        _ => None,
+    }
 }
 
 /// What a CDN fetches from, in the order it is looked for.
@@ -80,11 +109,11 @@ const ORIGIN_KINDS: [NodeKind; 4] = [
 /// The recommended edge settings of a CDN in front of a status page.
 fn cdn_settings() -> Vec<(&'static str, ParamValue)> {
     vec![
-        ("ttl_s", num(30.0)),
-        ("swr_s", num(60.0)),
-        ("sie_s", num(3600.0)),
-        ("collapse", on()),
-        ("shield", on()),
+        num(cdn::TTL_S, 30.0),
+        num(cdn::SWR_S, 60.0),
+        num(cdn::SIE_S, 3600.0),
+        on(cdn::COLLAPSE),
+        on(cdn::SHIELD),
     ]
 }
 
@@ -172,15 +201,15 @@ impl<'a> Proposer<'a> {
         })
     }
 
-    /// The next size up (`up`) or down of a node's size choice.
-    fn size_step(&self, n: &Node, up: bool) -> Option<ParamValue> {
-        let spec = n.kind.param("size")?;
-        let ParamKind::Choice { options, .. } = spec.kind else {
+    /// The next size up (`up`) or down of a node's size, as a setting.
+    fn size_step(&self, n: &Node, up: bool) -> Option<Setting> {
+        let key = size_key(n.kind)?;
+        let ParamKind::Choice { options, .. } = key.spec().kind else {
             return None;
         };
-        let i = options.iter().position(|o| *o == n.choice(spec.key))?;
+        let i = options.iter().position(|o| *o == n.get(key))?;
         let j = if up { i + 1 } else { i.checked_sub(1)? };
-        options.get(j).map(|o| ParamValue::Text((*o).to_string()))
+        options.get(j).map(|o| choice(key, o))
     }
 
     /// What readers' requests should go to first: a load balancer or API
@@ -331,7 +360,7 @@ impl<'a> Proposer<'a> {
             // down there is no copy left to serve stale.
             if c.get(cdn::PURGE_ON_UPDATE) {
                 let mut settings = cdn_settings();
-                settings.push(("purge_on_update", ParamValue::Bool(false)));
+                settings.push(off(cdn::PURGE_ON_UPDATE));
                 push(self.b.set(c, &settings));
             }
             let stale = matches!(
@@ -339,23 +368,23 @@ impl<'a> Proposer<'a> {
                 Metric::ReadStalenessP95S | Metric::UpdateDelayAfterRecoveryS
             );
             if stale || c.get(cdn::TTL_S) > 60.0 {
-                push(self.b.set(c, &[("ttl_s", num(30.0))]));
-                push(self.b.set(c, &[("purge_on_update", on())]));
+                push(self.b.set(c, &[num(cdn::TTL_S, 30.0)]));
+                push(self.b.set(c, &[on(cdn::PURGE_ON_UPDATE)]));
             }
             if c.get(cdn::TTL_S) < 10.0 {
-                push(self.b.set(c, &[("ttl_s", num(30.0))]));
+                push(self.b.set(c, &[num(cdn::TTL_S, 30.0)]));
             }
-            push(self.b.set(c, &[("sie_s", num(3600.0))]));
-            push(self.b.set(c, &[("swr_s", num(60.0))]));
-            push(self.b.set(c, &[("collapse", on()), ("shield", on())]));
+            push(self.b.set(c, &[num(cdn::SIE_S, 3600.0)]));
+            push(self.b.set(c, &[num(cdn::SWR_S, 60.0)]));
+            push(self.b.set(c, &[on(cdn::COLLAPSE), on(cdn::SHIELD)]));
             if c.get(cdn::ORIGIN_TIMEOUT_MS) > 1000.0 {
-                push(self.b.set(c, &[("origin_timeout_ms", num(1000.0))]));
+                push(self.b.set(c, &[num(cdn::ORIGIN_TIMEOUT_MS, 1000.0)]));
             }
         }
         // Caches that keep a copy too long, and stale copies in general.
         for c in self.of_kind(NodeKind::Cache) {
-            if self.on_reads(c) && c.get(cdn::TTL_S) > 10.0 {
-                push(self.b.set(c, &[("ttl_s", num(5.0))]));
+            if self.on_reads(c) && c.get(cache::TTL_S) > 10.0 {
+                push(self.b.set(c, &[num(cache::TTL_S, 5.0)]));
             }
         }
         // Nodes that were saturated or failed.
@@ -364,15 +393,15 @@ impl<'a> Proposer<'a> {
         }
         // Single points of failure on the read path.
         for p in self.of_kind(NodeKind::DbPrimary) {
-            push(self.b.set(p, &[("multi_az", on())]));
+            push(self.b.set(p, &[on(db_primary::MULTI_AZ)]));
         }
         for a in self.of_kind(NodeKind::Api) {
             if self.on_reads(a) && a.get(api::MIN_INSTANCES) < 2.0 {
                 push(self.b.set(
                     a,
                     &[
-                        ("min_instances", num(2.0)),
-                        ("max_instances", num(a.get(api::MAX_INSTANCES).max(2.0))),
+                        num(api::MIN_INSTANCES, 2.0),
+                        num(api::MAX_INSTANCES, a.get(api::MAX_INSTANCES).max(2.0)),
                     ],
                 ));
             }
@@ -392,7 +421,7 @@ impl<'a> Proposer<'a> {
                         NodeKind::Cache,
                         "Cache",
                         self.below(a),
-                        &[("ttl_s", num(5.0))],
+                        &[num(cache::TTL_S, 5.0)],
                         &[a],
                         &reads,
                         !keep_writes,
@@ -419,25 +448,27 @@ impl<'a> Proposer<'a> {
     /// Settings slower than the kata's figures (a network, a service
     /// time) put back to their defaults.
     fn slow_settings(&self, push: &mut impl FnMut(Option<Fix>)) {
-        const SLOW: [&str; 7] = [
-            "net_median_ms",
-            "service_ms",
-            "read_ms",
-            "write_ms",
-            "get_ms",
-            "latency_ms",
-            "origin_median_ms",
+        // The slow-down settings of each kind, in the order they are tried
+        // on a node.
+        const SLOW: [Key<Num>; 10] = [
+            source::NET_MEDIAN_MS,
+            api::SERVICE_MS,
+            serverless::SERVICE_MS,
+            db_primary::READ_MS,
+            read_replica::READ_MS,
+            db_primary::WRITE_MS,
+            cache::GET_MS,
+            object_storage::GET_MS,
+            load_balancer::LATENCY_MS,
+            cdn::ORIGIN_MEDIAN_MS,
         ];
         for n in &self.f.nodes {
-            for key in SLOW {
-                let Some(spec) = n.kind.param(key) else {
+            for key in SLOW.into_iter().filter(|k| k.applies_to(n.kind)) {
+                let ParamKind::Number { default, .. } = key.spec().kind else {
                     continue;
                 };
-                let ParamKind::Number { default, .. } = spec.kind else {
-                    continue;
-                };
-                if n.num(key) > default * 1.5 {
-                    push(self.b.set(n, &[(key, num(default))]));
+                if n.get(key) > default * 1.5 {
+                    push(self.b.set(n, &[num(key, default)]));
                 }
             }
         }
@@ -452,49 +483,55 @@ impl<'a> Proposer<'a> {
         match n.kind {
             NodeKind::Api => {
                 let max = n.get(api::MAX_INSTANCES);
-                push(self.b.set(n, &[("autoscale", on())]));
+                push(self.b.set(n, &[on(api::AUTOSCALE)]));
                 push(self.b.set(
                     n,
                     &[
-                        ("autoscale", on()),
-                        ("max_instances", num((max * 2.0).min(100.0))),
+                        on(api::AUTOSCALE),
+                        num(api::MAX_INSTANCES, (max * 2.0).min(100.0)),
                     ],
                 ));
                 push(self.b.set(
                     n,
-                    &[(
-                        "min_instances",
-                        num((n.get(api::MIN_INSTANCES) * 2.0).clamp(2.0, max.max(2.0))),
+                    &[num(
+                        api::MIN_INSTANCES,
+                        (n.get(api::MIN_INSTANCES) * 2.0).clamp(2.0, max.max(2.0)),
                     )],
                 ));
                 if let Some(size) = self.size_step(n, true) {
-                    push(self.b.set(n, &[("size", size)]));
+                    push(self.b.set(n, &[size]));
                 }
             }
             NodeKind::Serverless => {
                 let limit = n.get(serverless::CONCURRENCY_LIMIT);
                 if limit > 1000.0 {
-                    push(self.b.set(n, &[("concurrency_limit", num(1000.0))]));
+                    push(self.b.set(n, &[num(serverless::CONCURRENCY_LIMIT, 1000.0)]));
                 } else {
                     push(self.b.set(
                         n,
-                        &[("concurrency_limit", num((limit * 4.0).min(100_000.0)))],
+                        &[num(
+                            serverless::CONCURRENCY_LIMIT,
+                            (limit * 4.0).min(100_000.0),
+                        )],
                     ));
                 }
             }
             NodeKind::ReadReplica => {
                 let count = n.get(read_replica::COUNT);
-                push(self.b.set(n, &[("count", num((count + 1.0).min(15.0)))]));
+                push(
+                    self.b
+                        .set(n, &[num(read_replica::COUNT, (count + 1.0).min(15.0))]),
+                );
                 if let Some(size) = self.size_step(n, true) {
-                    push(self.b.set(n, &[("size", size)]));
+                    push(self.b.set(n, &[size]));
                 }
             }
             NodeKind::DbPrimary | NodeKind::Cache => {
                 if let Some(size) = self.size_step(n, true) {
-                    push(self.b.set(n, &[("size", size)]));
+                    push(self.b.set(n, &[size]));
                 }
                 if n.kind == NodeKind::DbPrimary {
-                    push(self.b.set(n, &[("multi_az", on())]));
+                    push(self.b.set(n, &[on(db_primary::MULTI_AZ)]));
                 }
             }
             NodeKind::Cdn => {
@@ -555,7 +592,7 @@ impl<'a> Proposer<'a> {
                         NodeKind::DbPrimary,
                         "Database",
                         self.right_of(e),
-                        &[("multi_az", on())],
+                        &[on(db_primary::MULTI_AZ)],
                         &[e],
                         &[],
                         false,
@@ -586,10 +623,10 @@ impl<'a> Proposer<'a> {
                 "Admin API",
                 self.below(op),
                 &[
-                    ("size", ParamValue::Text("small".into())),
-                    ("min_instances", num(2.0)),
-                    ("max_instances", num(2.0)),
-                    ("autoscale", ParamValue::Bool(false)),
+                    choice(api::SIZE, "small"),
+                    num(api::MIN_INSTANCES, 2.0),
+                    num(api::MAX_INSTANCES, 2.0),
+                    off(api::AUTOSCALE),
                 ],
                 &[op],
                 &[p],
@@ -719,7 +756,7 @@ impl<'a> Proposer<'a> {
         for s in &staff {
             for c in self.f.next(s, false) {
                 if c.kind == NodeKind::Cdn {
-                    push(self.b.set(c, &[("purge_on_update", on())]));
+                    push(self.b.set(c, &[on(cdn::PURGE_ON_UPDATE)]));
                 }
             }
         }
@@ -734,31 +771,31 @@ impl<'a> Proposer<'a> {
                 push(self.b.set(
                     a,
                     &[
-                        ("min_instances", num(2.0)),
-                        ("autoscale", on()),
-                        ("max_instances", num(a.get(api::MAX_INSTANCES).max(min))),
+                        num(api::MIN_INSTANCES, 2.0),
+                        on(api::AUTOSCALE),
+                        num(api::MAX_INSTANCES, a.get(api::MAX_INSTANCES).max(min)),
                     ],
                 ));
             }
             if let Some(size) = self.size_step(a, false) {
-                push(self.b.set(a, &[("size", size)]));
+                push(self.b.set(a, &[size]));
             }
         }
         for r in self.of_kind(NodeKind::ReadReplica) {
             if r.get(read_replica::COUNT) > 1.0 {
-                push(
-                    self.b
-                        .set(r, &[("count", num(r.get(read_replica::COUNT) - 1.0))]),
-                );
+                push(self.b.set(
+                    r,
+                    &[num(read_replica::COUNT, r.get(read_replica::COUNT) - 1.0)],
+                ));
             }
             if let Some(size) = self.size_step(r, false) {
-                push(self.b.set(r, &[("size", size)]));
+                push(self.b.set(r, &[size]));
             }
         }
         for k in [NodeKind::DbPrimary, NodeKind::Cache] {
             for n in self.of_kind(k) {
                 if let Some(size) = self.size_step(n, false) {
-                    push(self.b.set(n, &[("size", size)]));
+                    push(self.b.set(n, &[size]));
                 }
             }
         }
@@ -768,7 +805,7 @@ impl<'a> Proposer<'a> {
             } else {
                 "pro"
             };
-            push(self.b.set(c, &[("plan", ParamValue::Text(other.into()))]));
+            push(self.b.set(c, &[choice(cdn::PLAN, other)]));
         }
         for u in self.of_kind(NodeKind::Users) {
             if self
