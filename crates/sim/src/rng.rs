@@ -22,8 +22,7 @@ use crate::expo::{floor_below_2_52, TWO_52};
 pub const POISSON_NORMAL_THRESHOLD: f64 = 30.0;
 
 /// The ziggurat's layers: 256 of them, each of area [`ZIG_V`] under
-/// e^(−x²/2), the lowest holding the tail beyond `ZIG_R` (Marsaglia and
-/// Tsang 2000).
+/// e^(−x²/2), the lowest holding the tail beyond `ZIG_R`.
 const ZIG_LAYERS: usize = 256;
 /// Where the tail starts for 256 layers.
 const ZIG_R: f64 = 3.654_152_885_361_009;
@@ -104,9 +103,9 @@ impl SimRng {
         -libm::log(self.uniform_open()) / rate
     }
 
-    /// A standard normal draw: Marsaglia and Tsang's ziggurat (2000) with
-    /// 256 layers. One 64-bit draw picks the layer (low 8 bits) and the
-    /// position in it (top 53 bits); about 99 % of draws end there, with
+    /// A standard normal draw by the ziggurat method with 256 layers. One
+    /// 64-bit draw picks the layer (low 8 bits) and the position in it
+    /// (top 53 bits); about 99 % of draws end there, with
     /// no `exp` or `log`. The rest test the wedge under the curve (one
     /// `exp`) or draw from the tail beyond R ≈ 3.654 (two `log`s a try).
     /// Exact: the layers have equal areas, so no layer is favoured.
@@ -154,7 +153,8 @@ impl SimRng {
         }
     }
 
-    /// A standard normal draw beyond ±[`ZIG_R`] (Marsaglia 1964).
+    /// A standard normal draw beyond ±[`ZIG_R`]: an exponential step past
+    /// R, kept with probability e^(−a²/2) (the test `2b > a²` below).
     fn normal_tail(&mut self, negative: bool) -> f64 {
         loop {
             let a = -libm::log(self.uniform_open()) / ZIG_R;
@@ -251,8 +251,8 @@ fn normal_count(mean: f64, z: f64) -> u64 {
     (x + 0.5).max(0.0) as u64
 }
 
-/// SplitMix64 (Steele, Lea & Flood 2014): advances `state` and returns a
-/// well-mixed 64-bit value.
+/// SplitMix64: advances `state` by a fixed odd step and returns it mixed
+/// by two xor-shift-multiply rounds, a well-mixed 64-bit value.
 fn splitmix64(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
     let mut z = *state;

@@ -446,7 +446,7 @@ proptest! {
         // Pinned for the two properties of this block: a rare
         // counterexample to `more_capacity_never_hurts` (errors up by about
         // 0.02 % when an API grows, seen once in ~30 random runs) is a known
-        // gap, reported in the issue notes; CI must not flip on it. Set
+        // gap (docs/model.md, "Known limits of the model"); CI must not flip on it. Set
         // PROPTEST_CASES higher locally to explore further.
         rng_seed: proptest::test_runner::RngSeed::Fixed(0x6b61_7461),
         ..ProptestConfig::default()

@@ -3,8 +3,8 @@
 //! The key is fresh for `ttl` after a refill; the first read after expiry
 //! arrives 1/λ later and misses, and so does every read that arrives while
 //! the refill is in flight (cache-aside has no request collapsing). Over a
-//! TTL cycle of T + 1/λ there is one miss: hit ratio λT/(1 + λT), the
-//! closed form of Jung, Berger & Balakrishnan (2003). A write through a
+//! TTL cycle of T + 1/λ there is one miss: hit ratio λT/(1 + λT) (the
+//! closed form in `docs/validation.md`, checked there). A write through a
 //! service connected to the cache deletes the key (cache-aside
 //! invalidation).
 
