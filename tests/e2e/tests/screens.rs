@@ -1,4 +1,4 @@
-//! Every screen and every hand (issue 18): the site on phones and tablets
+//! Every screen and every hand: the site on phones and tablets
 //! (touch, emulated), laptops and desktops, and embedded in an 800×640-ish
 //! iframe. On each, with a fresh profile (the starter design), once the
 //! first grade shows:

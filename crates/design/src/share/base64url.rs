@@ -1,6 +1,7 @@
-//! Base64url without padding (RFC 4648 §5): the alphabet `A–Z a–z 0–9 - _`,
-//! safe in a URL fragment without escaping. Written by hand to keep the
-//! crate's dependencies to serde, serde_json and miniz_oxide.
+//! Base64url without padding (`docs/design-format.md`, "The text"): the
+//! alphabet `A–Z a–z 0–9 - _`, safe in a URL fragment without escaping.
+//! Written by hand to keep the crate's dependencies to serde, serde_json
+//! and miniz_oxide.
 //!
 //! Decoding is strict: only the 64 letters of the alphabet, no padding, no
 //! spaces, and the unused low bits of the last letter must be zero, so every
