@@ -99,19 +99,23 @@ impl Node {
     }
 
     /// The number parameter `key`: the value set (clamped into its range),
-    /// or the default. 0 if this kind has no number parameter `key`.
+    /// or the default. 0 if this kind has no number parameter `key`. For
+    /// a key known when writing the code, use [`Node::get`] with a typed
+    /// key (`keys::cdn::TTL_S`): a misspelling then does not compile.
     pub fn num(&self, key: &str) -> f64 {
         self.params.number(self.kind, key)
     }
 
     /// The on/off parameter `key`: the value set, or the default. False if
-    /// this kind has no on/off parameter `key`.
+    /// this kind has no on/off parameter `key`. See [`Node::get`] for
+    /// keys known when writing the code.
     pub fn flag(&self, key: &str) -> bool {
         self.params.flag(self.kind, key)
     }
 
     /// The choice parameter `key`: the value set (if it is one of the
-    /// options), or the default. "" if this kind has no choice `key`.
+    /// options), or the default. "" if this kind has no choice `key`. See
+    /// [`Node::get`] for keys known when writing the code.
     pub fn choice(&self, key: &str) -> &str {
         self.params.choice(self.kind, key)
     }

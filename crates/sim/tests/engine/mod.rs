@@ -2,6 +2,7 @@
 //! design crate's editing operations, and the reference design.
 #![allow(dead_code)]
 
+use design::keys::api;
 use design::{Design, NodeId, NodeKind, Point};
 use sim::engine::{Override, Report, Scenario, Sim};
 
@@ -31,7 +32,7 @@ pub fn queue_design(
     let n = d.node_mut(&api).expect("api");
     n.set_param("size", size).expect("size");
     n.set_param("autoscale", false).expect("autoscale");
-    if f64::from(instances) < n.num("min_instances") {
+    if f64::from(instances) < n.get(api::MIN_INSTANCES) {
         n.set_param("min_instances", f64::from(instances))
             .expect("min");
         n.set_param("max_instances", f64::from(instances))
