@@ -1089,6 +1089,41 @@ mod tests {
     use super::*;
     use design::Point;
 
+    /// Every option of the catalogue's choices has its own figure in the
+    /// model (a size spelt differently here would fall back to medium's
+    /// silently), and its own price; the plan's "pro" is an option.
+    #[test]
+    fn every_option_of_the_catalogue_is_modelled() {
+        use design::keys::Key;
+        use design::ParamKind;
+        let options = |key: Key<design::keys::Choice>| match key.spec().kind {
+            ParamKind::Choice { options, .. } => options,
+            _ => &[],
+        };
+        let book = prices();
+        for key in [api::SIZE, db_primary::SIZE, read_replica::SIZE] {
+            let workers: Vec<u32> = options(key).iter().map(|o| servers_for(o)).collect();
+            assert!(workers.windows(2).all(|w| w[0] < w[1]), "{workers:?}");
+            for o in options(key) {
+                let priced = if key == api::SIZE {
+                    &book.api_instance_per_hour
+                } else {
+                    &book.db_instance_per_hour
+                };
+                assert!(priced.contains_key(*o), "a price for {o}");
+            }
+        }
+        let ops: Vec<f64> = options(cache::SIZE)
+            .iter()
+            .map(|o| cache_ops_for(o))
+            .collect();
+        assert!(ops.windows(2).all(|w| w[0] < w[1]), "{ops:?}");
+        for o in options(cache::SIZE) {
+            assert!(book.cache_node_per_hour.contains_key(*o), "a price for {o}");
+        }
+        assert!(options(cdn::PLAN).contains(&"pro"));
+    }
+
     /// The capacity the plan splits by and the grader quotes: an API
     /// service's workers at its service time, from its minimum to its
     /// maximum instances (only when it autoscales); a cache's operations;
