@@ -88,13 +88,14 @@ macro_rules! catalogue {
             }
         )*
 
-        /// Every typed key: its name, its row and whether the row holds
-        /// the key's type.
+        /// Every typed key: the constant's name, the key, its row and
+        /// whether the row holds the key's type.
         #[cfg(test)]
         pub(crate) fn all_keys() -> Vec<crate::keys::KeyRow> {
             use crate::keys::ParamType;
             vec![$($(
                 (
+                    stringify!($name),
                     $module::$name.name(),
                     $module::$name.spec(),
                     <catalogue!(@type $ctor) as ParamType>::holds as fn(&ParamKind) -> bool,

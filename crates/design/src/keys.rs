@@ -148,10 +148,15 @@ impl<T> Key<T> {
     }
 }
 
-/// A typed key as the tests see it: its name, its row of the catalogue,
-/// and the test of its type.
+/// A typed key as the tests see it: the constant's name, the key, its row
+/// of the catalogue, and the test of its type.
 #[cfg(test)]
-pub(crate) type KeyRow = (&'static str, &'static ParamSpec, fn(&ParamKind) -> bool);
+pub(crate) type KeyRow = (
+    &'static str,
+    &'static str,
+    &'static ParamSpec,
+    fn(&ParamKind) -> bool,
+);
 
 /// Every key of the catalogue, for tests that walk them all.
 #[cfg(test)]
@@ -181,8 +186,9 @@ mod tests {
         .map(|k| k.params().len())
         .sum();
         assert_eq!(keys.len(), rows, "one key per row");
-        for (name, spec, holds) in keys {
+        for (constant, name, spec, holds) in keys {
             assert_eq!(name, spec.key);
+            assert_eq!(constant, name.to_uppercase(), "named after its key");
             assert!(holds(&spec.kind), "{name} has the type of its row");
         }
     }
