@@ -112,3 +112,31 @@ pub fn scroll_into_view(selector: &str) {
         element.scroll_into_view_with_scroll_into_view_options(&options);
     }
 }
+
+/// Calls a function whenever an element changes size (a `ResizeObserver`);
+/// stops when dropped.
+pub struct ResizeWatch {
+    observer: web_sys::ResizeObserver,
+    _callback: wasm_bindgen::closure::Closure<dyn FnMut()>,
+}
+
+impl ResizeWatch {
+    /// Watches `element`, calling `on_resize` after each change of its
+    /// size (and once when watching starts). `None` if the browser has no
+    /// `ResizeObserver`.
+    pub fn new(element: &web_sys::Element, on_resize: impl Fn() + 'static) -> Option<Self> {
+        let callback = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(on_resize);
+        let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        observer.observe(element);
+        Some(ResizeWatch {
+            observer,
+            _callback: callback,
+        })
+    }
+}
+
+impl Drop for ResizeWatch {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}

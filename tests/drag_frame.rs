@@ -54,7 +54,8 @@ async fn dragging_in_a_200_node_design_touches_only_the_dragged_node_and_its_edg
     let design = two_hundred_nodes();
     save_design(&design);
     let app = mount().await;
-    assert_eq!(app.count("g.node"), 200);
+    // A big design is drawn a chunk per task: wait until all of it is.
+    app.wait_until_drawn(200, 150).await;
 
     // The API of the first chain has two edges: CDN → it, it → replica.
     let api = design

@@ -22,6 +22,10 @@ const WHEEL_ZOOM_RATE: f64 = 0.0015;
 const LONG_PRESS_MS: u32 = 550;
 /// How far (screen pixels) a finger may drift and still be pressing.
 const LONG_PRESS_SLOP: f64 = 8.0;
+/// How many nodes, and how many connections, are drawn per task while a
+/// big design comes on screen: drawing a 1,000-node link at once held the
+/// page's thread for 1.4–1.9 s, in chunks the page answers in between.
+const DRAW_CHUNK: usize = 50;
 
 /// The canvas with its zoom controls, minimap and notices.
 #[component]
@@ -53,8 +57,32 @@ pub fn Canvas(
             state.fit_to_view();
         }
     });
-    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
-    on_cleanup(move || resize.remove());
+    // The canvas changes size with the window and when a side panel folds
+    // or opens, so it is watched itself rather than the window.
+    let watcher = StoredValue::new_local(None::<dom::ResizeWatch>);
+    Effect::new(move |_| {
+        if let Some(svg) = svg_ref.get() {
+            watcher.set_value(dom::ResizeWatch::new(&svg, measure));
+        }
+    });
+    on_cleanup(move || watcher.set_value(None));
+
+    // A big design is drawn a chunk per task (see DRAW_CHUNK); a small one
+    // (most designs) at once, as before. `drawn` only grows: deleting
+    // nodes needs no catching up.
+    let drawn = RwSignal::new(DRAW_CHUNK);
+    Effect::new(move |_| {
+        let wanted = state
+            .node_ids
+            .with(Vec::len)
+            .max(state.edges.with(Vec::len));
+        if wanted > drawn.get() {
+            Timeout::new(0, move || {
+                drawn.try_update(|d| *d += DRAW_CHUNK);
+            })
+            .forget();
+        }
+    });
 
     let points = move |ev: &web_sys::PointerEvent| -> Option<(Point, Point)> {
         let svg = svg_ref.get_untracked()?;
@@ -242,14 +270,20 @@ pub fn Canvas(
                     />
                     <g class="edges">
                         <For
-                            each=move || state.edges.get()
+                            each=move || {
+                                let n = drawn.get();
+                                state.edges.with(|edges| edges.iter().take(n).cloned().collect::<Vec<_>>())
+                            }
                             key=|edge| edge.key()
                             children=move |edge| view! { <EdgeView state=state edge=edge /> }
                         />
                     </g>
                     <g class="nodes">
                         <For
-                            each=move || state.node_ids.get()
+                            each=move || {
+                                let n = drawn.get();
+                                state.node_ids.with(|ids| ids.iter().take(n).cloned().collect::<Vec<_>>())
+                            }
                             key=|id| id.clone()
                             children=move |id| view! { <NodeView state=state id=id /> }
                         />

@@ -32,12 +32,14 @@ pub fn Minimap(
                 return None;
             }
             let frame = content.union(visible).inflate(40.0);
-            let boxes: Vec<Rect> = e
-                .design()
-                .nodes
-                .iter()
-                .map(|n| geometry::node_rect(n.position))
-                .collect();
+            // Every node as one path: one element however big the design,
+            // rebuilt cheaply as the view pans.
+            let boxes = boxes_path(
+                e.design()
+                    .nodes
+                    .iter()
+                    .map(|n| geometry::node_rect(n.position)),
+            );
             Some((frame, visible, boxes))
         })
     });
@@ -79,13 +81,20 @@ pub fn Minimap(
                     aria-label="Minimap: click to move the view"
                     on:click=on_click
                 >
-                    {boxes
-                        .into_iter()
-                        .map(|r| view! { <rect class="minimap-node" x=r.x y=r.y width=r.width height=r.height rx="8" /> })
-                        .collect_view()}
+                    <path class="minimap-node" d=boxes />
                     <rect class="minimap-view" x=visible.x y=visible.y width=visible.width height=visible.height />
                 </svg>
             }
         })
     }
+}
+
+/// The outlines of `rects` as one SVG path.
+fn boxes_path(rects: impl Iterator<Item = Rect>) -> String {
+    use std::fmt::Write as _;
+    let mut d = String::new();
+    for r in rects {
+        let _ = write!(d, "M{} {}h{}v{}h{}z", r.x, r.y, r.width, r.height, -r.width);
+    }
+    d
 }

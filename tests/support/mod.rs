@@ -119,6 +119,22 @@ pub fn saved_design() -> Design {
 }
 
 impl Mounted {
+    /// Waits (up to 5 s) until the canvas has drawn `nodes` nodes and
+    /// `edges` connections: a big design is drawn a chunk per task.
+    pub async fn wait_until_drawn(&self, nodes: u32, edges: u32) {
+        for _ in 0..250 {
+            if self.count("g.node") == nodes && self.count("g.edge-group") == edges {
+                return;
+            }
+            gloo_timers::future::TimeoutFuture::new(20).await;
+        }
+        assert_eq!(
+            (self.count("g.node"), self.count("g.edge-group")),
+            (nodes, edges),
+            "the canvas drew the whole design"
+        );
+    }
+
     /// The first element matching `selector` inside the app.
     pub fn find(&self, selector: &str) -> Element {
         self.host
