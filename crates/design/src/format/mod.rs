@@ -146,6 +146,12 @@ pub fn parse(text: &str) -> Result<Parsed, FormatError> {
             column: err.column(),
         },
     })?;
+    parse_value(value)
+}
+
+/// Reads a design document already parsed as JSON (a share link's
+/// payload), with the same checks and repairs as [`parse`].
+pub fn parse_value(value: Value) -> Result<Parsed, FormatError> {
     let Value::Object(doc) = value else {
         return Err(FormatError::NotAnObject {
             found: what(&value),
