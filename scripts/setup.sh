@@ -81,32 +81,27 @@ ensure_wasm_opt() {
   fi
 }
 
-# scripts/load-profile.mjs drives Debian's Chromium with npm's playwright-core
-# (the library alone: it downloads no browser), found in .tools/.
-ensure_playwright_core() {
-  local have
-  have="$(node -p "require('$ROOT/.tools/node_modules/playwright-core/package.json').version" 2>/dev/null || true)"
-  if [ "$have" != "$PLAYWRIGHT_CORE_VERSION" ]; then
+# Installs an npm package at an exact version into .tools/ unless that
+# version is there already: ensure_npm_package NAME VERSION.
+ensure_npm_package() {
+  local name="$1" version="$2" have
+  have="$(node -p "require('$ROOT/.tools/node_modules/$name/package.json').version" 2>/dev/null || true)"
+  if [ "$have" != "$version" ]; then
     if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
-    say "installing playwright-core $PLAYWRIGHT_CORE_VERSION from npm into .tools/"
+    say "installing $name $version from npm into .tools/"
     mkdir -p "$ROOT/.tools"
-    npm install --prefix "$ROOT/.tools" --no-audit --no-fund --silent --save-exact "playwright-core@$PLAYWRIGHT_CORE_VERSION"
+    npm install --prefix "$ROOT/.tools" --no-audit --no-fund --silent --save-exact "$name@$version"
   fi
 }
+
+# scripts/load-profile.mjs drives Debian's Chromium with npm's playwright-core
+# (the library alone: it downloads no browser), found in .tools/.
+ensure_playwright_core() { ensure_npm_package playwright-core "$PLAYWRIGHT_CORE_VERSION"; }
 
 # The end-to-end tests inject npm's axe-core (one script file, axe.min.js,
 # read from .tools/ by tests/e2e/src/a11y.rs) into the page and fail on its
 # serious and critical accessibility violations.
-ensure_axe_core() {
-  local have
-  have="$(node -p "require('$ROOT/.tools/node_modules/axe-core/package.json').version" 2>/dev/null || true)"
-  if [ "$have" != "$AXE_CORE_VERSION" ]; then
-    if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
-    say "installing axe-core $AXE_CORE_VERSION from npm into .tools/"
-    mkdir -p "$ROOT/.tools"
-    npm install --prefix "$ROOT/.tools" --no-audit --no-fund --silent --save-exact "axe-core@$AXE_CORE_VERSION"
-  fi
-}
+ensure_axe_core() { ensure_npm_package axe-core "$AXE_CORE_VERSION"; }
 
 setup_all() {
   ensure_rust_components
