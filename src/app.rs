@@ -550,6 +550,23 @@ pub fn App() -> impl IntoView {
         if action == Action::Inspect && dom::is_control_target(ev.target()) {
             return;
         }
+        // C is a single-key shortcut: it acts only where the node it
+        // connects has the focus (WCAG 2.1.4), not while typing a name of a
+        // card button or reading the brief.
+        if action == Action::Connect && !dom::is_node_target(ev.target()) {
+            return;
+        }
+        // Enter opens the inspector even when it is folded away or, on a
+        // phone, behind another pane: unfold and show it first, and focus
+        // its first field once it is drawn.
+        if action == Action::Inspect
+            && state
+                .selection
+                .with_untracked(|s| s.single_node().is_some())
+        {
+            inspector_fold.set(Fold::Open);
+            pane.set(Pane::Inspector);
+        }
         if replace.get_untracked().is_some()
             || help.get_untracked()
             || share.get_untracked().is_some()
@@ -667,7 +684,12 @@ fn run_action(state: EditorState, action: Action, help: RwSignal<bool>) -> bool 
                 .selection
                 .with_untracked(|s| s.single_node().is_some());
             if has_node {
-                dom::focus_first(".inspector #field-label");
+                // The inspector may have just been unfolded: focus once it
+                // is laid out.
+                gloo_timers::callback::Timeout::new(0, || {
+                    dom::focus_first(".inspector #field-label")
+                })
+                .forget();
             }
             has_node
         }

@@ -52,6 +52,14 @@ pub fn is_control_target(target: Option<web_sys::EventTarget>) -> bool {
         .is_some()
 }
 
+/// Whether a key event comes from a canvas node (or inside one).
+pub fn is_node_target(target: Option<web_sys::EventTarget>) -> bool {
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("[data-node]").ok().flatten())
+        .is_some()
+}
+
 /// Moves keyboard focus to the canvas node `id` (its `[data-node]`
 /// element). Compared as an attribute, not put into a selector, since an
 /// id may hold any character but spaces.
@@ -100,13 +108,16 @@ pub fn focus_first(selector: &str) {
     };
 }
 
-/// Scrolls the first element matching `selector` into view, the least
-/// distance that shows it.
-pub fn scroll_into_view(selector: &str) {
-    if let Some(element) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(selector).ok().flatten())
-    {
+/// Scrolls the first element that matches one of `selectors`, tried in
+/// order, into view, the least distance that shows it.
+pub fn scroll_into_view(selectors: &[&str]) {
+    let document = web_sys::window().and_then(|w| w.document());
+    let found = selectors.iter().find_map(|selector| {
+        document
+            .as_ref()
+            .and_then(|d| d.query_selector(selector).ok().flatten())
+    });
+    if let Some(element) = found {
         let options = web_sys::ScrollIntoViewOptions::new();
         options.set_block(web_sys::ScrollLogicalPosition::Nearest);
         element.scroll_into_view_with_scroll_into_view_options(&options);

@@ -132,3 +132,69 @@ async fn a_read_only_page_says_so_has_no_palette_and_its_inspector_takes_no_typi
     }
     set_address("");
 }
+
+#[wasm_bindgen_test]
+async fn enter_on_a_node_unfolds_a_folded_inspector_and_focuses_its_first_field() {
+    let app = mount_fresh().await;
+    let fold = app.find("[data-fold=\"inspector\"]");
+    if fold.get_attribute("aria-expanded").as_deref() == Some("true") {
+        fold.unchecked_ref::<web_sys::HtmlElement>().click();
+        settle().await;
+    }
+    let api = app.node("api");
+    tap(&api).await;
+    assert!(
+        !is_displayed(&app.find(".inspector")),
+        "folded by the learner, selecting does not open it"
+    );
+    key_on(&api, "Enter", false, false).await;
+    settle().await;
+    assert!(is_displayed(&app.find(".inspector")), "Enter unfolded it");
+    let focused = document().active_element().map(|e| e.id());
+    assert_eq!(focused.as_deref(), Some("field-label"));
+}
+
+#[wasm_bindgen_test]
+async fn c_starts_a_connection_only_from_a_focused_node() {
+    let app = mount_fresh().await;
+    let api = app.node("api");
+    tap(&api).await;
+    // With the node selected but the focus on a button, C is a letter.
+    let button = app.find(".grade-summary .grade-show");
+    key_on(&button, "c", false, false).await;
+    assert!(!app.has(".connect-prompt"), "no connection from a button");
+    key_on(&api, "c", false, false).await;
+    assert!(app.has(".connect-prompt"), "a connection from the node");
+    key_on(&api, "Escape", false, false).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_node_added_past_a_chunk_of_a_big_design_is_drawn_and_focused_at_once() {
+    let mut design = design::Design::default();
+    for i in 0..editor::chunks::DRAW_CHUNK {
+        let at = design::Point {
+            x: (i % 10) as f64 * 208.0,
+            y: (i / 10) as f64 * 96.0,
+        };
+        design.add_node(design::NodeKind::Api, at);
+    }
+    playground::forget_autosave();
+    save_design(&design);
+    let app = mount().await;
+    app.wait_until_drawn(editor::chunks::DRAW_CHUNK as u32, 0)
+        .await;
+    app.open_palette().await;
+    app.find("[data-palette=\"cache\"]")
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    settle().await;
+    assert_eq!(app.count("g.node"), editor::chunks::DRAW_CHUNK as u32 + 1);
+    let focused = document()
+        .active_element()
+        .and_then(|e| e.get_attribute("data-kind"));
+    assert_eq!(
+        focused.as_deref(),
+        Some("cache"),
+        "the new node has the focus"
+    );
+}

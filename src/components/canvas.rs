@@ -15,6 +15,7 @@ use crate::components::minimap::Minimap;
 use crate::components::node::NodeView;
 use crate::dom;
 use crate::state::{EditorState, Preview};
+use editor::chunks;
 
 /// How fast the wheel zooms: the factor per pixel of wheel delta.
 const WHEEL_ZOOM_RATE: f64 = 0.0015;
@@ -22,10 +23,6 @@ const WHEEL_ZOOM_RATE: f64 = 0.0015;
 const LONG_PRESS_MS: u32 = 550;
 /// How far (screen pixels) a finger may drift and still be pressing.
 const LONG_PRESS_SLOP: f64 = 8.0;
-/// How many nodes, and how many connections, are drawn per task while a
-/// big design comes on screen: drawing a 1,000-node link at once held the
-/// page's thread for 1.4–1.9 s, in chunks the page answers in between.
-const DRAW_CHUNK: usize = 50;
 
 /// The canvas with its zoom controls, minimap and notices.
 #[component]
@@ -67,18 +64,28 @@ pub fn Canvas(
     });
     on_cleanup(move || watcher.set_value(None));
 
-    // A big design is drawn a chunk per task (see DRAW_CHUNK); a small one
-    // (most designs) at once, as before. `drawn` only grows: deleting
-    // nodes needs no catching up.
-    let drawn = RwSignal::new(DRAW_CHUNK);
+    // Many nodes coming on screen at once (a link, an import) are drawn a
+    // chunk per task (`editor::chunks`), an edit's few at once. Each memo
+    // holds the list it last saw and how much of it is drawn; the lists
+    // are read through the memos, so a changed list is never drawn with
+    // the count of the one before. `grow` ticks once a task while behind.
+    let grow = RwSignal::new(0u64);
+    let drawn_nodes = Memo::new(move |before: Option<&(Vec<NodeId>, usize)>| {
+        grow.track();
+        state.node_ids.with(|ids| catch_up(before, ids.clone()))
+    });
+    let drawn_edges = Memo::new(move |before: Option<&(Vec<String>, usize)>| {
+        grow.track();
+        state
+            .edges
+            .with(|edges| catch_up(before, edges.iter().map(|e| e.key()).collect()))
+    });
     Effect::new(move |_| {
-        let wanted = state
-            .node_ids
-            .with(Vec::len)
-            .max(state.edges.with(Vec::len));
-        if wanted > drawn.get() {
+        let behind = drawn_nodes.with(|(ids, n)| *n < ids.len())
+            || drawn_edges.with(|(keys, n)| *n < keys.len());
+        if behind {
             Timeout::new(0, move || {
-                drawn.try_update(|d| *d += DRAW_CHUNK);
+                grow.try_update(|g| *g += 1);
             })
             .forget();
         }
@@ -271,7 +278,7 @@ pub fn Canvas(
                     <g class="edges">
                         <For
                             each=move || {
-                                let n = drawn.get();
+                                let n = drawn_edges.with(|(_, n)| *n);
                                 state.edges.with(|edges| edges.iter().take(n).cloned().collect::<Vec<_>>())
                             }
                             key=|edge| edge.key()
@@ -281,7 +288,7 @@ pub fn Canvas(
                     <g class="nodes">
                         <For
                             each=move || {
-                                let n = drawn.get();
+                                let n = drawn_nodes.with(|(_, n)| *n);
                                 state.node_ids.with(|ids| ids.iter().take(n).cloned().collect::<Vec<_>>())
                             }
                             key=|id| id.clone()
@@ -311,6 +318,21 @@ pub fn Canvas(
             <Minimap state=state />
         </div>
     }
+}
+
+/// The list to draw and how much of it to draw now, from what the memo
+/// held before: the same list draws one more chunk (a `grow` tick), a
+/// changed one keeps what was drawn and adds its new items.
+fn catch_up<K: Eq + std::hash::Hash>(
+    before: Option<&(Vec<K>, usize)>,
+    list: Vec<K>,
+) -> (Vec<K>, usize) {
+    let drawn = match before {
+        Some((previous, drawn)) if *previous == list => chunks::drawn_next(*drawn, list.len()),
+        Some((previous, drawn)) => chunks::drawn_now(previous, *drawn, &list),
+        None => chunks::drawn_now(&[], 0, &list),
+    };
+    (list, drawn)
 }
 
 fn preview_view(preview: Preview) -> impl IntoView {

@@ -41,8 +41,7 @@ pub fn Palette(
         on_added.run(());
         // The node's element is created when the view updates, after this
         // handler: focus it on the next turn.
-        let selector = format!("[data-node=\"{id}\"]");
-        gloo_timers::callback::Timeout::new(0, move || dom::focus_first(&selector)).forget();
+        gloo_timers::callback::Timeout::new(0, move || dom::focus_node(id.as_str())).forget();
     };
     let dragging = RwSignal::new(None::<PaletteDrag>);
 

@@ -145,13 +145,22 @@ pub fn GradeSummary(
         // The cards are drawn by now on a wide screen; a phone's Results
         // pane shows on the next frame, so scroll then.
         gloo_timers::callback::Timeout::new(0, || {
-            dom::scroll_into_view(".scenario-card.failed, .scenario-card")
+            dom::scroll_into_view(&[".scenario-card.failed", ".scenario-card"])
         })
         .forget();
     };
     view! {
         <section class="grade-summary" aria-label="Grade" class:outdated=move || !current()>
             {move || match words.get() {
+                // No grade: on its way, or not coming (the kata could not
+                // grade, or the browser cannot run the worker), which the
+                // strip says too, since on a phone it may be all that shows.
+                None if run.unavailable.with(Option::is_some)
+                    || run.outcome.with(|o| o.as_ref().is_some_and(|o| o.grade.is_err())) => view! {
+                    <p class="grade-count"><strong>"Not graded"</strong></p>
+                    <p class="grade-next">"Grading is not working here: Results says why."</p>
+                }
+                .into_any(),
                 None => view! {
                     <p class="grade-count"><strong>{grading_words(run, "Grading")}</strong></p>
                 }
@@ -299,5 +308,5 @@ fn tested_fix(
 
 fn select_and_focus(state: EditorState, id: &NodeId) {
     state.apply(|e| e.select_node(id, false));
-    dom::focus_first(&format!("[data-node=\"{id}\"]"));
+    dom::focus_node(id.as_str());
 }

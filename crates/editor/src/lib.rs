@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod chart;
+pub mod chunks;
 pub mod connect;
 mod editor;
 pub mod export;

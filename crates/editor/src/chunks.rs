@@ -1,0 +1,89 @@
+//! Drawing a big design a chunk at a time. Creating the elements of a
+//! 1,000-node design in one task holds the page's thread for more than a
+//! second, so when many nodes (or connections) come on screen at once — a
+//! link, an import, a course page's design — the canvas draws a chunk of
+//! them per task and the page answers input in between. An edit that adds
+//! a few is drawn at once, so the node it added can be focused straight
+//! away.
+
+use std::collections::HashSet;
+use std::hash::Hash;
+
+/// How many new items are drawn per task.
+pub const DRAW_CHUNK: usize = 50;
+
+/// How many items of `next` to draw now, given the list drawn before
+/// (`previous`, of which the first `drawn_before` were drawn). The canvas
+/// draws the first items of a list: kept items stay drawn (as far as they
+/// were), and at most [`DRAW_CHUNK`] new ones are added.
+pub fn drawn_now<T: Eq + Hash>(previous: &[T], drawn_before: usize, next: &[T]) -> usize {
+    let before: HashSet<&T> = previous.iter().collect();
+    let new_items = next.iter().filter(|item| !before.contains(item)).count();
+    let kept = next.len() - new_items;
+    (drawn_before.min(kept) + new_items.min(DRAW_CHUNK)).min(next.len())
+}
+
+/// How many items to draw after one more task: another chunk, up to all
+/// `len` of them.
+pub fn drawn_next(drawn: usize, len: usize) -> usize {
+    (drawn + DRAW_CHUNK).min(len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(range: std::ops::Range<usize>) -> Vec<String> {
+        range.map(|i| format!("n{i}")).collect()
+    }
+
+    #[test]
+    fn a_small_design_is_drawn_at_once() {
+        assert_eq!(drawn_now(&[], 0, &ids(0..12)), 12);
+    }
+
+    #[test]
+    fn a_big_design_is_drawn_a_chunk_per_task() {
+        let big = ids(0..996);
+        let mut drawn = drawn_now(&[], 0, &big);
+        let mut tasks = 1;
+        while drawn < big.len() {
+            drawn = drawn_next(drawn, big.len());
+            tasks += 1;
+        }
+        assert_eq!(drawn, 996);
+        assert_eq!(tasks, 996_usize.div_ceil(DRAW_CHUNK));
+    }
+
+    #[test]
+    fn an_added_node_is_drawn_at_once_even_past_a_chunk_edge() {
+        let before = ids(0..50);
+        let after = ids(0..51);
+        assert_eq!(drawn_now(&before, 50, &after), 51);
+        let before = ids(0..996);
+        let after = ids(0..997);
+        assert_eq!(drawn_now(&before, 996, &after), 997);
+    }
+
+    #[test]
+    fn a_replaced_big_design_is_drawn_in_chunks_again() {
+        let first = ids(0..996);
+        let second: Vec<String> = (0..996).map(|i| format!("m{i}")).collect();
+        assert_eq!(drawn_now(&first, 996, &second), DRAW_CHUNK);
+    }
+
+    #[test]
+    fn an_edit_while_catching_up_does_not_draw_everything_at_once() {
+        let before = ids(0..996);
+        let after = ids(0..997);
+        assert_eq!(drawn_now(&before, 100, &after), 101);
+    }
+
+    #[test]
+    fn deleting_keeps_what_was_drawn() {
+        let before = ids(0..996);
+        let after = ids(1..996);
+        assert_eq!(drawn_now(&before, 996, &after), 995);
+        assert_eq!(drawn_now(&before, 996, &[]), 0);
+    }
+}
