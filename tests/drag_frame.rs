@@ -120,6 +120,9 @@ async fn dragging_in_a_200_node_design_touches_only_the_dragged_node_and_its_edg
         let edge_group = element.closest(".edge-group").ok().flatten();
         let label = if let Some(id) = element.get_attribute("data-node") {
             format!("node {id}")
+        } else if let Some(id) = element.get_attribute("data-live-for") {
+            // The run's figures beside a node move with it.
+            format!("node {id}")
         } else if let Some(group) = edge_group {
             let hit = group.query_selector(".edge-hit").unwrap().unwrap();
             format!(
@@ -142,7 +145,7 @@ async fn dragging_in_a_200_node_design_touches_only_the_dragged_node_and_its_edg
     expected.insert(format!("node {api}"));
     assert_eq!(
         changed, expected,
-        "only the dragged node and its two edges re-render"
+        "only the dragged node (and its figures) and its two edges re-render"
     );
 
     frame_ms.sort_by(f64::total_cmp);

@@ -26,6 +26,13 @@ pub fn NodeView(
     let data = signals.data;
     let position = signals.position;
 
+    let live_transform = {
+        let position = position.clone();
+        move || {
+            let p = position.get();
+            format!("translate({} {})", p.x, p.y)
+        }
+    };
     let transform = move || {
         let p = position.get();
         format!("translate({} {})", p.x, p.y)
@@ -151,24 +158,19 @@ pub fn NodeView(
             })
         }
     };
-    // The name holds every word the node shows, in the order shown (label,
-    // kind, the run's figures), so what a speech user reads off the canvas
-    // is what names it (WCAG 2.5.3); a lint's words follow.
+    // The name holds the words the node shows, in the order shown (label,
+    // kind), so what a speech user reads off the canvas is what names it
+    // (WCAG 2.5.3); a lint's words follow. The run's figures change many
+    // times a second during playback: in the name, a focused node would be
+    // announced again at each change, so they are left out of it and
+    // hidden from assistive technology (the inspector's run detail reads
+    // them out when asked).
     let accessible_name = {
         let data = data.clone();
         let lint_badge = lint_badge.clone();
-        let live_text = live_text.clone();
-        let errors = errors.clone();
         move || {
             let (label, kind_name) = data.with(|n| (n.label.clone(), n.kind.name()));
             let mut name = format!("{label}, {kind_name}");
-            for shown in [live_text(), errors().map(|(text, _)| text)]
-                .into_iter()
-                .flatten()
-            {
-                name.push_str(", ");
-                name.push_str(&shown);
-            }
             if let Some(badge) = lint_badge() {
                 name.push_str(". ");
                 name.push_str(&badge.spoken);
@@ -207,6 +209,7 @@ pub fn NodeView(
     let key = id.to_string();
     let port_key = key.clone();
     let port_hit_key = key.clone();
+    let live_key = key.clone();
 
     view! {
         <g
@@ -236,8 +239,6 @@ pub fn NodeView(
             // says, not "ReadersUsers".
             <text class="node-kind" x="46" y="42">{format!(" {}", kind.name())}</text>
             {badge}
-            {live_label}
-            {error_badge}
             <circle class="port port-in" cx="0" cy=NODE_HEIGHT / 2.0 r="5" />
             <circle class="port port-out" data-port-out=port_key cx=NODE_WIDTH cy=NODE_HEIGHT / 2.0 r="6">
                 {svg::title().child("Drag to connect")}
@@ -247,6 +248,14 @@ pub fn NodeView(
             // After the port, so `[data-port-out]` still finds the port
             // first (and where it is drawn).
             <circle class="port-hit" data-port-out=port_hit_key cx=NODE_WIDTH cy=NODE_HEIGHT / 2.0 r="12" />
+        </g>
+        // The run's figures beside the node, outside its element: they are
+        // not part of its name (see `accessible_name`), and accessibility
+        // checks count every word inside a named element as its visible
+        // text.
+        <g class="node-live" aria-hidden="true" data-live-for=live_key transform=live_transform>
+            {live_label}
+            {error_badge}
         </g>
     }
     .into_any()
