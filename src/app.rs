@@ -684,10 +684,13 @@ fn run_action(state: EditorState, action: Action, help: RwSignal<bool>) -> bool 
                 .selection
                 .with_untracked(|s| s.single_node().is_some());
             if has_node {
-                // The inspector may have just been unfolded: focus once it
-                // is laid out.
+                // Focus now when the inspector is showing; one just
+                // unfolded is drawn after this handler, so try again then.
+                dom::focus_first(".inspector #field-label");
                 gloo_timers::callback::Timeout::new(0, || {
-                    dom::focus_first(".inspector #field-label")
+                    if !dom::is_focused("#field-label") {
+                        dom::focus_first(".inspector #field-label");
+                    }
                 })
                 .forget();
             }

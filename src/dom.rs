@@ -52,6 +52,14 @@ pub fn is_control_target(target: Option<web_sys::EventTarget>) -> bool {
         .is_some()
 }
 
+/// Whether the element with the focus matches `selector`.
+pub fn is_focused(selector: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .is_some_and(|e| e.matches(selector).unwrap_or(false))
+}
+
 /// Whether a key event comes from a canvas node (or inside one).
 pub fn is_node_target(target: Option<web_sys::EventTarget>) -> bool {
     target
