@@ -129,6 +129,7 @@ use autoscale::Scale;
 use cost::gigabytes;
 use data::CommitLog;
 use paths::{hop_latency, PathLatency};
+pub(crate) use plan::{api_instances, replica_count};
 pub use plan::{capacity, Capacity, MAX_DURATION_S};
 use plan::{
     Model, NodeRt, PathDef, Slot, EXT, INT, NC, SERVERLESS_RAMP_PER_S, STALE_EDGES,

@@ -516,12 +516,8 @@ pub fn capacity(n: &Node) -> Option<Capacity> {
     };
     Some(match n.kind {
         NodeKind::Api => {
-            let min = n.get(api::MIN_INSTANCES).max(1.0).floor();
-            let max = if n.get(api::AUTOSCALE) {
-                n.get(api::MAX_INSTANCES).max(1.0).floor().max(min)
-            } else {
-                min
-            };
+            let (min, bound) = api_instances(n);
+            let max = if n.get(api::AUTOSCALE) { bound } else { min };
             let workers = f64::from(servers_for(n.get(api::SIZE)));
             queued(min, max, workers, n.get(api::SERVICE_MS))
         }
@@ -531,7 +527,7 @@ pub fn capacity(n: &Node) -> Option<Capacity> {
         }
         NodeKind::Cache => limited(cache_ops_for(n.get(cache::SIZE))),
         NodeKind::ReadReplica => {
-            let count = n.get(read_replica::COUNT).max(1.0).floor();
+            let count = replica_count(n);
             let workers = f64::from(servers_for(n.get(read_replica::SIZE)));
             queued(count, count, workers, n.get(read_replica::READ_MS))
         }
@@ -546,6 +542,18 @@ pub fn capacity(n: &Node) -> Option<Capacity> {
         | NodeKind::Cdn
         | NodeKind::LoadBalancer => return None,
     })
+}
+
+/// An API service's fewest instances and its autoscaler's upper bound:
+/// whole numbers, at least 1, the bound at least the fewest.
+pub(crate) fn api_instances(n: &Node) -> (f64, f64) {
+    let min = n.get(api::MIN_INSTANCES).max(1.0).floor();
+    (min, n.get(api::MAX_INSTANCES).max(1.0).floor().max(min))
+}
+
+/// How many replicas a read-replica node runs: a whole number, at least 1.
+pub(crate) fn replica_count(n: &Node) -> f64 {
+    n.get(read_replica::COUNT).max(1.0).floor()
 }
 
 /// A node's share among the children of its kind it is routed with: what
@@ -805,8 +813,8 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                             _ => None,
                         })
                         .unwrap_or_else(|| servers_for(size));
-                    let min = n.get(api::MIN_INSTANCES).max(1.0) as u32;
-                    let max = (n.get(api::MAX_INSTANCES).max(1.0) as u32).max(min);
+                    let (min, max) = api_instances(n);
+                    let (min, max) = (min as u32, max as u32);
                     let price_h = PriceBook::by_size(&book.api_instance_per_hour, size);
                     always_on_h += f64::from(min) * price_h;
                     Model::Api(Box::new(ApiModel {
@@ -883,7 +891,7 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
             }
             NodeKind::ReadReplica => {
                 let size = n.get(read_replica::SIZE);
-                let count = n.get(read_replica::COUNT).max(1.0) as u32;
+                let count = replica_count(n) as u32;
                 let price_h = PriceBook::by_size(&book.db_instance_per_hour, size);
                 always_on_h += price_h * f64::from(count);
                 Model::Replica(Box::new(ReplicaModel {

@@ -54,7 +54,7 @@ impl MonthlyCost {
 pub(crate) fn always_on(n: &Node, book: &PriceBook) -> (f64, f64) {
     match n.kind {
         NodeKind::Api => {
-            let min = n.get(api::MIN_INSTANCES).max(1.0).floor();
+            let (min, _) = crate::engine::api_instances(n);
             (
                 min * PriceBook::by_size(&book.api_instance_per_hour, n.get(api::SIZE)),
                 0.0,
@@ -78,7 +78,7 @@ pub(crate) fn always_on(n: &Node, book: &PriceBook) -> (f64, f64) {
         }
         NodeKind::ReadReplica => (
             PriceBook::by_size(&book.db_instance_per_hour, n.get(read_replica::SIZE))
-                * n.get(read_replica::COUNT).max(1.0).floor(),
+                * crate::engine::replica_count(n),
             0.0,
         ),
         NodeKind::Cdn if n.get(cdn::PLAN) == "pro" => (0.0, book.cdn_pro_per_month),
