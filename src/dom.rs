@@ -62,10 +62,7 @@ pub fn is_focused(selector: &str) -> bool {
 
 /// Whether a key event comes from a canvas node (or inside one).
 pub fn is_node_target(target: Option<web_sys::EventTarget>) -> bool {
-    target
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|e| e.closest("[data-node]").ok().flatten())
-        .is_some()
+    closest_with(target, "data-node").is_some()
 }
 
 /// Moves keyboard focus to the canvas node `id` (its `[data-node]`

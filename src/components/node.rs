@@ -2,7 +2,7 @@
 //! plus the selection and lints, so dragging another node never touches it.
 
 use design::geometry::{NODE_HEIGHT, NODE_WIDTH};
-use design::NodeId;
+use design::{NodeId, Point};
 use leptos::prelude::*;
 // An SVG <title> (a tooltip); in view! a <title> is HTML's, which
 // SVG neither shows nor reads.
@@ -26,17 +26,16 @@ pub fn NodeView(
     let data = signals.data;
     let position = signals.position;
 
-    let live_transform = {
-        let position = position.clone();
+    // The node and the run's figures beside it (a sibling group) move
+    // together.
+    let translate = |position: ArcRwSignal<Point>| {
         move || {
             let p = position.get();
             format!("translate({} {})", p.x, p.y)
         }
     };
-    let transform = move || {
-        let p = position.get();
-        format!("translate({} {})", p.x, p.y)
-    };
+    let live_transform = translate(position.clone());
+    let transform = translate(position);
     let selected = {
         let id = id.clone();
         move || state.selection.with(|s| s.contains(&id))

@@ -5,7 +5,7 @@
 
 use design::NodeId;
 use leptos::prelude::*;
-use sim::grade::{Advice, ScenarioResult, TestedFix};
+use sim::grade::{Advice, Grade, ScenarioResult, TestedFix};
 use sim::kata::ScenarioInfo;
 
 use crate::components::charts::{Charts, Targets};
@@ -47,9 +47,9 @@ pub fn Results(
         grade().map(|g| {
             let all = g.all_passed();
             let text = if all {
-                format!("All {} scenarios pass. Calm through the incident: nicely done.", g.total)
+                format!("{}. Calm through the incident: nicely done.", pass_count(&g))
             } else {
-                format!("{} of {} passed", g.passed, g.total)
+                pass_count(&g)
             };
             view! {
                 <p class="results-summary" class:all-passed=all data-seed=g.seed.to_string() data-grade-ms=move || format!("{:.1}", took_ms())
@@ -124,11 +124,7 @@ pub fn GradeSummary(
     let words = Memo::new(move |_| {
         run.outcome.with(|o| {
             let grade = o.as_ref()?.grade.as_ref().ok()?;
-            let count = if grade.all_passed() {
-                format!("All {} scenarios pass", grade.total)
-            } else {
-                format!("{} of {} passed", grade.passed, grade.total)
-            };
+            let count = pass_count(grade);
             let next = grade.scenarios.iter().find(|s| !s.passed).map(|s| {
                 let step = match &s.advice {
                     Advice::Tested(t) => t.fix.text.clone(),
@@ -178,6 +174,16 @@ pub fn GradeSummary(
             }}
             <button type="button" class="button grade-show" on:click=show>"Results"</button>
         </section>
+    }
+}
+
+/// How many scenarios pass, in words: "3 of 4 passed", "All 4 scenarios
+/// pass".
+fn pass_count(g: &Grade) -> String {
+    if g.all_passed() {
+        format!("All {} scenarios pass", g.total)
+    } else {
+        format!("{} of {} passed", g.passed, g.total)
     }
 }
 
