@@ -88,6 +88,21 @@ fn serve_dist(path: &str) -> serve::StaticServer {
 /// a clear message when the site is not built or does not mount.
 pub fn open_site(width: u32, height: u32) -> (serve::StaticServer, webdriver::Browser) {
     let (server, browser) = serve_and_open("", width, height);
+    wait_until_mounted(&browser);
+    (server, browser)
+}
+
+/// [`open_site`] on a [`webdriver::Screen`] (an exact viewport, or a touch
+/// screen).
+pub fn open_site_on(screen: webdriver::Screen) -> (serve::StaticServer, webdriver::Browser) {
+    let (server, browser) = serve_and_open_on("", screen);
+    wait_until_mounted(&browser);
+    (server, browser)
+}
+
+/// Waits until the app has mounted (its canvas shows nodes); panics with
+/// the page's body when it does not.
+fn wait_until_mounted(browser: &webdriver::Browser) {
     if let Err(e) = browser.wait_for(
         "return document.querySelectorAll('svg.canvas g.node').length",
         std::time::Duration::from_secs(30),
@@ -97,5 +112,4 @@ pub fn open_site(width: u32, height: u32) -> (serve::StaticServer, webdriver::Br
             .unwrap_or_default();
         panic!("the app did not mount: {e}\nbody: {body}");
     }
-    (server, browser)
 }

@@ -4,7 +4,7 @@
 //! the zoom, while a mouse keeps the small port.
 
 use e2e::webdriver::Screen;
-use e2e::{open_site, serve_and_open_on};
+use e2e::{open_site, open_site_on};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -65,13 +65,7 @@ fn a_click_exactly_on_a_connection_line_selects_it() {
 
 #[test]
 fn an_output_port_is_a_finger_wide_on_a_touch_screen() {
-    let (_server, browser) = serve_and_open_on("", Screen::touch(390, 844));
-    browser
-        .wait_for(
-            "return document.querySelectorAll('svg.canvas g.node').length",
-            Duration::from_secs(30),
-        )
-        .expect("the app mounted");
+    let (_server, browser) = open_site_on(Screen::touch(390, 844));
     let coarse = browser
         .execute("return matchMedia('(pointer: coarse)').matches", vec![])
         .unwrap();
