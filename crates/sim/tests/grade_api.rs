@@ -342,3 +342,35 @@ proptest! {
         prop_assert!(serde_json::to_string(&g).is_ok());
     }
 }
+
+/// A CDN setting that explains an overload makes the CDN the limiting
+/// node, whatever the CDN is called (the choice once searched the fix's
+/// text for the CDN's id, which a labelled CDN's sentence did not hold).
+#[test]
+fn a_labelled_cdn_with_no_ttl_is_the_node_to_change() {
+    let k = kata();
+    let mut d = reference();
+    let cdn = d
+        .nodes
+        .iter()
+        .find(|n| n.kind == NodeKind::Cdn)
+        .map(|n| n.id.clone())
+        .expect("the reference has a CDN");
+    let node = d.node_mut(&cdn).expect("the CDN");
+    node.label = "Edge network".into();
+    node.set_param("ttl_s", 0.0).expect("a TTL");
+    let g = grade::grade(&d, &k, 1).expect("a grade");
+    let blamed: Vec<_> = g
+        .scenarios
+        .iter()
+        .filter(|s| s.cause.contains("TTL of 0 s"))
+        .collect();
+    assert!(
+        !blamed.is_empty(),
+        "no scenario explains the TTL: {:#?}",
+        g.scenarios.iter().map(|s| &s.cause).collect::<Vec<_>>()
+    );
+    for s in blamed {
+        assert_eq!(s.limiting_node.as_ref(), Some(&cdn), "{}", s.cause);
+    }
+}

@@ -272,58 +272,44 @@ impl<'a> Analysis<'a> {
 
     // ----- shared advice --------------------------------------------------
 
-    /// Why a node with a CDN in front is still overloaded, and the fix:
-    /// a CDN setting when one explains it, else more capacity.
-    fn behind_cdn(&self, cdn: &Node, n: &Node) -> (String, String) {
+    /// Why a node with a CDN in front is still overloaded: a CDN setting
+    /// when one explains it (the CDN is then the node to change), else the
+    /// CDN's misses alone (the node itself is).
+    fn behind_cdn<'n>(&self, cdn: &'n Node, n: &'n Node) -> BehindCdn<'n> {
         let name = who(cdn);
-        let q = quoted(cdn);
         if cdn.get(cdn::TTL_S) <= 0.0 {
-            return (
-                format!("{name} has a TTL of 0 s, so it caches nothing and passes every read on"),
-                format!("Give {name} a TTL of 30 s, so each edge asks the origin about once every 30 s instead of once per reader."),
-            );
+            return BehindCdn {
+                blamed: cdn,
+                why: format!(
+                    "{name} has a TTL of 0 s, so it caches nothing and passes every read on"
+                ),
+            };
         }
         if !cdn.get(cdn::COLLAPSE) {
-            return (
-                format!("{name} has no request collapsing, so every reader whose edge was refetching went to the origin as well"),
-                format!("Turn on request collapsing on {q}, so an edge sends one request per refetch and its readers wait for that answer."),
-            );
+            return BehindCdn {
+                blamed: cdn,
+                why: format!("{name} has no request collapsing, so every reader whose edge was refetching went to the origin as well"),
+            };
         }
         if cdn.get(cdn::PURGE_ON_UPDATE) && !cdn.get(cdn::SHIELD) {
-            return (
-                format!("{name} purges every edge at once on each update, and without an origin shield all its edges refetch together"),
-                format!("Turn on origin shield on {q}, so a purge costs the origin one request instead of one per edge."),
-            );
+            return BehindCdn {
+                blamed: cdn,
+                why: format!("{name} purges every edge at once on each update, and without an origin shield all its edges refetch together"),
+            };
         }
         if cdn.get(cdn::TTL_S) < 10.0 {
-            return (
-                format!(
+            return BehindCdn {
+                blamed: cdn,
+                why: format!(
                     "{name} keeps copies for only {} s, so its edges ask the origin often",
                     metrics::num(cdn.get(cdn::TTL_S))
                 ),
-                format!("Raise the TTL of {q} to 30 s and add stale-while-revalidate, so edges refetch in the background."),
-            );
+            };
         }
-        let more = match n.kind {
-            NodeKind::Api if !n.get(api::AUTOSCALE) => format!(
-                "Turn on autoscaling on {} (up to {} instances), so it grows when the edges' misses arrive.",
-                quoted(n),
-                thousands((n.get(api::MIN_INSTANCES) * 4.0).max(10.0))
-            ),
-            NodeKind::Api => format!(
-                "Raise the max instances of {} (or use a larger size), so it can absorb what the edges pass on.",
-                quoted(n)
-            ),
-            NodeKind::Serverless => format!(
-                "Raise the concurrency limit of {}.",
-                quoted(n)
-            ),
-            _ => format!("Give {} more capacity (a larger size or more copies).", quoted(n)),
-        };
-        (
-            format!("the misses of {name} alone were more than it could serve"),
-            more,
-        )
+        BehindCdn {
+            blamed: n,
+            why: format!("the misses of {name} alone were more than it could serve"),
+        }
     }
 
     // ----- passed scenarios ---------------------------------------------
@@ -592,9 +578,11 @@ impl<'a> Analysis<'a> {
                 verdict(Some(n), format!("{load}{path}. {measured}"))
             }
             Some(cdn) => {
-                let (why, next) = self.behind_cdn(cdn, n);
-                let node = if next.contains(&quoted(cdn)) { cdn } else { n };
-                verdict(Some(node), format!("{load}. {}. {measured}", capital(&why)))
+                let b = self.behind_cdn(cdn, n);
+                verdict(
+                    Some(b.blamed),
+                    format!("{load}. {}. {measured}", capital(&b.why)),
+                )
             }
         }
     }
@@ -1252,14 +1240,22 @@ impl<'a> Analysis<'a> {
             return match self.cdn() {
                 None => verdict(Some(n), format!("{cause}. Nothing caches in front of it, so every read reached it. {measured}")),
                 Some(cdn) => {
-                    let (why, next) = self.behind_cdn(cdn, n);
-                    let node = if next.contains(&quoted(cdn)) { cdn } else { n };
-                    verdict(Some(node), format!("{cause}. {}. {measured}", capital(&why)))
+                    let b = self.behind_cdn(cdn, n);
+                    verdict(Some(b.blamed), format!("{cause}. {}. {measured}", capital(&b.why)))
                 }
             };
         }
         verdict(Some(n), format!("{cause}. {measured}"))
     }
+}
+
+/// Why a node behind a CDN is overloaded (`Analysis::behind_cdn`).
+struct BehindCdn<'a> {
+    /// The node the fix is about: the CDN when one of its settings explains
+    /// the load, else the overloaded node.
+    blamed: &'a Node,
+    /// The cause, a clause ("… has a TTL of 0 s, so …").
+    why: String,
 }
 
 /// "External read errors over the incident (minutes 5–60): 50.9 %.".
