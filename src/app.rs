@@ -592,7 +592,7 @@ pub fn App() -> impl IntoView {
         <div class="app" class:embed=embedded class:readonly=readonly data-pane=move || pane.get().key()
             class:brief-folded=move || !brief_fold.get().is_open()
             class:inspector-folded=move || !inspector_fold.get().is_open()>
-            <TopBar title=kata.title.clone() context=TopBarContext { state, run, replace, help, share, kata: kata_id, seed, readonly } />
+            <TopBar title=kata.title.clone() event=kata.event() context=TopBarContext { state, run, replace, help, share, kata: kata_id, seed, readonly } />
             <GradeSummary state=state run=run on_show=Callback::new(move |()| pane.set(Pane::Results)) />
             <BriefPanel
                 kata=kata.clone()
@@ -608,7 +608,7 @@ pub fn App() -> impl IntoView {
                 <NoticeArea state=state />
             </main>
             <Inspector state=state run=run />
-            <Results state=state run=run scenarios=kata.scenarios.clone() targets=Targets::of(&kata) window_starts=kata.window_starts() />
+            <Results state=state run=run scenarios=kata.scenarios.clone() targets=Targets::of(&kata) window_starts=kata.window_starts() event=kata.event() />
             <PaneTabs pane=pane readonly=readonly />
             <ConfirmReplace state=state pending=replace starter=starter />
             <ShortcutsHelp open=help />

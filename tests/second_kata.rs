@@ -118,6 +118,14 @@ async fn the_app_runs_on_a_kata_given_as_data() {
         .map(|s| s["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(ids(&app), expected, "the cards before the grade");
+    // The Watch button names what the kata's run plays.
+    let event = file["event"].as_str().unwrap();
+    assert_eq!(event, "the evening");
+    assert_eq!(
+        app.text("[data-action=run]").trim(),
+        format!("▶ Watch {event}"),
+        "the Watch button"
+    );
     let all = app.host.text_content().unwrap_or_default();
     for other in ["The status dashboard", "Fast under surge", "minutes 5–60"] {
         assert!(!all.contains(other), "{other} on the page: {all}");

@@ -28,6 +28,8 @@ pub fn Results(
     /// The kata's reporting windows and their starts (seconds), marked on
     /// the timeline.
     window_starts: Vec<(String, f64)>,
+    /// What the graded run plays ("the incident"), from the kata.
+    event: String,
 ) -> impl IntoView {
     let current = move || run.is_current(state);
     let grade = move || {
@@ -47,7 +49,7 @@ pub fn Results(
         grade().map(|g| {
             let all = g.all_passed();
             let text = if all {
-                format!("{}. Calm through the incident: nicely done.", pass_count(&g))
+                format!("{}. Calm through {event}: nicely done.", pass_count(&g))
             } else {
                 pass_count(&g)
             };

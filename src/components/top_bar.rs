@@ -41,6 +41,8 @@ pub struct TopBarContext {
 pub fn TopBar(
     /// The kata's title.
     title: String,
+    /// What the graded run plays ("the incident"), from the kata.
+    event: String,
     /// What the buttons act on.
     context: TopBarContext,
 ) -> impl IntoView {
@@ -136,11 +138,11 @@ pub fn TopBar(
             })}
             <nav class="toolbar" aria-label="Editing">
                 // Grading happens on every edit; this plays the graded
-                // incident on the canvas and charts, minute by minute.
+                // run on the canvas and charts, minute by minute.
                 <button type="button" class="button primary" data-action="run"
-                    title="Your design is graded after every edit. This plays the graded incident on the canvas and charts, minute by minute."
+                    title=format!("Your design is graded after every edit. This plays {event} on the canvas and charts, minute by minute.")
                     on:click=move |_| run.watch_first()>
-                    <span aria-hidden="true">"▶ "</span>"Watch"<span class="run-more">" the incident"</span>
+                    <span aria-hidden="true">"▶ "</span>"Watch"<span class="run-more">{format!(" {event}")}</span>
                 </button>
                 <Show when=move || !readonly>
                     <button type="button" class="button" title="Undo (Ctrl/⌘ Z)" aria-label="Undo" data-action="undo"

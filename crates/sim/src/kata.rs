@@ -177,6 +177,10 @@ pub struct Kata {
     pub outcomes: Vec<String>,
     /// The scenarios the design is graded on.
     pub scenarios: Vec<ScenarioInfo>,
+    /// What the graded run plays, as the page names it ("the incident",
+    /// "the evening"); see [`Kata::event`] for the default.
+    #[serde(default)]
+    pub event: Option<String>,
     /// The run a design is put through (traffic, updates, windows), when
     /// the kata file gives one; see [`crate::engine::RunSpec`]. Its own
     /// faults are ignored by grading: each [`GradingRun`] brings its own.
@@ -270,6 +274,36 @@ impl Kata {
             .filter(|c| c.metric == metric)
             .filter_map(|c| c.at_most)
             .min_by(f64::total_cmp)
+    }
+
+    /// What the graded run plays, as the page names it ("Watch the
+    /// incident"): the kata's `event`, else its first grading run's name
+    /// ("The incident" → "the incident"), else "the run".
+    pub fn event(&self) -> String {
+        if let Some(e) = self
+            .event
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            return e.to_string();
+        }
+        let first = self
+            .grading
+            .as_ref()
+            .and_then(|g| g.runs.first())
+            .map(|r| r.name.trim())
+            .filter(|n| !n.is_empty());
+        match first {
+            Some(name) => {
+                let mut chars = name.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_lowercase().chain(chars).collect())
+                    .unwrap_or_default()
+            }
+            None => "the run".to_string(),
+        }
     }
 
     /// Each reporting window of the kata's run with its start, seconds,

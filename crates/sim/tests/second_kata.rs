@@ -268,3 +268,17 @@ fn a_kata_file_with_a_defect_is_refused_in_words() {
         "{e:?}"
     );
 }
+
+/// What the graded run plays is the kata's word: its `event`, else its
+/// first grading run's name.
+#[test]
+fn the_run_is_named_by_the_kata() {
+    assert_eq!(kata().event(), "the evening");
+    let unnamed = edited(|v| {
+        v.as_object_mut().map(|o| o.remove("event"));
+    })
+    .expect("a kata without an event");
+    assert_eq!(unnamed.event(), "an evening");
+    let builtin = sim::kata::load("status-dashboard").expect("built in");
+    assert_eq!(builtin.event(), "the incident");
+}
