@@ -39,27 +39,34 @@ pub fn Canvas(
     // Touch pointers currently down (id, screen point), for pinch zoom.
     let touches = StoredValue::new(Vec::<(i32, Point)>::new());
 
+    // The first size known fits the design into view.
+    let fitted = StoredValue::new(false);
     let measure = move || {
         if let Some(svg) = svg_ref.get_untracked() {
             let (_, w, h) = dom::client_rect(&svg);
             if w > 0.0 && h > 0.0 && state.screen_size.get_untracked() != (w, h) {
                 state.screen_size.set((w, h));
             }
+            if w > 0.0 && h > 0.0 && !fitted.get_value() {
+                fitted.set_value(true);
+                state.fit_to_view();
+            }
         }
     };
-    // Measure once mounted, then fit the design into view.
-    Effect::new(move |_| {
-        if svg_ref.get().is_some() {
-            measure();
-            state.fit_to_view();
-        }
-    });
     // The canvas changes size with the window and when a side panel folds
-    // or opens, so it is watched itself rather than the window.
+    // or opens, so it is watched itself rather than the window. The
+    // observer also reports the first size, after the browser's own
+    // layout: measuring at mount instead forced a layout inside the
+    // opening task (a fifth of it). Without `ResizeObserver` the canvas is
+    // measured at mount.
     let watcher = StoredValue::new_local(None::<dom::ResizeWatch>);
     Effect::new(move |_| {
         if let Some(svg) = svg_ref.get() {
-            watcher.set_value(dom::ResizeWatch::new(&svg, measure));
+            let watch = dom::ResizeWatch::new(&svg, measure);
+            if watch.is_none() {
+                measure();
+            }
+            watcher.set_value(watch);
         }
     });
     on_cleanup(move || watcher.set_value(None));

@@ -62,6 +62,10 @@ struct WorkerTransport {
     ready: Cell<bool>,
     /// The latest request made before the worker was ready.
     held: RefCell<Option<Request>>,
+    /// Answers waiting to be handed to the page behind a grade that is
+    /// shown a task after it was read (see `deliver`); `None` when none
+    /// waits.
+    later: Rc<RefCell<Option<Vec<Response>>>>,
     /// The one message listener, shared by every worker this transport
     /// starts.
     listener: Closure<dyn Fn(web_sys::MessageEvent)>,
@@ -105,6 +109,7 @@ impl WorkerTransport {
                 worker: RefCell::new(None),
                 ready: Cell::new(false),
                 held: RefCell::new(None),
+                later: Rc::new(RefCell::new(None)),
                 on_error,
                 listener,
             }
@@ -178,7 +183,7 @@ impl WorkerTransport {
             .map(|e| e.message())
             .filter(|m| !m.is_empty())
             .unwrap_or_else(|| "its script could not be loaded".to_string());
-        (self.post)(Response::Failed {
+        self.deliver(Response::Failed {
             reason: format!("the grading worker stopped: {detail}"),
         });
     }
@@ -204,13 +209,41 @@ impl WorkerTransport {
                 }
                 (self.post)(Response::Ready);
             }
-            Ok(response) => (self.post)(response),
+            Ok(response) => self.deliver(response),
             // A page and a worker from different builds (a cached worker
             // after a deploy) cannot talk: said, not ignored.
-            Err(error) => (self.post)(Response::Failed {
+            Err(error) => self.deliver(Response::Failed {
                 reason: error.to_string(),
             }),
         }
+    }
+
+    /// Hands an answer to the page. Reading a grade and showing it are
+    /// two tasks: together they made the opening's longest task (a grade's
+    /// message is some 120 KB). So a grade is shown a task after it was
+    /// read, and the answers read meanwhile wait behind it, in order.
+    fn deliver(&self, response: Response) {
+        let mut later = self.later.borrow_mut();
+        if let Some(queue) = later.as_mut() {
+            queue.push(response);
+            return;
+        }
+        if !matches!(response, Response::Graded { .. }) {
+            drop(later);
+            (self.post)(response);
+            return;
+        }
+        *later = Some(vec![response]);
+        drop(later);
+        let (queue, post) = (self.later.clone(), self.post.clone());
+        gloo_timers::callback::Timeout::new(0, move || {
+            // Taken before posting: the page may answer at once.
+            let answers = queue.borrow_mut().take().unwrap_or_default();
+            for answer in answers {
+                post(answer);
+            }
+        })
+        .forget();
     }
 
     fn post_now(&self, request: &Request) {
