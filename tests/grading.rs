@@ -59,7 +59,7 @@ fn a_grade_with_its_reports_and_advice_survives_the_wire_unchanged() {
     };
     let bytes = protocol::encode(&message).unwrap();
     let back: Response = protocol::decode(&bytes).unwrap();
-    // Compared as bytes, not with `==`: a report may hold NaN.
+    // Compared as bytes too: the same message encodes the same way.
     assert_eq!(protocol::encode(&back).unwrap(), bytes);
     let Response::Graded {
         grade: Ok(mut back),
@@ -86,6 +86,37 @@ fn a_grade_with_its_reports_and_advice_survives_the_wire_unchanged() {
 fn garbage_on_the_wire_is_an_error_in_words_not_a_panic() {
     let error = protocol::decode::<Request>(&[0xc1, 0x00, 0x13]).unwrap_err();
     assert!(error.to_string().contains("could not be read"), "{error}");
+
+    // A grade whose bulk bytes were cut short, or have bytes to spare,
+    // and a request followed by bytes it does not carry.
+    let kata = kata();
+    let mut grade = sim::grade::grade(&kata.starter, &kata, 1).unwrap();
+    let series = protocol::pack_series(&mut grade);
+    let graded = Response::Graded {
+        request: 1,
+        grade: Ok(grade),
+        series,
+        took_ms: 1.0,
+    };
+    let bytes = protocol::encode(&graded).unwrap();
+    let short = protocol::decode::<Response>(&bytes[..bytes.len() - 4]).unwrap_err();
+    assert!(
+        short.to_string().contains("shorter than its columns"),
+        "{short}"
+    );
+    let mut long = bytes.clone();
+    long.extend_from_slice(&[0; 4]);
+    let long = protocol::decode::<Response>(&long).unwrap_err();
+    assert!(
+        long.to_string().contains("longer than its columns"),
+        "{long}"
+    );
+    let cut = protocol::decode::<Response>(&bytes[..40]).unwrap_err();
+    assert!(cut.to_string().contains("arrived with 36"), "{cut}");
+    let mut sent = protocol::encode(&request(2, kata.starter.clone())).unwrap();
+    sent.push(0);
+    let extra = protocol::decode::<Request>(&sent).unwrap_err();
+    assert!(extra.to_string().contains("is followed by 1"), "{extra}");
 }
 
 #[wasm_bindgen_test]

@@ -1,6 +1,9 @@
 //! The messages between the page and the grading worker, and their wire
-//! form: MessagePack (`rmp-serde`, fields by name) in one byte buffer
-//! that is transferred, not copied, to the other side.
+//! form: one byte buffer, transferred (not copied) to the other side,
+//! holding the message as JSON and then the bulk bytes it carries apart
+//! (a grade's chart series, see [`Wire`]). JSON because the page reads
+//! design files with `serde_json` already: a second format cost the page
+//! 97 KB gzipped of decoding code.
 //!
 //! Every request has a number, larger than any before it, and every
 //! answer carries the number of the request it belongs to, so the page can
@@ -8,8 +11,8 @@
 //! request for the same design, so the editor's revision would not do).
 
 use design::Design;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_bytes::ByteBuf;
 use sim::engine::{NodeSeries, Series};
 use sim::grade::{Grade, ScenarioResult};
 
@@ -136,16 +139,80 @@ impl std::fmt::Display for WireError {
 
 impl std::error::Error for WireError {}
 
-/// The wire form of a message.
-pub fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>, WireError> {
-    rmp_serde::to_vec_named(message).map_err(|e| WireError(e.to_string()))
+/// A message as it travels: 4 bytes (little-endian) giving the length of
+/// its JSON, the JSON, then the bulk bytes it carries apart, in the order
+/// [`Wire::bulk`] gives them. Numbers by the million (a 2,000-node
+/// design's series) are thus copied, never parsed one by one.
+pub trait Wire: Serialize + DeserializeOwned {
+    /// The bytes this message carries apart from its JSON, in order.
+    fn bulk(&self) -> Vec<&[u8]> {
+        Vec::new()
+    }
+
+    /// Takes back, once the JSON is read, the bytes [`Wire::bulk`] gave:
+    /// all of them, or says why they do not fit.
+    fn take_bulk(&mut self, bulk: &[u8]) -> Result<(), WireError> {
+        if bulk.is_empty() {
+            Ok(())
+        } else {
+            Err(WireError(format!(
+                "a message that carries no bulk bytes is followed by {}",
+                bulk.len()
+            )))
+        }
+    }
+}
+
+impl Wire for Request {}
+
+impl Wire for Response {
+    fn bulk(&self) -> Vec<&[u8]> {
+        match self {
+            Response::Graded { series, .. } => series.iter().map(|s| s.values.as_slice()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn take_bulk(&mut self, mut bulk: &[u8]) -> Result<(), WireError> {
+        if let Response::Graded { series, .. } = self {
+            for s in series {
+                let values: u64 = s.lengths.iter().map(|&n| u64::from(n)).sum();
+                let Some((head, rest)) = usize::try_from(values * 4)
+                    .ok()
+                    .and_then(|n| bulk.split_at_checked(n))
+                else {
+                    return Err(WireError("a series is shorter than its columns say".into()));
+                };
+                s.values = head.to_vec();
+                bulk = rest;
+            }
+        }
+        if bulk.is_empty() {
+            Ok(())
+        } else {
+            Err(WireError("a series is longer than its columns say".into()))
+        }
+    }
+}
+
+/// The wire form of a message (see [`Wire`]).
+pub fn encode<T: Wire>(message: &T) -> Result<Vec<u8>, WireError> {
+    let json = serde_json::to_vec(message).map_err(|e| WireError(e.to_string()))?;
+    let length = u32::try_from(json.len())
+        .map_err(|_| WireError(format!("a message of {} bytes is too long", json.len())))?;
+    let bulk = message.bulk();
+    let mut out = Vec::with_capacity(4 + json.len() + bulk.iter().map(|b| b.len()).sum::<usize>());
+    out.extend_from_slice(&length.to_le_bytes());
+    out.extend_from_slice(&json);
+    for bytes in bulk {
+        out.extend_from_slice(bytes);
+    }
+    Ok(out)
 }
 
 /// A message's wire form as a buffer to transfer (not copy) with
 /// `postMessage`, and the transfer list that goes with it.
-pub fn to_transfer<T: Serialize>(
-    message: &T,
-) -> Result<(js_sys::Uint8Array, js_sys::Array), WireError> {
+pub fn to_transfer<T: Wire>(message: &T) -> Result<(js_sys::Uint8Array, js_sys::Array), WireError> {
     let bytes = encode(message)?;
     let buffer = js_sys::Uint8Array::from(bytes.as_slice());
     let transfer = js_sys::Array::of1(&buffer.buffer());
@@ -153,21 +220,34 @@ pub fn to_transfer<T: Serialize>(
 }
 
 /// A message from the bytes a `postMessage` carried.
-pub fn from_event<T: for<'de> Deserialize<'de>>(
-    event: &web_sys::MessageEvent,
-) -> Result<T, WireError> {
+pub fn from_event<T: Wire>(event: &web_sys::MessageEvent) -> Result<T, WireError> {
     decode(&js_sys::Uint8Array::new(&event.data()).to_vec())
 }
 
 /// A message from its wire form.
-pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, WireError> {
-    rmp_serde::from_slice(bytes).map_err(|e| WireError(e.to_string()))
+pub fn decode<T: Wire>(bytes: &[u8]) -> Result<T, WireError> {
+    let Some((length, rest)) = bytes.split_first_chunk::<4>() else {
+        return Err(WireError(format!(
+            "{} bytes are too few for a message",
+            bytes.len()
+        )));
+    };
+    let length = u32::from_le_bytes(*length) as usize;
+    let Some((json, bulk)) = rest.split_at_checked(length) else {
+        return Err(WireError(format!(
+            "a message of {length} bytes arrived with {}",
+            rest.len()
+        )));
+    };
+    let mut message: T = serde_json::from_slice(json).map_err(|e| WireError(e.to_string()))?;
+    message.take_bulk(bulk)?;
+    Ok(message)
 }
 
 /// A run's chart series in bulk: every column's `f32`s as little-endian
-/// bytes in one buffer, which MessagePack carries as one binary blob
-/// (read back with a copy, not value by value: a 2,000-node design's
-/// series hold millions of numbers).
+/// bytes in one buffer, which travels after the message's JSON (read back
+/// with a copy, not value by value: a 2,000-node design's series hold
+/// millions of numbers).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PackedSeries {
     /// Seconds between points.
@@ -179,8 +259,10 @@ pub struct PackedSeries {
     /// Each column's length in values: the five design-wide columns, then
     /// each node's seven (see [`NODE_COLUMNS`]).
     pub lengths: Vec<u32>,
-    /// The columns' values, one after the other.
-    pub values: ByteBuf,
+    /// The columns' values, one after the other: not in the JSON, but in
+    /// the message's bulk bytes (see [`Wire`]).
+    #[serde(skip)]
+    pub values: Vec<u8>,
 }
 
 /// A node's columns, in their packed order.
@@ -236,7 +318,7 @@ impl PackedSeries {
             t_s: series.t_s.clone(),
             node_ids: series.nodes.iter().map(|n| n.id.clone()).collect(),
             lengths,
-            values: ByteBuf::from(values),
+            values,
         }
     }
 

@@ -339,7 +339,13 @@ proptest! {
                 prop_assert!(d.contains(node), "{} is not in the design", node);
             }
         }
-        prop_assert!(serde_json::to_string(&g).is_ok());
+        // The page receives grades as JSON, which has no NaN or infinity
+        // (they would be written as null, and refused when read): every
+        // grade reads back from its JSON, and writes the same JSON again.
+        let text = serde_json::to_string(&g).unwrap();
+        let back: Result<grade::Grade, _> = serde_json::from_str(&text);
+        prop_assert!(back.is_ok(), "the grade's JSON does not read back: {:?}", back.err());
+        prop_assert_eq!(serde_json::to_string(&back.unwrap()).unwrap(), text);
     }
 }
 
