@@ -113,6 +113,8 @@ pub struct EditorState {
     editor: StoredValue<Editor>,
     node_signals: StoredValue<HashMap<NodeId, NodeSignals>>,
     graded_lints: StoredValue<GradedLints>,
+    /// The design revision the node, connection and lint signals show.
+    synced_revision: StoredValue<Option<u64>>,
     /// Node ids in document order (the canvas's and Tab's order).
     pub node_ids: RwSignal<Vec<NodeId>>,
     /// Edges to draw.
@@ -157,6 +159,7 @@ impl EditorState {
             editor: StoredValue::new(Editor::new(design)),
             node_signals: StoredValue::new(HashMap::new()),
             graded_lints: StoredValue::new(GradedLints::new()),
+            synced_revision: StoredValue::new(None),
             node_ids: RwSignal::new(Vec::new()),
             edges: RwSignal::new(Vec::new()),
             selection: RwSignal::new(Selection::default()),
@@ -314,28 +317,55 @@ impl EditorState {
         set_if_changed(self.preview, preview);
     }
 
-    /// Brings every signal in line with the editor. Cheap for a few
-    /// hundred nodes; a signal is set only when its value changed.
+    /// Brings every signal in line with the editor; a signal is set only
+    /// when its value changed. The nodes, connections and lints are
+    /// compared only when the design's revision moved: a pan, a zoom or a
+    /// selection then costs nothing per node (the editor bumps the
+    /// revision on every change to the design).
     pub fn sync(&self) {
-        let (design, selection, viewport, gesture, undo, redo, paste, revision) =
-            self.with_editor(|e| {
-                (
-                    e.design().clone(),
-                    e.selection().clone(),
-                    e.viewport(),
-                    e.gesture().clone(),
-                    e.can_undo(),
-                    e.can_redo(),
-                    e.can_paste(),
-                    e.revision(),
-                )
-            });
+        let (selection, viewport, gesture, undo, redo, paste, revision) = self.with_editor(|e| {
+            (
+                e.selection().clone(),
+                e.viewport(),
+                e.gesture().clone(),
+                e.can_undo(),
+                e.can_redo(),
+                e.can_paste(),
+                e.revision(),
+            )
+        });
+        if self.synced_revision.get_value() != Some(revision) {
+            self.sync_design();
+            self.synced_revision.set_value(Some(revision));
+        } else {
+            debug_assert!(
+                self.with_editor(
+                    |e| self.node_ids.with_untracked(|ids| ids.len()) == e.design().nodes.len()
+                ),
+                "the design changed without a new revision"
+            );
+        }
         let (connect_target, connect_prompt) = self.with_editor(|e| {
             (
                 e.keyboard_connection().map(|(_, to)| to.clone()),
                 e.keyboard_connection_prompt(),
             )
         });
+        set_if_changed(self.selection, selection);
+        set_if_changed(self.viewport, viewport);
+        set_if_changed(self.can_undo, undo);
+        set_if_changed(self.can_redo, redo);
+        set_if_changed(self.can_paste, paste);
+        set_if_changed(self.saved_revision, revision);
+        set_if_changed(self.connect_target, connect_target);
+        set_if_changed(self.connect_prompt, connect_prompt);
+        self.set_if_changed_preview(&gesture);
+    }
+
+    /// The part of [`EditorState::sync`] that reads the design: each
+    /// node's signals, the node ids, the connections and the lints.
+    fn sync_design(&self) {
+        let design = self.with_editor(|e| e.design().clone());
         self.node_signals.update_value(|signals| {
             signals.retain(|id, _| design.contains(id));
             for node in &design.nodes {
@@ -376,17 +406,8 @@ impl EditorState {
                 })
                 .collect(),
         );
-        set_if_changed(self.selection, selection);
-        set_if_changed(self.viewport, viewport);
         let lints = self.graded_lints.with_value(|g| g.for_design(&design));
         set_if_changed(self.lints, lints);
-        set_if_changed(self.can_undo, undo);
-        set_if_changed(self.can_redo, redo);
-        set_if_changed(self.can_paste, paste);
-        set_if_changed(self.saved_revision, revision);
-        set_if_changed(self.connect_target, connect_target);
-        set_if_changed(self.connect_prompt, connect_prompt);
-        self.set_if_changed_preview(&gesture);
     }
 
     /// Adds a node of `kind` near the middle of the view (keyboard and

@@ -248,6 +248,7 @@ fn a_kata_given_as_data_travels_with_the_request_and_a_built_in_one_as_before() 
             design: design::Design,
         },
     }
+    impl protocol::Wire for Before {}
     let built_in = Request::Grade {
         request: 5,
         kata: "status-dashboard".into(),
