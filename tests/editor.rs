@@ -240,6 +240,46 @@ async fn clicking_an_edge_selects_it_and_backspace_removes_it() {
     assert_eq!(design.nodes.len(), 4);
 }
 
+/// The keyboard's way to a connection: the inspected node lists its
+/// connections, each with a button that removes it.
+#[wasm_bindgen_test]
+async fn the_inspector_lists_a_node_s_connections_and_removes_one() {
+    let app = mount_fresh().await;
+    tap(&app.node("api")).await;
+    let before = saved_design_or_starter();
+    let api = NodeId::from("api");
+    let edges = (before.edges_from(&api).count() + before.edges_to(&api).count()) as u32;
+    assert!(edges >= 2, "the starter's API sends and receives");
+    assert_eq!(app.count(".node-connections li"), edges);
+    let kind = before.edge(&api, &NodeId::from("db")).unwrap().kind;
+    let row = app.find(&format!(
+        ".node-connections li[data-connection=\"api→db:{}\"]",
+        kind.key()
+    ));
+    assert!(row.text_content().unwrap_or_default().starts_with("To "));
+    let button: web_sys::HtmlElement = row
+        .query_selector("button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    button.click();
+    settle().await;
+    let after = saved_design();
+    assert!(after.edge(&api, &NodeId::from("db")).is_none());
+    assert_eq!(
+        after.nodes.len(),
+        before.nodes.len(),
+        "only the connection goes"
+    );
+    // The inspector stays on the node, the focus on its list.
+    assert_eq!(app.count(".node-connections li"), edges - 1);
+    let focused = document().active_element().map(|e| e.id());
+    assert_eq!(focused.as_deref(), Some("connections-heading"));
+    // One undo step puts it back.
+    key("z", true, false).await;
+    assert!(saved_design().edge(&api, &NodeId::from("db")).is_some());
+}
+
 #[wasm_bindgen_test]
 async fn the_inspector_refuses_invalid_values_in_place() {
     let app = mount_fresh().await;

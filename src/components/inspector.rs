@@ -6,6 +6,7 @@
 use design::{Node, NodeId, ParamKind, ParamSpec};
 use leptos::prelude::*;
 
+use crate::components::connections::NodeConnections;
 use crate::components::node_run::NodeRunDetail;
 use crate::dom;
 use crate::run::RunState;
@@ -150,6 +151,7 @@ fn NodeInspector(state: EditorState, id: NodeId) -> impl IntoView {
                 <p id="field-label-error" class="field-error" role="alert">{move || label_error.get()}</p>
             </div>
             {fields}
+            <NodeConnections state=state id=id.clone() />
         </div>
     }
     .into_any()

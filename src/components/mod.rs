@@ -4,6 +4,7 @@ pub mod autosave;
 pub mod brief;
 pub mod canvas;
 pub mod charts;
+pub mod connections;
 pub mod dialogs;
 pub mod edge;
 pub mod inspector;
