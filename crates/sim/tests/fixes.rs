@@ -293,7 +293,7 @@ fn a_design_whose_writes_reach_no_primary_fails_isolation_and_is_told_to_connect
         panic!("{:?}", iso.next_step)
     };
     assert!(
-        t.fix.text.contains("Connect") && t.fix.text.contains("“db”"),
+        t.fix.text.contains("Connect") && t.fix.text.contains("“Primary”"),
         "{}",
         t.fix.text
     );
@@ -352,7 +352,7 @@ fn staff_reading_through_a_cdn_miss_their_own_writes_and_fail_isolation() {
         staff.measured.text
     );
     assert!(!iso.passed);
-    assert!(iso.cause.contains("“cdn”"), "{}", iso.cause);
+    assert!(iso.cause.contains("through “CDN”"), "{}", iso.cause);
     let Advice::Tested(t) = &iso.advice else {
         panic!("{:?}", iso.next_step)
     };

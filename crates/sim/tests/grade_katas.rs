@@ -136,7 +136,7 @@ fn starter_fails_fast_isolation_and_faults() {
                 &["saturated", "44,754 reads/s", "Nothing caches"],
                 &[
                     "Add a CDN",
-                    "between “users” and “api”",
+                    "between “Readers” and “Status API”",
                     "this scenario passes",
                 ],
             ),
@@ -172,7 +172,7 @@ fn one_hour_ttl_without_purge_fails_freshness() {
                 "fast",
                 "cdn",
                 &["1 h (its TTL)", "nothing tells it about updates"],
-                &["On “cdn”, set TTL to 30 s.", "this scenario passes"],
+                &["On “CDN”, set TTL to 30 s.", "this scenario passes"],
             ),
             fails(
                 "faults",
@@ -192,8 +192,14 @@ fn no_replica_fails_write_isolation() {
         &[fails(
             "isolation",
             "db",
-            &["reached “Primary” (db)", "every miss of “Redis” (cache)"],
-            &["Add a read replica fed by “db”", "let “cache” read from it"],
+            &[
+                "reached “Primary” (Database primary)",
+                "every miss of “Redis” (Cache)",
+            ],
+            &[
+                "Add a read replica fed by “Primary”",
+                "let “Redis” read from it",
+            ],
         )],
     );
 }
@@ -225,7 +231,7 @@ fn no_stale_if_error_fails_under_faults() {
             "faults",
             "cdn",
             &["origin outage", "no stale-if-error"],
-            &["On “cdn”, set stale-if-error to 3,600 s."],
+            &["On “CDN”, set stale-if-error to 3,600 s."],
         )],
     );
 }
@@ -287,7 +293,7 @@ fn no_multi_az_fails_under_faults() {
                 "down for 15 min",
                 "committed only at",
             ],
-            &["On “db”, turn on Multi-AZ."],
+            &["On “Primary”, turn on Multi-AZ."],
         )],
     );
 }
@@ -302,7 +308,7 @@ fn long_cache_ttl_fails_freshness_at_the_cache() {
                 "fast",
                 "cache",
                 &["10 min (its key TTL)"],
-                &["On “cache”, set key TTL to 5 s."],
+                &["On “Redis”, set key TTL to 5 s."],
             ),
             fails("faults", "cache", &["key TTL"], &["key TTL"]),
         ],
@@ -319,7 +325,7 @@ fn autoscaling_without_a_cdn_is_too_slow() {
                 "fast",
                 "cache",
                 &["saturated", "Nothing caches"],
-                &["Add a CDN", "between “users” and “lb”"],
+                &["Add a CDN", "between “Readers” and “Read LB”"],
             ),
             fails(
                 "faults",

@@ -201,20 +201,29 @@ impl<'a> DesignFacts<'a> {
     }
 }
 
-/// How a node is named in sentences: `API service “api”`, or `“Status
-/// API” (api)` when the learner gave it a label of its own.
+/// How a node is named in sentences, by what the canvas shows of it: its
+/// label, and its kind when the label does not say it (`“Status API” (API
+/// service)`, `“CDN”`). A node without a label goes by its id (`API
+/// service “api”`).
 pub(crate) fn who(n: &Node) -> String {
-    let id = short(n.id.as_str());
-    if n.label.is_empty() || n.label == n.kind.name() {
-        format!("{} “{id}”", n.kind.name())
+    if n.label.trim().is_empty() {
+        format!("{} “{}”", n.kind.name(), short(n.id.as_str()))
+    } else if n.label == n.kind.name() {
+        quoted(n)
     } else {
-        format!("“{}” ({id})", short(&n.label))
+        format!("{} ({})", quoted(n), n.kind.name())
     }
 }
 
-/// The bare name, for commands: `“api”`.
+/// The bare name, for commands: the label the canvas shows (`“Status
+/// API”`), else the id.
 pub(crate) fn quoted(n: &Node) -> String {
-    format!("“{}”", short(n.id.as_str()))
+    let name = if n.label.trim().is_empty() {
+        n.id.as_str()
+    } else {
+        n.label.as_str()
+    };
+    format!("“{}”", short(name))
 }
 
 fn short(s: &str) -> String {

@@ -494,7 +494,7 @@ mod tests {
             )
             .unwrap();
         assert_eq!(fix.edits.len(), 1, "{fix:?}");
-        assert_eq!(fix.text, "On “cdn1”, set stale-if-error to 3,600 s.");
+        assert_eq!(fix.text, "On “CDN”, set stale-if-error to 3,600 s.");
         let after = fix.apply(&d).unwrap();
         assert_eq!(
             after.node(&NodeId::new("cdn1")).unwrap().get(cdn::SIE_S),
@@ -533,7 +533,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             fix.text,
-            "Add a load balancer “Read LB” between “cdn1” and “api1”."
+            "Add a load balancer “Read LB” between “CDN” and “API service”."
         );
         let after = fix.apply(&d).unwrap();
         assert!(after.edge(&cdn.id, &api.id).is_none());
