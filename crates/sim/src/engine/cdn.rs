@@ -168,6 +168,14 @@ pub(crate) struct Cdn {
     /// Σ of the groups' shares, in their order (the one entry of the mix
     /// when every group is fresh with one version).
     share_total: f64,
+    /// Whether the steady path and the fresh-group path are taken (off in
+    /// the engine's reference run: every group visited every tick, and
+    /// `steady_until` neither kept nor read).
+    shortcuts: bool,
+    /// Ticks stepped by the steady path, and groups passed by the
+    /// fresh-group path (fast-path counts).
+    pub(crate) steady_ticks: u32,
+    pub(crate) fresh_groups: u32,
 }
 
 impl Cdn {
@@ -209,7 +217,18 @@ impl Cdn {
             steady_until: f64::NEG_INFINITY,
             steady_mix: Vec::new(),
             share_total,
+            shortcuts: true,
+            steady_ticks: 0,
+            fresh_groups: 0,
         }
+    }
+
+    /// Takes the steady and fresh-group paths (`true`, the default) or
+    /// visits every group every tick by the full rules (the reference).
+    pub(crate) fn set_shortcuts(&mut self, on: bool) {
+        self.shortcuts = on;
+        self.steady_until = f64::NEG_INFINITY;
+        self.steady_mix.clear();
     }
 
     /// Recomputes [`Cdn::steady_until`] and the mix of answers after the
@@ -259,6 +278,14 @@ impl Cdn {
             }
         }
         self.steady_until = until;
+    }
+
+    /// Makes the steady state claim every group fresh with version 0 for
+    /// ever (for tests: the reference never reads it).
+    #[cfg(test)]
+    pub(crate) fn corrupt_steady_state(&mut self) {
+        self.steady_until = f64::INFINITY;
+        self.steady_mix = vec![(0, false, self.share_total)];
     }
 
     /// Drops every copy at time `at` (purge on update); if the tick holding
@@ -387,9 +414,12 @@ impl Cdn {
             out.origin_requests = lambda;
             return out;
         }
-        if self.step_steady(t, lambda, tally, &mut out) {
+        if self.shortcuts && self.step_steady(t, lambda, tally, &mut out) {
+            self.steady_ticks += 1;
             return out;
         }
+        let fresh_path = self.shortcuts;
+        let mut fresh_groups = 0;
         let ok = origin.err < 0.5 && origin.resp_s < cfg.timeout;
         let end = t + 1.0;
         // The hits of groups fresh all tick, summed while they hold one
@@ -400,7 +430,8 @@ impl Cdn {
             let g = &mut self.groups[gi];
             let lg = lambda * g.share;
             // Fast path: fresh all tick.
-            if g.fetch.is_none() && g.has_copy && g.fresh_until >= end {
+            if fresh_path && g.fetch.is_none() && g.has_copy && g.fresh_until >= end {
+                fresh_groups += 1;
                 out.hit += lg;
                 if g.version != fresh_hits.0 {
                     tally.add(fresh_hits.0, fresh_hits.1);
@@ -528,7 +559,10 @@ impl Cdn {
             }
         }
         tally.add(fresh_hits.0, fresh_hits.1);
-        self.note_steady();
+        self.fresh_groups += fresh_groups;
+        if self.shortcuts {
+            self.note_steady();
+        }
         out
     }
 }
@@ -711,6 +745,59 @@ mod tests {
         // copies (between retries that take the 3 s timeout each: 34 ticks).
         assert!(steady > 1500, "{steady}");
         assert!(steady_sie > 20, "{steady_sie}");
+    }
+
+    /// The example of a model change made the same wrong way in
+    /// both paths: a "soft purge" that drops the copies but forgets to
+    /// reset the steady state. The reference never reads that state, so
+    /// it gives what a correct purge gives, bit for bit, and the fast path
+    /// given the same bug does not: the equivalence tests would fail.
+    #[test]
+    fn a_purge_that_forgets_the_steady_state_is_caught_by_the_reference() {
+        let mut cfg = cfg(30.0);
+        cfg.purge = true;
+        cfg.swr = 60.0;
+        cfg.shield = true;
+        let groups: Vec<(u32, f64)> = (0..8).map(|_| (5, 0.125)).collect();
+        // Every group expires at once: steady for most of each TTL.
+        let phases = [0.0; 8];
+        let mut clean = Cdn::new(cfg, &groups, &phases);
+        clean.set_shortcuts(false);
+        let mut buggy = clean.clone();
+        let mut fast_buggy = Cdn::new(cfg, &groups, &phases);
+        // Ticks answered by the steady path, each run.
+        let mut steady = 0;
+        let mut fast_differs = false;
+        for t in 0..1800 {
+            let tf = f64::from(t);
+            let origin = Origin {
+                err: 0.0,
+                resp_s: 0.05,
+                version: t / 300,
+            };
+            if t % 300 == 140 {
+                clean.purge(tf);
+                for c in [&mut buggy, &mut fast_buggy] {
+                    // The soft purge: the steady state survives it.
+                    let (until, mix) = (c.steady_until, c.steady_mix.clone());
+                    c.purge(tf);
+                    c.steady_until = until;
+                    c.steady_mix = mix;
+                }
+            }
+            let (mut a, mut b, mut f) = (Tally::new(), Tally::new(), Tally::new());
+            let x = clean.step(tf, 2000.0, &origin, &mut a);
+            let y = buggy.step(tf, 2000.0, &origin, &mut b);
+            let before = fast_buggy.steady_ticks;
+            let z = fast_buggy.step(tf, 2000.0, &origin, &mut f);
+            steady += fast_buggy.steady_ticks - before;
+            assert_eq!(x, y, "tick {t}");
+            assert_eq!(a.entries(), b.entries(), "tick {t}");
+            fast_differs |= x != z;
+        }
+        assert_eq!(clean.steady_ticks + clean.fresh_groups, 0);
+        assert!(steady > 0);
+        assert!(fast_differs, "the fast path hid the bug");
     }
 
     #[test]

@@ -91,6 +91,7 @@ mod branch;
 mod cache;
 mod cdn;
 mod cost;
+mod counts;
 mod data;
 mod faults;
 mod paths;
@@ -108,6 +109,8 @@ mod versions;
 
 pub use branch::{run_branched, BranchError, Branched};
 pub use cost::{prices, PriceBook};
+#[doc(hidden)]
+pub use counts::FastPathCounts;
 pub use faults::{Fault, FaultKind, FaultRecord, Target, NO_MULTI_AZ_RECOVERY_S};
 pub use report::{
     CostReport, Event, EventKind, Freshness, Latency, NodeReport, NodeSample, NodeSeries, Report,
@@ -136,7 +139,7 @@ use plan::{
     STORAGE_GETS_PER_S, WRT,
 };
 use pulse::KeyStep;
-use sketch::{quantile_of_memo, Dist, Kinks, LatKey, QuantileMemo, Sketch};
+use sketch::{quantile_of, quantile_of_memo, Dist, Kinks, LatKey, QuantileMemo, Sketch};
 use versions::{staleness, Tally};
 
 /// Seconds the operator waits before retrying a failed write.
@@ -290,9 +293,11 @@ pub struct Sim {
     /// The nodes the reverse pass reads (bit i: node i), when `path_masks`
     /// is in use.
     reverse_mask: u64,
-    /// Shortcuts (quiet-node reuse, run-length totals, skipping unchanged
-    /// paths and reverse passes) on; off only to test they change nothing.
+    /// Every fast path on (the default); off, the reference run: each
+    /// tick computed in full by the plain model (see `set_shortcuts`).
     shortcuts: bool,
+    /// How often each fast path was taken (see `counts.rs`).
+    counts: FastPathCounts,
     /// Until when versions may still move without any node changing (a
     /// commit seen through replica lag).
     versions_settle_at: f64,
@@ -447,6 +452,7 @@ impl Sim {
             changed_mask: 0,
             latency_mask: 0,
             shortcuts: true,
+            counts: FastPathCounts::default(),
             versions_settle_at: f64::NEG_INFINITY,
             last_p95: 0.0,
             sample,
@@ -481,12 +487,60 @@ impl Sim {
         }
     }
 
-    /// Turns the engine's shortcuts off (every node, path and reverse pass
-    /// recomputed every tick) or on (the default). Results agree to rounding;
-    /// the tests use this to prove it.
+    /// Turns every fast path off (the reference run: every node, path and
+    /// reverse pass computed in full every tick, every CDN group and cache
+    /// key stepped by its rules, no memo consulted, every latency added to
+    /// the sketches as it comes) or on (the default). Results agree to
+    /// rounding; the tests use this to prove it, and
+    /// [`Sim::fast_path_counts`] to prove the reference takes no fast path.
+    /// Meant to be called before the first tick.
     #[doc(hidden)]
     pub fn set_shortcuts(&mut self, on: bool) {
         self.shortcuts = on;
+        self.kinks.forget = !on;
+        for n in &mut self.nodes {
+            if let Some(q) = n.model.queue_mut() {
+                q.set_memo(on);
+            }
+            match &mut n.model {
+                Model::Cdn(m) => m.cdn.set_shortcuts(on),
+                Model::Cache(m) => m.key.shortcuts = on,
+                _ => {}
+            }
+        }
+    }
+
+    /// How often each fast path was taken so far; all zero in the
+    /// reference run (`set_shortcuts(false)`). For tests.
+    #[doc(hidden)]
+    pub fn fast_path_counts(&self) -> FastPathCounts {
+        let mut c = self.counts;
+        c.quiet_ticks = u64::from(self.quiet.total);
+        c.kinks_memo_hits = u64::from(self.kinks.memo_hits);
+        for n in &self.nodes {
+            c.slot_merges += n.lat_slots.iter().map(|s| u64::from(s.merges)).sum::<u64>();
+            match &n.model {
+                Model::Cdn(m) => {
+                    c.steady_cdn_ticks += u64::from(m.cdn.steady_ticks);
+                    c.fresh_groups += u64::from(m.cdn.fresh_groups);
+                }
+                Model::Cache(m) => {
+                    c.fresh_cache_ticks += u64::from(m.key.fresh_ticks);
+                    c.queue_memo_hits += u64::from(m.queue.memo_hits);
+                }
+                Model::Api(m) => c.queue_memo_hits += u64::from(m.queue.memo_hits),
+                Model::Primary(m) => c.queue_memo_hits += u64::from(m.queue.memo_hits),
+                Model::Replica(m) => c.queue_memo_hits += u64::from(m.queue.memo_hits),
+                Model::Fn(m) => c.erlang_memo_hits += u64::from(m.erlang.hits),
+                _ => {}
+            }
+        }
+        c.slot_merges += self
+            .path_slots
+            .iter()
+            .map(|s| u64::from(s.merges))
+            .sum::<u64>();
+        c
     }
 
     /// How many ticks so far took the quiet path (see `quiet.rs`); for
@@ -620,6 +674,8 @@ impl Sim {
         {
             self.reverse(end);
             self.update_origins();
+        } else {
+            self.counts.skipped_reverse_passes += 1;
         }
         if write > 0.0 && self.commit_write(tf, end) {
             // Versions move for as long as the slowest replica lags.
@@ -847,6 +903,7 @@ impl Sim {
                 None
             };
             if let Some(r) = reused {
+                self.counts.reused_nodes += 1;
                 served = r.served;
                 errors = r.errors;
                 util = r.util;
@@ -1027,8 +1084,10 @@ impl Sim {
                                 0.0
                             } else if cap < 1.0 {
                                 1.0
-                            } else if cap <= 4096.0 {
+                            } else if cap <= 4096.0 && self.shortcuts {
                                 m.erlang.erlang_b(cap as u32, a)
+                            } else if cap <= 4096.0 {
+                                crate::queueing::erlang_b(cap as u32, a)
                             } else {
                                 (1.0 - cap / a).max(0.0)
                             };
@@ -1266,13 +1325,20 @@ impl Sim {
                 let _ = succ;
                 // Own latency, run-length compressed.
                 for k in 0..4 {
-                    deposit(
-                        &mut n.lat_slots[k],
-                        &mut n.sketch,
-                        &mut self.kinks,
-                        lat_w[k],
-                        lat_d[k],
-                    );
+                    if self.shortcuts {
+                        deposit(
+                            &mut n.lat_slots[k],
+                            &mut n.sketch,
+                            &mut self.kinks,
+                            lat_w[k],
+                            lat_d[k],
+                        );
+                    } else if lat_w[k] > 0.0 && lat_w[k].is_finite() {
+                        // The reference: every tick's latency into the
+                        // sketch at once.
+                        self.kinks
+                            .add_once(lat_w[k], &lat_d[k].dist(), &mut n.sketch);
+                    }
                 }
                 // Only a tick that started and ended with nothing queued depends
                 // on its inputs alone.
@@ -1322,6 +1388,7 @@ impl Sim {
             // counts.
             if self.shortcuts && tick == n.tick && cost.to_bits() == n.last_cost.to_bits() {
                 n.acc.pending += 1.0;
+                self.counts.run_length_ticks += 1;
             } else {
                 let k = n.acc.pending;
                 let last = n.tick.clone();
@@ -1578,6 +1645,9 @@ impl Sim {
                 ),
             };
             let mut cached = self.shortcuts && unchanged && self.path_cache[p].is_some();
+            if cached {
+                self.counts.unchanged_paths += 1;
+            }
             // Only shares changed: a path that went through every hop last
             // tick and does again has last tick's latency (the same key and
             // mean), with the new share.
@@ -1595,6 +1665,7 @@ impl Sim {
                         if w > 0.0 && w.is_finite() {
                             *old_w = w;
                             cached = true;
+                            self.counts.share_only_paths += 1;
                         }
                     }
                 }
@@ -1634,7 +1705,18 @@ impl Sim {
             // had this same key last tick, when it went into the slot
             // (unless a window edge flushed it since).
             let key = *key;
-            if cached && self.path_slots[p].key.is_some() {
+            if !self.shortcuts {
+                // The reference: every tick's path latency into the open
+                // windows' sketches at once.
+                add_to_active_windows(
+                    &mut self.kinks,
+                    &mut self.windows,
+                    self.active,
+                    c,
+                    weight,
+                    &key.dist(),
+                );
+            } else if cached && self.path_slots[p].key.is_some() {
                 self.path_slots[p].w += weight;
             } else {
                 self.add_to_slot(p, c, weight, key);
@@ -1800,14 +1882,23 @@ impl Sim {
         // a mixture of one distribution is that distribution, whatever the
         // weights).
         let same_one = one_key(&self.tick_mix).is_some_and(|k| one_key(&self.last_mix) == Some(k));
-        if !same_one && self.tick_mix != self.last_mix {
+        if !self.shortcuts {
+            // The reference: the mixture's p95 computed afresh.
+            self.mix_dists.clear();
+            self.mix_dists
+                .extend(self.tick_mix.iter().map(|(w, k)| (*w, k.dist())));
+            self.last_p95 = quantile_of(&self.mix_dists, 0.95, 1e-4);
+        } else if !same_one && self.tick_mix != self.last_mix {
             self.mix_dists.clear();
             self.mix_dists
                 .extend(self.tick_mix.iter().map(|(w, k)| (*w, k.dist())));
             // A chart's precision (0.01 %) is plenty.
             self.last_p95 = quantile_of_memo(&self.mix_dists, 0.95, 1e-4, &mut self.p95_memo);
+            self.counts.p95_memo_uses += 1;
             self.last_mix.clear();
             self.last_mix.extend_from_slice(&self.tick_mix);
+        } else {
+            self.counts.p95_reuses += 1;
         }
         let s = &mut self.series;
         s.t_s.push(t);
@@ -2397,5 +2488,40 @@ impl plan::StaleAcc {
             mean_s: ratio(self.sum, self.total),
             stale_share: ratio(self.stale, self.total),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reference run never reads the CDNs' steady state: making it
+    /// claim every group fresh for ever before every tick changes no bit
+    /// of the reference's report, and changes the default run's.
+    #[test]
+    fn the_reference_does_not_read_the_steady_state() {
+        let text = include_str!("../../tests/data/reference.json");
+        let d = design::format::parse(text).expect("reference").design;
+        let kata = crate::kata::load("status-dashboard").expect("kata");
+        let mut spec = kata.run.expect("run");
+        spec.minutes = 20.0;
+        let s = spec.scenario(3).expect("scenario");
+        let run = |shortcuts: bool, corrupt: bool| {
+            let mut sim = Sim::new(&d, &s, 3);
+            sim.set_shortcuts(shortcuts);
+            while !sim.is_done() {
+                if corrupt {
+                    for n in &mut sim.nodes {
+                        if let Model::Cdn(m) = &mut n.model {
+                            m.cdn.corrupt_steady_state();
+                        }
+                    }
+                }
+                sim.step();
+            }
+            sim.report().fingerprint()
+        };
+        assert_eq!(run(false, false), run(false, true));
+        assert_ne!(run(true, false), run(true, true));
     }
 }

@@ -679,6 +679,7 @@ impl Sim {
         let ext = last?;
         let ran = t - t0;
         self.quiet.total += ran;
+        self.counts.bulk_ticks += u64::from(ran);
         if at_primary {
             self.at_primary_ticks += ran;
         }

@@ -226,6 +226,8 @@ pub(crate) struct Slot {
     pub w: f64,
     /// Earlier distributions and their weights, oldest first.
     older: Vec<(LatKey, f64)>,
+    /// Additions merged into an entry already held (a fast-path count).
+    pub merges: u32,
 }
 
 impl Slot {
@@ -235,10 +237,14 @@ impl Slot {
     pub(crate) fn add(&mut self, key: LatKey, w: f64) -> Option<(LatKey, f64)> {
         if self.key == Some(key) {
             self.w += w;
+            self.merges += 1;
             return None;
         }
         let prev = self.key.take().map(|k| (k, self.w));
         let earlier = self.older.iter().position(|e| e.0 == key);
+        if earlier.is_some() {
+            self.merges += 1;
+        }
         let start = earlier.map_or(0.0, |i| self.older.remove(i).1);
         self.key = Some(key);
         self.w = start + w;

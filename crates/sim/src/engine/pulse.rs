@@ -303,6 +303,7 @@ impl Sim {
         let Some(p) = self.quiet.pulses.last.take() else {
             return 0.0;
         };
+        self.counts.pulse_replays += 1;
         let first = self.quiet.pulses.count == 0;
         if self.quiet.pulses.touched.len() != self.nodes.len() {
             self.quiet.pulses.touched = vec![false; self.nodes.len()];
