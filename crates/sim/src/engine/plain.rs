@@ -34,9 +34,10 @@
 
 use super::cdn::CdnTick;
 use super::cost::{prices, PriceBook};
+use super::model::cdn::{cost as cdn_cost, extras as cdn_extras, fracs as cdn_fracs};
 use super::plan::{CdnModel, Model, NodeRt, EXT, INT};
 use super::report::NodeSample;
-use super::{cdn_cost, cdn_extras, cdn_fracs, Sim};
+use super::Sim;
 
 /// One CDN's outcome in a quiet tick, as [`Sim::step_quiet_cdns`] leaves it.
 #[derive(Clone, Copy, Debug, Default)]

@@ -352,21 +352,6 @@ impl NodeAcc {
     }
 }
 
-/// A node's outputs of its last computed tick, reused while its inputs
-/// repeat exactly (a quiet node costs a comparison, not a queue solve).
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Reuse {
-    pub served: f64,
-    pub errors: f64,
-    pub util: f64,
-    pub inst: f64,
-    pub cost: f64,
-    pub fwd: [f64; NC],
-    pub lat_w: [f64; 4],
-    pub mean_num: f64,
-    pub mean_den: f64,
-}
-
 /// A node at run time.
 #[derive(Clone, Debug)]
 pub(crate) struct NodeRt {
@@ -413,7 +398,7 @@ pub(crate) struct NodeRt {
     pub sketch: Sketch,
     pub lat_slots: [Slot; 4],
     /// Last computed outputs, and the inputs they came from.
-    pub reuse: Option<Reuse>,
+    pub reuse: Option<super::reuse::Reuse>,
     pub prev_arr: [f64; NC],
     pub prev_down: bool,
     pub prev_servers: u32,

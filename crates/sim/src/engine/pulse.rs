@@ -29,10 +29,12 @@
 
 use super::cache::{CacheKey, CacheTick};
 use super::cdn::Origin;
-use super::plan::{Model, Reuse, EXT, NC, WRT};
+use super::model::cache::backing as cache_backing;
+use super::plan::{Model, EXT, NC, WRT};
 use super::report::NodeSample;
+use super::reuse::{queue_idle, Reuse};
 use super::sketch::LatKey;
-use super::{cache_backing, deposit, queue_idle, Sim};
+use super::{deposit, Sim};
 
 /// A cache key's step in a tick computed in full: what it was given and
 /// what it gave.

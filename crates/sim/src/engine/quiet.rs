@@ -37,8 +37,9 @@
 use super::plain::{PlainSums, QuietOut};
 use super::plan::{Model, EXT, INT};
 use super::pulse::Pulses;
+use super::reuse::repeats;
 use super::sketch::LatKey;
-use super::{add_to_active_windows, deposit, repeats};
+use super::{add_to_active_windows, deposit};
 use super::{paths::hop_latency, paths::PathLatency, Sim};
 
 /// An external path a quiet tick can take: source → CDN outcome `slot`
