@@ -517,8 +517,8 @@ impl Sim {
             c.slot_merges += n.lat_slots.iter().map(|s| u64::from(s.merges)).sum::<u64>();
             match &n.model {
                 Model::Cdn(m) => {
-                    c.steady_cdn_ticks += u64::from(m.cdn.steady_ticks);
-                    c.fresh_groups += u64::from(m.cdn.fresh_groups);
+                    c.steady_cdn_ticks += u64::from(m.cdn.steady.ticks);
+                    c.fresh_groups += u64::from(m.cdn.steady.fresh_groups);
                 }
                 Model::Cache(m) => {
                     c.fresh_cache_ticks += u64::from(m.key.fresh_ticks);
