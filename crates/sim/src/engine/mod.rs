@@ -916,16 +916,16 @@ impl Sim {
                         model::source::tick(*class, n.net, n.net_dist, &mut io)
                     }
                     Model::Cdn(m) if down => {
-                        m.pre = None;
-                        m.last = cdn::CdnTick::default();
+                        m.fast.pre = None;
+                        m.fast.last = cdn::CdnTick::default();
                         model::cdn::tick(m, &mut io, &ctx, None)
                     }
                     Model::Cdn(m) => {
                         // A quiet-tick attempt may have stepped the CDN
                         // already (same arrivals, same origin).
-                        let o = match m.pre.take() {
+                        let o = match m.fast.pre.take() {
                             Some(o) => {
-                                std::mem::swap(&mut self.node_tally, &mut m.pre_tally);
+                                std::mem::swap(&mut self.node_tally, &mut m.fast.pre_tally);
                                 o
                             }
                             None => {
@@ -945,9 +945,9 @@ impl Sim {
                         }
                         let out = model::cdn::tick(m, &mut io, &ctx, Some(&o));
                         // What pulses and plain ticks replay (`pulse.rs`).
-                        m.last = o;
-                        m.last_origin = m.origin;
-                        m.last_origin_requests = out.fwd[EXT];
+                        m.fast.last = o;
+                        m.fast.last_origin = m.origin;
+                        m.fast.last_origin_requests = out.fwd[EXT];
                         out
                     }
                     Model::Lb { latency_s } => model::lb::tick(*latency_s, &mut io, &ctx),
@@ -988,13 +988,13 @@ impl Sim {
                 }
                 // Only a tick that started and ended with nothing queued
                 // depends on its inputs alone.
-                n.reuse =
+                n.seen.reuse =
                     (idle_before && reuse::queue_idle(&n.model)).then(|| reuse::Reuse::of(&out));
                 out
             };
-            n.prev_arr = arr;
-            n.prev_down = down;
-            n.prev_servers = servers;
+            n.seen.arr = arr;
+            n.seen.down = down;
+            n.seen.servers = servers;
             // Forward to children.
             for c in 0..NC {
                 if out.fwd[c] > 0.0 {
@@ -1049,12 +1049,13 @@ impl Sim {
             n.changed = match &mut n.model {
                 Model::Source { .. } => false,
                 Model::Cdn(m) => {
-                    let same_extras = m.prev_extras == m.extras;
-                    let same = m.prev_frac == n.frac[EXT] && same_extras;
+                    let f = &mut m.fast;
+                    let same_extras = f.prev_extras == m.extras;
+                    let same = f.prev_frac == n.frac[EXT] && same_extras;
                     if !same {
-                        m.prev_frac.clear();
-                        m.prev_frac.extend_from_slice(&n.frac[EXT]);
-                        m.prev_extras = m.extras;
+                        f.prev_frac.clear();
+                        f.prev_frac.extend_from_slice(&n.frac[EXT]);
+                        f.prev_extras = m.extras;
                     }
                     latency_changed = !same_extras || !self.shortcuts;
                     !same || !self.shortcuts

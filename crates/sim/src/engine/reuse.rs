@@ -56,19 +56,32 @@ impl Reuse {
     }
 }
 
+/// What reuse remembers of a node: the outputs of its last computed tick
+/// when they may be repeated, and the inputs of its last tick.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Seen {
+    /// The last computed outputs, when the tick started and ended with
+    /// nothing queued.
+    pub reuse: Option<Reuse>,
+    /// The last tick's arrivals, availability and workers.
+    pub arr: [f64; NC],
+    pub down: bool,
+    pub servers: u32,
+}
+
 /// The outputs node `n` (with `before` the nodes before it) may repeat
 /// this tick (up or `down`, with `servers` workers), if any.
 #[inline(always)]
 pub(super) fn lookup(n: &NodeRt, before: &[NodeRt], down: bool, servers: u32) -> Option<Reuse> {
     let same_in = !down
-        && !n.prev_down
-        && servers == n.prev_servers
+        && !n.seen.down
+        && servers == n.seen.servers
         && n.arr
             .iter()
-            .zip(n.prev_arr.iter())
+            .zip(n.seen.arr.iter())
             .all(|(a, b)| a.to_bits() == b.to_bits());
     if same_in && repeats(n, before) {
-        n.reuse
+        n.seen.reuse
     } else {
         None
     }
