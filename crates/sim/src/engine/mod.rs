@@ -1,10 +1,37 @@
 //! The simulation engine: a per-tick fluid model (Δt = 1 s) of a design
 //! under a scenario, with analytic latency (`docs/model.md`).
 //!
+//! # The reference model and the fast paths
+//!
+//! The engine has one model, the *reference*: each node kind's tick is a
+//! plain function in `model/` (`source`, `cdn`, `lb`, `api`,
+//! `serverless`, `cache`, `primary`, `replica`, `storage`), over the state
+//! machines and queues it owns (`cdn/`, `cache.rs`, `service.rs`,
+//! `autoscale.rs`, `data.rs`). Each tick `forward` calls them in
+//! topological order, the reverse pass gives each node's end-to-end
+//! success, response time and version, `evaluate_paths` weighs every
+//! request path, and every latency goes into the sketches as it comes.
+//! `Sim::set_shortcuts(false)` runs exactly that, and nothing else.
+//!
+//! By default, *fast paths* skip work whose result is already known. They
+//! live in their own modules with their own state (`quiet.rs`, `plain.rs`,
+//! `pulse.rs`, `reuse.rs`, `cdn/steady.rs`; `quiet::CdnFast` and
+//! `reuse::Seen` are what they remember of a CDN and of any node), except
+//! a few small ones named below that sit where they act (run-length
+//! totals and change masks in `forward` and `evaluate_paths`, the memos in
+//! `service.rs` and `sketch.rs`, run-length slots in `plan::Slot`). Each
+//! must give the reference's report to rounding (1e-9, the tests in
+//! `tests/engine_properties.rs` on random designs and every kata design,
+//! calm and under faults), and each counts the times it was taken
+//! (`counts.rs`, `Sim::fast_path_counts`): `tests/reference_model.rs`
+//! proves the reference takes none and the default run takes every one.
+//! A fast path calls the same model functions or repeats what they gave,
+//! so a model change is made once, in `model/`.
+//!
 //! # Glossary
 //!
-//! The engine's shortcuts have names; each must give the report of
-//! computing every tick in full (`Sim::set_shortcuts(false)`).
+//! The fast paths have names, and so do a few words they use (every fast
+//! path is off in the reference):
 //!
 //! - **quiet** tick: a tick in which only the external rate and the CDNs'
 //!   edge answers change; every node behind the CDNs repeats last tick's
@@ -24,7 +51,27 @@
 //! - **steady** CDN tick: every PoP group answers from its copy all tick
 //!   (fresh, or stale-if-error between retries), so the CDN is stepped from
 //!   its remembered mix of answers without visiting the groups
-//!   (`Cdn::steady_until`, `cdn.rs`).
+//!   (`cdn/steady.rs`). Its kin, the **fresh-group** path: in a tick the
+//!   groups are visited, a group fresh all tick is counted as hits without
+//!   walking its rules (`Cdn::step`); and a cache key fresh all tick
+//!   answers every read as a hit at once (`CacheKey::step`).
+//! - **reuse**: a node whose inputs repeat exactly (arrivals, fleet,
+//!   availability) with nothing queued repeats its last outputs instead of
+//!   running its model (`reuse.rs`).
+//! - **run-length** totals: a node tick identical to its last adds only to
+//!   a count (`NodeAcc::pending`); a latency identical to the last one (or
+//!   one of the four before it) adds only to a *slot*'s weight, made kinks
+//!   in a sketch once per distribution (`plan::Slot`, **slot merging**).
+//! - **change masks**: the nodes whose shares or latency changed this tick
+//!   (`changed_mask`, `latency_mask`); a path through none of them keeps
+//!   its share and latency (an *unchanged path*), one whose nodes changed
+//!   only shares keeps its latency (a *share-only path*), and the reverse
+//!   pass is skipped when no node it reads changed.
+//! - **memo**: a remembered pure computation, the same bits either way: a
+//!   queue's steady-state solves (`Queue::step`), a function's Erlang B
+//!   values (`ErlangMemo`), a sojourn's kinks (`Kinks`), the series p95's
+//!   CDF values (`QuantileMemo`), and the p95 itself while the external
+//!   paths' mixture stays the same.
 //! - **pulse**: the single origin fetch a CDN's shield makes once per
 //!   expiry; inside a quiet stretch it is replayed from the last one
 //!   computed in full instead of ending the stretch (`pulse.rs`).
