@@ -947,76 +947,41 @@ impl Sim {
                 out
             } else {
                 let idle_before = reuse::queue_idle(&n.model);
-                // The model.
-                let mut io = model::Io {
-                    arr,
-                    down,
-                    routes: &n.routes,
-                    n_term: n.n_term,
-                    frac: &mut n.frac,
-                    own: &mut n.own,
-                    own_dist: &mut n.own_dist,
-                    mix: &mut n.mix,
-                };
-                let out = match &mut n.model {
-                    Model::Source { class } => {
-                        model::source::tick(*class, n.net, n.net_dist, &mut io)
-                    }
-                    Model::Cdn(m) if down => {
-                        m.fast.pre = None;
-                        m.fast.last = cdn::CdnTick::default();
-                        model::cdn::tick(m, &mut io, &ctx, None)
-                    }
+                // A fast path (a quiet-tick attempt) may have stepped the
+                // CDN's state machine already, with the same inputs.
+                let stepped = match &mut n.model {
+                    Model::Cdn(m) if !down => m.fast.pre.take().inspect(|_| {
+                        std::mem::swap(&mut self.node_tally, &mut m.fast.pre_tally);
+                    }),
                     Model::Cdn(m) => {
-                        // A quiet-tick attempt may have stepped the CDN
-                        // already (same arrivals, same origin).
-                        let o = match m.fast.pre.take() {
-                            Some(o) => {
-                                std::mem::swap(&mut self.node_tally, &mut m.fast.pre_tally);
-                                o
-                            }
-                            None => {
-                                self.node_tally.clear();
-                                model::cdn::step(m, tf, arr[EXT], &mut self.node_tally)
-                            }
-                        };
-                        for &(v, w) in self.node_tally.entries() {
-                            self.tally.add(v, w);
-                            n.acc.stale.add_version(
-                                v,
-                                w,
-                                &self.scenario.updates_s,
-                                self.posted,
-                                tf + 0.5,
-                            );
-                        }
-                        let out = model::cdn::tick(m, &mut io, &ctx, Some(&o));
-                        // What pulses and plain ticks replay (`pulse.rs`).
-                        m.fast.last = o;
-                        m.fast.last_origin = m.origin;
-                        m.fast.last_origin_requests = out.fwd[EXT];
-                        out
+                        m.fast.pre = None;
+                        None
                     }
-                    Model::Lb { latency_s } => model::lb::tick(*latency_s, &mut io, &ctx),
-                    Model::Api(m) => {
-                        model::api::tick(m, &mut io, &ctx, servers, &mut self.events, &n.id)
-                    }
-                    Model::Fn(m) => model::serverless::tick(m, &mut io, &ctx, self.shortcuts),
-                    Model::Cache(m) => {
-                        let backing = n.routes[EXT].first().map(|&(c, _)| &tail[c - i - 1]);
-                        let backing = model::cache::backing(backing, m.key.version);
-                        let (out, step) = model::cache::tick(m, &mut io, tf, backing);
-                        // What a replayed pulse must find again (`pulse.rs`).
-                        m.last_step = (!down).then_some(step);
-                        out
-                    }
-                    Model::Primary(m) => model::primary::tick(m, &mut io),
-                    Model::Replica(m) => {
-                        let writes = model::replica::primary_writes(m, before);
-                        model::replica::tick(m, &mut io, writes)
-                    }
-                    Model::Storage(m) => model::storage::tick(m, &mut io, &ctx),
+                    _ => None,
                 };
+                // The model.
+                let mut sinks = model::Sinks {
+                    events: &mut self.events,
+                    tally: &mut self.tally,
+                    node_tally: &mut self.node_tally,
+                    updates_s: &self.scenario.updates_s,
+                    posted: self.posted,
+                    memo: self.shortcuts,
+                };
+                let ran = model::run(n, before, tail, i, &ctx, down, servers, stepped, &mut sinks);
+                let out = ran.tick;
+                // What pulses and plain ticks replay (`pulse.rs`).
+                match &mut n.model {
+                    Model::Cdn(m) => {
+                        m.fast.last = ran.cdn.unwrap_or_default();
+                        if ran.cdn.is_some() {
+                            m.fast.last_origin = m.origin;
+                            m.fast.last_origin_requests = out.fwd[EXT];
+                        }
+                    }
+                    Model::Cache(m) => m.last_step = ran.key,
+                    _ => {}
+                }
                 // Own latency: into the sketch (the reference), or
                 // run-length compressed.
                 for k in 0..4 {

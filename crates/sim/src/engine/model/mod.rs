@@ -19,9 +19,13 @@ pub(super) mod storage;
 
 use crate::latency::Moments;
 
+use super::cdn::CdnTick;
 use super::cost::PriceBook;
-use super::plan::NC;
+use super::plan::{Model, NodeRt, EXT, NC};
+use super::pulse::KeyStep;
+use super::report::Event;
 use super::sketch::{Dist, LatKey};
+use super::versions::Tally;
 
 /// What every node model reads of the tick.
 #[derive(Clone, Copy)]
@@ -105,6 +109,105 @@ impl NodeTick {
             mean_num: 0.0,
             mean_den: 0.0,
         }
+    }
+}
+
+/// What the models write besides their node.
+pub(super) struct Sinks<'a> {
+    /// The run's events (autoscaling).
+    pub events: &'a mut Vec<Event>,
+    /// The tick's external answers by version (a CDN's edge answers).
+    pub tally: &'a mut Tally,
+    /// A CDN's answers by version this tick (scratch).
+    pub node_tally: &'a mut Tally,
+    /// When each update was posted, and how many have been.
+    pub updates_s: &'a [f64],
+    pub posted: u32,
+    /// Take a function's Erlang B values from its memo (the default run;
+    /// the same bits as computing them).
+    pub memo: bool,
+}
+
+/// What [`run`] gave: the node's tick, and what the fast paths remember
+/// of it (a CDN's outcome when it was up, a cache key's step when it was
+/// up).
+pub(super) struct Ran {
+    pub tick: NodeTick,
+    pub cdn: Option<CdnTick>,
+    pub key: Option<KeyStep>,
+}
+
+/// One tick of node `n` (index `i`; `before` the nodes ahead of it, `tail`
+/// the nodes after it) by its kind's model, `down` or up, with `servers`
+/// workers (an API's). `stepped`: a CDN's outcome when a fast path already
+/// stepped its state machine with the same inputs (by [`cdn::step`]; the
+/// versions it served in `sinks.node_tally`).
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub(super) fn run(
+    n: &mut NodeRt,
+    before: &[NodeRt],
+    tail: &[NodeRt],
+    i: usize,
+    ctx: &Ctx,
+    down: bool,
+    servers: u32,
+    stepped: Option<CdnTick>,
+    sinks: &mut Sinks,
+) -> Ran {
+    let tf = ctx.tf;
+    let mut io = Io {
+        arr: n.arr,
+        down,
+        routes: &n.routes,
+        n_term: n.n_term,
+        frac: &mut n.frac,
+        own: &mut n.own,
+        own_dist: &mut n.own_dist,
+        mix: &mut n.mix,
+    };
+    let (mut cdn_out, mut key) = (None, None);
+    let tick = match &mut n.model {
+        Model::Source { class } => source::tick(*class, n.net, n.net_dist, &mut io),
+        Model::Cdn(m) if down => cdn::tick(m, &mut io, ctx, None),
+        Model::Cdn(m) => {
+            let o = match stepped {
+                Some(o) => o,
+                None => {
+                    sinks.node_tally.clear();
+                    cdn::step(m, tf, io.arr[EXT], sinks.node_tally)
+                }
+            };
+            for &(v, w) in sinks.node_tally.entries() {
+                sinks.tally.add(v, w);
+                n.acc
+                    .stale
+                    .add_version(v, w, sinks.updates_s, sinks.posted, tf + 0.5);
+            }
+            cdn_out = Some(o);
+            cdn::tick(m, &mut io, ctx, Some(&o))
+        }
+        Model::Lb { latency_s } => lb::tick(*latency_s, &mut io, ctx),
+        Model::Api(m) => api::tick(m, &mut io, ctx, servers, sinks.events, &n.id),
+        Model::Fn(m) => serverless::tick(m, &mut io, ctx, sinks.memo),
+        Model::Cache(m) => {
+            let backing = n.routes[EXT].first().map(|&(c, _)| &tail[c - i - 1]);
+            let backing = cache::backing(backing, m.key.version);
+            let (out, step) = cache::tick(m, &mut io, tf, backing);
+            key = (!down).then_some(step);
+            out
+        }
+        Model::Primary(m) => primary::tick(m, &mut io),
+        Model::Replica(m) => {
+            let writes = replica::primary_writes(m, before);
+            replica::tick(m, &mut io, writes)
+        }
+        Model::Storage(m) => storage::tick(m, &mut io, ctx),
+    };
+    Ran {
+        tick,
+        cdn: cdn_out,
+        key,
     }
 }
 
