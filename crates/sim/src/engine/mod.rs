@@ -8,7 +8,7 @@
 //! `serverless`, `cache`, `primary`, `replica`, `storage`), over the state
 //! machines and queues it owns (`cdn/`, `cache.rs`, `service.rs`,
 //! `autoscale.rs`, `data.rs`). Each tick `forward` calls them in
-//! topological order, the reverse pass gives each node's end-to-end
+//! topological order (through `model::run`), the reverse pass gives each node's end-to-end
 //! success, response time and version, `evaluate_paths` weighs every
 //! request path, and every latency goes into the sketches as it comes.
 //! `Sim::set_shortcuts(false)` runs exactly that, and nothing else.

@@ -12,13 +12,18 @@ use super::plan::{Model, NodeRt, EXT, INT, NC, WRT};
 /// repeat exactly (a quiet node costs a comparison, not a queue solve).
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Reuse {
+    /// As in [`NodeTick`]: answered, failed, utilisation, instances and
+    /// cost (an API's cost is billed again: its autoscaler still acts).
     pub served: f64,
     pub errors: f64,
     pub util: f64,
     pub inst: f64,
     pub cost: f64,
+    /// Requests forwarded per class.
     pub fwd: [f64; NC],
+    /// Weight of each own-latency slot.
     pub lat_w: [f64; 4],
+    /// Σ answered × mean own latency, and Σ answered.
     pub mean_num: f64,
     pub mean_den: f64,
 }

@@ -132,8 +132,11 @@ pub(super) struct Sinks<'a> {
 /// of it (a CDN's outcome when it was up, a cache key's step when it was
 /// up).
 pub(super) struct Ran {
+    /// The node's tick.
     pub tick: NodeTick,
+    /// A CDN's state machine outcome (`None` when down, or not a CDN).
     pub cdn: Option<CdnTick>,
+    /// A cache key's step (`None` when down, or not a cache).
     pub key: Option<KeyStep>,
 }
 
