@@ -1,10 +1,37 @@
 //! The simulation engine: a per-tick fluid model (Δt = 1 s) of a design
 //! under a scenario, with analytic latency (`docs/model.md`).
 //!
+//! # The reference model and the fast paths
+//!
+//! The engine has one model, the *reference*: each node kind's tick is a
+//! plain function in `model/` (`source`, `cdn`, `lb`, `api`,
+//! `serverless`, `cache`, `primary`, `replica`, `storage`), over the state
+//! machines and queues it owns (`cdn/`, `cache.rs`, `service.rs`,
+//! `autoscale.rs`, `data.rs`). Each tick `forward` calls them in
+//! topological order (through `model::run`), the reverse pass gives each node's end-to-end
+//! success, response time and version, `evaluate_paths` weighs every
+//! request path, and every latency goes into the sketches as it comes.
+//! `Sim::set_shortcuts(false)` runs exactly that, and nothing else.
+//!
+//! By default, *fast paths* skip work whose result is already known. They
+//! live in their own modules with their own state (`quiet.rs`, `plain.rs`,
+//! `pulse.rs`, `reuse.rs`, `cdn/steady.rs`; `quiet::CdnFast` and
+//! `reuse::Seen` are what they remember of a CDN and of any node), except
+//! a few small ones named below that sit where they act (run-length
+//! totals and change masks in `forward` and `evaluate_paths`, the memos in
+//! `service.rs` and `sketch.rs`, run-length slots in `plan::Slot`). Each
+//! must give the reference's report to rounding (1e-9, the tests in
+//! `tests/engine_properties.rs` on random designs and every kata design,
+//! calm and under faults), and each counts the times it was taken
+//! (`counts.rs`, `Sim::fast_path_counts`): `tests/reference_model.rs`
+//! proves the reference takes none and the default run takes every one.
+//! A fast path calls the same model functions or repeats what they gave,
+//! so a model change is made once, in `model/`.
+//!
 //! # Glossary
 //!
-//! The engine's shortcuts have names; each must give the report of
-//! computing every tick in full (`Sim::set_shortcuts(false)`).
+//! The fast paths have names, and so do a few words they use (every fast
+//! path is off in the reference):
 //!
 //! - **quiet** tick: a tick in which only the external rate and the CDNs'
 //!   edge answers change; every node behind the CDNs repeats last tick's
@@ -24,7 +51,27 @@
 //! - **steady** CDN tick: every PoP group answers from its copy all tick
 //!   (fresh, or stale-if-error between retries), so the CDN is stepped from
 //!   its remembered mix of answers without visiting the groups
-//!   (`Cdn::steady_until`, `cdn.rs`).
+//!   (`cdn/steady.rs`). Its kin, the **fresh-group** path: in a tick the
+//!   groups are visited, a group fresh all tick is counted as hits without
+//!   walking its rules (`Cdn::step`); and a cache key fresh all tick
+//!   answers every read as a hit at once (`CacheKey::step`).
+//! - **reuse**: a node whose inputs repeat exactly (arrivals, fleet,
+//!   availability) with nothing queued repeats its last outputs instead of
+//!   running its model (`reuse.rs`).
+//! - **run-length** totals: a node tick identical to its last adds only to
+//!   a count (`NodeAcc::pending`); a latency identical to the last one (or
+//!   one of the four before it) adds only to a *slot*'s weight, made kinks
+//!   in a sketch once per distribution (`plan::Slot`, **slot merging**).
+//! - **change masks**: the nodes whose shares or latency changed this tick
+//!   (`changed_mask`, `latency_mask`); a path through none of them keeps
+//!   its share and latency (an *unchanged path*), one whose nodes changed
+//!   only shares keeps its latency (a *share-only path*), and the reverse
+//!   pass is skipped when no node it reads changed.
+//! - **memo**: a remembered pure computation, the same bits either way: a
+//!   queue's steady-state solves (`Queue::step`), a function's Erlang B
+//!   values (`ErlangMemo`), a sojourn's kinks (`Kinks`), the series p95's
+//!   CDF values (`QuantileMemo`), and the p95 itself while the external
+//!   paths' mixture stays the same.
 //! - **pulse**: the single origin fetch a CDN's shield makes once per
 //!   expiry; inside a quiet stretch it is replayed from the last one
 //!   computed in full instead of ending the stretch (`pulse.rs`).
@@ -91,8 +138,10 @@ mod branch;
 mod cache;
 mod cdn;
 mod cost;
+mod counts;
 mod data;
 mod faults;
+mod model;
 mod paths;
 mod plain;
 mod plan;
@@ -100,6 +149,7 @@ mod pulse;
 mod quiet;
 mod report;
 pub(crate) use report::fnv1a;
+mod reuse;
 mod scenario;
 mod service;
 mod sketch;
@@ -108,6 +158,8 @@ mod versions;
 
 pub use branch::{run_branched, BranchError, Branched};
 pub use cost::{prices, PriceBook};
+#[doc(hidden)]
+pub use counts::FastPathCounts;
 pub use faults::{Fault, FaultKind, FaultRecord, Target, NO_MULTI_AZ_RECOVERY_S};
 pub use report::{
     CostReport, Event, EventKind, Freshness, Latency, NodeReport, NodeSample, NodeSeries, Report,
@@ -122,21 +174,15 @@ pub use traffic::{pop_shares, Piece, PopGroups, Profile, ProfileError, Shape};
 use design::{Design, Diagnostic, NodeKind};
 
 use crate::histogram::LatencyHistogram;
-use crate::latency::Moments;
 use crate::rng::SimRng;
 
 use autoscale::Scale;
-use cost::gigabytes;
 use data::CommitLog;
 use paths::{hop_latency, PathLatency};
 pub(crate) use plan::{api_instances, replica_count};
 pub use plan::{capacity, Capacity, MAX_DURATION_S};
-use plan::{
-    Model, NodeRt, PathDef, Slot, EXT, INT, NC, SERVERLESS_RAMP_PER_S, STALE_EDGES,
-    STORAGE_GETS_PER_S, WRT,
-};
-use pulse::KeyStep;
-use sketch::{quantile_of_memo, Dist, Kinks, LatKey, QuantileMemo, Sketch};
+use plan::{Model, NodeRt, PathDef, Slot, EXT, INT, NC, STALE_EDGES, WRT};
+use sketch::{quantile_of, quantile_of_memo, Dist, Kinks, LatKey, QuantileMemo, Sketch};
 use versions::{staleness, Tally};
 
 /// Seconds the operator waits before retrying a failed write.
@@ -290,9 +336,11 @@ pub struct Sim {
     /// The nodes the reverse pass reads (bit i: node i), when `path_masks`
     /// is in use.
     reverse_mask: u64,
-    /// Shortcuts (quiet-node reuse, run-length totals, skipping unchanged
-    /// paths and reverse passes) on; off only to test they change nothing.
+    /// Every fast path on (the default); off, the reference run: each
+    /// tick computed in full by the plain model (see `set_shortcuts`).
     shortcuts: bool,
+    /// How often each fast path was taken (see `counts.rs`).
+    counts: FastPathCounts,
     /// Until when versions may still move without any node changing (a
     /// commit seen through replica lag).
     versions_settle_at: f64,
@@ -447,6 +495,7 @@ impl Sim {
             changed_mask: 0,
             latency_mask: 0,
             shortcuts: true,
+            counts: FastPathCounts::default(),
             versions_settle_at: f64::NEG_INFINITY,
             last_p95: 0.0,
             sample,
@@ -481,12 +530,60 @@ impl Sim {
         }
     }
 
-    /// Turns the engine's shortcuts off (every node, path and reverse pass
-    /// recomputed every tick) or on (the default). Results agree to rounding;
-    /// the tests use this to prove it.
+    /// Turns every fast path off (the reference run: every node, path and
+    /// reverse pass computed in full every tick, every CDN group and cache
+    /// key stepped by its rules, no memo consulted, every latency added to
+    /// the sketches as it comes) or on (the default). Results agree to
+    /// rounding; the tests use this to prove it, and
+    /// [`Sim::fast_path_counts`] to prove the reference takes no fast path.
+    /// Meant to be called before the first tick.
     #[doc(hidden)]
     pub fn set_shortcuts(&mut self, on: bool) {
         self.shortcuts = on;
+        self.kinks.forget = !on;
+        for n in &mut self.nodes {
+            if let Some(q) = n.model.queue_mut() {
+                q.set_memo(on);
+            }
+            match &mut n.model {
+                Model::Cdn(m) => m.cdn.set_shortcuts(on),
+                Model::Cache(m) => m.key.shortcuts = on,
+                _ => {}
+            }
+        }
+    }
+
+    /// How often each fast path was taken so far; all zero in the
+    /// reference run (`set_shortcuts(false)`). For tests.
+    #[doc(hidden)]
+    pub fn fast_path_counts(&self) -> FastPathCounts {
+        let mut c = self.counts;
+        c.quiet_ticks = u64::from(self.quiet.total);
+        c.kinks_memo_hits = u64::from(self.kinks.memo_hits);
+        for n in &self.nodes {
+            c.slot_merges += n.lat_slots.iter().map(|s| u64::from(s.merges)).sum::<u64>();
+            match &n.model {
+                Model::Cdn(m) => {
+                    c.steady_cdn_ticks += u64::from(m.cdn.steady.ticks);
+                    c.fresh_groups += u64::from(m.cdn.steady.fresh_groups);
+                }
+                Model::Cache(m) => {
+                    c.fresh_cache_ticks += u64::from(m.key.fresh_ticks);
+                    c.queue_memo_hits += u64::from(m.queue.memo_hits);
+                }
+                Model::Api(m) => c.queue_memo_hits += u64::from(m.queue.memo_hits),
+                Model::Primary(m) => c.queue_memo_hits += u64::from(m.queue.memo_hits),
+                Model::Replica(m) => c.queue_memo_hits += u64::from(m.queue.memo_hits),
+                Model::Fn(m) => c.erlang_memo_hits += u64::from(m.erlang.hits),
+                _ => {}
+            }
+        }
+        c.slot_merges += self
+            .path_slots
+            .iter()
+            .map(|s| u64::from(s.merges))
+            .sum::<u64>();
+        c
     }
 
     /// How many ticks so far took the quiet path (see `quiet.rs`); for
@@ -620,6 +717,8 @@ impl Sim {
         {
             self.reverse(end);
             self.update_origins();
+        } else {
+            self.counts.skipped_reverse_passes += 1;
         }
         if write > 0.0 && self.commit_write(tf, end) {
             // Versions move for as long as the slowest replica lags.
@@ -789,8 +888,12 @@ impl Sim {
     /// the external reads that reached a database primary.
     fn forward(&mut self, t: u32) -> f64 {
         let tf = f64::from(t);
-        let book = prices();
-        let page_kb = self.page_kb();
+        let ctx = model::Ctx {
+            t,
+            tf,
+            book: prices(),
+            page_kb: self.page_kb(),
+        };
         let mut at_primary = 0.0;
         let n_nodes = self.nodes.len();
         let mut changed_mask = 0u64;
@@ -803,20 +906,6 @@ impl Sim {
             let arr = n.arr;
             let a_tot = arr[EXT] + arr[INT] + arr[WRT];
             let down = n.down_until > tf;
-            let mut served = 0.0;
-            let mut errors = 0.0;
-            let mut backlog = 0.0;
-            let mut util = 0.0;
-            let mut inst = 1.0;
-            let mut cost = 0.0;
-            // Requests forwarded per class (split over the routes).
-            let mut fwd = [0.0; NC];
-            // Success share per class (for the path shares).
-            let mut succ = [1.0; NC];
-            let mut lat_w = [0.0; 4];
-            let mut mean_num = 0.0;
-            let mut mean_den = 0.0;
-            let nt = n.n_term;
             // Booted instances join before the tick.
             let mut servers = 0;
             if let Model::Api(m) = &mut n.model {
@@ -831,471 +920,98 @@ impl Sim {
                 }
                 servers = m.scaler.running() * m.workers;
             }
-            // A quiet node (same arrivals as last tick, nothing queued,
-            // nothing inside that moves with time) repeats last tick.
-            let same_in = !down
-                && !n.prev_down
-                && servers == n.prev_servers
-                && arr
-                    .iter()
-                    .zip(n.prev_arr.iter())
-                    .all(|(a, b)| a.to_bits() == b.to_bits());
-            let reusable = same_in && repeats(n, before);
-            let reused = if reusable && self.shortcuts {
-                n.reuse
+            if matches!(n.model, Model::Primary(_)) {
+                at_primary += arr[EXT];
+            }
+            // Fast path: a quiet node (same arrivals as last tick, nothing
+            // queued, nothing inside that moves with time) repeats last
+            // tick's outputs.
+            let reused = if self.shortcuts {
+                reuse::lookup(n, before, down, servers)
             } else {
                 None
             };
-            if let Some(r) = reused {
-                served = r.served;
-                errors = r.errors;
-                util = r.util;
-                inst = r.inst;
-                cost = r.cost;
-                fwd = r.fwd;
-                lat_w = r.lat_w;
-                mean_num = r.mean_num;
-                mean_den = r.mean_den;
-                match &mut n.model {
-                    Model::Primary(_) => at_primary += arr[EXT],
-                    Model::Api(m) => {
-                        // As when computed: the tick bills the fleet after
-                        // the autoscaler's decision.
-                        if let Some(ev) = m.scaler.end_of_tick(t, util) {
-                            scale_event(&mut self.events, tf, &n.id, ev);
-                        }
-                        cost = f64::from(m.scaler.billed()) * m.price_h / 3600.0;
-                    }
-                    _ => {}
+            let out = if let Some(r) = reused {
+                self.counts.reused_nodes += 1;
+                let mut out = r.tick();
+                if let Model::Api(m) = &mut n.model {
+                    // As when computed: the tick bills the fleet after
+                    // the autoscaler's decision.
+                    out.cost = model::api::bill(m, &ctx, out.util, &mut self.events, &n.id);
                 }
                 for (k, slot) in n.lat_slots.iter_mut().enumerate() {
-                    if lat_w[k] > 0.0 && slot.key.is_some() {
-                        slot.w += lat_w[k];
+                    if out.lat_w[k] > 0.0 && slot.key.is_some() {
+                        slot.w += out.lat_w[k];
                     }
                 }
+                out
             } else {
-                let mut lat_d = [LatKey::point(0.0); 4];
-                let idle_before = queue_idle(&n.model);
-                match &mut n.model {
-                    Model::Source { class } => {
-                        let c = *class;
-                        n.own[c] = n.net;
-                        n.own_dist[c] = Some(n.net_dist);
-                        if n.routes[c].is_empty() {
-                            errors = arr[c];
-                        } else {
-                            served = arr[c];
-                            fwd[c] = arr[c];
-                        }
-                        fill_routes(&mut n.frac[c], nt[c], &n.routes[c], 1.0);
-                        inst = 0.0;
-                    }
+                let idle_before = reuse::queue_idle(&n.model);
+                // A fast path (a quiet-tick attempt) may have stepped the
+                // CDN's state machine already, with the same inputs.
+                let stepped = match &mut n.model {
+                    Model::Cdn(m) if !down => m.fast.pre.take().inspect(|_| {
+                        std::mem::swap(&mut self.node_tally, &mut m.fast.pre_tally);
+                    }),
                     Model::Cdn(m) => {
-                        let (e, int) = (arr[EXT], arr[INT]);
-                        if down {
-                            m.pre = None;
-                            m.last = cdn::CdnTick::default();
-                            errors = e + int;
-                            succ = [0.0; NC];
-                            n.frac[EXT].iter_mut().for_each(|f| *f = 0.0);
-                            n.frac[INT].iter_mut().for_each(|f| *f = 0.0);
-                        } else {
-                            // A quiet-tick attempt may have stepped the CDN
-                            // already (same arrivals, same origin).
-                            let o = match m.pre.take() {
-                                Some(o) => {
-                                    std::mem::swap(&mut self.node_tally, &mut m.pre_tally);
-                                    o
-                                }
-                                None => {
-                                    self.node_tally.clear();
-                                    m.cdn.step(tf, e, &m.origin, &mut self.node_tally)
-                                }
-                            };
-                            for &(v, w) in self.node_tally.entries() {
-                                self.tally.add(v, w);
-                                n.acc.stale.add_version(
-                                    v,
-                                    w,
-                                    &self.scenario.updates_s,
-                                    self.posted,
-                                    tf + 0.5,
-                                );
-                            }
-                            let no_origin = n.routes[EXT].is_empty();
-                            let miss_err = if no_origin { o.miss } else { 0.0 };
-                            errors = o.errors + miss_err;
-                            served = e - errors;
-                            m.extras = cdn_extras(&o);
-                            m.last = o;
-                            m.last_origin = m.origin;
-                            cdn_fracs(&mut n.frac[EXT], &o, e, &n.routes[EXT], no_origin);
-                            fwd[EXT] = if no_origin { 0.0 } else { o.origin_requests };
-                            m.last_origin_requests = fwd[EXT];
-                            if n.routes[INT].is_empty() {
-                                errors += int;
-                            } else {
-                                served += int;
-                                fwd[INT] = int;
-                            }
-                            fill_routes(&mut n.frac[INT], 0, &n.routes[INT], 1.0);
-                            lat_w = [
-                                o.hit + o.swr + o.sie,
-                                o.wait_ok,
-                                o.wait_stale,
-                                o.miss - miss_err,
-                            ];
-                            lat_d = [
-                                LatKey::point(0.0),
-                                LatKey::new(o.wait_ok_moments(), None),
-                                LatKey::new(o.wait_stale_moments(), None),
-                                LatKey::point(m.origin.resp_s),
-                            ];
-                            mean_num = o.wait_ok * o.wait_ok_moments().mean
-                                + o.wait_stale * o.wait_stale_moments().mean
-                                + lat_w[3] * m.origin.resp_s;
-                            mean_den = e;
-                        }
-                        cost = cdn_cost(m, e + int, page_kb, book);
-                        inst = 0.0;
+                        m.fast.pre = None;
+                        None
                     }
-                    Model::Lb { latency_s } => {
-                        let ok = !down && !n.routes[EXT].is_empty();
-                        if ok {
-                            served = a_tot;
-                            fwd = arr;
-                        } else {
-                            errors = a_tot;
-                            succ = [0.0; NC];
+                    _ => None,
+                };
+                // The model.
+                let mut sinks = model::Sinks {
+                    events: &mut self.events,
+                    tally: &mut self.tally,
+                    node_tally: &mut self.node_tally,
+                    updates_s: &self.scenario.updates_s,
+                    posted: self.posted,
+                    memo: self.shortcuts,
+                };
+                let ran = model::run(n, before, tail, i, &ctx, down, servers, stepped, &mut sinks);
+                let out = ran.tick;
+                // What pulses and plain ticks replay (`pulse.rs`).
+                match &mut n.model {
+                    Model::Cdn(m) => {
+                        m.fast.last = ran.cdn.unwrap_or_default();
+                        if ran.cdn.is_some() {
+                            m.fast.last_origin = m.origin;
+                            m.fast.last_origin_requests = out.fwd[EXT];
                         }
-                        for c in 0..NC {
-                            n.own[c] = Moments::constant(*latency_s);
-                            n.own_dist[c] = Some(Dist::Point(*latency_s));
-                            fill_routes(&mut n.frac[c], 0, &n.routes[c], succ[c]);
-                            lat_w[c] = if ok { arr[c] } else { 0.0 };
-                            lat_d[c] = LatKey::point(*latency_s);
-                        }
-                        mean_num = served * *latency_s;
-                        mean_den = served;
-                        cost =
-                            book.lb_per_hour / 3600.0 + gigabytes(a_tot, page_kb) * book.lb_per_gb;
-                        inst = 0.0;
                     }
-                    Model::Api(m) => {
-                        let qt = m.queue.step_or_fail(down, a_tot, servers, &m.params);
-                        served = qt.served;
-                        errors = qt.errors;
-                        backlog = qt.backlog;
-                        util = qt.utilisation;
-                        inst = f64::from(m.scaler.running());
-                        let s = arrival_success(errors, a_tot, down);
-                        if a_tot > 0.0 {
-                            n.mix = [arr[EXT] / a_tot, arr[INT] / a_tot, arr[WRT] / a_tot];
-                        }
-                        for c in 0..NC {
-                            n.own[c] = qt.moments;
-                            n.own_dist[c] = qt.dist;
-                            let sc = served * n.mix[c];
-                            fwd[c] = sc;
-                            service_fracs(&mut n.frac[c], &n.routes[c], s);
-                            lat_w[c] = sc;
-                            lat_d[c] = LatKey::new(qt.moments, qt.dist);
-                        }
-                        succ = [s; NC];
-                        mean_num = served * qt.moments.mean;
-                        mean_den = served;
-                        if let Some(ev) = m.scaler.end_of_tick(t, util) {
-                            scale_event(&mut self.events, tf, &n.id, ev);
-                        }
-                        cost = f64::from(m.scaler.billed()) * m.price_h / 3600.0;
-                    }
-                    Model::Fn(m) => {
-                        let lam = a_tot;
-                        let s_t = m.service_s.max(1e-6);
-                        let mut moments = Moments::exponential(s_t);
-                        let mut dist = Some(Dist::Sojourn {
-                            shift: 0.0,
-                            queue: None,
-                            mu: 1.0 / s_t,
-                        });
-                        if down {
-                            errors = lam;
-                        } else {
-                            let cap = m.limit.min(m.warm + SERVERLESS_RAMP_PER_S).max(0.0);
-                            let a = lam * s_t;
-                            let block = if a <= 0.0 {
-                                0.0
-                            } else if cap < 1.0 {
-                                1.0
-                            } else if cap <= 4096.0 {
-                                m.erlang.erlang_b(cap as u32, a)
-                            } else {
-                                (1.0 - cap / a).max(0.0)
-                            };
-                            let admitted = lam * (1.0 - block);
-                            let needed = (a + 3.0 * a.sqrt()).min(cap);
-                            let new = (needed - m.warm).max(0.0);
-                            let cold = if admitted > 0.0 {
-                                (new / admitted).min(1.0)
-                            } else {
-                                0.0
-                            };
-                            m.warm = needed.max(m.warm * (1.0 - 1.0 / 600.0));
-                            let late = libm::exp(-m.timeout_s / s_t);
-                            served = admitted * (1.0 - late);
-                            errors = lam - served;
-                            util = if cap > 0.0 {
-                                (a * (1.0 - block) / cap).min(1.0)
-                            } else if lam > 0.0 {
-                                1.0
-                            } else {
-                                0.0
-                            };
-                            if cold > 0.0 {
-                                moments = Moments::new(
-                                    s_t + cold * m.cold_s,
-                                    s_t * s_t + cold * (1.0 - cold) * m.cold_s * m.cold_s,
-                                );
-                                dist = None;
-                            }
-                            cost = lam * book.serverless_per_million_requests / 1e6
-                                + admitted
-                                    * (s_t + cold * m.cold_s)
-                                    * m.mem_gb
-                                    * book.serverless_per_gb_second;
-                        }
-                        inst = m.warm;
-                        let s = if lam > 0.0 {
-                            (served / lam).clamp(0.0, 1.0)
-                        } else if down {
-                            0.0
-                        } else {
-                            1.0
-                        };
-                        if a_tot > 0.0 {
-                            n.mix = [arr[EXT] / a_tot, arr[INT] / a_tot, arr[WRT] / a_tot];
-                        }
-                        for c in 0..NC {
-                            n.own[c] = moments;
-                            n.own_dist[c] = dist;
-                            let sc = served * n.mix[c];
-                            fwd[c] = sc;
-                            service_fracs(&mut n.frac[c], &n.routes[c], s);
-                            lat_w[c] = sc;
-                            lat_d[c] = LatKey::new(moments, dist);
-                        }
-                        succ = [s; NC];
-                        mean_num = served * moments.mean;
-                        mean_den = served;
-                    }
-                    Model::Cache(m) => {
-                        let reads = arr[EXT] + arr[INT];
-                        let qt = m.queue.step_or_fail(down, reads, 1, &m.params);
-                        // The backing store (the preferred route for external reads).
-                        let backing = n.routes[EXT].first().map(|&(c, _)| &tail[c - i - 1]);
-                        let (b_ver, b_resp, b_ok) = cache_backing(backing, m.key.version);
-                        let ct = m.key.step(tf, qt.served, m.ttl, b_resp, b_ver, b_ok);
-                        m.last_step = (!down).then_some(KeyStep {
-                            served: qt.served,
-                            backing: (b_ver, b_resp, b_ok),
-                            out: ct,
-                            version: m.key.version,
-                        });
-                        let h = if ct.hits + ct.misses > 0.0 {
-                            ct.hits / (ct.hits + ct.misses)
-                        } else {
-                            1.0
-                        };
-                        served = qt.served;
-                        errors = qt.errors;
-                        backlog = qt.backlog;
-                        util = qt.utilisation;
-                        let s = arrival_success(errors, reads, down);
-                        let get = Moments::constant(m.get_s);
-                        let own = qt.moments + get;
-                        let own_dist = match qt.dist {
-                            Some(Dist::Sojourn { shift, queue, mu }) => Some(Dist::Sojourn {
-                                shift: shift + m.get_s,
-                                queue,
-                                mu,
-                            }),
-                            _ => None,
-                        };
-                        for c in [EXT, INT] {
-                            let share = if reads > 0.0 { arr[c] / reads } else { 0.5 };
-                            n.own[c] = own;
-                            n.own_dist[c] = own_dist;
-                            let f = &mut n.frac[c];
-                            f[0] = s * h;
-                            for (k, r) in n.routes[c].iter().enumerate() {
-                                f[1 + k] = s * (1.0 - h) * r.1;
-                            }
-                            let misses = served * share * (1.0 - h);
-                            if n.routes[c].is_empty() {
-                                errors += misses;
-                                served -= misses;
-                            } else {
-                                fwd[c] = misses;
-                            }
-                            lat_w[c] = served * share;
-                            lat_d[c] = LatKey::new(own, own_dist);
-                        }
-                        succ = [s, s, 1.0];
-                        mean_num = served * own.mean;
-                        mean_den = served;
-                        cost = m.price_h / 3600.0;
-                    }
-                    Model::Primary(m) => {
-                        at_primary += arr[EXT];
-                        let reads = arr[EXT] + arr[INT];
-                        let writes = arr[WRT];
-                        let (s_mean, scv) = if a_tot > 0.0 {
-                            let (pr, pw) = (reads / a_tot, writes / a_tot);
-                            let mean = pr * m.read_s + pw * m.write_s;
-                            let second =
-                                2.0 * (pr * m.read_s * m.read_s + pw * m.write_s * m.write_s);
-                            (mean, (second / (mean * mean) - 1.0).max(0.0))
-                        } else {
-                            (m.read_s, 1.0)
-                        };
-                        let params = service::QueueParams {
-                            service_s: s_mean,
-                            scv,
-                            queue_limit: m.queue_limit,
-                            timeout_s: 30.0,
-                        };
-                        let qt = m.queue.step_or_fail(down, a_tot, m.servers, &params);
-                        served = qt.served;
-                        errors = qt.errors;
-                        backlog = qt.backlog;
-                        util = qt.utilisation;
-                        let s = arrival_success(errors, a_tot, down);
-                        let wait_mean = (qt.moments.mean - s_mean).max(0.0);
-                        let wait_var = (qt.moments.variance - scv * s_mean * s_mean).max(0.0);
-                        let single = reads == 0.0 || writes == 0.0;
-                        for c in 0..NC {
-                            let sc = if c == WRT { m.write_s } else { m.read_s };
-                            n.own[c] = Moments::new(wait_mean + sc, wait_var + sc * sc);
-                            n.own_dist[c] = if single && !down { qt.dist } else { None };
-                            n.frac[c][0] = s;
-                            lat_w[c] = if a_tot > 0.0 {
-                                served * arr[c] / a_tot
-                            } else {
-                                0.0
-                            };
-                            lat_d[c] = LatKey::new(n.own[c], n.own_dist[c]);
-                            mean_num += lat_w[c] * n.own[c].mean;
-                        }
-                        succ = [s; NC];
-                        mean_den = served;
-                        inst = if m.multi_az { 2.0 } else { 1.0 };
-                        cost = m.price_h / 3600.0;
-                    }
-                    Model::Replica(m) => {
-                        let (w_rate, apply) = match m.primary {
-                            Some(p) => match &before[p].model {
-                                Model::Primary(pm) => (before[p].arr[WRT], pm.write_s),
-                                _ => (0.0, 0.0),
-                            },
-                            None => (0.0, 0.0),
-                        };
-                        m.lag.step(w_rate, apply);
-                        let reads = arr[EXT] + arr[INT];
-                        let qt = m.queue.step_or_fail(down, reads, m.servers, &m.params);
-                        served = qt.served;
-                        errors = qt.errors;
-                        backlog = qt.backlog;
-                        util = qt.utilisation;
-                        let s = arrival_success(errors, reads, down);
-                        for c in 0..NC {
-                            n.own[c] = qt.moments;
-                            n.own_dist[c] = qt.dist;
-                            n.frac[c][0] = s;
-                            lat_w[c] = if reads > 0.0 && c != WRT {
-                                served * arr[c] / reads
-                            } else {
-                                0.0
-                            };
-                            lat_d[c] = LatKey::new(qt.moments, qt.dist);
-                        }
-                        succ = [s; NC];
-                        mean_num = served * qt.moments.mean;
-                        mean_den = served;
-                        inst = f64::from(m.count);
-                        cost = f64::from(m.count) * m.price_h / 3600.0;
-                    }
-                    Model::Storage(m) => {
-                        let reads = arr[EXT] + arr[INT];
-                        if down {
-                            errors = reads;
-                        } else {
-                            errors = (reads - STORAGE_GETS_PER_S).max(0.0);
-                            served = reads - errors;
-                        }
-                        util = if reads > 0.0 {
-                            (reads / STORAGE_GETS_PER_S).min(1.0)
-                        } else {
-                            0.0
-                        };
-                        let s = if reads > 0.0 {
-                            served / reads
-                        } else if down {
-                            0.0
-                        } else {
-                            1.0
-                        };
-                        for c in 0..NC {
-                            n.own[c] = m.get;
-                            n.own_dist[c] = Some(m.get_dist);
-                            n.frac[c][0] = s;
-                            lat_w[c] = if reads > 0.0 && c != WRT {
-                                served * arr[c] / reads
-                            } else {
-                                0.0
-                            };
-                            lat_d[c] = LatKey::new(m.get, Some(m.get_dist));
-                        }
-                        succ = [s; NC];
-                        mean_num = served * m.get.mean;
-                        mean_den = served;
-                        cost = served * book.storage_per_1k_get / 1000.0
-                            + gigabytes(served, page_kb) * book.storage_per_gb;
-                        inst = 0.0;
-                    }
+                    Model::Cache(m) => m.last_step = ran.key,
+                    _ => {}
                 }
-                let _ = succ;
-                // Own latency, run-length compressed.
+                // Own latency: into the sketch (the reference), or
+                // run-length compressed.
                 for k in 0..4 {
-                    deposit(
-                        &mut n.lat_slots[k],
-                        &mut n.sketch,
-                        &mut self.kinks,
-                        lat_w[k],
-                        lat_d[k],
-                    );
+                    if self.shortcuts {
+                        deposit(
+                            &mut n.lat_slots[k],
+                            &mut n.sketch,
+                            &mut self.kinks,
+                            out.lat_w[k],
+                            out.lat_d[k],
+                        );
+                    } else if out.lat_w[k] > 0.0 && out.lat_w[k].is_finite() {
+                        self.kinks
+                            .add_once(out.lat_w[k], &out.lat_d[k].dist(), &mut n.sketch);
+                    }
                 }
-                // Only a tick that started and ended with nothing queued depends
-                // on its inputs alone.
-                n.reuse = (idle_before && queue_idle(&n.model)).then_some(plan::Reuse {
-                    served,
-                    errors,
-                    util,
-                    inst,
-                    cost,
-                    fwd,
-                    lat_w,
-                    mean_num,
-                    mean_den,
-                });
-            }
-            n.prev_arr = arr;
-            n.prev_down = down;
-            n.prev_servers = servers;
+                // Only a tick that started and ended with nothing queued
+                // depends on its inputs alone.
+                n.seen.reuse =
+                    (idle_before && reuse::queue_idle(&n.model)).then(|| reuse::Reuse::of(&out));
+                out
+            };
+            n.seen.arr = arr;
+            n.seen.down = down;
+            n.seen.servers = servers;
             // Forward to children.
             for c in 0..NC {
-                if fwd[c] > 0.0 {
+                if out.fwd[c] > 0.0 {
                     for &(child, share) in &n.routes[c] {
-                        tail[child - i - 1].arr[c] += fwd[c] * share;
+                        tail[child - i - 1].arr[c] += out.fwd[c] * share;
                     }
                 }
             }
@@ -1304,16 +1020,20 @@ impl Sim {
                 Model::Cdn(_) => arr[EXT] + arr[INT],
                 _ => a_tot,
             };
-            let cost = if cost.is_finite() { cost.max(0.0) } else { 0.0 };
+            let cost = if out.cost.is_finite() {
+                out.cost.max(0.0)
+            } else {
+                0.0
+            };
             let tick = NodeSample {
                 offered,
-                served,
-                errors,
-                backlog,
-                utilisation: util,
-                instances: inst,
-                mean_ms: if mean_den > 0.0 {
-                    1e3 * mean_num / mean_den
+                served: out.served,
+                errors: out.errors,
+                backlog: out.backlog,
+                utilisation: out.util,
+                instances: out.inst,
+                mean_ms: if out.mean_den > 0.0 {
+                    1e3 * out.mean_num / out.mean_den
                 } else {
                     0.0
                 },
@@ -1322,6 +1042,7 @@ impl Sim {
             // counts.
             if self.shortcuts && tick == n.tick && cost.to_bits() == n.last_cost.to_bits() {
                 n.acc.pending += 1.0;
+                self.counts.run_length_ticks += 1;
             } else {
                 let k = n.acc.pending;
                 let last = n.tick.clone();
@@ -1340,12 +1061,13 @@ impl Sim {
             n.changed = match &mut n.model {
                 Model::Source { .. } => false,
                 Model::Cdn(m) => {
-                    let same_extras = m.prev_extras == m.extras;
-                    let same = m.prev_frac == n.frac[EXT] && same_extras;
+                    let f = &mut m.fast;
+                    let same_extras = f.prev_extras == m.extras;
+                    let same = f.prev_frac == n.frac[EXT] && same_extras;
                     if !same {
-                        m.prev_frac.clear();
-                        m.prev_frac.extend_from_slice(&n.frac[EXT]);
-                        m.prev_extras = m.extras;
+                        f.prev_frac.clear();
+                        f.prev_frac.extend_from_slice(&n.frac[EXT]);
+                        f.prev_extras = m.extras;
                     }
                     latency_changed = !same_extras || !self.shortcuts;
                     !same || !self.shortcuts
@@ -1578,6 +1300,9 @@ impl Sim {
                 ),
             };
             let mut cached = self.shortcuts && unchanged && self.path_cache[p].is_some();
+            if cached {
+                self.counts.unchanged_paths += 1;
+            }
             // Only shares changed: a path that went through every hop last
             // tick and does again has last tick's latency (the same key and
             // mean), with the new share.
@@ -1595,6 +1320,7 @@ impl Sim {
                         if w > 0.0 && w.is_finite() {
                             *old_w = w;
                             cached = true;
+                            self.counts.share_only_paths += 1;
                         }
                     }
                 }
@@ -1634,7 +1360,18 @@ impl Sim {
             // had this same key last tick, when it went into the slot
             // (unless a window edge flushed it since).
             let key = *key;
-            if cached && self.path_slots[p].key.is_some() {
+            if !self.shortcuts {
+                // The reference: every tick's path latency into the open
+                // windows' sketches at once.
+                add_to_active_windows(
+                    &mut self.kinks,
+                    &mut self.windows,
+                    self.active,
+                    c,
+                    weight,
+                    &key.dist(),
+                );
+            } else if cached && self.path_slots[p].key.is_some() {
                 self.path_slots[p].w += weight;
             } else {
                 self.add_to_slot(p, c, weight, key);
@@ -1800,14 +1537,23 @@ impl Sim {
         // a mixture of one distribution is that distribution, whatever the
         // weights).
         let same_one = one_key(&self.tick_mix).is_some_and(|k| one_key(&self.last_mix) == Some(k));
-        if !same_one && self.tick_mix != self.last_mix {
+        if !self.shortcuts {
+            // The reference: the mixture's p95 computed afresh.
+            self.mix_dists.clear();
+            self.mix_dists
+                .extend(self.tick_mix.iter().map(|(w, k)| (*w, k.dist())));
+            self.last_p95 = quantile_of(&self.mix_dists, 0.95, 1e-4);
+        } else if !same_one && self.tick_mix != self.last_mix {
             self.mix_dists.clear();
             self.mix_dists
                 .extend(self.tick_mix.iter().map(|(w, k)| (*w, k.dist())));
             // A chart's precision (0.01 %) is plenty.
             self.last_p95 = quantile_of_memo(&self.mix_dists, 0.95, 1e-4, &mut self.p95_memo);
+            self.counts.p95_memo_uses += 1;
             self.last_mix.clear();
             self.last_mix.extend_from_slice(&self.tick_mix);
+        } else {
+            self.counts.p95_reuses += 1;
         }
         let s = &mut self.series;
         s.t_s.push(t);
@@ -2028,102 +1774,10 @@ impl Sim {
     }
 }
 
-/// The share of a tick's arrivals that will be answered: errors are
-/// counted against the arrivals (backlogged requests are not errors).
-#[inline(always)]
-fn arrival_success(errors: f64, arrivals: f64, down: bool) -> f64 {
-    if down {
-        0.0
-    } else if arrivals > 0.0 {
-        (1.0 - errors / arrivals).clamp(0.0, 1.0)
-    } else {
-        1.0
-    }
-}
-
 /// The latency key every part of a mixture has, if they all have the same.
 fn one_key(mix: &[(f64, LatKey)]) -> Option<LatKey> {
     let (_, first) = mix.first()?;
     mix.iter().all(|(_, k)| k == first).then_some(*first)
-}
-
-/// A CDN's outcome shares of its external reads `e` this tick: hit,
-/// stale-while-revalidate, stale-if-error, waited (good fetch), waited
-/// (failed fetch, stale copy), then the misses split over its origin routes.
-#[inline(always)]
-fn cdn_fracs(f: &mut [f64], o: &cdn::CdnTick, e: f64, routes: &[(usize, f64)], no_origin: bool) {
-    if e > 0.0 {
-        // Divisions are slow and most outcomes are zero in most ticks:
-        // 0 / e is exactly 0 for e > 0, so skipping them changes no bit.
-        let share = |x: f64| if x == 0.0 { 0.0 } else { x / e };
-        f[0] = share(o.hit);
-        f[1] = share(o.swr);
-        f[2] = share(o.sie);
-        f[3] = share(o.wait_ok);
-        f[4] = share(o.wait_stale);
-        let miss = if no_origin { 0.0 } else { share(o.miss) };
-        for (k, r) in routes.iter().enumerate() {
-            f[5 + k] = miss * r.1;
-        }
-    } else {
-        f.iter_mut().for_each(|x| *x = 0.0);
-        f[0] = 1.0;
-    }
-}
-
-/// The extra latency of a CDN's outcome slots this tick (see
-/// `CdnModel::extras`): only waiting for a fetch adds any.
-#[inline(always)]
-fn cdn_extras(o: &cdn::CdnTick) -> [Moments; 5] {
-    [
-        Moments::ZERO,
-        Moments::ZERO,
-        Moments::ZERO,
-        o.wait_ok_moments(),
-        o.wait_stale_moments(),
-    ]
-}
-
-/// A CDN's cost for one tick in which it took `requests` requests.
-#[inline(always)]
-fn cdn_cost(m: &plan::CdnModel, requests: f64, page_kb: f64, book: &PriceBook) -> f64 {
-    if m.cdn.cfg.pro {
-        book.cdn_pro_per_month / (book.hours_per_month * 3600.0)
-    } else {
-        requests * book.cdn_per_10k_requests / 1e4 + gigabytes(requests, page_kb) * book.cdn_per_gb
-    }
-}
-
-/// Whether node `n` (with `before` the nodes before it), given the same
-/// arrivals, fleet and availability as in the tick that last computed it,
-/// gives the same outputs: nothing queued and nothing inside that moves
-/// with time.
-#[inline(always)]
-fn repeats(n: &NodeRt, before: &[NodeRt]) -> bool {
-    match &n.model {
-        Model::Source { .. } | Model::Lb { .. } | Model::Storage(_) => true,
-        Model::Api(m) => m.queue.is_idle(),
-        Model::Primary(m) => m.queue.is_idle(),
-        Model::Cache(m) => m.queue.is_idle() && n.arr[EXT] + n.arr[INT] == 0.0,
-        Model::Replica(m) => {
-            m.queue.is_idle()
-                && m.lag.excess == 0.0
-                && m.primary.is_none_or(|p| before[p].arr[WRT] == 0.0)
-        }
-        Model::Cdn(_) | Model::Fn(_) => false,
-    }
-}
-
-/// True when a node's queue (if it has one) holds nothing.
-#[inline(always)]
-fn queue_idle(m: &Model) -> bool {
-    match m {
-        Model::Api(m) => m.queue.is_idle(),
-        Model::Primary(m) => m.queue.is_idle(),
-        Model::Cache(m) => m.queue.is_idle(),
-        Model::Replica(m) => m.queue.is_idle(),
-        _ => true,
-    }
 }
 
 fn scale_event(events: &mut Vec<Event>, tf: f64, id: &str, ev: Scale) {
@@ -2156,39 +1810,6 @@ fn push_event(events: &mut Vec<Event>, t_s: f64, kind: EventKind, id: &str, deta
     }
 }
 
-/// Path shares of a node whose terminal slot 0 answers when it has no
-/// route for the class: `s` (the success share) over slot 0 or the routes.
-#[inline(always)]
-fn service_fracs(f: &mut [f64], routes: &[(usize, f64)], s: f64) {
-    if routes.is_empty() {
-        if let Some(x) = f.first_mut() {
-            *x = s;
-        }
-    } else {
-        if let Some(x) = f.first_mut() {
-            *x = 0.0;
-        }
-        for (k, r) in routes.iter().enumerate() {
-            if let Some(x) = f.get_mut(1 + k) {
-                *x = s * r.1;
-            }
-        }
-    }
-}
-
-/// Route shares after `n_term` terminal slots (which get 0).
-#[inline(always)]
-fn fill_routes(f: &mut [f64], n_term: usize, routes: &[(usize, f64)], s: f64) {
-    for x in f.iter_mut().take(n_term) {
-        *x = 0.0;
-    }
-    for (k, r) in routes.iter().enumerate() {
-        if let Some(x) = f.get_mut(n_term + k) {
-            *x = s * r.1;
-        }
-    }
-}
-
 /// Adds weight `w` of latency `k` to a list of latencies and weights: to
 /// its entry if it has one (no weight, or a weight that is not a finite
 /// number, adds nothing).
@@ -2211,16 +1832,6 @@ fn deposit(slot: &mut Slot, sketch: &mut Sketch, kinks: &mut Kinks, w: f64, d: L
     if let Some((old, w)) = slot.add(d, w) {
         kinks.prepare(w, &old.dist());
         kinks.apply(sketch);
-    }
-}
-
-/// What a cache's key refills from: its backing store's (the preferred
-/// route for external reads) version, response time and health, as the
-/// reverse pass left them; without one, the version `held` and a failure.
-fn cache_backing(backing: Option<&NodeRt>, held: u32) -> (u32, f64, bool) {
-    match backing {
-        Some(ch) => (ch.ver[EXT], ch.resp[EXT], ch.succ[EXT] >= 0.5),
-        None => (held, 0.0, false),
     }
 }
 
@@ -2397,5 +2008,40 @@ impl plan::StaleAcc {
             mean_s: ratio(self.sum, self.total),
             stale_share: ratio(self.stale, self.total),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reference run never reads the CDNs' steady state: making it
+    /// claim every group fresh for ever before every tick changes no bit
+    /// of the reference's report, and changes the default run's.
+    #[test]
+    fn the_reference_does_not_read_the_steady_state() {
+        let text = include_str!("../../tests/data/reference.json");
+        let d = design::format::parse(text).expect("reference").design;
+        let kata = crate::kata::load("status-dashboard").expect("kata");
+        let mut spec = kata.run.expect("run");
+        spec.minutes = 20.0;
+        let s = spec.scenario(3).expect("scenario");
+        let run = |shortcuts: bool, corrupt: bool| {
+            let mut sim = Sim::new(&d, &s, 3);
+            sim.set_shortcuts(shortcuts);
+            while !sim.is_done() {
+                if corrupt {
+                    for n in &mut sim.nodes {
+                        if let Model::Cdn(m) = &mut n.model {
+                            m.cdn.corrupt_steady_state();
+                        }
+                    }
+                }
+                sim.step();
+            }
+            sim.report().fingerprint()
+        };
+        assert_eq!(run(false, false), run(false, true));
+        assert_ne!(run(true, false), run(true, true));
     }
 }

@@ -34,9 +34,10 @@
 
 use super::cdn::CdnTick;
 use super::cost::{prices, PriceBook};
+use super::model::cdn::{cost as cdn_cost, extras as cdn_extras, fracs as cdn_fracs};
 use super::plan::{CdnModel, Model, NodeRt, EXT, INT};
 use super::report::NodeSample;
-use super::{cdn_cost, cdn_extras, cdn_fracs, Sim};
+use super::Sim;
 
 /// One CDN's outcome in a quiet tick, as [`Sim::step_quiet_cdns`] leaves it.
 #[derive(Clone, Copy, Debug, Default)]
@@ -183,11 +184,11 @@ impl Sim {
                 outs.push(QuietOut::default());
                 continue;
             };
-            let out = match m.pre {
+            let out = match m.fast.pre {
                 Some(o) => QuietOut {
                     fresh: false,
                     o,
-                    total: m.pre_tally.total(),
+                    total: m.fast.pre_tally.total(),
                 },
                 None if m.cdn.fresh_current(posted) && m.cdn.pass_fresh(tf) => QuietOut {
                     fresh: true,
@@ -198,14 +199,14 @@ impl Sim {
                     QuietOut {
                         fresh: false,
                         o,
-                        total: m.pre_tally.total(),
+                        total: m.fast.pre_tally.total(),
                     }
                 }
             };
             if !out.fresh {
                 edge &= out.o.answered_at_edge();
                 pulse |= out.o.origin_requests > 0.0;
-                current &= m.pre_tally.entries().iter().all(|x| x.0 >= posted);
+                current &= m.fast.pre_tally.entries().iter().all(|x| x.0 >= posted);
             }
             outs.push(out);
         }
@@ -269,10 +270,10 @@ impl Sim {
             };
             if fresh {
                 // As `Cdn::step` tallies a CDN fresh all tick.
-                m.pre_tally.clear();
-                m.cdn.tally_fresh(e, &mut m.pre_tally);
+                m.fast.pre_tally.clear();
+                m.cdn.tally_fresh(e, &mut m.fast.pre_tally);
             }
-            for &(v, w) in m.pre_tally.entries() {
+            for &(v, w) in m.fast.pre_tally.entries() {
                 self.tally.add(v, w);
                 n.acc
                     .stale
@@ -298,7 +299,7 @@ impl Sim {
             let n = &mut self.nodes[self.cdns[ci]];
             let e = n.arr[EXT];
             if let Model::Cdn(m) = &mut n.model {
-                m.pre = None;
+                m.fast.pre = None;
             }
             let q = &mut self.quiet;
             let out = &q.outs[ci];
@@ -610,7 +611,7 @@ impl Sim {
         let mut fresh_until = f64::INFINITY;
         for &c in &self.cdns {
             match &self.nodes[c].model {
-                Model::Cdn(m) if m.pre.is_none() && m.cdn.fresh_current(self.posted) => {
+                Model::Cdn(m) if m.fast.pre.is_none() && m.cdn.fresh_current(self.posted) => {
                     fresh_until = fresh_until.min(m.cdn.fresh_until());
                 }
                 _ => return None,
@@ -679,6 +680,7 @@ impl Sim {
         let ext = last?;
         let ran = t - t0;
         self.quiet.total += ran;
+        self.counts.bulk_ticks += u64::from(ran);
         if at_primary {
             self.at_primary_ticks += ran;
         }

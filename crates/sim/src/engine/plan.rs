@@ -21,12 +21,13 @@ use super::cdn::{Cdn, CdnCfg, CdnTick, Origin};
 use super::cost::{prices, PriceBook};
 use super::data::Lag;
 use super::pulse::KeyStep;
+use super::quiet::CdnFast;
 use super::report::NodeSample;
+use super::reuse::Seen;
 use super::scenario::{Override, Scenario};
 use super::service::{ErlangMemo, Queue, QueueParams};
 use super::sketch::{Dist, LatKey, Sketch};
 use super::traffic::PopGroups;
-use super::versions::Tally;
 use crate::latency::{LogNormal, Moments};
 use crate::rng::SimRng;
 
@@ -176,34 +177,23 @@ impl Model {
 /// latency each outcome adds.
 #[derive(Clone, Debug)]
 pub(crate) struct CdnModel {
-    /// The last tick's outcome shares of external reads, and its extras.
-    pub prev_frac: Vec<f64>,
-    pub prev_extras: [Moments; 5],
     pub cdn: Cdn,
     pub origin: Origin,
     /// Extra latency of the outcome slots: hit, swr, sie, wait ok, wait
     /// stale.
     pub extras: [Moments; 5],
-    /// This tick's outcome when a quiet-tick attempt already stepped the
-    /// CDN (see `quiet.rs`), with the versions it served.
-    pub pre: Option<CdnTick>,
-    pub pre_tally: Tally,
-    /// Requests sent to the origin in the last tick computed in full.
-    pub last_origin_requests: f64,
-    /// The outcome of the last tick computed in full, and what the CDN
-    /// knew of its origin when it stepped it.
-    pub last: CdnTick,
-    pub last_origin: Origin,
+    /// What the fast paths remember of it (see `quiet.rs`).
+    pub fast: CdnFast,
 }
 
 impl CdnModel {
     /// Steps the CDN through tick [t, t + 1) with `e` external reads ahead
     /// of the tick's computation (see `plain.rs`): the outcome is kept in
-    /// `pre`, the versions it served in `pre_tally`.
+    /// `fast.pre`, the versions it served in `fast.pre_tally`.
     pub(crate) fn step_pre(&mut self, t: f64, e: f64) -> CdnTick {
-        self.pre_tally.clear();
-        let o = self.cdn.step(t, e, &self.origin, &mut self.pre_tally);
-        self.pre = Some(o);
+        self.fast.pre_tally.clear();
+        let o = self.cdn.step(t, e, &self.origin, &mut self.fast.pre_tally);
+        self.fast.pre = Some(o);
         o
     }
 }
@@ -226,6 +216,8 @@ pub(crate) struct Slot {
     pub w: f64,
     /// Earlier distributions and their weights, oldest first.
     older: Vec<(LatKey, f64)>,
+    /// Additions merged into an entry already held (a fast-path count).
+    pub merges: u32,
 }
 
 impl Slot {
@@ -235,10 +227,14 @@ impl Slot {
     pub(crate) fn add(&mut self, key: LatKey, w: f64) -> Option<(LatKey, f64)> {
         if self.key == Some(key) {
             self.w += w;
+            self.merges += 1;
             return None;
         }
         let prev = self.key.take().map(|k| (k, self.w));
         let earlier = self.older.iter().position(|e| e.0 == key);
+        if earlier.is_some() {
+            self.merges += 1;
+        }
         let start = earlier.map_or(0.0, |i| self.older.remove(i).1);
         self.key = Some(key);
         self.w = start + w;
@@ -346,21 +342,6 @@ impl NodeAcc {
     }
 }
 
-/// A node's outputs of its last computed tick, reused while its inputs
-/// repeat exactly (a quiet node costs a comparison, not a queue solve).
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Reuse {
-    pub served: f64,
-    pub errors: f64,
-    pub util: f64,
-    pub inst: f64,
-    pub cost: f64,
-    pub fwd: [f64; NC],
-    pub lat_w: [f64; 4],
-    pub mean_num: f64,
-    pub mean_den: f64,
-}
-
 /// A node at run time.
 #[derive(Clone, Debug)]
 pub(crate) struct NodeRt {
@@ -406,11 +387,9 @@ pub(crate) struct NodeRt {
     pub acc: NodeAcc,
     pub sketch: Sketch,
     pub lat_slots: [Slot; 4],
-    /// Last computed outputs, and the inputs they came from.
-    pub reuse: Option<Reuse>,
-    pub prev_arr: [f64; NC],
-    pub prev_down: bool,
-    pub prev_servers: u32,
+    /// Fast path: its last computed outputs, and the inputs they came
+    /// from (see `reuse.rs`).
+    pub seen: Seen,
     /// The last tick's cost.
     pub last_cost: f64,
     /// Whether this tick changed the node's shares or latency (so paths
@@ -770,16 +749,10 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                     version: 0,
                 };
                 Model::Cdn(Box::new(CdnModel {
-                    prev_frac: Vec::new(),
-                    prev_extras: [Moments::ZERO; 5],
                     cdn: Cdn::new(cfg, &groups.groups, &phases),
                     origin,
                     extras: [Moments::ZERO; 5],
-                    pre: None,
-                    pre_tally: Tally::new(),
-                    last_origin_requests: 0.0,
-                    last: CdnTick::default(),
-                    last_origin: origin,
+                    fast: CdnFast::new(origin),
                 }))
             }
             NodeKind::LoadBalancer => {
@@ -978,10 +951,7 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
             acc: NodeAcc::default(),
             sketch: Sketch::new(),
             lat_slots: Default::default(),
-            reuse: None,
-            prev_arr: [0.0; NC],
-            prev_down: false,
-            prev_servers: 0,
+            seen: Seen::default(),
             last_cost: 0.0,
             changed: true,
         });

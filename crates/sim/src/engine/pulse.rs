@@ -29,10 +29,12 @@
 
 use super::cache::{CacheKey, CacheTick};
 use super::cdn::Origin;
-use super::plan::{Model, Reuse, EXT, NC, WRT};
+use super::model::cache::backing as cache_backing;
+use super::plan::{Model, EXT, NC, WRT};
 use super::report::NodeSample;
+use super::reuse::{queue_idle, Reuse};
 use super::sketch::LatKey;
-use super::{cache_backing, deposit, queue_idle, Sim};
+use super::{deposit, Sim};
 
 /// A cache key's step in a tick computed in full: what it was given and
 /// what it gave.
@@ -152,12 +154,12 @@ impl Sim {
             let Model::Cdn(m) = &self.nodes[c].model else {
                 return false;
             };
-            if !m.last.answered_at_edge() {
+            if !m.fast.last.answered_at_edge() {
                 return false;
             }
-            any |= m.last_origin_requests > 0.0;
-            p.origin_requests.push(m.last_origin_requests);
-            p.used_origins.push(m.last_origin);
+            any |= m.fast.last_origin_requests > 0.0;
+            p.origin_requests.push(m.fast.last_origin_requests);
+            p.used_origins.push(m.fast.last_origin);
             p.origins.push(m.origin);
         }
         if !any {
@@ -169,7 +171,7 @@ impl Sim {
                 continue;
             }
             let n = &self.nodes[i];
-            let Some(reuse) = n.reuse else {
+            let Some(reuse) = n.seen.reuse else {
                 return false;
             };
             if matches!(n.model, Model::Fn(_)) || n.tick.utilisation >= 1.0 - 1e-9 {
@@ -188,7 +190,7 @@ impl Sim {
             p.nodes.push(Some(PulseNode {
                 arr: n.arr,
                 down: n.down_until > tf,
-                servers: n.prev_servers,
+                servers: n.seen.servers,
                 reuse,
                 tick: n.tick.clone(),
                 cost: n.last_cost,
@@ -216,7 +218,7 @@ impl Sim {
             let Model::Cdn(m) = &n.model else {
                 return false;
             };
-            let Some(o) = &m.pre else {
+            let Some(o) = &m.fast.pre else {
                 return false;
             };
             // The same origin as the recorded pulse's (its version, its
@@ -303,6 +305,7 @@ impl Sim {
         let Some(p) = self.quiet.pulses.last.take() else {
             return 0.0;
         };
+        self.counts.pulse_replays += 1;
         let first = self.quiet.pulses.count == 0;
         if self.quiet.pulses.touched.len() != self.nodes.len() {
             self.quiet.pulses.touched = vec![false; self.nodes.len()];

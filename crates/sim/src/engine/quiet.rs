@@ -34,12 +34,54 @@
 //!   rounding (sums are reassociated), which `set_shortcuts(false)` lets the
 //!   tests check.
 
+use crate::latency::Moments;
+
+use super::cdn::{CdnTick, Origin};
 use super::plain::{PlainSums, QuietOut};
 use super::plan::{Model, EXT, INT};
 use super::pulse::Pulses;
+use super::reuse::repeats;
 use super::sketch::LatKey;
-use super::{add_to_active_windows, deposit, repeats};
+use super::versions::Tally;
+use super::{add_to_active_windows, deposit};
 use super::{paths::hop_latency, paths::PathLatency, Sim};
+
+/// What the fast paths remember of a CDN node: the shares and extras of
+/// its last tick (to tell whether paths through it changed), its outcome
+/// when a quiet-tick attempt already stepped it, and what the last tick
+/// computed in full gave (which a replayed pulse must find again). The
+/// reference run keeps them but never reads them.
+#[derive(Clone, Debug)]
+pub(crate) struct CdnFast {
+    /// The last tick's outcome shares of external reads, and its extras.
+    pub prev_frac: Vec<f64>,
+    pub prev_extras: [Moments; 5],
+    /// This tick's outcome when a quiet-tick attempt already stepped the
+    /// CDN, with the versions it served.
+    pub pre: Option<CdnTick>,
+    pub pre_tally: Tally,
+    /// Requests sent to the origin in the last tick computed in full.
+    pub last_origin_requests: f64,
+    /// The outcome of the last tick computed in full, and what the CDN
+    /// knew of its origin when it stepped it.
+    pub last: CdnTick,
+    pub last_origin: Origin,
+}
+
+impl CdnFast {
+    /// Nothing remembered yet; the CDN knows `origin` of its origin.
+    pub(crate) fn new(origin: Origin) -> Self {
+        CdnFast {
+            prev_frac: Vec::new(),
+            prev_extras: [Moments::ZERO; 5],
+            pre: None,
+            pre_tally: Tally::new(),
+            last_origin_requests: 0.0,
+            last: CdnTick::default(),
+            last_origin: origin,
+        }
+    }
+}
 
 /// An external path a quiet tick can take: source → CDN outcome `slot`
 /// (a hit, or a stale copy served at once).
@@ -238,16 +280,16 @@ impl Sim {
             // tick after tick); the CDNs and sources must be up.
             let down_next = n.down_until > next_f;
             if down_next {
-                if self.is_edge_node(i) || !n.prev_down {
+                if self.is_edge_node(i) || !n.seen.down {
                     return;
                 }
                 until = until.min(first_tick_from(n.down_until));
-            } else if n.prev_down {
+            } else if n.seen.down {
                 return;
             }
             match &n.model {
                 Model::Cdn(m) => {
-                    if m.last_origin_requests != 0.0 {
+                    if m.fast.last_origin_requests != 0.0 {
                         return;
                     }
                     continue;
@@ -263,7 +305,7 @@ impl Sim {
             // not move — but a replica's lag, which moves only the version
             // it serves (stepped every quiet tick, and the stretch ends
             // before that version changes).
-            let computed = n.reuse.is_some() || matches!(n.model, Model::Source { .. });
+            let computed = n.seen.reuse.is_some() || matches!(n.model, Model::Source { .. });
             let steady = match &n.model {
                 Model::Replica(m) => {
                     m.queue.is_idle()
@@ -409,7 +451,7 @@ impl Sim {
         self.nodes
             .iter()
             .enumerate()
-            .any(|(i, n)| match (&n.model, n.reuse) {
+            .any(|(i, n)| match (&n.model, n.seen.reuse) {
                 (Model::Api(m), Some(r)) => {
                     let ticks = self.scaler_unrecorded(i) + 1;
                     m.scaler.evaluates_at(t) && m.scaler.would_act(t, ticks, r.util)
@@ -432,7 +474,7 @@ impl Sim {
         for i in 0..self.nodes.len() {
             let ticks = self.scaler_unrecorded(i);
             let n = &mut self.nodes[i];
-            if let (Model::Api(m), Some(r)) = (&mut n.model, n.reuse) {
+            if let (Model::Api(m), Some(r)) = (&mut n.model, n.seen.reuse) {
                 m.scaler.record(ticks, r.util);
                 if let Some(k) = self.quiet.scaler_recorded.get_mut(i) {
                     *k += ticks;
@@ -490,7 +532,7 @@ impl Sim {
             let unrecorded = self.scaler_unrecorded(i);
             let n = &mut self.nodes[i];
             n.acc.pending += k_i;
-            if let Some(r) = n.reuse {
+            if let Some(r) = n.seen.reuse {
                 for (j, slot) in n.lat_slots.iter_mut().enumerate() {
                     if r.lat_w[j] > 0.0 && slot.key.is_some() {
                         slot.w += k_i * r.lat_w[j];

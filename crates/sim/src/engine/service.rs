@@ -63,6 +63,10 @@ pub(crate) struct Queue {
     /// Erlang recursion), and the next entry to replace.
     memo: Vec<Memo>,
     memo_next: usize,
+    /// Whether the memo is used (off in the engine's reference run).
+    remember: bool,
+    /// Steady-state ticks answered from the memo (a fast-path count).
+    pub(crate) memo_hits: u32,
 }
 
 /// Steady-state ticks a queue remembers.
@@ -84,7 +88,17 @@ impl Queue {
             var: 0.0,
             memo: Vec::new(),
             memo_next: 0,
+            remember: true,
+            memo_hits: 0,
         }
+    }
+
+    /// Uses the memo of steady-state ticks (`true`, the default) or solves
+    /// every tick (the engine's reference run).
+    pub(crate) fn set_memo(&mut self, on: bool) {
+        self.remember = on;
+        self.memo.clear();
+        self.memo_next = 0;
     }
 
     /// Exchanges the remembered steady-state ticks with `other`'s (see
@@ -192,6 +206,7 @@ impl Queue {
                 .iter()
                 .find(|m| m.lambda == lambda_bits && m.servers == servers && m.params == key)
             {
+                self.memo_hits += 1;
                 return m.out;
             }
             if let Some((sol, block)) = Queue::solve(lambda, servers, p) {
@@ -234,7 +249,9 @@ impl Queue {
                     params: key,
                     out,
                 };
-                if self.memo.len() < QUEUE_MEMO {
+                if !self.remember {
+                    // The reference run keeps nothing.
+                } else if self.memo.len() < QUEUE_MEMO {
                     self.memo.push(m);
                 } else {
                     self.memo[self.memo_next] = m;
@@ -311,6 +328,8 @@ impl Queue {
 pub(crate) struct ErlangMemo {
     entries: Vec<(u32, u64, f64)>,
     next: usize,
+    /// Values answered from the memo (a fast-path count).
+    pub(crate) hits: u32,
 }
 
 /// Erlang B values an [`ErlangMemo`] holds.
@@ -322,6 +341,7 @@ impl ErlangMemo {
     pub(crate) fn erlang_b(&mut self, servers: u32, a: f64) -> f64 {
         let bits = a.to_bits();
         if let Some(&(_, _, b)) = self.entries.iter().find(|e| e.0 == servers && e.1 == bits) {
+            self.hits += 1;
             return b;
         }
         let b = erlang_b(servers, a);

@@ -122,8 +122,8 @@ impl LatKey {
 }
 
 /// The p-quantile of a weighted mixture of distributions, by bisection
-/// (`None` weights ignored); 0 for an empty mixture.
-#[cfg(test)]
+/// (`None` weights ignored); 0 for an empty mixture. The reference run's
+/// series p95 (the default run's goes through [`quantile_of_memo`]).
 pub(crate) fn quantile_of(parts: &[(f64, Dist)], p: f64, tol: f64) -> f64 {
     let total: f64 = parts.iter().map(|(w, _)| w.max(0.0)).sum();
     if total.is_nan() || total <= 0.0 {
@@ -159,7 +159,7 @@ pub(crate) struct QuantileMemo {
     same: Vec<bool>,
 }
 
-/// `quantile_of` (the plain bisection, kept for the tests), reusing the
+/// [`quantile_of`] (the plain bisection), reusing the
 /// CDF values of the last call for the parts whose distribution did not
 /// change (exactly the same result).
 pub(crate) fn quantile_of_memo(
@@ -435,6 +435,10 @@ pub(crate) struct Kinks {
     /// and a `log` each), and the next entry to replace.
     memo: Vec<(Dist, Vec<(f64, f64)>)>,
     memo_next: usize,
+    /// Computes every sojourn's kinks afresh (the engine's reference run).
+    pub(crate) forget: bool,
+    /// Sojourn kinks taken from the memo (a fast-path count).
+    pub(crate) memo_hits: u32,
 }
 
 impl Kinks {
@@ -445,9 +449,16 @@ impl Kinks {
             let mean = d.mean();
             let m = sojourn_mean(&queue, mu);
             if w > 0.0 && w.is_finite() && mean.is_finite() && m > 0.0 && m.is_finite() {
+                if self.forget {
+                    self.memo.clear();
+                    self.memo_next = 0;
+                }
                 let hit = self.memo.iter().position(|(k, _)| k == d);
                 let units = match hit {
-                    Some(i) => &self.memo[i].1,
+                    Some(i) => {
+                        self.memo_hits += 1;
+                        &self.memo[i].1
+                    }
                     None => {
                         let i = if self.memo.len() < MEMO {
                             // A knot a time, and the two tail ramps' ends.

@@ -24,6 +24,9 @@ use crate::latency::Moments;
 
 use super::versions::Tally;
 
+mod steady;
+use steady::Steady;
+
 /// How often a PoP serving stale-if-error retries the origin, seconds.
 pub(crate) const ERROR_RETRY_S: f64 = 10.0;
 
@@ -156,15 +159,8 @@ pub(crate) struct Cdn {
     shield: Shield,
     /// End of the last tick stepped: a purge cannot act before it.
     clock: f64,
-    /// Until when every group answers every reader from its copy with no
-    /// fetch in flight — fresh, or stale while the origin fails
-    /// (stale-if-error between retries) — (−∞ when they do not): a tick
-    /// that ends by then is stepped without visiting the groups.
-    steady_until: f64,
-    /// Meanwhile, per version and kind of answer (stale-if-error or hit),
-    /// in the order of the groups giving it first: the share of reads
-    /// those groups take.
-    steady_mix: Vec<(u32, bool, f64)>,
+    /// Fast path: the steady state (see `steady.rs`).
+    pub(crate) steady: Steady,
     /// Σ of the groups' shares, in their order (the one entry of the mix
     /// when every group is fresh with one version).
     share_total: f64,
@@ -206,67 +202,31 @@ impl Cdn {
                 fetch: None,
             },
             clock: 0.0,
-            steady_until: f64::NEG_INFINITY,
-            steady_mix: Vec::new(),
+            steady: Steady::new(),
             share_total,
         }
     }
 
-    /// Recomputes [`Cdn::steady_until`] and the mix of answers after the
-    /// groups changed (as [`Cdn::step`] would visit them: a fresh group's
-    /// readers get hits until its copy expires; one serving stale-if-error
-    /// gets them stale copies until its next retry, and while a tick
-    /// starts within its stale-if-error window).
-    fn note_steady(&mut self) {
-        self.steady_until = f64::NEG_INFINITY;
-        self.steady_mix.clear();
-        let Some(first) = self.groups.first() else {
-            return;
-        };
-        let key = (first.version, first.error_mode);
-        let mut until = f64::INFINITY;
-        let mut one_kind = true;
-        for g in &self.groups {
-            let limit = if g.fetch.is_some() || !g.has_copy {
-                f64::NEG_INFINITY
-            } else if g.error_mode {
-                // (Expired: a stale-if-error group's copy always is.)
-                if self.cfg.sie > 0.0 && g.fresh_until <= self.clock {
-                    g.retry_at.min(g.fresh_until + self.cfg.sie + 1.0)
-                } else {
-                    f64::NEG_INFINITY
-                }
-            } else {
-                g.fresh_until
-            };
-            if !(limit > self.clock) {
-                return;
-            }
-            until = until.min(limit);
-            one_kind &= (g.version, g.error_mode) == key;
-        }
-        if one_kind {
-            // The common case: one entry, the groups' shares summed in
-            // their order (as below).
-            self.steady_mix.push((key.0, key.1, self.share_total));
-        } else {
-            for g in &self.groups {
-                let key = (g.version, g.error_mode);
-                match self.steady_mix.iter_mut().find(|m| (m.0, m.1) == key) {
-                    Some(m) => m.2 += g.share,
-                    None => self.steady_mix.push((g.version, g.error_mode, g.share)),
-                }
-            }
-        }
-        self.steady_until = until;
+    /// Takes the steady and fresh-group paths (`true`, the default) or
+    /// visits every group every tick by the full rules (the reference).
+    pub(crate) fn set_shortcuts(&mut self, on: bool) {
+        self.steady.on = on;
+        self.steady.forget();
+    }
+
+    /// Makes the steady state claim every group fresh with version 0 for
+    /// ever (for tests: the reference never reads it).
+    #[cfg(test)]
+    pub(crate) fn corrupt_steady_state(&mut self) {
+        self.steady.until = f64::INFINITY;
+        self.steady.mix = vec![(0, false, self.share_total)];
     }
 
     /// Drops every copy at time `at` (purge on update); if the tick holding
     /// `at` has already been stepped, from its end.
     pub(crate) fn purge(&mut self, at: f64) {
         let at = at.max(self.clock);
-        self.steady_until = f64::NEG_INFINITY;
-        self.steady_mix.clear();
+        self.steady.forget();
         for g in &mut self.groups {
             g.has_copy = false;
             g.fetch = None;
@@ -303,29 +263,9 @@ impl Cdn {
         }
     }
 
-    /// Advances one tick [t, t + 1) with `lambda` external reads if every
-    /// group answers from its copy all tick (the common case): adds the
-    /// answers to `out` and counts them in `tally` by version (true), or
-    /// changes nothing when the tick needs the groups visited (false).
-    fn step_steady(&mut self, t: f64, lambda: f64, tally: &mut Tally, out: &mut CdnTick) -> bool {
-        if !self.pass_fresh(t) {
-            return false;
-        }
-        for &(v, sie, share) in &self.steady_mix {
-            let n = lambda * share;
-            if sie {
-                out.sie += n;
-            } else {
-                out.hit += n;
-            }
-            tally.add(v, n);
-        }
-        true
-    }
-
     /// Advances one tick [t, t + 1) if every group answers from its copy
     /// all tick (true; see [`Cdn::fresh_current`] for when they are all
-    /// hits); otherwise changes nothing (false).
+    /// hits); otherwise changes nothing (false). A fast path.
     pub(crate) fn pass_fresh(&mut self, t: f64) -> bool {
         if !self.fresh_through(t + 1.0) {
             return false;
@@ -337,15 +277,13 @@ impl Cdn {
     /// Whether, while [`Cdn::pass_fresh`] passes ticks, every group is
     /// fresh with version `posted` or newer: every read a current hit.
     pub(crate) fn fresh_current(&self, posted: u32) -> bool {
-        !self.steady_mix.is_empty() && self.steady_mix.iter().all(|m| !m.1 && m.0 >= posted)
+        self.steady.fresh_current(posted)
     }
 
     /// Counts in `tally` the hits of `lambda` reads while every group is
     /// fresh, by version, as [`Cdn::step`] does.
     pub(crate) fn tally_fresh(&self, lambda: f64, tally: &mut Tally) {
-        for &(v, _, share) in &self.steady_mix {
-            tally.add(v, lambda * share);
-        }
+        self.steady.tally(lambda, tally);
     }
 
     /// The hits of `lambda` reads while every group is fresh with one
@@ -364,7 +302,7 @@ impl Cdn {
     /// is stepped or purged (−∞ when it passes none).
     pub(crate) fn fresh_until(&self) -> f64 {
         if self.cfg.ttl > 0.0 {
-            self.steady_until
+            self.steady.until
         } else {
             f64::NEG_INFINITY
         }
@@ -387,9 +325,14 @@ impl Cdn {
             out.origin_requests = lambda;
             return out;
         }
-        if self.step_steady(t, lambda, tally, &mut out) {
+        // Fast path: every group answers from its copy all tick.
+        if self.steady.on && self.fresh_through(t + 1.0) {
+            self.steady.answer(lambda, tally, &mut out);
+            self.steady.ticks += 1;
             return out;
         }
+        let fresh_path = self.steady.on;
+        let mut fresh_groups = 0;
         let ok = origin.err < 0.5 && origin.resp_s < cfg.timeout;
         let end = t + 1.0;
         // The hits of groups fresh all tick, summed while they hold one
@@ -400,7 +343,8 @@ impl Cdn {
             let g = &mut self.groups[gi];
             let lg = lambda * g.share;
             // Fast path: fresh all tick.
-            if g.fetch.is_none() && g.has_copy && g.fresh_until >= end {
+            if fresh_path && g.fetch.is_none() && g.has_copy && g.fresh_until >= end {
+                fresh_groups += 1;
                 out.hit += lg;
                 if g.version != fresh_hits.0 {
                     tally.add(fresh_hits.0, fresh_hits.1);
@@ -528,7 +472,11 @@ impl Cdn {
             }
         }
         tally.add(fresh_hits.0, fresh_hits.1);
-        self.note_steady();
+        self.steady.fresh_groups += fresh_groups;
+        if self.steady.on {
+            self.steady
+                .note(&self.groups, &self.cfg, self.clock, self.share_total);
+        }
         out
     }
 }
@@ -643,7 +591,7 @@ mod tests {
         origin: &Origin,
         tally: &mut Tally,
     ) -> CdnTick {
-        c.steady_until = f64::NEG_INFINITY;
+        c.steady.forget();
         c.step(t, lambda, origin, tally)
     }
 
@@ -711,6 +659,58 @@ mod tests {
         // copies (between retries that take the 3 s timeout each: 34 ticks).
         assert!(steady > 1500, "{steady}");
         assert!(steady_sie > 20, "{steady_sie}");
+    }
+
+    /// The example of a model change made the same wrong way in
+    /// both paths: a "soft purge" that drops the copies but forgets to
+    /// reset the steady state. The reference never reads that state, so
+    /// it gives what a correct purge gives, bit for bit, and the fast path
+    /// given the same bug does not: the equivalence tests would fail.
+    #[test]
+    fn a_purge_that_forgets_the_steady_state_is_caught_by_the_reference() {
+        let mut cfg = cfg(30.0);
+        cfg.purge = true;
+        cfg.swr = 60.0;
+        cfg.shield = true;
+        let groups: Vec<(u32, f64)> = (0..8).map(|_| (5, 0.125)).collect();
+        // Every group expires at once: steady for most of each TTL.
+        let phases = [0.0; 8];
+        let mut clean = Cdn::new(cfg, &groups, &phases);
+        clean.set_shortcuts(false);
+        let mut buggy = clean.clone();
+        let mut fast_buggy = Cdn::new(cfg, &groups, &phases);
+        // Ticks answered by the steady path, each run.
+        let mut steady = 0;
+        let mut fast_differs = false;
+        for t in 0..1800 {
+            let tf = f64::from(t);
+            let origin = Origin {
+                err: 0.0,
+                resp_s: 0.05,
+                version: t / 300,
+            };
+            if t % 300 == 140 {
+                clean.purge(tf);
+                for c in [&mut buggy, &mut fast_buggy] {
+                    // The soft purge: the steady state survives it.
+                    let kept = c.steady.clone();
+                    c.purge(tf);
+                    c.steady = kept;
+                }
+            }
+            let (mut a, mut b, mut f) = (Tally::new(), Tally::new(), Tally::new());
+            let x = clean.step(tf, 2000.0, &origin, &mut a);
+            let y = buggy.step(tf, 2000.0, &origin, &mut b);
+            let before = fast_buggy.steady.ticks;
+            let z = fast_buggy.step(tf, 2000.0, &origin, &mut f);
+            steady += fast_buggy.steady.ticks - before;
+            assert_eq!(x, y, "tick {t}");
+            assert_eq!(a.entries(), b.entries(), "tick {t}");
+            fast_differs |= x != z;
+        }
+        assert_eq!(clean.steady.ticks + clean.steady.fresh_groups, 0);
+        assert!(steady > 0);
+        assert!(fast_differs, "the fast path hid the bug");
     }
 
     #[test]
