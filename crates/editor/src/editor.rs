@@ -842,12 +842,40 @@ impl Editor {
         }
     }
 
+    /// A drag that ends with a node exactly on another (hidden under it)
+    /// goes on down and to the right, a grid step at a time, until none
+    /// is, as a nudge does; the group keeps its shape.
+    fn unstack_dropped(&mut self, originals: &[(NodeId, Point)]) {
+        let ids: BTreeSet<NodeId> = originals.iter().map(|(id, _)| id.clone()).collect();
+        let dropped: Vec<Point> = originals
+            .iter()
+            .filter_map(|(id, _)| self.design.node(id).map(|n| n.position))
+            .collect();
+        let place = |p: Point| clamp_to_canvas(geometry::snap_to_grid(p));
+        let step = grid_steps(1, 1);
+        let Some(extra) = unstacked_shift(&self.design, &dropped, &ids, step, place) else {
+            return;
+        };
+        if extra == (Point { x: 0.0, y: 0.0 }) {
+            return;
+        }
+        for (id, _) in originals {
+            if let Some(node) = self.design.node_mut(id) {
+                node.position = place(shifted(node.position, extra));
+            }
+        }
+        self.revision += 1;
+    }
+
     /// The pointer was released, over `over` (a node) or over nothing.
     /// Finishes the gesture: a move becomes one undo step, a connection is
     /// made or refused with its reason.
     pub fn release(&mut self, over: Option<&NodeId>) -> Result<Option<EdgeKind>, EditError> {
         match std::mem::replace(&mut self.gesture, Gesture::Idle) {
-            Gesture::MovingNodes { before, .. } => {
+            Gesture::MovingNodes {
+                before, originals, ..
+            } => {
+                self.unstack_dropped(&originals);
                 if *before != self.design {
                     self.history.record(*before);
                 }

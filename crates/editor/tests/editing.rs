@@ -50,6 +50,21 @@ fn dragging_moves_snaps_and_is_one_undo_step() {
     );
 }
 
+/// A node dropped exactly on another would hide it: it goes on a grid
+/// step down and to the right, in the same undo step.
+#[test]
+fn a_node_dropped_on_another_does_not_hide_it() {
+    let (mut e, _, api, db) = three_tier();
+    e.press_node(&api, p(260.0, 10.0), false);
+    e.pointer_moved(p(260.0 + 256.0, 10.0), p(0.0, 0.0));
+    e.release(None).unwrap();
+    let step = geometry::snap_to_grid(p(GRID, GRID));
+    assert_eq!(position(&e, &db), p(512.0, 0.0), "the other node stays");
+    assert_eq!(position(&e, &api), p(512.0 + step.x, step.y));
+    assert!(e.undo());
+    assert_eq!(position(&e, &api), p(256.0, 0.0), "one undo step");
+}
+
 #[test]
 fn a_drag_reports_only_the_nodes_it_moved() {
     let (mut e, users, api, _) = three_tier();
