@@ -924,6 +924,11 @@ async fn a_refused_keyboard_connection_says_why_and_escape_cancels() {
     api.focus().unwrap();
     settle().await;
     assert_eq!(candidate(&app), None);
+    assert!(app
+        .find(".notice-area")
+        .text_content()
+        .unwrap_or_default()
+        .contains("Connection cancelled: the focus left the node."));
 }
 
 #[wasm_bindgen_test]

@@ -194,7 +194,7 @@ pub fn NodeView(
     };
     // Focus leaving the source of a keyboard connection (a click in a
     // panel, Tab elsewhere) ends the question: its keys would mean
-    // something else there.
+    // something else there. Said, as Escape says it.
     let on_blur = {
         let id = id.clone();
         move |_| {
@@ -202,6 +202,7 @@ pub fn NodeView(
                 state.with_editor(|e| e.keyboard_connection().is_some_and(|(from, _)| *from == id));
             if asking {
                 state.apply(|e| e.cancel());
+                state.notify("Connection cancelled: the focus left the node.");
             }
         }
     };
