@@ -607,7 +607,7 @@ pub fn App() -> impl IntoView {
                 <FoldButton fold=inspector_fold name="inspector" controls="inspector-panel" side="right" />
                 <NoticeArea state=state />
             </main>
-            <Inspector state=state run=run />
+            <Inspector state=state run=run on_escape=Callback::new(move |()| pane.set(Pane::Canvas)) />
             <Results state=state run=run scenarios=kata.scenarios.clone() targets=Targets::of(&kata) window_starts=kata.window_starts() event=kata.event() />
             <PaneTabs pane=pane readonly=readonly />
             <ConfirmReplace state=state pending=replace starter=starter />

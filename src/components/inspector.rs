@@ -19,6 +19,10 @@ pub fn Inspector(
     state: EditorState,
     /// Grade and playback (the selected node's part in the run).
     run: RunState,
+    /// Called when Escape leaves the fields for the node (the app shows
+    /// the canvas pane on a phone).
+    #[prop(optional)]
+    on_escape: Option<Callback<()>>,
 ) -> impl IntoView {
     let single = Memo::new(move |_| state.selection.with(|s| s.single_node().cloned()));
     let summary = move || {
@@ -47,7 +51,7 @@ pub fn Inspector(
             <h2>"Inspector"</h2>
             {move || match single.get() {
                 Some(id) => view! {
-                    <NodeInspector state=state id=id.clone() />
+                    <NodeInspector state=state id=id.clone() on_escape=on_escape />
                     <NodeRunDetail state=state run=run id=id />
                 }
                 .into_any(),
@@ -60,7 +64,7 @@ pub fn Inspector(
 /// The fields of one node; re-created when the selection changes, so its
 /// local error messages belong to that node.
 #[component]
-fn NodeInspector(state: EditorState, id: NodeId) -> impl IntoView {
+fn NodeInspector(state: EditorState, id: NodeId, on_escape: Option<Callback<()>>) -> impl IntoView {
     let Some(signals) = state.node(&id) else {
         return ().into_any();
     };
@@ -113,13 +117,21 @@ fn NodeInspector(state: EditorState, id: NodeId) -> impl IntoView {
     // Escape leaves the fields for the node on the canvas, so the keys
     // that follow (Ctrl+Z, the arrows) act on the design, not on the text
     // of a field. A changed value is committed as its field loses the
-    // focus, as with Tab.
+    // focus, as with Tab. On a phone the canvas is another pane: it is
+    // shown first (`on_escape`), and the node focused again a task later,
+    // once the pane is drawn.
     let on_keydown = {
         let id = id.clone();
         move |ev: web_sys::KeyboardEvent| {
             if ev.key() == "Escape" && !ev.default_prevented() {
                 ev.prevent_default();
+                if let Some(leave) = on_escape {
+                    leave.run(());
+                }
                 dom::focus_node(id.as_str());
+                let id = id.clone();
+                gloo_timers::callback::Timeout::new(0, move || dom::focus_node(id.as_str()))
+                    .forget();
             }
         }
     };

@@ -98,3 +98,49 @@ fn an_output_port_is_a_finger_wide_on_a_touch_screen() {
         .unwrap();
     assert!(found.is_string(), "9 px off the port's centre: {found}");
 }
+
+/// On a phone the inspector is its own pane: Enter on a node shows it with
+/// the first field focused, and Escape goes back to the canvas pane with
+/// the node focused (not to a node hidden behind the inspector).
+#[test]
+fn on_a_phone_escape_in_the_inspector_shows_the_node_again() {
+    let (_server, browser) = open_site_on(Screen::touch(390, 844));
+    const PANE: &str = "return document.querySelector('.app').getAttribute('data-pane')";
+    const FOCUSED: &str = "const a = document.activeElement; \
+         return a && (a.getAttribute('data-node') || a.id)";
+    browser
+        .execute(
+            "document.querySelector('[data-node=\"api\"]').focus()",
+            vec![],
+        )
+        .unwrap();
+    browser.keys(&["\u{E007}"]).expect("Enter");
+    browser
+        .wait_for(
+            "return document.activeElement && document.activeElement.id === 'field-label'",
+            Duration::from_secs(5),
+        )
+        .expect("Enter focuses the inspector's first field");
+    assert_eq!(browser.execute(PANE, vec![]).unwrap(), json!("inspector"));
+    browser.keys(&["\u{E00C}"]).expect("Escape");
+    browser
+        .wait_for(
+            "return document.activeElement && document.activeElement.getAttribute('data-node') === 'api'",
+            Duration::from_secs(5),
+        )
+        .unwrap_or_else(|e| {
+            panic!(
+                "Escape focuses the node: {e}; focus on {:?}",
+                browser.execute(FOCUSED, vec![])
+            )
+        });
+    assert_eq!(browser.execute(PANE, vec![]).unwrap(), json!("canvas"));
+    let visible = browser
+        .execute(
+            "const r = document.querySelector('[data-node=\"api\"]').getBoundingClientRect(); \
+             return r.width > 0 && r.bottom > 0 && r.top < innerHeight",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(visible, json!(true), "the focused node is on screen");
+}
