@@ -971,17 +971,14 @@ impl Sim {
                 let ran = model::run(n, before, tail, i, &ctx, down, servers, stepped, &mut sinks);
                 let out = ran.tick;
                 // What pulses and plain ticks replay (`pulse.rs`).
-                match &mut n.model {
-                    Model::Cdn(m) => {
-                        m.fast.last = ran.cdn.unwrap_or_default();
-                        if ran.cdn.is_some() {
-                            m.fast.last_origin = m.origin;
-                            m.fast.last_origin_requests = out.fwd[EXT];
-                        }
+                if let Model::Cdn(m) = &mut n.model {
+                    m.fast.last = ran.cdn.unwrap_or_default();
+                    if ran.cdn.is_some() {
+                        m.fast.last_origin = m.origin;
+                        m.fast.last_origin_requests = out.fwd[EXT];
                     }
-                    Model::Cache(m) => m.last_step = ran.key,
-                    _ => {}
                 }
+                n.seen.key_step = ran.key;
                 // Own latency: into the sketch (the reference), or
                 // run-length compressed.
                 for k in 0..4 {

@@ -20,7 +20,6 @@ use super::cache::CacheKey;
 use super::cdn::{Cdn, CdnCfg, CdnTick, Origin};
 use super::cost::{prices, PriceBook};
 use super::data::Lag;
-use super::pulse::KeyStep;
 use super::quiet::CdnFast;
 use super::report::NodeSample;
 use super::reuse::Seen;
@@ -106,9 +105,6 @@ pub(crate) struct CacheModel {
     pub get_s: f64,
     pub ttl: f64,
     pub key: CacheKey,
-    /// The key's last step in a tick computed in full (a replayed pulse
-    /// must find the same; see `pulse.rs`).
-    pub last_step: Option<KeyStep>,
     pub price_h: f64,
 }
 
@@ -838,7 +834,6 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                     get_s: ms(n.get(cache::GET_MS)),
                     ttl,
                     key: CacheKey::new(ttl * rng.uniform()),
-                    last_step: None,
                     price_h,
                 }))
             }

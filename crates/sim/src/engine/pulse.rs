@@ -183,10 +183,7 @@ impl Sim {
                     *k = n.lat_slots[j].key;
                 }
             }
-            let key = match &n.model {
-                Model::Cache(m) => m.last_step,
-                _ => None,
-            };
+            let key = n.seen.key_step;
             p.nodes.push(Some(PulseNode {
                 arr: n.arr,
                 down: n.down_until > tf,
