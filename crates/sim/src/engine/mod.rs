@@ -15,11 +15,11 @@
 //!
 //! By default, *fast paths* skip work whose result is already known. They
 //! live in their own modules with their own state (`quiet.rs`, `plain.rs`,
-//! `pulse.rs`, `reuse.rs`, `cdn/steady.rs`; `quiet::CdnFast` and
-//! `reuse::Seen` are what they remember of a CDN and of any node), except
-//! a few small ones named below that sit where they act (run-length
-//! totals and change masks in `forward` and `evaluate_paths`, the memos in
-//! `service.rs` and `sketch.rs`, run-length slots in `plan::Slot`). Each
+//! `pulse.rs`, `reuse.rs`, `changes.rs`, `cdn/steady.rs`; `quiet::CdnFast`
+//! and `reuse::Seen` are what they remember of a CDN and of any node),
+//! except a few small ones named below that sit where they act (run-length
+//! totals in `forward`, the memos in `service.rs` and `sketch.rs`,
+//! run-length slots in `plan::Slot`). Each
 //! must give the reference's report to rounding (1e-9, the tests in
 //! `tests/engine_properties.rs` on random designs and every kata design,
 //! calm and under faults), and each counts the times it was taken
@@ -63,10 +63,10 @@
 //!   one of the four before it) adds only to a *slot*'s weight, made kinks
 //!   in a sketch once per distribution (`plan::Slot`, **slot merging**).
 //! - **change masks**: the nodes whose shares or latency changed this tick
-//!   (`changed_mask`, `latency_mask`); a path through none of them keeps
-//!   its share and latency (an *unchanged path*), one whose nodes changed
-//!   only shares keeps its latency (a *share-only path*), and the reverse
-//!   pass is skipped when no node it reads changed.
+//!   (`changes::Changes`); a path through none of them keeps its share and
+//!   latency (an *unchanged path*), one whose nodes changed only shares
+//!   keeps its latency (a *share-only path*), and the reverse pass is
+//!   skipped when no node it reads changed (`changes.rs`).
 //! - **memo**: a remembered pure computation, the same bits either way: a
 //!   queue's steady-state solves (`Queue::step`), a function's Erlang B
 //!   values (`ErlangMemo`), a sojourn's kinks (`Kinks`), the series p95's
@@ -137,6 +137,7 @@ mod autoscale;
 mod branch;
 mod cache;
 mod cdn;
+mod changes;
 mod cost;
 mod counts;
 mod data;
@@ -322,20 +323,9 @@ pub struct Sim {
     p95_memo: QuantileMemo,
     /// Scratch: one distribution's kinks, added to every open window.
     kinks: Kinks,
-    /// Per path: its share, latency key and mean from the last tick it was
-    /// computed (valid while no node on it changed).
-    path_cache: Vec<Option<(f64, LatKey, f64)>>,
-    /// Per path, the set of nodes on it (bit i: node i), when the design
-    /// has at most 64 nodes; empty otherwise.
-    path_masks: Vec<u64>,
-    /// Nodes that changed this tick (bit i: node i; see `path_masks`).
-    changed_mask: u64,
-    /// Nodes whose latency (not only shares) changed this tick (see
-    /// `path_masks`).
-    latency_mask: u64,
-    /// The nodes the reverse pass reads (bit i: node i), when `path_masks`
-    /// is in use.
-    reverse_mask: u64,
+    /// Fast path: what changed this tick, and every path's last share and
+    /// latency (see `changes.rs`).
+    changes: changes::Changes,
     /// Every fast path on (the default); off, the reference run: each
     /// tick computed in full by the plain model (see `set_shortcuts`).
     shortcuts: bool,
@@ -402,19 +392,14 @@ impl Sim {
         }
         let fault_events = schedule_faults(&scenario, &plan.nodes, &plan.cdns);
         let n_paths = plan.paths.len();
-        let path_masks = if plan.nodes.len() <= 64 {
-            plan.paths
-                .iter()
-                .map(|def| {
-                    let start = def.start as usize;
-                    plan.hops[start..start + def.len as usize]
-                        .iter()
-                        .fold(0u64, |m, h| m | (1u64 << h.0))
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let changes = changes::Changes::new(
+            plan.nodes.len(),
+            plan.paths.iter().map(|def| {
+                let start = def.start as usize;
+                &plan.hops[start..start + def.len as usize]
+            }),
+            &plan.reverse,
+        );
         let replicas = plan
             .nodes
             .iter()
@@ -422,11 +407,6 @@ impl Sim {
             .filter(|(_, n)| matches!(n.model, Model::Replica(_)))
             .map(|(i, _)| i)
             .collect();
-        let reverse_mask = if path_masks.is_empty() {
-            0
-        } else {
-            plan.reverse.iter().fold(0u64, |m, &(i, _)| m | (1u64 << i))
-        };
         let n_updates = scenario.updates_s.len();
         let series = Series {
             every_s: scenario.series_every_s,
@@ -489,11 +469,7 @@ impl Sim {
             mix_dists: Vec::with_capacity(n_paths),
             p95_memo: QuantileMemo::default(),
             kinks: Kinks::default(),
-            path_cache: vec![None; n_paths],
-            reverse_mask,
-            path_masks,
-            changed_mask: 0,
-            latency_mask: 0,
+            changes,
             shortcuts: true,
             counts: FastPathCounts::default(),
             versions_settle_at: f64::NEG_INFINITY,
@@ -709,11 +685,7 @@ impl Sim {
             || t == 0
             || write > 0.0
             || settling
-            || if self.path_masks.is_empty() {
-                self.reverse.iter().any(|&(i, _)| self.nodes[i].changed)
-            } else {
-                self.reverse_mask & self.changed_mask != 0
-            }
+            || self.changes.reverse_moved(&self.reverse)
         {
             self.reverse(end);
             self.update_origins();
@@ -896,8 +868,7 @@ impl Sim {
         };
         let mut at_primary = 0.0;
         let n_nodes = self.nodes.len();
-        let mut changed_mask = 0u64;
-        let mut latency_mask = 0u64;
+        self.changes.begin();
         for i in 0..n_nodes {
             let (head, tail) = self.nodes.split_at_mut(i + 1);
             let Some((n, before)) = head.split_last_mut() else {
@@ -1052,34 +1023,10 @@ impl Sim {
             }
             self.cost_total += cost;
             // What paths and the reverse pass must recompute.
-            // A CDN whose waits did not change changed only its shares: the
-            // latency of the paths through it stays.
-            let mut latency_changed = true;
-            n.changed = match &mut n.model {
-                Model::Source { .. } => false,
-                Model::Cdn(m) => {
-                    let f = &mut m.fast;
-                    let same_extras = f.prev_extras == m.extras;
-                    let same = f.prev_frac == n.frac[EXT] && same_extras;
-                    if !same {
-                        f.prev_frac.clear();
-                        f.prev_frac.extend_from_slice(&n.frac[EXT]);
-                        f.prev_extras = m.extras;
-                    }
-                    latency_changed = !same_extras || !self.shortcuts;
-                    !same || !self.shortcuts
-                }
-                _ => reused.is_none(),
-            };
-            if n.changed && i < 64 {
-                changed_mask |= 1u64 << i;
-                if latency_changed {
-                    latency_mask |= 1u64 << i;
-                }
-            }
+            let (changed, latency_changed) =
+                changes::node_changed(n, reused.is_some(), self.shortcuts);
+            self.changes.note(i, changed, latency_changed);
         }
-        self.changed_mask = changed_mask;
-        self.latency_mask = latency_mask;
         at_primary
     }
 
@@ -1284,42 +1231,23 @@ impl Sim {
             let c = def.class;
             let rate = self.nodes[def.source].arr[c];
             if !(rate > 0.0) {
-                self.path_cache[p] = None;
+                self.changes.paths[p] = None;
                 continue;
             }
             let start = def.start as usize;
             let hops = &self.hops[start..start + def.len as usize];
-            let (unchanged, same_latency) = match self.path_masks.get(p) {
-                Some(&m) => (m & self.changed_mask == 0, m & self.latency_mask == 0),
-                None => (
-                    !hops.iter().any(|h| self.nodes[h.0 as usize].changed),
-                    false,
-                ),
-            };
-            let mut cached = self.shortcuts && unchanged && self.path_cache[p].is_some();
-            if cached {
-                self.counts.unchanged_paths += 1;
-            }
-            // Only shares changed: a path that went through every hop last
-            // tick and does again has last tick's latency (the same key and
-            // mean), with the new share.
-            if !cached && self.shortcuts && same_latency {
-                if let Some((old_w, _, _)) = &mut self.path_cache[p] {
-                    if *old_w > 0.0 && old_w.is_finite() {
-                        let mut w = 1.0;
-                        for &(node, slot) in hops {
-                            let n = &self.nodes[node as usize];
-                            w *= n.frac[c].get(slot as usize).copied().unwrap_or(0.0);
-                            if w <= 0.0 {
-                                break;
-                            }
-                        }
-                        if w > 0.0 && w.is_finite() {
-                            *old_w = w;
-                            cached = true;
-                            self.counts.share_only_paths += 1;
-                        }
-                    }
+            // Fast path: a path through no changed node keeps its share
+            // and latency; one whose nodes changed only shares keeps its
+            // latency (`changes.rs`).
+            let mut cached = false;
+            if self.shortcuts {
+                let (unchanged, same_latency) = self.changes.path(p, hops);
+                cached = unchanged && self.changes.paths[p].is_some();
+                if cached {
+                    self.counts.unchanged_paths += 1;
+                } else if same_latency && self.changes.share_only(p, c, hops, &self.nodes) {
+                    cached = true;
+                    self.counts.share_only_paths += 1;
                 }
             }
             if !cached {
@@ -1336,10 +1264,10 @@ impl Sim {
                         let (m, d) = hop_latency(n, c, slot as usize);
                         lat.add(m, d);
                     }
-                    self.path_cache[p] = Some((w, lat.key(), lat.mean()));
+                    self.changes.paths[p] = Some((w, lat.key(), lat.mean()));
                 }
             }
-            let Some((w, ref key, mean)) = self.path_cache[p] else {
+            let Some((w, ref key, mean)) = self.changes.paths[p] else {
                 continue;
             };
             if !(w > 0.0 && w.is_finite()) {

@@ -388,9 +388,6 @@ pub(crate) struct NodeRt {
     pub seen: Seen,
     /// The last tick's cost.
     pub last_cost: f64,
-    /// Whether this tick changed the node's shares or latency (so paths
-    /// and the reverse pass through it must be recomputed).
-    pub changed: bool,
 }
 
 /// One request path: a class, its source, and its hops (node, slot) in
@@ -948,7 +945,6 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
             lat_slots: Default::default(),
             seen: Seen::default(),
             last_cost: 0.0,
-            changed: true,
         });
     }
 

@@ -597,7 +597,7 @@ impl Sim {
                 continue;
             }
             let rate = self.nodes[def.source].arr[c];
-            let Some((w, key, _)) = self.path_cache[p] else {
+            let Some((w, key, _)) = self.changes.paths[p] else {
                 continue;
             };
             if !(rate > 0.0 && w > 0.0 && w.is_finite()) {
