@@ -15,11 +15,11 @@
 //!
 //! By default, *fast paths* skip work whose result is already known. They
 //! live in their own modules with their own state (`quiet.rs`, `plain.rs`,
-//! `pulse.rs`, `reuse.rs`, `changes.rs`, `cdn/steady.rs`; `quiet::CdnFast`
-//! and `reuse::Seen` are what they remember of a CDN and of any node),
-//! except a few small ones named below that sit where they act (run-length
-//! totals in `forward`, the memos in `service.rs` and `sketch.rs`,
-//! run-length slots in `plan::Slot`). Each
+//! `pulse.rs`, `reuse.rs`, `runlength.rs`, `changes.rs`, `cdn/steady.rs`;
+//! `quiet::CdnFast`, `reuse::Seen` and `runlength::NodeRuns` are what they
+//! remember of a CDN and of any node), except the memos, which sit where
+//! they act (`service.rs`, `sketch.rs`). `forward` and `evaluate_paths`
+//! only call them. Each
 //! must give the reference's report to rounding (1e-9, the tests in
 //! `tests/engine_properties.rs` on random designs and every kata design,
 //! calm and under faults), and each counts the times it was taken
@@ -59,9 +59,10 @@
 //!   availability) with nothing queued repeats its last outputs instead of
 //!   running its model (`reuse.rs`).
 //! - **run-length** totals: a node tick identical to its last adds only to
-//!   a count (`NodeAcc::pending`); a latency identical to the last one (or
+//!   a count (`NodeRuns::pending`); a latency identical to the last one (or
 //!   one of the four before it) adds only to a *slot*'s weight, made kinks
-//!   in a sketch once per distribution (`plan::Slot`, **slot merging**).
+//!   in a sketch once per distribution (`runlength::Slot`, **slot
+//!   merging**; `runlength.rs`).
 //! - **change masks**: the nodes whose shares or latency changed this tick
 //!   (`changes::Changes`); a path through none of them keeps its share and
 //!   latency (an *unchanged path*), one whose nodes changed only shares
@@ -86,7 +87,7 @@
 //! - **pending**: added up but not yet written where it ends: a quiet
 //!   stretch's sums not yet flushed (`Quiet::pending`), a node's ticks
 //!   identical to the last one not yet added to its totals
-//!   (`NodeAcc::pending`, run-length), a window's flushed latencies not
+//!   (`NodeRuns::pending`, run-length), a window's flushed latencies not
 //!   yet made kinks (`ClassAcc::pending`), the updates not yet seen by
 //!   readers (`pending_reach`), a demand already drawn for the tick about
 //!   to be computed (`pending_ext`), or an update posted and not yet
@@ -151,6 +152,7 @@ mod quiet;
 mod report;
 pub(crate) use report::fnv1a;
 mod reuse;
+mod runlength;
 mod scenario;
 mod service;
 mod sketch;
@@ -182,7 +184,7 @@ use data::CommitLog;
 use paths::{hop_latency, PathLatency};
 pub(crate) use plan::{api_instances, replica_count};
 pub use plan::{capacity, Capacity, MAX_DURATION_S};
-use plan::{Model, NodeRt, PathDef, Slot, EXT, INT, NC, STALE_EDGES, WRT};
+use plan::{Model, NodeRt, PathDef, EXT, INT, NC, STALE_EDGES, WRT};
 use sketch::{quantile_of, quantile_of_memo, Dist, Kinks, LatKey, QuantileMemo, Sketch};
 use versions::{staleness, Tally};
 
@@ -284,7 +286,9 @@ pub struct Sim {
     truncated: [bool; NC],
     paths: Vec<PathDef>,
     hops: Vec<(u32, u32)>,
-    path_slots: Vec<Slot>,
+    /// Fast path: the paths' latency, run-length compressed (see
+    /// `runlength.rs`).
+    path_runs: runlength::PathRuns,
     sources: [Vec<usize>; NC],
     cdns: Vec<usize>,
     /// The read replicas.
@@ -432,7 +436,7 @@ impl Sim {
             truncated: plan.truncated,
             paths: plan.paths,
             hops: plan.hops,
-            path_slots: vec![Slot::default(); n_paths],
+            path_runs: runlength::PathRuns::new(n_paths),
             sources: plan.sources,
             cdns: plan.cdns,
             replicas,
@@ -537,7 +541,7 @@ impl Sim {
         c.quiet_ticks = u64::from(self.quiet.total);
         c.kinks_memo_hits = u64::from(self.kinks.memo_hits);
         for n in &self.nodes {
-            c.slot_merges += n.lat_slots.iter().map(|s| u64::from(s.merges)).sum::<u64>();
+            c.slot_merges += n.runs.merges();
             match &n.model {
                 Model::Cdn(m) => {
                     c.steady_cdn_ticks += u64::from(m.cdn.steady.ticks);
@@ -554,11 +558,7 @@ impl Sim {
                 _ => {}
             }
         }
-        c.slot_merges += self
-            .path_slots
-            .iter()
-            .map(|s| u64::from(s.merges))
-            .sum::<u64>();
+        c.slot_merges += self.path_runs.merges();
         c
     }
 
@@ -794,18 +794,11 @@ impl Sim {
         }
     }
 
+    /// Moves the paths' run-length slots into the open windows
+    /// (`runlength.rs`).
     fn flush_paths(&mut self) {
-        for p in 0..self.paths.len() {
-            let c = self.paths[p].class;
-            for (k, w) in self.path_slots[p].entries() {
-                for (wi, win) in self.windows.iter_mut().enumerate() {
-                    if self.active & (1 << wi) != 0 {
-                        merge_latency(&mut win.acc[c].pending, k, w);
-                    }
-                }
-            }
-            self.path_slots[p].clear();
-        }
+        self.path_runs
+            .flush(&self.paths, &mut self.windows, self.active);
     }
 
     fn apply_faults(&mut self, end: f64) {
@@ -910,11 +903,7 @@ impl Sim {
                     // the autoscaler's decision.
                     out.cost = model::api::bill(m, &ctx, out.util, &mut self.events, &n.id);
                 }
-                for (k, slot) in n.lat_slots.iter_mut().enumerate() {
-                    if out.lat_w[k] > 0.0 && slot.key.is_some() {
-                        slot.w += out.lat_w[k];
-                    }
-                }
+                n.runs.repeat_latency(&out.lat_w, 1.0);
                 out
             } else {
                 let idle_before = reuse::queue_idle(&n.model);
@@ -952,20 +941,13 @@ impl Sim {
                 n.seen.key_step = ran.key;
                 // Own latency: into the sketch (the reference), or
                 // run-length compressed.
-                for k in 0..4 {
-                    if self.shortcuts {
-                        deposit(
-                            &mut n.lat_slots[k],
-                            &mut n.sketch,
-                            &mut self.kinks,
-                            out.lat_w[k],
-                            out.lat_d[k],
-                        );
-                    } else if out.lat_w[k] > 0.0 && out.lat_w[k].is_finite() {
-                        self.kinks
-                            .add_once(out.lat_w[k], &out.lat_d[k].dist(), &mut n.sketch);
-                    }
-                }
+                n.runs.add_latency(
+                    &mut n.sketch,
+                    &mut self.kinks,
+                    &out.lat_w,
+                    &out.lat_d,
+                    self.shortcuts,
+                );
                 // Only a tick that started and ended with nothing queued
                 // depends on its inputs alone.
                 n.seen.reuse =
@@ -1006,20 +988,14 @@ impl Sim {
                     0.0
                 },
             };
-            // Totals run-length compressed: a tick like the last one only
-            // counts.
-            if self.shortcuts && tick == n.tick && cost.to_bits() == n.last_cost.to_bits() {
-                n.acc.pending += 1.0;
-                self.counts.run_length_ticks += 1;
-            } else {
-                let k = n.acc.pending;
-                let last = n.tick.clone();
-                n.acc.add_ticks(&last, n.last_cost, k);
-                n.acc.pending = 0.0;
-                n.acc.add_ticks(&tick, cost, 1.0);
-                n.tick = tick;
-                n.last_cost = cost;
+            // Into the totals (run-length compressed: a tick like the
+            // last one only counts).
+            if n.runs
+                .add_tick(&mut n.acc, &mut n.tick, tick, cost, self.shortcuts)
+            {
                 self.sample.nodes[i] = n.tick.clone();
+            } else {
+                self.counts.run_length_ticks += 1;
             }
             self.cost_total += cost;
             // What paths and the reverse pass must recompute.
@@ -1251,21 +1227,19 @@ impl Sim {
                 }
             }
             if !cached {
-                {
-                    let mut w = 1.0;
-                    let mut lat = PathLatency::new();
-                    for &(node, slot) in hops {
-                        let n = &self.nodes[node as usize];
-                        let f = n.frac[c].get(slot as usize).copied().unwrap_or(0.0);
-                        w *= f;
-                        if w <= 0.0 {
-                            break;
-                        }
-                        let (m, d) = hop_latency(n, c, slot as usize);
-                        lat.add(m, d);
+                let mut w = 1.0;
+                let mut lat = PathLatency::new();
+                for &(node, slot) in hops {
+                    let n = &self.nodes[node as usize];
+                    let f = n.frac[c].get(slot as usize).copied().unwrap_or(0.0);
+                    w *= f;
+                    if w <= 0.0 {
+                        break;
                     }
-                    self.changes.paths[p] = Some((w, lat.key(), lat.mean()));
+                    let (m, d) = hop_latency(n, c, slot as usize);
+                    lat.add(m, d);
                 }
+                self.changes.paths[p] = Some((w, lat.key(), lat.mean()));
             }
             let Some((w, ref key, mean)) = self.changes.paths[p] else {
                 continue;
@@ -1281,26 +1255,19 @@ impl Sim {
                     self.tick_mix.push((w, *key));
                 }
             }
-            // Run-length accumulation into the open windows. A cached path
-            // had this same key last tick, when it went into the slot
-            // (unless a window edge flushed it since).
-            let key = *key;
-            if !self.shortcuts {
-                // The reference: every tick's path latency into the open
-                // windows' sketches at once.
-                add_to_active_windows(
-                    &mut self.kinks,
-                    &mut self.windows,
-                    self.active,
-                    c,
-                    weight,
-                    &key.dist(),
-                );
-            } else if cached && self.path_slots[p].key.is_some() {
-                self.path_slots[p].w += weight;
-            } else {
-                self.add_to_slot(p, c, weight, key);
-            }
+            // Into the open windows (run-length compressed: a cached path
+            // had this same key last tick; `runlength.rs`).
+            self.path_runs.add(
+                p,
+                c,
+                weight,
+                *key,
+                cached,
+                self.shortcuts,
+                &mut self.kinks,
+                &mut self.windows,
+                self.active,
+            );
             // Versions of answers not given by a CDN.
             if c != WRT && weight > 0.0 {
                 let Some(&(last, tslot)) = self.hops[start..start + def.len as usize].last() else {
@@ -1550,13 +1517,7 @@ impl Sim {
                 merged.clear();
                 merged.extend_from_slice(&a.pending);
                 if self.active & (1 << wi) != 0 {
-                    for (p, slot) in self.path_slots.iter().enumerate() {
-                        if self.paths[p].class == c {
-                            for (k, w) in slot.entries() {
-                                merge_latency(&mut merged, k, w);
-                            }
-                        }
-                    }
+                    self.path_runs.merge_class(&self.paths, c, &mut merged);
                 }
                 for (k, w) in &merged {
                     kinks.add_once(*w, &k.dist(), sk);
@@ -1612,14 +1573,12 @@ impl Sim {
             .map(|n| {
                 let sk = &mut scratch;
                 sk.load(&n.sketch);
-                for slot in &n.lat_slots {
+                for slot in &n.runs.slots {
                     for (k, w) in slot.entries() {
                         kinks.add_once(w, &k.dist(), sk);
                     }
                 }
-                let mut a = n.acc.clone();
-                a.add_ticks(&n.tick, n.last_cost, a.pending);
-                let a = &a;
+                let a = &n.runs.settled(&n.acc, &n.tick);
                 NodeReport {
                     id: n.id.clone(),
                     kind: n.kind,
@@ -1745,18 +1704,6 @@ fn merge_latency(list: &mut Vec<(LatKey, f64)>, k: LatKey, w: f64) {
     match list.iter_mut().find(|e| e.0 == k) {
         Some(e) => e.1 += w,
         None => list.push((k, w)),
-    }
-}
-
-/// Adds `w` requests of distribution `d` to a run-length slot.
-#[inline(always)]
-fn deposit(slot: &mut Slot, sketch: &mut Sketch, kinks: &mut Kinks, w: f64, d: LatKey) {
-    if !(w > 0.0 && w.is_finite()) {
-        return;
-    }
-    if let Some((old, w)) = slot.add(d, w) {
-        kinks.prepare(w, &old.dist());
-        kinks.apply(sketch);
     }
 }
 
