@@ -15,11 +15,11 @@
 //!
 //! By default, *fast paths* skip work whose result is already known. They
 //! live in their own modules with their own state (`quiet.rs`, `plain.rs`,
-//! `pulse.rs`, `reuse.rs`, `cdn/steady.rs`; `quiet::CdnFast` and
-//! `reuse::Seen` are what they remember of a CDN and of any node), except
-//! a few small ones named below that sit where they act (run-length
-//! totals and change masks in `forward` and `evaluate_paths`, the memos in
-//! `service.rs` and `sketch.rs`, run-length slots in `plan::Slot`). Each
+//! `pulse.rs`, `reuse.rs`, `runlength.rs`, `changes.rs`, `cdn/steady.rs`;
+//! `quiet::CdnFast`, `reuse::Seen` and `runlength::NodeRuns` are what they
+//! remember of a CDN and of any node), except the memos, which sit where
+//! they act (`service.rs`, `sketch.rs`). `forward` and `evaluate_paths`
+//! only call them. Each
 //! must give the reference's report to rounding (1e-9, the tests in
 //! `tests/engine_properties.rs` on random designs and every kata design,
 //! calm and under faults), and each counts the times it was taken
@@ -59,14 +59,15 @@
 //!   availability) with nothing queued repeats its last outputs instead of
 //!   running its model (`reuse.rs`).
 //! - **run-length** totals: a node tick identical to its last adds only to
-//!   a count (`NodeAcc::pending`); a latency identical to the last one (or
+//!   a count (`NodeRuns::pending`); a latency identical to the last one (or
 //!   one of the four before it) adds only to a *slot*'s weight, made kinks
-//!   in a sketch once per distribution (`plan::Slot`, **slot merging**).
+//!   in a sketch once per distribution (`runlength::Slot`, **slot
+//!   merging**; `runlength.rs`).
 //! - **change masks**: the nodes whose shares or latency changed this tick
-//!   (`changed_mask`, `latency_mask`); a path through none of them keeps
-//!   its share and latency (an *unchanged path*), one whose nodes changed
-//!   only shares keeps its latency (a *share-only path*), and the reverse
-//!   pass is skipped when no node it reads changed.
+//!   (`changes::Changes`); a path through none of them keeps its share and
+//!   latency (an *unchanged path*), one whose nodes changed only shares
+//!   keeps its latency (a *share-only path*), and the reverse pass is
+//!   skipped when no node it reads changed (`changes.rs`).
 //! - **memo**: a remembered pure computation, the same bits either way: a
 //!   queue's steady-state solves (`Queue::step`), a function's Erlang B
 //!   values (`ErlangMemo`), a sojourn's kinks (`Kinks`), the series p95's
@@ -86,7 +87,7 @@
 //! - **pending**: added up but not yet written where it ends: a quiet
 //!   stretch's sums not yet flushed (`Quiet::pending`), a node's ticks
 //!   identical to the last one not yet added to its totals
-//!   (`NodeAcc::pending`, run-length), a window's flushed latencies not
+//!   (`NodeRuns::pending`, run-length), a window's flushed latencies not
 //!   yet made kinks (`ClassAcc::pending`), the updates not yet seen by
 //!   readers (`pending_reach`), a demand already drawn for the tick about
 //!   to be computed (`pending_ext`), or an update posted and not yet
@@ -137,6 +138,7 @@ mod autoscale;
 mod branch;
 mod cache;
 mod cdn;
+mod changes;
 mod cost;
 mod counts;
 mod data;
@@ -150,6 +152,7 @@ mod quiet;
 mod report;
 pub(crate) use report::fnv1a;
 mod reuse;
+mod runlength;
 mod scenario;
 mod service;
 mod sketch;
@@ -181,7 +184,7 @@ use data::CommitLog;
 use paths::{hop_latency, PathLatency};
 pub(crate) use plan::{api_instances, replica_count};
 pub use plan::{capacity, Capacity, MAX_DURATION_S};
-use plan::{Model, NodeRt, PathDef, Slot, EXT, INT, NC, STALE_EDGES, WRT};
+use plan::{Model, NodeRt, PathDef, EXT, INT, NC, STALE_EDGES, WRT};
 use sketch::{quantile_of, quantile_of_memo, Dist, Kinks, LatKey, QuantileMemo, Sketch};
 use versions::{staleness, Tally};
 
@@ -283,7 +286,9 @@ pub struct Sim {
     truncated: [bool; NC],
     paths: Vec<PathDef>,
     hops: Vec<(u32, u32)>,
-    path_slots: Vec<Slot>,
+    /// Fast path: the paths' latency, run-length compressed (see
+    /// `runlength.rs`).
+    path_runs: runlength::PathRuns,
     sources: [Vec<usize>; NC],
     cdns: Vec<usize>,
     /// The read replicas.
@@ -322,20 +327,9 @@ pub struct Sim {
     p95_memo: QuantileMemo,
     /// Scratch: one distribution's kinks, added to every open window.
     kinks: Kinks,
-    /// Per path: its share, latency key and mean from the last tick it was
-    /// computed (valid while no node on it changed).
-    path_cache: Vec<Option<(f64, LatKey, f64)>>,
-    /// Per path, the set of nodes on it (bit i: node i), when the design
-    /// has at most 64 nodes; empty otherwise.
-    path_masks: Vec<u64>,
-    /// Nodes that changed this tick (bit i: node i; see `path_masks`).
-    changed_mask: u64,
-    /// Nodes whose latency (not only shares) changed this tick (see
-    /// `path_masks`).
-    latency_mask: u64,
-    /// The nodes the reverse pass reads (bit i: node i), when `path_masks`
-    /// is in use.
-    reverse_mask: u64,
+    /// Fast path: what changed this tick, and every path's last share and
+    /// latency (see `changes.rs`).
+    changes: changes::Changes,
     /// Every fast path on (the default); off, the reference run: each
     /// tick computed in full by the plain model (see `set_shortcuts`).
     shortcuts: bool,
@@ -402,19 +396,14 @@ impl Sim {
         }
         let fault_events = schedule_faults(&scenario, &plan.nodes, &plan.cdns);
         let n_paths = plan.paths.len();
-        let path_masks = if plan.nodes.len() <= 64 {
-            plan.paths
-                .iter()
-                .map(|def| {
-                    let start = def.start as usize;
-                    plan.hops[start..start + def.len as usize]
-                        .iter()
-                        .fold(0u64, |m, h| m | (1u64 << h.0))
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let changes = changes::Changes::new(
+            plan.nodes.len(),
+            plan.paths.iter().map(|def| {
+                let start = def.start as usize;
+                &plan.hops[start..start + def.len as usize]
+            }),
+            &plan.reverse,
+        );
         let replicas = plan
             .nodes
             .iter()
@@ -422,11 +411,6 @@ impl Sim {
             .filter(|(_, n)| matches!(n.model, Model::Replica(_)))
             .map(|(i, _)| i)
             .collect();
-        let reverse_mask = if path_masks.is_empty() {
-            0
-        } else {
-            plan.reverse.iter().fold(0u64, |m, &(i, _)| m | (1u64 << i))
-        };
         let n_updates = scenario.updates_s.len();
         let series = Series {
             every_s: scenario.series_every_s,
@@ -452,7 +436,7 @@ impl Sim {
             truncated: plan.truncated,
             paths: plan.paths,
             hops: plan.hops,
-            path_slots: vec![Slot::default(); n_paths],
+            path_runs: runlength::PathRuns::new(n_paths),
             sources: plan.sources,
             cdns: plan.cdns,
             replicas,
@@ -489,11 +473,7 @@ impl Sim {
             mix_dists: Vec::with_capacity(n_paths),
             p95_memo: QuantileMemo::default(),
             kinks: Kinks::default(),
-            path_cache: vec![None; n_paths],
-            reverse_mask,
-            path_masks,
-            changed_mask: 0,
-            latency_mask: 0,
+            changes,
             shortcuts: true,
             counts: FastPathCounts::default(),
             versions_settle_at: f64::NEG_INFINITY,
@@ -561,7 +541,7 @@ impl Sim {
         c.quiet_ticks = u64::from(self.quiet.total);
         c.kinks_memo_hits = u64::from(self.kinks.memo_hits);
         for n in &self.nodes {
-            c.slot_merges += n.lat_slots.iter().map(|s| u64::from(s.merges)).sum::<u64>();
+            c.slot_merges += n.runs.merges();
             match &n.model {
                 Model::Cdn(m) => {
                     c.steady_cdn_ticks += u64::from(m.cdn.steady.ticks);
@@ -578,11 +558,7 @@ impl Sim {
                 _ => {}
             }
         }
-        c.slot_merges += self
-            .path_slots
-            .iter()
-            .map(|s| u64::from(s.merges))
-            .sum::<u64>();
+        c.slot_merges += self.path_runs.merges();
         c
     }
 
@@ -709,11 +685,7 @@ impl Sim {
             || t == 0
             || write > 0.0
             || settling
-            || if self.path_masks.is_empty() {
-                self.reverse.iter().any(|&(i, _)| self.nodes[i].changed)
-            } else {
-                self.reverse_mask & self.changed_mask != 0
-            }
+            || self.changes.reverse_moved(&self.reverse)
         {
             self.reverse(end);
             self.update_origins();
@@ -822,18 +794,11 @@ impl Sim {
         }
     }
 
+    /// Moves the paths' run-length slots into the open windows
+    /// (`runlength.rs`).
     fn flush_paths(&mut self) {
-        for p in 0..self.paths.len() {
-            let c = self.paths[p].class;
-            for (k, w) in self.path_slots[p].entries() {
-                for (wi, win) in self.windows.iter_mut().enumerate() {
-                    if self.active & (1 << wi) != 0 {
-                        merge_latency(&mut win.acc[c].pending, k, w);
-                    }
-                }
-            }
-            self.path_slots[p].clear();
-        }
+        self.path_runs
+            .flush(&self.paths, &mut self.windows, self.active);
     }
 
     fn apply_faults(&mut self, end: f64) {
@@ -896,8 +861,7 @@ impl Sim {
         };
         let mut at_primary = 0.0;
         let n_nodes = self.nodes.len();
-        let mut changed_mask = 0u64;
-        let mut latency_mask = 0u64;
+        self.changes.begin();
         for i in 0..n_nodes {
             let (head, tail) = self.nodes.split_at_mut(i + 1);
             let Some((n, before)) = head.split_last_mut() else {
@@ -939,11 +903,7 @@ impl Sim {
                     // the autoscaler's decision.
                     out.cost = model::api::bill(m, &ctx, out.util, &mut self.events, &n.id);
                 }
-                for (k, slot) in n.lat_slots.iter_mut().enumerate() {
-                    if out.lat_w[k] > 0.0 && slot.key.is_some() {
-                        slot.w += out.lat_w[k];
-                    }
-                }
+                n.runs.repeat_latency(&out.lat_w, 1.0);
                 out
             } else {
                 let idle_before = reuse::queue_idle(&n.model);
@@ -971,33 +931,23 @@ impl Sim {
                 let ran = model::run(n, before, tail, i, &ctx, down, servers, stepped, &mut sinks);
                 let out = ran.tick;
                 // What pulses and plain ticks replay (`pulse.rs`).
-                match &mut n.model {
-                    Model::Cdn(m) => {
-                        m.fast.last = ran.cdn.unwrap_or_default();
-                        if ran.cdn.is_some() {
-                            m.fast.last_origin = m.origin;
-                            m.fast.last_origin_requests = out.fwd[EXT];
-                        }
+                if let Model::Cdn(m) = &mut n.model {
+                    m.fast.last = ran.cdn.unwrap_or_default();
+                    if ran.cdn.is_some() {
+                        m.fast.last_origin = m.origin;
+                        m.fast.last_origin_requests = out.fwd[EXT];
                     }
-                    Model::Cache(m) => m.last_step = ran.key,
-                    _ => {}
                 }
+                n.seen.key_step = ran.key;
                 // Own latency: into the sketch (the reference), or
                 // run-length compressed.
-                for k in 0..4 {
-                    if self.shortcuts {
-                        deposit(
-                            &mut n.lat_slots[k],
-                            &mut n.sketch,
-                            &mut self.kinks,
-                            out.lat_w[k],
-                            out.lat_d[k],
-                        );
-                    } else if out.lat_w[k] > 0.0 && out.lat_w[k].is_finite() {
-                        self.kinks
-                            .add_once(out.lat_w[k], &out.lat_d[k].dist(), &mut n.sketch);
-                    }
-                }
+                n.runs.add_latency(
+                    &mut n.sketch,
+                    &mut self.kinks,
+                    &out.lat_w,
+                    &out.lat_d,
+                    self.shortcuts,
+                );
                 // Only a tick that started and ended with nothing queued
                 // depends on its inputs alone.
                 n.seen.reuse =
@@ -1038,51 +988,21 @@ impl Sim {
                     0.0
                 },
             };
-            // Totals run-length compressed: a tick like the last one only
-            // counts.
-            if self.shortcuts && tick == n.tick && cost.to_bits() == n.last_cost.to_bits() {
-                n.acc.pending += 1.0;
-                self.counts.run_length_ticks += 1;
-            } else {
-                let k = n.acc.pending;
-                let last = n.tick.clone();
-                n.acc.add_ticks(&last, n.last_cost, k);
-                n.acc.pending = 0.0;
-                n.acc.add_ticks(&tick, cost, 1.0);
-                n.tick = tick;
-                n.last_cost = cost;
+            // Into the totals (run-length compressed: a tick like the
+            // last one only counts).
+            if n.runs
+                .add_tick(&mut n.acc, &mut n.tick, tick, cost, self.shortcuts)
+            {
                 self.sample.nodes[i] = n.tick.clone();
+            } else {
+                self.counts.run_length_ticks += 1;
             }
             self.cost_total += cost;
             // What paths and the reverse pass must recompute.
-            // A CDN whose waits did not change changed only its shares: the
-            // latency of the paths through it stays.
-            let mut latency_changed = true;
-            n.changed = match &mut n.model {
-                Model::Source { .. } => false,
-                Model::Cdn(m) => {
-                    let f = &mut m.fast;
-                    let same_extras = f.prev_extras == m.extras;
-                    let same = f.prev_frac == n.frac[EXT] && same_extras;
-                    if !same {
-                        f.prev_frac.clear();
-                        f.prev_frac.extend_from_slice(&n.frac[EXT]);
-                        f.prev_extras = m.extras;
-                    }
-                    latency_changed = !same_extras || !self.shortcuts;
-                    !same || !self.shortcuts
-                }
-                _ => reused.is_none(),
-            };
-            if n.changed && i < 64 {
-                changed_mask |= 1u64 << i;
-                if latency_changed {
-                    latency_mask |= 1u64 << i;
-                }
-            }
+            let (changed, latency_changed) =
+                changes::node_changed(n, reused.is_some(), self.shortcuts);
+            self.changes.note(i, changed, latency_changed);
         }
-        self.changed_mask = changed_mask;
-        self.latency_mask = latency_mask;
         at_primary
     }
 
@@ -1287,62 +1207,41 @@ impl Sim {
             let c = def.class;
             let rate = self.nodes[def.source].arr[c];
             if !(rate > 0.0) {
-                self.path_cache[p] = None;
+                self.changes.paths[p] = None;
                 continue;
             }
             let start = def.start as usize;
             let hops = &self.hops[start..start + def.len as usize];
-            let (unchanged, same_latency) = match self.path_masks.get(p) {
-                Some(&m) => (m & self.changed_mask == 0, m & self.latency_mask == 0),
-                None => (
-                    !hops.iter().any(|h| self.nodes[h.0 as usize].changed),
-                    false,
-                ),
-            };
-            let mut cached = self.shortcuts && unchanged && self.path_cache[p].is_some();
-            if cached {
-                self.counts.unchanged_paths += 1;
-            }
-            // Only shares changed: a path that went through every hop last
-            // tick and does again has last tick's latency (the same key and
-            // mean), with the new share.
-            if !cached && self.shortcuts && same_latency {
-                if let Some((old_w, _, _)) = &mut self.path_cache[p] {
-                    if *old_w > 0.0 && old_w.is_finite() {
-                        let mut w = 1.0;
-                        for &(node, slot) in hops {
-                            let n = &self.nodes[node as usize];
-                            w *= n.frac[c].get(slot as usize).copied().unwrap_or(0.0);
-                            if w <= 0.0 {
-                                break;
-                            }
-                        }
-                        if w > 0.0 && w.is_finite() {
-                            *old_w = w;
-                            cached = true;
-                            self.counts.share_only_paths += 1;
-                        }
-                    }
+            // Fast path: a path through no changed node keeps its share
+            // and latency; one whose nodes changed only shares keeps its
+            // latency (`changes.rs`).
+            let mut cached = false;
+            if self.shortcuts {
+                let (unchanged, same_latency) = self.changes.path(p, hops);
+                cached = unchanged && self.changes.paths[p].is_some();
+                if cached {
+                    self.counts.unchanged_paths += 1;
+                } else if same_latency && self.changes.share_only(p, c, hops, &self.nodes) {
+                    cached = true;
+                    self.counts.share_only_paths += 1;
                 }
             }
             if !cached {
-                {
-                    let mut w = 1.0;
-                    let mut lat = PathLatency::new();
-                    for &(node, slot) in hops {
-                        let n = &self.nodes[node as usize];
-                        let f = n.frac[c].get(slot as usize).copied().unwrap_or(0.0);
-                        w *= f;
-                        if w <= 0.0 {
-                            break;
-                        }
-                        let (m, d) = hop_latency(n, c, slot as usize);
-                        lat.add(m, d);
+                let mut w = 1.0;
+                let mut lat = PathLatency::new();
+                for &(node, slot) in hops {
+                    let n = &self.nodes[node as usize];
+                    let f = n.frac[c].get(slot as usize).copied().unwrap_or(0.0);
+                    w *= f;
+                    if w <= 0.0 {
+                        break;
                     }
-                    self.path_cache[p] = Some((w, lat.key(), lat.mean()));
+                    let (m, d) = hop_latency(n, c, slot as usize);
+                    lat.add(m, d);
                 }
+                self.changes.paths[p] = Some((w, lat.key(), lat.mean()));
             }
-            let Some((w, ref key, mean)) = self.path_cache[p] else {
+            let Some((w, ref key, mean)) = self.changes.paths[p] else {
                 continue;
             };
             if !(w > 0.0 && w.is_finite()) {
@@ -1356,26 +1255,19 @@ impl Sim {
                     self.tick_mix.push((w, *key));
                 }
             }
-            // Run-length accumulation into the open windows. A cached path
-            // had this same key last tick, when it went into the slot
-            // (unless a window edge flushed it since).
-            let key = *key;
-            if !self.shortcuts {
-                // The reference: every tick's path latency into the open
-                // windows' sketches at once.
-                add_to_active_windows(
-                    &mut self.kinks,
-                    &mut self.windows,
-                    self.active,
-                    c,
-                    weight,
-                    &key.dist(),
-                );
-            } else if cached && self.path_slots[p].key.is_some() {
-                self.path_slots[p].w += weight;
-            } else {
-                self.add_to_slot(p, c, weight, key);
-            }
+            // Into the open windows (run-length compressed: a cached path
+            // had this same key last tick; `runlength.rs`).
+            self.path_runs.add(
+                p,
+                c,
+                weight,
+                *key,
+                cached,
+                self.shortcuts,
+                &mut self.kinks,
+                &mut self.windows,
+                self.active,
+            );
             // Versions of answers not given by a CDN.
             if c != WRT && weight > 0.0 {
                 let Some(&(last, tslot)) = self.hops[start..start + def.len as usize].last() else {
@@ -1625,13 +1517,7 @@ impl Sim {
                 merged.clear();
                 merged.extend_from_slice(&a.pending);
                 if self.active & (1 << wi) != 0 {
-                    for (p, slot) in self.path_slots.iter().enumerate() {
-                        if self.paths[p].class == c {
-                            for (k, w) in slot.entries() {
-                                merge_latency(&mut merged, k, w);
-                            }
-                        }
-                    }
+                    self.path_runs.merge_class(&self.paths, c, &mut merged);
                 }
                 for (k, w) in &merged {
                     kinks.add_once(*w, &k.dist(), sk);
@@ -1687,14 +1573,12 @@ impl Sim {
             .map(|n| {
                 let sk = &mut scratch;
                 sk.load(&n.sketch);
-                for slot in &n.lat_slots {
+                for slot in &n.runs.slots {
                     for (k, w) in slot.entries() {
                         kinks.add_once(w, &k.dist(), sk);
                     }
                 }
-                let mut a = n.acc.clone();
-                a.add_ticks(&n.tick, n.last_cost, a.pending);
-                let a = &a;
+                let a = &n.runs.settled(&n.acc, &n.tick);
                 NodeReport {
                     id: n.id.clone(),
                     kind: n.kind,
@@ -1820,18 +1704,6 @@ fn merge_latency(list: &mut Vec<(LatKey, f64)>, k: LatKey, w: f64) {
     match list.iter_mut().find(|e| e.0 == k) {
         Some(e) => e.1 += w,
         None => list.push((k, w)),
-    }
-}
-
-/// Adds `w` requests of distribution `d` to a run-length slot.
-#[inline(always)]
-fn deposit(slot: &mut Slot, sketch: &mut Sketch, kinks: &mut Kinks, w: f64, d: LatKey) {
-    if !(w > 0.0 && w.is_finite()) {
-        return;
-    }
-    if let Some((old, w)) = slot.add(d, w) {
-        kinks.prepare(w, &old.dist());
-        kinks.apply(sketch);
     }
 }
 

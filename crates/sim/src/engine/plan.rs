@@ -20,13 +20,13 @@ use super::cache::CacheKey;
 use super::cdn::{Cdn, CdnCfg, CdnTick, Origin};
 use super::cost::{prices, PriceBook};
 use super::data::Lag;
-use super::pulse::KeyStep;
 use super::quiet::CdnFast;
 use super::report::NodeSample;
 use super::reuse::Seen;
+use super::runlength::NodeRuns;
 use super::scenario::{Override, Scenario};
 use super::service::{ErlangMemo, Queue, QueueParams};
-use super::sketch::{Dist, LatKey, Sketch};
+use super::sketch::{Dist, Sketch};
 use super::traffic::PopGroups;
 use crate::latency::{LogNormal, Moments};
 use crate::rng::SimRng;
@@ -106,9 +106,6 @@ pub(crate) struct CacheModel {
     pub get_s: f64,
     pub ttl: f64,
     pub key: CacheKey,
-    /// The key's last step in a tick computed in full (a replayed pulse
-    /// must find the same; see `pulse.rs`).
-    pub last_step: Option<KeyStep>,
     pub price_h: f64,
 }
 
@@ -198,72 +195,6 @@ impl CdnModel {
     }
 }
 
-/// How many earlier distributions a [`Slot`] keeps besides its current one.
-const SLOT_OLDER: usize = 4;
-
-/// Per-class accumulator of latency with run-length compression: the same
-/// distribution tick after tick only adds to `w`, and one seen a little
-/// earlier (a replayed pulse's latency alternating with the quiet one, a
-/// queue back at a load it had before) adds to its entry in `older`. The
-/// weights become kinks in a sketch only when an entry is pushed out of
-/// `older` or the slot is flushed: one sketch addition per distinct
-/// distribution, not one per change.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Slot {
-    /// The current distribution and its weight (what a tick that repeats
-    /// the last one adds to).
-    pub key: Option<LatKey>,
-    pub w: f64,
-    /// Earlier distributions and their weights, oldest first.
-    older: Vec<(LatKey, f64)>,
-    /// Additions merged into an entry already held (a fast-path count).
-    pub merges: u32,
-}
-
-impl Slot {
-    /// Adds `w` requests of distribution `key`, making it the current one.
-    /// Returns the entry pushed out of `older` to make room, if any: the
-    /// caller adds it to its sketches now.
-    pub(crate) fn add(&mut self, key: LatKey, w: f64) -> Option<(LatKey, f64)> {
-        if self.key == Some(key) {
-            self.w += w;
-            self.merges += 1;
-            return None;
-        }
-        let prev = self.key.take().map(|k| (k, self.w));
-        let earlier = self.older.iter().position(|e| e.0 == key);
-        if earlier.is_some() {
-            self.merges += 1;
-        }
-        let start = earlier.map_or(0.0, |i| self.older.remove(i).1);
-        self.key = Some(key);
-        self.w = start + w;
-        let prev = prev?;
-        let out = if self.older.len() >= SLOT_OLDER {
-            Some(self.older.remove(0))
-        } else {
-            None
-        };
-        self.older.push(prev);
-        out
-    }
-
-    /// Every distribution held and its weight, the current one last.
-    pub(crate) fn entries(&self) -> impl Iterator<Item = (LatKey, f64)> + '_ {
-        self.older
-            .iter()
-            .copied()
-            .chain(self.key.map(|k| (k, self.w)))
-    }
-
-    /// Empties the slot.
-    pub(crate) fn clear(&mut self) {
-        self.key = None;
-        self.w = 0.0;
-        self.older.clear();
-    }
-}
-
 /// Per-node staleness summary (small fixed histogram).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct StaleAcc {
@@ -294,8 +225,6 @@ pub(crate) struct NodeAcc {
     pub inst_max: f64,
     pub cost: f64,
     pub stale: StaleAcc,
-    /// Ticks identical to the last one, not yet added (run-length).
-    pub pending: f64,
 }
 
 impl NodeAcc {
@@ -386,15 +315,12 @@ pub(crate) struct NodeRt {
     pub tick: NodeSample,
     pub acc: NodeAcc,
     pub sketch: Sketch,
-    pub lat_slots: [Slot; 4],
     /// Fast path: its last computed outputs, and the inputs they came
     /// from (see `reuse.rs`).
     pub seen: Seen,
-    /// The last tick's cost.
-    pub last_cost: f64,
-    /// Whether this tick changed the node's shares or latency (so paths
-    /// and the reverse pass through it must be recomputed).
-    pub changed: bool,
+    /// Fast path: its run-length totals and latency slots, and its last
+    /// tick's cost (see `runlength.rs`).
+    pub runs: NodeRuns,
 }
 
 /// One request path: a class, its source, and its hops (node, slot) in
@@ -838,7 +764,6 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
                     get_s: ms(n.get(cache::GET_MS)),
                     ttl,
                     key: CacheKey::new(ttl * rng.uniform()),
-                    last_step: None,
                     price_h,
                 }))
             }
@@ -950,10 +875,8 @@ pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
             tick: NodeSample::default(),
             acc: NodeAcc::default(),
             sketch: Sketch::new(),
-            lat_slots: Default::default(),
             seen: Seen::default(),
-            last_cost: 0.0,
-            changed: true,
+            runs: NodeRuns::default(),
         });
     }
 
@@ -1129,37 +1052,5 @@ mod tests {
         assert_eq!((cache.min_rps, cache.max_rps), (50_000.0, 50_000.0));
         assert_eq!(capacity(&node(&d, &cdn)), None);
         assert_eq!(capacity_weight(&node(&d, &cdn)), 1.0);
-    }
-
-    /// A slot keeps one entry per distinct distribution, its weights
-    /// summed, the current one last; past `SLOT_OLDER` earlier ones it
-    /// hands back the oldest, and nothing is lost.
-    #[test]
-    fn slots_sum_each_distribution_once() {
-        let key = |ms: f64| LatKey::point(ms / 1e3);
-        let mut slot = Slot::default();
-        assert!(slot.add(key(1.0), 2.0).is_none());
-        assert!(slot.add(key(1.0), 3.0).is_none());
-        assert!(slot.add(key(2.0), 1.0).is_none());
-        assert!(slot.add(key(1.0), 4.0).is_none()); // back to an earlier one
-        let entries: Vec<(LatKey, f64)> = slot.entries().collect();
-        assert_eq!(entries, vec![(key(2.0), 1.0), (key(1.0), 9.0)]);
-        assert_eq!((slot.key, slot.w), (Some(key(1.0)), 9.0));
-        let mut out = Vec::new();
-        for k in 3..(SLOT_OLDER + 5) {
-            out.extend(slot.add(key(k as f64), 1.0));
-        }
-        assert_eq!(out.len(), 3);
-        assert_eq!(out[0], (key(2.0), 1.0), "the oldest goes first");
-        assert_eq!(out[1], (key(1.0), 9.0));
-        let held: f64 = slot.entries().map(|e| e.1).sum();
-        let handed: f64 = out.iter().map(|e| e.1).sum();
-        assert_eq!(
-            held + handed,
-            2.0 + 3.0 + 1.0 + 4.0 + (SLOT_OLDER + 2) as f64
-        );
-        assert_eq!(slot.entries().count(), SLOT_OLDER + 1);
-        slot.clear();
-        assert_eq!(slot.entries().count(), 0);
     }
 }

@@ -33,8 +33,9 @@ use super::model::cache::backing as cache_backing;
 use super::plan::{Model, EXT, NC, WRT};
 use super::report::NodeSample;
 use super::reuse::{queue_idle, Reuse};
+use super::runlength::deposit;
 use super::sketch::LatKey;
-use super::{deposit, Sim};
+use super::Sim;
 
 /// A cache key's step in a tick computed in full: what it was given and
 /// what it gave.
@@ -180,20 +181,17 @@ impl Sim {
             let mut keys = [None; 4];
             for (j, k) in keys.iter_mut().enumerate() {
                 if reuse.lat_w[j] > 0.0 {
-                    *k = n.lat_slots[j].key;
+                    *k = n.runs.slots[j].key;
                 }
             }
-            let key = match &n.model {
-                Model::Cache(m) => m.last_step,
-                _ => None,
-            };
+            let key = n.seen.key_step;
             p.nodes.push(Some(PulseNode {
                 arr: n.arr,
                 down: n.down_until > tf,
                 servers: n.seen.servers,
                 reuse,
                 tick: n.tick.clone(),
-                cost: n.last_cost,
+                cost: n.runs.last_cost,
                 keys,
                 mix: n.mix,
                 key,
@@ -326,7 +324,7 @@ impl Sim {
             for (j, key) in rec.keys.iter().enumerate() {
                 if let Some(k) = key {
                     deposit(
-                        &mut n.lat_slots[j],
+                        &mut n.runs.slots[j],
                         &mut n.sketch,
                         &mut self.kinks,
                         rec.reuse.lat_w[j],
@@ -338,7 +336,7 @@ impl Sim {
                 m.scaler.record(1, rec.reuse.util);
             }
             n.mix = rec.mix;
-            extra += rec.cost - n.last_cost;
+            extra += rec.cost - n.runs.last_cost;
             self.sample.nodes[i] = rec.tick.clone();
             self.quiet.pulses.sampled.push(i);
         }

@@ -41,9 +41,9 @@ use super::plain::{PlainSums, QuietOut};
 use super::plan::{Model, EXT, INT};
 use super::pulse::Pulses;
 use super::reuse::repeats;
+use super::runlength::deposit;
 use super::sketch::LatKey;
 use super::versions::Tally;
-use super::{add_to_active_windows, deposit};
 use super::{paths::hop_latency, paths::PathLatency, Sim};
 
 /// What the fast paths remember of a CDN node: the shares and extras of
@@ -317,7 +317,7 @@ impl Sim {
             if !computed || !steady {
                 return;
             }
-            fixed_cost += n.last_cost;
+            fixed_cost += n.runs.last_cost;
         }
         // Scheduled events end the stretch: the tick holding them is
         // computed in full.
@@ -424,9 +424,7 @@ impl Sim {
         for i in 0..self.nodes.len() {
             if self.is_edge_node(i) {
                 let n = &mut self.nodes[i];
-                let (tick, cost, pending) = (n.tick.clone(), n.last_cost, n.acc.pending);
-                n.acc.add_ticks(&tick, cost, pending);
-                n.acc.pending = 0.0;
+                n.runs.settle(&mut n.acc, &n.tick);
             }
         }
         // Only the outcome slots without extra latency (hit, swr, sie).
@@ -531,13 +529,9 @@ impl Sim {
             let k_i = f64::from(ticks_i);
             let unrecorded = self.scaler_unrecorded(i);
             let n = &mut self.nodes[i];
-            n.acc.pending += k_i;
+            n.runs.pending += k_i;
             if let Some(r) = n.seen.reuse {
-                for (j, slot) in n.lat_slots.iter_mut().enumerate() {
-                    if r.lat_w[j] > 0.0 && slot.key.is_some() {
-                        slot.w += k_i * r.lat_w[j];
-                    }
-                }
+                n.runs.repeat_latency(&r.lat_w, k_i);
                 if let Model::Api(m) = &mut n.model {
                     m.scaler.record(unrecorded, r.util);
                 }
@@ -560,7 +554,7 @@ impl Sim {
             let tick = self.sample.nodes[i].clone();
             n.acc.add_sums(&tick, sums, k);
             n.tick = tick;
-            n.last_cost = self.quiet.last_cost[i];
+            n.runs.last_cost = self.quiet.last_cost[i];
         }
         // Every answer was current (a quiet tick checks it): staleness 0.
         let posted = self.posted;
@@ -569,7 +563,7 @@ impl Sim {
             let fresh = std::mem::take(&mut self.quiet.fresh[ci]);
             let n = &mut self.nodes[self.cdns[ci]];
             deposit(
-                &mut n.lat_slots[0],
+                &mut n.runs.slots[0],
                 &mut n.sketch,
                 &mut self.kinks,
                 edge,
@@ -597,7 +591,7 @@ impl Sim {
                 continue;
             }
             let rate = self.nodes[def.source].arr[c];
-            let Some((w, key, _)) = self.path_cache[p] else {
+            let Some((w, key, _)) = self.changes.paths[p] else {
                 continue;
             };
             if !(rate > 0.0 && w > 0.0 && w.is_finite()) {
@@ -645,21 +639,20 @@ impl Sim {
         }
     }
 
-    /// Adds weight `w` of a path's latency `key` to its run-length slot;
-    /// an earlier latency pushed out of the slot to make room goes to the
-    /// open windows' sketches at once (the slot's own content waits for
-    /// `flush_paths`).
-    pub(super) fn add_to_slot(&mut self, p: usize, c: usize, w: f64, key: LatKey) {
-        if let Some((old, w)) = self.path_slots[p].add(key, w) {
-            add_to_active_windows(
-                &mut self.kinks,
-                &mut self.windows,
-                self.active,
-                c,
-                w,
-                &old.dist(),
-            );
-        }
+    /// Adds weight `w` of path `p`'s latency `key` (class `c`) to its
+    /// run-length slot (`runlength::PathRuns::add`).
+    fn add_to_slot(&mut self, p: usize, c: usize, w: f64, key: LatKey) {
+        self.path_runs.add(
+            p,
+            c,
+            w,
+            key,
+            false,
+            true,
+            &mut self.kinks,
+            &mut self.windows,
+            self.active,
+        );
     }
 }
 

@@ -7,6 +7,7 @@
 
 use super::model::NodeTick;
 use super::plan::{Model, NodeRt, EXT, INT, NC, WRT};
+use super::pulse::KeyStep;
 
 /// A node's outputs of its last computed tick, reused while its inputs
 /// repeat exactly (a quiet node costs a comparison, not a queue solve).
@@ -72,6 +73,9 @@ pub(crate) struct Seen {
     pub arr: [f64; NC],
     pub down: bool,
     pub servers: u32,
+    /// A cache's key step in its last tick computed in full (a replayed
+    /// pulse must find the same; see `pulse.rs`).
+    pub key_step: Option<KeyStep>,
 }
 
 /// The outputs node `n` (with `before` the nodes before it) may repeat
