@@ -7,6 +7,7 @@
 mod engine;
 
 use design::{Design, NodeId, NodeKind, Point};
+use engine::assert_close;
 use proptest::prelude::*;
 use sim::engine::{EventKind, Fault, Profile, Report, Scenario, Sim, Target};
 
@@ -140,40 +141,6 @@ fn assert_finite(r: &Report) {
     }
     let v = serde_json::to_value(r).expect("report serialises");
     walk(&v, "", &mut Vec::new());
-}
-
-/// Two reports agree: same structure, numbers within `rel` (relative) or
-/// 1e-9 (absolute).
-fn assert_close(a: &Report, b: &Report, rel: f64) {
-    fn walk(x: &serde_json::Value, y: &serde_json::Value, rel: f64, path: &mut Vec<String>) {
-        use serde_json::Value::*;
-        match (x, y) {
-            (Number(p), Number(q)) => {
-                let (p, q) = (p.as_f64().unwrap_or(0.0), q.as_f64().unwrap_or(0.0));
-                let tol = rel * p.abs().max(q.abs()) + 1e-9;
-                assert!((p - q).abs() <= tol, "{}: {p} vs {q}", path.join("."));
-            }
-            (Array(p), Array(q)) => {
-                assert_eq!(p.len(), q.len(), "{}", path.join("."));
-                for (i, (p, q)) in p.iter().zip(q).enumerate() {
-                    path.push(i.to_string());
-                    walk(p, q, rel, path);
-                    path.pop();
-                }
-            }
-            (Object(p), Object(q)) => {
-                for (k, v) in p {
-                    path.push(k.clone());
-                    walk(v, &q[k], rel, path);
-                    path.pop();
-                }
-            }
-            _ => assert_eq!(x, y, "{}", path.join(".")),
-        }
-    }
-    let x = serde_json::to_value(a).expect("json");
-    let y = serde_json::to_value(b).expect("json");
-    walk(&x, &y, rel, &mut Vec::new());
 }
 
 fn without_shortcuts(d: &Design, s: &Scenario, seed: u64) -> Report {

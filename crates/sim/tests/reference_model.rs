@@ -4,7 +4,10 @@
 //! common fast paths (so the equivalence tests compare two different
 //! computations, not one with itself).
 
+mod engine;
+
 use design::Design;
+use engine::assert_close;
 use sim::engine::{FastPathCounts, Fault, Scenario, Sim, Target};
 
 const DESIGNS: &str = concat!(
@@ -115,40 +118,6 @@ fn the_starter_and_serverless_take_node_fast_paths_by_default_only() {
     let c = counts(&serverless, &calm, true);
     assert!(c.erlang_memo_hits > 0, "{c:?}");
     assert_none_taken(&counts(&serverless, &calm, false), "serverless");
-}
-
-/// Two reports agree: same structure, numbers within `rel` (relative) or
-/// 1e-9 (absolute), as in `engine_properties.rs`.
-fn assert_close(a: &sim::engine::Report, b: &sim::engine::Report, rel: f64) {
-    fn walk(x: &serde_json::Value, y: &serde_json::Value, rel: f64, path: &mut Vec<String>) {
-        use serde_json::Value::*;
-        match (x, y) {
-            (Number(p), Number(q)) => {
-                let (p, q) = (p.as_f64().unwrap_or(0.0), q.as_f64().unwrap_or(0.0));
-                let tol = rel * p.abs().max(q.abs()) + 1e-9;
-                assert!((p - q).abs() <= tol, "{}: {p} vs {q}", path.join("."));
-            }
-            (Array(p), Array(q)) => {
-                assert_eq!(p.len(), q.len(), "{}", path.join("."));
-                for (i, (p, q)) in p.iter().zip(q).enumerate() {
-                    path.push(i.to_string());
-                    walk(p, q, rel, path);
-                    path.pop();
-                }
-            }
-            (Object(p), Object(q)) => {
-                for (k, v) in p {
-                    path.push(k.clone());
-                    walk(v, &q[k], rel, path);
-                    path.pop();
-                }
-            }
-            _ => assert_eq!(x, y, "{}", path.join(".")),
-        }
-    }
-    let x = serde_json::to_value(a).expect("json");
-    let y = serde_json::to_value(b).expect("json");
-    walk(&x, &y, rel, &mut Vec::new());
 }
 
 /// The second kata's designs (kept as data in `tests/data/katas`), under
