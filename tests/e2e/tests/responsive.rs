@@ -277,7 +277,7 @@ fn the_tab_answers_input_while_a_2000_node_design_grades() {
     // The probe types while the worker tests candidate fixes, each a grade
     // of the whole design, once the design's own grade is on screen. Showing
     // a 2,000-node grade is one task of the page's own (a few hundred ms
-    // here: every node's figures and lints are drawn again), which is
+    // here: every node's run figures are drawn), which is
     // printed, not asserted; a key pressed during it would measure that
     // task, not whether the worker keeps the page free.
     const CHECKING: &str = "const c = document.querySelector('.scenario-card .next.checking'); \
