@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // First load of the built site on a throttled "mobile" connection and CPU.
 //
-//   node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--json] [dist-dir]
+//   node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--no-throttle] [--json] [dist-dir]
 //
 // Serves dist/ (default: the repository's dist/) on 127.0.0.1 with gzip
 // content-encoding (zlib level 9, like scripts/size.sh), opens it in
@@ -19,7 +19,9 @@
 //   Network.emulateNetworkConditions  latency 150 ms, download 1,638.4
 //                                     kbit/s, upload 750 kbit/s
 //   Emulation.setCPUThrottlingRate    rate 4
-// The viewport is 1280x800 (the desktop layout).
+// The viewport is 1280x800 (the desktop layout). --no-throttle leaves the
+// network and the CPU as they are (for the page's long tasks on this
+// machine, e.g. while a big --hash link opens).
 //
 // Caveat: the CPU throttling slows the page's main thread only. Chromium
 // refuses Emulation.setCPUThrottlingRate on a worker's target ("Operation
@@ -88,8 +90,8 @@ function fail(message, code = 2) {
 }
 
 function parseArgs(argv) {
-  const opts = { runs: 3, hash: "", json: false, timeoutS: 180, dist: path.join(ROOT, "dist") };
-  const usage = "usage: node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--json] [--timeout S] [dist-dir]";
+  const opts = { runs: 3, hash: "", json: false, throttle: true, timeoutS: 180, dist: path.join(ROOT, "dist") };
+  const usage = "usage: node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--no-throttle] [--json] [--timeout S] [dist-dir]";
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -103,6 +105,7 @@ function parseArgs(argv) {
     else if (a === "--timeout") opts.timeoutS = Number(value());
     else if (a.startsWith("--timeout=")) opts.timeoutS = Number(a.slice(10));
     else if (a === "--json") opts.json = true;
+    else if (a === "--no-throttle") opts.throttle = false;
     else if (a === "-h" || a === "--help") {
       process.stdout.write(`${usage}\n`);
       process.exit(0);
@@ -328,13 +331,15 @@ async function oneRun(browser, site, opts) {
   });
   const cdp = await context.newCDPSession(page);
   await cdp.send("Network.enable");
-  await cdp.send("Network.emulateNetworkConditions", {
-    offline: false,
-    latency: THROTTLE.latencyMs,
-    downloadThroughput: (THROTTLE.downloadKbps * 1024) / 8,
-    uploadThroughput: (THROTTLE.uploadKbps * 1024) / 8,
-  });
-  await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE.cpuRate });
+  if (opts.throttle) {
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: THROTTLE.latencyMs,
+      downloadThroughput: (THROTTLE.downloadKbps * 1024) / 8,
+      uploadThroughput: (THROTTLE.uploadKbps * 1024) / 8,
+    });
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE.cpuRate });
+  }
 
   site.state.log = [];
   const log = site.state.log;
@@ -490,7 +495,7 @@ async function main() {
     commit: gitHead(),
     chromium: version,
     url: site.url.replace(/\/$/, "") + "/" + (opts.hash ? `${opts.hash.slice(0, 24)}${opts.hash.length > 24 ? "…" : ""}` : ""),
-    throttling: { ...THROTTLE, viewport: VIEWPORT },
+    throttling: opts.throttle ? { ...THROTTLE, viewport: VIEWPORT } : { none: true, viewport: VIEWPORT },
     runs: runs.map((r) => ({ ...r, ...Object.fromEntries(["fcp", "started", "nodesShown", "interactive", "grade", "settled", "longestTask", "blockingTime"].map((k) => [k, round(r[k])])) })),
     median: Object.fromEntries(Object.entries(med).map(([k, v]) => [k, typeof v === "number" ? round(v) : v])),
   };
@@ -499,7 +504,7 @@ async function main() {
   } else {
     const out = [];
     out.push(
-      `throttling: latency ${THROTTLE.latencyMs} ms, ${THROTTLE.downloadKbps} kbit/s down, ${THROTTLE.uploadKbps} kbit/s up, CPU ${THROTTLE.cpuRate}x; viewport ${VIEWPORT.width}x${VIEWPORT.height}; commit ${result.commit ?? "?"}`,
+      `${opts.throttle ? `throttling: latency ${THROTTLE.latencyMs} ms, ${THROTTLE.downloadKbps} kbit/s down, ${THROTTLE.uploadKbps} kbit/s up, CPU ${THROTTLE.cpuRate}x` : "no throttling"}; viewport ${VIEWPORT.width}x${VIEWPORT.height}; commit ${result.commit ?? "?"}`,
     );
     out.push("");
     out.push(table(runs, med));
