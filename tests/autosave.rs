@@ -118,7 +118,7 @@ async fn unreadable_autosaves_are_each_backed_up_and_kept() {
     drop(app);
     set_autosave("{ the second unreadable autosave");
     let app = mount().await;
-    let notice = app.find(".notice-area").text_content().unwrap_or_default();
+    let notice = app.notice();
     assert!(notice.contains("a copy was kept"), "{notice}");
     let backups = playground::autosave_backups();
     let kept: Vec<String> = backups.iter().filter_map(|k| stored(k)).collect();
@@ -154,7 +154,7 @@ async fn an_unreadable_autosave_that_cannot_be_copied_is_left_alone_and_offered(
         app.has("[data-choice=\"download-unreadable\"]"),
         "the page offers a download"
     );
-    let notice = app.find(".notice-area").text_content().unwrap_or_default();
+    let notice = app.notice();
     assert!(notice.contains("no room to copy it aside"), "{notice}");
     assert!(!notice.contains("a copy was kept"), "{notice}");
     choose(&app, "keep-paused").await;

@@ -191,7 +191,7 @@ async fn connecting_ports_adds_typed_edges_and_nonsense_is_refused_with_a_reason
     let users = app.node("users");
     drag(&port, centre(&port), centre(&users), &app.canvas(), false).await;
     assert_eq!(saved_design().edges.len(), 4, "nothing was added");
-    let notice = app.find(".notice-area").text_content().unwrap_or_default();
+    let notice = app.notice();
     assert!(
         notice.to_lowercase().contains("user"),
         "the refusal says why: {notice:?}"
@@ -339,9 +339,7 @@ async fn the_inspector_refuses_invalid_values_in_place() {
 #[wasm_bindgen_test]
 async fn keyboard_tab_arrows_enter_and_delete() {
     let app = mount_fresh().await;
-    let users: web_sys::HtmlElement = app.node("users").unchecked_into();
-    users.focus().unwrap();
-    settle().await;
+    app.focus_node("users").await;
     assert!(
         app.node("users").class_list().contains("selected"),
         "focus selects"
@@ -360,8 +358,7 @@ async fn keyboard_tab_arrows_enter_and_delete() {
     key_on(&app.node("users"), "Enter", false, false).await;
     assert_eq!(document().active_element().unwrap().id(), "field-label");
 
-    users.focus().unwrap();
-    settle().await;
+    app.focus_node("users").await;
     key_on(&app.node("users"), "Delete", false, false).await;
     assert!(saved_design().node(&NodeId::from("users")).is_none());
     assert_eq!(
@@ -582,11 +579,7 @@ async fn an_unreadable_autosave_is_kept_aside_and_explained() {
     set_autosave("{ this is not a design");
     let app = mount().await;
     assert_eq!(app.count("g.node"), 4, "the starter is shown");
-    assert!(app
-        .find(".notice-area")
-        .text_content()
-        .unwrap_or_default()
-        .contains("could not be read"));
+    assert!(app.notice().contains("could not be read"));
     let backups = playground::autosave_backups();
     assert_eq!(backups.len(), 1, "{backups:?}");
     assert_eq!(
@@ -818,9 +811,7 @@ async fn the_keyboard_connects_two_nodes_and_says_what_it_did() {
     let cdn = first_of(&saved_design(), NodeKind::Cdn);
     let edges_before = saved_design().edges.len();
 
-    let users: web_sys::HtmlElement = app.node("users").unchecked_into();
-    users.focus().unwrap();
-    settle().await;
+    app.focus_node("users").await;
     let region = app.find(".connect-prompt-region");
     assert_eq!(region.get_attribute("role").as_deref(), Some("status"));
     assert_eq!(region.text_content().unwrap_or_default(), "");
@@ -873,9 +864,7 @@ async fn the_keyboard_connects_two_nodes_and_says_what_it_did() {
 #[wasm_bindgen_test]
 async fn a_refused_keyboard_connection_says_why_and_escape_cancels() {
     let app = mount_fresh().await;
-    let db: web_sys::HtmlElement = app.node("db").unchecked_into();
-    db.focus().unwrap();
-    settle().await;
+    app.focus_node("db").await;
     key_on(&app.node("db"), "c", false, false).await;
     // Nothing takes requests from a database: the nearest node is offered,
     // and the prompt says before Enter that it will not do.
@@ -897,7 +886,7 @@ async fn a_refused_keyboard_connection_says_why_and_escape_cancels() {
         3,
         "nothing was added"
     );
-    let notice = app.find(".notice-area").text_content().unwrap_or_default();
+    let notice = app.notice();
     assert!(
         notice.starts_with("Not connected: A database primary"),
         "{notice}"
@@ -908,11 +897,7 @@ async fn a_refused_keyboard_connection_says_why_and_escape_cancels() {
     assert_eq!(app.count("g.node"), 4);
     key_on(&app.node("db"), "Escape", false, false).await;
     assert_eq!(candidate(&app), None);
-    assert!(app
-        .find(".notice-area")
-        .text_content()
-        .unwrap_or_default()
-        .contains("Connection cancelled."));
+    assert!(app.notice().contains("Connection cancelled."));
     assert!(
         app.node("db").class_list().contains("selected"),
         "Escape ends the question, not the selection"
@@ -920,23 +905,17 @@ async fn a_refused_keyboard_connection_says_why_and_escape_cancels() {
     // Focus leaving the source ends a question too.
     key_on(&app.node("db"), "c", false, false).await;
     assert!(candidate(&app).is_some());
-    let api: web_sys::HtmlElement = app.node("api").unchecked_into();
-    api.focus().unwrap();
-    settle().await;
+    app.focus_node("api").await;
     assert_eq!(candidate(&app), None);
     assert!(app
-        .find(".notice-area")
-        .text_content()
-        .unwrap_or_default()
+        .notice()
         .contains("Connection cancelled: the focus left the node."));
 }
 
 #[wasm_bindgen_test]
 async fn escape_in_the_inspector_returns_to_the_node_so_undo_undoes_the_design() {
     let app = mount_fresh().await;
-    let api: web_sys::HtmlElement = app.node("api").unchecked_into();
-    api.focus().unwrap();
-    settle().await;
+    app.focus_node("api").await;
     key_on(&app.node("api"), "Enter", false, false).await;
     assert_eq!(document().active_element().unwrap().id(), "field-label");
     let field = app.find("[data-param=\"min_instances\"] input");
@@ -1058,9 +1037,7 @@ async fn a_node_is_named_by_the_words_it_shows() {
 async fn enter_on_a_button_activates_it_even_with_a_node_selected() {
     let app = mount_fresh().await;
     app.open_palette().await;
-    let api: web_sys::HtmlElement = app.node("api").unchecked_into();
-    api.focus().unwrap();
-    settle().await;
+    app.focus_node("api").await;
     assert!(app.node("api").class_list().contains("selected"));
     let item: web_sys::HtmlElement = app.find("[data-palette=\"cache\"]").unchecked_into();
     item.focus().unwrap();

@@ -122,7 +122,7 @@ async fn a_corrupted_link_is_explained_and_the_autosave_survives() {
         mine.nodes.len() as u32,
         "and it is what is shown"
     );
-    let notice = app.find(".notice-area").text_content().unwrap_or_default();
+    let notice = app.notice();
     assert!(
         notice.contains("could not be opened") && notice.contains("autosaved design is kept"),
         "{notice}"
@@ -134,7 +134,7 @@ async fn a_link_from_a_newer_version_says_so() {
     playground::forget_autosave();
     set_address("#d9.AAAA");
     let app = mount().await;
-    let notice = app.find(".notice-area").text_content().unwrap_or_default();
+    let notice = app.notice();
     assert!(notice.to_lowercase().contains("newer"), "{notice}");
     assert_eq!(app.count("g.node"), 4, "the starter is shown");
 }

@@ -171,6 +171,18 @@ impl Mounted {
         self.find(&format!("[data-node=\"{id}\"]"))
     }
 
+    /// Focuses a node's element (as Tab would) and lets the page react.
+    pub async fn focus_node(&self, id: &str) {
+        let node: HtmlElement = self.node(id).unchecked_into();
+        node.focus().unwrap();
+        settle().await;
+    }
+
+    /// What the notice area says now.
+    pub fn notice(&self) -> String {
+        self.find(".notice-area").text_content().unwrap_or_default()
+    }
+
     /// The current zoom, read off the viewport transform.
     pub fn zoom(&self) -> f64 {
         let t = self.find("g.viewport").get_attribute("transform").unwrap();
