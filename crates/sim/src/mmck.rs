@@ -87,12 +87,21 @@ impl MMcK {
     /// [`QueueError::InvalidInput`] for c = 0, μ ≤ 0, a negative or
     /// non-finite rate, or K above [`MAX_LIMIT`].
     pub fn solve(&self) -> Result<MMcKSolution, QueueError> {
-        let b = erlang_b(self.c, self.lambda / self.mu);
-        self.solve_with_erlang_b(b)
+        self.solve_with(None)
     }
 
     /// [`MMcK::solve`], given Erlang B(c, λ/μ) already computed.
     pub(crate) fn solve_with_erlang_b(&self, b: f64) -> Result<MMcKSolution, QueueError> {
+        self.solve_with(Some(b))
+    }
+
+    /// [`MMcK::solve`] with Erlang B(c, λ/μ) `given`, or computed when it
+    /// counts: above capacity B ≥ 1 − 1/ρ > 0 (the servers carry
+    /// a(1 − B) ≤ c), and B only enters through the idle states' weight
+    /// (1/B − 1)e^{−K ln ρ}; once e^{−K ln ρ} underflows to 0 that weight
+    /// is exactly 0 whatever B is, so the O(c) recursion is skipped (B = 1
+    /// gives the same 0, bit for bit).
+    fn solve_with(&self, given: Option<f64>) -> Result<MMcKSolution, QueueError> {
         let MMcK { lambda, mu, c, k } = *self;
         if c == 0
             || k > MAX_LIMIT
@@ -106,6 +115,14 @@ impl MMcK {
         let cap = f64::from(c) * mu;
         let rho = lambda / cap;
         let kf = f64::from(k);
+        let ln_rho = libm::log(rho);
+        let scale = kf * ln_rho.max(0.0);
+        let shrink = libm::exp(-scale);
+        let b = match given {
+            Some(b) => b,
+            None if ln_rho > 0.0 && shrink == 0.0 => 1.0,
+            None => erlang_b(c, lambda / mu),
+        };
         if lambda == 0.0 || b.is_nan() || b <= 0.0 {
             // No load (or a load so light that no arrival ever finds the
             // servers busy): nobody waits or is refused.
@@ -123,12 +140,10 @@ impl MMcK {
                 wait_variance: 0.0,
             });
         }
-        let ln_rho = libm::log(rho);
-        let scale = kf * ln_rho.max(0.0);
         // Σ_{i=0}^{K} ρ^i e^{−scale}, and the idle states' weight
         // (1/B − 1)e^{−scale}.
         let all = geometric(k + 1, ln_rho, scale);
-        let idle = (1.0 / b - 1.0) * libm::exp(-scale);
+        let idle = (1.0 / b - 1.0) * shrink;
         let pi_c = 1.0 / (idle + all);
         let blocking = (pi_c * libm::exp(kf * ln_rho - scale)).clamp(0.0, 1.0);
         let admitted = 1.0 - blocking;
@@ -307,7 +322,7 @@ impl MMcKSolution {
         // With ρ' for ρ and x fixed: λt = ρ'x, θt = (1 − ρ')x.
         let at = |rho: f64| -> f64 {
             let a = libm::exp(-(1.0 - rho) * x - scale + ln_gamma_pq(k, rho * x).1);
-            let b = libm::exp(k * libm::log(rho) - scale + ln_gamma_pq(k, x).1);
+            let b = libm::exp(k * libm::log(rho) - scale + remembered_ln_gamma_pq(k, x).1);
             (a - b) / (1.0 - rho)
         };
         near_singular(self.utilisation(), 1.0, at)
@@ -335,7 +350,7 @@ impl MMcKSolution {
         let r0 = c / (c - 1.0);
         let at = |r: f64| -> f64 {
             let a = libm::exp(-mu * t + (r - 1.0) * y - scale + ln_gamma_pq(k, r * y).1);
-            let b = libm::exp(k * libm::log(r) - scale - mu * t + ln_gamma_pq(k, y).0);
+            let b = libm::exp(k * libm::log(r) - scale - mu * t + remembered_ln_gamma_pq(k, y).0);
             let d = libm::exp(-mu * t - scale);
             r0 * (a + b - d) / (r - 1.0)
         };
@@ -357,6 +372,58 @@ fn near_singular(v: f64, at: f64, f: impl Fn(f64) -> f64) -> f64 {
     }
 }
 
+/// Values a thread remembers of a pure function of two floats, by their
+/// exact bits (a queue asks for the same ones tick after tick): the
+/// value is the one computed afresh, bit for bit.
+struct Remembered<const N: usize> {
+    keys: [(u64, u64); N],
+    values: [(f64, f64); N],
+    next: usize,
+}
+
+impl<const N: usize> Remembered<N> {
+    /// Empty (keys no computed value has: NaN bit patterns the functions
+    /// are never asked for).
+    const EMPTY: Self = Remembered {
+        keys: [(u64::MAX, u64::MAX); N],
+        values: [(0.0, 0.0); N],
+        next: 0,
+    };
+
+    /// f(a, x), remembered.
+    fn get(&mut self, a: f64, x: f64, f: impl FnOnce(f64, f64) -> (f64, f64)) -> (f64, f64) {
+        let key = (a.to_bits(), x.to_bits());
+        if let Some(i) = self.keys.iter().position(|&k| k == key) {
+            return self.values[i];
+        }
+        let v = f(a, x);
+        self.keys[self.next] = key;
+        self.values[self.next] = v;
+        self.next = (self.next + 1) % N;
+        v
+    }
+}
+
+std::thread_local! {
+    /// ln Γ(K): every incomplete gamma function of a queue has order K.
+    static LGAMMA: std::cell::RefCell<Remembered<2>> =
+        const { std::cell::RefCell::new(Remembered::EMPTY) };
+    /// The incomplete gamma functions of the time in system that do not
+    /// depend on the arrival rate (order K at cμt and (c − 1)μt).
+    static GAMMA_PQ: std::cell::RefCell<Remembered<8>> =
+        const { std::cell::RefCell::new(Remembered::EMPTY) };
+}
+
+/// ln Γ(a), remembered ([`Remembered`]).
+fn remembered_lgamma(a: f64) -> f64 {
+    LGAMMA.with(|m| m.borrow_mut().get(a, 0.0, |a, _| (libm::lgamma(a), 0.0)).0)
+}
+
+/// [`ln_gamma_pq`], remembered ([`Remembered`]).
+fn remembered_ln_gamma_pq(a: f64, x: f64) -> (f64, f64) {
+    GAMMA_PQ.with(|m| m.borrow_mut().get(a, x, ln_gamma_pq))
+}
+
 /// (ln P(a, x), ln Q(a, x)): the logarithms of the regularized lower and
 /// upper incomplete gamma functions, so that for an integer a = n
 /// Q(n, x) = P(Pois(x) ≤ n − 1) and P(n, x) = P(Pois(x) ≥ n). The series
@@ -370,7 +437,7 @@ pub fn ln_gamma_pq(a: f64, x: f64) -> (f64, f64) {
     if x.is_infinite() {
         return (0.0, f64::NEG_INFINITY);
     }
-    let ln_prefix = -x + a * libm::log(x) - libm::lgamma(a);
+    let ln_prefix = -x + a * libm::log(x) - remembered_lgamma(a);
     if x < a + 1.0 {
         // P = e^{−x} x^a / Γ(a + 1) Σ_n x^n / ((a + 1)…(a + n)).
         let mut term = 1.0 / a;
@@ -564,6 +631,57 @@ mod tests {
         }
         assert!(MMcK::new(1.0, 1.0, 1, MAX_LIMIT + 1).solve().is_err());
         assert!(MMcK::new(1.0, 0.0, 1, 8).solve().is_err());
+    }
+
+    /// The shortcuts of a solve are the plain computation, bit for bit:
+    /// skipping Erlang B when the idle states' weight underflows, and the
+    /// remembered incomplete gamma functions (after evictions too, and
+    /// against a thread whose memory is empty).
+    #[test]
+    fn shortcuts_give_the_plain_bits() {
+        let mu = 100.0;
+        let mut sols = Vec::new();
+        for c in [1u32, 2, 16, 40] {
+            for k in [0u32, 8, 128, 496, 2000, MAX_LIMIT] {
+                for rho in [
+                    0.0, 0.5, 0.99, 1.0, 1.0003, 1.05, 1.2, 1.45, 1.46, 2.0, 18.7,
+                ] {
+                    let q = MMcK::new(rho * f64::from(c) * mu, mu, c, k);
+                    let plain = q.solve_with_erlang_b(erlang_b(c, q.lambda / mu)).unwrap();
+                    let fast = q.solve().unwrap();
+                    assert_eq!(format!("{plain:?}"), format!("{fast:?}"), "{c} {k} {rho}");
+                    sols.push(fast);
+                }
+            }
+        }
+        let times = [0.003, 0.05, 0.3, 1.0, 4.0];
+        let survival = |sols: &[MMcKSolution]| -> Vec<u64> {
+            let mut out = Vec::new();
+            for _ in 0..2 {
+                for s in sols {
+                    for t in times {
+                        out.push(s.time_survival(t).to_bits());
+                    }
+                }
+            }
+            out
+        };
+        let here = survival(&sols);
+        for (i, s) in sols.iter().enumerate() {
+            let s = *s;
+            let alone = std::thread::spawn(move || times.map(|t| s.time_survival(t).to_bits()))
+                .join()
+                .unwrap();
+            assert_eq!(&alone[..], &here[i * times.len()..(i + 1) * times.len()]);
+        }
+        for (a, x) in [(8.0, 3.0), (2000.0, 1900.0), (2000.0, 2100.0), (5.0, 40.0)] {
+            for _ in 0..3 {
+                let (p, q) = remembered_ln_gamma_pq(a, x);
+                let (p0, q0) = ln_gamma_pq(a, x);
+                assert_eq!((p.to_bits(), q.to_bits()), (p0.to_bits(), q0.to_bits()));
+                assert_eq!(remembered_lgamma(a).to_bits(), libm::lgamma(a).to_bits());
+            }
+        }
     }
 
     #[test]

@@ -73,6 +73,12 @@ pub(crate) struct Queue {
     /// Erlang recursion), and the next entry to replace.
     memo: Vec<Memo>,
     memo_next: usize,
+    /// The last few overloaded steady states (M/M/c/K), for the same
+    /// reason: a saturated node's arrival count repeats, and each solve
+    /// sums its waiting room and evaluates the time in system at the
+    /// timeout.
+    overload: Vec<OverloadMemo>,
+    overload_next: usize,
 }
 
 /// Steady-state ticks a queue remembers.
@@ -87,6 +93,34 @@ struct Memo {
     out: QueueTick,
 }
 
+/// Overloaded steady states a queue remembers.
+const OVERLOAD_MEMO: usize = 16;
+
+/// An overloaded tick's M/M/c/K steady state and its latency
+/// ([`stationary_latency`]), reused when the inputs repeat exactly: a pure
+/// function of them, so the same bits as solving again.
+#[derive(Clone, Copy, Debug)]
+struct OverloadMemo {
+    lambda: u64,
+    servers: u32,
+    params: [u64; 4],
+    state: Overloaded,
+}
+
+/// An M/M/c/K steady state and its latency: moments, distribution and
+/// the share of admitted requests that outlast the timeout.
+type Overloaded = (MMcKSolution, (Moments, Option<Dist>, f64));
+
+/// The exact bits of a queue's parameters, a memo key.
+fn params_key(p: &QueueParams) -> [u64; 4] {
+    [
+        p.service_s.to_bits(),
+        p.scv.to_bits(),
+        p.queue_limit.to_bits(),
+        p.timeout_s.to_bits(),
+    ]
+}
+
 impl Queue {
     pub(crate) fn new() -> Self {
         Queue {
@@ -95,6 +129,8 @@ impl Queue {
             below: 0.0,
             memo: Vec::new(),
             memo_next: 0,
+            overload: Vec::new(),
+            overload_next: 0,
         }
     }
 
@@ -211,12 +247,7 @@ impl Queue {
                     ..QueueTick::default()
                 };
             }
-            let key = [
-                p.service_s.to_bits(),
-                p.scv.to_bits(),
-                p.queue_limit.to_bits(),
-                p.timeout_s.to_bits(),
-            ];
+            let key = params_key(p);
             let lambda_bits = lambda.to_bits();
             if let Some(m) = self
                 .memo
@@ -272,11 +303,11 @@ impl Queue {
             // Overload ends any drained backlog's tail.
             self.below = 0.0;
             if let Some(k) = limited_room(p, cap) {
-                if let Ok(sk) = MMcK::new(lambda, mu, servers, k).solve() {
+                if let Some((sk, latency)) = self.overloaded(lambda, servers, k, p) {
                     // The fluid fill hands over once it would reach the
                     // steady state's mean number waiting this tick.
                     if q0 + (lambda - cap) >= sk.mean_queue_length() {
-                        return self.stationary_overload(lambda, cap, k, &sk, p);
+                        return self.stationary_overload(lambda, cap, k, &sk, latency);
                     }
                 }
             }
@@ -329,6 +360,48 @@ impl Queue {
         }
     }
 
+    /// The M/M/c/K steady state at `lambda` with `servers` servers and
+    /// room for `k`, and its latency ([`stationary_latency`]): remembered
+    /// by exact inputs (the last [`OVERLOAD_MEMO`]), solved otherwise.
+    /// `None` if it does not solve.
+    fn overloaded(
+        &mut self,
+        lambda: f64,
+        servers: u32,
+        k: u32,
+        p: &QueueParams,
+    ) -> Option<Overloaded> {
+        let key = params_key(p);
+        let lambda_bits = lambda.to_bits();
+        if let Some(m) = self
+            .overload
+            .iter()
+            .find(|m| m.lambda == lambda_bits && m.servers == servers && m.params == key)
+        {
+            return Some(m.state);
+        }
+        let sk = MMcK::new(lambda, 1.0 / p.service_s, servers, k)
+            .solve()
+            .ok()?;
+        let state = (
+            sk,
+            stationary_latency(sk.wait_moments(), Waiting::Limited(sk), p),
+        );
+        let m = OverloadMemo {
+            lambda: lambda_bits,
+            servers,
+            params: key,
+            state,
+        };
+        if self.overload.len() < OVERLOAD_MEMO {
+            self.overload.push(m);
+        } else {
+            self.overload[self.overload_next] = m;
+            self.overload_next = (self.overload_next + 1) % OVERLOAD_MEMO;
+        }
+        Some(state)
+    }
+
     /// A tick of an overloaded queue whose waiting room fills before the
     /// timeout, in the M/M/c/K steady state `sk` (K = `k`): arrivals are
     /// refused at its blocking rate, admitted ones take its time in
@@ -342,7 +415,7 @@ impl Queue {
         cap: f64,
         k: u32,
         sk: &MMcKSolution,
-        p: &QueueParams,
+        latency: (Moments, Option<Dist>, f64),
     ) -> QueueTick {
         let q0 = self.fluid.backlog();
         let lq = sk.mean_queue_length();
@@ -359,7 +432,7 @@ impl Queue {
         self.fluid = FluidQueue::with_backlog(q1, f64::from(k));
         self.var = 0.0;
         self.below = 0.0;
-        let (moments, dist, late) = stationary_latency(sk.wait_moments(), Waiting::Limited(*sk), p);
+        let (moments, dist, late) = latency;
         QueueTick {
             served: through * (1.0 - late),
             errors: refused + through * late,
@@ -781,6 +854,48 @@ mod tests {
                     let fresh = Queue::new().step(lambda, servers, p);
                     assert_eq!(bits(&got), bits(&fresh), "{lambda} {servers}");
                     assert_eq!(got.dist, fresh.dist);
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 100);
+    }
+
+    /// A remembered overloaded steady state is the one solved afresh, bit
+    /// for bit, after evictions too.
+    #[test]
+    fn remembered_overloads_are_the_solves() {
+        let p = QueueParams {
+            service_s: 0.01,
+            scv: 1.0,
+            queue_limit: 2000.0,
+            timeout_s: 2.0,
+        };
+        let other = QueueParams {
+            queue_limit: 100.0,
+            ..p
+        };
+        let mut q = Queue::new();
+        let mut n = 0;
+        for round in 0..3u32 {
+            for k in 0..(OVERLOAD_MEMO as u32 + 5) {
+                let lambda = f64::from(4000 + (k * 7 + round) % 23);
+                for (servers, p) in [(40, &p), (16, &p), (40, &other)] {
+                    let room = p.queue_limit as u32;
+                    let got = q.overloaded(lambda, servers, room, p).unwrap();
+                    let mu = 1.0 / p.service_s;
+                    let sk = MMcK::new(lambda, mu, servers, room)
+                        .solve_with_erlang_b(erlang_b(servers, lambda / mu))
+                        .unwrap();
+                    let plain = (
+                        sk,
+                        stationary_latency(sk.wait_moments(), Waiting::Limited(sk), p),
+                    );
+                    assert_eq!(
+                        format!("{got:?}"),
+                        format!("{plain:?}"),
+                        "{lambda} {servers}"
+                    );
                     n += 1;
                 }
             }
