@@ -15,6 +15,8 @@
 //! - [`latency`]: hop latencies as moments, lognormal fits, mixtures;
 //! - [`histogram`]: the request-weighted histogram behind window quantiles;
 //! - [`fluid`]: the fluid backlog of an overloaded service;
+//! - [`mmck`]: the M/M/c/K queue (a limited waiting room) in steady state
+//!   at any load, its blocking and the time in system of admitted requests;
 //! - [`rng`]: the seeded random number generator and its distributions;
 //! - [`expo`]: inline exponentials of non-positive arguments.
 //!
@@ -34,5 +36,6 @@ pub mod grade;
 pub mod histogram;
 pub mod kata;
 pub mod latency;
+pub mod mmck;
 pub mod queueing;
 pub mod rng;

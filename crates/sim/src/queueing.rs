@@ -191,6 +191,32 @@ pub struct MMcSolution {
 }
 
 impl MMcSolution {
+    /// A sojourn of the M/M/c shape, T = W + S with W = 0 with probability
+    /// 1 − `wait_probability` and Exp(`theta`) otherwise, S ~ Exp(μ): the
+    /// engine's stand-in for a wait whose mean and variance it knows (a
+    /// draining backlog's) but that is no M/M/c steady state.
+    pub(crate) fn with_wait(
+        lambda: f64,
+        mu: f64,
+        c: u32,
+        wait_probability: f64,
+        theta: f64,
+    ) -> Self {
+        let capacity = c as f64 * mu;
+        MMcSolution {
+            lambda,
+            mu,
+            c,
+            rho: if capacity > 0.0 {
+                lambda / capacity
+            } else {
+                0.0
+            },
+            theta,
+            wait_probability,
+        }
+    }
+
     /// The queue this solves.
     pub fn queue(&self) -> MMc {
         MMc::new(self.lambda, self.mu, self.c)

@@ -8,10 +8,10 @@
 //! random walk's variance, λ + cμ per second), which is what brings the
 //! surge windows' p95 within 1.5 %.
 //!
-//! Where the fluid model is known to differ (the first window after a
-//! backlog drains: the oracle's queue empties at a random time, the engine's
-//! at a fixed one) the test asserts the measured error stays below a stated
-//! bound instead. Run with `--nocapture` for the table.
+//! The first window after the backlog drains is compared in
+//! `validation_overload.rs` (case Q10) instead: its mean varies so much
+//! from run to run (the oracle's queue empties at a random time) that 20
+//! seeds cannot tell a 15 % error. Run with `--nocapture` for the table.
 
 mod engine;
 mod oracle;
@@ -209,38 +209,6 @@ fn surge_and_drain_windows_agree() {
             100.0 * c.p95_err()
         );
     }
-}
-
-/// Known gap: the window in which the backlog drains. The oracle's queue
-/// empties at a random time around t = 60 s (its spread is several
-/// seconds), the engine's exactly at 60 s; right after it the engine
-/// already uses the steady M/M/10 while some oracle runs still work off a
-/// backlog. Measured: see the printed table; the bounds below are what the
-/// engine must stay within.
-#[test]
-fn known_gap_right_after_the_drain() {
-    let windows = compare(
-        "surge (known gap)",
-        10,
-        "small",
-        5,
-        &surge_rates(),
-        None,
-        10,
-    );
-    let c = &windows[6];
-    println!(
-        "known gap [60,70): mean {:+.1}%, p95 {:+.1}%",
-        100.0 * c.mean_err(),
-        100.0 * c.p95_err()
-    );
-    // Measured: mean −48.5 %, p95 −44.9 % (engine below the oracle).
-    assert!(
-        c.mean_err().abs() <= 0.55,
-        "mean error {:+.3}",
-        c.mean_err()
-    );
-    assert!(c.p95_err().abs() <= 0.50, "p95 error {:+.3}", c.p95_err());
 }
 
 /// A surge into a bounded queue: requests beyond 2000 waiting are refused.

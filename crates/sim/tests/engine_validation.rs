@@ -13,6 +13,7 @@ mod engine;
 use design::{NodeKind, Point};
 use engine::{bare, check, queue_design, run};
 use sim::engine::{Override, Profile, Scenario, Sim};
+use sim::mmck::MMcK;
 
 const ANALYTIC: f64 = 1e-3;
 const FITTED: f64 = 0.02;
@@ -201,9 +202,27 @@ fn q7_fluid_backlog_through_the_engine() {
                 60.0,
                 ANALYTIC,
             );
-            assert_eq!(dropped, 0.0);
+            // Nothing refused; the ticks around the drain have a wait with
+            // an exponential tail, of which ~1e-11 requests pass the 60 s
+            // timeout.
+            assert!(dropped < 1e-6, "{dropped}");
         } else {
-            check("Q7", &format!("{name}: dropped"), dropped, 4000.0, ANALYTIC);
+            // A limit that fills before the timeout: once the fluid has
+            // filled to it, the queue is the M/M/10/2000 steady state,
+            // whose backlog is its mean number waiting L_q (≈ 1,995) and
+            // which refuses λ·P_B = 200/s. Over the surge 36,000 arrive,
+            // 30,000 are served and L_q wait: 6,000 − L_q are refused.
+            let lq = MMcK::new(1200.0, 100.0, 10, 2000)
+                .solve()
+                .expect("solves")
+                .mean_queue_length();
+            check(
+                "Q7",
+                &format!("{name}: dropped"),
+                dropped,
+                6000.0 - lq,
+                ANALYTIC,
+            );
             check(
                 "Q7",
                 &format!("{name}: drained at (s)"),
@@ -211,7 +230,7 @@ fn q7_fluid_backlog_through_the_engine() {
                 40.0,
                 ANALYTIC,
             );
-            assert_eq!(peak, 2000.0);
+            check("Q7", &format!("{name}: peak backlog"), peak, lq, ANALYTIC);
         }
     }
 }

@@ -31,7 +31,8 @@ pub struct FastPathCounts {
     pub fresh_groups: u64,
     /// Cache ticks answered at once because the key was fresh all tick.
     pub fresh_cache_ticks: u64,
-    /// Queue ticks taken from a queue's memo of steady-state solves.
+    /// Queue ticks taken from a queue's memos of steady-state and
+    /// overloaded (M/M/c/K) solves.
     pub queue_memo_hits: u64,
     /// Serverless Erlang B values taken from the memo.
     pub erlang_memo_hits: u64,

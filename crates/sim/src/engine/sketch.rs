@@ -22,7 +22,36 @@ use std::sync::OnceLock;
 
 use crate::expo::{floor_below_2_52, TWO_52};
 use crate::latency::{std_normal_cdf, Distribution, LogNormal, Moments};
+use crate::mmck::MMcKSolution;
 use crate::queueing::MMcSolution;
+
+/// How the requests of a [`Dist::Sojourn`] wait for a server.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Waiting {
+    /// An M/M/c queue with room for everyone.
+    Unlimited(MMcSolution),
+    /// An M/M/c/K queue, for the requests it admits (its limit is full
+    /// often enough to matter, at any load).
+    Limited(MMcKSolution),
+}
+
+impl Waiting {
+    /// Mean time in system, seconds.
+    fn mean_time(&self) -> f64 {
+        match self {
+            Waiting::Unlimited(q) => q.mean_time(),
+            Waiting::Limited(q) => q.mean_time(),
+        }
+    }
+
+    /// P(T ≤ t).
+    fn time_cdf(&self, t: f64) -> f64 {
+        match self {
+            Waiting::Unlimited(q) => q.time_cdf(t),
+            Waiting::Limited(q) => q.time_cdf(t),
+        }
+    }
+}
 
 /// A latency distribution the engine can add to a [`Sketch`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -31,13 +60,14 @@ pub(crate) enum Dist {
     Point(f64),
     /// A lognormal.
     LogNormal(LogNormal),
-    /// `shift` plus the time in system of an M/M/c queue (`queue`), or plus
-    /// an exponential service time of rate `mu` when `queue` is `None`.
+    /// `shift` plus the time in system of an M/M/c or M/M/c/K queue
+    /// (`queue`), or plus an exponential service time of rate `mu` when
+    /// `queue` is `None`.
     Sojourn {
         /// Constant added, seconds.
         shift: f64,
         /// The queue, if requests may wait.
-        queue: Option<MMcSolution>,
+        queue: Option<Waiting>,
         /// Service rate of one server (1/s).
         mu: f64,
     },
@@ -361,23 +391,62 @@ fn knots(w: f64, d: &Dist, mut emit: impl FnMut(f64, f64)) -> Option<(f64, bool)
 /// requests make the amounts `amount × w` (one rounding, whether computed
 /// now or remembered; see [`Kinks`]).
 #[inline(always)]
-fn sojourn_units(
+fn sojourn_units(shift: f64, queue: Option<Waiting>, mu: f64, m: f64, emit: impl FnMut(f64, f64)) {
+    // (One loop per kind of queue: the M/M/c survival stays inline.)
+    let times = &tables().times;
+    match queue {
+        Some(Waiting::Unlimited(q)) => sojourn_kinks(shift, m, times, |t| q.time_survival(t), emit),
+        Some(Waiting::Limited(q)) => {
+            // A full waiting room of many makes a narrow time in system
+            // (Erlang of hundreds of phases): knots 8 % apart would miss
+            // its shape, so they follow its spread instead.
+            let cv = q.time_variance().sqrt() / m;
+            if cv < NARROW_CV {
+                let s = libm::sqrt(libm::log1p(cv * cv));
+                let mut knots = [(0.0, 0.0); NARROW];
+                for (j, k) in knots.iter_mut().enumerate() {
+                    let ln_g = s * (0.1 * j as f64 - 8.0);
+                    *k = (libm::exp(ln_g), ln_g);
+                }
+                sojourn_kinks(shift, m, &knots, |t| q.time_survival(t), emit)
+            } else {
+                sojourn_kinks(shift, m, times, |t| q.time_survival(t), emit)
+            }
+        }
+        None => sojourn_kinks(
+            shift,
+            m,
+            times,
+            |t| crate::expo::exp_nonpositive(-mu * t),
+            emit,
+        ),
+    }
+}
+
+/// A limited queue's time in system whose coefficient of variation is
+/// below this takes [`NARROW`] knots spread over ±8 of its lognormal σ
+/// instead of the fixed multiples of the mean.
+const NARROW_CV: f64 = 0.5;
+
+/// Knots of a narrow time in system: 0.1σ apart.
+const NARROW: usize = 161;
+
+/// [`sojourn_units`] for the survival function `surv` of the sojourn.
+#[inline(always)]
+fn sojourn_kinks<const N: usize>(
     shift: f64,
-    queue: Option<MMcSolution>,
-    mu: f64,
     m: f64,
+    knots: &[(f64, f64); N],
+    surv: impl Fn(f64) -> f64,
     mut emit: impl FnMut(f64, f64),
 ) {
-    let surv = |t: f64| match queue {
-        Some(q) => q.time_survival(t),
-        None => crate::expo::exp_nonpositive(-mu * t),
-    };
     let ln_m = libm::log(m);
-    // Knot j: y_j, F_j, all computed first (they do not depend on each
-    // other, so their exponentials overlap), then the kinks between them.
-    let mut ys = [0.0; TIMES];
-    let mut fs = [0.0; TIMES];
-    for ((&(g, ln_g), y), f) in tables().times.iter().zip(&mut ys).zip(&mut fs) {
+    // Knot j (the multiple g_j of the mean and its logarithm): y_j, F_j,
+    // all computed first (they do not depend on each other, so their
+    // exponentials overlap), then the kinks between them.
+    let mut ys = [0.0; N];
+    let mut fs = [0.0; N];
+    for ((&(g, ln_g), y), f) in knots.iter().zip(&mut ys).zip(&mut fs) {
         let t = m * g;
         *y = if shift > 0.0 {
             libm::log(shift + t)
@@ -389,7 +458,7 @@ fn sojourn_units(
     // Lower tail: mass F_0 spread evenly over one unit of y.
     let mut prev_slope = fs[0];
     emit(ys[0] - 1.0, prev_slope * H);
-    for j in 1..TIMES {
+    for j in 1..N {
         let dy = ys[j] - ys[j - 1];
         let slope = if dy > 0.0 {
             (fs[j] - fs[j - 1]) / dy
@@ -400,7 +469,7 @@ fn sojourn_units(
         prev_slope = slope;
     }
     // Upper tail: the rest spread over one unit of y.
-    let (last_y, last_f) = (ys[TIMES - 1], fs[TIMES - 1]);
+    let (last_y, last_f) = (ys[N - 1], fs[N - 1]);
     let slope = 1.0 - last_f;
     emit(last_y, (slope - prev_slope) * H);
     emit(last_y + 1.0, -slope * H);
@@ -408,7 +477,7 @@ fn sojourn_units(
 
 /// The mean time in system of a sojourn (without its shift): the queue's,
 /// or an exponential service's 1/μ.
-fn sojourn_mean(queue: &Option<MMcSolution>, mu: f64) -> f64 {
+fn sojourn_mean(queue: &Option<Waiting>, mu: f64) -> f64 {
     match queue {
         Some(q) => q.mean_time(),
         None => 1.0 / mu,
@@ -923,7 +992,7 @@ mod tests {
             let q = MMc::new(lambda, mu, c).solve().unwrap();
             let d = Dist::Sojourn {
                 shift: 0.0,
-                queue: Some(q),
+                queue: Some(Waiting::Unlimited(q)),
                 mu,
             };
             let mut s = Sketch::new();
@@ -957,7 +1026,9 @@ mod tests {
     fn remembered_kinks_add_exactly_what_computing_them_adds() {
         let sojourn = |lambda: f64, shift: f64| Dist::Sojourn {
             shift,
-            queue: Some(MMc::new(lambda, 100.0, 4).solve().expect("stable")),
+            queue: Some(Waiting::Unlimited(
+                MMc::new(lambda, 100.0, 4).solve().expect("stable"),
+            )),
             mu: 100.0,
         };
         let mut kinks = Kinks::default();
@@ -1022,7 +1093,7 @@ mod tests {
         let a = Dist::LogNormal(LogNormal::from_median(0.02, 0.5));
         let b = Dist::Sojourn {
             shift: 0.01,
-            queue: Some(q),
+            queue: Some(Waiting::Unlimited(q)),
             mu: 100.0,
         };
         let mut memo = QuantileMemo::default();
@@ -1108,7 +1179,9 @@ mod tests {
     fn block_scan_finds_what_the_bucket_walk_finds() {
         let queue = Dist::Sojourn {
             shift: 0.004,
-            queue: Some(MMc::new(350.0, 100.0, 4).solve().expect("stable")),
+            queue: Some(Waiting::Unlimited(
+                MMc::new(350.0, 100.0, 4).solve().expect("stable"),
+            )),
             mu: 100.0,
         };
         let cases: Vec<Vec<(f64, Dist)>> = vec![
