@@ -362,6 +362,32 @@ fn varied_reference(
     d
 }
 
+/// A case the property below once found (a CDN outage just before the
+/// first update, a replica lag spike a second before it): kept as a
+/// plain test so it runs every time.
+#[test]
+fn shortcuts_change_nothing_with_faults_just_before_the_first_update() {
+    let kata = sim::kata::load("status-dashboard").unwrap();
+    let mut spec = kata.run.clone().unwrap();
+    spec.minutes = 25.0;
+    let seed = 9901;
+    let calm = spec.scenario(seed).unwrap();
+    let first = calm.updates_s[0];
+    let s = calm
+        .clone()
+        .fault(Fault::outage(
+            (first - 73.18059735973351).max(1.0),
+            Target::CdnOrigins,
+            120.0,
+        ))
+        .fault(Fault::primary_failover((first - 5.0).max(1.0)))
+        .fault(Fault::replica_lag_spike((first - 1.0).max(1.0), 60.0));
+    let d = varied_reference(10.0, 0.0, 3600.0, true, true, false, 1.0, 1);
+    let fast = Sim::new(&d, &s, seed).run();
+    let slow = without_shortcuts(&d, &s, seed);
+    assert_close(&fast, &slow, 1e-9);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: 24,
