@@ -31,7 +31,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::latency::Moments;
-use crate::queueing::{erlang_b, QueueError};
+use crate::queueing::{erlang_b, quantile_by_bisection, QueueError};
 
 /// The largest waiting room [`MMcK::solve`] accepts (its moments are sums
 /// over the waiting room, its CDF needs incomplete gamma functions of
@@ -283,34 +283,7 @@ impl MMcKSolution {
     /// The p-quantile of the time in system of an admitted request, by
     /// bisection (relative precision 1e-12); 0 for p ≤ 0, +∞ for p ≥ 1.
     pub fn time_quantile(&self, p: f64) -> f64 {
-        if p.is_nan() || p <= 0.0 {
-            return 0.0;
-        }
-        if p >= 1.0 {
-            return f64::INFINITY;
-        }
-        let target = 1.0 - p;
-        let mut lo = 0.0;
-        let mut hi = self.mean_time().max(f64::MIN_POSITIVE);
-        while self.time_survival(hi) > target {
-            lo = hi;
-            hi *= 2.0;
-            if !hi.is_finite() {
-                return f64::INFINITY;
-            }
-        }
-        for _ in 0..200 {
-            let mid = 0.5 * (lo + hi);
-            if hi - lo <= 1e-12 * hi || mid <= lo || mid >= hi {
-                break;
-            }
-            if self.time_survival(mid) > target {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        0.5 * (lo + hi)
+        quantile_by_bisection(p, self.mean_time(), |t| self.time_survival(t))
     }
 
     /// Σ_{i<K} ρ^i F_{cμt}(i)·e^{−scale}: the admitted arrivals whose

@@ -341,34 +341,7 @@ impl MMcSolution {
     /// [`time_survival`](Self::time_survival) (relative precision 1e-12);
     /// 0 for p ≤ 0, +∞ for p ≥ 1.
     pub fn time_quantile(&self, p: f64) -> f64 {
-        if p.is_nan() || p <= 0.0 {
-            return 0.0;
-        }
-        if p >= 1.0 {
-            return f64::INFINITY;
-        }
-        let target = 1.0 - p;
-        let mut lo = 0.0;
-        let mut hi = self.mean_time().max(f64::MIN_POSITIVE);
-        while self.time_survival(hi) > target {
-            lo = hi;
-            hi *= 2.0;
-            if !hi.is_finite() {
-                return f64::INFINITY;
-            }
-        }
-        for _ in 0..200 {
-            let mid = 0.5 * (lo + hi);
-            if hi - lo <= 1e-12 * hi || mid <= lo || mid >= hi {
-                break;
-            }
-            if self.time_survival(mid) > target {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        0.5 * (lo + hi)
+        quantile_by_bisection(p, self.mean_time(), |t| self.time_survival(t))
     }
 }
 
@@ -432,6 +405,41 @@ impl MG1 {
     pub fn mean_queue_length(&self) -> Result<f64, QueueError> {
         Ok(self.lambda * self.mean_wait()?)
     }
+}
+
+/// The p-quantile of a time whose survival function is `survival` and
+/// whose mean is `mean`, by bisection (relative precision 1e-12): 0 for
+/// p ≤ 0, +∞ for p ≥ 1 or when the survival never falls to 1 − p. The
+/// search starts at the mean and doubles until it brackets the quantile.
+pub(crate) fn quantile_by_bisection(p: f64, mean: f64, survival: impl Fn(f64) -> f64) -> f64 {
+    if p.is_nan() || p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return f64::INFINITY;
+    }
+    let target = 1.0 - p;
+    let mut lo = 0.0;
+    let mut hi = mean.max(f64::MIN_POSITIVE);
+    while survival(hi) > target {
+        lo = hi;
+        hi *= 2.0;
+        if !hi.is_finite() {
+            return f64::INFINITY;
+        }
+    }
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if hi - lo <= 1e-12 * hi || mid <= lo || mid >= hi {
+            break;
+        }
+        if survival(mid) > target {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
 }
 
 /// Hit ratio of one object in a TTL cache under Poisson requests at
