@@ -70,46 +70,75 @@ pub(crate) struct Queue {
     below: f64,
     /// The last few steady-state ticks (a noisy arrival rate comes back
     /// to a count it had a few ticks ago, and a solve runs the O(c)
-    /// Erlang recursion), and the next entry to replace.
-    memo: Vec<Memo>,
-    memo_next: usize,
+    /// Erlang recursion).
+    memo: Recent<QueueTick>,
     /// Whether the memos are used (off in the engine's reference run).
     remember: bool,
     /// Steady-state and overloaded ticks answered from the memos (a
     /// fast-path count).
     pub(crate) memo_hits: u32,
-    /// The last few overloaded steady states (M/M/c/K), for the same
-    /// reason: a saturated node's arrival count repeats, and each solve
-    /// sums its waiting room and evaluates the time in system at the
-    /// timeout.
-    overload: Vec<OverloadMemo>,
-    overload_next: usize,
+    /// The last few overloaded steady states (M/M/c/K) and their
+    /// latency, for the same reason: a saturated node's arrival count
+    /// repeats, and each solve sums its waiting room and evaluates the
+    /// time in system at the timeout.
+    overload: Recent<Overloaded>,
 }
 
-/// Steady-state ticks a queue remembers.
+/// Ticks a queue's memos remember.
 const QUEUE_MEMO: usize = 16;
 
-/// A steady-state tick, reused when the inputs repeat exactly.
-#[derive(Clone, Copy, Debug)]
-struct Memo {
+/// What a queue's memos are keyed on: the exact bits of its inputs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct MemoKey {
     lambda: u64,
     servers: u32,
     params: [u64; 4],
-    out: QueueTick,
 }
 
-/// Overloaded steady states a queue remembers.
-const OVERLOAD_MEMO: usize = 16;
+impl MemoKey {
+    fn new(lambda: f64, servers: u32, p: &QueueParams) -> Self {
+        MemoKey {
+            lambda: lambda.to_bits(),
+            servers,
+            params: params_key(p),
+        }
+    }
+}
 
-/// An overloaded tick's M/M/c/K steady state and its latency
-/// ([`stationary_latency`]), reused when the inputs repeat exactly: a pure
-/// function of them, so the same bits as solving again.
-#[derive(Clone, Copy, Debug)]
-struct OverloadMemo {
-    lambda: u64,
-    servers: u32,
-    params: [u64; 4],
-    state: Overloaded,
+/// The last [`QUEUE_MEMO`] results of a pure function of a queue's
+/// inputs, the oldest replaced first: a hit is the same bits as computing
+/// again.
+#[derive(Clone, Debug)]
+struct Recent<T> {
+    entries: Vec<(MemoKey, T)>,
+    next: usize,
+}
+
+impl<T: Copy> Recent<T> {
+    fn new() -> Self {
+        Recent {
+            entries: Vec::new(),
+            next: 0,
+        }
+    }
+
+    fn get(&self, key: &MemoKey) -> Option<T> {
+        self.entries.iter().find(|(k, _)| k == key).map(|&(_, v)| v)
+    }
+
+    fn put(&mut self, key: MemoKey, value: T) {
+        if self.entries.len() < QUEUE_MEMO {
+            self.entries.push((key, value));
+        } else {
+            self.entries[self.next] = (key, value);
+            self.next = (self.next + 1) % QUEUE_MEMO;
+        }
+    }
+
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.next = 0;
+    }
 }
 
 /// An M/M/c/K steady state and its latency: moments, distribution and
@@ -132,12 +161,10 @@ impl Queue {
             fluid: FluidQueue::new(f64::INFINITY),
             var: 0.0,
             below: 0.0,
-            memo: Vec::new(),
-            memo_next: 0,
+            memo: Recent::new(),
             remember: true,
             memo_hits: 0,
-            overload: Vec::new(),
-            overload_next: 0,
+            overload: Recent::new(),
         }
     }
 
@@ -146,9 +173,7 @@ impl Queue {
     pub(crate) fn set_memo(&mut self, on: bool) {
         self.remember = on;
         self.memo.clear();
-        self.memo_next = 0;
         self.overload.clear();
-        self.overload_next = 0;
     }
 
     /// Exchanges the remembered ticks with `other`'s (see `run_in_step` in
@@ -156,9 +181,7 @@ impl Queue {
     /// either gives the same ticks.
     pub(crate) fn swap_memo(&mut self, other: &mut Queue) {
         std::mem::swap(&mut self.memo, &mut other.memo);
-        std::mem::swap(&mut self.memo_next, &mut other.memo_next);
         std::mem::swap(&mut self.overload, &mut other.overload);
-        std::mem::swap(&mut self.overload_next, &mut other.overload_next);
     }
 
     /// The backlog now.
@@ -266,15 +289,10 @@ impl Queue {
                     ..QueueTick::default()
                 };
             }
-            let key = params_key(p);
-            let lambda_bits = lambda.to_bits();
-            if let Some(m) = self
-                .memo
-                .iter()
-                .find(|m| m.lambda == lambda_bits && m.servers == servers && m.params == key)
-            {
+            let key = MemoKey::new(lambda, servers, p);
+            if let Some(out) = self.memo.get(&key) {
                 self.memo_hits += 1;
-                return m.out;
+                return out;
             }
             if let Some((sol, block, b)) = Queue::solve(lambda, servers, p) {
                 // A waiting room that is full often enough to matter: the
@@ -304,19 +322,9 @@ impl Queue {
                     moments,
                     dist,
                 };
-                let m = Memo {
-                    lambda: lambda_bits,
-                    servers,
-                    params: key,
-                    out,
-                };
-                if !self.remember {
-                    // The reference run keeps nothing.
-                } else if self.memo.len() < QUEUE_MEMO {
-                    self.memo.push(m);
-                } else {
-                    self.memo[self.memo_next] = m;
-                    self.memo_next = (self.memo_next + 1) % QUEUE_MEMO;
+                if self.remember {
+                    // (The reference run keeps nothing.)
+                    self.memo.put(key, out);
                 }
                 return out;
             }
@@ -384,7 +392,7 @@ impl Queue {
 
     /// The M/M/c/K steady state at `lambda` with `servers` servers and
     /// room for `k`, and its latency ([`stationary_latency`]): remembered
-    /// by exact inputs (the last [`OVERLOAD_MEMO`]), solved otherwise.
+    /// by exact inputs (the last [`QUEUE_MEMO`]), solved otherwise.
     /// `None` if it does not solve.
     fn overloaded(
         &mut self,
@@ -405,29 +413,13 @@ impl Queue {
         if !self.remember {
             return solve();
         }
-        let key = params_key(p);
-        let lambda_bits = lambda.to_bits();
-        if let Some(m) = self
-            .overload
-            .iter()
-            .find(|m| m.lambda == lambda_bits && m.servers == servers && m.params == key)
-        {
+        let key = MemoKey::new(lambda, servers, p);
+        if let Some(state) = self.overload.get(&key) {
             self.memo_hits += 1;
-            return Some(m.state);
+            return Some(state);
         }
         let state = solve()?;
-        let m = OverloadMemo {
-            lambda: lambda_bits,
-            servers,
-            params: key,
-            state,
-        };
-        if self.overload.len() < OVERLOAD_MEMO {
-            self.overload.push(m);
-        } else {
-            self.overload[self.overload_next] = m;
-            self.overload_next = (self.overload_next + 1) % OVERLOAD_MEMO;
-        }
+        self.overload.put(key, state);
         Some(state)
     }
 
@@ -910,7 +902,7 @@ mod tests {
         let mut q = Queue::new();
         let mut n = 0;
         for round in 0..3u32 {
-            for k in 0..(OVERLOAD_MEMO as u32 + 5) {
+            for k in 0..(QUEUE_MEMO as u32 + 5) {
                 let lambda = f64::from(4000 + (k * 7 + round) % 23);
                 for (servers, p) in [(40, &p), (16, &p), (40, &other)] {
                     let room = p.queue_limit as u32;
