@@ -16,7 +16,7 @@
 //! walk that empties at a random time. The c servers are never merged into
 //! one fast server: capacity is cμ but each request still takes 1/μ.
 
-use crate::fluid::FluidQueue;
+use crate::fluid::{FluidQueue, FluidStep};
 use crate::latency::{std_normal_cdf, Moments};
 use crate::mmck::{MMcK, MMcKSolution, MAX_LIMIT};
 use crate::queueing::{erlang_b, MMc, MMcSolution};
@@ -39,6 +39,22 @@ pub(crate) struct QueueTick {
     /// The same as a distribution when it is known exactly (`None`: use a
     /// lognormal fitted to `moments`).
     pub dist: Option<Dist>,
+}
+
+impl QueueTick {
+    /// A tick the fluid queue stepped through (`s`): of the requests it
+    /// served, the share `late` outlasted the timeout and fails, beside
+    /// those it dropped; the answered ones took `moments` (`dist`).
+    fn of_fluid(s: &FluidStep, late: f64, moments: Moments, dist: Option<Dist>) -> Self {
+        QueueTick {
+            served: s.served * (1.0 - late),
+            errors: s.dropped + s.served * late,
+            backlog: s.backlog,
+            utilisation: s.utilisation,
+            moments,
+            dist,
+        }
+    }
 }
 
 /// The queue inputs that do not change from tick to tick.
@@ -379,15 +395,7 @@ impl Queue {
                 mu,
             })
         };
-        let served = s.served * (1.0 - late);
-        QueueTick {
-            served,
-            errors: s.dropped + s.served * late,
-            backlog: s.backlog,
-            utilisation: s.utilisation,
-            moments,
-            dist,
-        }
+        QueueTick::of_fluid(&s, late, moments, dist)
     }
 
     /// The M/M/c/K steady state at `lambda` with `servers` servers and
@@ -541,15 +549,7 @@ impl Queue {
             ),
             None => (lognormal_tail(moments, p.timeout_s), None),
         };
-        let served = s.served * (1.0 - late);
-        QueueTick {
-            served,
-            errors: s.dropped + s.served * late,
-            backlog: s.backlog,
-            utilisation: s.utilisation,
-            moments,
-            dist,
-        }
+        QueueTick::of_fluid(&s, late, moments, dist)
     }
 }
 
