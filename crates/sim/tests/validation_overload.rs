@@ -31,36 +31,23 @@ use sim::mmck::MMcK;
 
 const MU: f64 = 100.0;
 
-/// Users → API with c workers (one small instance of one worker, one
-/// medium of four, or five medium).
+/// Users → API with c workers: one small instance (two workers, or one
+/// with an override), one medium (four), five small (ten) or five medium
+/// (twenty).
 fn pool(c: u32, limit: f64) -> (design::Design, NodeId, Option<Override>) {
-    match c {
-        1 => {
-            let (d, api) = queue_design(1, "small", 1000.0 / MU, limit);
-            let o = Override::Workers {
-                node: api.to_string(),
-                workers: 1,
-            };
-            (d, api, Some(o))
-        }
-        2 => {
-            let (d, api) = queue_design(1, "small", 1000.0 / MU, limit);
-            (d, api, None)
-        }
-        4 => {
-            let (d, api) = queue_design(1, "medium", 1000.0 / MU, limit);
-            (d, api, None)
-        }
-        10 => {
-            let (d, api) = queue_design(5, "small", 1000.0 / MU, limit);
-            (d, api, None)
-        }
-        20 => {
-            let (d, api) = queue_design(5, "medium", 1000.0 / MU, limit);
-            (d, api, None)
-        }
+    let (instances, size) = match c {
+        1 | 2 => (1, "small"),
+        4 => (1, "medium"),
+        10 => (5, "small"),
+        20 => (5, "medium"),
         _ => panic!("no pool of {c}"),
-    }
+    };
+    let (d, api) = queue_design(instances, size, 1000.0 / MU, limit);
+    let one_worker = (c == 1).then(|| Override::Workers {
+        node: api.to_string(),
+        workers: 1,
+    });
+    (d, api, one_worker)
 }
 
 /// Runs the pool through per-second `rates` with one reporting window.
