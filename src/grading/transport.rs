@@ -33,6 +33,11 @@ const WORKER_SCRIPT: &str = "worker_loader.js";
 /// Where `index.html`'s inline script leaves the worker it starts early.
 const EARLY_WORKER: &str = "__gradingWorker";
 
+/// The inline script's function that starts that worker (at most once):
+/// it waits for the page's wasm to download, and the page may mount
+/// before the script has seen that.
+const START_EARLY_WORKER: &str = "__startGradingWorker";
+
 /// Grading in a Web Worker (the site).
 pub fn worker() -> Connect {
     Connect(|post| {
@@ -139,13 +144,21 @@ impl WorkerTransport {
         }
     }
 
-    /// Takes over the worker `index.html` started while the page's own
-    /// wasm was downloading (`window.__gradingWorker`: the worker and the
-    /// messages it sent before the page listened), so the engine's wasm
-    /// downloads beside the page's rather than after it. False if there is
-    /// none.
+    /// Takes over the worker `index.html` started once the page's own
+    /// wasm had downloaded (`window.__gradingWorker`: the worker and the
+    /// messages it sent before the page listened), asking the script to
+    /// start it now if it has not yet, so the engine's wasm is already on
+    /// its way when the page mounts. False if there is none.
     fn adopt_early(&self) -> bool {
         let global = js_sys::global();
+        if let Some(start) = js_sys::Reflect::get(&global, &START_EARLY_WORKER.into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        {
+            // Started now unless it already was; a script error only
+            // means the page starts its own below.
+            let _ = start.call0(&global);
+        }
         let key = JsValue::from_str(EARLY_WORKER);
         let Ok(early) = js_sys::Reflect::get(&global, &key) else {
             return false;

@@ -2,6 +2,8 @@
 //! headless Chromium. Build it first with `scripts/build.sh` (the test
 //! command does).
 
+use std::time::Duration;
+
 use e2e::{artifacts_dir, open_site};
 
 #[test]
@@ -37,6 +39,60 @@ fn site_mounts_without_console_errors_and_shows_the_starter_design() {
     std::fs::write(&path, shot).expect("save the screenshot");
     println!("screenshot: {}", path.display());
 
+    browser.assert_no_console_errors();
+}
+
+/// `index.html` starts the grading worker once the page's own wasm has
+/// downloaded, and fetches the worker's wasm then, once: on a slow link
+/// the two downloads would share it. The page takes that worker over (the
+/// grade shows, and the script's handle is gone).
+#[test]
+fn the_worker_starts_once_the_pages_wasm_has_downloaded() {
+    let (_server, browser) = open_site(1440, 900);
+    browser
+        .wait_for(
+            "return !!document.querySelector('.scenario-card[data-passed]');",
+            Duration::from_secs(60),
+        )
+        .expect("the first grade shows");
+    let seen = browser
+        .execute(
+            r#"const file = (e) => e.name.split(/[?#]/)[0].split("/").pop();
+               const entries = performance.getEntriesByType("resource");
+               const page = entries.filter((e) => /^playground(-[0-9a-f]+)?_bg\.wasm$/.test(file(e)));
+               const worker = entries.filter((e) => file(e) === "worker_bg.wasm");
+               return {
+                 pageEnds: page.map((e) => e.responseEnd),
+                 workerStarts: worker.map((e) => e.startTime),
+                 adopted: window.__gradingWorker === undefined,
+               };"#,
+            vec![],
+        )
+        .expect("read the resource entries");
+    let times = |key: &str| -> Vec<f64> {
+        seen[key]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+            .unwrap_or_default()
+    };
+    let (page_ends, worker_starts) = (times("pageEnds"), times("workerStarts"));
+    assert_eq!(
+        page_ends.len(),
+        1,
+        "the page's wasm was fetched once: {seen}"
+    );
+    assert_eq!(
+        worker_starts.len(),
+        1,
+        "the worker's wasm was fetched once by the page: {seen}"
+    );
+    assert!(
+        worker_starts[0] >= page_ends[0],
+        "the worker's wasm was asked for at {} ms, before the page's ended at {} ms",
+        worker_starts[0],
+        page_ends[0]
+    );
+    assert_eq!(seen["adopted"], serde_json::Value::Bool(true), "{seen}");
     browser.assert_no_console_errors();
 }
 
