@@ -239,7 +239,11 @@ pub fn decode<T: Wire>(bytes: &[u8]) -> Result<T, WireError> {
             rest.len()
         )));
     };
-    let mut message: T = serde_json::from_slice(json).map_err(|e| WireError(e.to_string()))?;
+    // Read as text: the page reads its other JSON (the kata, design files)
+    // from text too, so each type's reader is compiled once.
+    let json = std::str::from_utf8(json)
+        .map_err(|e| WireError(format!("a message is not UTF-8 text: {e}")))?;
+    let mut message: T = serde_json::from_str(json).map_err(|e| WireError(e.to_string()))?;
     message.take_bulk(bulk)?;
     Ok(message)
 }

@@ -72,8 +72,10 @@ impl ParamKind {
 }
 
 /// A parameter value as stored in a design and in JSON (untagged: a JSON
-/// number, `true`/`false` or a string).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// number, `true`/`false` or a string). Read by a plain visitor rather
+/// than serde's untagged derive, which buffers every value first and
+/// weighs on the page's wasm.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ParamValue {
     /// A number (also used for whole numbers).
@@ -82,6 +84,39 @@ pub enum ParamValue {
     Bool(bool),
     /// One option of a choice.
     Text(String),
+}
+
+impl<'de> Deserialize<'de> for ParamValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// Takes a number, a boolean or a string as they come.
+        struct AnyValue;
+        impl serde::de::Visitor<'_> for AnyValue {
+            type Value = ParamValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number, true or false, or a string")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<ParamValue, E> {
+                Ok(ParamValue::Bool(v))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<ParamValue, E> {
+                Ok(ParamValue::Number(v))
+            }
+            // (Whole numbers as an `f64` takes them.)
+            fn visit_i64<E>(self, v: i64) -> Result<ParamValue, E> {
+                Ok(ParamValue::Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<ParamValue, E> {
+                Ok(ParamValue::Number(v as f64))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<ParamValue, E> {
+                Ok(ParamValue::Text(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<ParamValue, E> {
+                Ok(ParamValue::Text(v))
+            }
+        }
+        d.deserialize_any(AnyValue)
+    }
 }
 
 impl ParamValue {
@@ -584,6 +619,30 @@ mod tests {
         assert_eq!(p.get("purge_on_update"), Some(&ParamValue::Bool(true)));
         assert_eq!(p.get("plan"), Some(&ParamValue::Text("pro".into())));
         assert_eq!(p.len(), 3);
+    }
+
+    #[test]
+    fn a_param_value_reads_what_it_writes_and_refuses_the_rest_in_words() {
+        for (json, value) in [
+            ("30", ParamValue::Number(30.0)),
+            ("-2", ParamValue::Number(-2.0)),
+            ("0.25", ParamValue::Number(0.25)),
+            ("true", ParamValue::Bool(true)),
+            ("\"pro\"", ParamValue::Text("pro".into())),
+        ] {
+            let read: ParamValue = serde_json::from_str(json).unwrap();
+            assert_eq!(read, value, "{json}");
+            let back = serde_json::to_string(&read).unwrap();
+            assert_eq!(serde_json::from_str::<ParamValue>(&back).unwrap(), value);
+        }
+        for json in ["null", "[1]", "{}"] {
+            let err = serde_json::from_str::<ParamValue>(json).unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("a number, true or false, or a string"),
+                "{json}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -13,9 +13,14 @@ use serde::{Deserialize, Serialize};
 use super::facts::{capital, join, lower, quoted};
 use super::metrics;
 
-/// One edit of a [`Fix`].
+/// One edit of a [`Fix`]. In JSON its kind is its `edit` field (read
+/// through `tagged::EditFields`, the same JSON without serde's buffering).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "edit", rename_all = "snake_case")]
+#[serde(
+    tag = "edit",
+    rename_all = "snake_case",
+    try_from = "super::tagged::EditFields"
+)]
 pub enum Edit {
     /// Sets a node's parameter.
     SetParam {

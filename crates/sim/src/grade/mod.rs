@@ -50,6 +50,7 @@ mod facts;
 pub mod fix;
 mod metrics;
 mod observed;
+mod tagged;
 mod verify;
 
 use std::fmt;
@@ -63,6 +64,7 @@ use crate::kata::{Check, Kata};
 pub use cost::{CostItem, MonthlyCost};
 pub use fix::{Edit, Fix, FixError};
 pub use metrics::Metric;
+pub use tagged::MissingField;
 pub use verify::{advise, Advice, TestedFix, Verifier};
 
 /// A value as measured, or a target, in the unit the learner reads.

@@ -42,9 +42,16 @@ pub struct TestedFix {
     pub effect: String,
 }
 
-/// The advice of a failed scenario once its candidates were tested.
+/// The advice of a failed scenario once its candidates were tested. In
+/// JSON its kind is its `status` field, a tested fix's fields beside it
+/// (read through `tagged::AdviceFields`, the same JSON without serde's
+/// buffering).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[serde(
+    tag = "status",
+    rename_all = "snake_case",
+    try_from = "super::tagged::AdviceFields"
+)]
 pub enum Advice {
     /// Not tested yet (a grade without [`advise`]).
     Untested,
