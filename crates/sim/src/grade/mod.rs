@@ -64,7 +64,6 @@ use crate::kata::{Check, Kata};
 pub use cost::{CostItem, MonthlyCost};
 pub use fix::{Edit, Fix, FixError};
 pub use metrics::Metric;
-pub use tagged::MissingField;
 pub use verify::{advise, Advice, TestedFix, Verifier};
 
 /// A value as measured, or a target, in the unit the learner reads.

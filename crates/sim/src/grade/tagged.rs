@@ -18,9 +18,9 @@ use super::verify::{Advice, TestedFix};
 use super::Measure;
 
 /// A tagged object without a field its variant needs: "a connect edit
-/// needs `to`".
+/// needs `to`" (reported through serde's error, in words).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MissingField {
+pub(crate) struct MissingField {
     /// The variant, as its tag names it ("a connect edit", "tested
     /// advice").
     what: &'static str,
