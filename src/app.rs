@@ -586,37 +586,104 @@ pub fn App() -> impl IntoView {
     });
     on_cleanup(move || keys.remove());
 
-    let starter = kata.starter.clone();
+    // The page is built in three tasks: this one runs the app's setup
+    // (the kata, the starting design, the effects) around an empty frame,
+    // the next builds the top bar and the canvas, what the learner looks
+    // at and acts on first, and the third the brief and the panels that
+    // wait for a selection, a grade or a dialog. V8 compiles each wasm
+    // function the first time it runs, on this thread, so a page built
+    // in one task was one long task.
+    let built = RwSignal::new(Built::Frame);
+    gloo_timers::callback::Timeout::new(0, move || {
+        built.set(Built::Canvas);
+        gloo_timers::callback::Timeout::new(0, move || built.set(Built::All)).forget();
+    })
+    .forget();
+    // Memos, so that each part is built once: a view closure reading
+    // `built` itself would build its part again at the next stage.
+    let canvas_built = Memo::new(move |_| built.get() != Built::Frame);
+    let all_built = Memo::new(move |_| built.get() == Built::All);
     let (embedded, readonly) = page.with_value(|p| (p.embed, p.readonly));
-    view! {
-        <div class="app" class:embed=embedded class:readonly=readonly data-pane=move || pane.get().key()
-            class:brief-folded=move || !brief_fold.get().is_open()
-            class:inspector-folded=move || !inspector_fold.get().is_open()>
-            <TopBar title=kata.title.clone() event=kata.event() context=TopBarContext { state, run, replace, help, share, kata: kata_id, seed, readonly } />
+    let (title, event) = (kata.title.clone(), kata.event());
+    let top = built_when(canvas_built, move || {
+        view! {
+            <TopBar title=title.clone() event=event.clone() context=TopBarContext { state, run, replace, help, share, kata: kata_id, seed, readonly } />
             <GradeSummary state=state run=run on_show=Callback::new(move |()| pane.set(Pane::Results)) />
+        }
+        .into_any()
+    });
+    let canvas = built_when(canvas_built, move || {
+        view! { <Canvas state=state on_long_press=on_long_press /> }.into_any()
+    });
+    // Before the canvas in the page's order (focus, reading), as laid out.
+    let brief_kata = kata.clone();
+    let brief = built_when(all_built, move || {
+        view! {
             <BriefPanel
-                kata=kata.clone()
+                kata=brief_kata.clone()
                 state=state
                 initial=if returning && !readonly { LeftTab::Palette } else { LeftTab::Brief }
                 readonly=readonly
                 on_added=Callback::new(move |()| pane.set(Pane::Canvas))
             />
+        }
+        .into_any()
+    });
+    let starter = kata.starter.clone();
+    let (title, scenarios, targets) = (
+        kata.title.clone(),
+        kata.scenarios.clone(),
+        Targets::of(&kata),
+    );
+    let (window_starts, event) = (kata.window_starts(), kata.event());
+    let panels = built_when(all_built, move || {
+        view! {
+            <Inspector state=state run=run on_escape=Callback::new(move |()| pane.set(Pane::Canvas)) />
+            <Results state=state run=run scenarios=scenarios.clone() targets=targets window_starts=window_starts.clone() event=event.clone() />
+            <PaneTabs pane=pane readonly=readonly />
+            <ConfirmReplace state=state pending=replace starter=starter.clone() />
+            <ShortcutsHelp open=help />
+            <ShareDialogs state=state dialog=share kata=kata_id title=title.clone() seed=seed />
+            <AutosaveDialogs state=state autosave=autosave dialog=autosave_dialog />
+        }
+        .into_any()
+    });
+    view! {
+        <div class="app" class:embed=embedded class:readonly=readonly data-pane=move || pane.get().key()
+            class:brief-folded=move || !brief_fold.get().is_open()
+            class:inspector-folded=move || !inspector_fold.get().is_open()>
+            {top}
+            {brief}
             <main class="canvas-region" aria-label="Design canvas">
-                <Canvas state=state on_long_press=on_long_press />
+                {canvas}
                 <FoldButton fold=brief_fold name="brief" controls="brief-panel" side="left" />
                 <FoldButton fold=inspector_fold name="inspector" controls="inspector-panel" side="right" />
                 <NoticeArea state=state />
             </main>
-            <Inspector state=state run=run on_escape=Callback::new(move |()| pane.set(Pane::Canvas)) />
-            <Results state=state run=run scenarios=kata.scenarios.clone() targets=Targets::of(&kata) window_starts=kata.window_starts() event=kata.event() />
-            <PaneTabs pane=pane readonly=readonly />
-            <ConfirmReplace state=state pending=replace starter=starter />
-            <ShortcutsHelp open=help />
-            <ShareDialogs state=state dialog=share kata=kata_id title=kata.title.clone() seed=seed />
-            <AutosaveDialogs state=state autosave=autosave dialog=autosave_dialog />
+            {panels}
         </div>
     }
     .into_any()
+}
+
+/// How much of the page is built (see [`App`]: it is built in three
+/// tasks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Built {
+    /// The app's frame: its setup and empty regions.
+    Frame,
+    /// And the top bar and the canvas.
+    Canvas,
+    /// Everything: the brief, the inspector, the results, the dialogs.
+    All,
+}
+
+/// A part of the page, built by `part` once `ready` is true. Every part
+/// goes through this one function, so the view code that waits for the
+/// flag is compiled once, not once per part.
+fn built_when(ready: Memo<bool>, part: impl Fn() -> AnyView + Send + Sync + 'static) -> AnyView {
+    let part: Box<dyn Fn() -> AnyView + Send + Sync> = Box::new(part);
+    (move || ready.get().then(&part)).into_any()
 }
 
 /// Carries out a keyboard action; true if the key was used.

@@ -21,9 +21,15 @@ mod storage;
 pub use app::{App, KATA};
 
 /// Mounts the app on `<body>`; called once by the binary's `main`.
+///
+/// The app is built in the task after this one. This task already holds
+/// the wasm's instantiation, and V8 compiles each wasm function the first
+/// time it runs, on this thread: instantiating and building the page in
+/// one task made opening one long task (see `App` for the rest of the
+/// split).
 pub fn start() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
+    gloo_timers::callback::Timeout::new(0, || leptos::mount::mount_to_body(App)).forget();
 }
 
 /// The app with grading on the page's own thread instead of a worker:

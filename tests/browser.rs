@@ -3,26 +3,30 @@
 //! wasm32-unknown-unknown` (wasm-bindgen-test-runner + chromedriver).
 #![cfg(target_arch = "wasm32")]
 
+mod support;
+
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app into a fresh element and returns that element. The unmount
+/// Mounts the app into a fresh element and returns that element once the
+/// app has built every part (it builds them over three tasks). The unmount
 /// handle is leaked on purpose so the app stays mounted for the assertions.
-fn mount_app() -> web_sys::HtmlElement {
+async fn mount_app() -> web_sys::HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
     let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();
     playground::forget_autosave();
     let handle = leptos::mount::mount_to(host.clone(), playground::app_grading_in_page);
     std::mem::forget(handle);
+    support::until_built(&host).await;
     host
 }
 
 #[wasm_bindgen_test]
-fn app_mounts_and_draws_the_starter_design_on_the_canvas() {
-    let host = mount_app();
+async fn app_mounts_and_draws_the_starter_design_on_the_canvas() {
+    let host = mount_app().await;
     let canvas = host.query_selector("svg.canvas").unwrap();
     assert!(canvas.is_some(), "no canvas in:\n{}", host.inner_html());
 
@@ -45,8 +49,8 @@ fn app_mounts_and_draws_the_starter_design_on_the_canvas() {
 }
 
 #[wasm_bindgen_test]
-fn page_has_every_region_and_four_scenario_cards() {
-    let host = mount_app();
+async fn page_has_every_region_and_four_scenario_cards() {
+    let host = mount_app().await;
     for region in [
         ".top-bar",
         ".brief",
@@ -64,4 +68,34 @@ fn page_has_every_region_and_four_scenario_cards() {
     let text = host.text_content().unwrap_or_default();
     assert!(text.contains("The status dashboard"));
     assert!(text.contains("Fast under surge"));
+}
+
+/// Opening is three short tasks, not one long one: the mount builds the
+/// app's frame, the next task the top bar and the canvas, the one after
+/// the brief and the panels.
+#[wasm_bindgen_test]
+async fn the_page_is_built_over_three_tasks_canvas_first() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    playground::forget_autosave();
+    let handle = leptos::mount::mount_to(host.clone(), playground::app_grading_in_page);
+    let has = |selector: &str| host.query_selector(selector).unwrap().is_some();
+    assert!(has(".canvas-region"), "the frame is built at once");
+    assert!(!has("svg.canvas") && !has(".top-bar") && !has(".brief"));
+
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    assert!(
+        has("svg.canvas g.node") && has(".top-bar"),
+        "{}",
+        host.inner_html()
+    );
+    assert!(!has(".brief") && !has(".inspector") && !has(".bottom-region"));
+
+    support::until_built(&host).await;
+    for part in [".brief", ".inspector", ".bottom-region", ".scenario-card"] {
+        assert!(has(part), "{part} is built in the third task");
+    }
+    drop(handle);
+    host.remove();
 }

@@ -6,6 +6,8 @@
 //! and wire form as the worker's, the kata travelling with each request.
 #![cfg(target_arch = "wasm32")]
 
+mod support;
+
 use editor::chart;
 use playground::grading::protocol::{self, KataData, KataRef, Request};
 use serde_json::Value;
@@ -87,6 +89,7 @@ async fn mount_on_second_kata() -> Mounted {
         host,
         handle: Some(Box::new(handle)),
     };
+    support::until_built(&mounted.host).await;
     gloo_timers::future::TimeoutFuture::new(20).await;
     mounted
 }

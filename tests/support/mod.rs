@@ -72,8 +72,26 @@ pub async fn mount() -> Mounted {
         host,
         handle: Some(Box::new(handle)),
     };
+    until_built(&mounted.host).await;
     settle().await;
     mounted
+}
+
+/// Waits (up to 5 s) until the app in `host` has built every part (it
+/// builds them over three tasks, which a debug build takes a while to
+/// run), or has said that it could not start.
+pub async fn until_built(host: &Element) {
+    for _ in 0..500 {
+        if host
+            .query_selector(".bottom-region, .app-error")
+            .unwrap()
+            .is_some()
+        {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    panic!("the app was never built:\n{}", host.inner_html());
 }
 
 /// Sets the page's query and hash without reloading (what `?embed=1`,
