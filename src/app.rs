@@ -35,6 +35,9 @@ pub const KATA: &str = "status-dashboard";
 pub const DEFAULT_SEED: u64 = 1;
 /// How long after the last edit the design is graded, in milliseconds.
 const GRADE_DELAY_MS: u32 = 150;
+/// How long the brief and the panels wait for the page's thread to be
+/// idle after the canvas is built, at most, in milliseconds.
+const REST_WAIT_MS: u32 = 200;
 /// The playback timer's period, in milliseconds.
 const TICK_MS: u32 = 50;
 
@@ -589,14 +592,15 @@ pub fn App() -> impl IntoView {
     // The page is built in three tasks: this one runs the app's setup
     // (the kata, the starting design, the effects) around an empty frame,
     // the next builds the top bar and the canvas, what the learner looks
-    // at and acts on first, and the third the brief and the panels that
-    // wait for a selection, a grade or a dialog. V8 compiles each wasm
-    // function the first time it runs, on this thread, so a page built
-    // in one task was one long task.
+    // at and acts on first, and the third, once the thread is idle (so
+    // the canvas is drawn and answers first), the brief and the panels
+    // that wait for a selection, a grade or a dialog. V8 compiles each
+    // wasm function the first time it runs, on this thread, so a page
+    // built in one task was one long task.
     let built = RwSignal::new(Built::Frame);
     gloo_timers::callback::Timeout::new(0, move || {
         built.set(Built::Canvas);
-        gloo_timers::callback::Timeout::new(0, move || built.set(Built::All)).forget();
+        dom::when_idle(REST_WAIT_MS, move || built.set(Built::All));
     })
     .forget();
     // Memos, so that each part is built once: a view closure reading

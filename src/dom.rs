@@ -156,3 +156,26 @@ impl Drop for ResizeWatch {
         self.observer.disconnect();
     }
 }
+
+/// Runs `f` once the page's thread is idle (after pending input, frames
+/// and messages), or after `max_wait_ms` at the latest. Where the browser
+/// has no `requestIdleCallback` (Safari), `f` runs in the next task.
+pub fn when_idle(max_wait_ms: u32, f: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+    let callback: &js_sys::Function = callback.unchecked_ref();
+    let idle = wasm_bindgen::JsValue::from_str("requestIdleCallback");
+    if js_sys::Reflect::has(&window, &idle).unwrap_or(false) {
+        let options = web_sys::IdleRequestOptions::new();
+        options.set_timeout(max_wait_ms);
+        if window
+            .request_idle_callback_with_options(callback, &options)
+            .is_ok()
+        {
+            return;
+        }
+    }
+    let _ = window.set_timeout_with_callback(callback);
+}

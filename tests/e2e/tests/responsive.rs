@@ -1,6 +1,7 @@
 //! The page never freezes: grading runs in a worker, so editing makes no
-//! main-thread task over 50 ms, and the tab answers input within 100 ms
-//! while a 2,000-node design grades. Long tasks are counted with a
+//! main-thread task over 50 ms; the page is built over three tasks, so
+//! opening a link makes none over 100 ms; and the tab answers input within
+//! 100 ms while a 2,000-node design grades. Long tasks are counted with a
 //! PerformanceObserver ('longtask'), input delay from each key event's
 //! timestamp to its handler; both are counts and bounds, not timings of
 //! this machine's speed.
@@ -153,8 +154,10 @@ fn edit_and_regrade(browser: &Browser, node: &str) {
     }
 }
 
-/// The long tasks over 50 ms while editing `name` in a fresh browser.
-fn long_tasks_while_editing(name: &str, node: &str) -> Vec<f64> {
+/// Opening a link to `name` in a fresh browser and editing it: the tasks
+/// over [`OPENING_LIMIT_MS`] from navigation until its grade showed, and
+/// the tasks over 50 ms while editing.
+fn long_tasks_opening_and_editing(name: &str, node: &str) -> (Vec<f64>, Vec<f64>) {
     let design = canonical(name);
     let (_server, browser) = open_design(&design);
     wait_graded(&browser);
@@ -172,14 +175,20 @@ fn long_tasks_while_editing(name: &str, node: &str) -> Vec<f64> {
         "{name}: long tasks while opening {opening:?} ms; while editing {editing:?} ms {steps:?}"
     );
     browser.assert_no_console_errors();
-    editing.into_iter().filter(|&d| d > 50.0).collect()
+    (
+        opening
+            .into_iter()
+            .filter(|&d| d > OPENING_LIMIT_MS)
+            .collect(),
+        editing.into_iter().filter(|&d| d > 50.0).collect(),
+    )
 }
 
-/// Zero tasks over 50 ms while editing. The machines that run this are
-/// shared: a task of the page's own ~20–35 ms can pass 50 ms while
-/// another job holds the CPU, so a failing pass is measured once more in
-/// a fresh browser. Grading on the page's thread (a task per edit of 100
-/// ms and more) fails both.
+/// The longest task opening a link may take, from navigation until its
+/// grade shows, in milliseconds. The page is built over three tasks of
+/// 20–55 ms here; before, it was one task of 85–170 ms.
+const OPENING_LIMIT_MS: f64 = 100.0;
+
 /// Names the step under way, for the long tasks' log lines.
 fn step(browser: &Browser, name: &str) {
     browser
@@ -187,29 +196,41 @@ fn step(browser: &Browser, name: &str) {
         .expect("name the step");
 }
 
-fn assert_editing_makes_no_long_task(name: &str, node: &str) {
-    let first = long_tasks_while_editing(name, node);
-    if first.is_empty() {
+/// No task over 100 ms while opening a link, and none over 50 ms while
+/// editing. The machines that run this are shared: a task of the page's
+/// own ~20–55 ms can pass its limit while another job holds the CPU, so a
+/// failing pass is measured once more in a fresh browser. Grading on the
+/// page's thread (a task per edit of 100 ms and more), or building the
+/// page in one task, fails both.
+fn assert_opening_and_editing_make_no_long_task(name: &str, node: &str) {
+    let first = long_tasks_opening_and_editing(name, node);
+    if first.0.is_empty() && first.1.is_empty() {
         return;
     }
-    println!("{name}: tasks over 50 ms {first:?}; measuring once more");
-    let second = long_tasks_while_editing(name, node);
+    println!("{name}: tasks over the limits (opening, editing) {first:?}; measuring once more");
+    let (opening, editing) = long_tasks_opening_and_editing(name, node);
     assert!(
-        second.is_empty(),
-        "{name}: main-thread tasks over 50 ms while editing, twice: {first:?} then {second:?} ms"
+        opening.is_empty(),
+        "{name}: main-thread tasks over {OPENING_LIMIT_MS} ms while opening, twice: {:?} then {opening:?} ms",
+        first.0
+    );
+    assert!(
+        editing.is_empty(),
+        "{name}: main-thread tasks over 50 ms while editing, twice: {:?} then {editing:?} ms",
+        first.1
     );
 }
 
 #[test]
-fn editing_the_reference_makes_no_long_task() {
+fn opening_and_editing_the_reference_make_no_long_task() {
     let _serial = one_at_a_time();
-    assert_editing_makes_no_long_task("reference", "api");
+    assert_opening_and_editing_make_no_long_task("reference", "api");
 }
 
 #[test]
-fn editing_the_starter_makes_no_long_task() {
+fn opening_and_editing_the_starter_make_no_long_task() {
     let _serial = one_at_a_time();
-    assert_editing_makes_no_long_task("starter", "api");
+    assert_opening_and_editing_make_no_long_task("starter", "api");
 }
 
 /// `copies` copies of the reference design side by side, ids suffixed.
