@@ -13,6 +13,7 @@ TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132.0.0"
 PLAYWRIGHT_CORE_VERSION="1.65.2"
 AXE_CORE_VERSION="4.14.1"
+TERSER_VERSION="5.51.4"
 
 export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
 
@@ -103,6 +104,10 @@ ensure_playwright_core() { ensure_npm_package playwright-core "$PLAYWRIGHT_CORE_
 # serious and critical accessibility violations.
 ensure_axe_core() { ensure_npm_package axe-core "$AXE_CORE_VERSION"; }
 
+# scripts/build.sh minifies the page's wasm-bindgen glue with npm's terser
+# (scripts/minify-glue.mjs), which trunk's own minifier cannot read.
+ensure_terser() { ensure_npm_package terser "$TERSER_VERSION"; }
+
 setup_all() {
   ensure_rust_components
   ensure_wasm_target
@@ -110,6 +115,7 @@ setup_all() {
   ensure_wasm_opt
   ensure_playwright_core
   ensure_axe_core
+  ensure_terser
   ensure_trunk
   ensure_wasm_bindgen
 }
