@@ -35,8 +35,9 @@ pub const KATA: &str = "status-dashboard";
 pub const DEFAULT_SEED: u64 = 1;
 /// How long after the last edit the design is graded, in milliseconds.
 const GRADE_DELAY_MS: u32 = 150;
-/// How long the brief and the panels wait for the page's thread to be
-/// idle after the canvas is built, at most, in milliseconds.
+/// How long each of the last two parts of the page waits for the page's
+/// thread to be idle after the part before it is built, at most, in
+/// milliseconds.
 const REST_WAIT_MS: u32 = 200;
 /// The playback timer's period, in milliseconds.
 const TICK_MS: u32 = 50;
@@ -589,23 +590,26 @@ pub fn App() -> impl IntoView {
     });
     on_cleanup(move || keys.remove());
 
-    // The page is built in three tasks: this one runs the app's setup
+    // The page is built in five tasks: this one runs the app's setup
     // (the kata, the starting design, the effects) around an empty frame,
     // the next builds the top bar and the canvas, what the learner looks
-    // at and acts on first, and the third, once the thread is idle (so
-    // the canvas is drawn and answers first), the brief and the panels
-    // that wait for a selection, a grade or a dialog. V8 compiles each
-    // wasm function the first time it runs, on this thread, so a page
-    // built in one task was one long task.
+    // at and acts on first; then, each once the thread is idle (so the
+    // canvas is drawn and answers first), the brief, the inspector and
+    // the pane tabs, and last the results and the dialogs, which wait for
+    // a grade or a click. V8 compiles each wasm function the first time
+    // it runs, on this thread, so a page built in one task was one long
+    // task.
     let built = RwSignal::new(Built::Frame);
     gloo_timers::callback::Timeout::new(0, move || {
         built.set(Built::Canvas);
-        dom::when_idle(REST_WAIT_MS, move || built.set(Built::All));
+        build_the_rest(built);
     })
     .forget();
     // Memos, so that each part is built once: a view closure reading
     // `built` itself would build its part again at the next stage.
-    let canvas_built = Memo::new(move |_| built.get() != Built::Frame);
+    let canvas_built = Memo::new(move |_| built.get() >= Built::Canvas);
+    let brief_built = Memo::new(move |_| built.get() >= Built::Brief);
+    let inspector_built = Memo::new(move |_| built.get() >= Built::Inspector);
     let all_built = Memo::new(move |_| built.get() == Built::All);
     let (embedded, readonly) = page.with_value(|p| (p.embed, p.readonly));
     let (title, event) = (kata.title.clone(), kata.event());
@@ -621,7 +625,7 @@ pub fn App() -> impl IntoView {
     });
     // Before the canvas in the page's order (focus, reading), as laid out.
     let brief_kata = kata.clone();
-    let brief = built_when(all_built, move || {
+    let brief = built_when(brief_built, move || {
         view! {
             <BriefPanel
                 kata=brief_kata.clone()
@@ -640,11 +644,21 @@ pub fn App() -> impl IntoView {
         Targets::of(&kata),
     );
     let (window_starts, event) = (kata.window_starts(), kata.event());
-    let panels = built_when(all_built, move || {
+    // In the page's order (focus, reading): the inspector, the results,
+    // the pane tabs, the dialogs; built in two tasks.
+    let inspector = built_when(inspector_built, move || {
+        view! { <Inspector state=state run=run on_escape=Callback::new(move |()| pane.set(Pane::Canvas)) /> }
+            .into_any()
+    });
+    let results = built_when(all_built, move || {
+        view! { <Results state=state run=run scenarios=scenarios.clone() targets=targets window_starts=window_starts.clone() event=event.clone() /> }
+            .into_any()
+    });
+    let tabs = built_when(inspector_built, move || {
+        view! { <PaneTabs pane=pane readonly=readonly /> }.into_any()
+    });
+    let dialogs = built_when(all_built, move || {
         view! {
-            <Inspector state=state run=run on_escape=Callback::new(move |()| pane.set(Pane::Canvas)) />
-            <Results state=state run=run scenarios=scenarios.clone() targets=targets window_starts=window_starts.clone() event=event.clone() />
-            <PaneTabs pane=pane readonly=readonly />
             <ConfirmReplace state=state pending=replace starter=starter.clone() />
             <ShortcutsHelp open=help />
             <ShareDialogs state=state dialog=share kata=kata_id title=title.clone() seed=seed />
@@ -664,22 +678,53 @@ pub fn App() -> impl IntoView {
                 <FoldButton fold=inspector_fold name="inspector" controls="inspector-panel" side="right" />
                 <NoticeArea state=state />
             </main>
-            {panels}
+            {inspector}
+            {results}
+            {tabs}
+            {dialogs}
         </div>
     }
     .into_any()
 }
 
-/// How much of the page is built (see [`App`]: it is built in three
-/// tasks).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How much of the page is built (see [`App`]: it is built in five
+/// tasks, in this order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Built {
     /// The app's frame: its setup and empty regions.
     Frame,
     /// And the top bar and the canvas.
     Canvas,
-    /// Everything: the brief, the inspector, the results, the dialogs.
+    /// And the brief.
+    Brief,
+    /// And the inspector and the pane tabs.
+    Inspector,
+    /// Everything: and the results and the dialogs.
     All,
+}
+
+impl Built {
+    /// The stage after this one.
+    fn next(self) -> Self {
+        match self {
+            Self::Frame => Self::Canvas,
+            Self::Canvas => Self::Brief,
+            Self::Brief => Self::Inspector,
+            Self::Inspector | Self::All => Self::All,
+        }
+    }
+}
+
+/// Builds the page's remaining parts one per task, each once the thread
+/// is idle (at most `REST_WAIT_MS` later), until all are built.
+fn build_the_rest(built: RwSignal<Built>) {
+    dom::when_idle(REST_WAIT_MS, move || {
+        let next = built.get_untracked().next();
+        built.set(next);
+        if next != Built::All {
+            build_the_rest(built);
+        }
+    });
 }
 
 /// A part of the page, built by `part` once `ready` is true. Every part

@@ -5,6 +5,7 @@
 
 mod support;
 
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -70,11 +71,11 @@ async fn page_has_every_region_and_four_scenario_cards() {
     assert!(text.contains("Fast under surge"));
 }
 
-/// Opening is three short tasks, not one long one: the mount builds the
-/// app's frame, the next task the top bar and the canvas, the one after
-/// the brief and the panels.
+/// Opening is five short tasks, not one long one: the mount builds the
+/// app's frame, the next task the top bar and the canvas, then one task
+/// each the brief, the inspector (with the pane tabs), the results.
 #[wasm_bindgen_test]
-async fn the_page_is_built_over_three_tasks_canvas_first() {
+async fn the_page_is_built_over_five_tasks_canvas_first() {
     let document = web_sys::window().unwrap().document().unwrap();
     let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();
@@ -92,9 +93,31 @@ async fn the_page_is_built_over_three_tasks_canvas_first() {
     );
     assert!(!has(".brief") && !has(".inspector") && !has(".bottom-region"));
 
+    // What the page holds after each task that changed it (a mutation
+    // observer's records arrive at the end of the task that made them).
+    let stages = std::rc::Rc::new(std::cell::RefCell::new(Vec::<[bool; 3]>::new()));
+    let sink = stages.clone();
+    let watched = host.clone();
+    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
+        let has = |selector: &str| watched.query_selector(selector).unwrap().is_some();
+        sink.borrow_mut()
+            .push([has(".brief"), has(".inspector"), has(".bottom-region")]);
+    });
+    let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).unwrap();
+    let options = web_sys::MutationObserverInit::new();
+    options.set_child_list(true);
+    options.set_subtree(true);
+    observer.observe_with_options(&host, &options).unwrap();
+
     support::until_built(&host).await;
+    observer.disconnect();
+    let stages = stages.borrow();
+    assert!(
+        stages.contains(&[true, false, false]) && stages.contains(&[true, true, false]),
+        "the brief, then the inspector, then the results, each in a task of its own: {stages:?}"
+    );
     for part in [".brief", ".inspector", ".bottom-region", ".scenario-card"] {
-        assert!(has(part), "{part} is built in the third task");
+        assert!(has(part), "{part} is built by the fifth task");
     }
     drop(handle);
     host.remove();

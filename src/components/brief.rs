@@ -33,6 +33,12 @@ pub fn BriefPanel(
     on_added: Callback<()>,
 ) -> impl IntoView {
     let tab = RwSignal::new(initial);
+    // The palette is built the first time its tab is shown, and kept: on
+    // opening, the brief is what shows, and building the palette's items
+    // with it made that part of the page's build a long task.
+    let palette_shown = Memo::new(move |shown: Option<&bool>| {
+        shown.copied().unwrap_or(false) || tab.get() == LeftTab::Palette
+    });
     let tab_button = move |which: LeftTab, label: &'static str, id: &'static str| {
         view! {
             <button
@@ -78,7 +84,7 @@ pub fn BriefPanel(
             </div>
             {(!readonly).then(|| view! {
                 <div role="tabpanel" aria-labelledby="tab-palette" hidden=move || tab.get() != LeftTab::Palette>
-                    <Palette state=state on_added=on_added />
+                    {move || palette_shown.get().then(|| view! { <Palette state=state on_added=on_added /> })}
                 </div>
             })}
         </aside>
