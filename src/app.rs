@@ -35,9 +35,9 @@ pub const KATA: &str = "status-dashboard";
 pub const DEFAULT_SEED: u64 = 1;
 /// How long after the last edit the design is graded, in milliseconds.
 const GRADE_DELAY_MS: u32 = 150;
-/// How long each of the last two parts of the page waits for the page's
-/// thread to be idle after the part before it is built, at most, in
-/// milliseconds.
+/// How long each of the last three parts of the page waits for the
+/// page's thread to be idle after the part before it is built, at most,
+/// in milliseconds.
 const REST_WAIT_MS: u32 = 200;
 /// The playback timer's period, in milliseconds.
 const TICK_MS: u32 = 50;
@@ -593,10 +593,10 @@ pub fn App() -> impl IntoView {
     // The page is built in five tasks: this one runs the app's setup
     // (the kata, the starting design, the effects) around an empty frame,
     // the next builds the top bar and the canvas, what the learner looks
-    // at and acts on first; then, each once the thread is idle (so the
-    // canvas is drawn and answers first), the brief, the inspector and
-    // the pane tabs, and last the results and the dialogs, which wait for
-    // a grade or a click. V8 compiles each wasm function the first time
+    // at and acts on first; then, one per task, each once the thread is
+    // idle (so the canvas is drawn and answers first): the brief; the
+    // inspector and the pane tabs; last the results and the dialogs,
+    // which wait for a grade or a click. V8 compiles each wasm function the first time
     // it runs, on this thread, so a page built in one task was one long
     // task.
     let built = RwSignal::new(Built::Frame);
