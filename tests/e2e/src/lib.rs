@@ -84,7 +84,7 @@ fn serve_dist(path: &str) -> serve::StaticServer {
 }
 
 /// Serves `dist/` and opens it in a headless Chromium of the given size,
-/// waiting until the app has mounted (its canvas shows nodes). Panics with
+/// waiting until the app has mounted and is built. Panics with
 /// a clear message when the site is not built or does not mount.
 pub fn open_site(width: u32, height: u32) -> (serve::StaticServer, webdriver::Browser) {
     let (server, browser) = serve_and_open("", width, height);
@@ -100,11 +100,13 @@ pub fn open_site_on(screen: webdriver::Screen) -> (serve::StaticServer, webdrive
     (server, browser)
 }
 
-/// Waits until the app has mounted (its canvas shows nodes); panics with
-/// the page's body when it does not.
+/// Waits until the app has mounted and is built: its canvas shows nodes
+/// and the results, the part of the page built last (a few tasks after
+/// the canvas), are there. Panics with the page's body when it does not.
 fn wait_until_mounted(browser: &webdriver::Browser) {
     if let Err(e) = browser.wait_for(
-        "return document.querySelectorAll('svg.canvas g.node').length",
+        "return document.querySelectorAll('svg.canvas g.node').length > 0 \
+         && !!document.querySelector('.bottom-region')",
         std::time::Duration::from_secs(30),
     ) {
         let body = browser
