@@ -596,9 +596,9 @@ pub fn App() -> impl IntoView {
     // at and acts on first; then, one per task, each once the thread is
     // idle (so the canvas is drawn and answers first): the brief; the
     // inspector and the pane tabs; last the results and the dialogs,
-    // which wait for a grade or a click. V8 compiles each wasm function the first time
-    // it runs, on this thread, so a page built in one task was one long
-    // task.
+    // which wait for a grade or a click. V8 compiles each wasm function
+    // the first time it runs, on this thread, so a page built in one task
+    // was one long task.
     let built = RwSignal::new(Built::Frame);
     gloo_timers::callback::Timeout::new(0, move || {
         built.set(Built::Canvas);
@@ -613,9 +613,10 @@ pub fn App() -> impl IntoView {
     let all_built = Memo::new(move |_| built.get() == Built::All);
     let (embedded, readonly) = page.with_value(|p| (p.embed, p.readonly));
     let (title, event) = (kata.title.clone(), kata.event());
+    let (top_title, top_event) = (title.clone(), event.clone());
     let top = built_when(canvas_built, move || {
         view! {
-            <TopBar title=title.clone() event=event.clone() context=TopBarContext { state, run, replace, help, share, kata: kata_id, seed, readonly } />
+            <TopBar title=top_title.clone() event=top_event.clone() context=TopBarContext { state, run, replace, help, share, kata: kata_id, seed, readonly } />
             <GradeSummary state=state run=run on_show=Callback::new(move |()| pane.set(Pane::Results)) />
         }
         .into_any()
@@ -638,12 +639,11 @@ pub fn App() -> impl IntoView {
         .into_any()
     });
     let starter = kata.starter.clone();
-    let (title, scenarios, targets) = (
-        kata.title.clone(),
+    let (scenarios, targets, window_starts) = (
         kata.scenarios.clone(),
         Targets::of(&kata),
+        kata.window_starts(),
     );
-    let (window_starts, event) = (kata.window_starts(), kata.event());
     // In the page's order (focus, reading): the inspector, the results,
     // the pane tabs, the dialogs; built in two tasks.
     let inspector = built_when(inspector_built, move || {

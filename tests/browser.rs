@@ -11,15 +11,22 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app into a fresh element and returns that element once the
-/// app has built every part (it builds them over three tasks). The unmount
-/// handle is leaked on purpose so the app stays mounted for the assertions.
-async fn mount_app() -> web_sys::HtmlElement {
+/// Mounts the app (grading on the page) into a fresh element, from the
+/// starter; returns that element and the unmount handle.
+fn mount_in_fresh_host() -> (web_sys::HtmlElement, impl Sized) {
     let document = web_sys::window().unwrap().document().unwrap();
     let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();
     playground::forget_autosave();
     let handle = leptos::mount::mount_to(host.clone(), playground::app_grading_in_page);
+    (host, handle)
+}
+
+/// Mounts the app into a fresh element and returns that element once the
+/// app has built every part (it builds them over five tasks). The unmount
+/// handle is leaked on purpose so the app stays mounted for the assertions.
+async fn mount_app() -> web_sys::HtmlElement {
+    let (host, handle) = mount_in_fresh_host();
     std::mem::forget(handle);
     support::until_built(&host).await;
     host
@@ -76,11 +83,7 @@ async fn page_has_every_region_and_four_scenario_cards() {
 /// each the brief, the inspector (with the pane tabs), the results.
 #[wasm_bindgen_test]
 async fn the_page_is_built_over_five_tasks_canvas_first() {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&host).unwrap();
-    playground::forget_autosave();
-    let handle = leptos::mount::mount_to(host.clone(), playground::app_grading_in_page);
+    let (host, handle) = mount_in_fresh_host();
     let has = |selector: &str| host.query_selector(selector).unwrap().is_some();
     assert!(has(".canvas-region"), "the frame is built at once");
     assert!(!has("svg.canvas") && !has(".top-bar") && !has(".brief"));

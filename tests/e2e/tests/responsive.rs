@@ -1,5 +1,5 @@
 //! The page never freezes: grading runs in a worker, so editing makes no
-//! main-thread task over 50 ms; the page is built over three tasks, so
+//! main-thread task over 50 ms; the page is built over five tasks, so
 //! opening a link makes none over 100 ms; and the tab answers input within
 //! 100 ms while a 2,000-node design grades. Long tasks are counted with a
 //! PerformanceObserver ('longtask'), input delay from each key event's
