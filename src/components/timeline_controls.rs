@@ -78,7 +78,10 @@ pub fn PlaybackControls(
                 <input type="range" min="0" max=duration step="10" aria-label="Time in the run"
                     prop:value=move || playback.with(|p| p.position_s()).to_string()
                     on:input=move |ev| {
-                        if let Ok(t) = event_target_value(&ev).parse::<f64>() {
+                        // The browser reads the slider's number (a range
+                        // input's value is always one).
+                        let t = event_target::<web_sys::HtmlInputElement>(&ev).value_as_number();
+                        if t.is_finite() {
                             playback.update(|p| { p.pause(); p.seek(t); });
                         }
                     } />

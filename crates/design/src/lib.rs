@@ -51,6 +51,7 @@ pub mod keys;
 mod kind;
 pub mod limits;
 mod lint;
+mod number;
 mod params;
 pub mod share;
 mod validate;

@@ -399,9 +399,9 @@ impl ParamSpec {
     pub fn parse_input(&self, text: &str) -> Result<ParamValue, ParamError> {
         let text = text.trim();
         let value = match self.kind {
-            ParamKind::Number { .. } => match text.parse::<f64>() {
-                Ok(v) => ParamValue::Number(v),
-                Err(_) => return Err(ParamError::NotANumber { label: self.label }),
+            ParamKind::Number { .. } => match crate::number::parse_decimal(text) {
+                Some(v) => ParamValue::Number(v),
+                None => return Err(ParamError::NotANumber { label: self.label }),
             },
             ParamKind::Bool { .. } => match text.to_ascii_lowercase().as_str() {
                 "on" | "true" | "yes" | "1" => ParamValue::Bool(true),
