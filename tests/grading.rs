@@ -82,6 +82,56 @@ fn a_grade_with_its_reports_and_advice_survives_the_wire_unchanged() {
     );
 }
 
+/// A request carries its design as the design document (the text the
+/// page writes for autosave and files), and every kind of design reads
+/// back exactly: each canonical design, and one with fractional positions
+/// and settings.
+#[wasm_bindgen_test]
+fn a_request_carries_its_design_as_the_design_document() {
+    let mut designs: Vec<design::Design> = [
+        include_str!("../katas/status-dashboard/designs/reference.json"),
+        include_str!("../katas/status-dashboard/designs/serverless-no-limit.json"),
+        include_str!("../katas/status-dashboard/designs/purge-no-collapse-no-shield.json"),
+        include_str!("../katas/status-dashboard/designs/starter.json"),
+    ]
+    .iter()
+    .map(|text| design::format::parse(text).unwrap().design)
+    .collect();
+    let mut odd = designs[0].clone();
+    for (i, node) in odd.nodes.iter_mut().enumerate() {
+        node.position.x += 0.1 + i as f64 / 3.0;
+        node.position.y -= 1e-7;
+    }
+    let api = odd
+        .nodes
+        .iter()
+        .find(|n| n.kind == design::NodeKind::Api)
+        .map(|n| n.id.clone())
+        .unwrap();
+    let node = odd.node_mut(&api).unwrap();
+    node.set_param("target_util", 0.65).unwrap();
+    node.set_param("service_ms", 12.3).unwrap();
+    designs.push(odd);
+    for d in designs {
+        let req = request(9, d.clone());
+        let bytes = protocol::encode(&req).unwrap();
+        let json = std::str::from_utf8(&bytes[4..]).unwrap();
+        let document = serde_json::to_string(&design::format::to_json(&d)).unwrap();
+        assert!(json.contains(&document), "{json}");
+        let Request::Grade { design: back, .. } = protocol::decode::<Request>(&bytes).unwrap();
+        assert_eq!(back, d);
+    }
+    // A design that is not a document is an error in words.
+    let json = br#"{"Grade":{"request":1,"kata":"status-dashboard","seed":1,"design":"nope"}}"#;
+    let mut bytes = (json.len() as u32).to_le_bytes().to_vec();
+    bytes.extend_from_slice(json);
+    let error = protocol::decode::<Request>(&bytes).unwrap_err();
+    assert!(
+        error.to_string().contains("the design could not be read"),
+        "{error}"
+    );
+}
+
 #[wasm_bindgen_test]
 fn garbage_on_the_wire_is_an_error_in_words_not_a_panic() {
     let error = protocol::decode::<Request>(&[0xc1, 0x00, 0x13]).unwrap_err();

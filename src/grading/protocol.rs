@@ -58,9 +58,37 @@ pub enum Request {
         kata: KataRef,
         /// The runs' seed.
         seed: u64,
-        /// The design to grade.
+        /// The design to grade, on the wire as its design document
+        /// ([`design_document`]).
+        #[serde(with = "design_document")]
         design: Design,
     },
+}
+
+/// A design on the wire as its design document (`design::format`), the
+/// text the page writes anyway for autosave and files, instead of serde's
+/// derived form: the page then compiles one design writer, and no float
+/// printer beside the one it prints numbers for people with.
+mod design_document {
+    use design::Design;
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes `design` as its document text.
+    pub fn serialize<S: Serializer>(design: &Design, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&design::format::to_json(design))
+    }
+
+    /// Reads a design from its document text. The page's designs always
+    /// read back as they were written (`design::format`'s round-trip
+    /// property), so nothing is repaired; were anything repaired, the
+    /// repaired design is the one graded, as it would be from a file.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Design, D::Error> {
+        let text = String::deserialize(d)?;
+        design::format::parse(&text)
+            .map(|parsed| parsed.design)
+            .map_err(|e| D::Error::custom(format!("the design could not be read: {e}")))
+    }
 }
 
 impl Request {
