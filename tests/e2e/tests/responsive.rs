@@ -1,5 +1,6 @@
 //! The page never freezes: grading runs in a worker, so editing makes no
-//! main-thread task over 50 ms; the page is built over five tasks, so
+//! main-thread task over 50 ms, nor does playing back any canonical
+//! design's run; the page is built over five tasks, so
 //! opening a link makes none over 100 ms; and the tab answers input within
 //! 100 ms while a 2,000-node design grades. Long tasks are counted with a
 //! PerformanceObserver ('longtask'), input delay from each key event's
@@ -232,6 +233,102 @@ fn opening_and_editing_the_reference_make_no_long_task() {
 fn opening_and_editing_the_starter_make_no_long_task() {
     let _serial = one_at_a_time();
     assert_opening_and_editing_make_no_long_task("starter", "api");
+}
+
+/// Every canonical design, by file name.
+fn canonical_names() -> Vec<String> {
+    let dir = workspace_root().join(format!("katas/{KATA}/designs"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the kata's designs")
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            name.strip_suffix(".json").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// Sets the timeline's slider to `t_s` as a learner dragging it does.
+fn scrub(browser: &Browser, t_s: u32) {
+    browser
+        .execute(
+            "const r = document.querySelector('.playback input[type=range]');              r.value = arguments[0]; r.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![json!(t_s)],
+        )
+        .expect("scrub");
+}
+
+fn playing(browser: &Browser) -> bool {
+    browser
+        .execute(
+            "return document.querySelector('svg.canvas').classList.contains('playing')",
+            vec![],
+        )
+        .expect("read the canvas")
+        == json!(true)
+}
+
+/// Opens `name` in a fresh browser and plays its run back the way a
+/// learner does: Run (the run view, playing), scrubbing across the run,
+/// then Play again from the incident. The tasks over 50 ms meanwhile.
+fn long_tasks_playing_back(name: &str) -> Vec<f64> {
+    let (_server, browser) = open_design(&canonical(name));
+    wait_graded(&browser);
+    watch_long_tasks(&browser);
+    step(&browser, "run");
+    browser
+        .execute(
+            "document.querySelector('[data-action=\"run\"]').click()",
+            vec![],
+        )
+        .expect("run");
+    std::thread::sleep(Duration::from_millis(2500));
+    assert!(playing(&browser), "{name}: the run plays");
+    step(&browser, "scrub");
+    for t_s in [600, 1200, 1800, 2400, 3000] {
+        scrub(&browser, t_s);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    scrub(&browser, 1100);
+    step(&browser, "play");
+    browser
+        .execute(
+            "document.querySelector('[data-action=\"play\"]').click()",
+            vec![],
+        )
+        .expect("play");
+    std::thread::sleep(Duration::from_millis(2000));
+    assert!(playing(&browser), "{name}: the run plays again");
+    let tasks = long_tasks(&browser);
+    println!("{name}: long tasks while playing back {tasks:?} ms");
+    browser.assert_no_console_errors();
+    tasks.into_iter().filter(|&d| d > 50.0).collect()
+}
+
+/// Playing back any canonical design's run (playing, scrubbing, playing
+/// again) makes no main-thread task over 50 ms: each frame draws from the
+/// series the grade brought, nothing is computed again. A design that has
+/// one is measured again in a fresh browser, up to three passes, and fails
+/// only if every pass has one (see [`assert_opening_and_editing_make_no_long_task`]).
+#[test]
+fn playing_back_every_canonical_design_makes_no_long_task() {
+    let _serial = one_at_a_time();
+    let names = canonical_names();
+    assert!(names.len() >= 14, "{names:?}");
+    for name in &names {
+        let passes: Vec<Vec<f64>> = (0..3)
+            .map(|_| long_tasks_playing_back(name))
+            .take_while(|over| !over.is_empty())
+            .collect();
+        // `take_while` stops at the first clean pass: three passes here
+        // means all three had a task over 50 ms.
+        assert!(
+            passes.len() < 3,
+            "{name}: tasks over 50 ms while playing back, in each of three passes: {passes:?}"
+        );
+    }
 }
 
 /// `copies` copies of the reference design side by side, ids suffixed.
