@@ -1,8 +1,9 @@
 //! The page never freezes: grading runs in a worker, so editing makes no
 //! main-thread task over 50 ms, nor does playing back any canonical
-//! design's run; the page is built over five tasks, so
-//! opening a link makes none over 100 ms; and the tab answers input within
-//! 100 ms while a 2,000-node design grades. Long tasks are counted with a
+//! design's run; the page is built over five tasks and looks its fonts up
+//! while the wasm downloads, so opening a link to any canonical design
+//! makes none over 100 ms; and the tab answers input within 100 ms while a
+//! 2,000-node design grades. Long tasks are counted with a
 //! PerformanceObserver ('longtask'), input delay from each key event's
 //! timestamp to its handler; both are counts and bounds, not timings of
 //! this machine's speed.
@@ -188,7 +189,10 @@ fn long_tasks_opening_and_editing(name: &str, node: &str) -> (Vec<f64>, Vec<f64>
 /// The longest task opening a link may take, from navigation until its
 /// grade shows, in milliseconds. The page is built over five tasks, which
 /// took 50–88 ms here at most on 2026-12-04 (none over 50 ms in many
-/// runs); before, it was one task of 85–170 ms.
+/// runs); before, it was one task of 85–170 ms. Until the page looked its
+/// fonts up while the wasm downloaded (2026-12-05), the layout after the
+/// grade arrived took 65–145 ms for most canonical designs; since, their
+/// longest tasks were at most 58–98 ms, and none in most openings.
 const OPENING_LIMIT_MS: f64 = 100.0;
 
 /// Names the step under way, for the long tasks' log lines.
@@ -270,12 +274,15 @@ fn playing(browser: &Browser) -> bool {
         == json!(true)
 }
 
-/// Opens `name` in a fresh browser and plays its run back the way a
-/// learner does: Run (the run view, playing), scrubbing across the run,
-/// then Play again from the incident. The tasks over 50 ms meanwhile.
-fn long_tasks_playing_back(name: &str) -> Vec<f64> {
+/// Opens a link to `name` in a fresh browser, then plays its run back the
+/// way a learner does: Run (the run view, playing), scrubbing across the
+/// run, then Play again from the incident. The tasks over
+/// [`OPENING_LIMIT_MS`] from navigation until its grade showed, and those
+/// over 50 ms while playing back.
+fn long_tasks_opening_and_playing_back(name: &str) -> (Vec<f64>, Vec<f64>) {
     let (_server, browser) = open_design(&canonical(name));
     wait_graded(&browser);
+    let opening = long_tasks_since_opening(&browser);
     watch_long_tasks(&browser);
     step(&browser, "run");
     browser
@@ -301,32 +308,41 @@ fn long_tasks_playing_back(name: &str) -> Vec<f64> {
         .expect("play");
     std::thread::sleep(Duration::from_millis(2000));
     assert!(playing(&browser), "{name}: the run plays again");
-    let tasks = long_tasks(&browser);
-    println!("{name}: long tasks while playing back {tasks:?} ms");
+    let playback = long_tasks(&browser);
+    println!("{name}: long tasks while opening {opening:?} ms; while playing back {playback:?} ms");
     browser.assert_no_console_errors();
-    tasks.into_iter().filter(|&d| d > 50.0).collect()
+    (
+        opening
+            .into_iter()
+            .filter(|&d| d > OPENING_LIMIT_MS)
+            .collect(),
+        playback.into_iter().filter(|&d| d > 50.0).collect(),
+    )
 }
 
-/// Playing back any canonical design's run (playing, scrubbing, playing
-/// again) makes no main-thread task over 50 ms: each frame draws from the
-/// series the grade brought, nothing is computed again. A design that has
-/// one is measured again in a fresh browser, up to three passes, and fails
-/// only if every pass has one (see [`assert_opening_and_editing_make_no_long_task`]).
+/// Opening a link to any canonical design makes no main-thread task over
+/// [`OPENING_LIMIT_MS`], and playing its run back (playing, scrubbing,
+/// playing again) none over 50 ms: each frame draws from the series the
+/// grade brought, nothing is computed again. A design with a task over
+/// either limit is measured again in a fresh browser, up to three passes,
+/// and fails only if every pass has one (see
+/// [`assert_opening_and_editing_make_no_long_task`]).
 #[test]
-fn playing_back_every_canonical_design_makes_no_long_task() {
+fn opening_and_playing_back_every_canonical_design_make_no_long_task() {
     let _serial = one_at_a_time();
     let names = canonical_names();
     assert!(names.len() >= 14, "{names:?}");
     for name in &names {
-        let passes: Vec<Vec<f64>> = (0..3)
-            .map(|_| long_tasks_playing_back(name))
-            .take_while(|over| !over.is_empty())
+        let passes: Vec<(Vec<f64>, Vec<f64>)> = (0..3)
+            .map(|_| long_tasks_opening_and_playing_back(name))
+            .take_while(|(opening, playback)| !opening.is_empty() || !playback.is_empty())
             .collect();
         // `take_while` stops at the first clean pass: three passes here
-        // means all three had a task over 50 ms.
+        // means all three had a task over a limit.
         assert!(
             passes.len() < 3,
-            "{name}: tasks over 50 ms while playing back, in each of three passes: {passes:?}"
+            "{name}: in each of three passes, tasks over {OPENING_LIMIT_MS} ms while opening \
+             or over 50 ms while playing back (opening, playing back): {passes:?}"
         );
     }
 }
