@@ -67,8 +67,12 @@ pub enum Request {
 
 /// A design on the wire as its design document (`design::format`), the
 /// text the page writes anyway for autosave and files, instead of serde's
-/// derived form: the page then compiles one design writer, and no float
-/// printer beside the one it prints numbers for people with.
+/// derived form: the page then compiles one design writer (the format's)
+/// instead of two. The worker reads at most `design::limits`'
+/// `MAX_INPUT_BYTES` (4 MiB) of it, as it would a file; a design at the
+/// other limits (2,000 nodes with 80-character labels of 4-byte letters,
+/// 64-character ids and every setting written, 10,000 connections) is
+/// 2.8 MB, and a longer one would be refused in words.
 mod design_document {
     use design::Design;
     use serde::de::Error as _;
