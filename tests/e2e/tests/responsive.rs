@@ -254,6 +254,16 @@ fn canonical_names() -> Vec<String> {
     names
 }
 
+/// Clicks the page's button for `action` (its `data-action`).
+fn click_action(browser: &Browser, action: &str) {
+    browser
+        .execute(
+            "document.querySelector(`[data-action=\"${arguments[0]}\"]`).click()",
+            vec![json!(action)],
+        )
+        .unwrap_or_else(|e| panic!("click {action}: {e}"));
+}
+
 /// Sets the timeline's slider to `t_s` as a learner dragging it does.
 fn scrub(browser: &Browser, t_s: u32) {
     browser
@@ -285,12 +295,7 @@ fn long_tasks_opening_and_playing_back(name: &str) -> (Vec<f64>, Vec<f64>) {
     let opening = long_tasks_since_opening(&browser);
     watch_long_tasks(&browser);
     step(&browser, "run");
-    browser
-        .execute(
-            "document.querySelector('[data-action=\"run\"]').click()",
-            vec![],
-        )
-        .expect("run");
+    click_action(&browser, "run");
     std::thread::sleep(Duration::from_millis(2500));
     assert!(playing(&browser), "{name}: the run plays");
     step(&browser, "scrub");
@@ -300,12 +305,7 @@ fn long_tasks_opening_and_playing_back(name: &str) -> (Vec<f64>, Vec<f64>) {
     }
     scrub(&browser, 1100);
     step(&browser, "play");
-    browser
-        .execute(
-            "document.querySelector('[data-action=\"play\"]').click()",
-            vec![],
-        )
-        .expect("play");
+    click_action(&browser, "play");
     std::thread::sleep(Duration::from_millis(2000));
     assert!(playing(&browser), "{name}: the run plays again");
     let playback = long_tasks(&browser);
