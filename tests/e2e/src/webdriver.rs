@@ -416,6 +416,18 @@ impl Browser {
         }
     }
 
+    /// Clicks the first element matching `selector` from the page's own
+    /// script (`element.click()`: no scrolling, no hit test, as a
+    /// keyboard or assistive technology would press it); fails the test
+    /// when nothing matches.
+    pub fn click_first(&self, selector: &str) {
+        self.execute(
+            "document.querySelector(arguments[0]).click()",
+            vec![json!(selector)],
+        )
+        .unwrap_or_else(|e| panic!("click {selector}: {e}"));
+    }
+
     /// Fails the test with the list of errors if the browser's console
     /// logged any (`SEVERE`: exceptions, failed loads, `console.error`).
     pub fn assert_no_console_errors(&self) {

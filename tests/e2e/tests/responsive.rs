@@ -177,13 +177,12 @@ fn long_tasks_opening_and_editing(name: &str, node: &str) -> (Vec<f64>, Vec<f64>
         "{name}: long tasks while opening {opening:?} ms; while editing {editing:?} ms {steps:?}"
     );
     browser.assert_no_console_errors();
-    (
-        opening
-            .into_iter()
-            .filter(|&d| d > OPENING_LIMIT_MS)
-            .collect(),
-        editing.into_iter().filter(|&d| d > 50.0).collect(),
-    )
+    (over(OPENING_LIMIT_MS, opening), over(50.0, editing))
+}
+
+/// The tasks in `tasks` longer than `limit_ms`.
+fn over(limit_ms: f64, tasks: Vec<f64>) -> Vec<f64> {
+    tasks.into_iter().filter(|&d| d > limit_ms).collect()
 }
 
 /// The longest task opening a link may take, from navigation until its
@@ -254,16 +253,6 @@ fn canonical_names() -> Vec<String> {
     names
 }
 
-/// Clicks the page's button for `action` (its `data-action`).
-fn click_action(browser: &Browser, action: &str) {
-    browser
-        .execute(
-            "document.querySelector(`[data-action=\"${arguments[0]}\"]`).click()",
-            vec![json!(action)],
-        )
-        .unwrap_or_else(|e| panic!("click {action}: {e}"));
-}
-
 /// Sets the timeline's slider to `t_s` as a learner dragging it does.
 fn scrub(browser: &Browser, t_s: u32) {
     browser
@@ -295,7 +284,7 @@ fn long_tasks_opening_and_playing_back(name: &str) -> (Vec<f64>, Vec<f64>) {
     let opening = long_tasks_since_opening(&browser);
     watch_long_tasks(&browser);
     step(&browser, "run");
-    click_action(&browser, "run");
+    browser.click_first("[data-action=\"run\"]");
     std::thread::sleep(Duration::from_millis(2500));
     assert!(playing(&browser), "{name}: the run plays");
     step(&browser, "scrub");
@@ -305,19 +294,13 @@ fn long_tasks_opening_and_playing_back(name: &str) -> (Vec<f64>, Vec<f64>) {
     }
     scrub(&browser, 1100);
     step(&browser, "play");
-    click_action(&browser, "play");
+    browser.click_first("[data-action=\"play\"]");
     std::thread::sleep(Duration::from_millis(2000));
     assert!(playing(&browser), "{name}: the run plays again");
     let playback = long_tasks(&browser);
     println!("{name}: long tasks while opening {opening:?} ms; while playing back {playback:?} ms");
     browser.assert_no_console_errors();
-    (
-        opening
-            .into_iter()
-            .filter(|&d| d > OPENING_LIMIT_MS)
-            .collect(),
-        playback.into_iter().filter(|&d| d > 50.0).collect(),
-    )
+    (over(OPENING_LIMIT_MS, opening), over(50.0, playback))
 }
 
 /// Opening a link to any canonical design makes no main-thread task over

@@ -99,16 +99,6 @@ fn fixes_ms(browser: &Browser) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// Clicks the first element matching `selector` (a button of the page).
-fn click(browser: &Browser, selector: &str) {
-    browser
-        .execute(
-            "document.querySelector(arguments[0]).click()",
-            vec![json!(selector)],
-        )
-        .unwrap_or_else(|e| panic!("click {selector}: {e}"));
-}
-
 fn grade_ms(browser: &Browser) -> f64 {
     browser
         .execute(
@@ -242,14 +232,14 @@ fn cards_agree_with_kata_grade_and_the_reference_passes_all_four() {
     // The same design graded again in the same page (undo to the starter,
     // redo to the reference): the browser has compiled the engine by then.
     let passes = "return document.querySelector('.results-summary').textContent.includes('All 4 scenarios pass')";
-    click(&browser, "[data-action=\"undo\"]");
+    browser.click_first("[data-action=\"undo\"]");
     browser
         .wait_for(
             &passes.replace("return ", "return !"),
             Duration::from_secs(10),
         )
         .expect("undo brings the starter back, graded");
-    click(&browser, "[data-action=\"redo\"]");
+    browser.click_first("[data-action=\"redo\"]");
     browser
         .wait_for(passes, Duration::from_secs(10))
         .expect("redo brings the reference back, graded");
@@ -308,7 +298,7 @@ fn pressing_only_apply_from_the_starter_reaches_four_of_four() {
     }
     println!("fixes tested after each grade (ms): {waits:.0?}");
     // Undo takes the last fix back as one step.
-    click(&browser, "[data-action=\"undo\"]");
+    browser.click_first("[data-action=\"undo\"]");
     browser
         .wait_for(
             "return !document.querySelector('.results-summary').textContent.includes('All 4 scenarios pass')",
@@ -354,7 +344,7 @@ fn every_failing_canonical_design_gets_its_tested_fixes_in_the_page() {
             )
             .is_ok()
         {
-            click(&browser, "[data-choice=\"link\"]");
+            browser.click_first("[data-choice=\"link\"]");
         }
         browser
             .wait_for(

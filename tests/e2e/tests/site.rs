@@ -131,12 +131,7 @@ fn on_a_phone_panels_are_tabs_over_the_canvas() {
     let shot = browser.screenshot().expect("screenshot");
     std::fs::write(artifacts_dir().join("phone-canvas.png"), shot).expect("save");
 
-    browser
-        .execute(
-            "document.querySelector('[data-pane-tab=\"panel\"]').click()",
-            vec![],
-        )
-        .unwrap();
+    browser.click_first("[data-pane-tab=\"panel\"]");
     assert!(visible(".brief"));
     let on_top = browser
         .execute(
