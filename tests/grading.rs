@@ -263,3 +263,83 @@ async fn a_newer_request_stops_the_testing_of_fixes() {
         }
     )));
 }
+
+/// How many helper workers the grading worker starts: the page's
+/// `?helpers=N` (at most `MAX_HELPERS`), else the cores beyond two, at
+/// most two.
+#[wasm_bindgen_test]
+fn helpers_are_the_cores_beyond_two_unless_the_page_asks() {
+    use playground::grading::helpers::{how_many, MAX_HELPERS};
+    assert_eq!(how_many("", 2.0), 0);
+    assert_eq!(how_many("", 1.0), 0);
+    assert_eq!(how_many("", 3.0), 1);
+    assert_eq!(how_many("", 4.0), 2);
+    assert_eq!(how_many("", 16.0), 2);
+    assert_eq!(how_many("", f64::NAN), 0);
+    assert_eq!(how_many("?helpers=1", 2.0), 1);
+    assert_eq!(how_many("?embed=1&helpers=0", 8.0), 0);
+    assert_eq!(how_many("?helpers=9", 2.0), MAX_HELPERS);
+    assert_eq!(how_many("?helpers=x", 4.0), 2);
+}
+
+/// A helper's answer carries a candidate's outcome (what the verifier
+/// reads of its grade) bit for bit, and an assignment its design exactly.
+#[wasm_bindgen_test]
+fn a_helper_s_assignment_and_answer_survive_the_wire() {
+    use playground::grading::helpers::{Assignment, Graded, Said};
+    let kata = kata();
+    let grade = sim::grade::grade(&kata.starter, &kata, 1).unwrap();
+    let answer = Graded {
+        request: 4,
+        index: 2,
+        outcome: Ok(grade.into()),
+    };
+    let said = Said::Graded(answer);
+    let back: Said = protocol::decode(&protocol::encode(&said).unwrap()).unwrap();
+    assert_eq!(back, said);
+    let ready: Said = protocol::decode(&protocol::encode(&Said::Ready).unwrap()).unwrap();
+    assert_eq!(ready, Said::Ready);
+    let designs = [
+        include_str!("../katas/status-dashboard/designs/serverless-no-limit.json"),
+        include_str!("../katas/status-dashboard/designs/starter.json"),
+    ];
+    for text in designs {
+        let assignment = Assignment {
+            request: 4,
+            index: 2,
+            kata: "status-dashboard".into(),
+            seed: 1,
+            design: design::format::parse(text).unwrap().design,
+        };
+        let back: Assignment = protocol::decode(&protocol::encode(&assignment).unwrap()).unwrap();
+        assert_eq!(back, assignment);
+    }
+}
+
+/// A helper that cannot start (here there is no worker script to load)
+/// gives its candidates back: the service grades them itself, and the
+/// advice is what testing every fix in one thread gives.
+#[wasm_bindgen_test]
+async fn a_helper_that_fails_gives_its_fixes_back() {
+    let kata = kata();
+    let answers = Rc::new(RefCell::new(Vec::new()));
+    let sink = answers.clone();
+    let service = Service::with_helpers(Rc::new(move |r| sink.borrow_mut().push(r)), 2);
+    service.receive(request(5, kata.starter.clone()));
+    until_idle(&answers).await;
+    let expected = sim::grade::advise(&kata.starter, &kata, 1).unwrap();
+    let answers = answers.borrow();
+    let last = answers
+        .iter()
+        .rev()
+        .find_map(|r| match r {
+            Response::Advised {
+                request: 5,
+                scenarios,
+                fixes_ms: Some(_),
+            } => Some(scenarios),
+            _ => None,
+        })
+        .expect("the fixes were tested to the end");
+    assert_eq!(last, &expected.scenarios);
+}

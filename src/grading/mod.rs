@@ -3,6 +3,8 @@
 //! - [`protocol`]: the requests and answers, and their wire form.
 //! - [`service`]: the worker's loop (latest request wins; fixes tested a
 //!   grade per turn so a newer request supersedes them).
+//! - [`helpers`]: helper workers the grading worker starts on machines
+//!   with idle cores, each grading one candidate fix at a time.
 //! - [`transport`]: how the page reaches the service (a worker on the
 //!   site, the page itself in browser tests).
 //! - [`worker`]: the worker binary's entry point.
@@ -10,6 +12,7 @@
 //! Invariant: the page's binary (`src/main.rs`) never calls the engine;
 //! only the worker binary does, so the page's wasm stays small.
 
+pub mod helpers;
 pub mod protocol;
 pub mod service;
 pub mod transport;

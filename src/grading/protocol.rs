@@ -73,13 +73,13 @@ pub enum Request {
 /// other limits (2,000 nodes with 80-character labels of 4-byte letters,
 /// 64-character ids and every setting written, 10,000 connections) is
 /// 2.8 MB, and a longer one would be refused in words.
-mod design_document {
+pub(crate) mod design_document {
     use design::Design;
     use serde::de::Error as _;
     use serde::{Deserialize, Deserializer, Serializer};
 
     /// Writes `design` as its document text.
-    pub fn serialize<S: Serializer>(design: &Design, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(design: &Design, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&design::format::to_json(design))
     }
 
@@ -87,7 +87,7 @@ mod design_document {
     /// read back as they were written (`design::format`'s round-trip
     /// property), so nothing is repaired; were anything repaired, the
     /// repaired design is the one graded, as it would be from a file.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Design, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Design, D::Error> {
         let text = String::deserialize(d)?;
         design::format::parse(&text)
             .map(|parsed| parsed.design)

@@ -123,7 +123,12 @@ impl WorkerTransport {
 
     /// Starts a worker, replacing (terminating) the current one.
     fn spawn(&self) -> Result<(), String> {
-        let worker = web_sys::Worker::new(WORKER_SCRIPT).map_err(|e| {
+        // The page's query goes on, as index.html's worker has it (the
+        // worker reads `?helpers=` in it).
+        let search = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        let worker = web_sys::Worker::new(&format!("{WORKER_SCRIPT}{search}")).map_err(|e| {
             format!(
                 "the grading worker could not start ({})",
                 e.as_string().unwrap_or_else(|| format!("{e:?}"))

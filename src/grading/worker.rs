@@ -6,23 +6,37 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::helpers;
 use super::protocol::{self, Request, Response};
 use super::service::Service;
 
-/// Runs the grading service in this Web Worker until it is terminated.
+/// Runs the grading service in this Web Worker until it is terminated
+/// (or, in a worker named [`helpers::HELPER_NAME`], grades what the
+/// grading worker hands it: see `helpers.rs`).
 pub fn serve() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    if scope.name() == helpers::HELPER_NAME {
+        helpers::serve_as_helper(scope);
+        return;
+    }
+    let count = helpers::how_many(
+        &scope.location().search(),
+        scope.navigator().hardware_concurrency(),
+    );
     let answer = scope.clone();
-    let service = Service::new(Rc::new(
-        move |response: Response| match protocol::to_transfer(&response) {
-            Ok((buffer, transfer)) => {
-                if let Err(e) = answer.post_message_with_transfer(&buffer, &transfer) {
-                    web_sys::console::error_1(&e);
+    let service = Service::with_helpers(
+        Rc::new(
+            move |response: Response| match protocol::to_transfer(&response) {
+                Ok((buffer, transfer)) => {
+                    if let Err(e) = answer.post_message_with_transfer(&buffer, &transfer) {
+                        web_sys::console::error_1(&e);
+                    }
                 }
-            }
-            Err(error) => web_sys::console::error_1(&error.to_string().into()),
-        },
-    ));
+                Err(error) => web_sys::console::error_1(&error.to_string().into()),
+            },
+        ),
+        count,
+    );
     let listener =
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
             match protocol::from_event::<Request>(&ev) {

@@ -55,6 +55,45 @@ fn advise_starter(bencher: divan::Bencher) {
     bencher.bench(|| sim::grade::advise(divan::black_box(&d), divan::black_box(&k), 1));
 }
 
+/// The same with the candidates handed out to two threads as tasks
+/// (`Verifier::take` and `put`), as the page's grading worker hands them
+/// to a helper worker: how much of testing the fixes runs in parallel
+/// (the pairs of the second round wait for every single candidate).
+#[divan::bench(sample_count = 20)]
+fn advise_starter_two_threads(bencher: divan::Bencher) {
+    let k = kata();
+    let d = k.starter.clone();
+    bencher.bench(|| {
+        let mut g = sim::grade::grade(divan::black_box(&d), &k, 1).expect("grades");
+        let verifier = std::sync::Mutex::new(sim::grade::Verifier::new(&d, &k, 1, &g));
+        std::thread::scope(|scope| {
+            for _ in 0..2 {
+                scope.spawn(|| loop {
+                    let task = {
+                        let mut v = verifier.lock().expect("not poisoned");
+                        if v.finished() {
+                            return;
+                        }
+                        v.take()
+                    };
+                    match task {
+                        Some(task) => {
+                            let outcome = sim::grade::grade(&task.design, &k, 1).expect("grades");
+                            let mut v = verifier.lock().expect("not poisoned");
+                            v.put(task.index, outcome.into());
+                        }
+                        // The other thread holds what is left.
+                        None => std::thread::yield_now(),
+                    }
+                });
+            }
+        });
+        let v = verifier.into_inner().expect("not poisoned");
+        v.finish(&mut g);
+        g
+    });
+}
+
 /// The same for every canonical design that fails a scenario, one after
 /// the other (11 designs).
 #[divan::bench(sample_count = 10)]

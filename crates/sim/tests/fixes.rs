@@ -395,3 +395,66 @@ fn counts_under_one_read_are_written_as_numbers() {
         "{text}"
     );
 }
+
+/// Fixes handed out as tasks and graded in any order (as worker threads
+/// grade them, each at its own pace) give the advice that grading them
+/// one after the other gives: for every failing canonical design, the
+/// tasks available at each moment are graded in a shuffled order, some
+/// kept back while later ones return, and the result equals `advise`'s.
+#[test]
+fn fixes_graded_out_of_order_give_the_same_advice() {
+    let kata = kata();
+    let mut rng = rand_pcg::Pcg64::seed_from_u64(16);
+    let mut failing = 0;
+    for (name, d) in canonical() {
+        let expected = grade::advise(&d, &kata, 1).expect("grades");
+        if expected.all_passed() {
+            continue;
+        }
+        failing += 1;
+        let mut got = grade::grade(&d, &kata, 1).expect("grades");
+        let mut verifier = grade::Verifier::new(&d, &kata, 1, &got);
+        let mut out: Vec<grade::Task> = Vec::new();
+        let mut published = 0;
+        loop {
+            // Take a few (as idle threads would), then give one back at
+            // random: the others stay out meanwhile.
+            for _ in 0..rng.random_range(1..4) {
+                if let Some(task) = verifier.take() {
+                    out.push(task);
+                }
+            }
+            if out.is_empty() {
+                assert!(
+                    verifier.finished(),
+                    "{name}: nothing out, nothing to take, yet not finished"
+                );
+                break;
+            }
+            let task = out.swap_remove(rng.random_range(0..out.len()));
+            let graded = grade::grade(&task.design, &kata, 1).expect("grades");
+            verifier.put(task.index, graded.into());
+            published += verifier.finish_ready(&mut got);
+            // What is published early is final: a card never changes its fix.
+            for (now, last) in got.scenarios.iter().zip(&expected.scenarios) {
+                if now.advice != Advice::Untested {
+                    assert_eq!(now, last, "{name}: {} was published unsettled", now.id);
+                }
+            }
+            assert!(!verifier.finished() || out.is_empty(), "{name}");
+        }
+        let (done, total) = verifier.progress();
+        assert_eq!(done, total, "{name}: every candidate came back");
+        verifier.finish(&mut got);
+        assert_eq!(
+            got.scenarios, expected.scenarios,
+            "{name}: the advice depends on the order fixes were graded in"
+        );
+        assert_eq!(
+            published,
+            expected.scenarios.iter().filter(|s| !s.passed).count(),
+            "{name}: every failed scenario's advice was published once"
+        );
+    }
+    assert!(failing >= 10, "{failing} failing canonical designs");
+}

@@ -64,7 +64,7 @@ use crate::kata::{Check, Kata};
 pub use cost::{CostItem, MonthlyCost};
 pub use fix::{Edit, Fix, FixError};
 pub use metrics::Metric;
-pub use verify::{advise, Advice, TestedFix, Verifier};
+pub use verify::{advise, Advice, Outcome, ScenarioOutcome, Task, TestedFix, Verifier};
 
 /// A value as measured, or a target, in the unit the learner reads.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -7,7 +7,11 @@
 //!
 //! The work is a list of candidate grades, so it can run a step at a time
 //! ([`Verifier::step`]) between frames of a page, or all at once
-//! ([`advise`]). Candidates shared by several scenarios are graded once.
+//! ([`advise`]), or be handed out as tasks ([`Verifier::take`]) to be
+//! graded anywhere, in any order, and given back ([`Verifier::put`]): the
+//! advice depends only on which candidates were graded and what they
+//! measured, never on the order. Candidates shared by several scenarios
+//! are graded once.
 
 use std::cmp::Reverse;
 
@@ -17,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::candidates::{self, Situation};
 use super::facts::{lower, DesignFacts};
 use super::fix::Fix;
-use super::{grade, metrics, Bound, CheckResult, Grade, GradeError, Measure};
+use super::{grade, metrics, Bound, CheckResult, Grade, GradeError, Measure, ScenarioResult};
 use crate::kata::Kata;
 
 /// What grading a fix on a copy of the design measured.
@@ -65,9 +69,10 @@ pub enum Advice {
 }
 
 /// Runs the candidate grades of a grade's failed scenarios, one per
-/// [`Verifier::step`]: first every single candidate; then, for each
-/// failed scenario no single candidate makes pass, its best candidates
-/// two at a time.
+/// [`Verifier::step`] (or per task, [`Verifier::take`]): first every
+/// single candidate; then, once all of those are graded, for each failed
+/// scenario no single candidate makes pass, its best candidates two at a
+/// time.
 ///
 /// It owns copies of the design and the kata, so a page can keep it in a
 /// task between frames.
@@ -75,21 +80,99 @@ pub struct Verifier {
     design: Design,
     kata: Kata,
     seed: u64,
-    /// Every distinct candidate, with its grade once graded.
-    candidates: Vec<(Fix, Option<Grade>)>,
+    /// Every distinct candidate, with its outcome once graded.
+    candidates: Vec<(Fix, Option<Outcome>)>,
+    /// Where each candidate is: not handed out, out, or back.
+    slots: Vec<Slot>,
     /// Per failed scenario: its candidates' indices.
     wanted: Vec<Wanted>,
     /// Ids of the scenarios that passed, and every scenario's id and name.
     passed_before: Vec<String>,
     names: Vec<(String, String)>,
     cost_before: f64,
+    /// Candidates before this index are handed out (or back).
     next: usize,
+    /// Candidates back (graded, or found not to apply).
+    back: usize,
     paired: bool,
     /// How many single candidates there are (the pairs come after them).
     singles: usize,
     /// Per failed scenario: its advice is in a grade already
     /// ([`Verifier::finish_ready`]).
     published: Vec<bool>,
+}
+
+/// What the verifier reads of a candidate's grade: each scenario's
+/// checks and whether it passed, how many passed, and the monthly cost.
+/// A thread that grades a candidate elsewhere sends this back
+/// ([`Verifier::put`]), not the whole grade.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Each scenario, in the kata's order.
+    pub scenarios: Vec<ScenarioOutcome>,
+    /// Scenarios passed.
+    pub passed: usize,
+    /// The monthly cost with incidents, US dollars.
+    pub cost_usd: f64,
+}
+
+/// What the verifier reads of a candidate's scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioOutcome {
+    /// The scenario's id.
+    pub id: String,
+    /// True when every check passed.
+    pub passed: bool,
+    /// Every check, as graded.
+    pub checks: Vec<CheckResult>,
+}
+
+impl From<Grade> for Outcome {
+    fn from(g: Grade) -> Self {
+        Outcome {
+            scenarios: g.scenarios.into_iter().map(ScenarioOutcome::from).collect(),
+            passed: g.passed,
+            cost_usd: g.cost.total_usd,
+        }
+    }
+}
+
+impl From<ScenarioResult> for ScenarioOutcome {
+    fn from(s: ScenarioResult) -> Self {
+        ScenarioOutcome {
+            id: s.id,
+            passed: s.passed,
+            checks: s.checks,
+        }
+    }
+}
+
+impl Outcome {
+    fn scenario(&self, id: &str) -> Option<&ScenarioOutcome> {
+        self.scenarios.iter().find(|s| s.id == id)
+    }
+}
+
+/// Where a candidate's grade is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    /// Not handed out yet.
+    Open,
+    /// Handed out ([`Verifier::take`]), not back yet.
+    Out,
+    /// Back: graded, or it did not apply to the design.
+    Back,
+}
+
+/// A candidate to grade: the design with the candidate fix applied. Grade
+/// it with the verifier's kata and seed and give its [`Outcome`] back with
+/// [`Verifier::put`], by `index`.
+#[derive(Clone, Debug)]
+pub struct Task {
+    /// The candidate's number.
+    pub index: usize,
+    /// The design with the fix applied.
+    pub design: Design,
 }
 
 /// A failed scenario the verifier tests fixes for.
@@ -113,7 +196,7 @@ impl Verifier {
     /// the first failed card's fixes are ready first.
     pub fn new(design: &Design, kata: &Kata, seed: u64, g: &Grade) -> Self {
         let facts = DesignFacts::new(design);
-        let mut candidates: Vec<(Fix, Option<Grade>)> = Vec::new();
+        let mut candidates: Vec<(Fix, Option<Outcome>)> = Vec::new();
         let mut wanted = Vec::new();
         for (si, s) in g.scenarios.iter().enumerate() {
             if s.passed {
@@ -156,6 +239,7 @@ impl Verifier {
             design: design.clone(),
             kata: kata.clone(),
             seed,
+            slots: vec![Slot::Open; candidates.len()],
             candidates,
             passed_before: g
                 .scenarios
@@ -170,6 +254,7 @@ impl Verifier {
                 .collect(),
             cost_before: g.cost.total_usd,
             next: 0,
+            back: 0,
             paired: false,
             singles: usize::MAX,
             published: vec![false; wanted.len()],
@@ -180,24 +265,75 @@ impl Verifier {
     /// Candidates graded so far, and known so far (the pairs of the second
     /// round are known once the singles are graded).
     pub fn progress(&self) -> (usize, usize) {
-        (self.next, self.candidates.len())
+        (self.back, self.candidates.len())
     }
 
-    /// Grades the next candidate; false when none is left.
+    /// Grades the next candidate here; false when none is left.
     pub fn step(&mut self) -> Result<bool, GradeError> {
-        if self.next >= self.candidates.len() && !self.paired {
+        if let Some(task) = self.take() {
+            let graded = grade(&task.design, &self.kata, self.seed)?;
+            self.put(task.index, graded.into());
+        }
+        Ok(!self.finished())
+    }
+
+    /// Hands out the next candidate to grade, or `None` when none can be
+    /// handed out now: every candidate is out or back, and the pairs of
+    /// the second round wait for every single candidate to be back.
+    pub fn take(&mut self) -> Option<Task> {
+        loop {
+            while self.next < self.candidates.len() {
+                let index = self.next;
+                self.next += 1;
+                match self.candidates[index].0.apply(&self.design) {
+                    Ok(design) => {
+                        self.slots[index] = Slot::Out;
+                        return Some(Task { index, design });
+                    }
+                    // Counts as graded, with nothing to show.
+                    Err(_) => self.mark_back(index),
+                }
+            }
+            if self.paired || self.back < self.candidates.len() {
+                return None;
+            }
             self.paired = true;
             self.singles = self.candidates.len();
             self.pair();
+            self.slots.resize(self.candidates.len(), Slot::Open);
         }
-        let Some(c) = self.candidates.get_mut(self.next) else {
-            return Ok(false);
-        };
-        if let Ok(changed) = c.0.apply(&self.design) {
-            c.1 = Some(grade(&changed, &self.kata, self.seed)?);
+    }
+
+    /// Gives back the outcome of the task `index` (ignored unless that
+    /// task is out).
+    pub fn put(&mut self, index: usize, graded: Outcome) {
+        if self.slots.get(index) == Some(&Slot::Out) {
+            self.candidates[index].1 = Some(graded);
+            self.mark_back(index);
         }
-        self.next += 1;
-        Ok(self.next < self.candidates.len() || !self.paired)
+    }
+
+    /// Gives back the task `index` ungraded (its grade failed): it counts
+    /// as not helping.
+    pub fn put_ungraded(&mut self, index: usize) {
+        if self.slots.get(index) == Some(&Slot::Out) {
+            self.mark_back(index);
+        }
+    }
+
+    fn mark_back(&mut self, index: usize) {
+        self.slots[index] = Slot::Back;
+        self.back += 1;
+    }
+
+    /// True while the task `index` is handed out and not back.
+    pub fn is_out(&self, index: usize) -> bool {
+        self.slots.get(index) == Some(&Slot::Out)
+    }
+
+    /// True once every candidate, pairs included, is back.
+    pub fn finished(&self) -> bool {
+        self.paired && self.back == self.candidates.len()
     }
 
     /// The second round: for each failed scenario that no single candidate
@@ -325,7 +461,7 @@ impl Verifier {
                 .filter(|x| !x.passed && self.passed_before.contains(&x.id))
                 .map(|x| x.id.clone())
                 .collect();
-            let cost_change = after.cost.total_usd - self.cost_before;
+            let cost_change = after.cost_usd - self.cost_before;
             let rank = Rank {
                 clean_pass: sa.passed && breaks.is_empty(),
                 passes: sa.passed,
@@ -362,7 +498,10 @@ impl Verifier {
     /// or the pairs are in and graded too).
     fn settled(&self, wi: usize) -> bool {
         let w = &self.wanted[wi];
-        let graded = w.candidates.iter().all(|&ci| ci < self.next);
+        let graded = w
+            .candidates
+            .iter()
+            .all(|&ci| self.slots.get(ci) == Some(&Slot::Back));
         graded && (self.paired || self.ranked(wi).iter().any(|(r, _)| r.passes))
     }
 
@@ -412,7 +551,7 @@ impl Verifier {
 
 /// The index of `fix` among `candidates`, added (ungraded) if it is new:
 /// a fix shared by several cards is graded once.
-fn intern(candidates: &mut Vec<(Fix, Option<Grade>)>, fix: Fix) -> usize {
+fn intern(candidates: &mut Vec<(Fix, Option<Outcome>)>, fix: Fix) -> usize {
     match candidates.iter().position(|c| c.0.edits == fix.edits) {
         Some(i) => i,
         None => {
