@@ -47,6 +47,8 @@ pub struct Outcome {
     /// Once the failed cards' fixes are tested: how long that took after
     /// the grade, milliseconds.
     pub fixes_ms: Option<f64>,
+    /// How many of the fixes helper workers graded.
+    pub fixes_by_helpers: usize,
     /// Each grading run's report by run id.
     pub reports: HashMap<String, Arc<Report>>,
 }
@@ -68,6 +70,7 @@ impl Outcome {
             grade,
             took_ms,
             fixes_ms: None,
+            fixes_by_helpers: 0,
             reports,
         }
     }
@@ -319,6 +322,7 @@ impl RunState {
                 request,
                 scenarios,
                 fixes_ms,
+                by_helpers,
             } => {
                 let Some(shown) = self.outcome.get_untracked() else {
                     return;
@@ -340,6 +344,7 @@ impl RunState {
                     grade: Ok(Arc::new(advised)),
                     took_ms: shown.took_ms,
                     fixes_ms,
+                    fixes_by_helpers: by_helpers,
                     reports: shown.reports.clone(),
                 })));
             }

@@ -337,9 +337,14 @@ async fn a_helper_that_fails_gives_its_fixes_back() {
                 request: 5,
                 scenarios,
                 fixes_ms: Some(_),
+                ..
             } => Some(scenarios),
             _ => None,
         })
         .expect("the fixes were tested to the end");
     assert_eq!(last, &expected.scenarios);
+    assert!(answers.iter().all(|r| !matches!(
+        r,
+        Response::Advised { by_helpers, .. } if *by_helpers > 0
+    )));
 }

@@ -55,7 +55,8 @@ pub fn Results(
             };
             view! {
                 <p class="results-summary" class:all-passed=all data-seed=g.seed.to_string() data-grade-ms=move || format!("{:.1}", took_ms())
-                    data-fixes-ms=move || run.outcome.with(|o| o.as_ref().and_then(|o| o.fixes_ms).map(|ms| format!("{ms:.1}")))>
+                    data-fixes-ms=move || run.outcome.with(|o| o.as_ref().and_then(|o| o.fixes_ms).map(|ms| format!("{ms:.1}")))
+                    data-fixes-by-helpers=move || run.outcome.with(|o| o.as_ref().map(|o| o.fixes_by_helpers.to_string()))>
                     <strong>{text}</strong>
                     <span class="muted">
                         {move || if current() { format!("graded in {:.0} ms", took_ms()) } else { grading_words(run, "Re-grading") }}

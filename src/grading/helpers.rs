@@ -27,6 +27,7 @@ use wasm_bindgen::JsCast;
 
 use super::protocol::{self, KataRef, Wire};
 use super::service::Wake;
+use super::worker::post;
 
 /// The worker name that makes the worker binary a helper.
 pub const HELPER_NAME: &str = "helper";
@@ -343,7 +344,7 @@ pub fn serve_as_helper(scope: web_sys::DedicatedWorkerGlobalScope) {
                     .map(Outcome::from)
                     .map_err(|e| e.to_string())
             });
-            say(
+            post(
                 &answer,
                 &Said::Graded(Graded {
                     request: assignment.request,
@@ -354,19 +355,5 @@ pub fn serve_as_helper(scope: web_sys::DedicatedWorkerGlobalScope) {
         });
     scope.set_onmessage(Some(listener.as_ref().unchecked_ref()));
     listener.forget();
-    say(&scope, &Said::Ready);
-}
-
-/// Posts `said` to the grading worker (a failure only in the console:
-/// the grading worker then grades the candidate itself, past its
-/// patience).
-fn say(scope: &web_sys::DedicatedWorkerGlobalScope, said: &Said) {
-    match protocol::to_transfer(said) {
-        Ok((buffer, transfer)) => {
-            if let Err(e) = scope.post_message_with_transfer(&buffer, &transfer) {
-                web_sys::console::error_1(&e);
-            }
-        }
-        Err(error) => web_sys::console::error_1(&error.to_string().into()),
-    }
+    post(&scope, &Said::Ready);
 }

@@ -155,6 +155,9 @@ pub enum Response {
         /// Once every failed scenario's fix is settled: how long testing
         /// took after the grade, milliseconds.
         fixes_ms: Option<f64>,
+        /// How many candidates helper workers graded so far
+        /// (`helpers.rs`).
+        by_helpers: usize,
     },
 }
 

@@ -222,6 +222,7 @@ impl Service {
         };
         (self.post)(checking(verifier.progress()));
         let mut here = Vec::new();
+        let mut by_helpers = 0;
         loop {
             yield_now().await;
             if self.superseded() {
@@ -229,6 +230,8 @@ impl Service {
             }
             let mut came_back = false;
             for (index, graded) in self.helpers.take_graded(request) {
+                // (Counted when it counts: not a candidate graded here too.)
+                by_helpers += usize::from(verifier.is_out(index));
                 verifier.put(index, graded);
                 came_back = true;
             }
@@ -265,6 +268,7 @@ impl Service {
                     request,
                     scenarios: advised.scenarios.clone(),
                     fixes_ms: None,
+                    by_helpers,
                 });
             }
         }
@@ -273,6 +277,7 @@ impl Service {
             request,
             scenarios: advised.scenarios,
             fixes_ms: Some(now_ms() - started),
+            by_helpers,
         });
     }
 }

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::helpers;
-use super::protocol::{self, Request, Response};
+use super::protocol::{self, Request, Response, Wire};
 use super::service::Service;
 
 /// Runs the grading service in this Web Worker until it is terminated
@@ -25,16 +25,7 @@ pub fn serve() {
     );
     let answer = scope.clone();
     let service = Service::with_helpers(
-        Rc::new(
-            move |response: Response| match protocol::to_transfer(&response) {
-                Ok((buffer, transfer)) => {
-                    if let Err(e) = answer.post_message_with_transfer(&buffer, &transfer) {
-                        web_sys::console::error_1(&e);
-                    }
-                }
-                Err(error) => web_sys::console::error_1(&error.to_string().into()),
-            },
-        ),
+        Rc::new(move |response: Response| post(&answer, &response)),
         count,
     );
     let listener =
@@ -48,9 +39,19 @@ pub fn serve() {
     // The worker lives as long as the page keeps it: so does its listener.
     listener.forget();
     // Messages sent before the wasm loaded were dropped: say we listen.
-    if let Ok((buffer, transfer)) = protocol::to_transfer(&Response::Ready) {
-        if let Err(e) = scope.post_message_with_transfer(&buffer, &transfer) {
-            web_sys::console::error_1(&e);
+    post(&scope, &Response::Ready);
+}
+
+/// Posts `message` from this worker to whoever started it, its buffer
+/// transferred; a failure is said in the console (the other side then
+/// sees no answer, and copes: see `transport.rs` and `helpers.rs`).
+pub(crate) fn post<T: Wire>(scope: &web_sys::DedicatedWorkerGlobalScope, message: &T) {
+    match protocol::to_transfer(message) {
+        Ok((buffer, transfer)) => {
+            if let Err(e) = scope.post_message_with_transfer(&buffer, &transfer) {
+                web_sys::console::error_1(&e);
+            }
         }
+        Err(error) => web_sys::console::error_1(&error.to_string().into()),
     }
 }

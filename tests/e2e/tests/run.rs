@@ -110,6 +110,35 @@ fn grade_ms(browser: &Browser) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// Opens the link to `d` made of `prefix` (the site's address up to the
+/// hash) and its share code, keeps the link's design if the page asks,
+/// and waits until it is on the canvas.
+fn open_link(browser: &Browser, prefix: &str, d: &design::Design) {
+    let link = format!(
+        "{prefix}{}",
+        design::share::encode(d, "status-dashboard", SEED)
+    );
+    browser.goto(&link).expect("open the link");
+    if browser
+        .wait_for(
+            "return document.querySelector('[data-choice=\"link\"]')",
+            Duration::from_secs(5),
+        )
+        .is_ok()
+    {
+        browser.click_first("[data-choice=\"link\"]");
+    }
+    browser
+        .wait_for(
+            &format!(
+                "return document.querySelectorAll('svg.canvas g.node').length === {}",
+                d.nodes.len()
+            ),
+            Duration::from_secs(30),
+        )
+        .expect("the design is on the canvas");
+}
+
 fn watch_and_shoot(browser: &Browser, name: &str) {
     browser
         .mouse_path(&[browser.centre_of("[data-action=\"run\"]").unwrap()])
@@ -331,30 +360,7 @@ fn every_failing_canonical_design_gets_its_tested_fixes_in_the_page() {
         if native.all_passed() {
             continue;
         }
-        let link = format!(
-            "{}#{}",
-            server.url,
-            design::share::encode(&d, "status-dashboard", SEED)
-        );
-        browser.goto(&link).expect("open the link");
-        if browser
-            .wait_for(
-                "return document.querySelector('[data-choice=\"link\"]')",
-                Duration::from_secs(5),
-            )
-            .is_ok()
-        {
-            browser.click_first("[data-choice=\"link\"]");
-        }
-        browser
-            .wait_for(
-                &format!(
-                    "return document.querySelectorAll('svg.canvas g.node').length === {}",
-                    d.nodes.len()
-                ),
-                Duration::from_secs(30),
-            )
-            .expect("the design is on the canvas");
+        open_link(&browser, &format!("{}#", server.url), &d);
         assert_cards_match_native_grade(&browser, &d);
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         figures.push(format!(
@@ -373,51 +379,55 @@ fn every_failing_canonical_design_gets_its_tested_fixes_in_the_page() {
 /// With helper workers (`?helpers=2`: the grading worker starts two more
 /// workers and hands each one candidate fix at a time), the page shows
 /// the fixes `kata grade` shows: the starter (its three failed cards, with
-/// pairs of fixes), then two designs opened from links. Prints how long
-/// the fixes took after the grade (a report: on this 2-core machine two
-/// helpers share the cores with the page and the grading worker).
+/// pairs of fixes), two designs opened from links, and the starter again,
+/// of whose fixes the helpers (loaded by then) graded some. Prints how
+/// long the fixes took after the grade (a report: on this 2-core machine
+/// two helpers share the cores with the page and the grading worker).
 #[test]
 fn fixes_tested_with_helper_workers_are_the_fixes_tested_natively() {
     let (server, browser) = e2e::serve_and_open("?helpers=2", 1440, 1100);
+    let by_helpers = |browser: &Browser| {
+        browser
+            .execute(
+                "return parseInt(document.querySelector('.results-summary').dataset.fixesByHelpers)",
+                vec![],
+            )
+            .ok()
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0)
+    };
     let starter = kata().starter;
     assert_cards_match_native_grade(&browser, &starter);
-    let mut figures = vec![format!("starter: fixes {:.0} ms", fixes_ms(&browser))];
-    for name in ["serverless-no-limit", "purge-no-collapse-no-shield"] {
+    let mut figures = vec![format!(
+        "starter: fixes {:.0} ms, {} by helpers",
+        fixes_ms(&browser),
+        by_helpers(&browser)
+    )];
+    for name in [
+        "serverless-no-limit",
+        "purge-no-collapse-no-shield",
+        "starter",
+    ] {
         let text = std::fs::read_to_string(
             e2e::workspace_root().join(format!("katas/status-dashboard/designs/{name}.json")),
         )
         .expect("a design file");
         let d = design::format::parse(&text).expect("it parses").design;
-        let link = format!(
-            "{}?helpers=2#{}",
-            server.url,
-            design::share::encode(&d, "status-dashboard", SEED)
-        );
-        browser.goto(&link).expect("open the link");
-        if browser
-            .wait_for(
-                "return document.querySelector('[data-choice=\"link\"]')",
-                Duration::from_secs(5),
-            )
-            .is_ok()
-        {
-            browser.click_first("[data-choice=\"link\"]");
-        }
-        browser
-            .wait_for(
-                &format!(
-                    "return document.querySelectorAll('svg.canvas g.node').length === {}",
-                    d.nodes.len()
-                ),
-                Duration::from_secs(30),
-            )
-            .expect("the design is on the canvas");
+        open_link(&browser, &format!("{}?helpers=2#", server.url), &d);
         assert_cards_match_native_grade(&browser, &d);
-        figures.push(format!("{name}: fixes {:.0} ms", fixes_ms(&browser)));
+        figures.push(format!(
+            "{name}: fixes {:.0} ms, {} by helpers",
+            fixes_ms(&browser),
+            by_helpers(&browser)
+        ));
     }
     println!("tested fixes with two helper workers, after the grade:");
     for f in &figures {
         println!("  {f}");
     }
+    assert!(
+        by_helpers(&browser) >= 1,
+        "the helpers graded none of the starter's fixes: {figures:?}"
+    );
     browser.assert_no_console_errors();
 }

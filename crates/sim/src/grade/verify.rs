@@ -313,14 +313,6 @@ impl Verifier {
         }
     }
 
-    /// Gives back the task `index` ungraded (its grade failed): it counts
-    /// as not helping.
-    pub fn put_ungraded(&mut self, index: usize) {
-        if self.slots.get(index) == Some(&Slot::Out) {
-            self.mark_back(index);
-        }
-    }
-
     fn mark_back(&mut self, index: usize) {
         self.slots[index] = Slot::Back;
         self.back += 1;
