@@ -22,6 +22,19 @@ pub struct PageOptions {
     pub slot: Option<String>,
 }
 
+/// The pairs of a query string (`?a=1&b=2`), in order, each value
+/// percent-decoded (a key without `=` has an empty value).
+pub fn query_pairs(search: &str) -> impl Iterator<Item = (&str, String)> {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (key, percent_decode(value))
+        })
+}
+
 impl PageOptions {
     /// Reads the options of the current page.
     pub fn from_location() -> Self {
@@ -40,13 +53,7 @@ impl PageOptions {
     /// Reads options from a query string (`?a=1&b=2`) and a hash (`#…`).
     pub fn parse(search: &str, hash: &str) -> Self {
         let mut options = PageOptions::default();
-        for pair in search
-            .trim_start_matches('?')
-            .split('&')
-            .filter(|p| !p.is_empty())
-        {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = percent_decode(value);
+        for (key, value) in query_pairs(search) {
             match key {
                 "embed" => options.embed = is_on(&value),
                 "readonly" => options.readonly = is_on(&value),

@@ -5,9 +5,10 @@
 //! [`HELPER_NAME`]). While it tests fixes, the grading worker hands one
 //! candidate at a time to each idle helper ([`Helpers::hand_out`]) and
 //! grades candidates itself meanwhile; a helper grades its design and
-//! sends back what the verifier reads of the grade (its outcome). The advice does not depend on which thread
-//! graded what, nor in which order (`sim::grade::Verifier`), so it is
-//! the advice one thread gives, sooner when the machine has idle cores.
+//! sends back what the verifier reads of the grade (its outcome). The
+//! advice does not depend on which thread graded what, nor in which order
+//! (`sim::grade::Verifier`), so it is the advice one thread gives, sooner
+//! when the machine has idle cores.
 //!
 //! Invariants: the page never talks to a helper (its wasm has none of
 //! this); a helper's answer names the request and candidate it belongs to,
@@ -83,16 +84,20 @@ pub enum Said {
 
 impl Wire for Said {}
 
-/// How many helpers to start: `?helpers=N` in the worker's address (the
-/// page passes its own query on; 0 to [`MAX_HELPERS`]), else one per
-/// core beyond two, at most two. Two cores are left to the page and the
-/// grading worker, so by default a helper takes no core they need.
-pub fn how_many(query: &str, cores: f64) -> u32 {
-    let asked = query
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("helpers="))
-        .and_then(|n| n.parse::<u32>().ok());
+/// The number of helpers the query `search` asks for (`?helpers=N`: the
+/// page passes its query on in the worker's address), if it is a whole
+/// number.
+pub fn asked(search: &str) -> Option<u32> {
+    crate::page::query_pairs(search)
+        .find(|(key, _)| *key == "helpers")
+        .and_then(|(_, value)| value.parse().ok())
+}
+
+/// How many helpers to start: as many as `asked` ([`asked`], at most
+/// [`MAX_HELPERS`]), else one per core beyond two, at most two. Two
+/// cores are left to the page and the grading worker, so by default a
+/// helper takes no core they need.
+pub fn how_many(asked: Option<u32>, cores: f64) -> u32 {
     match asked {
         Some(n) => n.min(MAX_HELPERS),
         None if cores.is_finite() && cores >= 3.0 => (cores as u32 - 2).min(2),
@@ -117,7 +122,7 @@ struct Helper {
 #[derive(Default)]
 struct Inbox {
     /// Outcomes, by request: (candidate, outcome).
-    graded: Vec<(u64, usize, Outcome)>,
+    graded: Vec<(u64, (usize, Outcome))>,
     /// Candidates to grade here: their helper failed, or its answer could
     /// not be read or was an error.
     returned: Vec<(u64, Task)>,
@@ -206,7 +211,7 @@ impl Helpers {
                         }))),
                         Some((r, task)),
                     ) if r == request && task.index == index => {
-                        inbox.graded.push((request, index, outcome));
+                        inbox.graded.push((request, (index, outcome)));
                     }
                     // An error event, an unreadable answer or an error:
                     // the candidate is graded here instead.
@@ -267,12 +272,9 @@ impl Helpers {
                 seed,
                 design: task.design.clone(),
             };
-            let sent = protocol::to_transfer(&assignment)
-                .map_err(|e| JsValue::from_str(&e.to_string()))
-                .and_then(|(buffer, transfer)| {
-                    helper.worker.post_message_with_transfer(&buffer, &transfer)
-                });
-            match sent {
+            match protocol::send(&assignment, |buffer, transfer| {
+                helper.worker.post_message_with_transfer(buffer, transfer)
+            }) {
                 Ok(()) => *helper.held.borrow_mut() = Some((request, task)),
                 Err(e) => {
                     web_sys::console::error_2(&"a helper worker could not be asked:".into(), &e);
@@ -298,23 +300,21 @@ impl Helpers {
     /// The outcomes that came back for request `request` (those of older
     /// requests are dropped).
     pub fn take_graded(&self, request: u64) -> Vec<(usize, Outcome)> {
-        let mut inbox = self.inbox.borrow_mut();
-        std::mem::take(&mut inbox.graded)
-            .into_iter()
-            .filter(|(r, _, _)| *r == request)
-            .map(|(_, index, grade)| (index, grade))
-            .collect()
+        take_of(&mut self.inbox.borrow_mut().graded, request)
     }
 
     /// The candidates of request `request` given back to grade here.
     pub fn take_returned(&self, request: u64) -> Vec<Task> {
-        let mut inbox = self.inbox.borrow_mut();
-        std::mem::take(&mut inbox.returned)
-            .into_iter()
-            .filter(|(r, _)| *r == request)
-            .map(|(_, task)| task)
-            .collect()
+        take_of(&mut self.inbox.borrow_mut().returned, request)
     }
+}
+
+/// Empties `list`, keeping what belongs to request `request`.
+fn take_of<T>(list: &mut Vec<(u64, T)>, request: u64) -> Vec<T> {
+    std::mem::take(list)
+        .into_iter()
+        .filter_map(|(r, item)| (r == request).then_some(item))
+        .collect()
 }
 
 impl Drop for Helpers {

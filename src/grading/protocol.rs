@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sim::engine::{NodeSeries, Series};
 use sim::grade::{Grade, ScenarioResult};
+use wasm_bindgen::JsValue;
 
 /// A kata as data: its file and its starter design, as JSON text (what
 /// `sim::kata::Kata::from_json` reads; `docs/katas/README.md`). Given to
@@ -252,6 +253,18 @@ pub fn to_transfer<T: Wire>(message: &T) -> Result<(js_sys::Uint8Array, js_sys::
     let buffer = js_sys::Uint8Array::from(bytes.as_slice());
     let transfer = js_sys::Array::of1(&buffer.buffer());
     Ok((buffer, transfer))
+}
+
+/// Posts `message` through `post` (a worker's or a worker scope's
+/// `post_message_with_transfer`), its buffer transferred; what failed, to
+/// be said in the console: the message could not be written, or posting
+/// it failed.
+pub fn send<T: Wire>(
+    message: &T,
+    post: impl FnOnce(&JsValue, &JsValue) -> Result<(), JsValue>,
+) -> Result<(), JsValue> {
+    let (buffer, transfer) = to_transfer(message).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    post(&buffer, &transfer)
 }
 
 /// A message from the bytes a `postMessage` carried.

@@ -268,13 +268,10 @@ impl WorkerTransport {
         let Some(worker) = self.worker.borrow().clone() else {
             return;
         };
-        match protocol::to_transfer(request) {
-            Ok((buffer, transfer)) => {
-                if let Err(e) = worker.post_message_with_transfer(&buffer, &transfer) {
-                    web_sys::console::error_1(&e);
-                }
-            }
-            Err(error) => web_sys::console::error_1(&error.to_string().into()),
+        if let Err(e) = protocol::send(request, |buffer, transfer| {
+            worker.post_message_with_transfer(buffer, transfer)
+        }) {
+            web_sys::console::error_1(&e);
         }
     }
 }

@@ -19,10 +19,8 @@ pub fn serve() {
         helpers::serve_as_helper(scope);
         return;
     }
-    let count = helpers::how_many(
-        &scope.location().search(),
-        scope.navigator().hardware_concurrency(),
-    );
+    let asked = helpers::asked(&scope.location().search());
+    let count = helpers::how_many(asked, scope.navigator().hardware_concurrency());
     let answer = scope.clone();
     let service = Service::with_helpers(
         Rc::new(move |response: Response| post(&answer, &response)),
@@ -46,12 +44,9 @@ pub fn serve() {
 /// transferred; a failure is said in the console (the other side then
 /// sees no answer, and copes: see `transport.rs` and `helpers.rs`).
 pub(crate) fn post<T: Wire>(scope: &web_sys::DedicatedWorkerGlobalScope, message: &T) {
-    match protocol::to_transfer(message) {
-        Ok((buffer, transfer)) => {
-            if let Err(e) = scope.post_message_with_transfer(&buffer, &transfer) {
-                web_sys::console::error_1(&e);
-            }
-        }
-        Err(error) => web_sys::console::error_1(&error.to_string().into()),
+    if let Err(e) = protocol::send(message, |buffer, transfer| {
+        scope.post_message_with_transfer(buffer, transfer)
+    }) {
+        web_sys::console::error_1(&e);
     }
 }
