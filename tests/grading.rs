@@ -266,17 +266,20 @@ async fn a_newer_request_stops_the_testing_of_fixes() {
 
 /// How many helper workers the grading worker starts: the page's
 /// `?helpers=N` (read as the page reads its query, at most
-/// `MAX_HELPERS`), else the cores beyond two, at most two.
+/// `MAX_HELPERS`), else the cores beyond two, at least one (none on one
+/// core) and at most two.
 #[wasm_bindgen_test]
-fn helpers_are_the_cores_beyond_two_unless_the_page_asks() {
+fn helpers_are_the_cores_beyond_two_at_least_one_unless_the_page_asks() {
     use playground::grading::helpers::{asked, how_many, MAX_HELPERS};
-    assert_eq!(how_many(asked(""), 2.0), 0);
+    assert_eq!(how_many(asked(""), 2.0), 1);
     assert_eq!(how_many(asked(""), 1.0), 0);
+    assert_eq!(how_many(asked(""), 0.0), 0);
     assert_eq!(how_many(asked(""), 3.0), 1);
     assert_eq!(how_many(asked(""), 4.0), 2);
     assert_eq!(how_many(asked(""), 16.0), 2);
     assert_eq!(how_many(asked(""), f64::NAN), 0);
-    assert_eq!(how_many(asked("?helpers=1"), 2.0), 1);
+    assert_eq!(how_many(asked("?helpers=0"), 2.0), 0);
+    assert_eq!(how_many(asked("?helpers=2"), 2.0), 2);
     assert_eq!(how_many(asked("?embed=1&helpers=0"), 8.0), 0);
     assert_eq!(how_many(asked("?helpers=9"), 2.0), MAX_HELPERS);
     assert_eq!(how_many(asked("?helpers=x"), 4.0), 2);
