@@ -286,6 +286,41 @@ fn edge_below(y: f64) -> (usize, f64) {
     (k, u - floor)
 }
 
+/// A kink as the grid takes it: the edge below it ([`edge_below`]) and
+/// the shares of its amount that go to that edge and the next.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Edged {
+    k: usize,
+    lower: f64,
+    upper: f64,
+}
+
+/// A kink of one request, as a memo keeps it: its edge ([`edge_below`]),
+/// how far past it, and its amount per request.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct UnitKink {
+    k: usize,
+    f: f64,
+    amount: f64,
+}
+
+/// The kink at log-latency `y` of `amount`, as the grid takes it.
+#[inline(always)]
+fn edged(y: f64, amount: f64) -> Edged {
+    let (k, f) = edge_below(y);
+    shares(k, f, amount)
+}
+
+/// `amount` split between edge `k` and the next, `f` of the way along.
+#[inline(always)]
+fn shares(k: usize, f: f64, amount: f64) -> Edged {
+    Edged {
+        k,
+        lower: amount * (1.0 - f),
+        upper: amount * f,
+    }
+}
+
 /// Knot tables, computed once.
 struct Tables {
     /// Lognormal: (z, kink in the CDF's slope per unit z, times H).
@@ -517,12 +552,14 @@ pub(crate) struct Kinks {
     mean: f64,
     /// The requests took no time at all.
     zero: bool,
-    /// (log-latency, amount) of each kink, in order.
-    list: Vec<(f64, f64)>,
+    /// Each kink, in order, as the grid takes it: computed once however
+    /// many sketches take it.
+    list: Vec<Edged>,
     /// The unit kinks of the last few sojourn distributions prepared (a
     /// queue's latency recurs tick after tick, and its kinks cost an `exp`
-    /// and a `log` each), and the next entry to replace.
-    memo: Vec<(Dist, Vec<(f64, f64)>)>,
+    /// and a `log` each), each as its edge, how far past it, and its
+    /// amount per request; and the next entry to replace.
+    memo: Vec<(Dist, Vec<UnitKink>)>,
     memo_next: usize,
     /// Computes every sojourn's kinks afresh (the engine's reference run).
     pub(crate) forget: bool,
@@ -562,11 +599,15 @@ impl Kinks {
                         };
                         let units = &mut self.memo[i].1;
                         units.clear();
-                        sojourn_units(shift, queue, mu, m, |y, u| units.push((y, u)));
+                        sojourn_units(shift, queue, mu, m, |y, u| {
+                            let (k, f) = edge_below(y);
+                            units.push(UnitKink { k, f, amount: u });
+                        });
                         &self.memo[i].1
                     }
                 };
-                self.list.extend(units.iter().map(|&(y, u)| (y, u * w)));
+                self.list
+                    .extend(units.iter().map(|u| shares(u.k, u.f, u.amount * w)));
                 self.skip = false;
                 self.w = w;
                 self.mean = mean;
@@ -585,7 +626,7 @@ impl Kinks {
                         tables()
                             .lognormal
                             .iter()
-                            .map(|&(z, k)| (l.mu + l.sigma * z, k * scale)),
+                            .map(|&(z, k)| edged(l.mu + l.sigma * z, k * scale)),
                     );
                     self.skip = false;
                     self.w = w;
@@ -596,7 +637,7 @@ impl Kinks {
             }
         }
         let list = &mut self.list;
-        match knots(w, d, |y, a| list.push((y, a))) {
+        match knots(w, d, |y, a| list.push(edged(y, a))) {
             Some((mean, zero)) => {
                 self.skip = false;
                 self.w = w;
@@ -660,7 +701,7 @@ impl Kinks {
             return;
         }
         sk.grid();
-        sk.kinks(&self.list);
+        sk.add_edged(self.list.iter().copied());
     }
 }
 
@@ -731,6 +772,7 @@ impl Sketch {
     /// Adds kinks (log-latency, amount) in turn: each one's amount split
     /// between the two grid edges around it, by its position (the grid
     /// must be allocated: [`Sketch::grid`]).
+    #[cfg(test)]
     fn kinks(&mut self, list: &[(f64, f64)]) {
         self.kinks_from(list.iter().copied());
     }
@@ -738,6 +780,12 @@ impl Sketch {
     /// [`Sketch::kinks`] from an iterator.
     #[inline(always)]
     fn kinks_from(&mut self, list: impl Iterator<Item = (f64, f64)>) {
+        self.add_edged(list.map(|(y, amount)| edged(y, amount)));
+    }
+
+    /// Adds kinks as the grid takes them ([`Edged`]), in turn.
+    #[inline(always)]
+    fn add_edged(&mut self, list: impl Iterator<Item = Edged>) {
         // The grid and the range in locals: stores to the grid cannot
         // touch them, so they stay in registers.
         let Ok(d2) = <&mut [f64; NB + 2]>::try_from(&mut self.d2[..]) else {
@@ -751,15 +799,14 @@ impl Sketch {
         // one before. The additions are the same, in the same order.
         let mut at = NB + 1;
         let mut held = d2[at];
-        for (y, amount) in list {
-            let (k, f) = edge_below(y);
+        for Edged { k, lower, upper } in list {
             // (Read before the held edge is stored back, so that the read
             // never waits for that store.)
-            let lower = if k == at { held } else { d2[k] };
+            let below = if k == at { held } else { d2[k] };
             d2[at] = held;
-            d2[k] = lower + amount * (1.0 - f);
+            d2[k] = below + lower;
             at = k + 1;
-            held = d2[at] + amount * f;
+            held = d2[at] + upper;
             lo = lo.min(k);
             hi = hi.max(k + 1);
         }
