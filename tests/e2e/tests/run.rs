@@ -339,11 +339,20 @@ fn pressing_only_apply_from_the_starter_reaches_four_of_four() {
 /// Every canonical design that fails a scenario, opened from a link: the
 /// page tests its failed cards' fixes and shows the same ones as `kata
 /// grade`. Prints how long the fixes took after the grade (a report, not
-/// a timed assertion: this machine is shared).
+/// a timed assertion: this machine is shared). With no `?helpers=`, the
+/// grading worker starts a helper on a machine of two cores or more
+/// (`helpers::how_many`), so some of these fixes are graded by it, and
+/// none on one core.
 #[test]
 fn every_failing_canonical_design_gets_its_tested_fixes_in_the_page() {
     let (server, browser) = open_site(1440, 1100);
     graded_cards(&browser);
+    let cores = browser
+        .execute("return navigator.hardwareConcurrency", vec![])
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+    let mut by_helpers = 0.0;
     let dir = e2e::workspace_root().join("katas/status-dashboard/designs");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("the designs folder")
@@ -362,11 +371,21 @@ fn every_failing_canonical_design_gets_its_tested_fixes_in_the_page() {
         open_link(&browser, &format!("{}#", server.url), &d);
         assert_cards_match_native_grade(&browser, &d);
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let helped = summary_number(&browser, "fixesByHelpers");
+        by_helpers += helped;
         figures.push(format!(
-            "{name}: grade {:.0} ms, fixes {:.0} ms",
+            "{name}: grade {:.0} ms, fixes {:.0} ms, {helped} by a helper",
             grade_ms(&browser),
             fixes_ms(&browser)
         ));
+    }
+    if cores >= 2.0 {
+        assert!(
+            by_helpers >= 1.0,
+            "{cores} cores, and no fix graded by a helper: {figures:?}"
+        );
+    } else {
+        assert_eq!(by_helpers, 0.0, "one core, yet helpers graded: {figures:?}");
     }
     println!("tested fixes in the page (release wasm), after the grade:");
     for f in &figures {

@@ -1294,8 +1294,6 @@ mod tests {
         assert!(compared >= 24, "{compared}");
     }
 
-    /// A grid handed back by a dropped sketch is taken by the next one,
-    /// zeroed: the new sketch holds its own kinks only.
     /// The kinks loop keeps the last upper edge in a register; whatever
     /// the kinks' order (rising, falling, several in one step, off the
     /// grid), the grid holds what adding each kink's two shares in turn
@@ -1338,6 +1336,8 @@ mod tests {
         }
     }
 
+    /// A grid handed back by a dropped sketch is taken by the next one,
+    /// zeroed: the new sketch holds its own kinks only.
     #[test]
     fn spare_grids_come_back_zeroed() {
         let mut kinks = Kinks::default();
