@@ -90,11 +90,17 @@ fn assert_cards_match_native_grade(browser: &Browser, design: &design::Design) {
 /// A number the grade's summary carries in its `data-` attribute `key`
 /// (camel case, as `dataset` names it); NaN when there is none.
 fn summary_number(browser: &Browser, key: &str) -> f64 {
+    page_number(
+        browser,
+        "return parseFloat(document.querySelector('.results-summary').dataset[arguments[0]])",
+        vec![json!(key)],
+    )
+}
+
+/// The number `script` returns in the page (NaN when it returns none).
+fn page_number(browser: &Browser, script: &str, args: Vec<serde_json::Value>) -> f64 {
     browser
-        .execute(
-            "return parseFloat(document.querySelector('.results-summary').dataset[arguments[0]])",
-            vec![json!(key)],
-        )
+        .execute(script, args)
         .ok()
         .and_then(|v| v.as_f64())
         .unwrap_or(f64::NAN)
@@ -347,11 +353,11 @@ fn pressing_only_apply_from_the_starter_reaches_four_of_four() {
 fn every_failing_canonical_design_gets_its_tested_fixes_in_the_page() {
     let (server, browser) = open_site(1440, 1100);
     graded_cards(&browser);
-    let cores = browser
-        .execute("return navigator.hardwareConcurrency", vec![])
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(0.0);
+    let cores = page_number(&browser, "return navigator.hardwareConcurrency", vec![]);
+    assert!(
+        cores.is_finite(),
+        "the page did not say how many cores it has"
+    );
     let mut by_helpers = 0.0;
     let dir = e2e::workspace_root().join("katas/status-dashboard/designs");
     let mut files: Vec<_> = std::fs::read_dir(&dir)

@@ -769,15 +769,15 @@ impl Sketch {
         }
     }
 
-    /// Adds kinks (log-latency, amount) in turn: each one's amount split
-    /// between the two grid edges around it, by its position (the grid
-    /// must be allocated: [`Sketch::grid`]).
+    /// [`Sketch::kinks_from`] from a slice.
     #[cfg(test)]
     fn kinks(&mut self, list: &[(f64, f64)]) {
         self.kinks_from(list.iter().copied());
     }
 
-    /// [`Sketch::kinks`] from an iterator.
+    /// Adds kinks (log-latency, amount) in turn: each one's amount split
+    /// between the two grid edges around it, by its position ([`edged`];
+    /// the grid must be allocated: [`Sketch::grid`]).
     #[inline(always)]
     fn kinks_from(&mut self, list: impl Iterator<Item = (f64, f64)>) {
         self.add_edged(list.map(|(y, amount)| edged(y, amount)));

@@ -307,7 +307,7 @@ impl Verifier {
     /// Gives back the outcome of the task `index` (ignored unless that
     /// task is out).
     pub fn put(&mut self, index: usize, graded: Outcome) {
-        if self.slots.get(index) == Some(&Slot::Out) {
+        if self.is_out(index) {
             self.candidates[index].1 = Some(graded);
             self.mark_back(index);
         }
