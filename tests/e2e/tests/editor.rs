@@ -47,6 +47,16 @@ fn set_field(browser: &Browser, selector: &str, text: &str) {
 #[test]
 fn real_mouse_builds_a_design_and_the_inspector_edits_it() {
     let (_server, browser) = open_site(1440, 900);
+    // Wait for the page to settle: the grade strip above the canvas takes
+    // a second line when the starter's fix arrives, which moves the canvas
+    // down; a drag measured before that lands beside its port.
+    browser
+        .wait_for(
+            "return document.querySelector('.results-summary[data-fixes-ms]') \
+             && !document.querySelector('.scenario-card .next.checking');",
+            Duration::from_secs(30),
+        )
+        .expect("the starter's grade and its fixes are shown");
 
     // Open the palette tab, then drag a CDN from it onto the canvas.
     browser
