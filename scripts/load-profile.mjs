@@ -56,9 +56,10 @@
 //   bytes        what the server sent per resource (response bodies,
 //                gzip-encoded where the browser accepted it; headers not
 //                counted), split like scripts/size.sh: the worker's files
-//                (worker.js, worker_bg.wasm, worker_loader.js) apart from the
-//                critical path (every other HTML, JS, wasm and CSS file), and
-//                the rest (favicon.svg…) as "other".
+//                (worker.js, worker_bg.wasm, worker_loader.js) and the page's
+//                later part (playground-<hash>-later.wasm, src/later.rs)
+//                apart from the critical path (every other HTML, JS, wasm
+//                and CSS file), and the rest (favicon.svg…) as "other".
 //
 // Each run fails (and the script exits 1) if the first grade is not shown
 // within --timeout seconds (default 180). Exit 2: dist/, playwright-core or
@@ -83,6 +84,7 @@ const THROTTLE = {
 const VIEWPORT = { width: 1280, height: 800 };
 const QUIET_MS = 2000;
 const WORKER_FILE = /^worker(-[0-9a-f]+)?(\.js|_bg\.wasm|_loader\.js)$/;
+const LATER_FILE = /^playground(-[0-9a-f]+)?-later\.wasm$/;
 
 function fail(message, code = 2) {
   process.stderr.write(`load-profile: ${message}\n`);
@@ -176,6 +178,7 @@ const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".wasm", ".css", ".svg", "
 function classify(file) {
   const base = path.posix.basename(file);
   if (WORKER_FILE.test(base)) return "worker";
+  if (LATER_FILE.test(base)) return "later";
   if (/\.(html|m?js|wasm|css)$/.test(base)) return "critical";
   return "other";
 }
@@ -368,7 +371,7 @@ async function oneRun(browser, site, opts) {
 
   const tasks = data.longTasks;
   const resources = log.map((r) => ({ ...r, kind: classify(r.path) }));
-  const bytes = { critical: 0, worker: 0, other: 0 };
+  const bytes = { critical: 0, worker: 0, later: 0, other: 0 };
   for (const r of resources) bytes[r.kind] += r.bytes;
   return {
     fcp: data.fcp,
@@ -422,10 +425,11 @@ const COLUMNS = [
   ["blockingTime", "TBT", "ms"],
   ["critical", "critical KB", "kB"],
   ["worker", "worker KB", "kB"],
+  ["later", "later KB", "kB"],
 ];
 
 function row(r) {
-  const get = (k) => (k === "critical" || k === "worker" ? r.bytes[k] : r[k]);
+  const get = (k) => (k === "critical" || k === "worker" || k === "later" ? r.bytes[k] : r[k]);
   return COLUMNS.map(([k, , unit]) => {
     const v = get(k);
     if (v === null || v === undefined) return "–";
@@ -449,7 +453,7 @@ function medians(runs) {
   for (const k of ["fcp", "started", "nodesShown", "interactive", "grade", "settled", "longestTask", "longTasks", "blockingTime"]) {
     med[k] = median(runs.map((r) => r[k]));
   }
-  for (const k of ["critical", "worker", "other"]) med.bytes[k] = median(runs.map((r) => r.bytes[k]));
+  for (const k of ["critical", "worker", "later", "other"]) med.bytes[k] = median(runs.map((r) => r.bytes[k]));
   return med;
 }
 
@@ -516,7 +520,7 @@ async function main() {
       );
     }
     const b = runs[0].bytes;
-    out.push(`  total: critical path ${b.critical} bytes, worker ${b.worker} bytes, other ${b.other} bytes`);
+    out.push(`  total: critical path ${b.critical} bytes, worker ${b.worker} bytes, later part ${b.later} bytes, other ${b.other} bytes`);
     process.stdout.write(`${out.join("\n")}\n`);
   }
   if (runs.some((r) => r.timedOut || r.grade === null)) {

@@ -14,6 +14,7 @@ BINARYEN_VERSION="132.0.0"
 PLAYWRIGHT_CORE_VERSION="1.65.2"
 AXE_CORE_VERSION="4.14.1"
 TERSER_VERSION="5.51.4"
+WASM_SPLIT_VERSION="0.2.4"
 
 export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
 
@@ -54,6 +55,15 @@ ensure_wasm_bindgen() {
     say "installing wasm-bindgen-cli $want from crates.io (about 4 minutes)"
     # Not --locked: one of its locked dependencies was yanked.
     cargo install wasm-bindgen-cli --version "$want" --force
+  fi
+}
+
+# scripts/split.sh cuts the page's later part into its own wasm module
+# with crates.io's wasm_split_cli_support (its `wasm-split-cli` binary).
+ensure_wasm_split() {
+  if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    say "installing wasm_split_cli_support $WASM_SPLIT_VERSION from crates.io (about 2 minutes)"
+    cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --locked --features build-binary
   fi
 }
 
@@ -118,6 +128,7 @@ setup_all() {
   ensure_terser
   ensure_trunk
   ensure_wasm_bindgen
+  ensure_wasm_split
 }
 
 # Run everything when executed directly; when sourced, the caller picks.

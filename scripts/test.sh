@@ -23,6 +23,8 @@ cargo clippy -p design -p editor -p sim -p e2e --all-targets -- -D warnings
 
 step "clippy, the app on wasm32"
 cargo clippy -p playground --target wasm32-unknown-unknown --all-targets -- -D warnings
+# The release site's page: its later part is a split point (src/later.rs).
+cargo clippy -p playground --target wasm32-unknown-unknown --features split -- -D warnings
 
 step "native tests"
 counted cargo test -p design -p editor -p sim

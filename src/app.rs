@@ -7,21 +7,22 @@ use leptos::prelude::*;
 use design::Design;
 
 use crate::components::{
-    autosave::{AutosaveDialog, AutosaveDialogs},
+    autosave::{AutosaveDialog, AutosaveDialogsProps},
     brief::{BriefPanel, LeftTab},
     canvas::Canvas,
     charts::Targets,
-    dialogs::{ConfirmReplace, Replace, ShortcutsHelp},
-    inspector::Inspector,
+    dialogs::{ConfirmReplaceProps, Replace, ShortcutsHelpProps},
+    inspector::InspectorProps,
     notice::NoticeArea,
-    results::{GradeSummary, Results},
-    share::{ShareDialog, ShareDialogs},
+    results::{GradeSummary, ResultsProps},
+    share::{ShareDialog, ShareDialogsProps},
     top_bar::{TopBar, TopBarContext},
 };
 use crate::dom;
 use crate::embed::{self, Inbound, Outbound, Trigger};
 use crate::grading::protocol::{KataData, KataRef};
 use crate::grading::transport::{self, Connect};
+use crate::later::{self, Dialogs, Later, PartError};
 use crate::layout::{self, Fold, FoldButton, Pane, PaneTabs};
 use crate::page::PageOptions;
 use crate::run::{live_frame, RunState};
@@ -41,6 +42,9 @@ const GRADE_DELAY_MS: u32 = 150;
 const REST_WAIT_MS: u32 = 200;
 /// The playback timer's period, in milliseconds.
 const TICK_MS: u32 = 50;
+/// How long the page waits before it asks again for its later part
+/// when that could not be downloaded, in milliseconds.
+const PART_RETRY_MS: u32 = 5_000;
 
 /// What the page starts with.
 struct Startup {
@@ -614,10 +618,17 @@ pub fn App() -> impl IntoView {
     let (embedded, readonly) = page.with_value(|p| (p.embed, p.readonly));
     let (title, event) = (kata.title.clone(), kata.event());
     let (top_title, top_event) = (title.clone(), event.clone());
+    // The inspector, the results and the dialogs are in the page's later
+    // part (src/later.rs), asked for now so that on the site its download
+    // runs beside the canvas's drawing and the worker's. Each is built at
+    // its stage once the part is there.
+    let part: RwSignal<Option<Later>> = RwSignal::new(None);
+    ask_for_later_part(part, state, run);
+    let results_shown = Signal::derive(move || part.with(Option::is_some));
     let top = built_when(canvas_built, move || {
         view! {
             <TopBar title=top_title.clone() event=top_event.clone() context=TopBarContext { state, run, replace, help, share, kata: kata_id, seed, readonly } />
-            <GradeSummary state=state run=run on_show=Callback::new(move |()| pane.set(Pane::Results)) />
+            <GradeSummary state=state run=run results_shown=results_shown on_show=Callback::new(move |()| pane.set(Pane::Results)) />
         }
         .into_any()
     });
@@ -644,27 +655,64 @@ pub fn App() -> impl IntoView {
         Targets::of(&kata),
         kata.window_starts(),
     );
+    let with_part =
+        move |stage: Memo<bool>| Memo::new(move |_| stage.get() && part.with(Option::is_some));
     // In the page's order (focus, reading): the inspector, the results,
     // the pane tabs, the dialogs; built in two tasks.
-    let inspector = built_when(inspector_built, move || {
-        view! { <Inspector state=state run=run on_escape=Callback::new(move |()| pane.set(Pane::Canvas)) /> }
-            .into_any()
+    let inspector = built_when(with_part(inspector_built), move || {
+        let Some(later) = part.get_untracked() else {
+            return ().into_any();
+        };
+        (later.inspector)(
+            InspectorProps::builder()
+                .state(state)
+                .run(run)
+                .on_escape(Callback::new(move |()| pane.set(Pane::Canvas)))
+                .build(),
+        )
     });
-    let results = built_when(all_built, move || {
-        view! { <Results state=state run=run scenarios=scenarios.clone() targets=targets window_starts=window_starts.clone() event=event.clone() /> }
-            .into_any()
+    let results = built_when(with_part(all_built), move || {
+        let Some(later) = part.get_untracked() else {
+            return ().into_any();
+        };
+        (later.results)(
+            ResultsProps::builder()
+                .state(state)
+                .run(run)
+                .scenarios(scenarios.clone())
+                .targets(targets)
+                .window_starts(window_starts.clone())
+                .event(event.clone())
+                .build(),
+        )
     });
     let tabs = built_when(inspector_built, move || {
         view! { <PaneTabs pane=pane readonly=readonly /> }.into_any()
     });
-    let dialogs = built_when(all_built, move || {
-        view! {
-            <ConfirmReplace state=state pending=replace starter=starter.clone() />
-            <ShortcutsHelp open=help />
-            <ShareDialogs state=state dialog=share kata=kata_id title=title.clone() seed=seed />
-            <AutosaveDialogs state=state autosave=autosave dialog=autosave_dialog />
-        }
-        .into_any()
+    let dialogs = built_when(with_part(all_built), move || {
+        let Some(later) = part.get_untracked() else {
+            return ().into_any();
+        };
+        (later.dialogs)(Dialogs {
+            confirm: ConfirmReplaceProps::builder()
+                .state(state)
+                .pending(replace)
+                .starter(starter.clone())
+                .build(),
+            help: ShortcutsHelpProps::builder().open(help).build(),
+            share: ShareDialogsProps::builder()
+                .state(state)
+                .dialog(share)
+                .kata(kata_id)
+                .title(title.clone())
+                .seed(seed)
+                .build(),
+            autosave: AutosaveDialogsProps::builder()
+                .state(state)
+                .autosave(autosave)
+                .dialog(autosave_dialog)
+                .build(),
+        })
     });
     view! {
         <div class="app" class:embed=embedded class:readonly=readonly data-pane=move || pane.get().key()
@@ -723,6 +771,49 @@ fn build_the_rest(built: RwSignal<Built>) {
         built.set(next);
         if next != Built::All {
             build_the_rest(built);
+        }
+    });
+}
+
+/// Asks for the page's later part and puts it in `part` once it is
+/// loaded. When it cannot be downloaded the learner is told (their design
+/// is kept) and the page asks again every `PART_RETRY_MS` until it is;
+/// then grading resumes.
+fn ask_for_later_part(part: RwSignal<Option<Later>>, state: EditorState, run: RunState) {
+    ask_again_for_later_part(part, state, run, false);
+}
+
+/// [`ask_for_later_part`], `after_failure` once a download has failed.
+fn ask_again_for_later_part(
+    part: RwSignal<Option<Later>>,
+    state: EditorState,
+    run: RunState,
+    after_failure: bool,
+) {
+    later::with(move |loaded: Result<Later, PartError>| {
+        // `try_`: the page (or a test's mount) may be gone.
+        if part.try_get_untracked().is_none() {
+            return;
+        }
+        match loaded {
+            Ok(later) => {
+                part.set(Some(later));
+                if after_failure {
+                    state.notify("The rest of the page has loaded.");
+                    // The answers that came meanwhile could not be read.
+                    run.resume();
+                }
+            }
+            Err(_) => {
+                state.notify_lasting(
+                    "Part of the page (the results, the inspector and the dialogs) could not be \
+                     downloaded. Your design is kept; the page tries again every few seconds.",
+                );
+                gloo_timers::callback::Timeout::new(PART_RETRY_MS, move || {
+                    ask_again_for_later_part(part, state, run, true);
+                })
+                .forget();
+            }
         }
     });
 }

@@ -12,6 +12,7 @@ mod dom;
 pub mod embed;
 mod files;
 pub mod grading;
+pub mod later;
 pub mod layout;
 pub mod page;
 mod run;

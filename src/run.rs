@@ -231,6 +231,16 @@ impl RunState {
         self.replace_worker();
     }
 
+    /// Grades the latest request again if grading had stopped on a
+    /// failure: the page calls it when its later part, which reads the
+    /// worker's answers, has arrived after failing to download.
+    pub fn resume(&self) {
+        if self.unavailable.with_untracked(Option::is_some) {
+            self.grading.update(|g| g.retried = false);
+            self.replace_worker();
+        }
+    }
+
     /// Replaces the worker and sends it the latest request again.
     fn replace_worker(&self) {
         self.grading.update(Grading::stopped);

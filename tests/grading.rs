@@ -351,3 +351,74 @@ async fn a_helper_that_fails_gives_its_fixes_back() {
         Response::Advised { by_helpers, .. } if *by_helpers > 0
     )));
 }
+
+/// The page knows the worker's Ready by its bytes alone (so its first
+/// request need not wait for the part that reads answers): those bytes
+/// must be what the worker sends.
+#[wasm_bindgen_test]
+fn ready_on_the_wire_is_the_bytes_the_page_knows_it_by() {
+    assert_eq!(
+        protocol::encode(&Response::Ready).unwrap(),
+        protocol::READY_WIRE
+    );
+    // And nothing else is: a message the part must read.
+    let started = protocol::encode(&Response::Started { request: 1 }).unwrap();
+    assert_ne!(started, protocol::READY_WIRE);
+}
+
+/// The page's later part answers those who ask for it in the order they
+/// asked, including one that asks while being answered, and at once once
+/// it is loaded; it reads the worker's answers as the wire form says.
+#[wasm_bindgen_test]
+async fn the_later_part_answers_in_order_and_at_once_when_loaded() {
+    use playground::later;
+    let order = Rc::new(RefCell::new(Vec::new()));
+    for caller in 0..3 {
+        let order = order.clone();
+        later::with(move |part| {
+            assert!(part.is_ok(), "the part loads");
+            order.borrow_mut().push(caller);
+            if caller == 1 {
+                let order = order.clone();
+                later::with(move |_| order.borrow_mut().push(10));
+            }
+        });
+    }
+    for _ in 0..100 {
+        if order.borrow().len() == 4 {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(1).await;
+    }
+    let order = order.borrow().clone();
+    assert_eq!(order.len(), 4, "every caller was answered: {order:?}");
+    assert_eq!(
+        order
+            .iter()
+            .filter(|&&c| c < 10)
+            .copied()
+            .collect::<Vec<_>>(),
+        vec![0, 1, 2]
+    );
+    let answered = Rc::new(RefCell::new(None));
+    let put = answered.clone();
+    later::with(move |part| {
+        let part = part.expect("loaded");
+        let bytes = protocol::encode(&Response::Checking {
+            request: 7,
+            done: 2,
+            total: 5,
+        })
+        .unwrap();
+        *put.borrow_mut() = Some((part.decode)(&bytes));
+    });
+    assert_eq!(
+        answered.borrow_mut().take(),
+        Some(Ok(Response::Checking {
+            request: 7,
+            done: 2,
+            total: 5
+        })),
+        "once loaded, the part answers at once"
+    );
+}

@@ -118,6 +118,9 @@ pub fn GradeSummary(
     state: EditorState,
     /// Grade and playback.
     run: RunState,
+    /// Whether the results are on the page (they come with the page's
+    /// later part, which may fail to download).
+    results_shown: Signal<bool>,
     /// Shows the scenario cards (a phone switches to its Results pane).
     on_show: Callback<()>,
 ) -> impl IntoView {
@@ -157,7 +160,11 @@ pub fn GradeSummary(
                 None if run.unavailable.with(Option::is_some)
                     || run.outcome.with(|o| o.as_ref().is_some_and(|o| o.grade.is_err())) => view! {
                     <p class="grade-count"><strong>"Not graded"</strong></p>
-                    <p class="grade-next">"Grading is not working here: Results says why."</p>
+                    <p class="grade-next">{move || if results_shown.get() {
+                        "Grading is not working here: Results says why."
+                    } else {
+                        "Grading is not working here: the notice over the canvas says why."
+                    }}</p>
                 }
                 .into_any(),
                 None => view! {

@@ -162,6 +162,12 @@ pub enum Response {
     },
 }
 
+/// [`Response::Ready`] in its wire form (see [`Wire`]): its JSON,
+/// `"Ready"`, is 7 bytes. The page knows it by these bytes alone, so it
+/// can send its first request before its part that reads answers has
+/// loaded (`src/later.rs`).
+pub const READY_WIRE: &[u8] = b"\x07\x00\x00\x00\"Ready\"";
+
 /// A message that could not be read (a build mismatch between page and
 /// worker, or a defect): said in words.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 
 use super::protocol::{self, Request, Response};
 use super::service::{Post, Service};
+use crate::later;
 
 /// A way to send requests to a grading service.
 pub trait Transport {
@@ -61,6 +62,8 @@ pub fn in_page() -> Connect {
 }
 
 struct WorkerTransport {
+    /// Itself, for answers read later (see `receive`).
+    this: std::rc::Weak<WorkerTransport>,
     post: Post,
     worker: RefCell<Option<web_sys::Worker>>,
     /// Whether the current worker said it is ready.
@@ -110,6 +113,7 @@ impl WorkerTransport {
                 this.failed(&ev);
             });
             WorkerTransport {
+                this: this.clone(),
                 post,
                 worker: RefCell::new(None),
                 ready: Cell::new(false),
@@ -215,24 +219,50 @@ impl WorkerTransport {
         }
     }
 
+    /// Reads a message of the current worker. Its Ready is known by its
+    /// bytes; everything else is read by the page's later part, once that
+    /// has loaded (at once on every message after the first few), in the
+    /// order the messages came.
     fn receive(&self, ev: &web_sys::MessageEvent) {
         if !self.is_current(ev.target()) {
             return;
         }
-        match protocol::from_event::<Response>(ev) {
-            Ok(Response::Ready) => {
-                self.ready.set(true);
-                if let Some(request) = self.held.take() {
-                    self.post_now(&request);
-                }
-                (self.post)(Response::Ready);
+        let bytes = js_sys::Uint8Array::new(&ev.data()).to_vec();
+        if bytes == protocol::READY_WIRE {
+            self.answer(Response::Ready);
+            return;
+        }
+        let this = self.this.clone();
+        later::with(move |part| {
+            let Some(this) = this.upgrade() else {
+                return;
+            };
+            match part {
+                Ok(part) => match (part.decode)(&bytes) {
+                    Ok(response) => this.answer(response),
+                    // A page and a worker from different builds (a cached
+                    // worker after a deploy) cannot talk: said, not ignored.
+                    Err(error) => this.deliver(Response::Failed {
+                        reason: error.to_string(),
+                    }),
+                },
+                Err(error) => this.deliver(Response::Failed {
+                    reason: format!("the grade could not be read: {error}"),
+                }),
             }
-            Ok(response) => self.deliver(response),
-            // A page and a worker from different builds (a cached worker
-            // after a deploy) cannot talk: said, not ignored.
-            Err(error) => self.deliver(Response::Failed {
-                reason: error.to_string(),
-            }),
+        });
+    }
+
+    /// Acts on an answer that was read.
+    fn answer(&self, response: Response) {
+        if matches!(response, Response::Ready) {
+            self.ready.set(true);
+            if let Some(request) = self.held.take() {
+                self.post_now(&request);
+            }
+            (self.post)(Response::Ready);
+        } else {
+            self.deliver(response);
         }
     }
 

@@ -164,3 +164,153 @@ fn the_site_works_under_a_sub_path() {
         .expect("the app mounts under /course/kata/");
     browser.assert_no_console_errors();
 }
+
+/// The page's later part (the results, the inspector, the dialogs, and
+/// reading grades: `src/later.rs`) is a module of its own on the site. When
+/// it cannot be downloaded, the canvas still draws and edits, the learner
+/// is told in words, nothing panics; once it can be, the page loads it by
+/// itself and grades again.
+#[test]
+fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
+    let dist = e2e::dist_dir();
+    let later: Vec<_> = std::fs::read_dir(&dist)
+        .expect("read dist/")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("playground-") && name.ends_with("-later.wasm"))
+        .collect();
+    assert_eq!(later.len(), 1, "dist/ holds one later part: {later:?}");
+    // A copy of the site without it (dist/ is flat), served as the site.
+    let site = artifacts_dir().join(format!("site-without-later-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&site);
+    std::fs::create_dir_all(&site).expect("make the copy's folder");
+    for entry in std::fs::read_dir(&dist).expect("read dist/").flatten() {
+        let name = entry.file_name();
+        if entry.path().is_file() && name.to_string_lossy() != later[0] {
+            std::fs::copy(entry.path(), site.join(&name)).expect("copy a file of dist/");
+        }
+    }
+    let server = e2e::serve::StaticServer::start(&site).expect("serve the copy");
+    let browser = e2e::webdriver::Browser::start(1280, 800).expect("start headless Chromium");
+    browser.goto(&server.url).expect("open the site");
+
+    let told = browser
+        .wait_for(
+            "const notice = document.querySelector('.notice-area').textContent || '';
+             return notice.includes('could not be downloaded') && notice;",
+            Duration::from_secs(30),
+        )
+        .expect("the learner is told the part could not be downloaded");
+    println!("notice: {told}");
+    let drawn = browser
+        .execute(
+            "return document.querySelectorAll('svg.canvas g.node').length",
+            vec![],
+        )
+        .expect("count nodes");
+    assert!(
+        drawn.as_u64().unwrap_or(0) >= 3,
+        "the canvas draws the starter: {drawn}"
+    );
+    // Editing works without the part: delete a node, then undo.
+    const CONTROL: &str = "\u{E009}";
+    const DELETE: &str = "\u{E017}";
+    browser
+        .execute(
+            "document.querySelector('[data-node=\"users\"]').focus()",
+            vec![],
+        )
+        .expect("focus the readers");
+    browser.keys(&[DELETE]).expect("Delete");
+    browser
+        .wait_for(
+            "return !document.querySelector('[data-node=\"users\"]')",
+            Duration::from_secs(5),
+        )
+        .expect("the readers are deleted");
+    browser.chord(&[CONTROL, "z"]).expect("undo");
+    browser
+        .wait_for(
+            "return !!document.querySelector('[data-node=\"users\"]')",
+            Duration::from_secs(5),
+        )
+        .expect("undo brings the readers back");
+    let strip = browser
+        .wait_for(
+            "const strip = document.querySelector('.grade-summary');
+             const text = strip ? strip.textContent : '';
+             return text.includes('Not graded') && text.includes('notice') && text;",
+            Duration::from_secs(30),
+        )
+        .expect("the grade strip says grading stopped and where to read why");
+    println!("strip: {strip}");
+    assert!(
+        browser
+            .execute("return !document.querySelector('.bottom-region')", vec![])
+            .expect("look for the results")
+            == serde_json::json!(true),
+        "no results without the part"
+    );
+    let log = browser.console_log().expect("read the console");
+    assert!(
+        !log.iter().any(|e| e.message.contains("panicked")),
+        "the page panicked: {log:?}"
+    );
+
+    // The part can be downloaded again: the page takes it by itself.
+    std::fs::copy(dist.join(&later[0]), site.join(&later[0])).expect("put the part back");
+    browser
+        .wait_for(
+            "return !!document.querySelector('.scenario-card[data-passed]') && \
+             (document.querySelector('.notice-area').textContent || '').includes('has loaded')",
+            Duration::from_secs(30),
+        )
+        .expect("the results come, graded, and the learner is told");
+    let log = browser.console_log().expect("read the console");
+    assert!(
+        !log.iter().any(|e| e.message.contains("panicked")),
+        "the page panicked: {log:?}"
+    );
+    let _ = std::fs::remove_dir_all(&site);
+}
+
+/// The grade strip above the canvas keeps its height whether the next
+/// step it shows takes one line or two (a tested fix arriving replaces
+/// "checking the fix…" with a longer step): a strip that grew would move
+/// the canvas under the learner's pointer.
+#[test]
+fn the_grade_strip_keeps_its_height_whatever_its_next_step_says() {
+    for (width, height) in [(1440, 900), (390, 844)] {
+        let (_server, browser) = open_site(width, height);
+        browser
+            .wait_for(
+                "return !!document.querySelector('.grade-summary .grade-next-step')",
+                Duration::from_secs(60),
+            )
+            .expect("the grade shows its next step");
+        let heights = browser
+            .execute(
+                "const strip = document.querySelector('.grade-summary');
+                 const step = strip.querySelector('.grade-next-step');
+                 const h = () => strip.getBoundingClientRect().height;
+                 const shown = h();
+                 step.textContent = 'Add a cache.';
+                 const short = h();
+                 step.textContent = 'Raise the CDN TTL to 60 s so that far fewer reads reach the API, '.repeat(4);
+                 const long = h();
+                 return [shown, short, long];",
+                vec![],
+            )
+            .expect("measure the strip");
+        let heights: Vec<f64> = heights
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+            .unwrap_or_default();
+        assert_eq!(heights.len(), 3, "three heights: {heights:?}");
+        assert!(
+            heights.iter().all(|h| (h - heights[0]).abs() < 0.5),
+            "at {width}x{height} the strip's height changes with its text: \
+             as shown, one line, two lines = {heights:?}"
+        );
+    }
+}

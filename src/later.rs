@@ -1,0 +1,176 @@
+//! The page's later part: what the page needs only once it has a grade
+//! or a click, not to draw the canvas and edit on it.
+//!
+//! It holds reading the worker's answers (a grade is the largest thing the
+//! page reads), the results with their charts and playback, the inspector,
+//! and the dialogs. On the release site (built with the `split` feature,
+//! see `scripts/split.sh`) this code is a wasm module of its own, which the
+//! page fetches when it mounts, beside the grading worker's files: it is
+//! off the critical path, and the canvas is drawn and answers before it
+//! arrives. Everywhere else (`trunk serve`, the browser tests) the part is
+//! in the page's wasm and "loading" it costs nothing, through the same
+//! code path.
+//!
+//! Everything reaches the part through [`with`]; nothing else in the page
+//! may name what is in it, or that code would stay in the page's wasm.
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+
+use crate::components::{
+    autosave::{AutosaveDialogs, AutosaveDialogsProps},
+    dialogs::{ConfirmReplace, ConfirmReplaceProps, ShortcutsHelp, ShortcutsHelpProps},
+    inspector::{Inspector, InspectorProps},
+    results::{Results, ResultsProps},
+    share::{ShareDialogs, ShareDialogsProps},
+};
+use crate::grading::protocol::{self, Response, WireError};
+
+/// The part's entry points, plain function pointers: once the part is
+/// loaded, calling them costs what calling any function does.
+#[derive(Clone, Copy)]
+pub struct Later {
+    /// Reads an answer of the grading worker from its wire form.
+    pub decode: fn(&[u8]) -> Result<Response, WireError>,
+    /// The inspector (the right-hand panel).
+    pub inspector: fn(InspectorProps) -> AnyView,
+    /// The results: run controls, charts, scenario cards.
+    pub results: fn(ResultsProps) -> AnyView,
+    /// The page's dialogs.
+    pub dialogs: fn(Dialogs) -> AnyView,
+}
+
+/// The inputs of the page's dialogs.
+pub struct Dialogs {
+    /// "New from starter" and "Clear".
+    pub confirm: ConfirmReplaceProps,
+    /// The keyboard shortcuts.
+    pub help: ShortcutsHelpProps,
+    /// Sharing and embedding.
+    pub share: ShareDialogsProps,
+    /// Autosave questions.
+    pub autosave: AutosaveDialogsProps,
+}
+
+/// The part could not be downloaded (the connection dropped, or the site
+/// was replaced by a newer build meanwhile).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartError;
+
+impl std::fmt::Display for PartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "part of the page could not be downloaded (is the connection down?); \
+             your design is kept: try again, or reload the page",
+        )
+    }
+}
+
+impl std::error::Error for PartError {}
+
+/// The part itself: the one function that names its contents. With the
+/// `split` feature it is a split point (the split tool moves it, and
+/// what only it reaches, into its own module).
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(later, fallible, wasm_split_path = ::leptos::wasm_split)
+)]
+fn part() -> Result<Later, PartError> {
+    Ok(Later {
+        decode: protocol::decode::<Response>,
+        inspector: |props| Inspector(props).into_any(),
+        results: |props| Results(props).into_any(),
+        dialogs: |d| {
+            view! {
+                {ConfirmReplace(d.confirm)}
+                {ShortcutsHelp(d.help)}
+                {ShareDialogs(d.share)}
+                {AutosaveDialogs(d.autosave)}
+            }
+            .into_any()
+        },
+    })
+}
+
+impl From<leptos::wasm_split::SplitLoaderError> for PartError {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        PartError
+    }
+}
+
+/// Loads the part (downloading it on the release site).
+async fn load() -> Result<Later, PartError> {
+    #[cfg(feature = "split")]
+    {
+        part().await
+    }
+    #[cfg(not(feature = "split"))]
+    {
+        part()
+    }
+}
+
+/// A caller waiting for the part.
+type Waiting = Box<dyn FnOnce(Result<Later, PartError>)>;
+
+/// Where the part is.
+enum State {
+    /// Not asked for, or its last download failed.
+    Idle,
+    /// On its way; these wait for it, in the order they asked.
+    Loading(Vec<Waiting>),
+    /// Loaded.
+    Loaded(Later),
+}
+
+thread_local! {
+    static STATE: RefCell<State> = const { RefCell::new(State::Idle) };
+}
+
+/// Calls `then` with the part: at once when it is loaded, otherwise once
+/// it is (starting its download if none is under way), or with why it
+/// could not be. Callers are answered in the order they asked, so the
+/// worker's answers, read through it, keep their order. A failed
+/// download is not remembered: the next call tries again.
+pub fn with(then: impl FnOnce(Result<Later, PartError>) + 'static) {
+    let loaded = STATE.with_borrow(|state| match state {
+        State::Loaded(part) => Some(*part),
+        State::Idle | State::Loading(_) => None,
+    });
+    if let Some(part) = loaded {
+        then(Ok(part));
+        return;
+    }
+    let start = STATE.with_borrow_mut(|state| match state {
+        State::Loading(waiting) => {
+            waiting.push(Box::new(then));
+            false
+        }
+        State::Idle | State::Loaded(_) => {
+            *state = State::Loading(vec![Box::new(then)]);
+            true
+        }
+    });
+    if start {
+        // wasm-bindgen's executor, not Leptos's: the transport may ask before
+        // (or without) a mounted app.
+        wasm_bindgen_futures::spawn_local(async {
+            let loaded = load().await;
+            let waiting = STATE.with_borrow_mut(|state| {
+                let next = match loaded {
+                    Ok(part) => State::Loaded(part),
+                    Err(_) => State::Idle,
+                };
+                match std::mem::replace(state, next) {
+                    State::Loading(waiting) => waiting,
+                    State::Idle | State::Loaded(_) => Vec::new(),
+                }
+            });
+            // Borrow released: a caller may ask for the part again.
+            for then in waiting {
+                then(loaded.clone());
+            }
+        });
+    }
+}
