@@ -106,20 +106,18 @@ kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1000 }'; }
 
 group "critical path (index.html and what it loads before the page works):" "${critical[@]}"
 crit=$sum
-if [ ${#worker[@]} -gt 0 ]; then
-  group "worker (fetched by the simulation worker, in parallel):" "${worker[@]}"
-  work=$sum
-else
-  echo "worker: none in dist/ (the engine runs on the page)"
-  work=0
-fi
-if [ ${#later[@]} -gt 0 ]; then
-  group "the page's later part (fetched once the page has started, in parallel):" "${later[@]}"
-  rest=$sum
-else
-  echo "the page's later part: none in dist/ (it is in the page's wasm)"
-  rest=0
-fi
+# group_or_none TITLE NONE FILES…: group, or says NONE (and $sum is 0)
+# when there are no files.
+group_or_none() {
+  local title="$1" none="$2"; shift 2
+  if [ $# -gt 0 ]; then group "$title" "$@"; else echo "$none"; sum=0; fi
+}
+group_or_none "worker (fetched by the simulation worker, in parallel):" \
+  "worker: none in dist/ (the engine runs on the page)" ${worker[@]+"${worker[@]}"}
+work=$sum
+group_or_none "the page's later part (fetched once the page has started, in parallel):" \
+  "the page's later part: none in dist/ (it is in the page's wasm)" ${later[@]+"${later[@]}"}
+rest=$sum
 echo "critical path, gzipped: $crit bytes ($(kb "$crit")); budget $(kb "$budget")"
 echo "worker, gzipped:        $work bytes ($(kb "$work"))"
 echo "later part, gzipped:    $rest bytes ($(kb "$rest"))"

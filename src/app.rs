@@ -655,14 +655,9 @@ pub fn App() -> impl IntoView {
         Targets::of(&kata),
         kata.window_starts(),
     );
-    let with_part =
-        move |stage: Memo<bool>| Memo::new(move |_| stage.get() && part.with(Option::is_some));
     // In the page's order (focus, reading): the inspector, the results,
     // the pane tabs, the dialogs; built in two tasks.
-    let inspector = built_when(with_part(inspector_built), move || {
-        let Some(later) = part.get_untracked() else {
-            return ().into_any();
-        };
+    let inspector = built_with_later(inspector_built, part, move |later| {
         (later.inspector)(
             InspectorProps::builder()
                 .state(state)
@@ -671,10 +666,7 @@ pub fn App() -> impl IntoView {
                 .build(),
         )
     });
-    let results = built_when(with_part(all_built), move || {
-        let Some(later) = part.get_untracked() else {
-            return ().into_any();
-        };
+    let results = built_with_later(all_built, part, move |later| {
         (later.results)(
             ResultsProps::builder()
                 .state(state)
@@ -689,10 +681,7 @@ pub fn App() -> impl IntoView {
     let tabs = built_when(inspector_built, move || {
         view! { <PaneTabs pane=pane readonly=readonly /> }.into_any()
     });
-    let dialogs = built_when(with_part(all_built), move || {
-        let Some(later) = part.get_untracked() else {
-            return ().into_any();
-        };
+    let dialogs = built_with_later(all_built, part, move |later| {
         (later.dialogs)(Dialogs {
             confirm: ConfirmReplaceProps::builder()
                 .state(state)
@@ -824,6 +813,19 @@ fn ask_again_for_later_part(
 fn built_when(ready: Memo<bool>, part: impl Fn() -> AnyView + Send + Sync + 'static) -> AnyView {
     let part: Box<dyn Fn() -> AnyView + Send + Sync> = Box::new(part);
     (move || ready.get().then(&part)).into_any()
+}
+
+/// A part of the page that the page's later part holds: built by `part`,
+/// given the later part, once `ready` is true and the later part is there.
+fn built_with_later(
+    ready: Memo<bool>,
+    later: RwSignal<Option<Later>>,
+    part: impl Fn(Later) -> AnyView + Send + Sync + 'static,
+) -> AnyView {
+    let both = Memo::new(move |_| ready.get() && later.with(Option::is_some));
+    built_when(both, move || {
+        later.get_untracked().map_or_else(|| ().into_any(), &part)
+    })
 }
 
 /// Carries out a keyboard action; true if the key was used.
