@@ -162,6 +162,14 @@ fn the_site_works_under_a_sub_path() {
             std::time::Duration::from_secs(30),
         )
         .expect("the app mounts under /course/kata/");
+    // The grade needs the worker and the page's later part, both fetched
+    // relative to the page.
+    browser
+        .wait_for(
+            "return !!document.querySelector('.scenario-card[data-passed]')",
+            std::time::Duration::from_secs(60),
+        )
+        .expect("the grade shows under /course/kata/");
     browser.assert_no_console_errors();
 }
 
