@@ -62,7 +62,7 @@ ensure_wasm_bindgen() {
 # with crates.io's wasm_split_cli_support (its `wasm-split-cli` binary).
 ensure_wasm_split() {
   if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
-    say "installing wasm_split_cli_support $WASM_SPLIT_VERSION from crates.io (about 2 minutes)"
+    say "installing wasm_split_cli_support $WASM_SPLIT_VERSION from crates.io (about a minute)"
     cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --locked --features build-binary
   fi
 }

@@ -18,7 +18,7 @@
 #
 # Usage: scripts/split.sh DIST SPLIT_WASM. Called by scripts/build.sh after
 # `trunk build --release`; fails, and says why, when anything is not as
-# expected, rather than leaving a half-split site.
+# expected, and then leaves dist/ as trunk wrote it, never half split.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dist="$1"; input="$2"
@@ -29,7 +29,7 @@ glue=$(cd "$dist" && ls | grep -E '^playground-[0-9a-f]+\.js$' || true)
 [ "$(echo "$glue" | grep -c .)" = 1 ] || fail "expected one playground-<hash>.js in $dist, found: ${glue:-none}"
 base=${glue%.js}
 [ -f "$dist/${base}_bg.wasm" ] || fail "no ${base}_bg.wasm in $dist"
-flags=$(tr '\n' ' ' < index.html | grep -oE 'data-bin="playground"[^>]*data-wasm-opt-params="[^"]*"' |
+flags=$( (tr '\n' ' ' < index.html | grep -oE 'data-bin="playground"[^>]*data-wasm-opt-params="[^"]*"' || true) |
   sed -E 's/.*data-wasm-opt-params="([^"]*)"/\1/')
 [ -n "$flags" ] || fail "index.html gives no wasm-opt flags for the page"
 
@@ -61,20 +61,26 @@ sri() {
   node -e 'const f = require("fs").readFileSync(process.argv[1]);
     console.log("sha384-" + require("crypto").createHash("sha384").update(f).digest("base64"))' "$1"
 }
+# Everything is made and checked in $tmp/out first; dist/ changes only
+# once all of it is ready.
+out="$tmp/out"
+mkdir -p "$out"
+# shellcheck disable=SC2086 # the flags are words
+wasm-opt -Oz $flags "$tmp/bg/${base}_bg.wasm" -o "$out/${base}_bg.wasm"
+# shellcheck disable=SC2086
+wasm-opt -Oz $flags "$tmp/split/split_later.wasm" -o "$out/$later"
+cp "$tmp/bg/$base.js" "$out/$base.js"
+cp "$tmp/split/__wasm_split.js" "$out/$loader"
+cp "$dist/index.html" "$out/index.html"
 old_glue=$(sri "$dist/$base.js")
 old_wasm=$(sri "$dist/${base}_bg.wasm")
-# shellcheck disable=SC2086 # the flags are words
-wasm-opt -Oz $flags "$tmp/bg/${base}_bg.wasm" -o "$dist/${base}_bg.wasm"
-# shellcheck disable=SC2086
-wasm-opt -Oz $flags "$tmp/split/split_later.wasm" -o "$dist/$later"
-cp "$tmp/bg/$base.js" "$dist/$base.js"
-cp "$tmp/split/__wasm_split.js" "$dist/$loader"
-
-index="$dist/index.html"
+index="$out/index.html"
 grep -q "$old_glue" "$index" || fail "index.html has no integrity hash for $base.js"
 grep -q "$old_wasm" "$index" || fail "index.html has no integrity hash for ${base}_bg.wasm"
-sed -i "s#$old_glue#$(sri "$dist/$base.js")#; s#$old_wasm#$(sri "$dist/${base}_bg.wasm")#" "$index"
+sed -i "s#$old_glue#$(sri "$out/$base.js")#; s#$old_wasm#$(sri "$out/${base}_bg.wasm")#" "$index"
 # The glue imports the loader: preloaded beside it, not a round trip later.
-sed -i "s#</head>#<link crossorigin href=./$loader integrity=$(sri "$dist/$loader") rel=modulepreload></head>#" "$index"
+sed -i "s#</head>#<link crossorigin href=./$loader integrity=$(sri "$out/$loader") rel=modulepreload></head>#" "$index"
 grep -q "href=./$loader " "$index" || fail "could not add the loader's preload to index.html"
+grep -q "$(sri "$out/$base.js")" "$index" || fail "could not update the glue's integrity hash"
+cp "$out"/* "$dist/"
 echo "split.sh: $base: the page's wasm and its later part, $later"

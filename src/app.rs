@@ -43,8 +43,11 @@ const REST_WAIT_MS: u32 = 200;
 /// The playback timer's period, in milliseconds.
 const TICK_MS: u32 = 50;
 /// How long the page waits before it asks again for its later part
-/// when that could not be downloaded, in milliseconds.
+/// when that could not be downloaded, in milliseconds; it doubles with
+/// each failure, up to `PART_RETRY_MAX_MS`.
 const PART_RETRY_MS: u32 = 5_000;
+/// The longest wait between two requests for the later part.
+const PART_RETRY_MAX_MS: u32 = 60_000;
 
 /// What the page starts with.
 struct Startup {
@@ -152,7 +155,7 @@ fn starting_design(
 
 /// A message as the rest of a sentence after a colon: a lower-case first
 /// word (unless it is a name like "JSON"), one full stop, never two.
-fn sentence(message: &str) -> String {
+pub(crate) fn sentence(message: &str) -> String {
     let trimmed = message.trim_end().trim_end_matches('.');
     let mut chars = trimmed.chars();
     let rest = match (chars.next(), chars.clone().next()) {
@@ -765,19 +768,23 @@ fn build_the_rest(built: RwSignal<Built>) {
 }
 
 /// Asks for the page's later part and puts it in `part` once it is
-/// loaded. When it cannot be downloaded the learner is told (their design
-/// is kept) and the page asks again every `PART_RETRY_MS` until it is;
-/// then grading resumes.
+/// loaded. When it cannot be downloaded the learner is told once (their
+/// design is kept), grading is said to have stopped, and the page asks
+/// again, `PART_RETRY_MS` later and then at doubling intervals up to
+/// `PART_RETRY_MAX_MS`, until it has it; then grading resumes. This is
+/// the one place a missing part is reported: the transport drops the
+/// answers it could not read (see `transport::WorkerTransport::receive`).
 fn ask_for_later_part(part: RwSignal<Option<Later>>, state: EditorState, run: RunState) {
-    ask_again_for_later_part(part, state, run, false);
+    ask_again_for_later_part(part, state, run, None);
 }
 
-/// [`ask_for_later_part`], `after_failure` once a download has failed.
+/// [`ask_for_later_part`]; `retry_ms` is how long the page waited before
+/// this attempt, `None` on the first.
 fn ask_again_for_later_part(
     part: RwSignal<Option<Later>>,
     state: EditorState,
     run: RunState,
-    after_failure: bool,
+    retry_ms: Option<u32>,
 ) {
     later::with(move |loaded: Result<Later, PartError>| {
         // `try_`: the page (or a test's mount) may be gone.
@@ -787,19 +794,20 @@ fn ask_again_for_later_part(
         match loaded {
             Ok(later) => {
                 part.set(Some(later));
-                if after_failure {
+                if retry_ms.is_some() {
                     state.notify("The rest of the page has loaded.");
                     // The answers that came meanwhile could not be read.
                     run.resume();
                 }
             }
-            Err(_) => {
-                state.notify_lasting(
-                    "Part of the page (the results, the inspector and the dialogs) could not be \
-                     downloaded. Your design is kept; the page tries again every few seconds.",
-                );
-                gloo_timers::callback::Timeout::new(PART_RETRY_MS, move || {
-                    ask_again_for_later_part(part, state, run, true);
+            Err(error) => {
+                if retry_ms.is_none() {
+                    state.notify_lasting(format!("{error}."));
+                    run.unavailable.set(Some(error.to_string()));
+                }
+                let wait = retry_ms.map_or(PART_RETRY_MS, |ms| (ms * 2).min(PART_RETRY_MAX_MS));
+                gloo_timers::callback::Timeout::new(wait, move || {
+                    ask_again_for_later_part(part, state, run, Some(wait));
                 })
                 .forget();
             }

@@ -61,8 +61,9 @@ pub struct PartError;
 impl std::fmt::Display for PartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(
-            "part of the page could not be downloaded (is the connection down?); \
-             your design is kept: try again, or reload the page",
+            "Part of the page (the results, the inspector and the dialogs) could not be \
+             downloaded (is the connection down?); the page tries again by itself, and \
+             your design is kept",
         )
     }
 }
@@ -130,9 +131,10 @@ thread_local! {
 
 /// Calls `then` with the part: at once when it is loaded, otherwise once
 /// it is (starting its download if none is under way), or with why it
-/// could not be. Callers are answered in the order they asked, so the
-/// worker's answers, read through it, keep their order. A failed
-/// download is not remembered: the next call tries again.
+/// could not be. Callers are answered in the order they asked, including
+/// one that asks while the others are being answered, so the worker's
+/// answers, read through it, keep their order. A failed download is not
+/// remembered: the next call tries again.
 pub fn with(then: impl FnOnce(Result<Later, PartError>) + 'static) {
     let loaded = STATE.with_borrow(|state| match state {
         State::Loaded(part) => Some(*part),
@@ -157,18 +159,23 @@ pub fn with(then: impl FnOnce(Result<Later, PartError>) + 'static) {
         // (or without) a mounted app.
         wasm_bindgen_futures::spawn_local(async {
             let loaded = load().await;
-            let waiting = STATE.with_borrow_mut(|state| {
-                let next = match loaded {
-                    Ok(part) => State::Loaded(part),
-                    Err(_) => State::Idle,
-                };
-                match std::mem::replace(state, next) {
-                    State::Loading(waiting) => waiting,
-                    State::Idle | State::Loaded(_) => Vec::new(),
-                }
-            });
-            // Borrow released: a caller may ask for the part again.
-            for then in waiting {
+            // The state stays `Loading` until every waiting caller is
+            // answered, one at a time with no borrow held, so a caller that
+            // asks meanwhile (from inside an answer) waits its turn.
+            loop {
+                let next = STATE.with_borrow_mut(|state| {
+                    if let State::Loading(waiting) = state {
+                        if !waiting.is_empty() {
+                            return Some(waiting.remove(0));
+                        }
+                    }
+                    *state = match loaded {
+                        Ok(part) => State::Loaded(part),
+                        Err(_) => State::Idle,
+                    };
+                    None
+                });
+                let Some(then) = next else { break };
                 then(loaded.clone());
             }
         });

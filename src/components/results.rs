@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use sim::grade::{Advice, Grade, ScenarioResult, TestedFix};
 use sim::kata::ScenarioInfo;
 
+use crate::app::sentence;
 use crate::components::charts::{Charts, Targets};
 use crate::components::timeline_controls::PlaybackControls;
 use crate::dom;
@@ -161,9 +162,14 @@ pub fn GradeSummary(
                     || run.outcome.with(|o| o.as_ref().is_some_and(|o| o.grade.is_err())) => view! {
                     <p class="grade-count"><strong>"Not graded"</strong></p>
                     <p class="grade-next">{move || if results_shown.get() {
-                        "Grading is not working here: Results says why."
+                        "Grading is not working here: Results says why.".to_string()
                     } else {
-                        "Grading is not working here: the notice over the canvas says why."
+                        // Results would say why, but they are not here.
+                        match run.unavailable.get() {
+                            Some(why) => format!("Grading is not working here: {}", sentence(&why)),
+                            None => "Grading is not working here: the notice over the canvas says why."
+                                .to_string(),
+                        }
                     }}</p>
                 }
                 .into_any(),

@@ -64,6 +64,9 @@ pub fn in_page() -> Connect {
 struct WorkerTransport {
     /// Itself, for answers read later (see `receive`).
     this: std::rc::Weak<WorkerTransport>,
+    /// How many workers this transport has installed: an answer read
+    /// later is dropped if its worker has been replaced meanwhile.
+    generation: Cell<u64>,
     post: Post,
     worker: RefCell<Option<web_sys::Worker>>,
     /// Whether the current worker said it is ready.
@@ -73,7 +76,7 @@ struct WorkerTransport {
     /// Answers waiting to be handed to the page behind a grade that is
     /// shown a task after it was read (see `deliver`); `None` when none
     /// waits.
-    later: Rc<RefCell<Option<Vec<Response>>>>,
+    behind_grade: Rc<RefCell<Option<Vec<Response>>>>,
     /// The one message listener, shared by every worker this transport
     /// starts.
     listener: Closure<dyn Fn(web_sys::MessageEvent)>,
@@ -114,11 +117,12 @@ impl WorkerTransport {
             });
             WorkerTransport {
                 this: this.clone(),
+                generation: Cell::new(0),
                 post,
                 worker: RefCell::new(None),
                 ready: Cell::new(false),
                 held: RefCell::new(None),
-                later: Rc::new(RefCell::new(None)),
+                behind_grade: Rc::new(RefCell::new(None)),
                 on_error,
                 listener,
             }
@@ -148,6 +152,7 @@ impl WorkerTransport {
         worker.set_onmessage(Some(self.listener.as_ref().unchecked_ref()));
         worker.set_onerror(Some(self.on_error.as_ref().unchecked_ref()));
         self.ready.set(false);
+        self.generation.set(self.generation.get() + 1);
         if let Some(old) = self.worker.replace(Some(worker)) {
             old.terminate();
         }
@@ -222,7 +227,9 @@ impl WorkerTransport {
     /// Reads a message of the current worker. Its Ready is known by its
     /// bytes; everything else is read by the page's later part, once that
     /// has loaded (at once on every message after the first few), in the
-    /// order the messages came.
+    /// order the messages came. An answer that cannot be read because the
+    /// part could not be downloaded is dropped: the app says so, once,
+    /// and grades again when the part comes (`app::ask_for_later_part`).
     fn receive(&self, ev: &web_sys::MessageEvent) {
         if !self.is_current(ev.target()) {
             return;
@@ -232,22 +239,21 @@ impl WorkerTransport {
             self.answer(Response::Ready);
             return;
         }
-        let this = self.this.clone();
+        let (this, generation) = (self.this.clone(), self.generation.get());
         later::with(move |part| {
             let Some(this) = this.upgrade() else {
                 return;
             };
-            match part {
-                Ok(part) => match (part.decode)(&bytes) {
-                    Ok(response) => this.answer(response),
-                    // A page and a worker from different builds (a cached
-                    // worker after a deploy) cannot talk: said, not ignored.
-                    Err(error) => this.deliver(Response::Failed {
-                        reason: error.to_string(),
-                    }),
-                },
+            // Its worker was replaced while the part loaded: stale.
+            let (Ok(part), true) = (part, this.generation.get() == generation) else {
+                return;
+            };
+            match (part.decode)(&bytes) {
+                Ok(response) => this.answer(response),
+                // A page and a worker from different builds (a cached
+                // worker after a deploy) cannot talk: said, not ignored.
                 Err(error) => this.deliver(Response::Failed {
-                    reason: format!("the grade could not be read: {error}"),
+                    reason: error.to_string(),
                 }),
             }
         });
@@ -271,19 +277,19 @@ impl WorkerTransport {
     /// message is some 120 KB). So a grade is shown a task after it was
     /// read, and the answers read meanwhile wait behind it, in order.
     fn deliver(&self, response: Response) {
-        let mut later = self.later.borrow_mut();
-        if let Some(queue) = later.as_mut() {
+        let mut behind_grade = self.behind_grade.borrow_mut();
+        if let Some(queue) = behind_grade.as_mut() {
             queue.push(response);
             return;
         }
         if !matches!(response, Response::Graded { .. }) {
-            drop(later);
+            drop(behind_grade);
             (self.post)(response);
             return;
         }
-        *later = Some(vec![response]);
-        drop(later);
-        let (queue, post) = (self.later.clone(), self.post.clone());
+        *behind_grade = Some(vec![response]);
+        drop(behind_grade);
+        let (queue, post) = (self.behind_grade.clone(), self.post.clone());
         gloo_timers::callback::Timeout::new(0, move || {
             // Taken before posting: the page may answer at once.
             let answers = queue.borrow_mut().take().unwrap_or_default();
