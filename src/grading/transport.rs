@@ -67,6 +67,11 @@ struct WorkerTransport {
     /// How many workers this transport has installed: an answer read
     /// later is dropped if its worker has been replaced meanwhile.
     generation: Cell<u64>,
+    /// The generation whose answers could not be read because the page's
+    /// later part could not be downloaded: its further answers are
+    /// dropped without asking for the part again (the app asks, at its
+    /// own pace, and starts a new worker once it has it).
+    unreadable: Cell<Option<u64>>,
     post: Post,
     worker: RefCell<Option<web_sys::Worker>>,
     /// Whether the current worker said it is ready.
@@ -118,6 +123,7 @@ impl WorkerTransport {
             WorkerTransport {
                 this: this.clone(),
                 generation: Cell::new(0),
+                unreadable: Cell::new(None),
                 post,
                 worker: RefCell::new(None),
                 ready: Cell::new(false),
@@ -228,8 +234,10 @@ impl WorkerTransport {
     /// bytes; everything else is read by the page's later part, once that
     /// has loaded (at once on every message after the first few), in the
     /// order the messages came. An answer that cannot be read because the
-    /// part could not be downloaded is dropped: the app says so, once,
-    /// and grades again when the part comes (`app::ask_for_later_part`).
+    /// part could not be downloaded is dropped, and so are its worker's
+    /// later answers, without a download each: the app says so, once,
+    /// asks for the part again at its own pace, and grades again with a
+    /// new worker when it comes (`app::ask_for_later_part`).
     fn receive(&self, ev: &web_sys::MessageEvent) {
         if !self.is_current(ev.target()) {
             return;
@@ -239,15 +247,23 @@ impl WorkerTransport {
             self.answer(Response::Ready);
             return;
         }
-        let (this, generation) = (self.this.clone(), self.generation.get());
+        let generation = self.generation.get();
+        if self.unreadable.get() == Some(generation) {
+            return;
+        }
+        let this = self.this.clone();
         later::with(move |part| {
             let Some(this) = this.upgrade() else {
                 return;
             };
-            // Its worker was replaced while the part loaded: stale.
-            let (Ok(part), true) = (part, this.generation.get() == generation) else {
+            let Ok(part) = part else {
+                this.unreadable.set(Some(generation));
                 return;
             };
+            // Its worker was replaced while the part loaded: stale.
+            if this.generation.get() != generation {
+                return;
+            }
             match (part.decode)(&bytes) {
                 Ok(response) => this.answer(response),
                 // A page and a worker from different builds (a cached

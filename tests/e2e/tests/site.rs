@@ -270,6 +270,23 @@ fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
     // retry has failed: what then brings a grade is the page grading
     // again, not a late answer that happened to find the part.
     std::thread::sleep(Duration::from_secs(7));
+    // Asked for at mount, once more by the worker's first answer that
+    // could not be read, and 5 s after the first failure: not once per
+    // answer of the worker (19 requests in these seconds when it was,
+    // fetching it again and again on a slow link).
+    let asked = browser
+        .execute(
+            "return performance.getEntriesByType('resource')
+               .filter(e => e.name.endsWith('-later.wasm')).length",
+            vec![],
+        )
+        .expect("count the requests for the part");
+    println!("the part was asked for {asked} times in the first seconds");
+    let asked = asked.as_u64().unwrap_or(0);
+    assert!(
+        (1..=4).contains(&asked),
+        "the page asks for a missing part at its own pace: {asked} requests"
+    );
     // The part can be downloaded again: the page takes it by itself.
     std::fs::copy(dist.join(&later[0]), site.join(&later[0])).expect("put the part back");
     browser
