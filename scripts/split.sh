@@ -82,5 +82,8 @@ sed -i "s#$old_glue#$(sri "$out/$base.js")#; s#$old_wasm#$(sri "$out/${base}_bg.
 sed -i "s#</head>#<link crossorigin href=./$loader integrity=$(sri "$out/$loader") rel=modulepreload></head>#" "$index"
 grep -q "href=./$loader " "$index" || fail "could not add the loader's preload to index.html"
 grep -q "$(sri "$out/$base.js")" "$index" || fail "could not update the glue's integrity hash"
-cp "$out"/* "$dist/"
+# index.html last: until it names the new files' hashes, the old ones
+# still match what it names.
+for f in "$out"/*; do [ "$(basename "$f")" = index.html ] || cp "$f" "$dist/"; done
+cp "$index" "$dist/index.html"
 echo "split.sh: $base: the page's wasm and its later part, $later"

@@ -803,7 +803,11 @@ fn ask_again_for_later_part(
             Err(error) => {
                 if retry_ms.is_none() {
                     state.notify_lasting(format!("{error}."));
-                    run.unavailable.set(Some(error.to_string()));
+                    // A reason already said (the worker could not start)
+                    // stays.
+                    if run.unavailable.with_untracked(Option::is_none) {
+                        run.unavailable.set(Some(error.to_string()));
+                    }
                 }
                 let wait = retry_ms.map_or(PART_RETRY_MS, |ms| (ms * 2).min(PART_RETRY_MAX_MS));
                 gloo_timers::callback::Timeout::new(wait, move || {

@@ -134,8 +134,25 @@ thread_local! {
 /// could not be. Callers are answered in the order they asked, including
 /// one that asks while the others are being answered, so the worker's
 /// answers, read through it, keep their order. A failed download is not
-/// remembered: the next call tries again.
+/// remembered: the next call tries again (except a call made while the
+/// callers of that failed download are being answered, which shares
+/// their answer).
 pub fn with(then: impl FnOnce(Result<Later, PartError>) + 'static) {
+    ask(then, true);
+}
+
+/// [`with`], except that it never starts a download: when the part is
+/// neither loaded nor on its way (not asked for yet, or its last download
+/// failed), `then` gets [`PartError`] at once. The worker's answers are
+/// read through this, so only the app, which asks again at its own pace
+/// and grades again once the part has come, downloads it
+/// (`app::ask_for_later_part`).
+pub fn with_if_coming(then: impl FnOnce(Result<Later, PartError>) + 'static) {
+    ask(then, false);
+}
+
+/// [`with`], starting a download only if `may_start`.
+fn ask(then: impl FnOnce(Result<Later, PartError>) + 'static, may_start: bool) {
     let loaded = STATE.with_borrow(|state| match state {
         State::Loaded(part) => Some(*part),
         State::Idle | State::Loading(_) => None,
@@ -144,16 +161,27 @@ pub fn with(then: impl FnOnce(Result<Later, PartError>) + 'static) {
         then(Ok(part));
         return;
     }
+    let then: Waiting = Box::new(then);
+    // `Err(then)`: not coming, and not to be started; answered with no
+    // borrow held.
     let start = STATE.with_borrow_mut(|state| match state {
         State::Loading(waiting) => {
-            waiting.push(Box::new(then));
-            false
+            waiting.push(then);
+            Ok(false)
         }
-        State::Idle | State::Loaded(_) => {
-            *state = State::Loading(vec![Box::new(then)]);
-            true
+        State::Idle | State::Loaded(_) if may_start => {
+            *state = State::Loading(vec![then]);
+            Ok(true)
         }
+        State::Idle | State::Loaded(_) => Err(then),
     });
+    let start = match start {
+        Ok(start) => start,
+        Err(then) => {
+            then(Err(PartError));
+            return;
+        }
+    };
     if start {
         // wasm-bindgen's executor, not Leptos's: the transport may ask before
         // (or without) a mounted app.

@@ -235,7 +235,15 @@ impl RunState {
     /// failure: the page calls it when its later part, which reads the
     /// worker's answers, has arrived after failing to download.
     pub fn resume(&self) {
-        if self.unavailable.with_untracked(Option::is_some) {
+        // Without a service (the worker could not start) there is nothing
+        // to resume, and the reason stays said.
+        let connected = self
+            .service
+            .try_with_value(Option::is_some)
+            .unwrap_or(false);
+        if connected && self.unavailable.with_untracked(Option::is_some) {
+            // Grading again: the strip says so rather than an old reason.
+            self.unavailable.set(None);
             self.grading.update(|g| g.retried = false);
             self.replace_worker();
         }

@@ -368,21 +368,36 @@ fn ready_on_the_wire_is_the_bytes_the_page_knows_it_by() {
 
 /// The page's later part answers those who ask for it in the order they
 /// asked, including one that asks while being answered, and at once once
-/// it is loaded; it reads the worker's answers as the wire form says.
+/// it is loaded; it reads the worker's answers as the wire form says. The
+/// worker's answers (`with_if_coming`) never start its download.
 #[wasm_bindgen_test]
 async fn the_later_part_answers_in_order_and_at_once_when_loaded() {
     use playground::later;
+    let not_coming = Rc::new(RefCell::new(None));
+    let put = not_coming.clone();
+    later::with_if_coming(move |part| *put.borrow_mut() = Some(part.is_ok()));
+    assert_eq!(
+        *not_coming.borrow(),
+        Some(false),
+        "not asked for: answered at once, without a download"
+    );
     let order = Rc::new(RefCell::new(Vec::new()));
     for caller in 0..3 {
         let order = order.clone();
-        later::with(move |part| {
+        let then = move |part: Result<later::Later, later::PartError>| {
             assert!(part.is_ok(), "the part loads");
             order.borrow_mut().push(caller);
             if caller == 1 {
                 let order = order.clone();
                 later::with(move |_| order.borrow_mut().push(10));
             }
-        });
+        };
+        // The last waits for the download the first two started.
+        if caller < 2 {
+            later::with(then);
+        } else {
+            later::with_if_coming(then);
+        }
     }
     for _ in 0..100 {
         if order.borrow().len() == 4 {

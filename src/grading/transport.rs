@@ -68,9 +68,8 @@ struct WorkerTransport {
     /// later is dropped if its worker has been replaced meanwhile.
     generation: Cell<u64>,
     /// The generation whose answers could not be read because the page's
-    /// later part could not be downloaded: its further answers are
-    /// dropped without asking for the part again (the app asks, at its
-    /// own pace, and starts a new worker once it has it).
+    /// later part is missing: its further answers are dropped too, even
+    /// once the part has come (the app then starts a new worker).
     unreadable: Cell<Option<u64>>,
     post: Post,
     worker: RefCell<Option<web_sys::Worker>>,
@@ -233,11 +232,13 @@ impl WorkerTransport {
     /// Reads a message of the current worker. Its Ready is known by its
     /// bytes; everything else is read by the page's later part, once that
     /// has loaded (at once on every message after the first few), in the
-    /// order the messages came. An answer that cannot be read because the
-    /// part could not be downloaded is dropped, and so are its worker's
-    /// later answers, without a download each: the app says so, once,
-    /// asks for the part again at its own pace, and grades again with a
-    /// new worker when it comes (`app::ask_for_later_part`).
+    /// order the messages came. The part is never downloaded from here
+    /// (`later::with_if_coming`): the app asks for it when it mounts,
+    /// before any answer can come, and again at its own pace if that
+    /// failed. An answer that cannot be read because the part is missing
+    /// is dropped, and so are its worker's later answers (their stream is
+    /// broken): the app says so, once, and grades again with a new worker
+    /// when the part comes (`app::ask_for_later_part`).
     fn receive(&self, ev: &web_sys::MessageEvent) {
         if !self.is_current(ev.target()) {
             return;
@@ -252,7 +253,7 @@ impl WorkerTransport {
             return;
         }
         let this = self.this.clone();
-        later::with(move |part| {
+        later::with_if_coming(move |part| {
             let Some(this) = this.upgrade() else {
                 return;
             };
