@@ -67,10 +67,6 @@ struct WorkerTransport {
     /// How many workers this transport has installed: an answer read
     /// later is dropped if its worker has been replaced meanwhile.
     generation: Cell<u64>,
-    /// The generation whose answers could not be read because the page's
-    /// later part is missing: its further answers are dropped too, even
-    /// once the part has come (the app then starts a new worker).
-    unreadable: Cell<Option<u64>>,
     post: Post,
     worker: RefCell<Option<web_sys::Worker>>,
     /// Whether the current worker said it is ready.
@@ -122,7 +118,6 @@ impl WorkerTransport {
             WorkerTransport {
                 this: this.clone(),
                 generation: Cell::new(0),
-                unreadable: Cell::new(None),
                 post,
                 worker: RefCell::new(None),
                 ready: Cell::new(false),
@@ -236,9 +231,11 @@ impl WorkerTransport {
     /// (`later::with_if_coming`): the app asks for it when it mounts,
     /// before any answer can come, and again at its own pace if that
     /// failed. An answer that cannot be read because the part is missing
-    /// is dropped, and so are its worker's later answers (their stream is
-    /// broken): the app says so, once, and grades again with a new worker
-    /// when the part comes (`app::ask_for_later_part`).
+    /// is dropped: the app says so, once, and grades again with a new
+    /// worker when the part comes (`app::ask_for_later_part`). The app is
+    /// answered before any answer that waited for the same download, so
+    /// those answers, from a broken stream, find their worker replaced
+    /// and are dropped too.
     fn receive(&self, ev: &web_sys::MessageEvent) {
         if !self.is_current(ev.target()) {
             return;
@@ -248,23 +245,15 @@ impl WorkerTransport {
             self.answer(Response::Ready);
             return;
         }
-        let generation = self.generation.get();
-        if self.unreadable.get() == Some(generation) {
-            return;
-        }
-        let this = self.this.clone();
+        let (this, generation) = (self.this.clone(), self.generation.get());
         later::with_if_coming(move |part| {
             let Some(this) = this.upgrade() else {
                 return;
             };
-            let Ok(part) = part else {
-                this.unreadable.set(Some(generation));
+            // Its worker was replaced while the part loaded: stale.
+            let (Ok(part), true) = (part, this.generation.get() == generation) else {
                 return;
             };
-            // Its worker was replaced while the part loaded: stale.
-            if this.generation.get() != generation {
-                return;
-            }
             match (part.decode)(&bytes) {
                 Ok(response) => this.answer(response),
                 // A page and a worker from different builds (a cached
