@@ -36,7 +36,7 @@ pub const KATA: &str = "status-dashboard";
 pub const DEFAULT_SEED: u64 = 1;
 /// How long after the last edit the design is graded, in milliseconds.
 const GRADE_DELAY_MS: u32 = 150;
-/// How long each of the last three parts of the page waits for the
+/// How long each of the last four parts of the page waits for the
 /// page's thread to be idle after the part before it is built, at most,
 /// in milliseconds.
 const REST_WAIT_MS: u32 = 200;
@@ -226,6 +226,81 @@ fn static_id(id: &str) -> &'static str {
     })
 }
 
+/// What the page opens with: the kata, the page's options, its autosave
+/// slot and the starting design, read before any of the page is built.
+struct Opening {
+    kata: sim::kata::Kata,
+    page: PageOptions,
+    autosave: storage::Autosave,
+    startup: Startup,
+}
+
+/// Reads the kata `given` (else the built-in [`KATA`]), then
+/// [`open_with`] it.
+fn open(given: Option<&KataData>) -> Result<Opening, sim::kata::KataError> {
+    read_kata(given).map(open_with)
+}
+
+/// The kata `given`, else the built-in [`KATA`].
+fn read_kata(given: Option<&KataData>) -> Result<sim::kata::Kata, sim::kata::KataError> {
+    match given {
+        Some(data) => sim::kata::Kata::from_json(&data.kata_json, &data.starter_json),
+        None => sim::kata::load(KATA),
+    }
+}
+
+/// Reads the page's options, its autosave slot and the starting design
+/// for `kata`.
+fn open_with(kata: sim::kata::Kata) -> Opening {
+    let page = PageOptions::from_location();
+    // An embed keeps its own autosave, apart from the full playground's:
+    // one per embedded design (or per `?slot=`), so two embeds on a page
+    // keep their own work.
+    let slot = if page.embed {
+        storage::embed_slot(
+            &embed_base(&kata.id),
+            page.slot.as_deref(),
+            page.hash.as_deref(),
+        )
+    } else {
+        kata.id.clone()
+    };
+    let mut autosave = storage::Autosave::new(&slot);
+    if page.embed {
+        // Before embeds had a slot each they shared this one.
+        autosave = autosave.with_legacy(&embed_base(&kata.id));
+    }
+    let startup = starting_design(&kata, &page, &mut autosave);
+    Opening {
+        kata,
+        page,
+        autosave,
+        startup,
+    }
+}
+
+thread_local! {
+    /// The built-in kata's [`Opening`], read by [`prepare_opening`] for
+    /// the [`App`] built next.
+    static PREPARED: std::cell::Cell<Option<Result<Opening, sim::kata::KataError>>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// Reads the built-in kata's [`Opening`] for the [`App`], then calls
+/// `then` (which builds it), each in a task of its own: the kata (its
+/// JSON), then the link or the autosave (inflating, parsing, checking),
+/// then `then`. V8 compiles each wasm function the first time it runs,
+/// on the page's thread, so reading all that and building the page in
+/// one task made one long task of them.
+pub(crate) fn prepare_opening(then: impl FnOnce() + 'static) {
+    let kata = read_kata(None);
+    gloo_timers::callback::Timeout::new(0, move || {
+        PREPARED.set(Some(kata.map(open_with)));
+        gloo_timers::callback::Timeout::new(0, then).forget();
+    })
+    .forget();
+}
+
 /// The whole page: top bar, brief and palette, canvas, inspector, timeline.
 /// It opens the kata given as context ([`KataData`]), else the built-in
 /// [`KATA`]; every number it shows or checks comes from that kata.
@@ -234,12 +309,19 @@ pub fn App() -> impl IntoView {
     // The kata is fixed for the page's lifetime, so it is plain data, not a
     // signal; a load failure is shown in words instead of the editor.
     let given = use_context::<KataData>();
-    let loaded = match &given {
-        Some(data) => sim::kata::Kata::from_json(&data.kata_json, &data.starter_json),
-        None => sim::kata::load(KATA),
+    // The site reads its kata and starting design in the task before this
+    // one (`prepare_opening`); a browser test builds the app directly.
+    let opened = match &given {
+        Some(data) => open(Some(data)),
+        None => PREPARED.take().unwrap_or_else(|| open(None)),
     };
-    let kata = match loaded {
-        Ok(kata) => kata,
+    let Opening {
+        kata,
+        page,
+        autosave,
+        startup,
+    } = match opened {
+        Ok(opening) => opening,
         Err(error) => {
             return view! {
                 <div class="app-error" role="alert">
@@ -255,26 +337,6 @@ pub fn App() -> impl IntoView {
     // Grading requests name a built-in kata by id and carry a given one.
     let kata_ref =
         StoredValue::new(given.map_or_else(|| KataRef::BuiltIn(kata.id.clone()), KataRef::Given));
-
-    let page = PageOptions::from_location();
-    // An embed keeps its own autosave, apart from the full playground's:
-    // one per embedded design (or per `?slot=`), so two embeds on a page
-    // keep their own work.
-    let slot = if page.embed {
-        storage::embed_slot(
-            &embed_base(kata_id),
-            page.slot.as_deref(),
-            page.hash.as_deref(),
-        )
-    } else {
-        kata_id.to_string()
-    };
-    let mut autosave = storage::Autosave::new(&slot);
-    if page.embed {
-        // Before embeds had a slot each they shared this one.
-        autosave = autosave.with_legacy(&embed_base(kata_id));
-    }
-    let startup = starting_design(&kata, &page, &mut autosave);
     let autosave = StoredValue::new(autosave);
     let autosave_dialog = RwSignal::new(
         startup
@@ -597,15 +659,18 @@ pub fn App() -> impl IntoView {
     });
     on_cleanup(move || keys.remove());
 
-    // The page is built in five tasks: this one runs the app's setup
-    // (the kata, the starting design, the effects) around an empty frame,
-    // the next builds the top bar and the canvas, what the learner looks
-    // at and acts on first; then, one per task, each once the thread is
-    // idle (so the canvas is drawn and answers first): the brief; the
-    // inspector and the pane tabs; last the results and the dialogs,
-    // which wait for a grade or a click. V8 compiles each wasm function
-    // the first time it runs, on this thread, so a page built in one task
-    // was one long task.
+    // The page is built in six tasks (after the one that read the kata
+    // and the starting design, `prepare_opening`): this one runs the
+    // app's setup (the effects, the worker's connection) around an empty
+    // frame; the next builds the canvas and the grade strip, what the
+    // learner looks at and acts on first; then, one per task, each once
+    // the thread is idle (so the canvas is drawn and answers first): the
+    // top bar; the brief; the inspector and the pane tabs; last the
+    // results and the dialogs, which wait for a grade or a click. V8
+    // compiles each wasm function the first time it runs, on this thread,
+    // so a page built in one task was one long task. (The top bar's row
+    // has a fixed height, so it fills in without moving the canvas; the
+    // grade strip's row does not, so it comes with the canvas.)
     let built = RwSignal::new(Built::Frame);
     gloo_timers::callback::Timeout::new(0, move || {
         built.set(Built::Canvas);
@@ -615,6 +680,7 @@ pub fn App() -> impl IntoView {
     // Memos, so that each part is built once: a view closure reading
     // `built` itself would build its part again at the next stage.
     let canvas_built = Memo::new(move |_| built.get() >= Built::Canvas);
+    let top_built = Memo::new(move |_| built.get() >= Built::Top);
     let brief_built = Memo::new(move |_| built.get() >= Built::Brief);
     let inspector_built = Memo::new(move |_| built.get() >= Built::Inspector);
     let all_built = Memo::new(move |_| built.get() == Built::All);
@@ -628,9 +694,14 @@ pub fn App() -> impl IntoView {
     let part: RwSignal<Option<Later>> = RwSignal::new(None);
     ask_for_later_part(part, state, run);
     let results_shown = Signal::derive(move || part.with(Option::is_some));
-    let top = built_when(canvas_built, move || {
+    let top = built_when(top_built, move || {
         view! {
             <TopBar title=top_title.clone() event=top_event.clone() context=TopBarContext { state, run, replace, help, share, kata: kata_id, seed, readonly } />
+        }
+        .into_any()
+    });
+    let summary = built_when(canvas_built, move || {
+        view! {
             <GradeSummary state=state run=run results_shown=results_shown on_show=Callback::new(move |()| pane.set(Pane::Results)) />
         }
         .into_any()
@@ -711,6 +782,7 @@ pub fn App() -> impl IntoView {
             class:brief-folded=move || !brief_fold.get().is_open()
             class:inspector-folded=move || !inspector_fold.get().is_open()>
             {top}
+            {summary}
             {brief}
             <main class="canvas-region" aria-label="Design canvas">
                 {canvas}
@@ -727,14 +799,16 @@ pub fn App() -> impl IntoView {
     .into_any()
 }
 
-/// How much of the page is built (see [`App`]: it is built in five
+/// How much of the page is built (see [`App`]: it is built in six
 /// tasks, in this order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Built {
     /// The app's frame: its setup and empty regions.
     Frame,
-    /// And the top bar and the canvas.
+    /// And the canvas and the grade strip.
     Canvas,
+    /// And the top bar.
+    Top,
     /// And the brief.
     Brief,
     /// And the inspector and the pane tabs.
@@ -748,7 +822,8 @@ impl Built {
     fn next(self) -> Self {
         match self {
             Self::Frame => Self::Canvas,
-            Self::Canvas => Self::Brief,
+            Self::Canvas => Self::Top,
+            Self::Top => Self::Brief,
             Self::Brief => Self::Inspector,
             Self::Inspector | Self::All => Self::All,
         }

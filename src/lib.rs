@@ -23,14 +23,18 @@ pub use app::{App, KATA};
 
 /// Mounts the app on `<body>`; called once by the binary's `main`.
 ///
-/// The app is built in the task after this one. This task already holds
-/// the wasm's instantiation, and V8 compiles each wasm function the first
-/// time it runs, on this thread: instantiating and building the page in
-/// one task made opening one long task (see `App` for the rest of the
-/// split).
+/// The page starts over several tasks. This one already holds the wasm's
+/// instantiation; the next two read the kata and the starting design
+/// (`app::prepare_opening`); the one after builds the app's frame (see
+/// `App` for the rest). V8 compiles each wasm function the first time it
+/// runs, on this thread: instantiating, reading and building in one task
+/// made opening one long task.
 pub fn start() {
     console_error_panic_hook::set_once();
-    gloo_timers::callback::Timeout::new(0, || leptos::mount::mount_to_body(App)).forget();
+    gloo_timers::callback::Timeout::new(0, || {
+        app::prepare_opening(|| leptos::mount::mount_to_body(App));
+    })
+    .forget();
 }
 
 /// The app with grading on the page's own thread instead of a worker:

@@ -23,7 +23,7 @@ fn mount_in_fresh_host() -> (web_sys::HtmlElement, impl Sized) {
 }
 
 /// Mounts the app into a fresh element and returns that element once the
-/// app has built every part (it builds them over five tasks). The unmount
+/// app has built every part (it builds them over six tasks). The unmount
 /// handle is leaked on purpose so the app stays mounted for the assertions.
 async fn mount_app() -> web_sys::HtmlElement {
     let (host, handle) = mount_in_fresh_host();
@@ -78,11 +78,12 @@ async fn page_has_every_region_and_four_scenario_cards() {
     assert!(text.contains("Fast under surge"));
 }
 
-/// Opening is five short tasks, not one long one: the mount builds the
-/// app's frame, the next task the top bar and the canvas, then one task
-/// each the brief, the inspector (with the pane tabs), the results.
+/// Opening is six short tasks, not one long one: the mount builds the
+/// app's frame, the next task the canvas and the grade strip, then one
+/// task each the top bar, the brief, the inspector (with the pane tabs),
+/// the results.
 #[wasm_bindgen_test]
-async fn the_page_is_built_over_five_tasks_canvas_first() {
+async fn the_page_is_built_over_six_tasks_canvas_first() {
     let (host, handle) = mount_in_fresh_host();
     let has = |selector: &str| host.query_selector(selector).unwrap().is_some();
     assert!(has(".canvas-region"), "the frame is built at once");
@@ -90,21 +91,25 @@ async fn the_page_is_built_over_five_tasks_canvas_first() {
 
     gloo_timers::future::TimeoutFuture::new(0).await;
     assert!(
-        has("svg.canvas g.node") && has(".top-bar"),
+        has("svg.canvas g.node") && has(".grade-summary"),
         "{}",
         host.inner_html()
     );
-    assert!(!has(".brief") && !has(".inspector") && !has(".bottom-region"));
+    assert!(!has(".top-bar") && !has(".brief") && !has(".inspector") && !has(".bottom-region"));
 
     // What the page holds after each task that changed it (a mutation
     // observer's records arrive at the end of the task that made them).
-    let stages = std::rc::Rc::new(std::cell::RefCell::new(Vec::<[bool; 3]>::new()));
+    let stages = std::rc::Rc::new(std::cell::RefCell::new(Vec::<[bool; 4]>::new()));
     let sink = stages.clone();
     let watched = host.clone();
     let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
         let has = |selector: &str| watched.query_selector(selector).unwrap().is_some();
-        sink.borrow_mut()
-            .push([has(".brief"), has(".inspector"), has(".bottom-region")]);
+        sink.borrow_mut().push([
+            has(".top-bar"),
+            has(".brief"),
+            has(".inspector"),
+            has(".bottom-region"),
+        ]);
     });
     let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).unwrap();
     let options = web_sys::MutationObserverInit::new();
@@ -116,11 +121,19 @@ async fn the_page_is_built_over_five_tasks_canvas_first() {
     observer.disconnect();
     let stages = stages.borrow();
     assert!(
-        stages.contains(&[true, false, false]) && stages.contains(&[true, true, false]),
-        "the brief, then the inspector, then the results, each in a task of its own: {stages:?}"
+        stages.contains(&[true, false, false, false])
+            && stages.contains(&[true, true, false, false])
+            && stages.contains(&[true, true, true, false]),
+        "the top bar, then the brief, then the inspector, then the results, each in a task of its own: {stages:?}"
     );
-    for part in [".brief", ".inspector", ".bottom-region", ".scenario-card"] {
-        assert!(has(part), "{part} is built by the fifth task");
+    for part in [
+        ".top-bar",
+        ".brief",
+        ".inspector",
+        ".bottom-region",
+        ".scenario-card",
+    ] {
+        assert!(has(part), "{part} is built by the sixth task");
     }
     drop(handle);
     host.remove();
