@@ -45,22 +45,6 @@ pub fn Results(
     };
     let shown_report = Signal::derive(move || run.shown_report());
     let has_report = Memo::new(move |_| run.report.with(Option::is_some));
-    // The run view (the playback controls and six charts) is first built
-    // a task after the first report arrives: with the cards, in the task
-    // that shows the grade, it made one long task (each wasm function is
-    // compiled on this thread the first time it runs). Once built it
-    // follows `has_report` at once.
-    let run_view_due = RwSignal::new(false);
-    Effect::new(move |_| {
-        if has_report.get() && !run_view_due.get_untracked() {
-            gloo_timers::callback::Timeout::new(0, move || {
-                // (The results may be gone by then.)
-                run_view_due.try_set(true);
-            })
-            .forget();
-        }
-    });
-    let run_view_shown = Memo::new(move |_| has_report.get() && run_view_due.get());
     let took_ms = move || run.outcome.with(|o| o.as_ref().map_or(0.0, |o| o.took_ms));
     let summary = move || {
         grade().map(|g| {
@@ -112,7 +96,7 @@ pub fn Results(
             {move || run.unavailable.get().map(|why| view! { <p class="field-error" role="alert">{format!("Designs cannot be graded in this browser: {why}. Editing, sharing and exporting still work.")}</p> })}
             // Built once the first report arrives; later reports update it
             // in place (see `Charts`), so only this memo's change rebuilds.
-            {move || run_view_shown.get().then(|| view! {
+            {move || has_report.get().then(|| view! {
                 <div class="run-view">
                     <PlaybackControls report=shown_report playback=run.playback window_starts=window_starts.clone() />
                     <Charts report=shown_report cursor_s=cursor targets=targets />

@@ -188,8 +188,8 @@ fn over(limit_ms: f64, tasks: Vec<f64>) -> Vec<f64> {
 /// The longest task opening a link may take, from navigation until its
 /// grade shows, in milliseconds. The page is built over eight tasks since
 /// 2026-12-06 (the kata and the link read in two tasks before the app,
-/// the top bar a task after the canvas, the run view a task after the
-/// cards; see BENCHMARKS.md). Before, over five tasks, which
+/// the top bar a task after the canvas; see BENCHMARKS.md). Before, over
+/// five tasks, which
 /// took 50–88 ms here at most on 2026-12-04 (none over 50 ms in many
 /// runs); before, it was one task of 85–170 ms. Until the page looked its
 /// fonts up while the wasm downloaded (2026-12-05), the layout after the
