@@ -78,22 +78,25 @@ async fn page_has_every_region_and_four_scenario_cards() {
     assert!(text.contains("Fast under surge"));
 }
 
-/// The first grade's cards come a task before the run view (its playback
-/// controls and charts), which follows the shown report
-/// (`RunState::show_report_soon`): in one task they would make the
+/// The first grade's cards come a task before the run view's playback
+/// controls, which follow the shown report (`RunState::show_report_soon`),
+/// and the controls a task before the charts: in one task they made the
 /// longest task of opening a link.
 #[wasm_bindgen_test]
-async fn the_first_grades_cards_come_a_task_before_the_run_view() {
+async fn the_first_grades_cards_controls_and_charts_come_in_tasks_of_their_own() {
     let (host, handle) = mount_in_fresh_host();
     // What the page holds at the end of each task that changed it: graded
-    // cards, and the run view.
-    let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::<[bool; 2]>::new()));
+    // cards, the run view's controls, its charts.
+    let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::<[bool; 3]>::new()));
     let sink = seen.clone();
     let watched = host.clone();
     let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
         let has = |selector: &str| watched.query_selector(selector).unwrap().is_some();
-        sink.borrow_mut()
-            .push([has(".scenario-card[data-passed]"), has(".run-view .chart")]);
+        sink.borrow_mut().push([
+            has(".scenario-card[data-passed]"),
+            has(".run-view"),
+            has(".run-view .chart"),
+        ]);
     });
     let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).unwrap();
     let options = web_sys::MutationObserverInit::new();
@@ -101,7 +104,7 @@ async fn the_first_grades_cards_come_a_task_before_the_run_view() {
     options.set_subtree(true);
     observer.observe_with_options(&host, &options).unwrap();
     for _ in 0..500 {
-        if seen.borrow().last() == Some(&[true, true]) {
+        if seen.borrow().last() == Some(&[true, true, true]) {
             break;
         }
         gloo_timers::future::TimeoutFuture::new(10).await;
@@ -110,12 +113,14 @@ async fn the_first_grades_cards_come_a_task_before_the_run_view() {
     let seen = seen.borrow();
     assert_eq!(
         seen.last(),
-        Some(&[true, true]),
+        Some(&[true, true, true]),
         "the grade and its run view: {seen:?}"
     );
     assert!(
-        seen.contains(&[true, false]) && !seen.contains(&[false, true]),
-        "the cards first, the run view in a later task: {seen:?}"
+        seen.contains(&[true, false, false])
+            && seen.contains(&[true, true, false])
+            && !seen.iter().any(|s| !s[0] && s[1]),
+        "the cards, then the controls, then the charts, each in a later task: {seen:?}"
     );
     drop(handle);
     host.remove();

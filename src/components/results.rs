@@ -96,11 +96,25 @@ pub fn Results(
             {move || run.unavailable.get().map(|why| view! { <p class="field-error" role="alert">{format!("Designs cannot be graded in this browser: {why}. Editing, sharing and exporting still work.")}</p> })}
             // Built once the first report arrives; later reports update it
             // in place (see `Charts`), so only this memo's change rebuilds.
-            {move || has_report.get().then(|| view! {
-                <div class="run-view">
-                    <PlaybackControls report=shown_report playback=run.playback window_starts=window_starts.clone() />
-                    <Charts report=shown_report cursor_s=cursor targets=targets />
-                </div>
+            {move || has_report.get().then(|| {
+                // The six charts come a task after the playback controls:
+                // together they made the longest task of opening a link
+                // (each wasm function is compiled on the page's thread the
+                // first time it runs).
+                let charts_due = RwSignal::new(false);
+                set_timeout(
+                    move || {
+                        // (The run view may be gone by then.)
+                        let _ = charts_due.try_set(true);
+                    },
+                    std::time::Duration::ZERO,
+                );
+                view! {
+                    <div class="run-view">
+                        <PlaybackControls report=shown_report playback=run.playback window_starts=window_starts.clone() />
+                        {move || charts_due.get().then(|| view! { <Charts report=shown_report cursor_s=cursor targets=targets /> })}
+                    </div>
+                }
             })}
             {summary}
             <ul class="scenario-cards" aria-label="Scenarios">{cards}</ul>
