@@ -78,6 +78,44 @@ async fn page_has_every_region_and_four_scenario_cards() {
     assert!(text.contains("Fast under surge"));
 }
 
+/// Which of `N` selectors match under an element at the end of each task
+/// that changed what it holds (a mutation observer's records arrive at
+/// the end of the task that made them); it stops recording when dropped.
+struct TaskRecord<const N: usize> {
+    /// One entry per task that changed the element.
+    seen: std::rc::Rc<std::cell::RefCell<Vec<[bool; N]>>>,
+    observer: web_sys::MutationObserver,
+    _callback: Closure<dyn FnMut(js_sys::Array)>,
+}
+
+impl<const N: usize> TaskRecord<N> {
+    fn start(host: &web_sys::HtmlElement, selectors: [&'static str; N]) -> Self {
+        let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let sink = seen.clone();
+        let watched = host.clone();
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
+            let has = |selector: &str| watched.query_selector(selector).unwrap().is_some();
+            sink.borrow_mut().push(selectors.map(has));
+        });
+        let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).unwrap();
+        let options = web_sys::MutationObserverInit::new();
+        options.set_child_list(true);
+        options.set_subtree(true);
+        observer.observe_with_options(host, &options).unwrap();
+        TaskRecord {
+            seen,
+            observer,
+            _callback: callback,
+        }
+    }
+}
+
+impl<const N: usize> Drop for TaskRecord<N> {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
 /// The first grade's cards come a task before the run view's playback
 /// controls, which follow the shown report (`RunState::show_report_soon`),
 /// and the controls a task before the charts: in one task they made the
@@ -85,31 +123,23 @@ async fn page_has_every_region_and_four_scenario_cards() {
 #[wasm_bindgen_test]
 async fn the_first_grades_cards_controls_and_charts_come_in_tasks_of_their_own() {
     let (host, handle) = mount_in_fresh_host();
-    // What the page holds at the end of each task that changed it: graded
-    // cards, the run view's controls, its charts.
-    let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::<[bool; 3]>::new()));
-    let sink = seen.clone();
-    let watched = host.clone();
-    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
-        let has = |selector: &str| watched.query_selector(selector).unwrap().is_some();
-        sink.borrow_mut().push([
-            has(".scenario-card[data-passed]"),
-            has(".run-view"),
-            has(".run-view .chart"),
-        ]);
-    });
-    let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).unwrap();
-    let options = web_sys::MutationObserverInit::new();
-    options.set_child_list(true);
-    options.set_subtree(true);
-    observer.observe_with_options(&host, &options).unwrap();
+    // Graded cards, the run view's controls, its charts.
+    let tasks = TaskRecord::start(
+        &host,
+        [
+            ".scenario-card[data-passed]",
+            ".run-view",
+            ".run-view .chart",
+        ],
+    );
+    let seen = tasks.seen.clone();
     for _ in 0..500 {
         if seen.borrow().last() == Some(&[true, true, true]) {
             break;
         }
         gloo_timers::future::TimeoutFuture::new(10).await;
     }
-    observer.disconnect();
+    drop(tasks);
     let seen = seen.borrow();
     assert_eq!(
         seen.last(),
@@ -145,28 +175,14 @@ async fn the_page_is_built_over_six_tasks_canvas_first() {
     );
     assert!(!has(".top-bar") && !has(".brief") && !has(".inspector") && !has(".bottom-region"));
 
-    // What the page holds after each task that changed it (a mutation
-    // observer's records arrive at the end of the task that made them).
-    let stages = std::rc::Rc::new(std::cell::RefCell::new(Vec::<[bool; 4]>::new()));
-    let sink = stages.clone();
-    let watched = host.clone();
-    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
-        let has = |selector: &str| watched.query_selector(selector).unwrap().is_some();
-        sink.borrow_mut().push([
-            has(".top-bar"),
-            has(".brief"),
-            has(".inspector"),
-            has(".bottom-region"),
-        ]);
-    });
-    let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).unwrap();
-    let options = web_sys::MutationObserverInit::new();
-    options.set_child_list(true);
-    options.set_subtree(true);
-    observer.observe_with_options(&host, &options).unwrap();
+    let tasks = TaskRecord::start(
+        &host,
+        [".top-bar", ".brief", ".inspector", ".bottom-region"],
+    );
+    let stages = tasks.seen.clone();
 
     support::until_built(&host).await;
-    observer.disconnect();
+    drop(tasks);
     let stages = stages.borrow();
     assert!(
         stages.contains(&[true, false, false, false])
