@@ -27,14 +27,7 @@ pub fn NodeRunDetail(
     // Drawn in a task after the one that selected the node: selecting
     // shows the node's settings at once, and its run detail a moment later
     // (two short tasks rather than one long one).
-    let ready = RwSignal::new(false);
-    set_timeout(
-        move || {
-            // The node may be deselected (this view gone) by then.
-            let _ = ready.try_set(true);
-        },
-        std::time::Duration::ZERO,
-    );
+    let ready = super::true_next_task();
     move || {
         if !ready.get() {
             return None;

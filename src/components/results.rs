@@ -101,14 +101,7 @@ pub fn Results(
                 // together they made the longest task of opening a link
                 // (each wasm function is compiled on the page's thread the
                 // first time it runs).
-                let charts_due = RwSignal::new(false);
-                set_timeout(
-                    move || {
-                        // (The run view may be gone by then.)
-                        let _ = charts_due.try_set(true);
-                    },
-                    std::time::Duration::ZERO,
-                );
+                let charts_due = super::true_next_task();
                 view! {
                     <div class="run-view">
                         <PlaybackControls report=shown_report playback=run.playback window_starts=window_starts.clone() />
