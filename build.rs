@@ -1,12 +1,53 @@
-//! With the `split` feature, on wasm, the page's binary keeps the linker's
-//! relocations: the split tool (scripts/split.sh) needs them to move the
-//! page's later part (src/later.rs) into a module of its own.
+//! The page's build script:
+//! - it reads and checks every built-in kata (`sim::kata::load`) and
+//!   writes it out as Rust (`sim::kata::literal`), which `src/built_in.rs`
+//!   includes: the page opens its kata without JSON readers for the
+//!   kata's types or the checks that compile its run, and a built-in kata
+//!   that fails its checks fails the build, in words;
+//! - with the `split` feature, on wasm, the page's binary keeps the
+//!   linker's relocations: the split tool (scripts/split.sh) needs them to
+//!   move the page's later part (src/later.rs) into a module of its own.
+
+use std::fmt::Write;
 
 fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=CARGO_FEATURE_SPLIT");
     let split = std::env::var_os("CARGO_FEATURE_SPLIT").is_some();
     let wasm = std::env::var("TARGET").is_ok_and(|target| target.starts_with("wasm32"));
     if split && wasm {
         println!("cargo:rustc-link-arg-bin=playground=--emit-relocs");
     }
+    if let Err(reason) = write_built_in_katas() {
+        // Cargo shows a build script's stderr when it fails.
+        eprintln!("{reason}");
+        std::process::exit(1);
+    }
+}
+
+/// Writes `built_in_katas.rs` into `OUT_DIR`: `checked(id)`, each
+/// built-in kata as a Rust expression with an empty starter, and its
+/// starter design's document, which the page reads with the same reader
+/// as any design.
+fn write_built_in_katas() -> Result<(), String> {
+    let mut source = String::from(
+        "// Written by build.rs from the built-in kata files; not edited by hand.\n\n\
+         /// The built-in kata `id`, read and checked when the page was built,\n\
+         /// without its starter design (empty), and that design's document.\n\
+         fn checked(id: &str) -> Option<(::sim::kata::Kata, &'static str)> {\n    match id {\n",
+    );
+    for id in sim::kata::ids() {
+        let kata = sim::kata::load(id)
+            .map_err(|e| format!("the built-in kata \"{id}\" does not load: {e}"))?;
+        let starter = design::format::to_json(&kata.starter);
+        let expression = sim::kata::literal::kata(&kata, "::design::Design::default()");
+        let _ = writeln!(
+            source,
+            "        {id:?} => Some(({expression}, {starter:?})),"
+        );
+    }
+    source.push_str("        _ => None,\n    }\n}\n");
+    let out = std::env::var("OUT_DIR").map_err(|e| format!("no OUT_DIR: {e}"))?;
+    let path = std::path::Path::new(&out).join("built_in_katas.rs");
+    std::fs::write(&path, source).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

@@ -30,7 +30,7 @@ use crate::state::EditorState;
 use crate::storage;
 
 /// The kata this build opens, unless one is given as context
-/// ([`KataData`]).
+/// ([`GivenKata`]).
 pub const KATA: &str = "status-dashboard";
 /// The seed runs use unless a link says otherwise.
 pub const DEFAULT_SEED: u64 = 1;
@@ -235,18 +235,30 @@ struct Opening {
     startup: Startup,
 }
 
-/// Reads the kata `given` (else the built-in [`KATA`]), then
-/// [`open_with`] it.
-fn open(given: Option<&KataData>) -> Result<Opening, sim::kata::KataError> {
-    read_kata(given).map(open_with)
+/// A kata given to the app as data (the browser tests of a kata added as
+/// data), as Leptos context: its files, which grading requests carry, and
+/// what reading them gave. The site opens its built-in kata instead
+/// ([`crate::built_in`]), so only what gives a kata reads kata files on
+/// the page.
+#[derive(Clone)]
+pub struct GivenKata {
+    /// The kata's files.
+    pub data: KataData,
+    /// The kata read from them, or why it could not be.
+    pub read: Result<sim::kata::Kata, sim::kata::KataError>,
 }
 
-/// The kata `given`, else the built-in [`KATA`].
-fn read_kata(given: Option<&KataData>) -> Result<sim::kata::Kata, sim::kata::KataError> {
-    match given {
-        Some(data) => sim::kata::Kata::from_json(&data.kata_json, &data.starter_json),
-        None => sim::kata::load(KATA),
+impl GivenKata {
+    /// Reads the kata in `data` (`sim::kata::Kata::from_json`).
+    pub fn read(data: KataData) -> Self {
+        let read = sim::kata::Kata::from_json(&data.kata_json, &data.starter_json);
+        GivenKata { data, read }
     }
+}
+
+/// The built-in [`KATA`].
+fn read_kata() -> Result<sim::kata::Kata, sim::kata::KataError> {
+    crate::built_in::load(KATA)
 }
 
 /// Reads the page's options, its autosave slot and the starting design
@@ -293,7 +305,7 @@ thread_local! {
 /// on the page's thread, so reading all that and building the page in
 /// one task made one long task of them.
 pub(crate) fn prepare_opening(then: impl FnOnce() + 'static) {
-    let kata = read_kata(None);
+    let kata = read_kata();
     gloo_timers::callback::Timeout::new(0, move || {
         PREPARED.set(Some(kata.map(open_with)));
         gloo_timers::callback::Timeout::new(0, then).forget();
@@ -302,18 +314,20 @@ pub(crate) fn prepare_opening(then: impl FnOnce() + 'static) {
 }
 
 /// The whole page: top bar, brief and palette, canvas, inspector, timeline.
-/// It opens the kata given as context ([`KataData`]), else the built-in
+/// It opens the kata given as context ([`GivenKata`]), else the built-in
 /// [`KATA`]; every number it shows or checks comes from that kata.
 #[component]
 pub fn App() -> impl IntoView {
     // The kata is fixed for the page's lifetime, so it is plain data, not a
     // signal; a load failure is shown in words instead of the editor.
-    let given = use_context::<KataData>();
+    let given = use_context::<GivenKata>();
     // The site reads its kata and starting design in the task before this
     // one (`prepare_opening`); a browser test builds the app directly.
     let opened = match &given {
-        Some(data) => open(Some(data)),
-        None => PREPARED.take().unwrap_or_else(|| open(None)),
+        Some(given) => given.read.clone().map(open_with),
+        None => PREPARED
+            .take()
+            .unwrap_or_else(|| read_kata().map(open_with)),
     };
     let Opening {
         kata,
@@ -335,8 +349,10 @@ pub fn App() -> impl IntoView {
 
     let kata_id = static_id(&kata.id);
     // Grading requests name a built-in kata by id and carry a given one.
-    let kata_ref =
-        StoredValue::new(given.map_or_else(|| KataRef::BuiltIn(kata.id.clone()), KataRef::Given));
+    let kata_ref = StoredValue::new(given.map_or_else(
+        || KataRef::BuiltIn(kata.id.clone()),
+        |given| KataRef::Given(given.data),
+    ));
     let autosave = StoredValue::new(autosave);
     let autosave_dialog = RwSignal::new(
         startup

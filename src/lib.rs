@@ -7,6 +7,7 @@
 //! tested natively.
 
 mod app;
+pub mod built_in;
 mod components;
 mod dom;
 pub mod embed;
@@ -47,7 +48,7 @@ pub fn app_grading_in_page() -> impl leptos::IntoView {
 /// The app on the kata `kata` (given as data, not built in), grading on
 /// the page's own thread: for the browser tests of a kata added as data.
 pub fn app_on_kata_grading_in_page(kata: grading::protocol::KataData) -> impl leptos::IntoView {
-    leptos::prelude::provide_context(kata);
+    leptos::prelude::provide_context(app::GivenKata::read(kata));
     app_grading_in_page()
 }
 

@@ -299,3 +299,24 @@ async fn a_kata_given_with_a_defect_is_said_in_words() {
         "{alert}"
     );
 }
+
+/// The page opens its built-in kata as the build read it
+/// (`playground::built_in`): the same kata, starter included, as the
+/// worker reads from the kata files; an unknown id is said in words.
+#[wasm_bindgen_test]
+fn the_built_in_kata_the_page_opens_is_the_one_the_worker_reads() {
+    let mut ids = 0;
+    for id in sim::kata::ids() {
+        let page = playground::built_in::load(id).expect("built in");
+        let files = sim::kata::load(id).expect("built in");
+        assert_eq!(page, files, "{id}");
+        assert!(!page.starter.nodes.is_empty(), "{id}: no starter");
+        ids += 1;
+    }
+    assert!(ids > 0);
+    let unknown = playground::built_in::load("no-such-kata").expect_err("unknown");
+    assert_eq!(
+        unknown.to_string(),
+        sim::kata::KataError::Unknown("no-such-kata".into()).to_string()
+    );
+}

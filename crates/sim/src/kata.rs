@@ -14,6 +14,8 @@ use design::{format, Design};
 use serde::Deserialize;
 use std::fmt;
 
+pub mod literal;
+
 use crate::engine::{Fault, FaultKind};
 pub use crate::grade::Metric;
 

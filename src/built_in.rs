@@ -1,0 +1,27 @@
+//! The built-in katas, as the page's build read them.
+//!
+//! `build.rs` loads each built-in kata with `sim::kata::load` (which reads
+//! the kata file and checks it: scenario ids, windows, a starter without
+//! corrections, a run that compiles) and writes it out as Rust
+//! (`sim::kata::literal`). So the page opens its kata without serde's
+//! readers for the kata's types and without compiling the kata's run,
+//! code the page would carry only for that (about 22 KB gzipped, see
+//! BENCHMARKS.md, "First load"); the grading worker reads and checks the
+//! same files itself. The starter design stays a design document, read
+//! here by the reader every design goes through.
+
+use sim::kata::{Kata, KataError};
+
+include!(concat!(env!("OUT_DIR"), "/built_in_katas.rs"));
+
+/// The built-in kata `id` and its starter design: what `sim::kata::load`
+/// gives, without reading the kata file again.
+pub fn load(id: &str) -> Result<Kata, KataError> {
+    let (mut kata, starter) = checked(id).ok_or_else(|| KataError::Unknown(id.to_string()))?;
+    let parsed = design::format::parse(starter).map_err(|e| KataError::Starter {
+        kata: kata.id.clone(),
+        reason: e.to_string(),
+    })?;
+    kata.starter = parsed.design;
+    Ok(kata)
+}
