@@ -28,7 +28,7 @@ fn main() {
 /// Writes `built_in_katas.rs` into `OUT_DIR`: `checked(id)`, each
 /// built-in kata as a Rust expression with an empty starter, and its
 /// starter design's document, which the page reads with the same reader
-/// as any design.
+/// as any design; and `IDS`, their ids.
 fn write_built_in_katas() -> Result<(), String> {
     let mut source = String::from(
         "// Written by build.rs from the built-in kata files; not edited by hand.\n\n\
@@ -46,7 +46,12 @@ fn write_built_in_katas() -> Result<(), String> {
             "        {id:?} => Some(({expression}, {starter:?})),"
         );
     }
-    source.push_str("        _ => None,\n    }\n}\n");
+    source.push_str("        _ => None,\n    }\n}\n\n");
+    let ids: Vec<&str> = sim::kata::ids().collect();
+    let _ = writeln!(
+        source,
+        "/// The ids of the built-in katas.\nconst IDS: &[&str] = &{ids:?};"
+    );
     let out = std::env::var("OUT_DIR").map_err(|e| format!("no OUT_DIR: {e}"))?;
     let path = std::path::Path::new(&out).join("built_in_katas.rs");
     std::fs::write(&path, source).map_err(|e| format!("cannot write {}: {e}", path.display()))

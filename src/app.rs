@@ -213,7 +213,7 @@ fn static_id(id: &str) -> &'static str {
     thread_local! {
         static GIVEN: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    if let Some(builtin) = sim::kata::ids().find(|b| *b == id) {
+    if let Some(builtin) = crate::built_in::ids().find(|b| *b == id) {
         return builtin;
     }
     GIVEN.with_borrow_mut(|given| match given.iter().find(|g| **g == id) {

@@ -25,3 +25,9 @@ pub fn load(id: &str) -> Result<Kata, KataError> {
     kata.starter = parsed.design;
     Ok(kata)
 }
+
+/// The ids of the built-in katas (`sim::kata::ids`, without the kata
+/// files that come with it).
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    IDS.iter().copied()
+}

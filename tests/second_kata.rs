@@ -314,6 +314,7 @@ fn the_built_in_kata_the_page_opens_is_the_one_the_worker_reads() {
         ids += 1;
     }
     assert!(ids > 0);
+    assert!(playground::built_in::ids().eq(sim::kata::ids()));
     let unknown = playground::built_in::load("no-such-kata").expect_err("unknown");
     assert_eq!(
         unknown.to_string(),
