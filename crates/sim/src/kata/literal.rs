@@ -140,24 +140,24 @@ impl<T: Literal> Literal for Option<T> {
 
 impl<T: Literal> Literal for Vec<T> {
     fn write(&self, out: &mut String) {
-        out.push_str("::std::vec![");
-        for value in self {
-            value.write(out);
-            out.push_str(", ");
-        }
-        out.push(']');
+        list(out, "::std::vec![", self, ']');
     }
 }
 
 impl<T: Literal, const N: usize> Literal for [T; N] {
     fn write(&self, out: &mut String) {
-        out.push('[');
-        for value in self {
-            value.write(out);
-            out.push_str(", ");
-        }
-        out.push(']');
+        list(out, "[", self, ']');
     }
+}
+
+/// Writes `items` between `open` and `close`, each followed by a comma.
+fn list<T: Literal>(out: &mut String, open: &str, items: &[T], close: char) {
+    out.push_str(open);
+    for item in items {
+        item.write(out);
+        out.push_str(", ");
+    }
+    out.push(close);
 }
 
 impl Literal for Metric {
@@ -173,82 +173,49 @@ impl Literal for NodeKind {
     }
 }
 
-impl Literal for ScenarioInfo {
-    fn write(&self, out: &mut String) {
-        let ScenarioInfo {
-            id,
-            name,
-            passes,
-            run,
-            checks,
-        } = self;
-        Struct::new(out, "::sim::kata::ScenarioInfo")
-            .field("id", id)
-            .field("name", name)
-            .field("passes", passes)
-            .field("run", run)
-            .field("checks", checks)
-            .end();
-    }
+/// `Literal` for structs whose fields are all `Literal`: the struct is
+/// taken apart without `..`, so a field missing from the list does not
+/// compile.
+macro_rules! struct_literal {
+    ($ty:ident at $path:literal { $($field:ident),* $(,)? }) => {
+        impl Literal for $ty {
+            fn write(&self, out: &mut String) {
+                let $ty { $($field),* } = self;
+                Struct::new(out, $path)
+                    $(.field(stringify!($field), $field))*
+                    .end();
+            }
+        }
+    };
 }
 
-impl Literal for Check {
-    fn write(&self, out: &mut String) {
-        let Check {
-            metric,
-            window,
-            at_most,
-            at_least,
-        } = self;
-        Struct::new(out, "::sim::kata::Check")
-            .field("metric", metric)
-            .field("window", window)
-            .field("at_most", at_most)
-            .field("at_least", at_least)
-            .end();
-    }
-}
-
-impl Literal for Grading {
-    fn write(&self, out: &mut String) {
-        let Grading {
-            incidents_per_month,
-            runs,
-        } = self;
-        Struct::new(out, "::sim::kata::Grading")
-            .field("incidents_per_month", incidents_per_month)
-            .field("runs", runs)
-            .end();
-    }
-}
-
-impl Literal for GradingRun {
-    fn write(&self, out: &mut String) {
-        let GradingRun { id, name, faults } = self;
-        Struct::new(out, "::sim::kata::GradingRun")
-            .field("id", id)
-            .field("name", name)
-            .field("faults", faults)
-            .end();
-    }
-}
-
-impl Literal for PlannedFault {
-    fn write(&self, out: &mut String) {
-        let PlannedFault {
-            at_min,
-            before_update_s,
-            kind,
-            recovers_after_s,
-        } = self;
-        Struct::new(out, "::sim::kata::PlannedFault")
-            .field("at_min", at_min)
-            .field("before_update_s", before_update_s)
-            .field("kind", kind)
-            .field("recovers_after_s", recovers_after_s)
-            .end();
-    }
-}
+struct_literal!(ScenarioInfo at "::sim::kata::ScenarioInfo" { id, name, passes, run, checks });
+struct_literal!(Check at "::sim::kata::Check" { metric, window, at_most, at_least });
+struct_literal!(Grading at "::sim::kata::Grading" { incidents_per_month, runs });
+struct_literal!(GradingRun at "::sim::kata::GradingRun" { id, name, faults });
+struct_literal!(PlannedFault at "::sim::kata::PlannedFault" {
+    at_min,
+    before_update_s,
+    kind,
+    recovers_after_s,
+});
+struct_literal!(RunSpec at "::sim::engine::RunSpec" {
+    minutes,
+    start_rps,
+    profile,
+    pops,
+    pop_skew,
+    updates,
+    internal_rps,
+    noise,
+    page_kb,
+    windows,
+    faults,
+});
+struct_literal!(ProfilePoint at "::sim::engine::ProfilePoint" { until_min, shape, rps });
+struct_literal!(UpdateSpec at "::sim::engine::UpdateSpec" { first_min, every_min });
+struct_literal!(WindowSpec at "::sim::engine::WindowSpec" { name, from_min, to_min });
+struct_literal!(FaultSpec at "::sim::engine::FaultSpec" { at_min, kind });
 
 impl Literal for FaultKind {
     fn write(&self, out: &mut String) {
@@ -284,90 +251,6 @@ impl Literal for Target {
             }
             Target::CdnOrigins => out.push_str("::sim::engine::Target::CdnOrigins"),
         }
-    }
-}
-
-impl Literal for RunSpec {
-    fn write(&self, out: &mut String) {
-        let RunSpec {
-            minutes,
-            start_rps,
-            profile,
-            pops,
-            pop_skew,
-            updates,
-            internal_rps,
-            noise,
-            page_kb,
-            windows,
-            faults,
-        } = self;
-        Struct::new(out, "::sim::engine::RunSpec")
-            .field("minutes", minutes)
-            .field("start_rps", start_rps)
-            .field("profile", profile)
-            .field("pops", pops)
-            .field("pop_skew", pop_skew)
-            .field("updates", updates)
-            .field("internal_rps", internal_rps)
-            .field("noise", noise)
-            .field("page_kb", page_kb)
-            .field("windows", windows)
-            .field("faults", faults)
-            .end();
-    }
-}
-
-impl Literal for ProfilePoint {
-    fn write(&self, out: &mut String) {
-        let ProfilePoint {
-            until_min,
-            shape,
-            rps,
-        } = self;
-        Struct::new(out, "::sim::engine::ProfilePoint")
-            .field("until_min", until_min)
-            .field("shape", shape)
-            .field("rps", rps)
-            .end();
-    }
-}
-
-impl Literal for UpdateSpec {
-    fn write(&self, out: &mut String) {
-        let UpdateSpec {
-            first_min,
-            every_min,
-        } = self;
-        Struct::new(out, "::sim::engine::UpdateSpec")
-            .field("first_min", first_min)
-            .field("every_min", every_min)
-            .end();
-    }
-}
-
-impl Literal for WindowSpec {
-    fn write(&self, out: &mut String) {
-        let WindowSpec {
-            name,
-            from_min,
-            to_min,
-        } = self;
-        Struct::new(out, "::sim::engine::WindowSpec")
-            .field("name", name)
-            .field("from_min", from_min)
-            .field("to_min", to_min)
-            .end();
-    }
-}
-
-impl Literal for FaultSpec {
-    fn write(&self, out: &mut String) {
-        let FaultSpec { at_min, kind } = self;
-        Struct::new(out, "::sim::engine::FaultSpec")
-            .field("at_min", at_min)
-            .field("kind", kind)
-            .end();
     }
 }
 
