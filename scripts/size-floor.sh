@@ -22,8 +22,9 @@ cp -r scripts/size-floor/Cargo.toml scripts/size-floor/src "$tmp/"
 cp Cargo.lock "$tmp/"
 # Paths to the workspace's crates, from the copy.
 sed -i "s#\.\./\.\./crates#$PWD/crates#" "$tmp/Cargo.toml"
+# Leptos's erased components come from .cargo/config.toml, as for the
+# page (cargo reads it from this directory).
 export CARGO_TARGET_DIR="$PWD/target/size-floor"
-export RUSTFLAGS="--cfg erase_components"
 for features in "" json kata link document lints open; do
   cargo build -q --manifest-path "$tmp/Cargo.toml" --release --target wasm32-unknown-unknown ${features:+--features "$features"}
   wasm-bindgen --target web --no-typescript --out-dir "$tmp/out" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/size-floor.wasm"

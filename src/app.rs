@@ -299,8 +299,9 @@ thread_local! {
 }
 
 /// Reads the built-in kata's [`Opening`] for the [`App`], then calls
-/// `then` (which builds it), each in a task of its own: the kata (its
-/// JSON), then the link or the autosave (inflating, parsing, checking),
+/// `then` (which builds it), each in a task of its own: the kata (as the
+/// build wrote it, with its starter design read), then the link or the
+/// autosave (inflating, parsing, checking),
 /// then `then`. V8 compiles each wasm function the first time it runs,
 /// on the page's thread, so reading all that and building the page in
 /// one task made one long task of them.

@@ -5,7 +5,7 @@
 //! corrections, a run that compiles) and writes it out as Rust
 //! (`sim::kata::literal`). So the page opens its kata without serde's
 //! readers for the kata's types and without compiling the kata's run,
-//! code the page would carry only for that (about 22 KB gzipped, see
+//! code the page would carry only for that (about 20 KB gzipped, see
 //! BENCHMARKS.md, "First load"); the grading worker reads and checks the
 //! same files itself. The starter design stays a design document, read
 //! here by the reader every design goes through.

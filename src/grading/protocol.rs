@@ -19,8 +19,9 @@ use wasm_bindgen::JsValue;
 
 /// A kata as data: its file and its starter design, as JSON text (what
 /// `sim::kata::Kata::from_json` reads; `docs/katas/README.md`). Given to
-/// the app as Leptos context, it opens this kata instead of the built-in
-/// one, and its grading requests carry it.
+/// the app as Leptos context (within `app::GivenKata`, with what reading
+/// it gave), it opens this kata instead of the built-in one, and its
+/// grading requests carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct KataData {
     /// The kata file.
