@@ -36,7 +36,8 @@ fn write_built_in_katas() -> Result<(), String> {
          /// without its starter design (empty), and that design's document.\n\
          fn checked(id: &str) -> Option<(::sim::kata::Kata, &'static str)> {\n    match id {\n",
     );
-    for id in sim::kata::ids() {
+    let ids: Vec<&str> = sim::kata::ids().collect();
+    for id in &ids {
         let kata = sim::kata::load(id)
             .map_err(|e| format!("the built-in kata \"{id}\" does not load: {e}"))?;
         let starter = design::format::to_json(&kata.starter);
@@ -47,7 +48,6 @@ fn write_built_in_katas() -> Result<(), String> {
         );
     }
     source.push_str("        _ => None,\n    }\n}\n\n");
-    let ids: Vec<&str> = sim::kata::ids().collect();
     let _ = writeln!(
         source,
         "/// The ids of the built-in katas.\nconst IDS: &[&str] = &{ids:?};"

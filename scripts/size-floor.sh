@@ -13,9 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 ensure_wasm_target; ensure_wasm_opt; ensure_wasm_bindgen
-flags=$( (tr '\n' ' ' < index.html | grep -oE 'data-bin="playground"[^>]*data-wasm-opt-params="[^"]*"' || true) |
-  sed -E 's/.*data-wasm-opt-params="([^"]*)"/\1/')
-[ -n "$flags" ] || { echo "size-floor.sh: index.html gives no wasm-opt flags" >&2; exit 1; }
+flags=$(scripts/wasm-opt-flags.sh)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp -r scripts/size-floor/Cargo.toml scripts/size-floor/src "$tmp/"

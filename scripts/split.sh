@@ -29,9 +29,7 @@ glue=$(cd "$dist" && ls | grep -E '^playground-[0-9a-f]+\.js$' || true)
 [ "$(echo "$glue" | grep -c .)" = 1 ] || fail "expected one playground-<hash>.js in $dist, found: ${glue:-none}"
 base=${glue%.js}
 [ -f "$dist/${base}_bg.wasm" ] || fail "no ${base}_bg.wasm in $dist"
-flags=$( (tr '\n' ' ' < index.html | grep -oE 'data-bin="playground"[^>]*data-wasm-opt-params="[^"]*"' || true) |
-  sed -E 's/.*data-wasm-opt-params="([^"]*)"/\1/')
-[ -n "$flags" ] || fail "index.html gives no wasm-opt flags for the page"
+flags=$(scripts/wasm-opt-flags.sh) || fail "no wasm-opt flags for the page"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -8,7 +8,7 @@
 //! code the page would carry only for that (about 20 KB gzipped, see
 //! BENCHMARKS.md, "First load"); the grading worker reads and checks the
 //! same files itself. The starter design stays a design document, read
-//! here by the reader every design goes through.
+//! here as `sim::kata::Kata::from_json` reads it (`Kata::read_starter`).
 
 use sim::kata::{Kata, KataError};
 
@@ -18,11 +18,7 @@ include!(concat!(env!("OUT_DIR"), "/built_in_katas.rs"));
 /// gives, without reading the kata file again.
 pub fn load(id: &str) -> Result<Kata, KataError> {
     let (mut kata, starter) = checked(id).ok_or_else(|| KataError::Unknown(id.to_string()))?;
-    let parsed = design::format::parse(starter).map_err(|e| KataError::Starter {
-        kata: kata.id.clone(),
-        reason: e.to_string(),
-    })?;
-    kata.starter = parsed.design;
+    kata.read_starter(starter)?;
     Ok(kata)
 }
 
