@@ -19,7 +19,7 @@ use crate::components::{
     top_bar::{TopBar, TopBarContext},
 };
 use crate::dom;
-use crate::embed::{self, Inbound, Outbound, Trigger};
+use crate::embed::{self, CoursePage, Inbound, Outbound, Trigger};
 use crate::grading::protocol::{KataData, KataRef};
 use crate::grading::transport::{self, Connect};
 use crate::later::{self, Dialogs, Later, PartError};
@@ -387,6 +387,7 @@ pub fn App() -> impl IntoView {
             .map(|(d, link_seed)| ShareDialog::LinkOrAutosave(Box::new(d), link_seed)),
     );
     let page = StoredValue::new(page);
+    let course = CoursePage::new(page, kata_id, state, seed);
     // Set when the course page loads a design, so its grade says so.
     let course_loaded = StoredValue::new(false);
 
@@ -409,14 +410,7 @@ pub fn App() -> impl IntoView {
                 }
                 _ => {}
             }
-            page.with_value(|p| {
-                embed::post(p, || Outbound::DesignChanged {
-                    kata: kata_id.into(),
-                    share: state.with_editor(|e| {
-                        design::share::encode(e.design(), kata_id, seed.get_untracked())
-                    }),
-                })
-            });
+            course.design_changed();
         }
         revision
     });
@@ -483,17 +477,7 @@ pub fn App() -> impl IntoView {
         if state.with_editor(|e| e.revision() != outcome.revision) {
             return;
         }
-        page.with_value(|p| {
-            embed::post(p, || Outbound::Graded {
-                trigger,
-                kata: kata_id.into(),
-                share: state.with_editor(|e| {
-                    design::share::encode(e.design(), kata_id, seed.get_untracked())
-                }),
-                passed: g.passed as u32,
-                total: g.total as u32,
-            })
-        });
+        course.graded(trigger, g.passed as u32, g.total as u32);
     };
     run.connect(&connect, move |outcome| {
         let (request, trigger) = trigger_of.get_value();
@@ -709,7 +693,7 @@ pub fn App() -> impl IntoView {
     // runs beside the canvas's drawing and the worker's. Each is built at
     // its stage once the part is there.
     let part: RwSignal<Option<Later>> = RwSignal::new(None);
-    ask_for_later_part(part, state, run);
+    ask_for_later_part(part, state, run, course);
     let results_shown = Signal::derive(move || part.with(Option::is_some));
     let top = built_when(top_built, move || {
         view! {
@@ -866,8 +850,13 @@ fn build_the_rest(built: RwSignal<Built>) {
 /// `PART_RETRY_MAX_MS`, until it has it; then grading resumes. This is
 /// the one place a missing part is reported: the transport drops the
 /// answers it could not read (see `transport::WorkerTransport::receive`).
-fn ask_for_later_part(part: RwSignal<Option<Later>>, state: EditorState, run: RunState) {
-    ask_again_for_later_part(part, state, run, None);
+fn ask_for_later_part(
+    part: RwSignal<Option<Later>>,
+    state: EditorState,
+    run: RunState,
+    course: CoursePage,
+) {
+    ask_again_for_later_part(part, state, run, course, None);
 }
 
 /// [`ask_for_later_part`]; `retry_ms` is how long the page waited before
@@ -876,6 +865,7 @@ fn ask_again_for_later_part(
     part: RwSignal<Option<Later>>,
     state: EditorState,
     run: RunState,
+    course: CoursePage,
     retry_ms: Option<u32>,
 ) {
     later::with(move |loaded: Result<Later, PartError>| {
@@ -886,6 +876,10 @@ fn ask_again_for_later_part(
         match loaded {
             Ok(later) => {
                 part.set(Some(later));
+                // Before the answers waiting for the part are read (and
+                // the grades among them posted).
+                course.part_arrived(&later);
+                state.refresh_lints();
                 if retry_ms.is_some() {
                     state.notify("The rest of the page has loaded.");
                     // The answers that came meanwhile could not be read.
@@ -903,7 +897,7 @@ fn ask_again_for_later_part(
                 }
                 let wait = retry_ms.map_or(PART_RETRY_MS, |ms| (ms * 2).min(PART_RETRY_MAX_MS));
                 gloo_timers::callback::Timeout::new(wait, move || {
-                    ask_again_for_later_part(part, state, run, Some(wait));
+                    ask_again_for_later_part(part, state, run, course, Some(wait));
                 })
                 .forget();
             }

@@ -2,10 +2,14 @@
 //! iframe, and the `load-design` message it accepts from allowed origins.
 //! Documented for course authors in `docs/embed.md`.
 
+use design::Design;
+use leptos::prelude::*;
 use serde_json::{json, Value};
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::later::{self, Later, PartError};
 use crate::page::PageOptions;
+use crate::state::EditorState;
 
 /// The `source` field of every message, so a page can tell ours apart.
 pub const SOURCE: &str = "kata-playground";
@@ -167,23 +171,32 @@ pub fn read_inbound(options: &PageOptions, origin: &str, data: &Value) -> Result
     }
 }
 
+/// The parent page to post to and where, when the playground is in an
+/// iframe and has somewhere to post ([`PageOptions::post_targets`]: nowhere
+/// while `?allow=` is malformed).
+fn parent_and_targets(options: &PageOptions) -> Option<(web_sys::Window, Vec<&str>)> {
+    let targets = options.post_targets();
+    if targets.is_empty() {
+        return None;
+    }
+    let window = web_sys::window()?;
+    let parent = window.parent().ok()??;
+    // (Not in an iframe: the window is its own parent.)
+    (parent != window).then_some((parent, targets))
+}
+
+/// Whether messages posted now would reach a parent page.
+pub fn is_embedded(options: &PageOptions) -> bool {
+    parent_and_targets(options).is_some()
+}
+
 /// Posts the message `message` builds to the parent page, when there is
 /// one, at each of [`PageOptions::post_targets`]: nowhere while `?allow=`
 /// is malformed, and then `message` is not called.
 pub fn post(options: &PageOptions, message: impl FnOnce() -> Outbound) {
-    let targets = options.post_targets();
-    if targets.is_empty() {
-        return;
-    }
-    let Some(window) = web_sys::window() else {
+    let Some((parent, targets)) = parent_and_targets(options) else {
         return;
     };
-    let Ok(Some(parent)) = window.parent() else {
-        return;
-    };
-    if parent == window {
-        return; // not in an iframe
-    }
     // Built only now: a message carries the design's share link, which is
     // not worth compressing for a page that is not embedded.
     let message = message();
@@ -191,6 +204,108 @@ pub fn post(options: &PageOptions, message: impl FnOnce() -> Outbound) {
         for target in targets {
             let _ = parent.post_message(&data, target);
         }
+    }
+}
+
+/// What the playground tells the course page about the design on screen:
+/// that it changed, and its grades. Both messages carry the design's share
+/// string, which the page's later part writes (it holds the compressor, so
+/// the page's own wasm does without it). Once the part is there a message
+/// is posted at once; while it is on its way, when it comes, in the order
+/// asked, so `design-changed` still comes before the grade of its edit.
+/// A change made while the part could not be downloaded is owed, and told
+/// with the design then as soon as the part comes ([`CoursePage::part_arrived`]);
+/// a grade can only come through the part, so none is lost that way.
+#[derive(Clone, Copy)]
+pub struct CoursePage {
+    page: StoredValue<PageOptions>,
+    kata: &'static str,
+    state: EditorState,
+    seed: RwSignal<u64>,
+    /// A change is owed to the course page.
+    owed: StoredValue<bool>,
+}
+
+impl CoursePage {
+    /// The course page of `page`, told about `state`'s design in `kata`
+    /// with the seed `seed` holds.
+    pub fn new(
+        page: StoredValue<PageOptions>,
+        kata: &'static str,
+        state: EditorState,
+        seed: RwSignal<u64>,
+    ) -> CoursePage {
+        CoursePage {
+            page,
+            kata,
+            state,
+            seed,
+            owed: StoredValue::new(false),
+        }
+    }
+
+    /// The design on screen and the seed, when there is a course page to
+    /// tell (a copy: the message may be posted after further edits).
+    fn design_to_tell(self) -> Option<(Design, u64)> {
+        self.page.with_value(is_embedded).then(|| {
+            (
+                self.state.with_editor(|e| e.design().clone()),
+                self.seed.get_untracked(),
+            )
+        })
+    }
+
+    /// The design changed and settled: posts `design-changed`.
+    pub fn design_changed(self) {
+        let Some((design, seed)) = self.design_to_tell() else {
+            return;
+        };
+        later::with_if_coming(move |part| match part {
+            Ok(part) => self.post_changed(&part, &design, seed),
+            Err(PartError) => self.owed.set_value(true),
+        });
+    }
+
+    /// The design on screen was graded (by `trigger`, `passed` scenarios of
+    /// `total`): posts `graded`.
+    pub fn graded(self, trigger: Trigger, passed: u32, total: u32) {
+        let Some((design, seed)) = self.design_to_tell() else {
+            return;
+        };
+        later::with_if_coming(move |part| {
+            if let Ok(part) = part {
+                self.page.with_value(|p| {
+                    post(p, || Outbound::Graded {
+                        trigger,
+                        kata: self.kata.into(),
+                        share: (part.share)(&design, self.kata, seed),
+                        passed,
+                        total,
+                    })
+                });
+            }
+        });
+    }
+
+    /// The later part has come: posts the change owed, if any, with the
+    /// design on screen now.
+    pub fn part_arrived(self, part: &Later) {
+        if !self.owed.get_value() {
+            return;
+        }
+        self.owed.set_value(false);
+        if let Some((design, seed)) = self.design_to_tell() {
+            self.post_changed(part, &design, seed);
+        }
+    }
+
+    fn post_changed(self, part: &Later, design: &Design, seed: u64) {
+        self.page.with_value(|p| {
+            post(p, || Outbound::DesignChanged {
+                kata: self.kata.into(),
+                share: (part.share)(design, self.kata, seed),
+            })
+        });
     }
 }
 

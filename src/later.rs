@@ -2,9 +2,12 @@
 //! or a click, not to draw the canvas and edit on it.
 //!
 //! It holds reading the worker's answers (a grade is the largest thing the
-//! page reads), the results with their charts and playback, the inspector,
-//! and the dialogs. On the release site (built with the `split` feature,
-//! see `scripts/split.sh`) this code is a wasm module of its own, which the
+//! page reads) and taking the grades and advice among them, the results
+//! with their charts and playback, the inspector, the dialogs, finding
+//! the lints the nodes' badges show, and writing a design's share string
+//! (the compressor behind "Copy link" and the course page's messages). On
+//! the release site (built with the `split` feature, see
+//! `scripts/split.sh`) this code is a wasm module of its own, which the
 //! page fetches when it mounts, beside the grading worker's files: it is
 //! off the critical path, and the canvas is drawn and answers before it
 //! arrives. Everywhere else (`trunk serve`, the browser tests) the part is
@@ -16,6 +19,8 @@
 
 use std::cell::RefCell;
 
+use design::{Design, Lint};
+use editor::lints::GradedLints;
 use leptos::prelude::*;
 
 use crate::components::{
@@ -26,6 +31,7 @@ use crate::components::{
     share::{ShareDialogs, ShareDialogsProps},
 };
 use crate::grading::protocol::{self, Response, WireError};
+use crate::run::{Outcome, RunState};
 
 /// The part's entry points, plain function pointers: once the part is
 /// loaded, calling them costs what calling any function does.
@@ -33,13 +39,24 @@ use crate::grading::protocol::{self, Response, WireError};
 pub struct Later {
     /// Reads an answer of the grading worker from its wire form.
     pub decode: fn(&[u8]) -> Result<Response, WireError>,
+    /// Takes a grade or advice the worker sent ([`RunState::take_grade`]).
+    pub take_grade: fn(RunState, Response, &OnGraded),
     /// The inspector (the right-hand panel).
     pub inspector: fn(InspectorProps) -> AnyView,
     /// The results: run controls, charts, scenario cards.
     pub results: fn(ResultsProps) -> AnyView,
     /// The page's dialogs.
     pub dialogs: fn(Dialogs) -> AnyView,
+    /// The lints to show for a design ([`GradedLints::for_design`]).
+    pub lints: fn(&GradedLints, &Design) -> Vec<Lint>,
+    /// A design's share string (`d2.…`) for a kata and seed: what a link's
+    /// hash and the course page's messages carry.
+    pub share: fn(&Design, &str, u64) -> String,
 }
+
+/// What runs with each grade of the latest request (see
+/// [`RunState::take_grade`]).
+pub type OnGraded = dyn Fn(&Outcome);
 
 /// The inputs of the page's dialogs.
 pub struct Dialogs {
@@ -61,9 +78,9 @@ pub struct PartError;
 impl std::fmt::Display for PartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(
-            "Part of the page (the results, the inspector and the dialogs) could not be \
-             downloaded (is the connection down?); the page tries again by itself, and \
-             your design is kept",
+            "Part of the page (the results, the inspector, the dialogs, sharing and the \
+             nodes' advice) could not be downloaded (is the connection down?); the page \
+             tries again by itself, and your design is kept",
         )
     }
 }
@@ -80,6 +97,7 @@ impl std::error::Error for PartError {}
 fn part() -> Result<Later, PartError> {
     Ok(Later {
         decode: protocol::decode::<Response>,
+        take_grade: RunState::take_grade,
         inspector: |props| Inspector(props).into_any(),
         results: |props| Results(props).into_any(),
         dialogs: |d| {
@@ -91,6 +109,8 @@ fn part() -> Result<Later, PartError> {
             }
             .into_any()
         },
+        lints: GradedLints::for_design,
+        share: design::share::encode,
     })
 }
 

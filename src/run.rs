@@ -25,6 +25,7 @@ use sim::grade::Grade;
 use crate::grading::now_ms;
 use crate::grading::protocol::{self, KataRef, Request, Response};
 use crate::grading::transport::{Connect, Transport};
+use crate::later;
 use crate::state::{EditorState, LiveFrame, NodeLive};
 
 /// How long the worker may stay silent on an outdated request while a
@@ -163,8 +164,8 @@ impl RunState {
     /// that arrives for the latest request.
     pub fn connect(&self, connect: &Connect, on_graded: impl Fn(&Outcome) + 'static) {
         let run = *self;
-        let on_graded = Rc::new(on_graded);
-        let connected = (connect.0)(Rc::new(move |response| run.receive(response, &*on_graded)));
+        let on_graded: Rc<dyn Fn(&Outcome)> = Rc::new(on_graded);
+        let connected = (connect.0)(Rc::new(move |response| run.receive(response, &on_graded)));
         match connected {
             Ok(service) => self.service.set_value(Some(service)),
             Err(error) => self.unavailable.set(Some(error)),
@@ -258,16 +259,14 @@ impl RunState {
         }
     }
 
-    fn receive(&self, response: Response, on_graded: &dyn Fn(&Outcome)) {
+    /// Takes an answer of the grading service. Its progress and failures
+    /// are taken here; a grade or advice, which only an answer read by the
+    /// page's later part can bring, is taken there ([`RunState::take_grade`],
+    /// so its code is in that part's wasm, not the page's).
+    fn receive(&self, response: Response, on_graded: &Rc<dyn Fn(&Outcome)>) {
         // The page (or a browser test's mount) may be gone while the
         // service still answers: then there is nobody to tell.
-        let Some(Grading {
-            asked,
-            asked_revision,
-            retried,
-            ..
-        }) = self.grading.try_get_untracked()
-        else {
+        let Some(Grading { asked, retried, .. }) = self.grading.try_get_untracked() else {
             return;
         };
         let now = now_ms();
@@ -296,6 +295,44 @@ impl RunState {
                 self.clock_ms.set(now);
                 self.tick_while_grading(now);
             }
+            Response::Checking {
+                request,
+                done,
+                total,
+            } => {
+                if Some(request) == asked {
+                    self.checking.set(Some((done, total)));
+                }
+            }
+            Response::Graded { .. } | Response::Advised { .. } => {
+                let (run, on_graded) = (*self, on_graded.clone());
+                // On the site the part has read this answer, so it is
+                // there and this runs at once; where it is in the page's
+                // wasm (the browser tests) it is loaded on first use. It
+                // cannot fail to load here (`Err` only from a download).
+                later::with(move |part| {
+                    if let Ok(part) = part {
+                        (part.take_grade)(run, response, &*on_graded);
+                    }
+                });
+            }
+        }
+    }
+
+    /// Takes a grade, or advice on the grade shown, that the grading
+    /// service sent (see [`RunState::receive`]); `on_graded` runs with a
+    /// grade of the latest request. Reached only through the page's later
+    /// part (`later::Later::take_grade`).
+    pub fn take_grade(self, response: Response, on_graded: &dyn Fn(&Outcome)) {
+        let Some(Grading {
+            asked,
+            asked_revision,
+            ..
+        }) = self.grading.try_get_untracked()
+        else {
+            return;
+        };
+        match response {
             Response::Graded {
                 request,
                 grade,
@@ -327,15 +364,6 @@ impl RunState {
                 on_graded(&outcome);
                 self.show_report_soon();
             }
-            Response::Checking {
-                request,
-                done,
-                total,
-            } => {
-                if Some(request) == asked {
-                    self.checking.set(Some((done, total)));
-                }
-            }
             Response::Advised {
                 request,
                 scenarios,
@@ -366,6 +394,12 @@ impl RunState {
                     reports: shown.reports.clone(),
                 })));
             }
+            // Taken by `receive`.
+            Response::Failed { .. }
+            | Response::Ready
+            | Response::Idle
+            | Response::Started { .. }
+            | Response::Checking { .. } => {}
         }
     }
 

@@ -247,8 +247,38 @@ impl EditorState {
             return;
         };
         self.graded_lints.update_value(|g| g.record(&design, lints));
-        let lints = self.graded_lints.with_value(|g| g.for_design(&design));
-        set_if_changed(self.lints, lints);
+        self.show_lints(design);
+    }
+
+    /// Shows the lints of `design`, the design on screen: its grade's while
+    /// it differs from the graded design at most in where nodes sit, else
+    /// those no run has checked (`GradedLints::for_design`). The page's
+    /// later part finds them (so `design::lint` is in its wasm, not the
+    /// page's): at once once it is there; before that, when it comes, in
+    /// order with the other edits, and the app shows the lints of the
+    /// design then ([`EditorState::refresh_lints`]). So a design opens with
+    /// its badges a moment after it is drawn.
+    fn show_lints(&self, design: Design) {
+        let state = *self;
+        crate::later::with_if_coming(move |part| {
+            let Ok(part) = part else { return };
+            // (The page, or a browser test's mount, may be gone by then.)
+            if let Some(lints) = state
+                .graded_lints
+                .try_with_value(|g| (part.lints)(g, &design))
+            {
+                if state.lints.try_get_untracked().is_some() {
+                    set_if_changed(state.lints, lints);
+                }
+            }
+        });
+    }
+
+    /// Shows the lints of the design on screen (see
+    /// [`EditorState::show_lints`]): the app calls it when the page's later
+    /// part has come.
+    pub fn refresh_lints(&self) {
+        self.show_lints(self.with_editor(|e| e.design().clone()));
     }
 
     /// A pointer move during a gesture. Only the nodes that moved are
@@ -406,8 +436,7 @@ impl EditorState {
                 })
                 .collect(),
         );
-        let lints = self.graded_lints.with_value(|g| g.for_design(&design));
-        set_if_changed(self.lints, lints);
+        self.show_lints(design);
     }
 
     /// Adds a node of `kind` near the middle of the view (keyboard and

@@ -6,6 +6,7 @@ use design::Design;
 use leptos::prelude::*;
 
 use crate::files;
+use crate::later;
 use crate::state::EditorState;
 
 /// The address of this page without its hash (where links point).
@@ -16,12 +17,6 @@ pub fn page_address() -> String {
             Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?))
         })
         .unwrap_or_default()
-}
-
-/// The share link of the current design.
-pub fn share_link(state: EditorState, kata: &str, seed: u64) -> String {
-    let code = state.with_editor(|e| design::share::encode(e.design(), kata, seed));
-    format!("{}#{code}", page_address())
 }
 
 /// Which sharing dialog is open.
@@ -36,22 +31,34 @@ pub enum ShareDialog {
     LinkOrAutosave(Box<Design>, u64),
 }
 
-/// Copies the share link and confirms it, or shows it for copying by hand.
+/// Copies the share link of the design on screen and confirms it, or
+/// shows it for copying by hand. The link's share string is written by
+/// the page's later part (it holds the compressor): once the part is there
+/// (it is asked for when the page opens) the link is made at once, within
+/// the click; if it is still on its way, when it comes, and a browser that
+/// then refuses the clipboard (the click is too long ago) gets the link
+/// shown for copying by hand.
 pub fn copy_link(
     state: EditorState,
     dialog: RwSignal<Option<ShareDialog>>,
     kata: &'static str,
     seed: u64,
 ) {
-    let link = share_link(state, kata, seed);
-    leptos::task::spawn_local(async move {
-        match files::copy_to_clipboard(&link).await {
-            Ok(()) => state.notify(format!(
-                "Link copied: {} characters, the whole design.",
-                link.chars().count()
-            )),
-            Err(_) => dialog.set(Some(ShareDialog::Link(link))),
+    let design = state.with_editor(|e| e.design().clone());
+    later::with(move |part| match part {
+        Ok(part) => {
+            let link = format!("{}#{}", page_address(), (part.share)(&design, kata, seed));
+            leptos::task::spawn_local(async move {
+                match files::copy_to_clipboard(&link).await {
+                    Ok(()) => state.notify(format!(
+                        "Link copied: {} characters, the whole design.",
+                        link.chars().count()
+                    )),
+                    Err(_) => dialog.set(Some(ShareDialog::Link(link))),
+                }
+            });
         }
+        Err(error) => state.notify(format!("The link could not be made. {error}.")),
     });
 }
 

@@ -16,6 +16,17 @@ pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// A canonical design of the status dashboard, by name (`"reference"`,
+/// `"starter"`…: `katas/status-dashboard/designs/<name>.json`), read.
+pub fn canonical_design(name: &str) -> design::Design {
+    let path = workspace_root().join(format!("katas/status-dashboard/designs/{name}.json"));
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    design::format::parse(&text)
+        .unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()))
+        .design
+}
+
 /// Where tests leave their screenshots: `target/e2e/`.
 pub fn artifacts_dir() -> PathBuf {
     let dir = workspace_root().join("target/e2e");
@@ -114,4 +125,37 @@ fn wait_until_mounted(browser: &webdriver::Browser) {
             .unwrap_or_default();
         panic!("the app did not mount: {e}\nbody: {body}");
     }
+}
+
+/// A copy of the built site ([`dist_dir`]) without the page's later part
+/// (`playground-…-later.wasm`), as a site whose part cannot be downloaded
+/// looks: the copy's folder (under [`artifacts_dir`], named by `name` and
+/// this process), and the part's name in `dist/`, to put it back with
+/// [`put_back_later_part`].
+pub fn site_without_later_part(name: &str) -> (PathBuf, String) {
+    let dist = dist_dir();
+    let later: Vec<String> = std::fs::read_dir(&dist)
+        .expect("read dist/")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("playground-") && name.ends_with("-later.wasm"))
+        .collect();
+    assert_eq!(later.len(), 1, "dist/ holds one later part: {later:?}");
+    // dist/ is flat: its files, less the part.
+    let site = artifacts_dir().join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&site);
+    std::fs::create_dir_all(&site).expect("make the copy's folder");
+    for entry in std::fs::read_dir(&dist).expect("read dist/").flatten() {
+        let file = entry.file_name();
+        if entry.path().is_file() && file.to_string_lossy() != later[0] {
+            std::fs::copy(entry.path(), site.join(&file)).expect("copy a file of dist/");
+        }
+    }
+    (site, later[0].clone())
+}
+
+/// Puts the later part named `later` back into `site` (see
+/// [`site_without_later_part`]): it can be downloaded again.
+pub fn put_back_later_part(site: &std::path::Path, later: &str) {
+    std::fs::copy(dist_dir().join(later), site.join(later)).expect("put the part back");
 }

@@ -160,3 +160,79 @@ fn real_mouse_builds_a_design_and_the_inspector_edits_it() {
 
     browser.assert_no_console_errors();
 }
+
+/// "Copy link" puts on the clipboard a link that opens the very design on
+/// screen (its share string is written by the page's later part), and
+/// says so; when the browser refuses the clipboard, the link is shown for
+/// copying by hand instead.
+#[test]
+fn copy_link_copies_a_link_to_the_design_on_screen_or_shows_it() {
+    let reference = e2e::canonical_design("reference");
+    let hash = design::share::encode(&reference, "status-dashboard", 7);
+    let (_server, browser) = e2e::serve_and_open(&format!("#{hash}"), 1440, 900);
+    browser
+        .wait_for(
+            "return !!document.querySelector('.scenario-card[data-passed]')",
+            Duration::from_secs(60),
+        )
+        .expect("the linked design is graded");
+    // The clipboard, as the page sees it: what it was given.
+    browser
+        .execute(
+            "window.__copied = []; \
+             navigator.clipboard.writeText = t => { window.__copied.push(t); return Promise.resolve(); };",
+            vec![],
+        )
+        .expect("watch the clipboard");
+    press_copy_link(&browser);
+    let copied = browser
+        .wait_for(
+            "return window.__copied.length === 1 && window.__copied[0]",
+            Duration::from_secs(10),
+        )
+        .expect("the link was copied");
+    let link = copied.as_str().unwrap_or("");
+    let (page, code) = link.split_once('#').expect("a link with a hash");
+    assert!(page.starts_with("http://127.0.0.1:"), "{link}");
+    let shared = design::share::decode(code).expect("the hash is a share string");
+    assert_eq!(
+        shared.design, reference,
+        "the link opens the design on screen"
+    );
+    assert_eq!((shared.kata.as_str(), shared.seed), ("status-dashboard", 7));
+    browser
+        .wait_for(
+            "return (document.querySelector('.notice-area').textContent || '').includes('Link copied')",
+            Duration::from_secs(5),
+        )
+        .expect("the page says the link was copied");
+
+    // A browser that refuses: the link is shown, selected for copying.
+    browser
+        .execute(
+            "navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));",
+            vec![],
+        )
+        .expect("refuse the clipboard");
+    press_copy_link(&browser);
+    let shown = browser
+        .wait_for(
+            "const f = document.querySelector('.dialog .copy-field'); return f && f.value;",
+            Duration::from_secs(10),
+        )
+        .expect("the link is shown for copying by hand");
+    assert_eq!(shown.as_str(), Some(link), "the same link is shown");
+    browser.assert_no_console_errors();
+}
+
+/// Clicks the top bar's "Copy link" (a real click: the clipboard wants one).
+fn press_copy_link(browser: &Browser) {
+    let button = browser
+        .element(
+            "return document.querySelector('button.wide-only[data-action=\"copy-link\"]')",
+            vec![],
+        )
+        .expect("look for Copy link")
+        .expect("the top bar has Copy link");
+    browser.click(&button).expect("press Copy link");
+}

@@ -4,7 +4,7 @@
 //! `graded` messages of each trigger (opened, load-design, run, edit) and
 //! `design-changed` before the grade of an edit.
 
-use e2e::{artifacts_dir, serve_and_open, workspace_root};
+use e2e::{artifacts_dir, serve_and_open};
 use serde_json::json;
 use std::time::Duration;
 
@@ -43,11 +43,7 @@ fn the_course_page_receives_the_grade_of_a_passing_design() {
     );
 
     // The course page loads the reference design into the iframe.
-    let text = std::fs::read_to_string(
-        workspace_root().join("katas/status-dashboard/designs/reference.json"),
-    )
-    .expect("the reference design");
-    let reference = design::format::parse(&text).expect("parses").design;
+    let reference = e2e::canonical_design("reference");
     let share = design::share::encode(&reference, "status-dashboard", 1);
     browser
         .execute(
@@ -166,4 +162,94 @@ fn the_course_page_receives_the_grade_of_a_passing_design() {
     let png = browser.screenshot().expect("screenshot");
     std::fs::write(artifacts_dir().join("course-page.png"), png).expect("save");
     browser.assert_no_console_errors();
+}
+
+/// The share string a message carries is written by the page's later part
+/// (`src/later.rs`). A design the course page loads while that part cannot
+/// be downloaded is still told: no `design-changed` can be written then,
+/// so it is owed, and once the part comes the course page hears it, with
+/// that design.
+#[test]
+fn a_change_made_while_the_later_part_is_missing_reaches_the_course_page_once_it_comes() {
+    let (site, later) = e2e::site_without_later_part("course-without-later");
+    let server = e2e::serve::StaticServer::start(&site).expect("serve the copy");
+    let browser = e2e::webdriver::Browser::start(1440, 1400).expect("start headless Chromium");
+    browser
+        .goto(&format!("{}course-example.html", server.url))
+        .expect("open the course page");
+    browser
+        .wait_for(
+            "return document.getElementById('status').textContent.includes('ready')",
+            Duration::from_secs(30),
+        )
+        .expect("the playground posted `ready` without its later part");
+    browser
+        .execute(
+            "window.__heard = []; \
+             window.addEventListener('message', e => { \
+               if (e.data && e.data.source === 'kata-playground') window.__heard.push(e.data); });",
+            vec![],
+        )
+        .expect("listen to the playground");
+
+    let reference = e2e::canonical_design("reference");
+    browser
+        .execute(
+            "document.getElementById('playground').contentWindow.postMessage(\
+               { source: 'kata-playground', v: 1, type: 'load-design', design: arguments[0] }, location.origin);",
+            vec![json!(design::share::encode(&reference, "status-dashboard", 1))],
+        )
+        .expect("post load-design");
+    browser
+        .wait_for(
+            "return document.getElementById('playground').contentDocument \
+               .querySelectorAll('svg.canvas g.node').length === arguments[0];"
+                .replace("arguments[0]", &reference.nodes.len().to_string())
+                .as_str(),
+            Duration::from_secs(10),
+        )
+        .expect("the playground shows the loaded design without its later part");
+    std::thread::sleep(Duration::from_secs(1));
+    let heard = browser
+        .execute("return window.__heard.map(m => m.type)", vec![])
+        .expect("read what the course page heard");
+    assert_eq!(
+        heard,
+        json!([]),
+        "nothing with a share string can be written without the part"
+    );
+
+    e2e::put_back_later_part(&site, &later);
+    let changed = browser
+        .wait_for(
+            "const m = window.__heard.find(m => m.type === 'design-changed'); return m && m.share;",
+            Duration::from_secs(40),
+        )
+        .expect("the owed `design-changed` comes once the part has");
+    let shared = design::share::decode(changed.as_str().unwrap_or("")).expect("a share string");
+    assert_eq!(
+        shared.design, reference,
+        "`design-changed` carries the design loaded while the part was missing"
+    );
+    browser
+        .wait_for(
+            "return window.__heard.some(m => m.type === 'graded')",
+            Duration::from_secs(60),
+        )
+        .expect("the design is graded once the part has come");
+    let order = browser
+        .execute("return window.__heard.map(m => m.type)", vec![])
+        .expect("read what the course page heard");
+    println!("heard: {order}");
+    assert_eq!(
+        order.get(0),
+        Some(&json!("design-changed")),
+        "the change is told before its grade: {order}"
+    );
+    let log = browser.console_log().expect("read the console");
+    assert!(
+        !log.iter().any(|e| e.message.contains("panicked")),
+        "the page panicked: {log:?}"
+    );
+    let _ = std::fs::remove_dir_all(&site);
 }

@@ -190,11 +190,7 @@ fn cards_agree_with_kata_grade_and_the_reference_passes_all_four() {
     );
 
     // The reference design, opened from a link: 4 of 4.
-    let text = std::fs::read_to_string(
-        e2e::workspace_root().join("katas/status-dashboard/designs/reference.json"),
-    )
-    .expect("the reference design file");
-    let reference = design::format::parse(&text).expect("it parses").design;
+    let reference = e2e::canonical_design("reference");
     let link = format!(
         "{}#{}",
         server.url,
