@@ -255,40 +255,50 @@ impl CoursePage {
         })
     }
 
-    /// The design changed and settled: posts `design-changed`.
+    /// The design changed and settled: posts `design-changed`. While a
+    /// change is owed (the part could not be downloaded), this one joins
+    /// it: the owed change is told with the design on screen when the part
+    /// comes, so the course page never hears an older design after a newer
+    /// one.
     pub fn design_changed(self) {
+        if self.owed.try_get_value().unwrap_or(true) {
+            return;
+        }
         let Some((design, seed)) = self.design_to_tell() else {
             return;
         };
         later::with_if_coming(move |part| match part {
             Ok(part) => self.post_changed(&part, &design, seed),
+            // (`set_value` is a no-op once the page is gone.)
             Err(PartError) => self.owed.set_value(true),
         });
     }
 
     /// The design on screen was graded (by `trigger`, `passed` scenarios of
-    /// `total`): posts `graded`.
+    /// `total`): posts `graded`. Called as the grade is taken, which only
+    /// the part does, so the part is there ([`later::now`]) and the message
+    /// goes out at once, after any `design-changed` asked for before.
     pub fn graded(self, trigger: Trigger, passed: u32, total: u32) {
+        let Some(part) = later::now() else {
+            return;
+        };
         let Some((design, seed)) = self.design_to_tell() else {
             return;
         };
-        later::with_if_coming(move |part| {
-            if let Ok(part) = part {
-                self.page.with_value(|p| {
-                    post(p, || Outbound::Graded {
-                        trigger,
-                        kata: self.kata.into(),
-                        share: (part.share)(&design, self.kata, seed),
-                        passed,
-                        total,
-                    })
-                });
-            }
+        self.page.with_value(|p| {
+            post(p, || Outbound::Graded {
+                trigger,
+                kata: self.kata.into(),
+                share: (part.share)(&design, self.kata, seed),
+                passed,
+                total,
+            })
         });
     }
 
     /// The later part has come: posts the change owed, if any, with the
-    /// design on screen now.
+    /// design on screen now. The app calls it first thing when the part
+    /// comes, before the worker's answers that waited for it are read.
     pub fn part_arrived(self, part: &Later) {
         if !self.owed.get_value() {
             return;
@@ -299,8 +309,11 @@ impl CoursePage {
         }
     }
 
+    /// Posts `design-changed` for `design`. It may run once the download
+    /// it waited for is over, after the page is gone: then nothing is
+    /// posted.
     fn post_changed(self, part: &Later, design: &Design, seed: u64) {
-        self.page.with_value(|p| {
+        let _ = self.page.try_with_value(|p| {
             post(p, || Outbound::DesignChanged {
                 kata: self.kata.into(),
                 share: (part.share)(design, self.kata, seed),

@@ -14,8 +14,10 @@
 //! in the page's wasm and "loading" it costs nothing, through the same
 //! code path.
 //!
-//! Everything reaches the part through [`with`]; nothing else in the page
-//! may name what is in it, or that code would stay in the page's wasm.
+//! Everything reaches the part through [`with`] (which the app alone
+//! calls, so the app is the first to hear that it came), [`with_if_coming`]
+//! or [`now`]; nothing else in the page may name what is in it, or that
+//! code would stay in the page's wasm.
 
 use std::cell::RefCell;
 
@@ -147,6 +149,17 @@ enum State {
 
 thread_local! {
     static STATE: RefCell<State> = const { RefCell::new(State::Idle) };
+    /// The part once downloaded, already while the callers that waited
+    /// for it are answered (see [`now`]).
+    static ARRIVED: std::cell::Cell<Option<Later>> = const { std::cell::Cell::new(None) };
+}
+
+/// The part if it has been downloaded, including while the callers that
+/// waited for it are being answered (when [`with`] would queue behind
+/// them). What the part itself brought, such as a worker's answer it
+/// read, is taken on with this, at once and in order.
+pub fn now() -> Option<Later> {
+    ARRIVED.get()
 }
 
 /// Calls `then` with the part: at once when it is loaded, otherwise once
@@ -207,6 +220,9 @@ fn ask(then: impl FnOnce(Result<Later, PartError>) + 'static, may_start: bool) {
         // (or without) a mounted app.
         wasm_bindgen_futures::spawn_local(async {
             let loaded = load().await;
+            if let Ok(part) = loaded {
+                ARRIVED.set(Some(part));
+            }
             // The state stays `Loading` until every waiting caller is
             // answered, one at a time with no borrow held, so a caller that
             // asks meanwhile (from inside an answer) waits its turn.

@@ -33,11 +33,12 @@ pub enum ShareDialog {
 
 /// Copies the share link of the design on screen and confirms it, or
 /// shows it for copying by hand. The link's share string is written by
-/// the page's later part (it holds the compressor): once the part is there
-/// (it is asked for when the page opens) the link is made at once, within
-/// the click; if it is still on its way, when it comes, and a browser that
-/// then refuses the clipboard (the click is too long ago) gets the link
-/// shown for copying by hand.
+/// the page's later part (it holds the compressor), which the app asks for
+/// when the page opens: once it is there the link is made at once, within
+/// the click; while it is on its way, when it comes (a browser that then no
+/// longer takes the click as leave to write the clipboard gets the link
+/// shown for copying by hand); when it could not be downloaded, the
+/// learner is told so (the app keeps trying).
 pub fn copy_link(
     state: EditorState,
     dialog: RwSignal<Option<ShareDialog>>,
@@ -45,20 +46,28 @@ pub fn copy_link(
     seed: u64,
 ) {
     let design = state.with_editor(|e| e.design().clone());
-    later::with(move |part| match part {
-        Ok(part) => {
-            let link = format!("{}#{}", page_address(), (part.share)(&design, kata, seed));
-            leptos::task::spawn_local(async move {
-                match files::copy_to_clipboard(&link).await {
-                    Ok(()) => state.notify(format!(
-                        "Link copied: {} characters, the whole design.",
-                        link.chars().count()
-                    )),
-                    Err(_) => dialog.set(Some(ShareDialog::Link(link))),
-                }
-            });
+    // Not `later::with`: only the app downloads the part, so that it is
+    // the first to hear that it came (see `app::ask_for_later_part`).
+    later::with_if_coming(move |part| {
+        // A wait for the part may end after the page is gone.
+        if dialog.try_get_untracked().is_none() {
+            return;
         }
-        Err(error) => state.notify(format!("The link could not be made. {error}.")),
+        match part {
+            Ok(part) => {
+                let link = format!("{}#{}", page_address(), (part.share)(&design, kata, seed));
+                leptos::task::spawn_local(async move {
+                    match files::copy_to_clipboard(&link).await {
+                        Ok(()) => state.notify(format!(
+                            "Link copied: {} characters, the whole design.",
+                            link.chars().count()
+                        )),
+                        Err(_) => dialog.set(Some(ShareDialog::Link(link))),
+                    }
+                });
+            }
+            Err(error) => state.notify(format!("The link could not be made. {error}.")),
+        }
     });
 }
 

@@ -11,6 +11,9 @@ pub mod webdriver;
 
 use std::path::PathBuf;
 
+/// The top bar's "Copy link" button (the wide layout's).
+pub const COPY_LINK: &str = "button.wide-only[data-action=\"copy-link\"]";
+
 /// The workspace root (two levels above this crate).
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")

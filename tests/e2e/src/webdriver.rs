@@ -428,6 +428,21 @@ impl Browser {
         .unwrap_or_else(|e| panic!("click {selector}: {e}"));
     }
 
+    /// Clicks the first element matching `selector` as a pointer would
+    /// (WebDriver's element click: a trusted event, which the clipboard,
+    /// say, asks for); fails the test when nothing matches.
+    pub fn press(&self, selector: &str) {
+        let element = self
+            .element(
+                "return document.querySelector(arguments[0])",
+                vec![json!(selector)],
+            )
+            .unwrap_or_else(|e| panic!("look for {selector}: {e}"))
+            .unwrap_or_else(|| panic!("nothing matches {selector}"));
+        self.click(&element)
+            .unwrap_or_else(|e| panic!("click {selector}: {e}"));
+    }
+
     /// Fails the test with the list of errors if the browser's console
     /// logged any (`SEVERE`: exceptions, failed loads, `console.error`).
     pub fn assert_no_console_errors(&self) {

@@ -184,7 +184,7 @@ fn copy_link_copies_a_link_to_the_design_on_screen_or_shows_it() {
             vec![],
         )
         .expect("watch the clipboard");
-    press_copy_link(&browser);
+    browser.press(e2e::COPY_LINK);
     let copied = browser
         .wait_for(
             "return window.__copied.length === 1 && window.__copied[0]",
@@ -214,7 +214,7 @@ fn copy_link_copies_a_link_to_the_design_on_screen_or_shows_it() {
             vec![],
         )
         .expect("refuse the clipboard");
-    press_copy_link(&browser);
+    browser.press(e2e::COPY_LINK);
     let shown = browser
         .wait_for(
             "const f = document.querySelector('.dialog .copy-field'); return f && f.value;",
@@ -223,16 +223,4 @@ fn copy_link_copies_a_link_to_the_design_on_screen_or_shows_it() {
         .expect("the link is shown for copying by hand");
     assert_eq!(shown.as_str(), Some(link), "the same link is shown");
     browser.assert_no_console_errors();
-}
-
-/// Clicks the top bar's "Copy link" (a real click: the clipboard wants one).
-fn press_copy_link(browser: &Browser) {
-    let button = browser
-        .element(
-            "return document.querySelector('button.wide-only[data-action=\"copy-link\"]')",
-            vec![],
-        )
-        .expect("look for Copy link")
-        .expect("the top bar has Copy link");
-    browser.click(&button).expect("press Copy link");
 }

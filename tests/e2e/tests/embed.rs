@@ -223,7 +223,8 @@ fn a_change_made_while_the_later_part_is_missing_reaches_the_course_page_once_it
     let changed = browser
         .wait_for(
             "const m = window.__heard.find(m => m.type === 'design-changed'); return m && m.share;",
-            Duration::from_secs(40),
+            // The page asks again 5, 15, 35 and 75 s after its first try.
+            Duration::from_secs(80),
         )
         .expect("the owed `design-changed` comes once the part has");
     let shared = design::share::decode(changed.as_str().unwrap_or("")).expect("a share string");

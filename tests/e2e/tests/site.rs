@@ -203,6 +203,22 @@ fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
         drawn.as_u64().unwrap_or(0) >= 3,
         "the canvas draws the starter: {drawn}"
     );
+    // "Copy link" needs the part (it writes the link's share string): it
+    // says so rather than copying nothing.
+    browser
+        .execute(
+            "window.__copied = []; \
+             navigator.clipboard.writeText = t => { window.__copied.push(t); return Promise.resolve(); };",
+            vec![],
+        )
+        .expect("watch the clipboard");
+    browser.press(e2e::COPY_LINK);
+    browser
+        .wait_for(
+            "return (document.querySelector('.notice-area').textContent || '').includes('link could not be made')",
+            Duration::from_secs(5),
+        )
+        .expect("Copy link says the link could not be made");
     // Editing works without the part: delete a node, then undo.
     const CONTROL: &str = "\u{E009}";
     const DELETE: &str = "\u{E017}";
@@ -296,6 +312,23 @@ fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
         came["badge"],
         serde_json::json!(true),
         "the nodes' advice shows once the part has come: {came}"
+    );
+    browser.press(e2e::COPY_LINK);
+    let copied = browser
+        .wait_for(
+            "return window.__copied.length === 1 && window.__copied[0]",
+            Duration::from_secs(10),
+        )
+        .expect("Copy link copies once the part has come");
+    let code = copied
+        .as_str()
+        .and_then(|link| link.split_once('#'))
+        .map(|(_, code)| code)
+        .unwrap_or("");
+    assert_eq!(
+        design::share::decode(code).map(|s| s.design).ok(),
+        Some(e2e::canonical_design("starter")),
+        "the link opens the starter on screen: {copied}"
     );
     browser
         .wait_for(
