@@ -368,8 +368,9 @@ fn ready_on_the_wire_is_the_bytes_the_page_knows_it_by() {
 
 /// The page's later part answers those who ask for it in the order they
 /// asked, including one that asks while being answered, and at once once
-/// it is loaded; it reads the worker's answers as the wire form says. The
-/// worker's answers (`with_if_coming`) never start its download.
+/// it is loaded; `later::now` has it from the moment it is downloaded; it
+/// reads the worker's answers as the wire form says. The worker's answers
+/// (`with_if_coming`) never start its download.
 #[wasm_bindgen_test]
 async fn the_later_part_answers_in_order_and_at_once_when_loaded() {
     use playground::later;
@@ -381,11 +382,19 @@ async fn the_later_part_answers_in_order_and_at_once_when_loaded() {
         Some(false),
         "not asked for: answered at once, without a download"
     );
+    assert!(
+        later::now().is_none(),
+        "not downloaded: nothing to take at once"
+    );
     let order = Rc::new(RefCell::new(Vec::new()));
     for caller in 0..3 {
         let order = order.clone();
         let then = move |part: Result<later::Later, later::PartError>| {
             assert!(part.is_ok(), "the part loads");
+            assert!(
+                later::now().is_some(),
+                "what the part brought can take it at once, while the callers are answered"
+            );
             order.borrow_mut().push(caller);
             if caller == 1 {
                 let order = order.clone();

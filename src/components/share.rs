@@ -49,15 +49,20 @@ pub fn copy_link(
     // Not `later::with`: only the app downloads the part, so that it is
     // the first to hear that it came (see `app::ask_for_later_part`).
     later::with_if_coming(move |part| {
-        // A wait for the part may end after the page is gone.
-        if dialog.try_get_untracked().is_none() {
+        // A wait for the part, or for the clipboard, may end after the
+        // page is gone (the dialog goes with it).
+        if dialog.is_disposed() {
             return;
         }
         match part {
             Ok(part) => {
                 let link = format!("{}#{}", page_address(), (part.share)(&design, kata, seed));
                 leptos::task::spawn_local(async move {
-                    match files::copy_to_clipboard(&link).await {
+                    let copied = files::copy_to_clipboard(&link).await;
+                    if dialog.is_disposed() {
+                        return;
+                    }
+                    match copied {
                         Ok(()) => state.notify(format!(
                             "Link copied: {} characters, the whole design.",
                             link.chars().count()
@@ -66,7 +71,9 @@ pub fn copy_link(
                     }
                 });
             }
-            Err(error) => state.notify(format!("The link could not be made. {error}.")),
+            // Lasting, as the notice it replaces (the part is missing, the
+            // page keeps trying), which this one says again.
+            Err(error) => state.notify_lasting(format!("The link could not be made. {error}.")),
         }
     });
 }

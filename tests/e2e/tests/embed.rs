@@ -223,7 +223,7 @@ fn a_change_made_while_the_later_part_is_missing_reaches_the_course_page_once_it
     let changed = browser
         .wait_for(
             "const m = window.__heard.find(m => m.type === 'design-changed'); return m && m.share;",
-            // The page asks again 5, 15, 35 and 75 s after its first try.
+            // The page asks again 5, 15, 35 and 75 s after its first failure.
             Duration::from_secs(80),
         )
         .expect("the owed `design-changed` comes once the part has");
