@@ -443,6 +443,28 @@ impl Browser {
             .unwrap_or_else(|e| panic!("click {selector}: {e}"));
     }
 
+    /// Replaces the page's clipboard writer with one that keeps what it is
+    /// given, so that a test sees what the page copied without a clipboard
+    /// (read with [`Browser::copied`]).
+    pub fn watch_clipboard(&self) {
+        self.execute(
+            "window.__copied = []; \
+             navigator.clipboard.writeText = t => { window.__copied.push(t); return Promise.resolve(); };",
+            vec![],
+        )
+        .unwrap_or_else(|e| panic!("watch the clipboard: {e}"));
+    }
+
+    /// What the page copied, once it has copied one text since
+    /// [`Browser::watch_clipboard`], waiting up to `timeout`.
+    pub fn copied(&self, timeout: Duration) -> Result<String, Error> {
+        let text = self.wait_for(
+            "return window.__copied.length === 1 && window.__copied[0]",
+            timeout,
+        )?;
+        Ok(text.as_str().unwrap_or_default().to_string())
+    }
+
     /// Fails the test with the list of errors if the browser's console
     /// logged any (`SEVERE`: exceptions, failed loads, `console.error`).
     pub fn assert_no_console_errors(&self) {

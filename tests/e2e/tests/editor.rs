@@ -177,21 +177,12 @@ fn copy_link_copies_a_link_to_the_design_on_screen_or_shows_it() {
         )
         .expect("the linked design is graded");
     // The clipboard, as the page sees it: what it was given.
-    browser
-        .execute(
-            "window.__copied = []; \
-             navigator.clipboard.writeText = t => { window.__copied.push(t); return Promise.resolve(); };",
-            vec![],
-        )
-        .expect("watch the clipboard");
+    browser.watch_clipboard();
     browser.press(e2e::COPY_LINK);
     let copied = browser
-        .wait_for(
-            "return window.__copied.length === 1 && window.__copied[0]",
-            Duration::from_secs(10),
-        )
+        .copied(Duration::from_secs(10))
         .expect("the link was copied");
-    let link = copied.as_str().unwrap_or("");
+    let link = copied.as_str();
     let (page, code) = link.split_once('#').expect("a link with a hash");
     assert!(page.starts_with("http://127.0.0.1:"), "{link}");
     let shared = design::share::decode(code).expect("the hash is a share string");

@@ -205,13 +205,7 @@ fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
     );
     // "Copy link" needs the part (it writes the link's share string): it
     // says so rather than copying nothing.
-    browser
-        .execute(
-            "window.__copied = []; \
-             navigator.clipboard.writeText = t => { window.__copied.push(t); return Promise.resolve(); };",
-            vec![],
-        )
-        .expect("watch the clipboard");
+    browser.watch_clipboard();
     browser.press(e2e::COPY_LINK);
     browser
         .wait_for(
@@ -315,16 +309,9 @@ fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
     );
     browser.press(e2e::COPY_LINK);
     let copied = browser
-        .wait_for(
-            "return window.__copied.length === 1 && window.__copied[0]",
-            Duration::from_secs(10),
-        )
+        .copied(Duration::from_secs(10))
         .expect("Copy link copies once the part has come");
-    let code = copied
-        .as_str()
-        .and_then(|link| link.split_once('#'))
-        .map(|(_, code)| code)
-        .unwrap_or("");
+    let code = copied.split_once('#').map_or("", |(_, code)| code);
     assert_eq!(
         design::share::decode(code).map(|s| s.design).ok(),
         Some(e2e::canonical_design("starter")),
