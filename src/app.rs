@@ -1,14 +1,14 @@
 //! The root component: loads the kata and the autosaved design, wires the
 //! keyboard and autosave, and lays out the regions of the page.
 
-use editor::{action_for, action_while_connecting, Action, KeyPress, Step};
+use editor::{action_for, action_while_connecting, Action, KeyPress};
 use leptos::prelude::*;
 
 use design::Design;
 
 use crate::components::{
     autosave::{AutosaveDialog, AutosaveDialogsProps},
-    brief::{BriefPanel, LeftTab},
+    brief::{BriefFrame, BriefPanelProps, LeftTab},
     canvas::Canvas,
     charts::Targets,
     dialogs::{ConfirmReplaceProps, Replace, ShortcutsHelpProps},
@@ -16,7 +16,7 @@ use crate::components::{
     notice::NoticeArea,
     results::{GradeSummary, ResultsProps},
     share::{ShareDialog, ShareDialogsProps},
-    top_bar::{TopBar, TopBarContext},
+    top_bar::{TopBarContext, TopBarFrame, TopBarProps},
 };
 use crate::dom;
 use crate::embed::{self, CoursePage, Inbound, Outbound, Trigger};
@@ -653,7 +653,28 @@ pub fn App() -> impl IntoView {
             }
             return;
         }
-        let handled = run_action(state, action, help);
+        // The actions are in the page's later part. A key pressed while it
+        // is on its way is carried out once it comes, in order (the
+        // browser keeps the key's own default meanwhile, none that matters
+        // here); one pressed when it could not be downloaded is said to
+        // have done nothing.
+        let handled = match later::now() {
+            Some(part) => (part.run_action)(state, action, help),
+            None => {
+                later::with_if_coming(move |part| match part {
+                    Ok(part) => {
+                        (part.run_action)(state, action, help);
+                    }
+                    // Lasting, as the notice it replaces (the part is
+                    // missing, the page keeps trying).
+                    Err(error) => state.notify_lasting(format!(
+                        "That key did nothing: the keyboard shortcuts come with the rest of the \
+                         page. {error}."
+                    )),
+                });
+                false
+            }
+        };
         if handled {
             ev.prevent_default();
         }
@@ -672,6 +693,12 @@ pub fn App() -> impl IntoView {
     // so a page built in one task was one long task. (The top bar's row
     // has a fixed height, so it fills in without moving the canvas; the
     // grade strip's row does not, so it comes with the canvas.)
+    //
+    // Everything after the canvas but the pane tabs is in the page's later
+    // part (the top bar and the brief show their frames until it comes).
+    // The part may come after all six tasks: then what it holds is built
+    // in the same order, again one part per task (`arrived`), not all in
+    // the task that brought it.
     let built = RwSignal::new(Built::Frame);
     gloo_timers::callback::Timeout::new(0, move || {
         built.set(Built::Canvas);
@@ -687,20 +714,57 @@ pub fn App() -> impl IntoView {
     let all_built = Memo::new(move |_| built.get() == Built::All);
     let (embedded, readonly) = page.with_value(|p| (p.embed, p.readonly));
     let (title, event) = (kata.title.clone(), kata.event());
-    let (top_title, top_event) = (title.clone(), event.clone());
-    // The inspector, the results and the dialogs are in the page's later
-    // part (src/later.rs), asked for now so that on the site its download
-    // runs beside the canvas's drawing and the worker's. Each is built at
-    // its stage once the part is there.
+    let (top_title, top_event, title_frame) = (title.clone(), event.clone(), title.clone());
+    // The top bar's buttons, the brief, the inspector, the results and
+    // the dialogs are in the page's later part (src/later.rs), asked for
+    // now so that on the site its download runs beside the canvas's
+    // drawing and the worker's. Each is built at its stage once the part
+    // is there, and one stage per task from when it came (`arrived`: a
+    // stage of the same kind as `built`, which starts once the part is
+    // there).
     let part: RwSignal<Option<Later>> = RwSignal::new(None);
     ask_for_later_part(part, state, run, course);
-    let results_shown = Signal::derive(move || part.with(Option::is_some));
-    let top = built_when(top_built, move || {
-        view! {
-            <TopBar title=top_title.clone() event=top_event.clone() context=TopBarContext { state, run, replace, help, share, kata: kata_id, seed, readonly } />
+    let arrived = RwSignal::new(Built::Frame);
+    Effect::new(move |started: Option<bool>| {
+        if started == Some(true) {
+            return true;
         }
-        .into_any()
+        let there = part.with(Option::is_some);
+        if there {
+            arrived.set(Built::Canvas);
+            build_the_rest(arrived);
+        }
+        there
     });
+    let top_arrived = Memo::new(move |_| arrived.get() >= Built::Top);
+    let brief_arrived = Memo::new(move |_| arrived.get() >= Built::Brief);
+    let inspector_arrived = Memo::new(move |_| arrived.get() >= Built::Inspector);
+    let all_arrived = Memo::new(move |_| arrived.get() == Built::All);
+    let results_shown = Signal::derive(move || part.with(Option::is_some));
+    let top_context = TopBarContext {
+        state,
+        run,
+        replace,
+        help,
+        share,
+        kata: kata_id,
+        seed,
+        readonly,
+    };
+    let top = built_with_later(
+        top_built,
+        (top_arrived, part),
+        move |later| {
+            (later.top_bar)(
+                TopBarProps::builder()
+                    .title(top_title.clone())
+                    .event(top_event.clone())
+                    .context(top_context)
+                    .build(),
+            )
+        },
+        move || view! { <TopBarFrame title=title_frame.clone() readonly=readonly /> }.into_any(),
+    );
     let summary = built_when(canvas_built, move || {
         view! {
             <GradeSummary state=state run=run results_shown=results_shown on_show=Callback::new(move |()| pane.set(Pane::Results)) />
@@ -712,18 +776,26 @@ pub fn App() -> impl IntoView {
     });
     // Before the canvas in the page's order (focus, reading), as laid out.
     let brief_kata = kata.clone();
-    let brief = built_when(brief_built, move || {
-        view! {
-            <BriefPanel
-                kata=brief_kata.clone()
-                state=state
-                initial=if returning && !readonly { LeftTab::Palette } else { LeftTab::Brief }
-                readonly=readonly
-                on_added=Callback::new(move |()| pane.set(Pane::Canvas))
-            />
-        }
-        .into_any()
-    });
+    let brief = built_with_later(
+        brief_built,
+        (brief_arrived, part),
+        move |later| {
+            (later.brief)(
+                BriefPanelProps::builder()
+                    .kata(brief_kata.clone())
+                    .state(state)
+                    .initial(if returning && !readonly {
+                        LeftTab::Palette
+                    } else {
+                        LeftTab::Brief
+                    })
+                    .readonly(readonly)
+                    .on_added(Callback::new(move |()| pane.set(Pane::Canvas)))
+                    .build(),
+            )
+        },
+        move || view! { <BriefFrame readonly=readonly /> }.into_any(),
+    );
     let starter = kata.starter.clone();
     let (scenarios, targets, window_starts) = (
         kata.scenarios.clone(),
@@ -732,52 +804,67 @@ pub fn App() -> impl IntoView {
     );
     // In the page's order (focus, reading): the inspector, the results,
     // the pane tabs, the dialogs; built in two tasks.
-    let inspector = built_with_later(inspector_built, part, move |later| {
-        (later.inspector)(
-            InspectorProps::builder()
-                .state(state)
-                .run(run)
-                .on_escape(Callback::new(move |()| pane.set(Pane::Canvas)))
-                .build(),
-        )
-    });
-    let results = built_with_later(all_built, part, move |later| {
-        (later.results)(
-            ResultsProps::builder()
-                .state(state)
-                .run(run)
-                .scenarios(scenarios.clone())
-                .targets(targets)
-                .window_starts(window_starts.clone())
-                .event(event.clone())
-                .build(),
-        )
-    });
+    let inspector = built_with_later(
+        inspector_built,
+        (inspector_arrived, part),
+        move |later| {
+            (later.inspector)(
+                InspectorProps::builder()
+                    .state(state)
+                    .run(run)
+                    .on_escape(Callback::new(move |()| pane.set(Pane::Canvas)))
+                    .build(),
+            )
+        },
+        nothing,
+    );
+    let results = built_with_later(
+        all_built,
+        (all_arrived, part),
+        move |later| {
+            (later.results)(
+                ResultsProps::builder()
+                    .state(state)
+                    .run(run)
+                    .scenarios(scenarios.clone())
+                    .targets(targets)
+                    .window_starts(window_starts.clone())
+                    .event(event.clone())
+                    .build(),
+            )
+        },
+        nothing,
+    );
     let tabs = built_when(inspector_built, move || {
         view! { <PaneTabs pane=pane readonly=readonly /> }.into_any()
     });
-    let dialogs = built_with_later(all_built, part, move |later| {
-        (later.dialogs)(Dialogs {
-            confirm: ConfirmReplaceProps::builder()
-                .state(state)
-                .pending(replace)
-                .starter(starter.clone())
-                .build(),
-            help: ShortcutsHelpProps::builder().open(help).build(),
-            share: ShareDialogsProps::builder()
-                .state(state)
-                .dialog(share)
-                .kata(kata_id)
-                .title(title.clone())
-                .seed(seed)
-                .build(),
-            autosave: AutosaveDialogsProps::builder()
-                .state(state)
-                .autosave(autosave)
-                .dialog(autosave_dialog)
-                .build(),
-        })
-    });
+    let dialogs = built_with_later(
+        all_built,
+        (all_arrived, part),
+        move |later| {
+            (later.dialogs)(Dialogs {
+                confirm: ConfirmReplaceProps::builder()
+                    .state(state)
+                    .pending(replace)
+                    .starter(starter.clone())
+                    .build(),
+                help: ShortcutsHelpProps::builder().open(help).build(),
+                share: ShareDialogsProps::builder()
+                    .state(state)
+                    .dialog(share)
+                    .kata(kata_id)
+                    .title(title.clone())
+                    .seed(seed)
+                    .build(),
+                autosave: AutosaveDialogsProps::builder()
+                    .state(state)
+                    .autosave(autosave)
+                    .dialog(autosave_dialog)
+                    .build(),
+            })
+        },
+        nothing,
+    );
     view! {
         <div class="app" class:embed=embedded class:readonly=readonly data-pane=move || pane.get().key()
             class:brief-folded=move || !brief_fold.get().is_open()
@@ -913,111 +1000,29 @@ fn built_when(ready: Memo<bool>, part: impl Fn() -> AnyView + Send + Sync + 'sta
     (move || ready.get().then(&part)).into_any()
 }
 
-/// A part of the page that the page's later part holds: built by `part`,
-/// given the later part, once `ready` is true and the later part is there.
+/// A part of the page that the page's later part holds: from its stage
+/// (`ready`) on, built by `before` until the later part is there and its
+/// stage has arrived (`arrived`, the flag and the part), then by `part`,
+/// given the later part.
 fn built_with_later(
     ready: Memo<bool>,
-    later: RwSignal<Option<Later>>,
+    (arrived, later): (Memo<bool>, RwSignal<Option<Later>>),
     part: impl Fn(Later) -> AnyView + Send + Sync + 'static,
+    before: impl Fn() -> AnyView + Send + Sync + 'static,
 ) -> AnyView {
-    let both = Memo::new(move |_| ready.get() && later.with(Option::is_some));
-    built_when(both, move || {
-        later.get_untracked().map_or_else(|| ().into_any(), &part)
+    let part: Box<dyn Fn(Later) -> AnyView + Send + Sync> = Box::new(part);
+    let before: Box<dyn Fn() -> AnyView + Send + Sync> = Box::new(before);
+    // `arrived` is read first, so that it is tracked whatever the part.
+    built_when(ready, move || {
+        match (arrived.get(), later.get_untracked()) {
+            (true, Some(later)) => part(later),
+            _ => before(),
+        }
     })
 }
 
-/// Carries out a keyboard action; true if the key was used.
-fn run_action(state: EditorState, action: Action, help: RwSignal<bool>) -> bool {
-    match action {
-        Action::Undo => state.apply(|e| e.undo()),
-        Action::Redo => state.apply(|e| e.redo()),
-        Action::Delete => state.apply(|e| e.delete_selection()),
-        Action::Duplicate => state.apply(|e| e.duplicate_selection()),
-        Action::Copy => state.apply(|e| e.copy()),
-        Action::Paste => state.apply(|e| e.paste()),
-        Action::SelectAll => {
-            state.apply(|e| e.select_all());
-            true
-        }
-        Action::Cancel => {
-            let connecting = state.with_editor(|e| e.keyboard_connection().is_some());
-            state.apply(|e| e.cancel());
-            if connecting {
-                state.notify("Connection cancelled.");
-            }
-            true
-        }
-        Action::Connect => {
-            match state.apply(|e| e.start_keyboard_connection()) {
-                // The source keeps the focus while the question is asked
-                // (Tab must not carry it away); the prompt is announced by
-                // the canvas's live region.
-                Ok(_) => {
-                    if let Some(from) = state.selection.with_untracked(|s| s.single_node().cloned())
-                    {
-                        dom::focus_node(from.as_str());
-                    }
-                }
-                Err(error) => state.notify(format!("Cannot connect: {error}.")),
-            }
-            true
-        }
-        Action::ConnectTarget(step) => {
-            let current = state.with_editor(|e| e.keyboard_connection().map(|(_, to)| to.clone()));
-            let moved = state.apply(|e| e.choose_connection_target(step));
-            if let (None, Step::Toward(direction), Some(current)) = (moved, step, current) {
-                state.notify(state.with_editor(|e| {
-                    editor::connect::nothing_toward(e.design(), &current, direction)
-                }));
-            }
-            true
-        }
-        Action::ConnectConfirm => {
-            let Some((from, to)) = state.with_editor(|e| {
-                e.keyboard_connection()
-                    .map(|(from, to)| (from.clone(), to.clone()))
-            }) else {
-                return false;
-            };
-            let result = state.apply(|e| e.finish_keyboard_connection());
-            state.notify(
-                state.with_editor(|e| editor::connect::outcome(e.design(), &from, &to, &result)),
-            );
-            true
-        }
-        Action::Nudge { dx, dy } => state.apply(|e| e.nudge(dx, dy)),
-        Action::Inspect => {
-            let has_node = state
-                .selection
-                .with_untracked(|s| s.single_node().is_some());
-            if has_node {
-                // Focus now when the inspector is showing; one just
-                // unfolded is drawn after this handler, so try again then.
-                dom::focus_first(".inspector #field-label");
-                gloo_timers::callback::Timeout::new(0, || {
-                    if !dom::is_focused("#field-label") {
-                        dom::focus_first(".inspector #field-label");
-                    }
-                })
-                .forget();
-            }
-            has_node
-        }
-        Action::ToggleHelp => {
-            help.update(|h| *h = !*h);
-            true
-        }
-        Action::ZoomIn => {
-            state.zoom_centre(1.25);
-            true
-        }
-        Action::ZoomOut => {
-            state.zoom_centre(0.8);
-            true
-        }
-        Action::FitView => {
-            state.fit_to_view();
-            true
-        }
-    }
+/// What a part of the page shows before the later part comes, when it
+/// shows nothing.
+fn nothing() -> AnyView {
+    ().into_any()
 }

@@ -3,9 +3,13 @@
 //!
 //! It holds reading the worker's answers (a grade is the largest thing the
 //! page reads) and taking the grades and advice among them, the results
-//! with their charts and playback, the inspector, the dialogs, finding
-//! the lints the nodes' badges show, and writing a design's share string
-//! (the compressor behind "Copy link" and the course page's messages). On
+//! with their charts and playback, the inspector, the dialogs, the top
+//! bar's buttons (its menus, exports, import and "Copy link"), the brief
+//! and the palette, the keyboard's actions, finding the lints the nodes'
+//! badges show, and writing a design's share string (the compressor behind
+//! "Copy link" and the course page's messages). Until it comes the page
+//! shows the top bar's frame (the product and the kata's title) and a
+//! brief panel that says the rest is on its way. On
 //! the release site (built with the `split` feature, see
 //! `scripts/split.sh`) this code is a wasm module of its own, which the
 //! page fetches when it mounts, beside the grading worker's files: it is
@@ -23,17 +27,22 @@ use std::cell::RefCell;
 
 use design::{Design, Lint};
 use editor::lints::GradedLints;
+use editor::Action;
 use leptos::prelude::*;
 
+use crate::actions;
 use crate::components::{
     autosave::{AutosaveDialogs, AutosaveDialogsProps},
+    brief::{BriefPanel, BriefPanelProps},
     dialogs::{ConfirmReplace, ConfirmReplaceProps, ShortcutsHelp, ShortcutsHelpProps},
     inspector::{Inspector, InspectorProps},
     results::{Results, ResultsProps},
     share::{ShareDialogs, ShareDialogsProps},
+    top_bar::{TopBar, TopBarProps},
 };
 use crate::grading::protocol::{self, Response, WireError};
 use crate::run::{Outcome, RunState};
+use crate::state::EditorState;
 
 /// The part's entry points, plain function pointers: once the part is
 /// loaded, calling them costs what calling any function does.
@@ -49,6 +58,15 @@ pub struct Later {
     pub results: fn(ResultsProps) -> AnyView,
     /// The page's dialogs.
     pub dialogs: fn(Dialogs) -> AnyView,
+    /// The top bar with its buttons (before the part comes, the page
+    /// shows its frame: `top_bar::TopBarFrame`).
+    pub top_bar: fn(TopBarProps) -> AnyView,
+    /// The left panel: the brief and the palette (before the part comes,
+    /// `brief::BriefFrame`).
+    pub brief: fn(BriefPanelProps) -> AnyView,
+    /// Carries out a keyboard action ([`actions::run`]); true if the key
+    /// was used.
+    pub run_action: fn(EditorState, Action, RwSignal<bool>) -> bool,
     /// The lints to show for a design ([`GradedLints::for_design`]).
     pub lints: fn(&GradedLints, &Design) -> Vec<Lint>,
     /// A design's share string (`d2.…`) for a kata and seed: what a link's
@@ -80,9 +98,9 @@ pub struct PartError;
 impl std::fmt::Display for PartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(
-            "Part of the page (the results, the inspector, the dialogs, sharing and the \
-             nodes' advice) could not be downloaded (is the connection down?); the page \
-             tries again by itself, and your design is kept",
+            "Part of the page (the menus, the brief and palette, the results, the \
+             inspector, sharing and the nodes' advice) could not be downloaded (is the \
+             connection down?); the page tries again by itself, and your design is kept",
         )
     }
 }
@@ -111,6 +129,9 @@ fn part() -> Result<Later, PartError> {
             }
             .into_any()
         },
+        top_bar: |props| TopBar(props).into_any(),
+        brief: |props| BriefPanel(props).into_any(),
+        run_action: actions::run,
         lints: GradedLints::for_design,
         share: design::share::encode,
     })

@@ -6,6 +6,7 @@
 //! geometry, editing and simulation are plain Rust in the crates beside it,
 //! tested natively.
 
+mod actions;
 mod app;
 pub mod built_in;
 mod components;

@@ -1,6 +1,8 @@
 //! The left panel: two tabs, the kata's brief and the node palette. A
 //! first visit opens on the brief; a returning learner (who has an
-//! autosave) opens on the palette. A read-only page has no palette.
+//! autosave) opens on the palette. A read-only page has no palette. The
+//! panel is in the page's later part; until it comes the page shows
+//! [`BriefFrame`].
 
 use leptos::prelude::*;
 use sim::kata::Kata;
@@ -87,6 +89,29 @@ pub fn BriefPanel(
                     {move || palette_shown.get().then(|| view! { <Palette state=state on_added=on_added /> })}
                 </div>
             })}
+        </aside>
+    }
+}
+
+/// The left panel's frame, which the page shows until its later part
+/// (which holds [`BriefPanel`]) comes: the same region, saying what is on
+/// its way.
+#[component]
+pub fn BriefFrame(
+    /// Whether the design is read-only (no palette).
+    readonly: bool,
+) -> impl IntoView {
+    let (label, coming) = if readonly {
+        ("Brief", "The brief is on its way.")
+    } else {
+        (
+            "Brief and palette",
+            "The brief and the palette are on their way.",
+        )
+    };
+    view! {
+        <aside class="side-panel brief" id="brief-panel" aria-label=label aria-busy="true">
+            <p class="meta coming">{coming}</p>
         </aside>
     }
 }

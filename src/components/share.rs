@@ -6,7 +6,6 @@ use design::Design;
 use leptos::prelude::*;
 
 use crate::files;
-use crate::later;
 use crate::state::EditorState;
 
 /// The address of this page without its hash (where links point).
@@ -32,48 +31,30 @@ pub enum ShareDialog {
 }
 
 /// Copies the share link of the design on screen and confirms it, or
-/// shows it for copying by hand. The link's share string is written by
-/// the page's later part (it holds the compressor), which the app asks for
-/// when the page opens: once it is there the link is made at once, within
-/// the click; while it is on its way, when it comes (a browser that then no
-/// longer takes the click as leave to write the clipboard gets the link
-/// shown for copying by hand); when it could not be downloaded, the
-/// learner is told so (the app keeps trying).
+/// shows it for copying by hand when the browser refuses the clipboard.
+/// The top bar's "Copy link" calls it; both are in the page's later part,
+/// with the compressor that writes the link's share string.
 pub fn copy_link(
     state: EditorState,
     dialog: RwSignal<Option<ShareDialog>>,
     kata: &'static str,
     seed: u64,
 ) {
-    let design = state.with_editor(|e| e.design().clone());
-    // Not `later::with`: only the app downloads the part, so that it is
-    // the first to hear that it came (see `app::ask_for_later_part`).
-    later::with_if_coming(move |part| {
-        // A wait for the part, or for the clipboard, may end after the
-        // page is gone (the dialog goes with it).
+    let code = state.with_editor(|e| design::share::encode(e.design(), kata, seed));
+    let link = format!("{}#{code}", page_address());
+    leptos::task::spawn_local(async move {
+        let copied = files::copy_to_clipboard(&link).await;
+        // The clipboard's answer may come after the page is gone (the
+        // dialog goes with it).
         if dialog.is_disposed() {
             return;
         }
-        match part {
-            Ok(part) => {
-                let link = format!("{}#{}", page_address(), (part.share)(&design, kata, seed));
-                leptos::task::spawn_local(async move {
-                    let copied = files::copy_to_clipboard(&link).await;
-                    if dialog.is_disposed() {
-                        return;
-                    }
-                    match copied {
-                        Ok(()) => state.notify(format!(
-                            "Link copied: {} characters, the whole design.",
-                            link.chars().count()
-                        )),
-                        Err(_) => dialog.set(Some(ShareDialog::Link(link))),
-                    }
-                });
-            }
-            // Lasting, as the notice it replaces (the part is missing, the
-            // page keeps trying), which this one says again.
-            Err(error) => state.notify_lasting(format!("The link could not be made. {error}.")),
+        match copied {
+            Ok(()) => state.notify(format!(
+                "Link copied: {} characters, the whole design.",
+                link.chars().count()
+            )),
+            Err(_) => dialog.set(Some(ShareDialog::Link(link))),
         }
     });
 }

@@ -125,17 +125,7 @@ pub fn TopBar(
 
     view! {
         <header class="top-bar">
-            <span class="brand" aria-hidden="true">
-                <svg viewBox="0 0 24 24" width="22" height="22">
-                    <path d="M4 17 L10 11 L14 15 L20 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round" />
-                </svg>
-            </span>
-            <span class="product">"Kata playground"</span>
-            <span class="divider" aria-hidden="true">"/"</span>
-            <h1 class="kata-title">{title}</h1>
-            {readonly.then(|| view! {
-                <span class="badge readonly-badge" title="This design is shown read-only: it can be watched, shared and exported, not edited">"Read-only"</span>
-            })}
+            {title_of_page(title, readonly)}
             <nav class="toolbar" aria-label="Editing">
                 // Grading happens on every edit; this plays the graded
                 // run on the canvas and charts, minute by minute.
@@ -187,6 +177,38 @@ pub fn TopBar(
                 <button type="button" class="button wide-only" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" data-action="help" on:click=move |_| help.update(|h| *h = !*h)>"?"</button>
             </nav>
         </header>
+    }
+}
+
+/// The top bar's frame: the product, the kata's title and the read-only
+/// badge, without the buttons. The page shows it until its later part
+/// (which holds [`TopBar`]) comes; the bar's row has a fixed height, so
+/// the buttons fill in without moving anything.
+#[component]
+pub fn TopBarFrame(
+    /// The kata's title.
+    title: String,
+    /// Whether edits are refused (read-only embed).
+    readonly: bool,
+) -> impl IntoView {
+    view! { <header class="top-bar">{title_of_page(title, readonly)}</header> }
+}
+
+/// The product, the kata's title (the page's heading) and the read-only
+/// badge: the start of the top bar, with or without its buttons.
+fn title_of_page(title: String, readonly: bool) -> impl IntoView {
+    view! {
+        <span class="brand" aria-hidden="true">
+            <svg viewBox="0 0 24 24" width="22" height="22">
+                <path d="M4 17 L10 11 L14 15 L20 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round" />
+            </svg>
+        </span>
+        <span class="product">"Kata playground"</span>
+        <span class="divider" aria-hidden="true">"/"</span>
+        <h1 class="kata-title">{title}</h1>
+        {readonly.then(|| view! {
+            <span class="badge readonly-badge" title="This design is shown read-only: it can be watched, shared and exported, not edited">"Read-only"</span>
+        })}
     }
 }
 

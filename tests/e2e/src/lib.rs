@@ -72,6 +72,23 @@ pub fn serve_and_open_on(
     (server, browser)
 }
 
+/// Where the page autosaves the status dashboard's design
+/// (localStorage).
+pub const AUTOSAVE: &str = "kata-playground/status-dashboard/design";
+
+/// The design the page has autosaved, if it has saved one that parses.
+pub fn autosaved(browser: &webdriver::Browser) -> Option<design::Design> {
+    let text = browser
+        .execute(
+            "return localStorage.getItem(arguments[0])",
+            vec![serde_json::json!(AUTOSAVE)],
+        )
+        .ok()?;
+    design::format::parse(text.as_str()?)
+        .ok()
+        .map(|parsed| parsed.design)
+}
+
 /// The built site the tests serve: `$E2E_DIST` if set (a build of another
 /// checkout, say), else the workspace's `dist/`.
 pub fn dist_dir() -> PathBuf {

@@ -7,19 +7,8 @@ use e2e::{artifacts_dir, open_site};
 use serde_json::json;
 use std::time::Duration;
 
-const AUTOSAVE: &str = "kata-playground/status-dashboard/design";
-
 fn saved_design(browser: &Browser) -> design::Design {
-    let text = browser
-        .execute(
-            "return localStorage.getItem(arguments[0])",
-            vec![json!(AUTOSAVE)],
-        )
-        .expect("read the autosave");
-    let text = text.as_str().expect("the app autosaved");
-    design::format::parse(text)
-        .expect("the autosave parses")
-        .design
+    e2e::autosaved(browser).expect("the app autosaved a design that parses")
 }
 
 fn shot(browser: &Browser, name: &str) {

@@ -25,7 +25,7 @@ const END: &str = "\u{E010}";
 const BACKSPACE: &str = "\u{E003}";
 const DELETE: &str = "\u{E017}";
 
-const AUTOSAVE: &str = "kata-playground/status-dashboard/design";
+use e2e::AUTOSAVE;
 
 /// How many Tabs a walk to an element may take before the test gives up.
 const MAX_TABS: usize = 120;
@@ -105,15 +105,7 @@ fn wait(browser: &Browser, script: &str, what: &str) -> Value {
 
 /// The design the app autosaved.
 fn saved(browser: &Browser) -> design::Design {
-    let text = browser
-        .execute(
-            "return localStorage.getItem(arguments[0])",
-            vec![json!(AUTOSAVE)],
-        )
-        .expect("read the autosave");
-    design::format::parse(text.as_str().expect("the app autosaved"))
-        .expect("the autosave parses")
-        .design
+    e2e::autosaved(browser).expect("the app autosaved a design that parses")
 }
 
 /// The id of the focused canvas node.
