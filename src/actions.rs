@@ -2,16 +2,61 @@
 //! what each does to the editor and the page. They belong to the page's
 //! later part (`later::Later::run_action`), with the editing code only
 //! they reach (copy and paste, duplicating, keyboard connections); the
-//! app's key listener hands each action over once the part is there.
+//! app's key listener hands each action over, at once when the part is
+//! there, or when it comes.
 
 use editor::{Action, Step};
 use leptos::prelude::*;
 
+use crate::components::dialogs::Replace;
+use crate::components::share::ShareDialog;
 use crate::dom;
 use crate::state::EditorState;
 
-/// Carries out a keyboard action; true if the key was used.
-pub fn run(state: EditorState, action: Action, help: RwSignal<bool>) -> bool {
+/// What the keyboard's actions act on: the editor and the page's dialogs.
+#[derive(Clone, Copy)]
+pub struct KeyTargets {
+    /// The editor.
+    pub state: EditorState,
+    /// The question asked before the design is replaced, if open.
+    pub replace: RwSignal<Option<Replace>>,
+    /// Whether the shortcuts help is open.
+    pub help: RwSignal<bool>,
+    /// The sharing dialog, if open.
+    pub share: RwSignal<Option<ShareDialog>>,
+}
+
+/// Carries out a keyboard action; true if the key was used. While a
+/// dialog is open only Escape and ? act: they close it. Dialogs are
+/// looked at when the action runs, which for a key pressed before the
+/// later part came is when it comes. A page that is gone (a key that
+/// waited for the part past an unmount) does nothing.
+pub fn run(targets: KeyTargets, action: Action) -> bool {
+    let KeyTargets {
+        state,
+        replace,
+        help,
+        share,
+    } = targets;
+    if state.is_gone() {
+        return false;
+    }
+    if replace.get_untracked().is_some() || help.get_untracked() || share.get_untracked().is_some()
+    {
+        if action == Action::Cancel || action == Action::ToggleHelp {
+            replace.set(None);
+            help.set(false);
+            share.set(None);
+            return true;
+        }
+        return false;
+    }
+    act(state, action, help)
+}
+
+/// Carries out a keyboard action with no dialog open; true if the key
+/// was used.
+fn act(state: EditorState, action: Action, help: RwSignal<bool>) -> bool {
     match action {
         Action::Undo => state.apply(|e| e.undo()),
         Action::Redo => state.apply(|e| e.redo()),

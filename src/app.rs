@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use design::Design;
 
+use crate::actions::KeyTargets;
 use crate::components::{
     autosave::{AutosaveDialog, AutosaveDialogsProps},
     brief::{BriefFrame, BriefPanelProps, LeftTab},
@@ -598,6 +599,12 @@ pub fn App() -> impl IntoView {
     });
     let help = RwSignal::new(false);
 
+    let keys_act_on = KeyTargets {
+        state,
+        replace,
+        help,
+        share,
+    };
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.default_prevented() || dom::is_typing_target(ev.target()) {
             return;
@@ -641,38 +648,28 @@ pub fn App() -> impl IntoView {
             inspector_fold.set(Fold::Open);
             pane.set(Pane::Inspector);
         }
-        if replace.get_untracked().is_some()
-            || help.get_untracked()
-            || share.get_untracked().is_some()
-        {
-            if action == Action::Cancel || action == Action::ToggleHelp {
-                replace.set(None);
-                help.set(false);
-                share.set(None);
-                ev.prevent_default();
-            }
-            return;
-        }
         // The actions are in the page's later part. A key pressed while it
-        // is on its way is carried out once it comes, in order (the
-        // browser keeps the key's own default meanwhile, none that matters
-        // here); one pressed when it could not be downloaded is said to
-        // have done nothing.
+        // is on its way is carried out once it comes, in order (its
+        // default, such as Ctrl+D's bookmark, is prevented now, as it would
+        // be if the part were there); one pressed when it could not be
+        // downloaded is said to have done nothing.
         let handled = match later::now() {
-            Some(part) => (part.run_action)(state, action, help),
+            Some(part) => (part.run_action)(keys_act_on, action),
             None => {
+                let coming = later::is_coming();
                 later::with_if_coming(move |part| match part {
                     Ok(part) => {
-                        (part.run_action)(state, action, help);
+                        (part.run_action)(keys_act_on, action);
                     }
                     // Lasting, as the notice it replaces (the part is
                     // missing, the page keeps trying).
-                    Err(error) => state.notify_lasting(format!(
+                    Err(error) if !state.is_gone() => state.notify_lasting(format!(
                         "That key did nothing: the keyboard shortcuts come with the rest of the \
                          page. {error}."
                     )),
+                    Err(_) => {}
                 });
-                false
+                coming
             }
         };
         if handled {
@@ -723,7 +720,8 @@ pub fn App() -> impl IntoView {
     // stage of the same kind as `built`, which starts once the part is
     // there).
     let part: RwSignal<Option<Later>> = RwSignal::new(None);
-    ask_for_later_part(part, state, run, course);
+    let part_missing = RwSignal::new(false);
+    ask_for_later_part(part, part_missing, state, run, course);
     let arrived = RwSignal::new(Built::Frame);
     Effect::new(move |started: Option<bool>| {
         if started == Some(true) {
@@ -740,7 +738,9 @@ pub fn App() -> impl IntoView {
     let brief_arrived = Memo::new(move |_| arrived.get() >= Built::Brief);
     let inspector_arrived = Memo::new(move |_| arrived.get() >= Built::Inspector);
     let all_arrived = Memo::new(move |_| arrived.get() == Built::All);
-    let results_shown = Signal::derive(move || part.with(Option::is_some));
+    // Once they are built, not once the part is there: they are built
+    // a few tasks later.
+    let results_shown = Signal::derive(move || all_arrived.get());
     let top_context = TopBarContext {
         state,
         run,
@@ -775,7 +775,7 @@ pub fn App() -> impl IntoView {
         view! { <Canvas state=state on_long_press=on_long_press /> }.into_any()
     });
     // Before the canvas in the page's order (focus, reading), as laid out.
-    let brief_kata = kata.clone();
+    let (brief_kata, frame_kata) = (kata.clone(), kata.clone());
     let brief = built_with_later(
         brief_built,
         (brief_arrived, part),
@@ -794,7 +794,10 @@ pub fn App() -> impl IntoView {
                     .build(),
             )
         },
-        move || view! { <BriefFrame readonly=readonly /> }.into_any(),
+        move || {
+            view! { <BriefFrame kata=frame_kata.clone() readonly=readonly missing=part_missing.into() /> }
+                .into_any()
+        },
     );
     let starter = kata.starter.clone();
     let (scenarios, targets, window_starts) = (
@@ -922,7 +925,11 @@ impl Built {
 /// is idle (at most `REST_WAIT_MS` later), until all are built.
 fn build_the_rest(built: RwSignal<Built>) {
     dom::when_idle(REST_WAIT_MS, move || {
-        let next = built.get_untracked().next();
+        // The page may be gone by then.
+        let Some(now) = built.try_get_untracked() else {
+            return;
+        };
+        let next = now.next();
         built.set(next);
         if next != Built::All {
             build_the_rest(built);
@@ -931,25 +938,28 @@ fn build_the_rest(built: RwSignal<Built>) {
 }
 
 /// Asks for the page's later part and puts it in `part` once it is
-/// loaded. When it cannot be downloaded the learner is told once (their
-/// design is kept), grading is said to have stopped, and the page asks
+/// loaded; `missing` says whether its last download failed. When it
+/// cannot be downloaded the learner is told once (their design is kept),
+/// grading is said to have stopped, and the page asks
 /// again, `PART_RETRY_MS` later and then at doubling intervals up to
 /// `PART_RETRY_MAX_MS`, until it has it; then grading resumes. This is
 /// the one place a missing part is reported: the transport drops the
 /// answers it could not read (see `transport::WorkerTransport::receive`).
 fn ask_for_later_part(
     part: RwSignal<Option<Later>>,
+    missing: RwSignal<bool>,
     state: EditorState,
     run: RunState,
     course: CoursePage,
 ) {
-    ask_again_for_later_part(part, state, run, course, None);
+    ask_again_for_later_part(part, missing, state, run, course, None);
 }
 
 /// [`ask_for_later_part`]; `retry_ms` is how long the page waited before
 /// this attempt, `None` on the first.
 fn ask_again_for_later_part(
     part: RwSignal<Option<Later>>,
+    missing: RwSignal<bool>,
     state: EditorState,
     run: RunState,
     course: CoursePage,
@@ -962,6 +972,7 @@ fn ask_again_for_later_part(
         }
         match loaded {
             Ok(later) => {
+                missing.set(false);
                 part.set(Some(later));
                 // Before the answers waiting for the part are read (and
                 // the grades among them posted).
@@ -974,6 +985,7 @@ fn ask_again_for_later_part(
                 }
             }
             Err(error) => {
+                missing.set(true);
                 if retry_ms.is_none() {
                     state.notify_lasting(format!("{error}."));
                     // A reason already said (the worker could not start)
@@ -984,7 +996,7 @@ fn ask_again_for_later_part(
                 }
                 let wait = retry_ms.map_or(PART_RETRY_MS, |ms| (ms * 2).min(PART_RETRY_MAX_MS));
                 gloo_timers::callback::Timeout::new(wait, move || {
-                    ask_again_for_later_part(part, state, run, course, Some(wait));
+                    ask_again_for_later_part(part, missing, state, run, course, Some(wait));
                 })
                 .forget();
             }

@@ -1,5 +1,5 @@
-//! The page's later part: what the page needs only once it has a grade
-//! or a click, not to draw the canvas and edit on it.
+//! The page's later part: what the page needs once it has a grade, for a
+//! click, or after the canvas, not to draw the canvas and edit on it.
 //!
 //! It holds reading the worker's answers (a grade is the largest thing the
 //! page reads) and taking the grades and advice among them, the results
@@ -8,8 +8,8 @@
 //! and the palette, the keyboard's actions, finding the lints the nodes'
 //! badges show, and writing a design's share string (the compressor behind
 //! "Copy link" and the course page's messages). Until it comes the page
-//! shows the top bar's frame (the product and the kata's title) and a
-//! brief panel that says the rest is on its way. On
+//! shows the top bar's frame (the product and the kata's title) and the
+//! brief's paragraphs, saying what else is on its way. On
 //! the release site (built with the `split` feature, see
 //! `scripts/split.sh`) this code is a wasm module of its own, which the
 //! page fetches when it mounts, beside the grading worker's files: it is
@@ -30,7 +30,7 @@ use editor::lints::GradedLints;
 use editor::Action;
 use leptos::prelude::*;
 
-use crate::actions;
+use crate::actions::{self, KeyTargets};
 use crate::components::{
     autosave::{AutosaveDialogs, AutosaveDialogsProps},
     brief::{BriefPanel, BriefPanelProps},
@@ -42,7 +42,6 @@ use crate::components::{
 };
 use crate::grading::protocol::{self, Response, WireError};
 use crate::run::{Outcome, RunState};
-use crate::state::EditorState;
 
 /// The part's entry points, plain function pointers: once the part is
 /// loaded, calling them costs what calling any function does.
@@ -66,7 +65,7 @@ pub struct Later {
     pub brief: fn(BriefPanelProps) -> AnyView,
     /// Carries out a keyboard action ([`actions::run`]); true if the key
     /// was used.
-    pub run_action: fn(EditorState, Action, RwSignal<bool>) -> bool,
+    pub run_action: fn(KeyTargets, Action) -> bool,
     /// The lints to show for a design ([`GradedLints::for_design`]).
     pub lints: fn(&GradedLints, &Design) -> Vec<Lint>,
     /// A design's share string (`d2.…`) for a kata and seed: what a link's
@@ -193,6 +192,12 @@ pub fn now() -> Option<Later> {
 /// their answer).
 pub fn with(then: impl FnOnce(Result<Later, PartError>) + 'static) {
     ask(then, true);
+}
+
+/// Whether the part is on its way: a caller of [`with_if_coming`] now
+/// waits for it rather than being told at once that it is not coming.
+pub fn is_coming() -> bool {
+    STATE.with_borrow(|state| matches!(state, State::Loading(_)))
 }
 
 /// [`with`], except that it never starts a download: when the part is

@@ -220,6 +220,12 @@ impl EditorState {
         self.show_notice(text.into(), true);
     }
 
+    /// Whether the page that made this state is gone (unmounted): what
+    /// waited for the page's later part may come after that.
+    pub fn is_gone(&self) -> bool {
+        self.notice.is_disposed()
+    }
+
     fn show_notice(&self, text: String, lasting: bool) {
         let serial = self
             .notice

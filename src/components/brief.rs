@@ -94,24 +94,45 @@ pub fn BriefPanel(
 }
 
 /// The left panel's frame, which the page shows until its later part
-/// (which holds [`BriefPanel`]) comes: the same region, saying what is on
-/// its way.
+/// (which holds [`BriefPanel`]) comes: the same region, with the brief's
+/// paragraphs (the learner's task, which must be readable even if the
+/// part cannot be downloaded) and a line on what is still to come.
 #[component]
 pub fn BriefFrame(
+    /// The kata whose brief is shown.
+    kata: Kata,
     /// Whether the design is read-only (no palette).
     readonly: bool,
+    /// Whether the later part could not be downloaded (the page tries
+    /// again).
+    missing: Signal<bool>,
 ) -> impl IntoView {
-    let (label, coming) = if readonly {
-        ("Brief", "The brief is on its way.")
+    let (label, rest) = if readonly {
+        ("Brief", "The constraints and the scenarios")
     } else {
         (
             "Brief and palette",
-            "The brief and the palette are on their way.",
+            "The constraints, the scenarios and the palette",
         )
     };
+    let to_come = move || {
+        if missing.get() {
+            format!(
+                "{rest} come with the rest of the page, which could not be downloaded yet; \
+                 the page tries again by itself."
+            )
+        } else {
+            format!("{rest} are on their way.")
+        }
+    };
     view! {
-        <aside class="side-panel brief" id="brief-panel" aria-label=label aria-busy="true">
-            <p class="meta coming">{coming}</p>
+        <aside class="side-panel brief" id="brief-panel" aria-label=label
+            aria-busy=move || (!missing.get()).to_string()>
+            <div class="brief-text">
+                <p class="meta">{format!("{} · about {} minutes", kata.difficulty, kata.minutes)}</p>
+                {kata.brief.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+                <p class="meta coming">{to_come}</p>
+            </div>
         </aside>
     }
 }

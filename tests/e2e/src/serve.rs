@@ -1,11 +1,13 @@
 //! A static file server for the built site, on an ephemeral port of
 //! 127.0.0.1, in a background thread. Enough HTTP/1.1 for a browser loading
-//! a static page: GET and HEAD, content types, 404, `Connection: close`.
+//! a static page: GET and HEAD, content types, 404, `Connection: close`;
+//! it can answer for some files late, as a slow link would.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::thread;
+use std::time::Duration;
 
 /// A running server; it lives as long as the test process.
 pub struct StaticServer {
@@ -19,19 +21,38 @@ impl StaticServer {
         Self::start_under(root, "/")
     }
 
+    /// Serves the files under `root` at the server's root, answering for
+    /// those whose path ends with `suffix` only after `delay` (the page's
+    /// later part on a slow link, say).
+    pub fn start_slowing(
+        root: &Path,
+        suffix: &str,
+        delay: Duration,
+    ) -> std::io::Result<StaticServer> {
+        Self::serve(root, "/", Some((suffix.to_string(), delay)))
+    }
+
     /// Serves the files under `root` below the URL path `prefix` (e.g.
     /// `/course/kata/`), as a host serving the site from a sub-path would;
     /// anything outside the prefix is 404.
     pub fn start_under(root: &Path, prefix: &str) -> std::io::Result<StaticServer> {
+        Self::serve(root, prefix, None)
+    }
+
+    fn serve(
+        root: &Path,
+        prefix: &str,
+        slow: Option<(String, Duration)>,
+    ) -> std::io::Result<StaticServer> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let url = format!("http://{}{prefix}", listener.local_addr()?);
         let root = root.to_path_buf();
         let prefix = prefix.to_string();
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (root, prefix) = (root.clone(), prefix.clone());
+                let (root, prefix, slow) = (root.clone(), prefix.clone(), slow.clone());
                 thread::spawn(move || {
-                    let _ = handle(stream, &root, &prefix);
+                    let _ = handle(stream, &root, &prefix, slow.as_ref());
                 });
             }
         });
@@ -39,7 +60,12 @@ impl StaticServer {
     }
 }
 
-fn handle(mut stream: TcpStream, root: &Path, prefix: &str) -> std::io::Result<()> {
+fn handle(
+    mut stream: TcpStream,
+    root: &Path,
+    prefix: &str,
+    slow: Option<&(String, Duration)>,
+) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
@@ -52,6 +78,9 @@ fn handle(mut stream: TcpStream, root: &Path, prefix: &str) -> std::io::Result<(
     let method = parts.next().unwrap_or("");
     let target = parts.next().unwrap_or("/");
     let path = target.split(['?', '#']).next().unwrap_or("/");
+    if let Some((_, delay)) = slow.filter(|(suffix, _)| path.ends_with(suffix.as_str())) {
+        thread::sleep(*delay);
+    }
     let file = path
         .strip_prefix(prefix.trim_end_matches('/'))
         .and_then(|rest| resolve(root, rest));

@@ -204,14 +204,18 @@ fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
         "the canvas draws the starter: {drawn}"
     );
     // The top bar shows its frame (the kata's title) and the brief panel
-    // says what is on its way: their buttons, the palette and the
-    // keyboard's actions are in the part.
+    // the brief's paragraphs, the learner's task, saying what else comes
+    // with the part: the top bar's buttons, the palette and the
+    // keyboard's actions are in it.
     let frames = browser
         .wait_for(
-            "const brief = (document.querySelector('#brief-panel') || {}).textContent || '';
-             return brief && { title: (document.querySelector('.top-bar h1') || {}).textContent || '',
-                               buttons: document.querySelectorAll('.top-bar button').length,
-                               brief };",
+            "const panel = document.querySelector('#brief-panel');
+             const brief = panel ? panel.textContent : '';
+             return brief.includes('come with the rest of the page')
+               && { title: (document.querySelector('.top-bar h1') || {}).textContent || '',
+                    buttons: document.querySelectorAll('.top-bar button').length,
+                    busy: panel.getAttribute('aria-busy'),
+                    brief };",
             Duration::from_secs(10),
         )
         .expect("the top bar and the brief panel show their frames");
@@ -222,12 +226,17 @@ fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
         "{frames}"
     );
     assert_eq!(frames["buttons"], serde_json::json!(0), "{frames}");
+    assert_eq!(
+        frames["busy"],
+        serde_json::json!("false"),
+        "not busy once failed: {frames}"
+    );
     assert!(
         frames["brief"]
             .as_str()
             .unwrap_or("")
-            .contains("on their way"),
-        "the brief panel says the brief and palette are coming: {frames}"
+            .contains("Something is broken"),
+        "the brief panel shows the brief: {frames}"
     );
     // The canvas edits without the part: a node dragged moves, and the
     // move is autosaved. (The notice is dismissed first: over a small
@@ -354,6 +363,13 @@ fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
     // The top bar's buttons came with the part: "Copy link" copies the
     // design on screen (the starter with its readers moved).
     browser.watch_clipboard();
+    // The top bar's buttons come a task or two after the notice.
+    browser
+        .wait_for(
+            &format!("return !!document.querySelector('{}')", e2e::COPY_LINK),
+            Duration::from_secs(10),
+        )
+        .expect("the top bar's buttons come with the part");
     browser.press(e2e::COPY_LINK);
     let copied = browser
         .copied(Duration::from_secs(10))
@@ -377,6 +393,73 @@ fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
         "the page panicked: {log:?}"
     );
     let _ = std::fs::remove_dir_all(&site);
+}
+
+/// Keys pressed while the page's later part (which holds the keyboard's
+/// actions) is on its way are carried out once it comes, in order, each
+/// looking at the dialogs as they are then: "?" opens the shortcuts
+/// help, Escape closes it (rather than clearing the selection under it),
+/// and Delete then deletes the selected node.
+#[test]
+fn keys_pressed_before_the_later_part_comes_are_carried_out_when_it_comes() {
+    const ESCAPE: &str = "\u{E00C}";
+    const DELETE: &str = "\u{E017}";
+    let server = e2e::serve::StaticServer::start_slowing(
+        &e2e::dist_dir(),
+        "-later.wasm",
+        Duration::from_secs(5),
+    )
+    .expect("serve the site");
+    let browser = e2e::webdriver::Browser::start(1280, 800).expect("start headless Chromium");
+    browser.goto(&server.url).expect("open the site");
+    browser
+        .wait_for(
+            "return document.querySelectorAll('svg.canvas g.node').length >= 3",
+            Duration::from_secs(10),
+        )
+        .expect("the canvas draws the starter");
+    browser
+        .execute(
+            "document.querySelector('[data-node=\"users\"]').focus()",
+            vec![],
+        )
+        .expect("focus the readers");
+    browser
+        .keys(&["?", ESCAPE, DELETE])
+        .expect("press ?, Escape, Delete");
+    let waiting = browser
+        .execute(
+            "return { buttons: document.querySelectorAll('.top-bar button').length,
+                      readers: !!document.querySelector('[data-node=\"users\"]') }",
+            vec![],
+        )
+        .expect("look at the page");
+    assert_eq!(
+        waiting,
+        serde_json::json!({ "buttons": 0, "readers": true }),
+        "the keys wait for the part (else this test tests nothing)"
+    );
+    browser
+        .wait_for(
+            "return !document.querySelector('[data-node=\"users\"]')",
+            Duration::from_secs(20),
+        )
+        .expect("Delete deletes the readers once the part has come");
+    // The help's dialog is built a few tasks after the part came: give
+    // it the time it would take to show.
+    std::thread::sleep(Duration::from_millis(1500));
+    let help = browser
+        .execute(
+            "return !!document.querySelector('[aria-labelledby=\"shortcuts-title\"]')",
+            vec![],
+        )
+        .expect("look for the shortcuts help");
+    assert_eq!(
+        help,
+        serde_json::json!(false),
+        "Escape closed the help that ? opened"
+    );
+    browser.assert_no_console_errors();
 }
 
 /// The grade strip above the canvas keeps its height whether the next
