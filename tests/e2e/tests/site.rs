@@ -418,6 +418,17 @@ fn keys_pressed_before_the_later_part_comes_are_carried_out_when_it_comes() {
             Duration::from_secs(10),
         )
         .expect("the canvas draws the starter");
+    // Meanwhile the brief's frame shows the brief and says the rest is on
+    // its way.
+    browser
+        .wait_for(
+            "const panel = document.querySelector('#brief-panel');
+             return !!panel && panel.getAttribute('aria-busy') === 'true'
+               && panel.textContent.includes('Something is broken')
+               && panel.textContent.includes('are on their way');",
+            Duration::from_secs(5),
+        )
+        .expect("the brief's frame says the rest is on its way");
     browser
         .execute(
             "document.querySelector('[data-node=\"users\"]').focus()",
