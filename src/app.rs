@@ -740,7 +740,7 @@ pub fn App() -> impl IntoView {
     let all_arrived = Memo::new(move |_| arrived.get() == Built::All);
     // Once they are built, not once the part is there: they are built
     // a few tasks later.
-    let results_shown = Signal::derive(move || all_arrived.get());
+    let results_shown: Signal<bool> = all_arrived.into();
     let top_context = TopBarContext {
         state,
         run,
