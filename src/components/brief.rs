@@ -56,14 +56,13 @@ pub fn BriefPanel(
         }
     };
     view! {
-        <aside class="side-panel brief" id="brief-panel" aria-label=if readonly { "Brief" } else { "Brief and palette" }>
+        <aside class="side-panel brief" id="brief-panel" aria-label=panel_label(readonly)>
             <div class="tabs" role="tablist" aria-label="Left panel">
                 {tab_button(LeftTab::Brief, "Brief", "tab-brief")}
                 {(!readonly).then(|| tab_button(LeftTab::Palette, "Palette", "tab-palette"))}
             </div>
             <div role="tabpanel" aria-labelledby="tab-brief" class="brief-text" hidden=move || tab.get() != LeftTab::Brief>
-                <p class="meta">{format!("{} · about {} minutes", kata.difficulty, kata.minutes)}</p>
-                {kata.brief.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+                {opening(&kata.difficulty, kata.minutes, kata.brief)}
                 <details open>
                     <summary><h3>"Constraints"</h3></summary>
                     <ul>{kata.constraints.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
@@ -107,13 +106,10 @@ pub fn BriefFrame(
     /// again).
     missing: Signal<bool>,
 ) -> impl IntoView {
-    let (label, rest) = if readonly {
-        ("Brief", "The constraints and the scenarios")
+    let rest = if readonly {
+        "The constraints and the scenarios"
     } else {
-        (
-            "Brief and palette",
-            "The constraints, the scenarios and the palette",
-        )
+        "The constraints, the scenarios and the palette"
     };
     let to_come = move || {
         if missing.get() {
@@ -126,13 +122,31 @@ pub fn BriefFrame(
         }
     };
     view! {
-        <aside class="side-panel brief" id="brief-panel" aria-label=label
+        <aside class="side-panel brief" id="brief-panel" aria-label=panel_label(readonly)
             aria-busy=move || (!missing.get()).to_string()>
             <div class="brief-text">
-                <p class="meta">{format!("{} · about {} minutes", kata.difficulty, kata.minutes)}</p>
-                {kata.brief.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+                {opening(&kata.difficulty, kata.minutes, kata.brief)}
                 <p class="meta coming">{to_come}</p>
             </div>
         </aside>
+    }
+}
+
+/// The left panel's name for assistive technology: a read-only page has
+/// no palette.
+fn panel_label(readonly: bool) -> &'static str {
+    if readonly {
+        "Brief"
+    } else {
+        "Brief and palette"
+    }
+}
+
+/// The brief's opening, in the panel and in its frame: the kata's level
+/// and length, then its paragraphs (the learner's task).
+fn opening(difficulty: &str, minutes: u32, brief: Vec<String>) -> impl IntoView {
+    view! {
+        <p class="meta">{format!("{difficulty} · about {minutes} minutes")}</p>
+        {brief.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
     }
 }
