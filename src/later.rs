@@ -12,16 +12,17 @@
 //! brief's paragraphs, saying what else is on its way. On
 //! the release site (built with the `split` feature, see
 //! `scripts/split.sh`) this code is a wasm module of its own, which the
-//! page fetches when it mounts, beside the grading worker's files: it is
-//! off the critical path, and the canvas is drawn and answers before it
+//! page starts fetching in its first tasks ([`start_download`]), beside
+//! the grading worker's files: it is off the critical path, and the canvas is drawn and answers before it
 //! arrives. Everywhere else (`trunk serve`, the browser tests) the part is
 //! in the page's wasm and "loading" it costs nothing, through the same
 //! code path.
 //!
 //! Everything reaches the part through [`with`] (which the app alone
 //! calls, so the app is the first to hear that it came), [`with_if_coming`]
-//! or [`now`]; nothing else in the page may name what is in it, or that
-//! code would stay in the page's wasm.
+//! or [`now`] ([`start_download`] only starts its download); nothing else
+//! in the page may name what is in it, or that code would stay in the
+//! page's wasm.
 
 use std::cell::RefCell;
 
@@ -159,8 +160,11 @@ type Waiting = Box<dyn FnOnce(Result<Later, PartError>)>;
 
 /// Where the part is.
 enum State {
-    /// Not asked for, or its last download failed.
+    /// Not asked for, or its last download failed and someone was told.
     Idle,
+    /// The download [`start_download`] began failed before anyone waited
+    /// for it: the next [`with`] is told so.
+    Failed,
     /// On its way; these wait for it, in the order they asked.
     Loading(Vec<Waiting>),
     /// Loaded.
@@ -189,9 +193,30 @@ pub fn now() -> Option<Later> {
 /// answers, read through it, keep their order. A failed download is not
 /// remembered: the next call tries again (except a call made while the
 /// callers of that failed download are being answered, which shares
-/// their answer).
+/// their answer, and the first call after a failed [`start_download`]
+/// that nobody waited for, which is told of that failure).
 pub fn with(then: impl FnOnce(Result<Later, PartError>) + 'static) {
     ask(then, true);
+}
+
+/// Starts the part's download unless it is loaded or on its way, and
+/// waits for nothing: the page calls this in its first tasks, so that the
+/// download runs beside the page's opening rather than after it. The app
+/// hears of the part through [`with`], and is still the first to act on
+/// it. If this download fails before anyone waits for it, the next call
+/// of [`with`] is told so at once instead of downloading again (so the app
+/// reports it and asks again at its own pace).
+pub fn start_download() {
+    let start = STATE.with_borrow_mut(|state| match state {
+        State::Idle | State::Failed => {
+            *state = State::Loading(Vec::new());
+            true
+        }
+        State::Loading(_) | State::Loaded(_) => false,
+    });
+    if start {
+        download();
+    }
 }
 
 /// Whether the part is on its way: a caller of [`with_if_coming`] now
@@ -214,7 +239,7 @@ pub fn with_if_coming(then: impl FnOnce(Result<Later, PartError>) + 'static) {
 fn ask(then: impl FnOnce(Result<Later, PartError>) + 'static, may_start: bool) {
     let loaded = STATE.with_borrow(|state| match state {
         State::Loaded(part) => Some(*part),
-        State::Idle | State::Loading(_) => None,
+        State::Idle | State::Failed | State::Loading(_) => None,
     });
     if let Some(part) = loaded {
         then(Ok(part));
@@ -228,46 +253,56 @@ fn ask(then: impl FnOnce(Result<Later, PartError>) + 'static, may_start: bool) {
             waiting.push(then);
             Ok(false)
         }
+        // The early download failed: this caller is the one told, and the
+        // next one downloads again.
+        State::Failed if may_start => {
+            *state = State::Idle;
+            Err(then)
+        }
         State::Idle | State::Loaded(_) if may_start => {
             *state = State::Loading(vec![then]);
             Ok(true)
         }
-        State::Idle | State::Loaded(_) => Err(then),
+        State::Idle | State::Failed | State::Loaded(_) => Err(then),
     });
-    let start = match start {
-        Ok(start) => start,
-        Err(then) => {
-            then(Err(PartError));
-            return;
-        }
-    };
-    if start {
-        // wasm-bindgen's executor, not Leptos's: the transport may ask before
-        // (or without) a mounted app.
-        wasm_bindgen_futures::spawn_local(async {
-            let loaded = load().await;
-            if let Ok(part) = loaded {
-                ARRIVED.set(Some(part));
-            }
-            // The state stays `Loading` until every waiting caller is
-            // answered, one at a time with no borrow held, so a caller that
-            // asks meanwhile (from inside an answer) waits its turn.
-            loop {
-                let next = STATE.with_borrow_mut(|state| {
-                    if let State::Loading(waiting) = state {
-                        if !waiting.is_empty() {
-                            return Some(waiting.remove(0));
-                        }
-                    }
-                    *state = match loaded {
-                        Ok(part) => State::Loaded(part),
-                        Err(_) => State::Idle,
-                    };
-                    None
-                });
-                let Some(then) = next else { break };
-                then(loaded.clone());
-            }
-        });
+    match start {
+        Ok(true) => download(),
+        Ok(false) => {}
+        Err(then) => then(Err(PartError)),
     }
+}
+
+/// Downloads the part (the state is `Loading`), then answers the callers
+/// waiting for it.
+fn download() {
+    // wasm-bindgen's executor, not Leptos's: the transport may ask before
+    // (or without) a mounted app.
+    wasm_bindgen_futures::spawn_local(async {
+        let loaded = load().await;
+        if let Ok(part) = loaded {
+            ARRIVED.set(Some(part));
+        }
+        // The state stays `Loading` until every waiting caller is
+        // answered, one at a time with no borrow held, so a caller that
+        // asks meanwhile (from inside an answer) waits its turn.
+        let mut told = false;
+        loop {
+            let next = STATE.with_borrow_mut(|state| {
+                if let State::Loading(waiting) = state {
+                    if !waiting.is_empty() {
+                        return Some(waiting.remove(0));
+                    }
+                }
+                *state = match loaded {
+                    Ok(part) => State::Loaded(part),
+                    Err(_) if told => State::Idle,
+                    Err(_) => State::Failed,
+                };
+                None
+            });
+            let Some(then) = next else { break };
+            told = true;
+            then(loaded.clone());
+        }
+    });
 }

@@ -27,13 +27,18 @@ pub use app::{App, KATA};
 ///
 /// The page starts over several tasks. This one already holds the wasm's
 /// instantiation; the next two read the kata and the starting design
-/// (`app::prepare_opening`); the one after builds the app's frame (see
+/// (`app::prepare_opening`), the first of them having started the
+/// download of the page's later part (`later::start_download`); the one after builds the app's frame (see
 /// `App` for the rest). V8 compiles each wasm function the first time it
 /// runs, on this thread: instantiating, reading and building in one task
 /// made opening one long task.
 pub fn start() {
     console_error_panic_hook::set_once();
     gloo_timers::callback::Timeout::new(0, || {
+        // The page's later part is needed once the canvas is drawn (its
+        // buttons, the brief, the first grade): its download starts now,
+        // a few tasks before the app that waits for it.
+        later::start_download();
         app::prepare_opening(|| leptos::mount::mount_to_body(App));
     })
     .forget();

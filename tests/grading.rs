@@ -370,7 +370,8 @@ fn ready_on_the_wire_is_the_bytes_the_page_knows_it_by() {
 /// asked, including one that asks while being answered, and at once once
 /// it is loaded; `later::now` has it from the moment it is downloaded; it
 /// reads the worker's answers as the wire form says. The worker's answers
-/// (`with_if_coming`) never start its download.
+/// (`with_if_coming`) never start its download; the download the page
+/// starts early (`start_download`) is the one the callers wait for.
 #[wasm_bindgen_test]
 async fn the_later_part_answers_in_order_and_at_once_when_loaded() {
     use playground::later;
@@ -386,6 +387,10 @@ async fn the_later_part_answers_in_order_and_at_once_when_loaded() {
         later::now().is_none(),
         "not downloaded: nothing to take at once"
     );
+    // The page starts the download before anyone waits for it; the
+    // callers then wait for that download, the worker's answers too.
+    later::start_download();
+    assert!(later::is_coming(), "the download is under way");
     let order = Rc::new(RefCell::new(Vec::new()));
     for caller in 0..3 {
         let order = order.clone();
@@ -401,7 +406,8 @@ async fn the_later_part_answers_in_order_and_at_once_when_loaded() {
                 later::with(move |_| order.borrow_mut().push(10));
             }
         };
-        // The last waits for the download the first two started.
+        // The last does not start a download: it waits for the one under
+        // way.
         if caller < 2 {
             later::with(then);
         } else {
