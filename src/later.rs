@@ -9,12 +9,12 @@
 //! badges show, and writing a design's share string (the compressor behind
 //! "Copy link" and the course page's messages). Until it comes the page
 //! shows the top bar's frame (the product and the kata's title) and the
-//! brief's paragraphs, saying what else is on its way. On
-//! the release site (built with the `split` feature, see
-//! `scripts/split.sh`) this code is a wasm module of its own, which the
-//! page starts fetching in its first tasks ([`start_download`]), beside
-//! the grading worker's files: it is off the critical path, and the canvas is drawn and answers before it
-//! arrives. Everywhere else (`trunk serve`, the browser tests) the part is
+//! brief's paragraphs, saying what else is on its way. On the release
+//! site (built with the `split` feature, see `scripts/split.sh`) this code
+//! is a wasm module of its own, which the page starts fetching in its
+//! first tasks ([`start_download`]), beside the grading worker's files: it
+//! is off the critical path, and the canvas is drawn and answers before
+//! it arrives. Everywhere else (`trunk serve`, the browser tests) the part is
 //! in the page's wasm and "loading" it costs nothing, through the same
 //! code path.
 //!
