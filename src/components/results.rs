@@ -127,7 +127,8 @@ pub fn GradeSummary(
     /// Grade and playback.
     run: RunState,
     /// Whether the results are on the page (they come with the page's
-    /// later part, which may fail to download).
+    /// later part, which may fail to download); the strip's button is
+    /// disabled until they are.
     results_shown: Signal<bool>,
     /// Shows the scenario cards (a phone switches to its Results pane).
     on_show: Callback<()>,
@@ -195,7 +196,10 @@ pub fn GradeSummary(
                 }
                 .into_any(),
             }}
-            <button type="button" class="button grade-show" on:click=show>"Results"</button>
+            // Nothing to show until the results are on the page (they
+            // come with the page's later part).
+            <button type="button" class="button grade-show" on:click=show
+                disabled=move || !results_shown.get()>"Results"</button>
         </section>
     }
 }

@@ -298,6 +298,16 @@ fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
         )
         .expect("the grade strip says grading stopped, and why");
     println!("strip: {strip}");
+    // The results come with the part: the strip's button that shows them
+    // is disabled meanwhile.
+    const RESULTS_DISABLED: &str = "return document.querySelector('.grade-show').disabled";
+    assert_eq!(
+        browser
+            .execute(RESULTS_DISABLED, vec![])
+            .expect("look at the Results button"),
+        serde_json::json!(true),
+        "no results to show without the part"
+    );
     assert!(
         browser
             .execute("return !document.querySelector('.bottom-region')", vec![])
@@ -388,6 +398,13 @@ fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
             Duration::from_secs(60),
         )
         .expect("the results come, graded");
+    assert_eq!(
+        browser
+            .execute(RESULTS_DISABLED, vec![])
+            .expect("look at the Results button"),
+        serde_json::json!(false),
+        "the Results button shows them once they are there"
+    );
     let log = browser.console_log().expect("read the console");
     assert!(
         !log.iter().any(|e| e.message.contains("panicked")),
