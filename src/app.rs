@@ -713,10 +713,10 @@ pub fn App() -> impl IntoView {
     let (title, event) = (kata.title.clone(), kata.event());
     let (top_title, top_event, title_frame) = (title.clone(), event.clone(), title.clone());
     // The top bar's buttons, the brief, the inspector, the results and
-    // the dialogs are in the page's later part (src/later.rs), asked for
-    // now so that on the site its download runs beside the canvas's
-    // drawing and the worker's. Each is built at its stage once the part
-    // is there, and one stage per task from when it came (`arrived`: a
+    // the dialogs are in the page's later part (src/later.rs), whose
+    // download the page started as it started (`later::start_download`):
+    // the app now waits for it (or hears that it failed). Each is built at
+    // its stage once the part is there, and one stage per task from when it came (`arrived`: a
     // stage of the same kind as `built`, which starts once the part is
     // there).
     let part: RwSignal<Option<Later>> = RwSignal::new(None);
@@ -740,7 +740,8 @@ pub fn App() -> impl IntoView {
     let all_arrived = Memo::new(move |_| arrived.get() == Built::All);
     // Once they are built, not once the part is there: they are built
     // a few tasks later.
-    let results_shown: Signal<bool> = all_arrived.into();
+    let results_shown: Signal<bool> =
+        Memo::new(move |_| all_built.get() && all_arrived.get()).into();
     let top_context = TopBarContext {
         state,
         run,

@@ -155,15 +155,16 @@ async fn load() -> Result<Later, PartError> {
     }
 }
 
-/// A caller waiting for the part.
-type Waiting = Box<dyn FnOnce(Result<Later, PartError>)>;
+/// A caller waiting for the part, and whether it asked through [`with`]
+/// (which may start a download) rather than [`with_if_coming`].
+type Waiting = (Box<dyn FnOnce(Result<Later, PartError>)>, bool);
 
 /// Where the part is.
 enum State {
     /// Not asked for, or its last download failed and someone was told.
     Idle,
-    /// The download [`start_download`] began failed before anyone waited
-    /// for it: the next [`with`] is told so.
+    /// The download [`start_download`] began failed before any caller of
+    /// [`with`] waited for it: the next [`with`] is told so.
     Failed,
     /// On its way; these wait for it, in the order they asked.
     Loading(Vec<Waiting>),
@@ -203,9 +204,10 @@ pub fn with(then: impl FnOnce(Result<Later, PartError>) + 'static) {
 /// waits for nothing: the page calls this in its first tasks, so that the
 /// download runs beside the page's opening rather than after it. The app
 /// hears of the part through [`with`], and is still the first to act on
-/// it. If this download fails before anyone waits for it, the next call
-/// of [`with`] is told so at once instead of downloading again (so the app
-/// reports it and asks again at its own pace).
+/// it. If this download fails before any caller of [`with`] waits for
+/// it, the next call of [`with`] is told so at once instead of
+/// downloading again (so the app reports it and asks again at its own
+/// pace).
 pub fn start_download() {
     let start = STATE.with_borrow_mut(|state| match state {
         State::Idle | State::Failed => {
@@ -228,9 +230,9 @@ pub fn is_coming() -> bool {
 /// [`with`], except that it never starts a download: when the part is
 /// neither loaded nor on its way (not asked for yet, or its last download
 /// failed), `then` gets [`PartError`] at once. The worker's answers are
-/// read through this, so only the app, which asks again at its own pace
-/// and grades again once the part has come, downloads it
-/// (`app::ask_for_later_part`).
+/// read through this, so only the page's start ([`start_download`]) and
+/// the app, which asks again at its own pace and grades again once the
+/// part has come (`app::ask_for_later_part`), download it.
 pub fn with_if_coming(then: impl FnOnce(Result<Later, PartError>) + 'static) {
     ask(then, false);
 }
@@ -245,7 +247,7 @@ fn ask(then: impl FnOnce(Result<Later, PartError>) + 'static, may_start: bool) {
         then(Ok(part));
         return;
     }
-    let then: Waiting = Box::new(then);
+    let then: Waiting = (Box::new(then), may_start);
     // `Err(then)`: not coming, and not to be started; answered with no
     // borrow held.
     let start = STATE.with_borrow_mut(|state| match state {
@@ -268,7 +270,7 @@ fn ask(then: impl FnOnce(Result<Later, PartError>) + 'static, may_start: bool) {
     match start {
         Ok(true) => download(),
         Ok(false) => {}
-        Err(then) => then(Err(PartError)),
+        Err((then, _)) => then(Err(PartError)),
     }
 }
 
@@ -285,6 +287,8 @@ fn download() {
         // The state stays `Loading` until every waiting caller is
         // answered, one at a time with no borrow held, so a caller that
         // asks meanwhile (from inside an answer) waits its turn.
+        // Whether a caller of `with` (the app) was told: if not, the next
+        // one is.
         let mut told = false;
         loop {
             let next = STATE.with_borrow_mut(|state| {
@@ -300,8 +304,10 @@ fn download() {
                 };
                 None
             });
-            let Some(then) = next else { break };
-            told = true;
+            let Some((then, asked_with)) = next else {
+                break;
+            };
+            told |= asked_with;
             then(loaded.clone());
         }
     });

@@ -36,8 +36,9 @@ pub fn start() {
     console_error_panic_hook::set_once();
     gloo_timers::callback::Timeout::new(0, || {
         // The page's later part is needed once the canvas is drawn (its
-        // buttons, the brief, the first grade): its download starts now,
-        // a few tasks before the app that waits for it.
+        // buttons, the brief, the first grade): its download starts at
+        // the end of this task (its future is first polled then), two
+        // tasks before the app that waits for it mounts.
         later::start_download();
         app::prepare_opening(|| leptos::mount::mount_to_body(App));
     })

@@ -260,24 +260,24 @@ impl EditorState {
     /// it differs from the graded design at most in where nodes sit, else
     /// those no run has checked (`GradedLints::for_design`). The page's
     /// later part finds them (so `design::lint` is in its wasm, not the
-    /// page's): at once once it is there; before that, when it comes, in
-    /// order with the other edits, and the app shows the lints of the
-    /// design then ([`EditorState::refresh_lints`]). So a design opens with
+    /// page's), at once once it is there. Before that nothing is found (or
+    /// queued: the edits made meanwhile would each be linted when it
+    /// comes): the app shows the lints of the design on screen when the
+    /// part comes ([`EditorState::refresh_lints`]). So a design opens with
     /// its badges a moment after it is drawn.
     fn show_lints(&self, design: Design) {
-        let state = *self;
-        crate::later::with_if_coming(move |part| {
-            let Ok(part) = part else { return };
-            // (The page, or a browser test's mount, may be gone by then.)
-            if let Some(lints) = state
-                .graded_lints
-                .try_with_value(|g| (part.lints)(g, &design))
-            {
-                if state.lints.try_get_untracked().is_some() {
-                    set_if_changed(state.lints, lints);
-                }
+        let Some(part) = crate::later::now() else {
+            return;
+        };
+        // (A browser test's mount may be gone.)
+        if let Some(lints) = self
+            .graded_lints
+            .try_with_value(|g| (part.lints)(g, &design))
+        {
+            if self.lints.try_get_untracked().is_some() {
+                set_if_changed(self.lints, lints);
             }
-        });
+        }
     }
 
     /// Shows the lints of the design on screen (see

@@ -406,8 +406,8 @@ async fn the_later_part_answers_in_order_and_at_once_when_loaded() {
                 later::with(move |_| order.borrow_mut().push(10));
             }
         };
-        // The last does not start a download: it waits for the one under
-        // way.
+        // The last would not start a download: it waits for the one under
+        // way, as the first two do.
         if caller < 2 {
             later::with(then);
         } else {

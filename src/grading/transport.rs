@@ -228,9 +228,10 @@ impl WorkerTransport {
     /// bytes; everything else is read by the page's later part, once that
     /// has loaded (at once on every message after the first few), in the
     /// order the messages came. The part is never downloaded from here
-    /// (`later::with_if_coming`): the app asks for it when it mounts,
-    /// before any answer can come, and again at its own pace if that
-    /// failed. An answer that cannot be read because the part is missing
+    /// (`later::with_if_coming`): the page starts its download as it
+    /// starts (`later::start_download`), the app waits for it when it
+    /// mounts, before any answer can come, and asks again at its own pace
+    /// if that failed. An answer that cannot be read because the part is missing
     /// is dropped: the app says so, once, and grades again with a new
     /// worker when the part comes (`app::ask_for_later_part`). The app is
     /// answered before any answer that waited for the same download, so

@@ -326,9 +326,9 @@ fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
     // retry has failed: what then brings a grade is the page grading
     // again, not a late answer that happened to find the part.
     std::thread::sleep(Duration::from_secs(7));
-    // Asked for as the page starts (the app, mounting, is told that it
-    // failed) and again 5 s later, not by the app again at mount nor by
-    // the worker's answers (19 requests in these seconds when each
+    // Asked for as the page starts (the app, mounting, waits for that
+    // download or is told that it failed) and again 5 s later, not by the
+    // app again at mount nor by the worker's answers (19 requests in these seconds when each
     // answer asked, fetching it again and again on a slow link).
     let asked = browser
         .execute(
