@@ -284,6 +284,18 @@ async fn the_inspector_lists_a_node_s_connections_and_removes_one() {
 async fn the_inspector_refuses_invalid_values_in_place() {
     let app = mount_fresh().await;
     tap(&app.node("api")).await;
+    // Each field says what it does: the catalogue's help sentence.
+    for spec in design::NodeKind::Api.params() {
+        let help = app
+            .find(&format!("[data-param=\"{}\"] .field-help", spec.key))
+            .text_content()
+            .unwrap_or_default();
+        assert!(
+            !spec.help().is_empty() && help.starts_with(spec.help()),
+            "{}: {help:?}",
+            spec.key
+        );
+    }
     let field = app.find("[data-param=\"min_instances\"] input");
     type_into(&field, "-3").await;
     assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));

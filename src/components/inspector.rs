@@ -277,7 +277,7 @@ fn ParamField(state: EditorState, id: NodeId, spec: ParamSpec) -> impl IntoView 
             <label for=field_id>{spec.label}</label>
             {control}
             <p id=help_id class="field-help">
-                {spec.help}
+                {spec.help()}
                 {(!range.is_empty()).then(|| view! { <span class="range">{format!(" Range: {range}.")}</span> })}
             </p>
             <p id=error_id class="field-error" role="alert">{move || error.get()}</p>

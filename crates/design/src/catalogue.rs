@@ -2,7 +2,7 @@
 //! defaults and ranges. Defaults are the model's figures (`docs/model.md`); `docs/design-format.md`
 //! carries the same tables for people (a test keeps them in step).
 
-use crate::params::{ParamKind, ParamSpec};
+use crate::params::{HelpId, ParamKind, ParamSpec};
 
 /// A number parameter; each call reads as one row of the catalogue.
 #[allow(clippy::too_many_arguments)]
@@ -16,11 +16,12 @@ const fn num(
     max: f64,
     step: f64,
 ) -> ParamSpec {
+    let _ = help; // in the table's help list (see `catalogue!`)
     ParamSpec {
         key,
         label,
         unit,
-        help,
+        help: HelpId::UNSET,
         kind: ParamKind::Number {
             default,
             min,
@@ -36,11 +37,12 @@ const fn flag(
     help: &'static str,
     default: bool,
 ) -> ParamSpec {
+    let _ = help; // in the table's help list (see `catalogue!`)
     ParamSpec {
         key,
         label,
         unit: "",
-        help,
+        help: HelpId::UNSET,
         kind: ParamKind::Bool { default },
     }
 }
@@ -52,11 +54,12 @@ const fn choice(
     default: &'static str,
     options: &'static [&'static str],
 ) -> ParamSpec {
+    let _ = help; // in the table's help list (see `catalogue!`)
     ParamSpec {
         key,
         label,
         unit: "",
-        help,
+        help: HelpId::UNSET,
         kind: ParamKind::Choice { default, options },
     }
 }
@@ -64,20 +67,34 @@ const fn choice(
 const SIZES3: &[&str] = &["small", "medium", "large"];
 const SIZES4: &[&str] = &["small", "medium", "large", "xlarge"];
 
-/// Writes the catalogue: for each kind's table, the `ParamSpec` rows
-/// (`pub(crate) const CDN: &[ParamSpec]`) and a module of typed keys, one
-/// per row, named by the row (`keys::cdn::TTL_S`: a `Key<Num>` for
-/// `"ttl_s"`), so the keys code reads are the catalogue's own.
+/// Writes the catalogue: for each kind's table (numbered: `CDN in mod cdn
+/// (1)`), the `ParamSpec` rows (`pub(crate) const CDN: &[ParamSpec]`), a
+/// module of typed keys, one per row, named by the row
+/// (`keys::cdn::TTL_S`: a `Key<Num>` for `"ttl_s"`), so the keys code
+/// reads are the catalogue's own, and the rows' help sentences apart, in
+/// the module's `HELP` list, which only [`help`] reads. A row's spec holds
+/// its table's number and its own ([`HelpId`]), not the sentence: code
+/// that reads designs (which the page needs before it draws) keeps the
+/// specs, and the sentences stay with the inspector that shows them (in
+/// the page's later part).
 macro_rules! catalogue {
     ($(
         $(#[doc = $doc:literal])*
-        $table:ident in mod $module:ident {
+        $table:ident in mod $module:ident ($number:literal) {
             $( $name:ident = $ctor:ident ( $key:literal, $label:literal $(, $arg:expr)* $(,)? ) ),* $(,)?
         }
     )*) => {
         $(
             $(#[doc = $doc])*
-            pub(crate) const $table: &[ParamSpec] = &[ $( $ctor($key, $label $(, $arg)*) ),* ];
+            pub(crate) const $table: &[ParamSpec] = &{
+                let mut specs = [ $( $ctor($key, $label $(, $arg)*) ),* ];
+                let mut i = 0;
+                while i < specs.len() {
+                    specs[i].help = HelpId::new($number, i);
+                    i += 1;
+                }
+                specs
+            };
 
             $(#[doc = $doc])*
             ///
@@ -85,8 +102,21 @@ macro_rules! catalogue {
             pub mod $module {
                 use crate::keys::Key;
                 catalogue!(@keys $table, 0usize, $( $name $ctor $key $label, )*);
+
+                /// The rows' help sentences, in the rows' order.
+                pub(crate) const HELP: &[&str] = &[ $( catalogue!(@help $ctor $($arg),*) ),* ];
             }
         )*
+
+        /// The help sentence of row `row` of table `table` (a [`HelpId`]'s
+        /// numbers), or "" for numbers no table has.
+        pub(crate) fn help(table: u8, row: u8) -> &'static str {
+            let list: &[&str] = match table {
+                $( $number => $module::HELP, )*
+                _ => &[],
+            };
+            list.get(usize::from(row)).copied().unwrap_or("")
+        }
 
         /// Every typed key: the constant's name, the key, its row and
         /// whether the row holds the key's type.
@@ -109,6 +139,9 @@ macro_rules! catalogue {
         pub const $name: Key<catalogue!(@type $ctor)> = Key::new($key, super::$table, $i);
         catalogue!(@keys $table, $i + 1usize, $($rest)*);
     };
+    (@help num $unit:expr, $help:expr $(, $rest:expr)*) => { $help };
+    (@help flag $help:expr $(, $rest:expr)*) => { $help };
+    (@help choice $help:expr $(, $rest:expr)*) => { $help };
     (@type num) => { crate::keys::Num };
     (@type flag) => { crate::keys::Flag };
     (@type choice) => { crate::keys::Choice };
@@ -117,7 +150,7 @@ macro_rules! catalogue {
 catalogue! {
     /// Users, operator and internal users: their traffic comes from the kata;
     /// only their network is described here.
-    SOURCE in mod source {
+    SOURCE in mod source (0) {
         NET_MEDIAN_MS = num(
             "net_median_ms",
             "Network latency (median)",
@@ -141,7 +174,7 @@ catalogue! {
     }
 
     /// A content delivery network: edges that cache the page near readers.
-    CDN in mod cdn {
+    CDN in mod cdn (1) {
         TTL_S = num(
             "ttl_s",
             "TTL",
@@ -230,7 +263,7 @@ catalogue! {
     }
 
     /// A load balancer.
-    LOAD_BALANCER in mod load_balancer {
+    LOAD_BALANCER in mod load_balancer (2) {
         LATENCY_MS = num(
             "latency_ms",
             "Added latency",
@@ -244,7 +277,7 @@ catalogue! {
     }
 
     /// An API service: autoscaled instances, each with a pool of workers.
-    API in mod api {
+    API in mod api (3) {
         SIZE = choice(
             "size",
             "Instance size",
@@ -331,7 +364,7 @@ catalogue! {
     }
 
     /// A serverless function.
-    SERVERLESS in mod serverless {
+    SERVERLESS in mod serverless (4) {
         MEMORY_MB = num(
             "memory_mb",
             "Memory",
@@ -385,7 +418,7 @@ catalogue! {
     }
 
     /// A Redis-like in-memory cache.
-    CACHE in mod cache {
+    CACHE in mod cache (5) {
         SIZE = choice(
             "size",
             "Node size",
@@ -416,7 +449,7 @@ catalogue! {
     }
 
     /// The database primary.
-    DB_PRIMARY in mod db_primary {
+    DB_PRIMARY in mod db_primary (6) {
         SIZE = choice(
             "size",
             "Instance size",
@@ -473,7 +506,7 @@ catalogue! {
     }
 
     /// Read replicas of the primary.
-    READ_REPLICA in mod read_replica {
+    READ_REPLICA in mod read_replica (7) {
         SIZE = choice(
             "size",
             "Instance size",
@@ -514,7 +547,7 @@ catalogue! {
     }
 
     /// Object storage holding pre-rendered pages.
-    OBJECT_STORAGE in mod object_storage {
+    OBJECT_STORAGE in mod object_storage (8) {
         GET_MS = num(
             "get_ms",
             "GET time",
@@ -551,8 +584,12 @@ mod tests {
                     "{} is not snake_case",
                     spec.key
                 );
-                assert!(!spec.label.is_empty() && !spec.help.is_empty());
-                assert!(spec.help.ends_with('.'), "{}: help is a sentence", spec.key);
+                assert!(!spec.label.is_empty() && !spec.help().is_empty());
+                assert!(
+                    spec.help().ends_with('.'),
+                    "{}: help is a sentence",
+                    spec.key
+                );
                 // The default always passes the schema's own check.
                 assert_eq!(spec.check(&spec.default_value()), Ok(()), "{}", spec.key);
                 match spec.kind {

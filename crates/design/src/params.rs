@@ -19,11 +19,38 @@ pub struct ParamSpec {
     /// The unit shown after the value ("s", "ms", "requests"), or "" for
     /// none.
     pub unit: &'static str,
-    /// One or two sentences a learner understands: what the parameter does
-    /// and what turning it up or down costs.
-    pub help: &'static str,
+    /// Where its help sentence is (see [`ParamSpec::help`]).
+    pub(crate) help: HelpId,
     /// The type of value, its default and its allowed values.
     pub kind: ParamKind,
+}
+
+/// Where a parameter's help sentence is: its table's number and its row in
+/// that table. The sentences are kept apart from the specs (see
+/// `catalogue.rs`), so that code which only reads designs does not carry
+/// them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct HelpId {
+    table: u8,
+    row: u8,
+}
+
+impl HelpId {
+    /// Set by the catalogue for every row; a spec built otherwise has no
+    /// help.
+    pub(crate) const UNSET: HelpId = HelpId {
+        table: u8::MAX,
+        row: u8::MAX,
+    };
+
+    /// Row `row` of table `table`.
+    pub(crate) const fn new(table: u8, row: usize) -> HelpId {
+        // The catalogue has 9 tables of at most 15 rows.
+        HelpId {
+            table,
+            row: row as u8,
+        }
+    }
 }
 
 /// The type of a parameter with its default and allowed values.
@@ -345,6 +372,12 @@ pub(crate) const ORDERED: &[(NodeKind, &str, &str)] =
     &[(NodeKind::Api, "min_instances", "max_instances")];
 
 impl ParamSpec {
+    /// One or two sentences a learner understands: what the parameter does
+    /// and what turning it up or down costs (shown by the inspector).
+    pub fn help(&self) -> &'static str {
+        crate::catalogue::help(self.help.table, self.help.row)
+    }
+
     /// The default as a value.
     pub fn default_value(&self) -> ParamValue {
         self.kind.default_value()

@@ -39,7 +39,9 @@ fn params_block() -> String {
             };
             out.push_str(&format!(
                 "| `{}` | {unit} | {default} | {allowed} | **{}.** {} |\n",
-                spec.key, spec.label, spec.help
+                spec.key,
+                spec.label,
+                spec.help()
             ));
         }
         out.push('\n');
