@@ -300,11 +300,16 @@ fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
     println!("strip: {strip}");
     // The results come with the part: the strip's button that shows them
     // is disabled meanwhile.
-    const RESULTS_DISABLED: &str = "return document.querySelector('.grade-show').disabled";
-    assert_eq!(
+    let results_disabled = |browser: &e2e::webdriver::Browser| {
         browser
-            .execute(RESULTS_DISABLED, vec![])
-            .expect("look at the Results button"),
+            .execute(
+                "return document.querySelector('.grade-show').disabled",
+                vec![],
+            )
+            .expect("look at the Results button")
+    };
+    assert_eq!(
+        results_disabled(&browser),
         serde_json::json!(true),
         "no results to show without the part"
     );
@@ -399,9 +404,7 @@ fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
         )
         .expect("the results come, graded");
     assert_eq!(
-        browser
-            .execute(RESULTS_DISABLED, vec![])
-            .expect("look at the Results button"),
+        results_disabled(&browser),
         serde_json::json!(false),
         "the Results button shows them once they are there"
     );
