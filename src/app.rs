@@ -716,9 +716,9 @@ pub fn App() -> impl IntoView {
     // the dialogs are in the page's later part (src/later.rs), whose
     // download the page started as it started (`later::start_download`):
     // the app now waits for it (or hears that it failed). Each is built at
-    // its stage once the part is there, and one stage per task from when it came (`arrived`: a
-    // stage of the same kind as `built`, which starts once the part is
-    // there).
+    // its stage once the part is there, and one stage per task from when
+    // it came (`arrived`: a stage of the same kind as `built`, which
+    // starts once the part is there).
     let part: RwSignal<Option<Later>> = RwSignal::new(None);
     let part_missing = RwSignal::new(false);
     ask_for_later_part(part, part_missing, state, run, course);

@@ -231,8 +231,8 @@ impl WorkerTransport {
     /// (`later::with_if_coming`): the page starts its download as it
     /// starts (`later::start_download`), the app waits for it when it
     /// mounts, before any answer can come, and asks again at its own pace
-    /// if that failed. An answer that cannot be read because the part is missing
-    /// is dropped: the app says so, once, and grades again with a new
+    /// if that failed. An answer that cannot be read because the part is
+    /// missing is dropped: the app says so, once, and grades again with a new
     /// worker when the part comes (`app::ask_for_later_part`). The app is
     /// answered before any answer that waited for the same download, so
     /// those answers, from a broken stream, find their worker replaced

@@ -88,6 +88,8 @@ macro_rules! catalogue {
             $(#[doc = $doc])*
             pub(crate) const $table: &[ParamSpec] = &{
                 let mut specs = [ $( $ctor($key, $label $(, $arg)*) ),* ];
+                // A row's number is a byte (checked as the crate builds).
+                assert!(specs.len() <= u8::MAX as usize);
                 let mut i = 0;
                 while i < specs.len() {
                     specs[i].help = HelpId::new($number, i);

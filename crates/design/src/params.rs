@@ -43,9 +43,9 @@ impl HelpId {
         row: u8::MAX,
     };
 
-    /// Row `row` of table `table`.
+    /// Row `row` of table `table` (the catalogue checks that its rows'
+    /// numbers fit a byte).
     pub(crate) const fn new(table: u8, row: usize) -> HelpId {
-        // The catalogue has 9 tables of at most 15 rows.
         HelpId {
             table,
             row: row as u8,
