@@ -195,7 +195,7 @@ pub fn now() -> Option<Later> {
 /// remembered: the next call tries again (except a call made while the
 /// callers of that failed download are being answered, which shares
 /// their answer, and the first call after a failed [`start_download`]
-/// that nobody waited for, which is told of that failure).
+/// that no caller of `with` waited for, which is told of that failure).
 pub fn with(then: impl FnOnce(Result<Later, PartError>) + 'static) {
     ask(then, true);
 }
