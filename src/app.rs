@@ -966,6 +966,10 @@ fn ask_again_for_later_part(
     course: CoursePage,
     retry_ms: Option<u32>,
 ) {
+    // A part already there when the editor's state was made (a second
+    // mount, or a download done before the app mounted) has linted the
+    // design on screen then (`EditorState::show_lints`).
+    let linted = later::now().is_some();
     later::with(move |loaded: Result<Later, PartError>| {
         // `try_`: the page (or a test's mount) may be gone.
         if part.try_get_untracked().is_none() {
@@ -978,7 +982,9 @@ fn ask_again_for_later_part(
                 // Before the answers waiting for the part are read (and
                 // the grades among them posted).
                 course.part_arrived(&later);
-                state.refresh_lints();
+                if !linted {
+                    state.refresh_lints();
+                }
                 if retry_ms.is_some() {
                     state.notify("The rest of the page has loaded.");
                     // The answers that came meanwhile could not be read.
