@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use design::geometry::{self, Rect, Viewport};
 use design::{Design, EdgeKind, Lint, Node, NodeId, NodeKind, Point};
 use editor::lints::GradedLints;
+use editor::notices::Notices;
 use editor::{EditError, Editor, Gesture, Selection};
 use leptos::prelude::*;
 
@@ -61,18 +62,6 @@ pub enum Preview {
     },
     /// The selection box, in canvas space.
     Box(Rect),
-}
-
-/// A message for the learner, e.g. why a connection was refused.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Notice {
-    /// The words shown.
-    pub text: String,
-    /// Increases with each notice so a repeated message still re-announces.
-    pub serial: u64,
-    /// Whether it stays until dismissed (what was repaired or refused in
-    /// the learner's input) rather than fading after a few seconds.
-    pub lasting: bool,
 }
 
 /// One node's state at the playback cursor.
@@ -141,8 +130,9 @@ pub struct EditorState {
     /// What a keyboard connection under way asks, for the canvas's live
     /// region ("Connect Status API to Database? Enter to connect…").
     pub connect_prompt: RwSignal<Option<String>>,
-    /// The latest message for the learner.
-    pub notice: RwSignal<Option<Notice>>,
+    /// The messages for the learner on screen: what was repaired or
+    /// refused stays until dismissed, the latest passing one fades.
+    pub notices: RwSignal<Notices>,
     /// Bumped whenever the design changed and settled (not on every drag
     /// step): autosave and the inspector follow it.
     pub saved_revision: RwSignal<u64>,
@@ -171,7 +161,7 @@ impl EditorState {
             preview: RwSignal::new(Preview::None),
             connect_target: RwSignal::new(None),
             connect_prompt: RwSignal::new(None),
-            notice: RwSignal::new(None),
+            notices: RwSignal::new(Notices::new()),
             saved_revision: RwSignal::new(0),
             screen_size: RwSignal::new((960.0, 600.0)),
             live: RwSignal::new(None),
@@ -223,18 +213,13 @@ impl EditorState {
     /// Whether the page that made this state is gone (unmounted): what
     /// waited for the page's later part may come after that.
     pub fn is_gone(&self) -> bool {
-        self.notice.is_disposed()
+        self.notices.is_disposed()
     }
 
     fn show_notice(&self, text: String, lasting: bool) {
-        let serial = self
-            .notice
-            .with_untracked(|n| n.as_ref().map_or(0, |n| n.serial) + 1);
-        self.notice.set(Some(Notice {
-            text,
-            serial,
-            lasting,
-        }));
+        self.notices.update(|n| {
+            n.show(text, lasting);
+        });
     }
 
     /// The signals of a node, if it exists.

@@ -7,7 +7,7 @@ mod support;
 use playground::embed::{self, Refused, MAX_INBOUND_CHARS};
 use playground::page::{parse_origin, PageOptions};
 use support::*;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -157,5 +157,54 @@ async fn a_malformed_allow_is_told_to_the_course_author_on_the_page() {
     let notice = app.find(".notice").text_content().unwrap_or_default();
     assert!(notice.contains("?allow= is malformed"), "{notice}");
     assert!(notice.contains("lower case"), "{notice}");
+    set_address("");
+}
+
+#[wasm_bindgen_test]
+async fn notices_about_input_stay_together_and_under_passing_ones() {
+    playground::forget_autosave();
+    // Two things said at startup: a link from a newer version (the starter
+    // is shown instead) and a malformed `?allow=`.
+    set_address("?embed=1&allow=HTTP://course.example.org#d9.AAAA");
+    let app = mount().await;
+    settle().await;
+    let lasting = || app.count(".notice.lasting");
+    assert_eq!(lasting(), 2, "{}", app.notice());
+    assert!(
+        app.notice().to_lowercase().contains("newer"),
+        "{}",
+        app.notice()
+    );
+    assert!(
+        app.notice().contains("?allow= is malformed"),
+        "{}",
+        app.notice()
+    );
+    // A passing notice comes after them and takes neither's place.
+    app.focus_node("db").await;
+    key_on(&app.node("db"), "c", false, false).await;
+    key_on(&app.node("db"), "Escape", false, false).await;
+    assert_eq!(lasting(), 2, "{}", app.notice());
+    assert!(
+        app.notice().ends_with("Connection cancelled."),
+        "{}",
+        app.notice()
+    );
+    // Dismissing one leaves the other.
+    app.find(".notice.lasting .notice-dismiss")
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .click();
+    settle().await;
+    assert_eq!(lasting(), 1, "{}", app.notice());
+    assert!(
+        app.notice().contains("?allow= is malformed"),
+        "{}",
+        app.notice()
+    );
+    assert!(
+        !app.notice().to_lowercase().contains("newer"),
+        "{}",
+        app.notice()
+    );
     set_address("");
 }

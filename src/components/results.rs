@@ -172,11 +172,14 @@ pub fn GradeSummary(
                     <p class="grade-next">{move || if results_shown.get() {
                         "Grading is not working here: Results says why.".to_string()
                     } else {
-                        // Results would say why, but they are not here.
-                        match run.unavailable.get() {
+                        // Results would say why, but they are not here:
+                        // the strip says it itself.
+                        let why = run.unavailable.get().or_else(|| {
+                            run.outcome.with(|o| o.as_ref().and_then(|o| o.grade.clone().err()))
+                        });
+                        match why {
                             Some(why) => format!("Grading is not working here: {}", sentence(&why)),
-                            None => "Grading is not working here: the notice over the canvas says why."
-                                .to_string(),
+                            None => "Grading is not working here.".to_string(),
                         }
                     }}</p>
                 }

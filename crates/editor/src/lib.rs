@@ -1,7 +1,8 @@
 //! The diagram editor's logic, as plain Rust: the [`Editor`] (design,
 //! selection, pointer gestures, viewport, clipboard, undo history), the
-//! keyboard map, connecting nodes by keyboard ([`connect`]) and which
-//! lints the canvas shows ([`lints`]). The app's
+//! keyboard map, connecting nodes by keyboard ([`connect`]), which
+//! lints the canvas shows ([`lints`]) and which notices stay on screen
+//! ([`notices`]). The app's
 //! components call into it from event handlers and draw what it holds;
 //! nothing here knows about the browser, so every interaction is tested
 //! natively.
@@ -17,6 +18,7 @@ pub mod history;
 pub mod icons;
 pub mod keymap;
 pub mod lints;
+pub mod notices;
 pub mod paths;
 pub mod playback;
 mod selection;
