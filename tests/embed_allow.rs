@@ -180,7 +180,9 @@ async fn notices_about_input_stay_together_and_under_passing_ones() {
         "{}",
         app.notice()
     );
-    // A passing notice comes after them and takes neither's place.
+    // A passing notice comes after them and takes neither's place; their
+    // words stay the same elements (so they are not announced again).
+    let first_words = app.find(".notice.lasting span");
     app.focus_node("db").await;
     key_on(&app.node("db"), "c", false, false).await;
     key_on(&app.node("db"), "Escape", false, false).await;
@@ -190,6 +192,7 @@ async fn notices_about_input_stay_together_and_under_passing_ones() {
         "{}",
         app.notice()
     );
+    assert!(first_words.is_same_node(Some(&app.find(".notice.lasting span"))));
     // Dismissing one leaves the other.
     app.find(".notice.lasting .notice-dismiss")
         .unchecked_ref::<web_sys::HtmlElement>()
@@ -206,5 +209,11 @@ async fn notices_about_input_stay_together_and_under_passing_ones() {
         "{}",
         app.notice()
     );
+    // The one left, now first, is dismissed by its own button.
+    app.find(".notice.lasting .notice-dismiss")
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .click();
+    settle().await;
+    assert_eq!(lasting(), 0, "{}", app.notice());
     set_address("");
 }

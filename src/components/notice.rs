@@ -4,6 +4,7 @@
 //! repaired or refused in the learner's input stays until dismissed, under
 //! any notice that comes after it (`editor::notices`).
 
+use editor::notices::SHOWN_AT_ONCE;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
@@ -31,31 +32,40 @@ pub fn NoticeArea(
             .forget();
         }
     });
-    // Keyed by serial, so a notice already shown keeps its element and is
-    // not announced again when another comes or goes.
+    // One slot per notice that can be shown (the lasting ones, then the
+    // passing one). A slot is rebuilt in place whenever the notices
+    // change, and one whose notice is the same sets nothing (tachys
+    // writes a text only when it differs), so a passing notice coming or
+    // going does not announce the lasting ones again. (Slots cost less
+    // code in the page than a keyed list.)
+    let slot = move |i: usize| {
+        move || {
+            state.notices.with(|n| n.shown().nth(i).cloned()).map(|n| {
+                let serial = n.serial;
+                view! {
+                    <p class="notice" class:lasting=n.lasting>
+                        <span>{n.text}</span>
+                        {n.lasting.then(|| view! {
+                            <button type="button" class="button notice-dismiss" on:click=move |_| {
+                                state.notices.update(|n| {
+                                    n.dismiss(serial);
+                                });
+                            }>
+                                "Dismiss"
+                            </button>
+                        })}
+                    </p>
+                }
+            })
+        }
+    };
+    const _: () = assert!(SHOWN_AT_ONCE == 4, "one slot per notice shown at once");
     view! {
         <div class="notice-area" role="status" aria-live="polite">
-            <For
-                each=move || state.notices.with(|n| n.shown().cloned().collect::<Vec<_>>())
-                key=|n| n.serial
-                children=move |n| {
-                    let serial = n.serial;
-                    view! {
-                        <p class="notice" class:lasting=n.lasting>
-                            <span>{n.text}</span>
-                            {n.lasting.then(|| view! {
-                                <button type="button" class="button notice-dismiss" on:click=move |_| {
-                                    state.notices.update(|n| {
-                                        n.dismiss(serial);
-                                    });
-                                }>
-                                    "Dismiss"
-                                </button>
-                            })}
-                        </p>
-                    }
-                }
-            />
+            {slot(0)}
+            {slot(1)}
+            {slot(2)}
+            {slot(3)}
         </div>
     }
 }

@@ -17,6 +17,9 @@
 /// How many lasting notices are shown at once.
 pub const LASTING_LIMIT: usize = 3;
 
+/// How many notices are shown at once: the lasting ones and a passing one.
+pub const SHOWN_AT_ONCE: usize = LASTING_LIMIT + 1;
+
 /// One message for the learner.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
