@@ -131,9 +131,14 @@ struct Inbox {
     returned: Vec<(u64, Task)>,
 }
 
-/// The grading worker's helpers, started when first given work (so a
-/// design that passes, or the first grade, never shares the machine with
-/// them).
+/// The grading worker's helpers, started when the grading worker first
+/// has nothing to do: after the page's first request is answered in full
+/// (its grade and, for a design that fails, its fixes tested). The page
+/// is opening until then, its wasm compiling and its parts being built
+/// task by task, and on a 2-core machine a helper loading and grading
+/// beside the grading worker took the page's thread its core: tasks
+/// over 50 ms came during the fixes (BENCHMARKS.md, "Helper workers").
+/// Every later request finds them loaded.
 pub struct Helpers {
     /// How many to start.
     count: u32,
@@ -151,7 +156,7 @@ pub struct Helpers {
 type Listener = Closure<dyn Fn(web_sys::Event)>;
 
 impl Helpers {
-    /// `count` helpers, to start when first given work; `wake` is woken
+    /// `count` helpers, started by [`Helpers::start`]; `wake` is woken
     /// whenever one answers or fails.
     pub fn new(count: u32, wake: Rc<Wake>) -> Self {
         Helpers {
@@ -164,9 +169,10 @@ impl Helpers {
         }
     }
 
-    /// Starts the helpers unless they are started. A helper that cannot
-    /// start is left out, in the console.
-    fn start(&self) {
+    /// Starts the helpers unless they are started (the grading worker
+    /// calls it when it is first idle). A helper that cannot start is left
+    /// out, in the console.
+    pub fn start(&self) {
         if self.started.replace(true) {
             return;
         }
@@ -252,7 +258,8 @@ impl Helpers {
     }
 
     /// Gives each idle helper a candidate of request `request`, taken by
-    /// `next` until it has none (starting the helpers the first time).
+    /// `next` until it has none (none before the helpers are started and
+    /// say they are ready).
     pub fn hand_out(
         &self,
         request: u64,
@@ -260,7 +267,6 @@ impl Helpers {
         seed: u64,
         mut next: impl FnMut() -> Option<Task>,
     ) {
-        self.start();
         for helper in self.list.borrow().iter() {
             if helper.dead.get() || !helper.ready.get() || helper.held.borrow().is_some() {
                 continue;

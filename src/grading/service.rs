@@ -3,7 +3,8 @@
 //! the failed scenarios' candidate fixes one grade at a time, yielding to
 //! its event loop between them so a newer request is seen and supersedes
 //! the rest. In the worker, helper workers grade candidates too, one each
-//! at a time (`helpers.rs`).
+//! at a time, once they are loaded: they start when the service is first
+//! idle (`helpers.rs`).
 //!
 //! Invariants: only the latest request is ever worked on (older ones
 //! waiting behind it are dropped unread); every answer names the
@@ -141,6 +142,9 @@ impl Service {
             yield_now().await;
             let Some(request) = self.inbox.take() else {
                 (self.post)(Response::Idle);
+                // The page's first request is answered in full: the
+                // helpers load now, not while the page opens.
+                self.helpers.start();
                 return;
             };
             (self.post)(Response::Started {
