@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // First load of the built site on a throttled "mobile" connection and CPU.
 //
-//   node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--no-throttle] [--json] [dist-dir]
+//   node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--query 'helpers=0'] [--no-throttle] [--json] [dist-dir]
+//
+// --query puts a query string before the hash, as a page address can have
+// one (`?helpers=0`: the grading worker starts no helper workers).
 //
 // Serves dist/ (default: the repository's dist/) on 127.0.0.1 with gzip
 // content-encoding (zlib level 9, like scripts/size.sh), opens it in
@@ -92,8 +95,8 @@ function fail(message, code = 2) {
 }
 
 function parseArgs(argv) {
-  const opts = { runs: 3, hash: "", json: false, throttle: true, timeoutS: 180, dist: path.join(ROOT, "dist") };
-  const usage = "usage: node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--no-throttle] [--json] [--timeout S] [dist-dir]";
+  const opts = { runs: 3, hash: "", query: "", json: false, throttle: true, timeoutS: 180, dist: path.join(ROOT, "dist") };
+  const usage = "usage: node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--query 'helpers=0'] [--no-throttle] [--json] [--timeout S] [dist-dir]";
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -104,6 +107,8 @@ function parseArgs(argv) {
     else if (a.startsWith("--runs=")) opts.runs = Number(a.slice(7));
     else if (a === "--hash") opts.hash = value();
     else if (a.startsWith("--hash=")) opts.hash = a.slice(7);
+    else if (a === "--query") opts.query = value();
+    else if (a.startsWith("--query=")) opts.query = a.slice(8);
     else if (a === "--timeout") opts.timeoutS = Number(value());
     else if (a.startsWith("--timeout=")) opts.timeoutS = Number(a.slice(10));
     else if (a === "--json") opts.json = true;
@@ -117,6 +122,7 @@ function parseArgs(argv) {
   if (!Number.isInteger(opts.runs) || opts.runs < 1) fail(`--runs must be a positive integer\n${usage}`);
   if (!(opts.timeoutS > 0)) fail(`--timeout must be a positive number of seconds\n${usage}`);
   if (opts.hash && !opts.hash.startsWith("#")) opts.hash = `#${opts.hash}`;
+  if (opts.query && !opts.query.startsWith("?")) opts.query = `?${opts.query}`;
   return opts;
 }
 
@@ -349,7 +355,7 @@ async function oneRun(browser, site, opts) {
   const navigatedAt = Date.now();
   let timedOut = false;
   const deadline = Date.now() + opts.timeoutS * 1000;
-  await page.goto(site.url + opts.hash, { waitUntil: "commit", timeout: opts.timeoutS * 1000 });
+  await page.goto(site.url + opts.query + opts.hash, { waitUntil: "commit", timeout: opts.timeoutS * 1000 });
   // One evaluate that resolves when the page has settled (no polling, which
   // would add work to the throttled main thread), raced with the deadline.
   let timer;
@@ -498,7 +504,7 @@ async function main() {
   const result = {
     commit: gitHead(),
     chromium: version,
-    url: site.url.replace(/\/$/, "") + "/" + (opts.hash ? `${opts.hash.slice(0, 24)}${opts.hash.length > 24 ? "…" : ""}` : ""),
+    url: site.url.replace(/\/$/, "") + "/" + opts.query + (opts.hash ? `${opts.hash.slice(0, 24)}${opts.hash.length > 24 ? "…" : ""}` : ""),
     throttling: opts.throttle ? { ...THROTTLE, viewport: VIEWPORT } : { none: true, viewport: VIEWPORT },
     runs: runs.map((r) => ({ ...r, ...Object.fromEntries(["fcp", "started", "nodesShown", "interactive", "grade", "settled", "longestTask", "blockingTime"].map((k) => [k, round(r[k])])) })),
     median: Object.fromEntries(Object.entries(med).map(([k, v]) => [k, typeof v === "number" ? round(v) : v])),
