@@ -96,10 +96,11 @@ pub fn asked(search: &str) -> Option<u32> {
 /// How many helpers to start: as many as `asked` ([`asked`], at most
 /// [`MAX_HELPERS`]), else one per core beyond two, at least one and at
 /// most two, and none on a single core. On two cores one helper shares
-/// them with the page and the grading worker: the page is idle while
-/// fixes are tested (its tasks only show what arrives), and measured on a
-/// 2-core machine the starter's fixes came a quarter sooner with no long
-/// task on the page (BENCHMARKS.md, "Helper workers").
+/// them with the page and the grading worker: once the page has opened
+/// (the helpers start then, see [`Helpers`]) it is idle while fixes are
+/// tested (its tasks only show what arrives), and measured on a 2-core
+/// machine the starter's fixes came a quarter sooner with no long task on
+/// the page (BENCHMARKS.md, "Helper workers").
 pub fn how_many(asked: Option<u32>, cores: f64) -> u32 {
     match asked {
         Some(n) => n.min(MAX_HELPERS),
