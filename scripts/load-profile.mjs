@@ -486,7 +486,7 @@ async function main() {
   const say = (s) => {
     if (!opts.json) process.stderr.write(`${s}\n`);
   };
-  say(`serving ${opts.dist} at ${site.url}; Chromium ${version}; ${opts.runs} run(s)${opts.hash ? ` with hash ${opts.hash.slice(0, 40)}${opts.hash.length > 40 ? "…" : ""}` : ""}`);
+  say(`serving ${opts.dist} at ${site.url}; Chromium ${version}; ${opts.runs} run(s)${opts.query ? ` with query ${opts.query}` : ""}${opts.hash ? ` with hash ${opts.hash.slice(0, 40)}${opts.hash.length > 40 ? "…" : ""}` : ""}`);
   const runs = [];
   try {
     for (let i = 0; i < opts.runs; i++) {

@@ -661,12 +661,15 @@ pub fn App() -> impl IntoView {
                     Ok(part) => {
                         (part.run_action)(keys_act_on, action);
                     }
-                    // Lasting, as the notice it replaces (the part is
-                    // missing, the page keeps trying).
-                    Err(error) if !state.is_gone() => state.notify_lasting(format!(
-                        "That key did nothing: the keyboard shortcuts come with the rest of the \
-                         page. {error}."
-                    )),
+                    // Lasting while the part is missing (the page keeps
+                    // trying): withdrawn when it comes.
+                    Err(error) if !state.is_gone() => state.notify_lasting_about(
+                        PART_MISSING,
+                        format!(
+                            "That key did nothing: the keyboard shortcuts come with the rest of \
+                             the page. {error}."
+                        ),
+                    ),
                     Err(_) => {}
                 });
                 coming
@@ -986,6 +989,8 @@ fn ask_again_for_later_part(
                     state.refresh_lints();
                 }
                 if retry_ms.is_some() {
+                    // What was said of the missing part is over.
+                    state.withdraw_notices(PART_MISSING);
                     state.notify("The rest of the page has loaded.");
                     // The answers that came meanwhile could not be read.
                     run.resume();
@@ -994,7 +999,7 @@ fn ask_again_for_later_part(
             Err(error) => {
                 missing.set(true);
                 if retry_ms.is_none() {
-                    state.notify_lasting(format!("{error}."));
+                    state.notify_lasting_about(PART_MISSING, format!("{error}."));
                     // A reason already said (the worker could not start)
                     // stays.
                     if run.unavailable.with_untracked(Option::is_none) {
@@ -1010,6 +1015,10 @@ fn ask_again_for_later_part(
         }
     });
 }
+
+/// What the notices about the page's missing later part are about: they
+/// are withdrawn when it comes.
+const PART_MISSING: &str = "the page's later part is missing";
 
 /// A part of the page, built by `part` once `ready` is true. Every part
 /// goes through this one function, so the view code that waits for the

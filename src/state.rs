@@ -210,6 +210,30 @@ impl EditorState {
         self.show_notice(text.into(), true);
     }
 
+    /// Shows a notice that stays until dismissed or until the page's
+    /// state `about` is over ([`EditorState::withdraw_notices`]): what a
+    /// missing part of the page stops.
+    pub fn notify_lasting_about(&self, about: &'static str, text: impl Into<String>) {
+        self.notices.update(|n| {
+            n.show_about(about, text.into());
+        });
+    }
+
+    /// Takes away the notices about `about`, a state of the page that is
+    /// over.
+    pub fn withdraw_notices(&self, about: &'static str) {
+        // Untracked first: most calls find nothing to take away, and then
+        // nothing is notified.
+        if self
+            .notices
+            .with_untracked(|n| n.shown().any(|n| n.about == Some(about)))
+        {
+            self.notices.update(|n| {
+                n.withdraw(about);
+            });
+        }
+    }
+
     /// Whether the page that made this state is gone (unmounted): what
     /// waited for the page's later part may come after that.
     pub fn is_gone(&self) -> bool {

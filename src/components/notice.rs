@@ -21,23 +21,28 @@ pub fn NoticeArea(
 ) -> impl IntoView {
     // Each new passing notice schedules its own removal; an older timer
     // finding a newer notice leaves it alone (serials differ). Lasting
-    // notices have no timer.
-    Effect::new(move |_| {
-        if let Some(serial) = state.notices.with(|n| n.passing_serial()) {
+    // notices have no timer. The effect runs whenever the notices change,
+    // and schedules a timer only when the passing notice is a new one.
+    Effect::new(move |scheduled: Option<Option<u64>>| {
+        let passing = state.notices.with(|n| n.passing_serial());
+        if let Some(serial) = passing.filter(|_| passing != scheduled.flatten()) {
             // `try_`: the page (or a test's mount) may be gone when the
-            // timer fires.
+            // timer fires. Nothing is notified when the notice is gone.
             Timeout::new(NOTICE_MS, move || {
-                state.notices.try_update(|n| n.dismiss(serial));
+                state.notices.try_maybe_update(|n| (n.dismiss(serial), ()));
             })
             .forget();
         }
+        passing
     });
     // One slot per notice that can be shown (the lasting ones, then the
     // passing one). A slot is rebuilt in place whenever the notices
     // change, and one whose notice is the same sets nothing (tachys
     // writes a text only when it differs), so a passing notice coming or
-    // going does not announce the lasting ones again. (Slots cost less
-    // code in the page than a keyed list.)
+    // going does not announce the lasting ones again. A lasting notice
+    // coming or going moves the notices after it by a slot, and those are
+    // announced again; that is rare. (Slots cost less code in the page
+    // than a keyed list.)
     let slot = move |i: usize| {
         move || {
             state.notices.with(|n| n.shown().nth(i).cloned()).map(|n| {

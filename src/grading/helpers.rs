@@ -99,8 +99,9 @@ pub fn asked(search: &str) -> Option<u32> {
 /// them with the page and the grading worker: once the page has opened
 /// (the helpers start then, see [`Helpers`]) it is idle while fixes are
 /// tested (its tasks only show what arrives), and measured on a 2-core
-/// machine the starter's fixes came a quarter sooner with no long task on
-/// the page (BENCHMARKS.md, "Helper workers").
+/// machine, with the helper loaded, the starter's fixes came a quarter
+/// sooner with no long task on the page (BENCHMARKS.md, "Helper
+/// workers"). The first grade's fixes are tested without it.
 pub fn how_many(asked: Option<u32>, cores: f64) -> u32 {
     match asked {
         Some(n) => n.min(MAX_HELPERS),
@@ -135,11 +136,12 @@ struct Inbox {
 /// The grading worker's helpers, started when the grading worker first
 /// has nothing to do: after the page's first request is answered in full
 /// (its grade and, for a design that fails, its fixes tested). The page
-/// is opening until then, its wasm compiling and its parts being built
-/// task by task, and on a 2-core machine a helper loading and grading
-/// beside the grading worker took the page's thread its core: tasks
-/// over 50 ms came during the fixes (BENCHMARKS.md, "Helper workers").
-/// Every later request finds them loaded.
+/// is still opening while the first grade's fixes are tested, its wasm
+/// compiling and its parts being built task by task, and on a 2-core
+/// machine a helper loading and grading beside the grading worker took
+/// the page's thread its core: tasks over 50 ms came during the fixes
+/// (BENCHMARKS.md, "Helper workers"). Once loaded (about 200 ms here),
+/// they take part in every later request's fixes.
 pub struct Helpers {
     /// How many to start.
     count: u32,

@@ -143,7 +143,7 @@ impl Service {
             let Some(request) = self.inbox.take() else {
                 (self.post)(Response::Idle);
                 // The page's first request is answered in full: the
-                // helpers load now, not while the page opens.
+                // helpers load now, not while its fixes were tested.
                 self.helpers.start();
                 return;
             };

@@ -7,12 +7,16 @@
 //! - a *lasting* notice says what was repaired or refused in the learner's
 //!   input (a link, a file, an autosave, a course message) or that part of
 //!   the page is missing. It stays until dismissed: no later notice, of
-//!   either kind, takes its place, so two things said at startup (a
-//!   repaired link and a malformed `?allow=`) are both on screen.
+//!   either kind, takes its place (up to [`LASTING_LIMIT`] of them), so
+//!   two things said at startup (a repaired link and a malformed
+//!   `?allow=`) are both on screen.
 //!
 //! The list of lasting notices is short ([`LASTING_LIMIT`]): a newer one
 //! pushes out the oldest, and one that repeats a notice on screen word for
-//! word takes that notice's place instead of showing twice.
+//! word takes that notice's place instead of showing twice. A lasting
+//! notice about a passing state of the page (a part of it missing) names
+//! it, and is withdrawn when that state is over ([`Notices::withdraw`]):
+//! it would be false from then on.
 
 /// How many lasting notices are shown at once.
 pub const LASTING_LIMIT: usize = 3;
@@ -31,6 +35,9 @@ pub struct Notice {
     pub serial: u64,
     /// Whether it stays until dismissed.
     pub lasting: bool,
+    /// The state of the page it is about, if it is withdrawn when that is
+    /// over.
+    pub about: Option<&'static str>,
 }
 
 /// The notices on screen: the lasting ones, oldest first, then the
@@ -50,11 +57,31 @@ impl Notices {
 
     /// Shows `text`, lasting or passing, and returns its serial.
     pub fn show(&mut self, text: String, lasting: bool) -> u64 {
+        self.show_notice(text, lasting, None)
+    }
+
+    /// Shows `text` as a lasting notice about `about`, a state of the page
+    /// that will be over (then [`Notices::withdraw`] takes it away), and
+    /// returns its serial.
+    pub fn show_about(&mut self, about: &'static str, text: String) -> u64 {
+        self.show_notice(text, true, Some(about))
+    }
+
+    /// Takes away every notice about `about`, whose state is over; `false`
+    /// if none was shown.
+    pub fn withdraw(&mut self, about: &'static str) -> bool {
+        let before = self.lasting.len();
+        self.lasting.retain(|n| n.about != Some(about));
+        self.lasting.len() != before
+    }
+
+    fn show_notice(&mut self, text: String, lasting: bool, about: Option<&'static str>) -> u64 {
         self.last_serial += 1;
         let notice = Notice {
             text,
             serial: self.last_serial,
             lasting,
+            about,
         };
         if lasting {
             self.lasting.retain(|n| n.text != notice.text);
@@ -164,6 +191,18 @@ mod tests {
         assert!(!notices.dismiss(c));
         assert!(notices.dismiss(b));
         assert!(notices.is_empty());
+    }
+
+    #[test]
+    fn notices_about_a_state_are_withdrawn_when_it_is_over() {
+        let mut notices = Notices::new();
+        notices.show("The link was repaired.".into(), true);
+        notices.show_about("part", "Part of the page is missing.".into());
+        notices.show_about("part", "That key did nothing.".into());
+        notices.show("Added Cache.".into(), false);
+        assert!(notices.withdraw("part"));
+        assert_eq!(texts(&notices), ["The link was repaired.", "Added Cache."]);
+        assert!(!notices.withdraw("part"), "nothing left about it");
     }
 
     #[test]

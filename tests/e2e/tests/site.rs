@@ -364,9 +364,11 @@ fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
     // only rarely.)
     let came = browser
         .wait_for(
-            "if (!(document.querySelector('.notice-area').textContent || '').includes('has loaded')) return false;
+            "const notices = document.querySelector('.notice-area').textContent || '';
+             if (!notices.includes('has loaded')) return false;
              return { badge: !!document.querySelector('[data-node=\"users\"] .lint-badge'),
-                      graded: !!document.querySelector('.scenario-card[data-passed]') };",
+                      graded: !!document.querySelector('.scenario-card[data-passed]'),
+                      stale: notices.includes('shortcuts come with') || notices.includes('could not be downloaded') };",
             Duration::from_secs(40),
         )
         .expect("the learner is told the rest of the page has loaded");
@@ -375,6 +377,11 @@ fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
         came["badge"],
         serde_json::json!(true),
         "the nodes' advice shows once the part has come: {came}"
+    );
+    assert_eq!(
+        came["stale"],
+        serde_json::json!(false),
+        "what was said of the missing part is withdrawn once it has come: {came}"
     );
     // The top bar's buttons came with the part: "Copy link" copies the
     // design on screen (the starter with its readers moved).
