@@ -220,18 +220,9 @@ impl EditorState {
     }
 
     /// Takes away the notices about `about`, a state of the page that is
-    /// over.
+    /// over (nothing is notified when none was shown).
     pub fn withdraw_notices(&self, about: &'static str) {
-        // Untracked first: most calls find nothing to take away, and then
-        // nothing is notified.
-        if self
-            .notices
-            .with_untracked(|n| n.shown().any(|n| n.about == Some(about)))
-        {
-            self.notices.update(|n| {
-                n.withdraw(about);
-            });
-        }
+        self.notices.maybe_update(|n| n.withdraw(about));
     }
 
     /// Whether the page that made this state is gone (unmounted): what
