@@ -681,32 +681,41 @@ pub fn App() -> impl IntoView {
     });
     on_cleanup(move || keys.remove());
 
-    // The page is built in six tasks (after the one that read the kata
+    // The page is built in seven tasks (after the one that read the kata
     // and the starting design, `prepare_opening`): this one runs the
-    // app's setup (the effects, the worker's connection) around an empty
-    // frame; the next builds the canvas and the grade strip, what the
-    // learner looks at and acts on first; then, one per task, each once
+    // app's setup (the effects, the worker's connection); the next builds
+    // its frame, empty regions; the next the canvas and the grade strip,
+    // what the learner looks at and acts on first (the canvas draws the
+    // design's nodes a task later, then its connections: see
+    // `editor::chunks::drawn_at_first`); then, one per task, each once
     // the thread is idle (so the canvas is drawn and answers first): the
     // top bar; the brief; the inspector and the pane tabs; last the
     // results and the dialogs, which wait for a grade or a click. V8
     // compiles each wasm function the first time it runs, on this thread,
-    // so a page built in one task was one long task. (The top bar's row
-    // has a fixed height, so it fills in without moving the canvas; the
-    // grade strip's row does not, so it comes with the canvas.)
+    // so a page built in one task was one long task; the setup and the
+    // frame's first elements each compile a good part of the framework.
+    // (The top bar's row has a fixed height, so it fills in without moving
+    // the canvas; the grade strip's row does not, so it comes with the
+    // canvas.)
     //
     // Everything after the canvas but the pane tabs is in the page's later
     // part (the top bar and the brief show their frames until it comes).
-    // The part may come after all six tasks: then what it holds is built
+    // The part may come after all seven tasks: then what it holds is built
     // in the same order, again one part per task (`arrived`), not all in
     // the task that brought it.
-    let built = RwSignal::new(Built::Frame);
+    let built = RwSignal::new(Built::Setup);
     gloo_timers::callback::Timeout::new(0, move || {
-        built.set(Built::Canvas);
-        build_the_rest(built);
+        built.set(Built::Frame);
+        gloo_timers::callback::Timeout::new(0, move || {
+            built.set(Built::Canvas);
+            build_the_rest(built);
+        })
+        .forget();
     })
     .forget();
     // Memos, so that each part is built once: a view closure reading
     // `built` itself would build its part again at the next stage.
+    let frame_built = Memo::new(move |_| built.get() >= Built::Frame);
     let canvas_built = Memo::new(move |_| built.get() >= Built::Canvas);
     let top_built = Memo::new(move |_| built.get() >= Built::Top);
     let brief_built = Memo::new(move |_| built.get() >= Built::Brief);
@@ -872,7 +881,7 @@ pub fn App() -> impl IntoView {
         },
         nothing,
     );
-    view! {
+    let frame = view! {
         <div class="app" class:embed=embedded class:readonly=readonly data-pane=move || pane.get().key()
             class:brief-folded=move || !brief_fold.get().is_open()
             class:inspector-folded=move || !inspector_fold.get().is_open()>
@@ -891,14 +900,28 @@ pub fn App() -> impl IntoView {
             {dialogs}
         </div>
     }
-    .into_any()
+    .into_any();
+    // Described now, built a task later: describing the frame costs
+    // nothing, while making its first elements compiles much of the
+    // framework's view code, which is worth a task of its own. A `Mutex`
+    // because a part's closure must be `Fn`: it hands the frame over once.
+    let frame = std::sync::Mutex::new(Some(frame));
+    built_when(frame_built, move || {
+        frame
+            .lock()
+            .ok()
+            .and_then(|mut frame| frame.take())
+            .unwrap_or_else(nothing)
+    })
 }
 
-/// How much of the page is built (see [`App`]: it is built in six
+/// How much of the page is built (see [`App`]: it is built in seven
 /// tasks, in this order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Built {
-    /// The app's frame: its setup and empty regions.
+    /// The app's setup: its state, effects and listeners.
+    Setup,
+    /// And its frame: the empty regions.
     Frame,
     /// And the canvas and the grade strip.
     Canvas,
@@ -916,6 +939,7 @@ impl Built {
     /// The stage after this one.
     fn next(self) -> Self {
         match self {
+            Self::Setup => Self::Frame,
             Self::Frame => Self::Canvas,
             Self::Canvas => Self::Top,
             Self::Top => Self::Brief,

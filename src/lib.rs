@@ -29,7 +29,7 @@ pub use app::{App, KATA};
 /// instantiation; the next two read the kata and the starting design
 /// (`app::prepare_opening`), the first of them having started the
 /// download of the page's later part (`later::start_download`); the one
-/// after builds the app's frame (see `App` for the rest). V8 compiles each
+/// after runs the app's setup (see `App` for the rest). V8 compiles each
 /// wasm function the first time it runs, on this thread: instantiating,
 /// reading and building in one task made opening one long task.
 pub fn start() {

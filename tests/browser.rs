@@ -23,7 +23,7 @@ fn mount_in_fresh_host() -> (web_sys::HtmlElement, impl Sized) {
 }
 
 /// Mounts the app into a fresh element and returns that element once the
-/// app has built every part (it builds them over six tasks). The unmount
+/// app has built every part (it builds them over several tasks). The unmount
 /// handle is leaked on purpose so the app stays mounted for the assertions.
 async fn mount_app() -> web_sys::HtmlElement {
     let (host, handle) = mount_in_fresh_host();
@@ -163,30 +163,44 @@ async fn the_first_grades_cards_controls_and_charts_come_in_tasks_of_their_own()
     host.remove();
 }
 
-/// Opening is six short tasks, not one long one: the mount builds the
-/// app's frame, the next task the canvas and the grade strip, then one
-/// task each the top bar, the brief, the inspector (with the pane tabs),
-/// the results.
+/// Opening is short tasks, not one long one: the mount runs the app's
+/// setup, the next task builds its frame, the next the canvas and the
+/// grade strip, the next the design's nodes and the next its connections,
+/// then one task each the top bar, the brief, the inspector (with the
+/// pane tabs), the results.
 #[wasm_bindgen_test]
-async fn the_page_is_built_over_six_tasks_canvas_first() {
+async fn the_page_is_built_over_short_tasks_canvas_first() {
     let (host, handle) = mount_in_fresh_host();
     let has = |selector: &str| host.query_selector(selector).unwrap().is_some();
-    assert!(has(".canvas-region"), "the frame is built at once");
+    let next_task = || gloo_timers::future::TimeoutFuture::new(0);
+    assert!(!has(".canvas-region"), "the setup's task builds nothing");
+
+    next_task().await;
+    assert!(has(".canvas-region"), "the frame comes a task later");
     assert!(!has("svg.canvas") && !has(".top-bar") && !has(".brief"));
 
-    gloo_timers::future::TimeoutFuture::new(0).await;
+    next_task().await;
     assert!(
-        has("svg.canvas g.node") && has(".grade-summary"),
+        has("svg.canvas") && has(".grade-summary"),
         "{}",
         host.inner_html()
     );
+    assert!(!has("svg.canvas g.node"), "the nodes come a task later");
     assert!(!has(".top-bar") && !has(".brief") && !has(".inspector") && !has(".bottom-region"));
-
     let tasks = TaskRecord::start(
         &host,
         [".top-bar", ".brief", ".inspector", ".bottom-region"],
     );
     let stages = tasks.seen.clone();
+
+    next_task().await;
+    assert!(has("svg.canvas g.node") && !has("svg.canvas g.edge-group"));
+
+    next_task().await;
+    assert!(
+        has("svg.canvas g.edge-group"),
+        "the connections a task later"
+    );
 
     support::until_built(&host).await;
     drop(tasks);
@@ -204,7 +218,7 @@ async fn the_page_is_built_over_six_tasks_canvas_first() {
         ".bottom-region",
         ".scenario-card",
     ] {
-        assert!(has(part), "{part} is built by the sixth task");
+        assert!(has(part), "{part} is built by the last task");
     }
     drop(handle);
     host.remove();

@@ -72,30 +72,37 @@ pub fn Canvas(
     on_cleanup(move || watcher.set_value(None));
 
     // Many nodes coming on screen at once (a link, an import) are drawn a
-    // chunk per task (`editor::chunks`), an edit's few at once. Each memo
-    // holds the list it last saw and how much of it is drawn; the lists
-    // are read through the memos, so a changed list is never drawn with
-    // the count of the one before. `grow` ticks once a task while behind.
-    let grow = RwSignal::new(0u64);
+    // chunk per task (`editor::chunks`), an edit's few at once, and none
+    // in the task that builds the canvas (the design's first come a task
+    // later). Each memo holds the list it last saw and how much of it is
+    // drawn; the lists are read through the memos, so a changed list is
+    // never drawn with the count of the one before. While behind, one of
+    // them grows by a chunk a task: the nodes first, then the connections,
+    // so that no task compiles and builds both kinds of view.
+    let grow_nodes = RwSignal::new(0u64);
+    let grow_edges = RwSignal::new(0u64);
     let drawn_nodes = Memo::new(move |before: Option<&(Vec<NodeId>, usize)>| {
-        grow.track();
+        grow_nodes.track();
         state.node_ids.with(|ids| catch_up(before, ids.clone()))
     });
     let drawn_edges = Memo::new(move |before: Option<&(Vec<String>, usize)>| {
-        grow.track();
+        grow_edges.track();
         state
             .edges
             .with(|edges| catch_up(before, edges.iter().map(|e| e.key()).collect()))
     });
     Effect::new(move |_| {
-        let behind = drawn_nodes.with(|(ids, n)| *n < ids.len())
-            || drawn_edges.with(|(keys, n)| *n < keys.len());
-        if behind {
-            Timeout::new(0, move || {
-                grow.try_update(|g| *g += 1);
-            })
-            .forget();
-        }
+        let grow = if drawn_nodes.with(|(ids, n)| *n < ids.len()) {
+            grow_nodes
+        } else if drawn_edges.with(|(keys, n)| *n < keys.len()) {
+            grow_edges
+        } else {
+            return;
+        };
+        Timeout::new(0, move || {
+            grow.try_update(|g| *g += 1);
+        })
+        .forget();
     });
 
     let points = move |ev: &web_sys::PointerEvent| -> Option<(Point, Point)> {
@@ -337,7 +344,7 @@ fn catch_up<K: Eq + std::hash::Hash>(
     let drawn = match before {
         Some((previous, drawn)) if *previous == list => chunks::drawn_next(*drawn, list.len()),
         Some((previous, drawn)) => chunks::drawn_now(previous, *drawn, &list),
-        None => chunks::drawn_now(&[], 0, &list),
+        None => chunks::drawn_at_first(),
     };
     (list, drawn)
 }
