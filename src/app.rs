@@ -687,7 +687,7 @@ pub fn App() -> impl IntoView {
     // its frame, empty regions; the next the canvas and the grade strip,
     // what the learner looks at and acts on first (the canvas draws the
     // design's nodes a task later, then its connections: see
-    // `editor::chunks::drawn_at_first`); then, one per task, each once
+    // `editor::chunks::DRAWN_AT_FIRST`); then, one per task, each once
     // the thread is idle (so the canvas is drawn and answers first): the
     // top bar; the brief; the inspector and the pane tabs; last the
     // results and the dialogs, which wait for a grade or a click. V8

@@ -76,9 +76,9 @@ pub fn Canvas(
     // in the task that builds the canvas (the design's first come a task
     // later). Each memo holds the list it last saw and how much of it is
     // drawn; the lists are read through the memos, so a changed list is
-    // never drawn with the count of the one before. While behind, one of
-    // them grows by a chunk a task: the nodes first, then the connections,
-    // so that no task compiles and builds both kinds of view.
+    // never drawn with the count of the one before. While behind, they
+    // grow by a chunk a task, the first chunk of nodes alone (so that no
+    // task compiles both kinds of view), then both together.
     let grow_nodes = RwSignal::new(0u64);
     let grow_edges = RwSignal::new(0u64);
     let drawn_nodes = Memo::new(move |before: Option<&(Vec<NodeId>, usize)>| {
@@ -92,17 +92,20 @@ pub fn Canvas(
             .with(|edges| catch_up(before, edges.iter().map(|e| e.key()).collect()))
     });
     Effect::new(move |_| {
-        let grow = if drawn_nodes.with(|(ids, n)| *n < ids.len()) {
-            grow_nodes
-        } else if drawn_edges.with(|(keys, n)| *n < keys.len()) {
-            grow_edges
-        } else {
-            return;
-        };
-        Timeout::new(0, move || {
-            grow.try_update(|g| *g += 1);
-        })
-        .forget();
+        let (nodes_behind, nodes_started) =
+            drawn_nodes.with(|(ids, n)| (*n < ids.len(), *n > 0 || ids.is_empty()));
+        let edges_behind = drawn_edges.with(|(keys, n)| *n < keys.len()) && nodes_started;
+        if nodes_behind || edges_behind {
+            Timeout::new(0, move || {
+                if nodes_behind {
+                    grow_nodes.try_update(|g| *g += 1);
+                }
+                if edges_behind {
+                    grow_edges.try_update(|g| *g += 1);
+                }
+            })
+            .forget();
+        }
     });
 
     let points = move |ev: &web_sys::PointerEvent| -> Option<(Point, Point)> {
@@ -335,8 +338,9 @@ pub fn Canvas(
 }
 
 /// The list to draw and how much of it to draw now, from what the memo
-/// held before: the same list draws one more chunk (a `grow` tick), a
-/// changed one keeps what was drawn and adds its new items.
+/// held before: the first list draws none (`chunks::DRAWN_AT_FIRST`), the
+/// same list one more chunk (a grow tick), a changed one keeps what was
+/// drawn and adds its new items.
 fn catch_up<K: Eq + std::hash::Hash>(
     before: Option<&(Vec<K>, usize)>,
     list: Vec<K>,
@@ -344,7 +348,7 @@ fn catch_up<K: Eq + std::hash::Hash>(
     let drawn = match before {
         Some((previous, drawn)) if *previous == list => chunks::drawn_next(*drawn, list.len()),
         Some((previous, drawn)) => chunks::drawn_now(previous, *drawn, &list),
-        None => chunks::drawn_at_first(),
+        None => chunks::DRAWN_AT_FIRST,
     };
     (list, drawn)
 }

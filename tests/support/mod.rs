@@ -78,7 +78,7 @@ pub async fn mount() -> Mounted {
 }
 
 /// Waits (up to 5 s) until the app in `host` has built every part (it
-/// builds them over three tasks, which a debug build takes a while to
+/// builds them over several tasks, which a debug build takes a while to
 /// run), or has said that it could not start.
 pub async fn until_built(host: &Element) {
     for _ in 0..500 {
