@@ -6,6 +6,7 @@
 //! `data-edge-from`), so a 200-node design has 3 listeners, not 600.
 
 use design::geometry::{self, Rect};
+use design::number::{plain, shortest};
 use design::{NodeId, Point};
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
@@ -243,7 +244,9 @@ pub fn Canvas(
         let v = state.viewport.get();
         format!(
             "scale({}) translate({} {})",
-            v.zoom, -v.origin.x, -v.origin.y
+            shortest(v.zoom),
+            shortest(-v.origin.x),
+            shortest(-v.origin.y)
         )
     };
     let grid_rect = move || {
@@ -266,7 +269,7 @@ pub fn Canvas(
                 role="application"
                 // The zoom, for CSS that keeps touch targets a size on
                 // screen (a port's hit circle: style/main.css).
-                style=move || format!("--zoom: {}", state.viewport.get().zoom)
+                style=move || format!("--zoom: {}", shortest(state.viewport.get().zoom))
                 aria-label="Design canvas. Tab moves between nodes; arrows move the selection; Enter opens the inspector; C connects the selected node to another; press ? for all shortcuts."
                 on:pointerdown=on_pointerdown
                 on:pointermove=on_pointermove
@@ -286,10 +289,10 @@ pub fn Canvas(
                 <g class="viewport" transform=content_transform>
                     <rect
                         class="grid"
-                        x=move || grid_rect().x
-                        y=move || grid_rect().y
-                        width=move || grid_rect().width
-                        height=move || grid_rect().height
+                        x=move || plain(grid_rect().x)
+                        y=move || plain(grid_rect().y)
+                        width=move || plain(grid_rect().width)
+                        height=move || plain(grid_rect().height)
                         fill="url(#grid)"
                     />
                     <g class="edges">
@@ -366,7 +369,7 @@ fn preview_view(preview: Preview) -> impl IntoView {
             width,
             height,
         }) => view! {
-            <rect class="selection-box" x=x y=y width=width height=height />
+            <rect class="selection-box" x=plain(x) y=plain(y) width=plain(width) height=plain(height) />
         }
         .into_any(),
     }

@@ -2,6 +2,7 @@
 //! signals, with a wide invisible twin that makes it easy to click.
 
 use design::geometry;
+use design::number::fixed;
 use leptos::prelude::*;
 // An SVG <title> (a tooltip); in view! a <title> is HTML's, which
 // SVG neither shows nor reads.
@@ -54,8 +55,9 @@ pub fn EdgeView(
                 (n.offered_rps > 0.0).then(|| {
                     let seconds = 1.6 - 1.4 * f64::from(share.clamp(0.0, 1.0));
                     format!(
-                        "animation-duration: {seconds:.2}s; stroke-width: {:.1}px",
-                        1.5 + 2.5 * share
+                        "animation-duration: {}s; stroke-width: {}px",
+                        fixed(seconds, 2),
+                        fixed(f64::from(1.5 + 2.5 * share), 1)
                     )
                 })
             })

@@ -3,6 +3,7 @@
 //! follows settled edits (not every drag step).
 
 use design::geometry::{self, Rect};
+use design::number::{plain, shortest};
 use design::Point;
 use leptos::prelude::*;
 
@@ -74,15 +75,15 @@ pub fn Minimap(
                 <svg
                     node_ref=svg_ref
                     class="minimap"
-                    width=WIDTH
-                    height=HEIGHT
-                    viewBox=format!("{} {} {} {}", frame.x, frame.y, frame.width, frame.height)
+                    width=plain(WIDTH)
+                    height=plain(HEIGHT)
+                    viewBox=format!("{} {} {} {}", shortest(frame.x), shortest(frame.y), shortest(frame.width), shortest(frame.height))
                     role="img"
                     aria-label="Minimap: click to move the view"
                     on:click=on_click
                 >
                     <path class="minimap-node" d=boxes />
-                    <rect class="minimap-view" x=visible.x y=visible.y width=visible.width height=visible.height />
+                    <rect class="minimap-view" x=plain(visible.x) y=plain(visible.y) width=plain(visible.width) height=plain(visible.height) />
                 </svg>
             }
         })
@@ -94,7 +95,15 @@ fn boxes_path(rects: impl Iterator<Item = Rect>) -> String {
     use std::fmt::Write as _;
     let mut d = String::new();
     for r in rects {
-        let _ = write!(d, "M{} {}h{}v{}h{}z", r.x, r.y, r.width, r.height, -r.width);
+        let _ = write!(
+            d,
+            "M{} {}h{}v{}h{}z",
+            shortest(r.x),
+            shortest(r.y),
+            shortest(r.width),
+            shortest(r.height),
+            shortest(-r.width)
+        );
     }
     d
 }

@@ -2,6 +2,7 @@
 //! plus the selection and lints, so dragging another node never touches it.
 
 use design::geometry::{NODE_HEIGHT, NODE_WIDTH};
+use design::number::{fixed, plain, shortest};
 use design::{NodeId, Point};
 use leptos::prelude::*;
 // An SVG <title> (a tooltip); in view! a <title> is HTML's, which
@@ -31,7 +32,7 @@ pub fn NodeView(
     let translate = |position: ArcRwSignal<Point>| {
         move || {
             let p = position.get();
-            format!("translate({} {})", p.x, p.y)
+            format!("translate({} {})", shortest(p.x), shortest(p.y))
         }
     };
     let live_transform = translate(position.clone());
@@ -72,7 +73,7 @@ pub fn NodeView(
         let lint_badge = lint_badge.clone();
         move || {
             lint_badge().map(|badge| {
-                let at = format!("translate({} -8)", NODE_WIDTH - 10.0);
+                let at = format!("translate({} -8)", shortest(NODE_WIDTH - 10.0));
                 match badge.kind {
                     BadgeKind::Warning => view! {
                         <g class="lint-badge" transform=at>
@@ -123,20 +124,20 @@ pub fn NodeView(
         move || {
             live().map(|l| {
                 let instances = if l.instances >= 1.5 {
-                    format!(" · {:.0} inst", l.instances)
+                    format!(" · {} inst", fixed(f64::from(l.instances), 0))
                 } else {
                     String::new()
                 };
                 match (l.edge_share, l.lag_s) {
-                    (Some(share), _) => format!("{:.1}% at edge", 100.0 * share),
+                    (Some(share), _) => format!("{}% at edge", fixed(f64::from(100.0 * share), 1)),
                     (_, Some(lag)) => format!(
-                        "lag {} s · {:.0}% busy",
+                        "lag {} s · {}% busy",
                         editor::chart::format_number(f64::from(lag)),
-                        100.0 * l.utilisation.clamp(0.0, 9.99)
+                        fixed(f64::from(100.0 * l.utilisation.clamp(0.0, 9.99)), 0)
                     ),
                     _ => format!(
-                        "{:.0}% busy{instances}",
-                        100.0 * l.utilisation.clamp(0.0, 9.99)
+                        "{}% busy{instances}",
+                        fixed(f64::from(100.0 * l.utilisation.clamp(0.0, 9.99)), 0)
                     ),
                 }
             })
@@ -148,11 +149,21 @@ pub fn NodeView(
         move || {
             live().filter(|l| l.errors_rps >= 0.5).map(|l| {
                 let reason = if l.backlog > 0.0 {
-                    format!("{:.0} errors/s: overloaded, {:.0} requests waiting (queue full or timed out)", l.errors_rps, l.backlog)
+                    format!(
+                        "{} errors/s: overloaded, {} requests waiting (queue full or timed out)",
+                        fixed(f64::from(l.errors_rps), 0),
+                        fixed(f64::from(l.backlog), 0)
+                    )
                 } else {
-                    format!("{:.0} errors/s: requests failing (unavailable or over capacity)", l.errors_rps)
+                    format!(
+                        "{} errors/s: requests failing (unavailable or over capacity)",
+                        fixed(f64::from(l.errors_rps), 0)
+                    )
                 };
-                let text = format!("✕ {}/s", editor::chart::format_number(f64::from(l.errors_rps)));
+                let text = format!(
+                    "✕ {}/s",
+                    editor::chart::format_number(f64::from(l.errors_rps))
+                );
                 (text, reason)
             })
         }
@@ -179,12 +190,12 @@ pub fn NodeView(
     };
     let live_label = move || {
         live_text()
-            .map(|text| view! { <text class="live-label" x="8" y=NODE_HEIGHT + 14.0>{text}</text> })
+            .map(|text| view! { <text class="live-label" x="8" y=plain(NODE_HEIGHT + 14.0)>{text}</text> })
     };
     let error_badge = move || {
         errors().map(|(text, reason)| {
             view! {
-                <g class="error-badge" transform=format!("translate({} {})", NODE_WIDTH - 64.0, NODE_HEIGHT - 8.0)>
+                <g class="error-badge" transform=format!("translate({} {})", shortest(NODE_WIDTH - 64.0), shortest(NODE_HEIGHT - 8.0))>
                     {svg::title().child(reason)}
                     <rect width="60" height="16" rx="8" />
                     <text x="30" y="12" text-anchor="middle">{text}</text>
@@ -229,7 +240,7 @@ pub fn NodeView(
             on:focus=on_focus
             on:blur=on_blur
         >
-            <rect class="node-box" width=NODE_WIDTH height=NODE_HEIGHT rx="10" />
+            <rect class="node-box" width=plain(NODE_WIDTH) height=plain(NODE_HEIGHT) rx="10" />
             <g class="node-icon" transform="translate(12 16)">
                 <path d=icon_path(kind) />
             </g>
@@ -239,15 +250,15 @@ pub fn NodeView(
             // says, not "ReadersUsers".
             <text class="node-kind" x="46" y="42">{format!(" {}", kind.name())}</text>
             {badge}
-            <circle class="port port-in" cx="0" cy=NODE_HEIGHT / 2.0 r="5" />
-            <circle class="port port-out" data-port-out=port_key cx=NODE_WIDTH cy=NODE_HEIGHT / 2.0 r="6">
+            <circle class="port port-in" cx="0" cy=plain(NODE_HEIGHT / 2.0) r="5" />
+            <circle class="port port-out" data-port-out=port_key cx=plain(NODE_WIDTH) cy=plain(NODE_HEIGHT / 2.0) r="6">
                 {svg::title().child("Drag to connect")}
             </circle>
             // A larger, invisible target over the output port, drawn on
             // touch screens only (style/main.css) so a finger finds it.
             // After the port, so `[data-port-out]` still finds the port
             // first (and where it is drawn).
-            <circle class="port-hit" data-port-out=port_hit_key cx=NODE_WIDTH cy=NODE_HEIGHT / 2.0 r="12" />
+            <circle class="port-hit" data-port-out=port_hit_key cx=plain(NODE_WIDTH) cy=plain(NODE_HEIGHT / 2.0) r="12" />
         </g>
         // The run's figures beside the node, outside its element: they are
         // not part of its name (see `accessible_name`), and accessibility

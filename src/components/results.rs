@@ -3,6 +3,7 @@
 //! the grade strip under the top bar, which keeps the pass count and the
 //! next step on screen at every size.
 
+use design::number::fixed;
 use design::NodeId;
 use leptos::prelude::*;
 use sim::grade::{Advice, Grade, ScenarioResult, TestedFix};
@@ -222,8 +223,8 @@ fn pass_count(g: &Grade) -> String {
 fn grading_words(run: RunState, doing: &str) -> String {
     match run.long_grade_ms() {
         Some(ms) => format!(
-            "{doing}… {:.1} s so far (large designs take a while; you can keep editing)",
-            ms / 1000.0
+            "{doing}… {} s so far (large designs take a while; you can keep editing)",
+            fixed(ms / 1000.0, 1)
         ),
         None => format!("{doing}…"),
     }

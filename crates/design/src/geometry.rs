@@ -6,6 +6,7 @@
 //! relative to the canvas element's top-left corner. Functions say which
 //! space they take and return (`canvas_from_screen`, `screen_from_canvas`).
 
+use crate::number::fixed;
 use crate::{Design, Point};
 
 /// Width of a node box, in canvas pixels.
@@ -110,15 +111,15 @@ pub fn input_port(position_in_canvas: Point) -> Point {
 pub fn edge_path(from_port: Point, to_port: Point) -> String {
     let pull = ((to_port.x - from_port.x).abs() / 2.0).max(48.0);
     format!(
-        "M {:.1} {:.1} C {:.1} {:.1}, {:.1} {:.1}, {:.1} {:.1}",
-        from_port.x,
-        from_port.y,
-        from_port.x + pull,
-        from_port.y,
-        to_port.x - pull,
-        to_port.y,
-        to_port.x,
-        to_port.y
+        "M {} {} C {} {}, {} {}, {} {}",
+        fixed(from_port.x, 1),
+        fixed(from_port.y, 1),
+        fixed(from_port.x + pull, 1),
+        fixed(from_port.y, 1),
+        fixed(to_port.x - pull, 1),
+        fixed(to_port.y, 1),
+        fixed(to_port.x, 1),
+        fixed(to_port.y, 1)
     )
 }
 
@@ -250,11 +251,11 @@ impl Viewport {
     /// given size.
     pub fn view_box(&self, screen_width: f64, screen_height: f64) -> String {
         format!(
-            "{:.1} {:.1} {:.1} {:.1}",
-            self.origin.x,
-            self.origin.y,
-            screen_width / self.zoom,
-            screen_height / self.zoom
+            "{} {} {} {}",
+            fixed(self.origin.x, 1),
+            fixed(self.origin.y, 1),
+            fixed(screen_width / self.zoom, 1),
+            fixed(screen_height / self.zoom, 1)
         )
     }
 }

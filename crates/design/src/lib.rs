@@ -51,7 +51,7 @@ pub mod keys;
 mod kind;
 pub mod limits;
 mod lint;
-mod number;
+pub mod number;
 mod params;
 pub mod share;
 mod validate;

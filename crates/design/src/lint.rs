@@ -10,6 +10,7 @@ use crate::connect::{classify, EdgeKind};
 use crate::document::{Design, Node, NodeId};
 use crate::keys::{api, db_primary};
 use crate::kind::NodeKind;
+use crate::number::shortest;
 use crate::validate::who;
 
 /// Which piece of advice a [`Lint`] gives.
@@ -184,7 +185,7 @@ pub fn lint(d: &Design) -> Vec<Lint> {
             NodeKind::Api if node.get(api::MAX_INSTANCES) <= 1.0 => format!(
                 "{} can run only one instance (max instances is {}).",
                 who(node),
-                node.get(api::MAX_INSTANCES)
+                shortest(node.get(api::MAX_INSTANCES))
             ),
             NodeKind::DbPrimary if !node.get(db_primary::MULTI_AZ) => {
                 format!("{} has no Multi-AZ standby to fail over to.", who(node))

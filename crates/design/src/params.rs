@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::kind::NodeKind;
+use crate::number::{clamp, shortest};
 
 /// The schema of one parameter: its key, how it is shown and which values
 /// it accepts.
@@ -176,7 +177,7 @@ impl fmt::Display for ParamValue {
     /// Writes the bare value: `60`, `true`, `medium`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ParamValue::Number(v) => write!(f, "{v}"),
+            ParamValue::Number(v) => write!(f, "{}", shortest(*v)),
             ParamValue::Bool(v) => write!(f, "{v}"),
             ParamValue::Text(v) => f.write_str(v),
         }
@@ -338,7 +339,9 @@ impl fmt::Display for ParamError {
                 unit,
             } => write!(
                 f,
-                "{label} must be between {min} and {max}{}",
+                "{label} must be between {} and {}{}",
+                shortest(*min),
+                shortest(*max),
                 unit_suffix(unit)
             ),
             ParamError::NotWhole { label } => write!(f, "{label} must be a whole number"),
@@ -348,8 +351,9 @@ impl fmt::Display for ParamError {
                 upper,
             } => write!(
                 f,
-                "{label} cannot be above {} ({upper})",
-                mid_sentence(upper_label)
+                "{label} cannot be above {} ({})",
+                mid_sentence(upper_label),
+                shortest(*upper)
             ),
             ParamError::BelowLower {
                 label,
@@ -357,8 +361,9 @@ impl fmt::Display for ParamError {
                 lower,
             } => write!(
                 f,
-                "{label} cannot be below {} ({lower})",
-                mid_sentence(lower_label)
+                "{label} cannot be below {} ({})",
+                mid_sentence(lower_label),
+                shortest(*lower)
             ),
         }
     }
@@ -453,7 +458,7 @@ impl ParamSpec {
     /// A value as shown to people: "60 s", "on", "medium".
     pub fn describe(&self, value: &ParamValue) -> String {
         match value {
-            ParamValue::Number(v) => format!("{v}{}", unit_suffix(self.unit)),
+            ParamValue::Number(v) => format!("{}{}", shortest(*v), unit_suffix(self.unit)),
             ParamValue::Bool(true) => "on".to_string(),
             ParamValue::Bool(false) => "off".to_string(),
             ParamValue::Text(text) => text.clone(),
@@ -473,7 +478,7 @@ impl ParamSpec {
                 let fixed = match (&self.kind, value) {
                     (ParamKind::Number { min, max, .. }, ParamValue::Number(v)) if !v.is_nan() => {
                         let v = if self.kind.is_whole() { v.round() } else { *v };
-                        Some(ParamValue::Number(v.clamp(*min, *max)))
+                        Some(ParamValue::Number(clamp(v, *min, *max)))
                     }
                     _ => None,
                 };
@@ -602,7 +607,7 @@ impl Params {
             Some(ParamKind::Number {
                 default, min, max, ..
             }) => match stored {
-                Some(v) if !v.is_nan() => v.clamp(min, max),
+                Some(v) if !v.is_nan() => clamp(v, min, max),
                 _ => default,
             },
             _ => stored.filter(|v| v.is_finite()).unwrap_or(0.0),

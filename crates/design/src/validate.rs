@@ -8,6 +8,7 @@ use crate::diagnostic::{Collector, Diagnostic};
 use crate::document::{Design, Node, NodeId};
 use crate::kind::NodeKind;
 use crate::limits::{MAX_COORD, MAX_EDGES, MAX_ID_CHARS, MAX_LABEL_CHARS, MAX_NODES};
+use crate::number::shortest;
 use crate::params::{mid_sentence, ORDERED};
 
 /// Checks a design built in the editor (or anywhere else) and returns its
@@ -75,8 +76,10 @@ pub fn validate(d: &Design) -> Vec<Diagnostic> {
                 out.push(Diagnostic::warning(
                     subject(),
                     format!(
-                        "{}: its position {axis} = {value} is too far off the canvas (the limit is ±{MAX_COORD}).",
-                        who(node)
+                        "{}: its position {axis} = {} is too far off the canvas (the limit is ±{}).",
+                        who(node),
+                        shortest(value),
+                        shortest(MAX_COORD)
                     ),
                 ));
             }
@@ -226,9 +229,11 @@ pub(crate) fn order_problem(node: &Node) -> Option<String> {
             let (lo, hi) = (node.num(lower), node.num(upper));
             (lo > hi).then(|| {
                 format!(
-                    "{} ({lo}) is above {} ({hi})",
+                    "{} ({}) is above {} ({})",
                     label(kind, lower),
-                    mid_sentence(label(kind, upper))
+                    shortest(lo),
+                    mid_sentence(label(kind, upper)),
+                    shortest(hi)
                 )
             })
         })

@@ -1,6 +1,10 @@
 //! Chart geometry for the run's time series: scales, "nice" axis maxima,
 //! SVG line paths and value look-ups under a hover cursor. Drawing is the
-//! app's; the numbers are here so they are tested natively.
+//! app's; the numbers are here so they are tested natively. Numbers are
+//! written with `design::number` (the standard library's float formatter
+//! is not in the page's first download).
+
+use design::number::fixed;
 
 /// Maps (time, value) into a chart's box: x grows with time from 0 to
 /// `width`, y grows downwards from `height` (value 0) to 0 (`y_max`).
@@ -68,9 +72,9 @@ pub fn line_path(t_s: &[u32], values: &[f32], scale: &Scale) -> String {
         }
         let cmd = if pen_down { 'L' } else { 'M' };
         d.push_str(&format!(
-            "{cmd}{:.1} {:.1} ",
-            scale.x(f64::from(*t)),
-            scale.y(f64::from(*v))
+            "{cmd}{} {} ",
+            fixed(scale.x(f64::from(*t)), 1),
+            fixed(scale.y(f64::from(*v)), 1)
         ));
         pen_down = true;
     }
@@ -98,17 +102,17 @@ pub fn format_number(v: f64) -> String {
     }
     let a = v.abs();
     if a >= 1_000_000.0 {
-        format!("{:.2}M", v / 1_000_000.0)
+        format!("{}M", fixed(v / 1_000_000.0, 2))
     } else if a >= 10_000.0 {
-        format!("{:.0}k", v / 1000.0)
+        format!("{}k", fixed(v / 1000.0, 0))
     } else if a >= 1000.0 {
-        format!("{:.1}k", v / 1000.0)
+        format!("{}k", fixed(v / 1000.0, 1))
     } else if a >= 100.0 {
-        format!("{v:.0}")
+        fixed(v, 0).to_string()
     } else if a >= 10.0 {
-        format!("{v:.1}")
+        fixed(v, 1).to_string()
     } else {
-        format!("{v:.2}")
+        fixed(v, 2).to_string()
     }
 }
 
@@ -170,11 +174,11 @@ pub fn node_totals(
         }
     };
     format!(
-        "{} requests offered, {} served, {} errors; busiest {:.0} %; {p95}",
+        "{} requests offered, {} served, {} errors; busiest {} %; {p95}",
         count(offered),
         count(served),
         count(errors),
-        100.0 * utilisation_max
+        fixed(100.0 * utilisation_max, 0)
     )
 }
 

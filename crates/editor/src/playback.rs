@@ -121,7 +121,7 @@ impl Playback {
     /// Puts the cursor at `t_s` (scrubbing), within the run.
     pub fn seek(&mut self, t_s: f64) {
         if t_s.is_finite() {
-            self.position_s = t_s.clamp(0.0, self.duration_s);
+            self.position_s = design::number::clamp(t_s, 0.0, self.duration_s);
         }
     }
 

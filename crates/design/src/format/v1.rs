@@ -11,6 +11,7 @@ use crate::diagnostic::{Collector, Diagnostic};
 use crate::document::{Design, Edge, Node, NodeId, Point};
 use crate::kind::NodeKind;
 use crate::limits::{MAX_COORD, MAX_EDGES, MAX_NODES};
+use crate::number::shortest;
 use crate::params::{mid_sentence, ParamError, ParamValue, Params, ORDERED};
 use crate::validate::{check_id, clean_label, edge_name, shorten, who};
 
@@ -299,8 +300,11 @@ fn decode_node(
             out.push(Diagnostic::warning(
                 subject.clone(),
                 format!(
-                    "{name}: {} ({lo}) was above {upper_label} ({hi}); {upper_label} was raised to {lo}.",
-                    label(kind, lower)
+                    "{name}: {} ({}) was above {upper_label} ({}); {upper_label} was raised to {}.",
+                    label(kind, lower),
+                    shortest(lo),
+                    shortest(hi),
+                    shortest(lo)
                 ),
             ));
         }
@@ -330,7 +334,9 @@ fn coord(
                 out.push(Diagnostic::warning(
                     subject.clone(),
                     format!(
-                        "{name}: its position {axis} = {v} is too far off the canvas; it was moved to {fixed}."
+                        "{name}: its position {axis} = {} is too far off the canvas; it was moved to {}.",
+                        shortest(v),
+                        shortest(fixed)
                     ),
                 ));
                 fixed
