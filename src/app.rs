@@ -172,7 +172,7 @@ pub(crate) fn sentence(message: &str) -> String {
 /// send), in words when it cannot be read.
 fn decode_any(text: &str) -> Result<Design, String> {
     if text.trim_start().starts_with('{') {
-        design::format::parse(text)
+        crate::json::parse_design(text)
             .map(|p| p.design)
             .map_err(|e| e.to_string())
     } else {

@@ -8,7 +8,8 @@
 //! code the page would carry only for that (about 20 KB gzipped, see
 //! BENCHMARKS.md, "First load"); the grading worker reads and checks the
 //! same files itself. The starter design stays a design document, read
-//! here as `sim::kata::Kata::from_json` reads it (`Kata::read_starter`).
+//! here as `sim::kata::Kata::from_json` reads it, but with the browser's
+//! JSON parser (`crate::json`, `Kata::take_starter`).
 
 use sim::kata::{Kata, KataError};
 
@@ -18,7 +19,7 @@ include!(concat!(env!("OUT_DIR"), "/built_in_katas.rs"));
 /// gives, without reading the kata file again.
 pub fn load(id: &str) -> Result<Kata, KataError> {
     let (mut kata, starter) = checked(id).ok_or_else(|| KataError::Unknown(id.to_string()))?;
-    kata.read_starter(starter)?;
+    kata.take_starter(crate::json::parse_design(starter))?;
     Ok(kata)
 }
 

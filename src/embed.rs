@@ -361,7 +361,7 @@ pub fn screen_inbound(
     if text.len() > MAX_INBOUND_CHARS {
         return Err(Refused::TooLarge(text.len()));
     }
-    Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+    Ok(crate::json::read(&text).unwrap_or(Value::Null))
 }
 
 /// Logs a refused message to the console (a course author debugging their

@@ -14,6 +14,7 @@ mod dom;
 pub mod embed;
 mod files;
 pub mod grading;
+pub mod json;
 pub mod later;
 pub mod layout;
 pub mod page;

@@ -15,6 +15,8 @@
 
 use design::{format, Design, Diagnostic};
 
+use crate::json;
+
 /// How many backups of unreadable autosaves are kept per slot.
 pub const BACKUPS: usize = 3;
 
@@ -122,14 +124,14 @@ impl Autosave {
                 .legacy
                 .as_deref()
                 .and_then(|slot| storage.get_item(&slot_key(slot)).ok().flatten())
-                .and_then(|text| format::parse(&text).ok());
+                .and_then(|text| json::parse_design(&text).ok());
             return match legacy {
                 Some(parsed) => Restored::Design(parsed.design, parsed.diagnostics),
                 None => Restored::Nothing,
             };
         };
         self.last_seen = Some(text.clone());
-        match format::parse(&text) {
+        match json::parse_design(&text) {
             Ok(parsed) => Restored::Design(parsed.design, parsed.diagnostics),
             Err(error) => {
                 let kept = back_up(&storage, &self.slot, &text);
@@ -193,7 +195,9 @@ impl Autosave {
 
     /// The design another page saved in this slot, if it reads.
     pub fn other_design(&self) -> Option<Design> {
-        format::parse(&self.current_text()?).ok().map(|p| p.design)
+        json::parse_design(&self.current_text()?)
+            .ok()
+            .map(|p| p.design)
     }
 
     fn write(&mut self, storage: &web_sys::Storage, text: &str) -> Result<(), SaveError> {

@@ -97,7 +97,7 @@ pub fn TopBar(
         };
         leptos::task::spawn_local(async move {
             match files::read_chosen_file(&input).await {
-                Ok((name, text)) => match design::format::parse(&text) {
+                Ok((name, text)) => match crate::json::parse_design(&text) {
                     Ok(parsed) => {
                         let notes = parsed.diagnostics.len();
                         state.apply(|e| e.replace_design(parsed.design));

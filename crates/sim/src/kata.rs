@@ -261,13 +261,24 @@ impl Kata {
     /// Reads `starter_json` (a design document) as the kata's starter
     /// design: it must read without corrections. The page opens a kata
     /// the build already checked this way (`src/built_in.rs` at the
-    /// workspace root) and reads its starter through here too.
+    /// workspace root) and reads its starter with the browser's JSON
+    /// parser, then takes it through [`Kata::take_starter`].
     pub fn read_starter(&mut self, starter_json: &str) -> Result<(), KataError> {
+        self.take_starter(format::parse(starter_json))
+    }
+
+    /// Takes a starter design already read as a design document (what
+    /// `design::format::parse` or `parse_with` gave): it must have been
+    /// read without corrections.
+    pub fn take_starter(
+        &mut self,
+        parsed: Result<format::Parsed, format::FormatError>,
+    ) -> Result<(), KataError> {
         let starter = |reason: String| KataError::Starter {
             kata: self.id.clone(),
             reason,
         };
-        let parsed = format::parse(starter_json).map_err(|e| starter(e.to_string()))?;
+        let parsed = parsed.map_err(|e| starter(e.to_string()))?;
         if let Some(problem) = parsed.diagnostics.first() {
             return Err(starter(problem.message.clone()));
         }

@@ -58,6 +58,9 @@ pub enum FormatError {
         /// The column of the first problem (from 1).
         column: usize,
     },
+    /// The text is not JSON, and the parser did not say where (the page
+    /// reads JSON with the browser's parser: see [`parse_with`]).
+    NotJsonUnplaced,
     /// The JSON is not an object.
     NotAnObject {
         /// What it is instead, in words ("a list", "a number"…).
@@ -89,6 +92,9 @@ impl fmt::Display for FormatError {
                 f,
                 "This is not a design: the text is not valid JSON (the first problem is at line {line}, column {column})."
             ),
+            FormatError::NotJsonUnplaced => {
+                f.write_str("This is not a design: the text is not valid JSON.")
+            }
             FormatError::NotAnObject { found } => write!(
                 f,
                 "This is not a design: it holds {found}, not an object with “version”, “nodes” and “edges”."
@@ -132,6 +138,20 @@ pub fn to_json_pretty(d: &Design) -> String {
 /// range is clamped (warning); an unknown parameter is ignored (info).
 /// Unknown fields are ignored silently. Never panics.
 pub fn parse(text: &str) -> Result<Parsed, FormatError> {
+    parse_with(text, read_json)
+}
+
+/// [`parse`] with another JSON parser: `read_json` turns the text (its
+/// byte-order mark taken off, not empty, within [`MAX_INPUT_BYTES`]) into a
+/// JSON value, or says why it is not JSON ([`FormatError::Truncated`],
+/// [`FormatError::NotJson`], [`FormatError::NotJsonUnplaced`]). The page passes the browser's own parser,
+/// so that its first download carries no JSON parser of its own; it must
+/// read numbers exactly as [`parse`]'s does (correctly rounded), which
+/// `JSON.parse` does.
+pub fn parse_with(
+    text: &str,
+    read_json: impl FnOnce(&str) -> Result<Value, FormatError>,
+) -> Result<Parsed, FormatError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > MAX_INPUT_BYTES {
         return Err(FormatError::TooLarge { bytes: text.len() });
@@ -139,14 +159,18 @@ pub fn parse(text: &str) -> Result<Parsed, FormatError> {
     if text.trim().is_empty() {
         return Err(FormatError::Empty);
     }
-    let value: Value = serde_json::from_str(text).map_err(|err| match err.classify() {
+    parse_value(read_json(text)?)
+}
+
+/// JSON text as serde_json reads it, with [`parse`]'s errors.
+fn read_json(text: &str) -> Result<Value, FormatError> {
+    serde_json::from_str(text).map_err(|err| match err.classify() {
         serde_json::error::Category::Eof => FormatError::Truncated,
         _ => FormatError::NotJson {
             line: err.line(),
             column: err.column(),
         },
-    })?;
-    parse_value(value)
+    })
 }
 
 /// Reads a design document already parsed as JSON (a share link's
