@@ -7,18 +7,21 @@
 //!
 //! `JSON.parse` rounds numbers correctly, as serde_json's parser with
 //! `float_roundtrip` does, so a document reads as the same design either
-//! way (the browser tests compare the two on every canonical design). Two
-//! differences remain, both about numbers no design holds: a whole number
-//! is kept as an integer even when written `30.0`, and one beyond 2^53
-//! comes as the nearest float, not as an exact integer.
+//! way (the browser tests compare the two on every canonical design). What
+//! serde_json refuses is refused here too: nesting deeper than its limit, a
+//! number beyond the floats. Differences remain where no design goes: a
+//! whole number is kept as an integer even when written `30.0`; one beyond
+//! 2^53 comes as the nearest float, not as an exact integer; a lone UTF-16
+//! surrogate escape (`"\ud800"`), which serde_json refuses, reads as U+FFFD;
+//! and the column of a syntax error counts characters, not bytes.
 
 use design::format::{self, FormatError, Parsed};
 use serde_json::{Map, Number, Value};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Deeper than this, a text is refused as serde_json refuses it (its
-/// recursion limit), before the conversion's recursion could use up the
-/// wasm stack.
+/// serde_json's recursion limit: it refuses the 128th list or object
+/// nested in another (127 are read). Refused here alike, before the
+/// conversion's recursion could use up the wasm stack.
 const MAX_DEPTH: usize = 128;
 
 /// A design document read with the browser's parser: `design::format::parse`
@@ -43,9 +46,9 @@ fn read_document(text: &str) -> Result<Value, FormatError> {
 /// nests deeper than [`MAX_DEPTH`] or holds a number too large for an
 /// `f64`, which serde_json's parser refuses too.
 fn from_js(value: &JsValue, depth: usize) -> Option<Value> {
-    if depth > MAX_DEPTH {
-        return None;
-    }
+    // `depth` lists and objects hold this value; one more is too many
+    // when this value is a list or an object itself.
+    let nests_too_deep = depth + 1 >= MAX_DEPTH;
     let value = if let Some(flag) = value.as_bool() {
         Value::Bool(flag)
     } else if let Some(number) = value.as_f64() {
@@ -57,10 +60,16 @@ fn from_js(value: &JsValue, depth: usize) -> Option<Value> {
     } else if let Some(text) = value.as_string() {
         Value::String(text)
     } else if js_sys::Array::is_array(value) {
+        if nests_too_deep {
+            return None;
+        }
         let array: &js_sys::Array = value.unchecked_ref();
         let items = array.iter().map(|item| from_js(&item, depth + 1));
         Value::Array(items.collect::<Option<Vec<_>>>()?)
     } else if value.is_object() {
+        if nests_too_deep {
+            return None;
+        }
         let mut map = Map::new();
         for entry in js_sys::Object::entries(value.unchecked_ref()).iter() {
             let entry: js_sys::Array = entry.unchecked_into();
@@ -75,10 +84,12 @@ fn from_js(value: &JsValue, depth: usize) -> Option<Value> {
 }
 
 /// A number as serde_json's parser keeps it: a whole number as an
-/// integer (while it is exact in an `f64`), anything else as a float.
+/// integer (while it is exact in an `f64`), anything else as a float,
+/// −0 included.
 fn json_number(number: f64) -> Value {
     const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
-    if number.fract() == 0.0 && number.abs() < EXACT {
+    let negative_zero = number == 0.0 && number.is_sign_negative();
+    if number.fract() == 0.0 && number.abs() < EXACT && !negative_zero {
         if number >= 0.0 {
             Value::from(number as u64)
         } else {
@@ -103,18 +114,21 @@ fn syntax_error(text: &str, error: &JsValue) -> FormatError {
         .and_then(|m| m.as_string())
         .unwrap_or_default()
         .to_lowercase();
+    // Chrome quotes the start of the text ("…, \"{\"a\": geoff}\" is not
+    // valid JSON"): only the words before a quote are the browser's.
+    let message = message.split('"').next().unwrap_or_default();
     if message.contains("end of") || message.contains("eof") {
         return FormatError::Truncated;
     }
-    match number_after(&message, "position ") {
+    match number_after(message, "position ") {
         Some(position) if position >= text.encode_utf16().count() => FormatError::Truncated,
         Some(position) => {
             let (line, column) = line_and_column(text, position);
             FormatError::NotJson { line, column }
         }
         None => match (
-            number_after(&message, "line "),
-            number_after(&message, "column "),
+            number_after(message, "line "),
+            number_after(message, "column "),
         ) {
             (Some(line), Some(column)) => FormatError::NotJson { line, column },
             _ => FormatError::NotJsonUnplaced,

@@ -63,6 +63,7 @@ fn json_values_read_as_serde_json_reads_them() {
         r#"{"source":"kata-playground","type":"load-design","design":{"version":1,"nodes":[],"edges":[]}}"#,
         r#"[1,-2,0.5,"a\nb",true,false,null,{"k":[[],{}]}]"#,
         r#"{"a":1,"a":2}"#,
+        "[-0, -0.0, 0, -4, 30.5, 1e-7]",
         "  \"just text\"  ",
     ] {
         let theirs: serde_json::Value = serde_json::from_str(text).unwrap();
@@ -98,7 +99,16 @@ fn a_text_that_is_not_a_design_is_refused_for_the_same_reason() {
         ours("{\n  \"a\": 1,\n  \"b\" 2\n}"),
         Some(FormatError::NotJson { line: 3, column: 7 })
     );
-    for text in ["hello", "[1,]", "{\"a\":tru}", "{\"a\":1}x"] {
+    // Chrome quotes the text in some messages: the words "end of" or
+    // "eof" in the text itself do not make it cut off.
+    for text in [
+        "hello",
+        "[1,]",
+        "{\"a\":tru}",
+        "{\"a\":1}x",
+        "{\"a\": Geoff}",
+        "[\"end of\" x]",
+    ] {
         assert!(
             matches!(format::parse(text), Err(FormatError::NotJson { .. })),
             "{text}"
@@ -122,6 +132,17 @@ fn a_text_that_is_not_a_design_is_refused_for_the_same_reason() {
     ] {
         assert!(format::parse(text).is_err());
         assert_eq!(ours(text), Some(FormatError::NotJsonUnplaced));
+    }
+    // serde_json reads 127 lists or objects nested in one another, not 128.
+    let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    for (levels, read) in [(127, true), (128, false)] {
+        let text = nested(levels);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+            read,
+            "{levels}"
+        );
+        assert_eq!(json::read(&text).is_some(), read, "{levels}");
     }
     // Empty and too long are decided before any parser runs.
     assert_eq!(ours("  \n"), Some(FormatError::Empty));

@@ -130,9 +130,12 @@ impl fmt::Display for Shortest {
 /// `value` rounded to `places` decimals, as `format!("{value:.places$}")`
 /// writes it: the exact binary value rounded half to even, then every
 /// decimal written (`2.50`, `-0.0` for a small negative number), and
-/// `inf`, `-inf` or `NaN`. Exact while `|value| × 10^places` is below
-/// 2^113 (about 10^34); beyond, the digits are
-/// [`shortest`]'s, padded with zeros.
+/// `inf`, `-inf` or `NaN`. Exact for up to 22 places while `|value| ×
+/// 10^places` is below 2^113 (about 10^34), which is all the page asks
+/// (0–2 places, values far below 10^30); beyond, the digits are
+/// [`shortest`]'s, padded with zeros (1e40 to 2 places gives 1 and 40
+/// zeros, then `.00`, where `{:.2}` writes the binary value's 41 exact
+/// digits, `10000000000000000303786028427003666890752.00`).
 pub fn fixed(value: f64, places: u8) -> Fixed {
     Fixed { value, places }
 }
@@ -476,6 +479,13 @@ mod tests {
                 );
             }
         }
+        // Exact up to 2^113; beyond, the shortest digits, padded.
+        assert_eq!(fixed(1e30, 2).to_string(), format!("{:.2}", 1e30));
+        assert_eq!(
+            fixed(1e40, 2).to_string(),
+            format!("1{}.00", "0".repeat(40))
+        );
+        assert_eq!(fixed(0.1, 23).to_string(), "0.10000000000000000000000");
         // Exact halves round to even, as the standard library does.
         for (v, places, want) in [
             (0.5, 0, "0"),
@@ -504,6 +514,10 @@ mod tests {
                 prop_assert_eq!(ours.len(), std.len(), "{} against {}", ours, std);
                 prop_assert_eq!(&ours[..ours.len() - 1], &std[..std.len() - 1]);
                 prop_assert_eq!(ours.parse::<f64>().map(f64::to_bits), Ok(bits));
+                // A tie: ours rounded to even, the standard library up.
+                let last = |s: &str| s.bytes().last().map_or(0, |b| b - b'0');
+                prop_assert_eq!(last(&ours) % 2, 0);
+                prop_assert_eq!(last(&std), last(&ours) + 1);
             }
         }
 

@@ -55,11 +55,14 @@ pub enum FormatError {
     NotJson {
         /// The line of the first problem (from 1).
         line: usize,
-        /// The column of the first problem (from 1).
+        /// The column of the first problem (from 1; serde_json counts it
+        /// in bytes, the page's browser parser in characters).
         column: usize,
     },
-    /// The text is not JSON, and the parser did not say where (the page
-    /// reads JSON with the browser's parser: see [`parse_with`]).
+    /// The text is not JSON and the parser did not say where, or it is
+    /// JSON that serde_json's parser would refuse (nested deeper than 127
+    /// lists and objects, a number beyond the floats): the page reads
+    /// JSON with the browser's parser, see [`parse_with`].
     NotJsonUnplaced,
     /// The JSON is not an object.
     NotAnObject {
