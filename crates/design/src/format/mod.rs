@@ -147,10 +147,10 @@ pub fn parse(text: &str) -> Result<Parsed, FormatError> {
 /// [`parse`] with another JSON parser: `read_json` turns the text (its
 /// byte-order mark taken off, not empty, within [`MAX_INPUT_BYTES`]) into a
 /// JSON value, or says why it is not JSON ([`FormatError::Truncated`],
-/// [`FormatError::NotJson`], [`FormatError::NotJsonUnplaced`]). The page passes the browser's own parser,
-/// so that its first download carries no JSON parser of its own; it must
-/// read numbers exactly as [`parse`]'s does (correctly rounded), which
-/// `JSON.parse` does.
+/// [`FormatError::NotJson`], [`FormatError::NotJsonUnplaced`]). The page
+/// passes the browser's own parser, so that its first download carries no
+/// JSON parser of its own; it must read numbers exactly as [`parse`]'s
+/// does (correctly rounded), which `JSON.parse` does.
 pub fn parse_with(
     text: &str,
     read_json: impl FnOnce(&str) -> Result<Value, FormatError>,
