@@ -531,7 +531,9 @@ mod tests {
             places in 0u8..=6,
         ) {
             // Below 2^83 (≈ 9.7 × 10^24), subnormals included.
-            let bits = (u64::from(negative) << 63) | (biased_exponent << 52) | (fraction & ((1 << 52) - 1));
+            let bits = (u64::from(negative) << 63)
+                | (biased_exponent << 52)
+                | (fraction & ((1 << 52) - 1));
             let v = f64::from_bits(bits);
             let p = usize::from(places);
             prop_assert_eq!(fixed(v, places).to_string(), format!("{v:.p$}"));
@@ -540,9 +542,16 @@ mod tests {
         /// Numbers the page writes (coordinates, rates, percentages) are
         /// written as `{:.N}` writes them, exact halves included.
         #[test]
-        fn fixed_agrees_on_everyday_numbers(whole in -100_000i64..100_000, eighths in 0u32..8, millis in 0u32..1000, places in 0u8..=3) {
+        fn fixed_agrees_on_everyday_numbers(
+            whole in -100_000i64..100_000,
+            eighths in 0u32..8,
+            millis in 0u32..1000,
+            places in 0u8..=3,
+        ) {
             let p = usize::from(places);
-            for v in [whole as f64 + f64::from(eighths) / 8.0, whole as f64 + f64::from(millis) / 1000.0] {
+            let halves_and_eighths = whole as f64 + f64::from(eighths) / 8.0;
+            let thousandths = whole as f64 + f64::from(millis) / 1000.0;
+            for v in [halves_and_eighths, thousandths] {
                 prop_assert_eq!(fixed(v, places).to_string(), format!("{v:.p$}"));
             }
         }

@@ -191,10 +191,11 @@ fn over(limit_ms: f64, tasks: Vec<f64>) -> Vec<f64> {
 /// in tasks of their own; before, over eight: the kata and the link read
 /// in two tasks before the app, the top bar a task after the canvas; see
 /// BENCHMARKS.md). Before, over five tasks, which took 50–88 ms here at
-/// most on 2026-12-04 (none over 50 ms in many runs); before, it was one task of 85–170 ms. Until the page looked its
-/// fonts up while the wasm downloaded (2026-12-05), the layout after the
-/// grade arrived took 65–145 ms for most canonical designs; since, their
-/// longest tasks were at most 58–98 ms, and none in most openings.
+/// most on 2026-12-04 (none over 50 ms in many runs); before, it was one
+/// task of 85–170 ms. Until the page looked its fonts up while the wasm
+/// downloaded (2026-12-05), the layout after the grade arrived took
+/// 65–145 ms for most canonical designs; since, their longest tasks were
+/// at most 58–98 ms, and none in most openings.
 const OPENING_LIMIT_MS: f64 = 100.0;
 
 /// Names the step under way, for the long tasks' log lines.
