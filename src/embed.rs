@@ -2,9 +2,10 @@
 //! iframe, and the `load-design` message it accepts from allowed origins.
 //! Documented for course authors in `docs/embed.md`.
 
+use design::format::writer::{self, JsonWriter};
 use design::Design;
 use leptos::prelude::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::later::{self, Later, PartError};
@@ -75,15 +76,30 @@ pub enum Outbound {
 }
 
 impl Outbound {
-    /// The message as JSON, in the documented shape.
-    pub fn to_json(&self) -> Value {
+    /// The message as JSON text, in the documented shape (written with the
+    /// design crate's writer, which the page has for its autosave).
+    pub fn to_json(&self) -> String {
+        let mut w = JsonWriter::new(false);
+        w.begin_object();
+        w.key("source");
+        w.string(SOURCE);
+        w.key("v");
+        w.u64(u64::from(VERSION));
         match self {
             Outbound::Ready { kata } => {
-                json!({ "source": SOURCE, "v": VERSION, "type": "ready", "kata": kata })
+                w.key("type");
+                w.string("ready");
+                w.key("kata");
+                w.string(kata);
             }
-            Outbound::DesignChanged { kata, share } => json!({
-                "source": SOURCE, "v": VERSION, "type": "design-changed", "kata": kata, "share": share
-            }),
+            Outbound::DesignChanged { kata, share } => {
+                w.key("type");
+                w.string("design-changed");
+                w.key("kata");
+                w.string(kata);
+                w.key("share");
+                w.string(share);
+            }
             Outbound::Graded {
                 trigger,
                 kata,
@@ -96,17 +112,36 @@ impl Outbound {
                 } else {
                     f64::from(*passed) / f64::from(*total)
                 };
-                json!({
-                    "source": SOURCE, "v": VERSION, "type": "graded", "trigger": trigger.key(),
-                    "kata": kata, "share": share,
-                    "result": {
-                        "score": { "raw": passed, "min": 0, "max": total, "scaled": scaled },
-                        "success": passed == total && *total > 0,
-                        "completion": true
-                    }
-                })
+                w.key("type");
+                w.string("graded");
+                w.key("trigger");
+                w.string(trigger.key());
+                w.key("kata");
+                w.string(kata);
+                w.key("share");
+                w.string(share);
+                w.key("result");
+                w.begin_object();
+                w.key("score");
+                w.begin_object();
+                w.key("raw");
+                w.u64(u64::from(*passed));
+                w.key("min");
+                w.u64(0);
+                w.key("max");
+                w.u64(u64::from(*total));
+                w.key("scaled");
+                w.f64(scaled);
+                w.end_object();
+                w.key("success");
+                w.bool(passed == total && *total > 0);
+                w.key("completion");
+                w.bool(true);
+                w.end_object();
             }
         }
+        w.end_object();
+        w.finish()
     }
 }
 
@@ -164,7 +199,7 @@ pub fn read_inbound(options: &PageOptions, origin: &str, data: &Value) -> Result
     match data.get("type").and_then(Value::as_str) {
         Some("load-design") => match data.get("design") {
             Some(Value::String(text)) => Ok(Inbound::LoadDesign(text.clone())),
-            Some(document @ Value::Object(_)) => Ok(Inbound::LoadDesign(document.to_string())),
+            Some(document @ Value::Object(_)) => Ok(Inbound::LoadDesign(writer::compact(document))),
             _ => Err(Refused::Unknown("load-design without a design".to_string())),
         },
         other => Err(Refused::Unknown(other.unwrap_or("").to_string())),
@@ -200,7 +235,7 @@ pub fn post(options: &PageOptions, message: impl FnOnce() -> Outbound) {
     // Built only now: a message carries the design's share link, which is
     // not worth compressing for a page that is not embedded.
     let message = message();
-    if let Ok(data) = js_sys::JSON::parse(&message.to_json().to_string()) {
+    if let Ok(data) = js_sys::JSON::parse(&message.to_json()) {
         for target in targets {
             let _ = parent.post_message(&data, target);
         }

@@ -82,6 +82,41 @@ fn a_grade_with_its_reports_and_advice_survives_the_wire_unchanged() {
     );
 }
 
+/// The page writes its requests itself (`Wire::json` for `Request`): the
+/// very text `serde_json` writes from the derived `Serialize`, for a
+/// built-in kata and a kata given as data, numbers at their limits, and
+/// texts that need escaping.
+#[wasm_bindgen_test]
+fn the_page_writes_requests_as_serde_json_does() {
+    let mut odd = kata().starter;
+    odd.nodes[0].label = "Café \"A\" \\ \u{1}\n\t😀".to_string();
+    odd.nodes[0].position.x = 0.1 + 1.0 / 3.0;
+    let given = protocol::KataData {
+        kata_json: "{\"id\": \"x\"}\n".into(),
+        starter_json: "{}\u{7f}\u{1f}".into(),
+    };
+    for (number, kata, seed) in [
+        (1, protocol::KataRef::from("status-dashboard"), 1),
+        (u64::MAX, protocol::KataRef::Given(given), u64::MAX),
+        (0, protocol::KataRef::from(""), 9_007_199_254_740_993),
+    ] {
+        let req = Request::Grade {
+            request: number,
+            kata,
+            seed,
+            design: odd.clone(),
+        };
+        let bytes = protocol::encode(&req).unwrap();
+        assert_eq!(
+            std::str::from_utf8(&bytes[4..]).unwrap(),
+            serde_json::to_string(&req).unwrap()
+        );
+        // (It reads back; the label's control characters are then
+        // repaired, as in a file.)
+        assert!(protocol::decode::<Request>(&bytes).is_ok());
+    }
+}
+
 /// A request carries its design as the design document (the text the
 /// page writes for autosave and files), and every kind of design reads
 /// back exactly: each canonical design, and one with fractional positions

@@ -68,9 +68,67 @@ fn inbound_messages_are_accepted_only_from_allowed_origins() {
     );
 }
 
+/// Every message to the course page is the JSON the documented shape
+/// gives (written by the design crate's writer, compared as values).
+#[wasm_bindgen_test]
+fn outbound_messages_have_the_documented_shape() {
+    let ready = Outbound::Ready {
+        kata: "k\"1".into(),
+    }
+    .to_json();
+    let changed = Outbound::DesignChanged {
+        kata: "k".into(),
+        share: "d2.a.b".into(),
+    }
+    .to_json();
+    let graded = Outbound::Graded {
+        trigger: playground::embed::Trigger::Run,
+        kata: "k".into(),
+        share: "d2.a.b".into(),
+        passed: 0,
+        total: 0,
+    }
+    .to_json();
+    let read = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+    assert_eq!(
+        read(&ready),
+        json!({ "source": "kata-playground", "v": 1, "type": "ready", "kata": "k\"1" })
+    );
+    assert_eq!(
+        read(&changed),
+        json!({ "source": "kata-playground", "v": 1, "type": "design-changed", "kata": "k", "share": "d2.a.b" })
+    );
+    assert_eq!(
+        read(&graded),
+        json!({
+            "source": "kata-playground", "v": 1, "type": "graded", "trigger": "run",
+            "kata": "k", "share": "d2.a.b",
+            "result": {
+                "score": { "raw": 0, "min": 0, "max": 0, "scaled": 0.0 },
+                "success": false,
+                "completion": true
+            }
+        })
+    );
+}
+
+/// A design sent as an object is read as the text `serde_json` writes for
+/// it.
+#[wasm_bindgen_test]
+fn a_design_sent_as_an_object_is_read_as_its_text() {
+    let o = PageOptions::parse("?allow=https://course.example", "");
+    let design = json!({ "version": 1, "nodes": [{ "id": "a", "label": "x\u{1}\"", "x": 1.5, "y": -0.0 }], "edges": [] });
+    let object =
+        json!({ "source": "kata-playground", "v": 1, "type": "load-design", "design": design });
+    assert_eq!(
+        embed::read_inbound(&o, "https://course.example", &object),
+        Ok(Inbound::LoadDesign(serde_json::to_string(&design).unwrap()))
+    );
+}
+
 #[wasm_bindgen_test]
 fn graded_messages_carry_an_xapi_like_result() {
-    let m = Outbound::Graded {
+    let text = Outbound::Graded {
         trigger: playground::embed::Trigger::LoadDesign,
         kata: "status-dashboard".into(),
         share: "d1.x".into(),
@@ -78,6 +136,7 @@ fn graded_messages_carry_an_xapi_like_result() {
         total: 4,
     }
     .to_json();
+    let m: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(m["source"], "kata-playground");
     assert_eq!(m["v"], 1);
     assert_eq!(m["type"], "graded");

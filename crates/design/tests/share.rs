@@ -897,6 +897,17 @@ proptest! {
         }
     }
 
+    /// For any design at all, the format writes the text `serde_json`
+    /// wrote for it before the crate had a writer of its own (the oracle
+    /// below), compact and indented. (The test lives here for
+    /// [`any_design`], which breaks every rule a design has.)
+    #[test]
+    fn the_format_writes_what_serde_json_wrote(d in any_design()) {
+        let (compact, pretty) = serde_json_oracle::write(&d);
+        prop_assert_eq!(to_json(&d), compact);
+        prop_assert_eq!(to_json_pretty(&d), pretty);
+    }
+
     #[test]
     fn decode_never_panics_on_any_string(text in "\\PC*|.*") {
         check_decoded(&text)?;
@@ -1079,4 +1090,98 @@ fn the_documented_codes_are_the_written_ones() {
         }
     }
     assert_eq!(rows, NodeKind::ALL.len());
+}
+
+/// How `design::format` wrote a design before it had its own JSON writer:
+/// serde-derived structs, written by `serde_json`.
+mod serde_json_oracle {
+    use std::collections::BTreeMap;
+
+    use design::{Design, ParamValue};
+    use serde::{Serialize, Serializer};
+
+    #[derive(Serialize)]
+    struct DocOut<'a> {
+        version: u32,
+        nodes: Vec<NodeOut<'a>>,
+        edges: Vec<EdgeOut<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct NodeOut<'a> {
+        id: &'a str,
+        kind: design::NodeKind,
+        label: &'a str,
+        x: Num,
+        y: Num,
+        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+        params: BTreeMap<&'a str, ValueOut<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct EdgeOut<'a> {
+        from: &'a str,
+        to: &'a str,
+        kind: design::EdgeKind,
+    }
+
+    struct Num(f64);
+
+    impl Serialize for Num {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let v = self.0;
+            const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+            if v.fract() == 0.0 && v.abs() < EXACT {
+                s.serialize_i64(v as i64)
+            } else if v.is_finite() {
+                s.serialize_f64(v)
+            } else {
+                s.serialize_none()
+            }
+        }
+    }
+
+    struct ValueOut<'a>(&'a ParamValue);
+
+    impl Serialize for ValueOut<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            match self.0 {
+                ParamValue::Number(v) => Num(*v).serialize(s),
+                ParamValue::Bool(v) => s.serialize_bool(*v),
+                ParamValue::Text(v) => s.serialize_str(v),
+            }
+        }
+    }
+
+    /// The compact and the indented text.
+    pub fn write(d: &Design) -> (String, String) {
+        let doc = DocOut {
+            version: 1,
+            nodes: d
+                .nodes
+                .iter()
+                .map(|n| NodeOut {
+                    id: n.id.as_str(),
+                    kind: n.kind,
+                    label: &n.label,
+                    x: Num(n.position.x),
+                    y: Num(n.position.y),
+                    params: n.params.iter().map(|(k, v)| (k, ValueOut(v))).collect(),
+                })
+                .collect(),
+            edges: d
+                .edges
+                .iter()
+                .map(|e| EdgeOut {
+                    from: e.from.as_str(),
+                    to: e.to.as_str(),
+                    kind: e.kind,
+                })
+                .collect(),
+        };
+        (
+            serde_json::to_string(&doc).expect("these structs write"),
+            serde_json::to_string_pretty(&doc).expect("these structs write"),
+        )
+    }
 }

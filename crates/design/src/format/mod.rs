@@ -23,6 +23,7 @@ use crate::document::Design;
 use crate::limits::MAX_INPUT_BYTES;
 
 mod v1;
+pub mod writer;
 
 /// The format version [`to_json`] writes and the newest [`parse`] reads.
 pub const VERSION: u32 = 1;

@@ -1,11 +1,11 @@
 //! Format version 1: the encoder (the current format) and its decoder,
 //! which stays here unchanged once a later version exists.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
-use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use super::writer::{self, JsonWriter};
 use crate::connect::{classify, EdgeKind};
 use crate::diagnostic::{Collector, Diagnostic};
 use crate::document::{Design, Edge, Node, NodeId, Point};
@@ -17,94 +17,69 @@ use crate::validate::{check_id, clean_label, edge_name, shorten, who};
 
 // ---------------------------------------------------------------- encode
 
-#[derive(Serialize)]
-struct DocOut<'a> {
-    version: u32,
-    nodes: Vec<NodeOut<'a>>,
-    edges: Vec<EdgeOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct NodeOut<'a> {
-    id: &'a str,
-    kind: NodeKind,
-    label: &'a str,
-    x: Num,
-    y: Num,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    params: BTreeMap<&'a str, ValueOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct EdgeOut<'a> {
-    from: &'a str,
-    to: &'a str,
-    kind: EdgeKind,
-}
-
-/// A number written as a JSON integer when it is whole (`300`, not
-/// `300.0`), keeping links short; `null` if it is not a number at all.
-struct Num(f64);
-
-impl Serialize for Num {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let v = self.0;
-        const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
-        if v.fract() == 0.0 && v.abs() < EXACT {
-            s.serialize_i64(v as i64)
-        } else if v.is_finite() {
-            s.serialize_f64(v)
-        } else {
-            s.serialize_none()
-        }
-    }
-}
-
-struct ValueOut<'a>(&'a ParamValue);
-
-impl Serialize for ValueOut<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            ParamValue::Number(v) => Num(*v).serialize(s),
-            ParamValue::Bool(v) => s.serialize_bool(*v),
-            ParamValue::Text(v) => s.serialize_str(v),
-        }
+/// A coordinate or a parameter's number: a JSON integer when it is whole
+/// (`300`, not `300.0`), keeping links short; `null` if it is not a number
+/// at all.
+fn number(w: &mut JsonWriter, v: f64) {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if v.fract() == 0.0 && v.abs() < EXACT {
+        w.i64(v as i64);
+    } else {
+        w.f64(v);
     }
 }
 
 pub(super) fn encode(d: &Design, pretty: bool) -> String {
-    let doc = DocOut {
-        version: 1,
-        nodes: d
-            .nodes
-            .iter()
-            .map(|n| NodeOut {
-                id: n.id.as_str(),
-                kind: n.kind,
-                label: &n.label,
-                x: Num(n.position.x),
-                y: Num(n.position.y),
-                params: n.params.iter().map(|(k, v)| (k, ValueOut(v))).collect(),
-            })
-            .collect(),
-        edges: d
-            .edges
-            .iter()
-            .map(|e| EdgeOut {
-                from: e.from.as_str(),
-                to: e.to.as_str(),
-                kind: e.kind,
-            })
-            .collect(),
-    };
-    let written = if pretty {
-        serde_json::to_string_pretty(&doc)
-    } else {
-        serde_json::to_string(&doc)
-    };
-    // Serialising these structs cannot fail (string keys, no maps with
-    // other keys, no I/O); the fallback only keeps this function total.
-    written.unwrap_or_else(|_| String::from(r#"{"version":1,"nodes":[],"edges":[]}"#))
+    let mut w = JsonWriter::new(pretty);
+    w.begin_object();
+    w.key("version");
+    w.u64(1);
+    w.key("nodes");
+    w.begin_array();
+    for n in &d.nodes {
+        w.begin_object();
+        w.key("id");
+        w.string(n.id.as_str());
+        w.key("kind");
+        w.string(n.kind.key());
+        w.key("label");
+        w.string(&n.label);
+        w.key("x");
+        number(&mut w, n.position.x);
+        w.key("y");
+        number(&mut w, n.position.y);
+        // In key order (`Params::iter`'s); none when there are none.
+        if !n.params.is_empty() {
+            w.key("params");
+            w.begin_object();
+            for (key, value) in n.params.iter() {
+                w.key(key);
+                match value {
+                    ParamValue::Number(v) => number(&mut w, *v),
+                    ParamValue::Bool(v) => w.bool(*v),
+                    ParamValue::Text(v) => w.string(v),
+                }
+            }
+            w.end_object();
+        }
+        w.end_object();
+    }
+    w.end_array();
+    w.key("edges");
+    w.begin_array();
+    for e in &d.edges {
+        w.begin_object();
+        w.key("from");
+        w.string(e.from.as_str());
+        w.key("to");
+        w.string(e.to.as_str());
+        w.key("kind");
+        w.string(e.kind.key());
+        w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+    w.finish()
 }
 
 // ---------------------------------------------------------------- decode
@@ -177,7 +152,7 @@ fn list<'a>(doc: &'a Map<String, Value>, key: &str, out: &mut Collector) -> &'a 
 fn quote(value: &Value) -> String {
     match value {
         Value::String(text) => shorten(text),
-        other => shorten(&other.to_string()),
+        other => shorten(&writer::compact(other)),
     }
 }
 
@@ -385,7 +360,7 @@ fn decode_params(
                 .map_or(ParamValue::Number(f64::NAN), ParamValue::Number),
             Value::Bool(b) => ParamValue::Bool(*b),
             Value::String(s) => ParamValue::Text(s.clone()),
-            other => ParamValue::Text(other.to_string()),
+            other => ParamValue::Text(writer::compact(other)),
         };
         match spec.repair(&value) {
             Ok(valid) => result.insert_unchecked(spec.key.to_string(), valid),
