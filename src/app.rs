@@ -160,8 +160,12 @@ pub(crate) fn sentence(message: &str) -> String {
     let trimmed = message.trim_end().trim_end_matches('.');
     let mut chars = trimmed.chars();
     let rest = match (chars.next(), chars.clone().next()) {
-        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
-            a.to_lowercase().chain(chars).collect()
+        // The messages are English: ASCII case rules are enough, and carry
+        // no Unicode case tables into the page.
+        (Some(a), Some(b)) if a.is_ascii_uppercase() && !b.is_ascii_uppercase() => {
+            std::iter::once(a.to_ascii_lowercase())
+                .chain(chars)
+                .collect()
         }
         _ => trimmed.to_string(),
     };

@@ -113,7 +113,9 @@ fn syntax_error(text: &str, error: &JsValue) -> FormatError {
         .ok()
         .and_then(|m| m.as_string())
         .unwrap_or_default()
-        .to_lowercase();
+        // The words looked for are ASCII (and ASCII lowercasing carries no
+        // Unicode case tables into the page).
+        .to_ascii_lowercase();
     // Chrome quotes the start of the text ("…, \"{\"a\": geoff}\" is not
     // valid JSON"): only the words before a quote are the browser's.
     let message = message.split('"').next().unwrap_or_default();

@@ -295,12 +295,16 @@ pub enum ParamError {
 }
 
 /// `label` as it reads in the middle of a sentence: "Max instances" becomes
-/// "max instances", "TTL" stays "TTL".
+/// "max instances", "TTL" stays "TTL". The labels are the catalogue's,
+/// which start with two ASCII characters (a test checks it): ASCII case
+/// rules are enough, and carry no Unicode case tables into the page.
 pub(crate) fn mid_sentence(label: &str) -> String {
     let mut chars = label.chars();
     match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if !second.is_uppercase() => {
-            first.to_lowercase().chain(label.chars().skip(1)).collect()
+        (Some(first), Some(second)) if !second.is_ascii_uppercase() => {
+            std::iter::once(first.to_ascii_lowercase())
+                .chain(label.chars().skip(1))
+                .collect()
         }
         _ => label.to_string(),
     }
@@ -792,6 +796,30 @@ mod tests {
         assert_eq!(mid_sentence("Max instances"), "max instances");
         assert_eq!(mid_sentence("TTL"), "TTL");
         assert_eq!(mid_sentence(""), "");
+    }
+
+    /// `mid_sentence` follows ASCII case rules: for every label they give
+    /// what Unicode's give (each label starts with two ASCII characters).
+    #[test]
+    fn ascii_case_rules_suit_every_label() {
+        for kind in NodeKind::ALL {
+            for spec in kind.params() {
+                let mut chars = spec.label.chars();
+                let unicode = match (chars.next(), chars.next()) {
+                    (Some(first), Some(second)) if !second.is_uppercase() => first
+                        .to_lowercase()
+                        .chain(spec.label.chars().skip(1))
+                        .collect(),
+                    _ => spec.label.to_string(),
+                };
+                assert_eq!(mid_sentence(spec.label), unicode);
+                assert!(
+                    spec.label.chars().take(2).all(|c| c.is_ascii()),
+                    "{}",
+                    spec.label
+                );
+            }
+        }
     }
 
     #[test]

@@ -300,7 +300,10 @@ impl Kata {
 
     /// What the graded run plays, as the page names it ("Watch the
     /// incident"): the kata's `event`, else its first grading run's name
-    /// ("The incident" → "the incident"), else "the run".
+    /// ("The incident" → "the incident"), else "the run". Only an ASCII
+    /// capital is lowered ("Étude" stays as it is): the page names the
+    /// event before its later part comes, and Unicode's lower-case table
+    /// would cost its first download 4 KB.
     pub fn event(&self) -> String {
         if let Some(e) = self
             .event
@@ -321,7 +324,11 @@ impl Kata {
                 let mut chars = name.chars();
                 chars
                     .next()
-                    .map(|c| c.to_lowercase().chain(chars).collect())
+                    .map(|c| {
+                        std::iter::once(c.to_ascii_lowercase())
+                            .chain(chars)
+                            .collect()
+                    })
                     .unwrap_or_default()
             }
             None => "the run".to_string(),

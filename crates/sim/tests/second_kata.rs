@@ -279,6 +279,13 @@ fn the_run_is_named_by_the_kata() {
     })
     .expect("a kata without an event");
     assert_eq!(unnamed.event(), "an evening");
+    // Only an ASCII capital is lowered.
+    let accented = edited(|v| {
+        v.as_object_mut().map(|o| o.remove("event"));
+        v["grading"]["runs"][0]["name"] = "Étude".into();
+    })
+    .expect("a kata whose run starts with an accent");
+    assert_eq!(accented.event(), "Étude");
     let builtin = sim::kata::load("status-dashboard").expect("built in");
     assert_eq!(builtin.event(), "the incident");
 }
