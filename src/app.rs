@@ -155,7 +155,8 @@ fn starting_design(
 }
 
 /// A message as the rest of a sentence after a colon: a lower-case first
-/// word (unless it is a name like "JSON"), one full stop, never two.
+/// word (unless it is a name like "JSON"), one full stop, never two. Only
+/// an ASCII capital is lowered (a message starting "État" keeps it).
 pub(crate) fn sentence(message: &str) -> String {
     let trimmed = message.trim_end().trim_end_matches('.');
     let mut chars = trimmed.chars();

@@ -303,7 +303,7 @@ impl Kata {
     /// ("The incident" → "the incident"), else "the run". Only an ASCII
     /// capital is lowered ("Étude" stays as it is): the page names the
     /// event before its later part comes, and Unicode's lower-case table
-    /// would cost its first download 4 KB.
+    /// would cost its first download 4.3 KB gzipped.
     pub fn event(&self) -> String {
         if let Some(e) = self
             .event

@@ -34,9 +34,17 @@ use serde_json::{Number, Value};
 pub struct JsonWriter {
     out: String,
     pretty: bool,
-    /// One entry per open list or object: whether it is a list, and
-    /// whether it has a member yet.
-    open: Vec<(bool, bool)>,
+    /// The lists and objects open, innermost last.
+    open: Vec<Open>,
+}
+
+/// A list or object being written.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    /// A list (else an object).
+    list: bool,
+    /// Whether it has a member yet.
+    has_member: bool,
 }
 
 impl JsonWriter {
@@ -60,11 +68,18 @@ impl JsonWriter {
     pub fn begin_object(&mut self) {
         self.before_value();
         self.out.push('{');
-        self.open.push((false, false));
+        self.open.push(Open {
+            list: false,
+            has_member: false,
+        });
     }
 
     /// Ends the innermost object.
     pub fn end_object(&mut self) {
+        debug_assert!(
+            matches!(self.open.last(), Some(o) if !o.list),
+            "no object to end"
+        );
         self.close('}');
     }
 
@@ -72,16 +87,27 @@ impl JsonWriter {
     pub fn begin_array(&mut self) {
         self.before_value();
         self.out.push('[');
-        self.open.push((true, false));
+        self.open.push(Open {
+            list: true,
+            has_member: false,
+        });
     }
 
     /// Ends the innermost list.
     pub fn end_array(&mut self) {
+        debug_assert!(
+            matches!(self.open.last(), Some(o) if o.list),
+            "no list to end"
+        );
         self.close(']');
     }
 
     /// The key of the next member of the innermost object.
     pub fn key(&mut self, key: &str) {
+        debug_assert!(
+            matches!(self.open.last(), Some(o) if !o.list),
+            "a key outside an object"
+        );
         self.next_member();
         push_string(&mut self.out, key);
         self.out.push_str(if self.pretty { ": " } else { ":" });
@@ -160,20 +186,20 @@ impl JsonWriter {
     /// Before a value: in a list, the separator from the member before.
     /// (In an object, `key` has written it.)
     fn before_value(&mut self) {
-        if let Some(&(true, _)) = self.open.last() {
+        if let Some(Open { list: true, .. }) = self.open.last() {
             self.next_member();
         }
     }
 
     fn next_member(&mut self) {
         let depth = self.open.len();
-        let Some((_, has_member)) = self.open.last_mut() else {
+        let Some(open) = self.open.last_mut() else {
             return;
         };
-        if *has_member {
+        if open.has_member {
             self.out.push(',');
         }
-        *has_member = true;
+        open.has_member = true;
         if self.pretty {
             self.out.push('\n');
             self.indent(depth);
@@ -181,8 +207,8 @@ impl JsonWriter {
     }
 
     fn close(&mut self, bracket: char) {
-        if let Some((_, has_member)) = self.open.pop() {
-            if self.pretty && has_member {
+        if let Some(open) = self.open.pop() {
+            if self.pretty && open.has_member {
                 self.out.push('\n');
                 self.indent(self.open.len());
             }
@@ -206,28 +232,37 @@ pub fn compact(value: &Value) -> String {
 
 /// `value` as a JSON string, quoted and escaped as `serde_json` escapes
 /// it: `"` and `\` with a backslash, the control characters U+0000–U+001F
-/// as `\b`, `\t`, `\n`, `\f`, `\r` or `\u00xx`, everything else as it is.
+/// as `\b`, `\t`, `\n`, `\f`, `\r` or `\u00xx`, everything else as it is
+/// (copied a run at a time between the characters escaped).
 fn push_string(out: &mut String, value: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\u{c}' => out.push_str("\\f"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 => {
-                let byte = c as u32 as usize;
-                out.push_str("\\u00");
-                out.push(char::from(HEX[byte >> 4]));
-                out.push(char::from(HEX[byte & 0xf]));
-            }
-            c => out.push(c),
+    let mut start = 0;
+    for (i, byte) in value.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            b'\t' => "\\t",
+            b'\n' => "\\n",
+            0x0c => "\\f",
+            b'\r' => "\\r",
+            0..0x20 => "",
+            _ => continue,
+        };
+        // Escaped bytes are ASCII, so `start..i` lies on character
+        // boundaries.
+        out.push_str(&value[start..i]);
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
+        } else {
+            out.push_str(escape);
         }
+        start = i + 1;
     }
+    out.push_str(&value[start..]);
     out.push('"');
 }
 
