@@ -66,40 +66,22 @@ impl JsonWriter {
     /// Starts an object: then [`key`](Self::key) and a value for each
     /// member, and [`end_object`](Self::end_object).
     pub fn begin_object(&mut self) {
-        self.before_value();
-        self.out.push('{');
-        self.open.push(Open {
-            list: false,
-            has_member: false,
-        });
+        self.begin(false);
     }
 
     /// Ends the innermost object.
     pub fn end_object(&mut self) {
-        debug_assert!(
-            matches!(self.open.last(), Some(o) if !o.list),
-            "no object to end"
-        );
-        self.close('}');
+        self.end(false);
     }
 
     /// Starts a list: then its values, and [`end_array`](Self::end_array).
     pub fn begin_array(&mut self) {
-        self.before_value();
-        self.out.push('[');
-        self.open.push(Open {
-            list: true,
-            has_member: false,
-        });
+        self.begin(true);
     }
 
     /// Ends the innermost list.
     pub fn end_array(&mut self) {
-        debug_assert!(
-            matches!(self.open.last(), Some(o) if o.list),
-            "no list to end"
-        );
-        self.close(']');
+        self.end(true);
     }
 
     /// The key of the next member of the innermost object.
@@ -206,14 +188,31 @@ impl JsonWriter {
         }
     }
 
-    fn close(&mut self, bracket: char) {
+    /// Opens a list (`list`) or an object.
+    fn begin(&mut self, list: bool) {
+        self.before_value();
+        self.out.push(if list { '[' } else { '{' });
+        self.open.push(Open {
+            list,
+            has_member: false,
+        });
+    }
+
+    /// Closes the innermost list (`list`) or object: on a line of its own
+    /// when indented and it has members.
+    fn end(&mut self, list: bool) {
+        debug_assert!(
+            matches!(self.open.last(), Some(o) if o.list == list),
+            "no {} to end",
+            if list { "list" } else { "object" }
+        );
         if let Some(open) = self.open.pop() {
             if self.pretty && open.has_member {
                 self.out.push('\n');
                 self.indent(self.open.len());
             }
         }
-        self.out.push(bracket);
+        self.out.push(if list { ']' } else { '}' });
     }
 
     fn indent(&mut self, depth: usize) {
