@@ -25,6 +25,7 @@ use crate::grading::protocol::{KataData, KataRef};
 use crate::grading::transport::{self, Connect};
 use crate::later::{self, Dialogs, Later, PartError};
 use crate::layout::{self, Fold, FoldButton, Pane, PaneTabs};
+use crate::link::{self, LinkError};
 use crate::page::PageOptions;
 use crate::run::{live_frame, RunState};
 use crate::state::EditorState;
@@ -67,12 +68,16 @@ struct Startup {
     unreadable_in_place: bool,
 }
 
-/// Chooses the starting design. The autosave is never overwritten without
-/// asking: a link that differs from it is offered, not imposed; a bad link
-/// is explained and the autosave kept.
+/// A share link in the page's address, read (`crate::link::decode`).
+type LinkRead = Result<design::Shared, LinkError>;
+
+/// Chooses the starting design, given the link in the page's address as
+/// read (`None` when there is none). The autosave is never overwritten
+/// without asking: a link that differs from it is offered, not imposed; a
+/// bad link is explained and the autosave kept.
 fn starting_design(
     kata: &sim::kata::Kata,
-    page: &PageOptions,
+    link: Option<LinkRead>,
     slot: &mut storage::Autosave,
 ) -> Startup {
     let mut notes = Vec::new();
@@ -107,8 +112,8 @@ fn starting_design(
     let mut seed = DEFAULT_SEED;
     let mut pending_link = None;
     let mut design = autosave.clone().unwrap_or_else(|| kata.starter.clone());
-    if let Some(hash) = &page.hash {
-        match design::share::decode(hash) {
+    if let Some(read) = link {
+        match read {
             Ok(shared) => {
                 if !shared.kata.is_empty() && shared.kata != kata.id {
                     notes.push(format!(
@@ -175,13 +180,14 @@ pub(crate) fn sentence(message: &str) -> String {
 
 /// A design from a share string or a JSON document (what a course page may
 /// send), in words when it cannot be read.
-fn decode_any(text: &str) -> Result<Design, String> {
+async fn decode_any(text: &str) -> Result<Design, String> {
     if text.trim_start().starts_with('{') {
         crate::json::parse_design(text)
             .map(|p| p.design)
             .map_err(|e| e.to_string())
     } else {
-        design::share::decode(text)
+        link::decode(text)
+            .await
             .map(|s| s.design)
             .map_err(|e| e.to_string())
     }
@@ -267,10 +273,9 @@ fn read_kata() -> Result<sim::kata::Kata, sim::kata::KataError> {
     crate::built_in::load(KATA)
 }
 
-/// Reads the page's options, its autosave slot and the starting design
-/// for `kata`.
-fn open_with(kata: sim::kata::Kata) -> Opening {
-    let page = PageOptions::from_location();
+/// Reads the page's autosave slot and the starting design for `kata`,
+/// with `page`'s options and the link in its address as read.
+fn open_with(kata: sim::kata::Kata, page: PageOptions, link: Option<LinkRead>) -> Opening {
     // An embed keeps its own autosave, apart from the full playground's:
     // one per embedded design (or per `?slot=`), so two embeds on a page
     // keep their own work.
@@ -288,7 +293,7 @@ fn open_with(kata: sim::kata::Kata) -> Opening {
         // Before embeds had a slot each they shared this one.
         autosave = autosave.with_legacy(&embed_base(&kata.id));
     }
-    let startup = starting_design(&kata, &page, &mut autosave);
+    let startup = starting_design(&kata, link, &mut autosave);
     Opening {
         kata,
         page,
@@ -302,22 +307,49 @@ thread_local! {
     /// the [`App`] built next.
     static PREPARED: std::cell::Cell<Option<Result<Opening, sim::kata::KataError>>> =
         const { std::cell::Cell::new(None) };
+    /// The link in the page's address, read by [`prepare_link`] for an
+    /// [`App`] built directly (the browser tests).
+    static PREPARED_LINK: std::cell::Cell<Option<LinkRead>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// The link in `page`'s address, read; `None` without one.
+async fn read_link(page: &PageOptions) -> Option<LinkRead> {
+    match &page.hash {
+        Some(hash) => Some(link::decode(hash).await),
+        None => None,
+    }
 }
 
 /// Reads the built-in kata's [`Opening`] for the [`App`], then calls
 /// `then` (which builds it), each in a task of its own: the kata (as the
 /// build wrote it, with its starter design read), then the link or the
-/// autosave (inflating, parsing, checking),
+/// autosave (parsing, checking; the browser unpacks a link in between),
 /// then `then`. V8 compiles each wasm function the first time it runs,
 /// on the page's thread, so reading all that and building the page in
 /// one task made one long task of them.
 pub(crate) fn prepare_opening(then: impl FnOnce() + 'static) {
     let kata = read_kata();
     gloo_timers::callback::Timeout::new(0, move || {
-        PREPARED.set(Some(kata.map(open_with)));
-        gloo_timers::callback::Timeout::new(0, then).forget();
+        let page = PageOptions::from_location();
+        // Without a link this finishes in this task; with one, once the
+        // browser has unpacked it.
+        wasm_bindgen_futures::spawn_local(async move {
+            let link = read_link(&page).await;
+            PREPARED.set(Some(kata.map(|kata| open_with(kata, page, link))));
+            gloo_timers::callback::Timeout::new(0, then).forget();
+        });
     })
     .forget();
+}
+
+/// Reads the link in the page's address for the next [`App`] built
+/// directly, as the browser tests build it (the site reads its link in
+/// [`prepare_opening`]). An app built directly without it opens as if
+/// the address had no link, and leaves the address as it is.
+pub(crate) async fn prepare_link() {
+    let page = PageOptions::from_location();
+    PREPARED_LINK.set(read_link(&page).await);
 }
 
 /// The whole page: top bar, brief and palette, canvas, inspector, timeline.
@@ -330,11 +362,13 @@ pub fn App() -> impl IntoView {
     let given = use_context::<GivenKata>();
     // The site reads its kata and starting design in the task before this
     // one (`prepare_opening`); a browser test builds the app directly.
+    let open_directly =
+        |kata: sim::kata::Kata| open_with(kata, PageOptions::from_location(), PREPARED_LINK.take());
     let opened = match &given {
-        Some(given) => given.read.clone().map(open_with),
+        Some(given) => given.read.clone().map(open_directly),
         None => PREPARED
             .take()
-            .unwrap_or_else(|| read_kata().map(open_with)),
+            .unwrap_or_else(|| read_kata().map(open_directly)),
     };
     let Opening {
         kata,
@@ -396,6 +430,8 @@ pub fn App() -> impl IntoView {
     let course = CoursePage::new(page, kata_id, state, seed);
     // Set when the course page loads a design, so its grade says so.
     let course_loaded = StoredValue::new(false);
+    // How many designs the course page has sent to load.
+    let loads_sent = StoredValue::new(0_u64);
 
     // Autosave whenever the design settles (after each edit, not each drag
     // step). The first run only records the starting point.
@@ -434,18 +470,32 @@ pub fn App() -> impl IntoView {
                 .and_then(|data| embed::read_inbound(p, &ev.origin(), &data))
         });
         match inbound {
-            Ok(Inbound::LoadDesign(text)) => match decode_any(&text) {
-                Ok(design) => {
-                    course_loaded.set_value(true);
-                    state.apply(|e| e.replace_design(design));
-                    state.fit_to_view();
-                    state.notify("The course page loaded a design. Undo brings yours back.");
-                }
-                Err(error) => state.notify_lasting(format!(
-                    "The course page sent a design that could not be opened: {}",
-                    sentence(&error)
-                )),
-            },
+            Ok(Inbound::LoadDesign(text)) => {
+                // A link is unpacked asynchronously: of several designs
+                // sent one after another, the last one sent stays, even
+                // when an earlier one is read after it.
+                let ticket = loads_sent.get_value() + 1;
+                loads_sent.set_value(ticket);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let read = decode_any(&text).await;
+                    if state.is_gone() || loads_sent.try_get_value() != Some(ticket) {
+                        return;
+                    }
+                    match read {
+                        Ok(design) => {
+                            course_loaded.set_value(true);
+                            state.apply(|e| e.replace_design(design));
+                            state.fit_to_view();
+                            state
+                                .notify("The course page loaded a design. Undo brings yours back.");
+                        }
+                        Err(error) => state.notify_lasting(format!(
+                            "The course page sent a design that could not be opened: {}",
+                            sentence(&error)
+                        )),
+                    }
+                });
+            }
             Err(refused) => embed::log_refusal(&refused),
         }
     });
@@ -567,23 +617,29 @@ pub fn App() -> impl IntoView {
     let hash_changes = window_event_listener(leptos::ev::hashchange, move |_| {
         let options = PageOptions::from_location();
         let Some(hash) = options.hash else { return };
-        match design::share::decode(&hash) {
-            Ok(shared) => {
-                if state.with_editor(|e| *e.design() != shared.design) {
-                    share.set(Some(ShareDialog::LinkOrAutosave(
-                        Box::new(shared.design),
-                        shared.seed,
-                    )));
-                } else {
-                    seed.set(shared.seed);
-                }
-            }
-            Err(error) => state.notify_lasting(format!(
-                "This link could not be opened: {} Your design is unchanged.",
-                sentence(&error.to_string())
-            )),
-        }
         forget_hash();
+        wasm_bindgen_futures::spawn_local(async move {
+            let read = link::decode(&hash).await;
+            if state.is_gone() {
+                return;
+            }
+            match read {
+                Ok(shared) => {
+                    if state.with_editor(|e| *e.design() != shared.design) {
+                        share.set(Some(ShareDialog::LinkOrAutosave(
+                            Box::new(shared.design),
+                            shared.seed,
+                        )));
+                    } else {
+                        seed.set(shared.seed);
+                    }
+                }
+                Err(error) => state.notify_lasting(format!(
+                    "This link could not be opened: {} Your design is unchanged.",
+                    sentence(&error.to_string())
+                )),
+            }
+        });
     });
     on_cleanup(move || hash_changes.remove());
 

@@ -17,6 +17,7 @@ pub mod grading;
 pub mod json;
 pub mod later;
 pub mod layout;
+pub mod link;
 pub mod page;
 mod run;
 mod state;
@@ -44,6 +45,14 @@ pub fn start() {
         app::prepare_opening(|| leptos::mount::mount_to_body(App));
     })
     .forget();
+}
+
+/// Reads the share link in the page's address (if any) for the next app
+/// a test mounts: the site reads its link as it starts (`start`), but an
+/// app mounted directly opens as if the address had no link unless this
+/// ran first.
+pub async fn read_link_for_next_app() {
+    app::prepare_link().await;
 }
 
 /// The app with grading on the page's own thread instead of a worker:

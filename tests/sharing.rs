@@ -147,6 +147,99 @@ fn graded_messages_carry_an_xapi_like_result() {
     assert_eq!(m["result"]["success"], false);
 }
 
+/// base64url without padding, written apart from the design crate's.
+fn b64(bytes: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = String::new();
+    for &b in bytes {
+        bits = (bits << 8) | u32::from(b);
+        n += 8;
+        while n >= 6 {
+            n -= 6;
+            out.push(char::from(A[((bits >> n) & 63) as usize]));
+        }
+    }
+    if n > 0 {
+        out.push(char::from(A[((bits << (6 - n)) & 63) as usize]));
+    }
+    out
+}
+
+/// A `d1` link (no checksum) whose deflate stream is `deflated`.
+fn d1_of(deflated: &[u8]) -> String {
+    format!("d1.{}", b64(deflated))
+}
+
+#[wasm_bindgen_test]
+async fn the_page_reads_every_link_as_the_native_reader_does() {
+    use design::share::{self, MAX_INFLATED_BYTES};
+    use miniz_oxide::deflate::compress_to_vec;
+    use playground::link::{self, LinkError};
+    let mut links = Vec::new();
+    for (design, seed) in [
+        (starter(), 1),
+        (a_different_design(), 7),
+        (design::Design::default(), 0),
+    ] {
+        let good = share::encode(&design, "status-dashboard", seed);
+        let body = &good["d2.".len()..good.rfind('.').unwrap()];
+        links.push(format!("https://play.example/?embed=1#{good}"));
+        links.push(good.replacen("d2.", "d2.A", 1));
+        links.push(format!("d1.{body}"));
+        // Cut off anywhere (a few places): not base64, or a stream cut off.
+        for cut in [1, 2, 5, body.len() / 3, body.len() / 2, body.len() - 1] {
+            links.push(format!("d1.{}", &body[..cut]));
+        }
+    }
+    let payload = b"not a design at all".repeat(5);
+    let stream = compress_to_vec(&payload, 6);
+    links.push(d1_of(&stream));
+    // Bytes after the end of the stream.
+    links.push(d1_of(&[stream.as_slice(), &[0]].concat()));
+    links.push(d1_of(&[stream.as_slice(), &[1, 2, 3]].concat()));
+    // The unpacking limit, and one byte over it.
+    links.push(d1_of(&compress_to_vec(&vec![0; MAX_INFLATED_BYTES], 6)));
+    links.push(d1_of(&compress_to_vec(&vec![0; MAX_INFLATED_BYTES + 1], 6)));
+    let bomb = d1_of(&compress_to_vec(&vec![9; 8 * MAX_INFLATED_BYTES], 10));
+    links.push(bomb.clone());
+    // No link, a newer one, an empty stream, a block type that does not exist.
+    links.extend([
+        "hello".into(),
+        "d9.AAAA".into(),
+        "d1.".into(),
+        d1_of(&[0b111, 0, 0]),
+    ]);
+    // Random bytes as a stream (a fixed sequence).
+    let mut x = 0x2545_f491_4f6c_dd1d_u64;
+    for len in 0..120 {
+        let bytes: Vec<u8> = (0..len % 40)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        links.push(d1_of(&bytes));
+    }
+    for text in &links {
+        let native = share::decode(text).map_err(LinkError::Share);
+        let page = link::decode(text).await;
+        assert_eq!(page, native, "{text}");
+    }
+    // Not a comparison that could pass with both readers wrong alike.
+    assert_eq!(
+        link::decode(&bomb).await,
+        Err(LinkError::Share(share::ShareError::TooLarge))
+    );
+    assert_eq!(
+        link::decode(&links[2]).await.map(|s| (s.design, s.seed)),
+        Ok((starter(), 1))
+    );
+}
+
 #[wasm_bindgen_test]
 async fn a_link_opens_its_design_exactly_and_leaves_the_address_clean() {
     playground::forget_autosave();
@@ -245,6 +338,89 @@ async fn a_course_page_on_an_allowed_origin_can_load_a_design() {
     send("https://course.example");
     settle().await;
     assert_eq!(app.count("g.node"), 5, "loaded from the allowed origin");
+    set_address("");
+}
+
+/// Waits (up to 2 s) until `ready` holds: the browser unpacks a link
+/// asynchronously.
+async fn until(mut ready: impl FnMut() -> bool) -> bool {
+    for _ in 0..200 {
+        if ready() {
+            return true;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    ready()
+}
+
+#[wasm_bindgen_test]
+async fn a_link_pasted_into_the_open_tab_is_offered_not_imposed() {
+    playground::forget_autosave();
+    let app = mount().await;
+    let window = web_sys::window().unwrap();
+    let link = design::share::encode(&a_different_design(), "status-dashboard", 5);
+    window.location().set_hash(&link).unwrap();
+    assert!(
+        until(|| app.has("[data-choice=\"link\"]")).await,
+        "the learner is asked"
+    );
+    assert_eq!(app.count("g.node"), 4, "the starter shows meanwhile");
+    assert_eq!(
+        window.location().hash().unwrap(),
+        "",
+        "the hash is taken in"
+    );
+    app.find("[data-choice=\"link\"]")
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    assert!(
+        until(|| app.count("g.node") == 5).await,
+        "the link's design opens"
+    );
+    // A damaged one is explained, and the design stays.
+    window.location().set_hash("d1.AAAA").unwrap();
+    assert!(
+        until(|| app.notice().contains("Your design is unchanged")).await,
+        "{}",
+        app.notice()
+    );
+    assert_eq!(app.count("g.node"), 5);
+}
+
+#[wasm_bindgen_test]
+async fn the_last_design_a_course_page_sends_is_the_one_that_stays() {
+    // The embed keeps its own autosave: start and leave it empty.
+    let slot = playground::embed_slot(None, None);
+    playground::forget_autosave_of(&slot);
+    set_address("?embed=1&allow=https://course.example");
+    let app = mount().await;
+    let send = |design: serde_json::Value| {
+        let init = web_sys::MessageEventInit::new();
+        init.set_origin("https://course.example");
+        let data =
+            json!({ "source": "kata-playground", "v": 1, "type": "load-design", "design": design });
+        init.set_data(&js_sys::JSON::parse(&data.to_string()).unwrap());
+        let event = web_sys::MessageEvent::new_with_event_init_dict("message", &init).unwrap();
+        web_sys::window().unwrap().dispatch_event(&event).unwrap();
+    };
+    // A link (unpacked asynchronously), then a JSON document (read at
+    // once): the document was sent last, so it stays.
+    let linked = a_different_design();
+    let mut smaller = starter();
+    let operator = smaller.nodes[1].id.clone();
+    smaller.remove_node(&operator);
+    send(json!(design::share::encode(&linked, "status-dashboard", 1)));
+    send(serde_json::from_str(&design::format::to_json(&smaller)).unwrap());
+    assert!(until(|| app.count("g.node") == 3).await);
+    settle().await;
+    settle().await;
+    assert_eq!(
+        app.count("g.node"),
+        3,
+        "the link read later did not replace it"
+    );
+    drop(app);
+    playground::forget_autosave_of(&slot);
     set_address("");
 }
 

@@ -67,6 +67,9 @@ pub async fn mount() -> Mounted {
     let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     host.set_class_name("test-host");
     document().body().unwrap().append_child(&host).unwrap();
+    // The browser unpacks a link in the address before the app opens it,
+    // as the site does.
+    playground::read_link_for_next_app().await;
     let handle = leptos::mount::mount_to(host.clone(), playground::app_grading_in_page);
     let mounted = Mounted {
         host,

@@ -178,7 +178,29 @@ pub fn encode(design: &Design, kata: &str, seed: u64) -> String {
 /// as [`crate::format::parse`] does for a file, and a diagnostic for each;
 /// a kata name that is not a plain name (over 64 characters, spaces,
 /// control characters) is replaced by `""` with a warning. Never panics.
+///
+/// It is [`packed`], [`inflate`] and [`read_inflated`] in turn. A web page
+/// may unpack the middle step with the browser's own inflater instead (a
+/// `DecompressionStream("deflate-raw")`), keeping the rules [`inflate`]
+/// states, and then carries no inflater of its own.
 pub fn decode(text: &str) -> Result<Shared, ShareError> {
+    read_inflated(&inflate(&packed(text)?)?)
+}
+
+/// A link's design still packed: what its base64url text spells, once
+/// the prefix and the checksum are checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Packed {
+    /// A raw deflate stream (RFC 1951, no zlib or gzip wrapper) of the
+    /// payload [`read_inflated`] reads.
+    pub deflated: Vec<u8>,
+}
+
+/// The first step of [`decode`]: finds the link in `text` (as [`decode`]
+/// says), checks its version and checksum and reads its base64url text.
+/// Every [`ShareError`] but [`ShareError::Corrupted`], [`ShareError::Malformed`]
+/// and an unpacked [`ShareError::TooLarge`] comes from here.
+pub fn packed(text: &str) -> Result<Packed, ShareError> {
     let text = text.trim();
     if text.len() > MAX_LINK_BYTES {
         return Err(ShareError::TooLarge);
@@ -198,30 +220,28 @@ pub fn decode(text: &str) -> Result<Shared, ShareError> {
 }
 
 /// Reads a link without its `#`.
-fn read_link(text: &str) -> Result<Shared, ShareError> {
+fn read_link(text: &str) -> Result<Packed, ShareError> {
     match (split_version(text), checksum::ending(text)) {
         (Some((2, _)), Ending::Good(head)) => {
             let body = split_version(head).map_or("", |(_, body)| body);
-            read_payload(body)
+            read_base64(body)
         }
         (Some((version, _)), Ending::Good(_)) if version > VERSION => {
             Err(ShareError::TooNew { version })
         }
         (_, Ending::Bad) | (Some((2, _)), _) => Err(ShareError::Damaged),
         // d1 links have no checksum.
-        (Some((1, body)), _) => read_payload(body),
+        (Some((1, body)), _) => read_base64(body),
         (Some((version, _)), _) => Err(ShareError::TooNew { version }),
         (None, _) => Err(ShareError::NotALink),
     }
 }
 
-/// The design in a link's base64url text: the payload layout of `v1`, the
-/// same in `d1` and `d2` links.
-fn read_payload(body: &str) -> Result<Shared, ShareError> {
-    let packed = base64url::decode(body).ok_or(ShareError::NotBase64)?;
-    let payload = inflate(&packed)?;
-    let payload = v1::read(&payload).map_err(|problem| ShareError::Malformed { problem })?;
-    finish(payload.kata, payload.seed, payload.document)
+/// The packed payload a link's base64url text spells, the same in `d1`
+/// and `d2` links.
+fn read_base64(body: &str) -> Result<Packed, ShareError> {
+    let deflated = base64url::decode(body).ok_or(ShareError::NotBase64)?;
+    Ok(Packed { deflated })
 }
 
 /// `d<version>.<body>` → `(version, body)`, for a version from 1 up.
@@ -236,13 +256,46 @@ fn split_version(text: &str) -> Option<(u64, &str)> {
     (version >= 1).then_some((version, body))
 }
 
-/// Unpacks a raw deflate stream, at most [`MAX_INFLATED_BYTES`] of it.
-fn inflate(packed: &[u8]) -> Result<Vec<u8>, ShareError> {
-    use miniz_oxide::inflate::{decompress_to_vec_with_limit, TINFLStatus};
-    decompress_to_vec_with_limit(packed, MAX_INFLATED_BYTES).map_err(|err| match err.status {
-        TINFLStatus::HasMoreOutput => ShareError::TooLarge,
-        _ => ShareError::Corrupted,
-    })
+/// The second step of [`decode`]: unpacks the deflate stream. The rules,
+/// which an inflater in a browser must keep too: more than
+/// [`MAX_INFLATED_BYTES`] unpacked is [`ShareError::TooLarge`]; a stream
+/// that is damaged, cut off, or followed by more bytes after its end is
+/// [`ShareError::Corrupted`].
+pub fn inflate(packed: &Packed) -> Result<Vec<u8>, ShareError> {
+    use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+    use miniz_oxide::inflate::TINFLStatus;
+    let input = packed.deflated.as_slice();
+    // One byte over the limit tells "too large" from "exactly the limit".
+    let most = MAX_INFLATED_BYTES + 1;
+    let mut out = vec![0; input.len().saturating_mul(4).clamp(64, most)];
+    let mut state = Box::<DecompressorOxide>::default();
+    let (mut read, mut written) = (0, 0);
+    loop {
+        let rest = input.get(read..).unwrap_or_default();
+        // The whole output is the window the stream's matches copy from.
+        let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+        let (status, used, wrote) = decompress(&mut state, rest, &mut out, written, flags);
+        read += used;
+        written += wrote;
+        match status {
+            _ if written > MAX_INFLATED_BYTES => return Err(ShareError::TooLarge),
+            TINFLStatus::Done if read == input.len() => {
+                out.truncate(written);
+                return Ok(out);
+            }
+            TINFLStatus::HasMoreOutput if out.len() < most => {
+                out.resize(out.len().saturating_mul(2).min(most), 0);
+            }
+            _ => return Err(ShareError::Corrupted),
+        }
+    }
+}
+
+/// The last step of [`decode`]: reads the unpacked payload (the layout of
+/// `v1`, the same in `d1` and `d2` links) and the design in it.
+pub fn read_inflated(payload: &[u8]) -> Result<Shared, ShareError> {
+    let payload = v1::read(payload).map_err(|problem| ShareError::Malformed { problem })?;
+    finish(payload.kata, payload.seed, payload.document)
 }
 
 /// Checks the kata name and reads the design through the JSON format's
@@ -298,6 +351,53 @@ mod tests {
         ] {
             assert_eq!(split_version(bad), None, "{bad}");
         }
+    }
+
+    fn packed_of(bytes: &[u8]) -> Packed {
+        Packed {
+            deflated: miniz_oxide::deflate::compress_to_vec(bytes, 10),
+        }
+    }
+
+    #[test]
+    fn inflate_gives_back_what_was_packed() {
+        for n in [0, 1, 63, 64, 65, 1_000, 70_000] {
+            let bytes: Vec<u8> = (0..n).map(|i| (i * 7 % 251) as u8).collect();
+            assert_eq!(inflate(&packed_of(&bytes)), Ok(bytes), "{n} bytes");
+        }
+        let limit = vec![0u8; MAX_INFLATED_BYTES];
+        assert_eq!(
+            inflate(&packed_of(&limit)).map(|v| v.len()),
+            Ok(MAX_INFLATED_BYTES)
+        );
+    }
+
+    #[test]
+    fn inflate_keeps_its_rules() {
+        let over = vec![0u8; MAX_INFLATED_BYTES + 1];
+        assert_eq!(inflate(&packed_of(&over)), Err(ShareError::TooLarge));
+        let huge = vec![7u8; 4 * MAX_INFLATED_BYTES];
+        assert_eq!(inflate(&packed_of(&huge)), Err(ShareError::TooLarge));
+        let text = b"a design, a design, a design, packed".repeat(20);
+        let good = packed_of(&text);
+        // Cut off anywhere: refused.
+        for cut in 0..good.deflated.len() {
+            let short = Packed {
+                deflated: good.deflated[..cut].to_vec(),
+            };
+            assert_eq!(inflate(&short), Err(ShareError::Corrupted), "cut at {cut}");
+        }
+        // Bytes after the end of the stream: refused, as browsers refuse them.
+        for junk in [&[0u8][..], &[1, 2, 3]] {
+            let mut longer = good.clone();
+            longer.deflated.extend_from_slice(junk);
+            assert_eq!(inflate(&longer), Err(ShareError::Corrupted), "{junk:?}");
+        }
+        // A block type that does not exist (0b11).
+        let bad = Packed {
+            deflated: vec![0b111, 0, 0],
+        };
+        assert_eq!(inflate(&bad), Err(ShareError::Corrupted));
     }
 
     #[test]
