@@ -252,11 +252,14 @@ fn backup_numbers(storage: &web_sys::Storage, slot: &str) -> Vec<u64> {
                 .strip_prefix(&prefix)
                 .and_then(|n| n.parse::<u64>().ok())
             {
-                out.push(n);
+                // Kept in order as they come: a slot has a few backups,
+                // and a sort would be the only one in the page's first
+                // download.
+                let at = out.partition_point(|&m| m < n);
+                out.insert(at, n);
             }
         }
     }
-    out.sort_unstable();
     out
 }
 
