@@ -113,6 +113,9 @@ fn starting_design(
     let mut pending_link = None;
     let mut design = autosave.clone().unwrap_or_else(|| kata.starter.clone());
     if let Some(read) = link {
+        // A link this browser cannot unpack stays in the address, to be
+        // copied into another browser.
+        let keep_hash = matches!(read, Err(LinkError::NoInflater));
         match read {
             Ok(shared) => {
                 if !shared.kata.is_empty() && shared.kata != kata.id {
@@ -147,7 +150,9 @@ fn starting_design(
                 }
             )),
         }
-        forget_hash();
+        if !keep_hash {
+            forget_hash();
+        }
     }
     Startup {
         design,
@@ -335,7 +340,11 @@ pub(crate) fn prepare_opening(then: impl FnOnce() + 'static) {
         // Without a link this finishes in this task; with one, once the
         // browser has unpacked it.
         wasm_bindgen_futures::spawn_local(async move {
-            let link = read_link(&page).await;
+            // Without its kata the page only says so: no link to read.
+            let link = match kata {
+                Ok(_) => read_link(&page).await,
+                Err(_) => None,
+            };
             PREPARED.set(Some(kata.map(|kata| open_with(kata, page, link))));
             gloo_timers::callback::Timeout::new(0, then).forget();
         });
@@ -362,8 +371,10 @@ pub fn App() -> impl IntoView {
     let given = use_context::<GivenKata>();
     // The site reads its kata and starting design in the task before this
     // one (`prepare_opening`); a browser test builds the app directly.
+    // Taken whichever way the app opens, so that none is left for the next.
+    let prepared_link = PREPARED_LINK.take();
     let open_directly =
-        |kata: sim::kata::Kata| open_with(kata, PageOptions::from_location(), PREPARED_LINK.take());
+        |kata: sim::kata::Kata| open_with(kata, PageOptions::from_location(), prepared_link);
     let opened = match &given {
         Some(given) => given.read.clone().map(open_directly),
         None => PREPARED
@@ -614,14 +625,23 @@ pub fn App() -> impl IntoView {
 
     // A link pasted into this tab changes only the hash: open it the same
     // way, asking first when it differs from the design on screen.
+    // How many links have been pasted: of several pasted one after
+    // another, the last one is offered, whichever is unpacked last.
+    let links_pasted = StoredValue::new(0_u64);
     let hash_changes = window_event_listener(leptos::ev::hashchange, move |_| {
         let options = PageOptions::from_location();
         let Some(hash) = options.hash else { return };
-        forget_hash();
+        let ticket = links_pasted.get_value() + 1;
+        links_pasted.set_value(ticket);
         wasm_bindgen_futures::spawn_local(async move {
             let read = link::decode(&hash).await;
-            if state.is_gone() {
+            if state.is_gone() || links_pasted.try_get_value() != Some(ticket) {
                 return;
+            }
+            // As when the page opens, a link this browser cannot unpack
+            // stays in the address.
+            if !matches!(read, Err(LinkError::NoInflater)) {
+                forget_hash();
             }
             match read {
                 Ok(shared) => {

@@ -6,18 +6,27 @@
 //! `kata` tool) `design::share::decode` reads the same links the same way.
 //!
 //! The rules are `design::share::inflate`'s: more than
-//! `MAX_INFLATED_BYTES` unpacked is too large (the stream is cancelled
-//! there, so a crafted link cannot fill the memory), and a stream that is
-//! damaged, cut off or followed by more bytes is corrupted (the browser
-//! refuses all three with a `TypeError`).
+//! `MAX_INFLATED_BYTES` unpacked is too large, and a stream that is
+//! damaged, cut off or followed by more bytes is corrupted (current
+//! browsers refuse all three with a `TypeError`). The stream is fed 256
+//! bytes at a time, each once the output of the one before has been read,
+//! and cancelled at the limit: an inflater unpacks the whole of what it
+//! is given at once, and 256 bytes of deflate unpack to at most 264 KB,
+//! so a crafted link cannot make the browser unpack gigabytes. A stream
+//! fails as a whole, dropping what it unpacked but was not read yet: so a
+//! link both too large and damaged is too large here, as natively, unless
+//! both show in the same 256 bytes (only a link made by hand can be either).
 
 use std::fmt;
 
 use design::share::{self, Packed, ShareError, Shared, MAX_INFLATED_BYTES};
-use js_sys::{Array, Uint8Array};
+use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, ReadableStreamDefaultReader, ReadableStreamReadResult, ReadableWritablePair};
+use web_sys::{
+    ReadableStream, ReadableStreamDefaultReader, ReadableStreamReadResult, WritableStream,
+    WritableStreamDefaultWriter,
+};
 
 // web-sys has `DecompressionStream` only among its unstable APIs (behind
 // a cfg for the whole crate); its constructor is all the page needs.
@@ -31,7 +40,18 @@ extern "C" {
     /// browser does not know.
     #[wasm_bindgen(constructor, catch)]
     fn new(format: &str) -> Result<DecompressionStream, JsValue>;
+
+    /// Where the packed bytes go in.
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &DecompressionStream) -> WritableStream;
+
+    /// Where the unpacked bytes come out.
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &DecompressionStream) -> ReadableStream;
 }
+
+/// How many packed bytes the inflater is given at a time.
+const FEED_BYTES: usize = 256;
 
 /// Why a link could not be opened on the page.
 #[derive(Clone, Debug, PartialEq)]
@@ -72,13 +92,13 @@ pub async fn decode(text: &str) -> Result<Shared, LinkError> {
 /// `design::share::inflate`'s rules.
 async fn inflate(packed: &Packed) -> Result<Vec<u8>, LinkError> {
     let inflater = DecompressionStream::new("deflate-raw").map_err(|_| LinkError::NoInflater)?;
-    let parts = Array::of1(&Uint8Array::from(packed.deflated.as_slice()));
-    let blob = Blob::new_with_u8_array_sequence(&parts).map_err(|_| LinkError::NoInflater)?;
-    // A DecompressionStream is a readable and writable pair itself.
-    let unpacked = blob
-        .stream()
-        .pipe_through(inflater.unchecked_ref::<ReadableWritablePair>());
-    let reader: ReadableStreamDefaultReader = unpacked.get_reader().unchecked_into();
+    // A new stream is not locked: taking its writer and reader cannot fail.
+    let writer = inflater
+        .writable()
+        .get_writer()
+        .map_err(|_| ShareError::Corrupted)?;
+    let reader: ReadableStreamDefaultReader = inflater.readable().get_reader().unchecked_into();
+    wasm_bindgen_futures::spawn_local(feed(writer, packed.deflated.clone()));
     let mut bytes = Vec::new();
     loop {
         // A damaged, cut off or overlong stream rejects the read.
@@ -94,11 +114,31 @@ async fn inflate(packed: &Packed) -> Result<Vec<u8>, LinkError> {
         let start = bytes.len();
         let end = start.saturating_add(chunk.length() as usize);
         if end > MAX_INFLATED_BYTES {
-            // Stop unpacking; what cancelling answers does not matter.
-            let _ = reader.cancel();
+            // Stop unpacking (the feeder stops too); how the stream
+            // answers does not matter, but it is awaited, so that no
+            // refusal goes unheard to the console.
+            let _ = JsFuture::from(reader.cancel()).await;
             return Err(ShareError::TooLarge.into());
         }
         bytes.resize(end, 0);
         chunk.copy_to(&mut bytes[start..]);
     }
+}
+
+/// Gives the inflater `packed` a [`FEED_BYTES`] piece at a time, then
+/// closes it. The inflater takes a piece only once the output of the one
+/// before has been read; an empty piece last waits for the output of the
+/// last one, so that no unpacked byte is dropped when closing finds the
+/// stream cut off. (Chromium hands a piece's output to the waiting read
+/// in one chunk, so there it is never dropped; the standard lets a
+/// browser enqueue it in several.) Stops when the stream fails or is
+/// cancelled: the reader says why.
+async fn feed(writer: WritableStreamDefaultWriter, packed: Vec<u8>) {
+    for piece in packed.chunks(FEED_BYTES).chain([&[][..]]) {
+        let taken = JsFuture::from(writer.write_with_chunk(&Uint8Array::from(piece))).await;
+        if taken.is_err() {
+            return;
+        }
+    }
+    let _ = JsFuture::from(writer.close()).await;
 }

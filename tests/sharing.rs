@@ -147,24 +147,15 @@ fn graded_messages_carry_an_xapi_like_result() {
     assert_eq!(m["result"]["success"], false);
 }
 
-/// base64url without padding, written apart from the design crate's.
+/// base64url without padding, by the browser's `btoa` (apart from the
+/// design crate's).
 fn b64(bytes: &[u8]) -> String {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut bits = 0u32;
-    let mut n = 0;
-    let mut out = String::new();
-    for &b in bytes {
-        bits = (bits << 8) | u32::from(b);
-        n += 8;
-        while n >= 6 {
-            n -= 6;
-            out.push(char::from(A[((bits >> n) & 63) as usize]));
-        }
-    }
-    if n > 0 {
-        out.push(char::from(A[((bits << (6 - n)) & 63) as usize]));
-    }
-    out
+    let latin1: String = bytes.iter().map(|&b| char::from(b)).collect();
+    let standard = web_sys::window().unwrap().btoa(&latin1).unwrap();
+    standard
+        .trim_end_matches('=')
+        .replace('+', "-")
+        .replace('/', "_")
 }
 
 /// A `d1` link (no checksum) whose deflate stream is `deflated`.
@@ -202,8 +193,14 @@ async fn the_page_reads_every_link_as_the_native_reader_does() {
     // The unpacking limit, and one byte over it.
     links.push(d1_of(&compress_to_vec(&vec![0; MAX_INFLATED_BYTES], 6)));
     links.push(d1_of(&compress_to_vec(&vec![0; MAX_INFLATED_BYTES + 1], 6)));
-    let bomb = d1_of(&compress_to_vec(&vec![9; 8 * MAX_INFLATED_BYTES], 10));
+    let bomb_stream = compress_to_vec(&vec![9; 8 * MAX_INFLATED_BYTES], 10);
+    let bomb = d1_of(&bomb_stream);
     links.push(bomb.clone());
+    // Too large before it is found damaged: cut off, or with bytes after it.
+    links.push(d1_of(&bomb_stream[..bomb_stream.len() / 2]));
+    // Cut off in the piece of 256 bytes where it passes the limit.
+    links.push(d1_of(&bomb_stream[..300]));
+    links.push(d1_of(&[bomb_stream.as_slice(), &[0]].concat()));
     // No link, a newer one, an empty stream, a block type that does not exist.
     links.extend([
         "hello".into(),
@@ -279,6 +276,26 @@ async fn a_corrupted_link_is_explained_and_the_autosave_survives() {
         notice.contains("could not be opened") && notice.contains("autosaved design is kept"),
         "{notice}"
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_browser_without_an_inflater_says_so_and_keeps_the_link() {
+    playground::forget_autosave();
+    let link = design::share::encode(&a_different_design(), "status-dashboard", 1);
+    set_address(&format!("#{link}"));
+    // A browser from before 2023: no DecompressionStream.
+    let global = js_sys::global();
+    let name = wasm_bindgen::JsValue::from_str("DecompressionStream");
+    let inflater = js_sys::Reflect::get(&global, &name).unwrap();
+    js_sys::Reflect::delete_property(global.unchecked_ref::<js_sys::Object>(), &name).unwrap();
+    let app = mount().await;
+    js_sys::Reflect::set(&global, &name, &inflater).unwrap();
+    let notice = app.notice();
+    assert!(notice.contains("cannot unpack design links"), "{notice}");
+    assert_eq!(app.count("g.node"), 4, "the starter is shown");
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert_eq!(hash, format!("#{link}"), "the link stays, to be copied");
+    set_address("");
 }
 
 #[wasm_bindgen_test]
@@ -388,6 +405,52 @@ async fn a_link_pasted_into_the_open_tab_is_offered_not_imposed() {
 }
 
 #[wasm_bindgen_test]
+async fn of_two_links_pasted_one_after_the_other_the_last_is_offered() {
+    playground::forget_autosave();
+    let app = mount().await;
+    let window = web_sys::window().unwrap();
+    // A large design takes longer to unpack than the small one pasted
+    // after it.
+    let mut large = starter();
+    for i in 0..400 {
+        let at = Point {
+            x: 64.0 * f64::from(i % 20),
+            y: 480.0 + 64.0 * f64::from(i / 20),
+        };
+        large.add_node(NodeKind::Api, at);
+    }
+    let mut small = starter();
+    let operator = small.nodes[1].id.clone();
+    small.remove_node(&operator);
+    let first = design::share::encode(&large, "status-dashboard", 1);
+    let second = design::share::encode(&small, "status-dashboard", 1);
+    // Each hashchange is handled as it is dispatched, so the first link is
+    // still being unpacked when the second is pasted.
+    let paste = |link: &str| {
+        set_address(&format!("#{link}"));
+        let event = web_sys::Event::new("hashchange").unwrap();
+        window.dispatch_event(&event).unwrap();
+    };
+    paste(&first);
+    paste(&second);
+    assert!(until(|| app.has("[data-choice=\"link\"]")).await);
+    // The first link unpacked twice more: by then the app has read it.
+    for _ in 0..2 {
+        playground::link::decode(&first).await.unwrap();
+    }
+    settle().await;
+    app.find("[data-choice=\"link\"]")
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    assert!(
+        until(|| app.count("g.node") == 3).await,
+        "the last link pasted opens"
+    );
+    settle().await;
+    assert_eq!(app.count("g.node"), 3);
+}
+
+#[wasm_bindgen_test]
 async fn the_last_design_a_course_page_sends_is_the_one_that_stays() {
     // The embed keeps its own autosave: start and leave it empty.
     let slot = playground::embed_slot(None, None);
@@ -412,7 +475,12 @@ async fn the_last_design_a_course_page_sends_is_the_one_that_stays() {
     send(json!(design::share::encode(&linked, "status-dashboard", 1)));
     send(serde_json::from_str(&design::format::to_json(&smaller)).unwrap());
     assert!(until(|| app.count("g.node") == 3).await);
-    settle().await;
+    // The same link unpacked twice more, after the app's reading of it
+    // began: by then the app has read it too.
+    let sent = design::share::encode(&linked, "status-dashboard", 1);
+    for _ in 0..2 {
+        playground::link::decode(&sent).await.unwrap();
+    }
     settle().await;
     assert_eq!(
         app.count("g.node"),

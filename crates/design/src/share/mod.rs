@@ -265,29 +265,22 @@ pub fn inflate(packed: &Packed) -> Result<Vec<u8>, ShareError> {
     use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
     use miniz_oxide::inflate::TINFLStatus;
     let input = packed.deflated.as_slice();
-    // One byte over the limit tells "too large" from "exactly the limit".
-    let most = MAX_INFLATED_BYTES + 1;
-    let mut out = vec![0; input.len().saturating_mul(4).clamp(64, most)];
+    // One byte over the limit tells "too large" from "exactly the limit";
+    // the whole output is the window the stream's matches copy from.
+    let mut out = vec![0; MAX_INFLATED_BYTES + 1];
     let mut state = Box::<DecompressorOxide>::default();
-    let (mut read, mut written) = (0, 0);
-    loop {
-        let rest = input.get(read..).unwrap_or_default();
-        // The whole output is the window the stream's matches copy from.
-        let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
-        let (status, used, wrote) = decompress(&mut state, rest, &mut out, written, flags);
-        read += used;
-        written += wrote;
-        match status {
-            _ if written > MAX_INFLATED_BYTES => return Err(ShareError::TooLarge),
-            TINFLStatus::Done if read == input.len() => {
-                out.truncate(written);
-                return Ok(out);
-            }
-            TINFLStatus::HasMoreOutput if out.len() < most => {
-                out.resize(out.len().saturating_mul(2).min(most), 0);
-            }
-            _ => return Err(ShareError::Corrupted),
+    let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+    let (status, read, written) = decompress(&mut state, input, &mut out, 0, flags);
+    match status {
+        TINFLStatus::HasMoreOutput => Err(ShareError::TooLarge),
+        _ if written > MAX_INFLATED_BYTES => Err(ShareError::TooLarge),
+        // Done gives back the bytes it read ahead: `read` ends where the
+        // stream does.
+        TINFLStatus::Done if read == input.len() => {
+            out.truncate(written);
+            Ok(out)
         }
+        _ => Err(ShareError::Corrupted),
     }
 }
 
