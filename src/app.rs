@@ -71,6 +71,31 @@ struct Startup {
 /// A share link in the page's address, read (`crate::link::decode`).
 type LinkRead = Result<design::Shared, LinkError>;
 
+/// Numbers things that are read asynchronously in the order they came
+/// (designs a course page sends, links pasted), so that only the last
+/// one's reading is taken, whichever finishes last.
+#[derive(Clone, Copy)]
+struct Latest(StoredValue<u64>);
+
+impl Latest {
+    fn new() -> Self {
+        Latest(StoredValue::new(0))
+    }
+
+    /// The number of the thing that just came.
+    fn next(self) -> u64 {
+        let number = self.0.get_value() + 1;
+        self.0.set_value(number);
+        number
+    }
+
+    /// Whether `number` is still the last thing that came (false once
+    /// the page is gone).
+    fn is_latest(self, number: u64) -> bool {
+        self.0.try_get_value() == Some(number)
+    }
+}
+
 /// Chooses the starting design, given the link in the page's address as
 /// read (`None` when there is none). The autosave is never overwritten
 /// without asking: a link that differs from it is offered, not imposed; a
@@ -441,8 +466,8 @@ pub fn App() -> impl IntoView {
     let course = CoursePage::new(page, kata_id, state, seed);
     // Set when the course page loads a design, so its grade says so.
     let course_loaded = StoredValue::new(false);
-    // How many designs the course page has sent to load.
-    let loads_sent = StoredValue::new(0_u64);
+    // The designs the course page has sent to load.
+    let loads_sent = Latest::new();
 
     // Autosave whenever the design settles (after each edit, not each drag
     // step). The first run only records the starting point.
@@ -485,11 +510,10 @@ pub fn App() -> impl IntoView {
                 // A link is unpacked asynchronously: of several designs
                 // sent one after another, the last one sent stays, even
                 // when an earlier one is read after it.
-                let ticket = loads_sent.get_value() + 1;
-                loads_sent.set_value(ticket);
+                let ticket = loads_sent.next();
                 wasm_bindgen_futures::spawn_local(async move {
                     let read = decode_any(&text).await;
-                    if state.is_gone() || loads_sent.try_get_value() != Some(ticket) {
+                    if state.is_gone() || !loads_sent.is_latest(ticket) {
                         return;
                     }
                     match read {
@@ -623,19 +647,18 @@ pub fn App() -> impl IntoView {
         });
     });
 
+    // The links pasted: of several pasted one after another, the last one
+    // is offered, whichever is unpacked last.
+    let links_pasted = Latest::new();
     // A link pasted into this tab changes only the hash: open it the same
     // way, asking first when it differs from the design on screen.
-    // How many links have been pasted: of several pasted one after
-    // another, the last one is offered, whichever is unpacked last.
-    let links_pasted = StoredValue::new(0_u64);
     let hash_changes = window_event_listener(leptos::ev::hashchange, move |_| {
         let options = PageOptions::from_location();
         let Some(hash) = options.hash else { return };
-        let ticket = links_pasted.get_value() + 1;
-        links_pasted.set_value(ticket);
+        let ticket = links_pasted.next();
         wasm_bindgen_futures::spawn_local(async move {
             let read = link::decode(&hash).await;
-            if state.is_gone() || links_pasted.try_get_value() != Some(ticket) {
+            if state.is_gone() || !links_pasted.is_latest(ticket) {
                 return;
             }
             // As when the page opens, a link this browser cannot unpack

@@ -84,13 +84,13 @@ impl fmt::Display for LinkError {
 /// the same errors.
 pub async fn decode(text: &str) -> Result<Shared, LinkError> {
     let packed = share::packed(text)?;
-    let inflated = inflate(&packed).await?;
+    let inflated = inflate(packed).await?;
     Ok(share::read_inflated(&inflated)?)
 }
 
 /// Unpacks `packed` with the browser's inflater, keeping
 /// `design::share::inflate`'s rules.
-async fn inflate(packed: &Packed) -> Result<Vec<u8>, LinkError> {
+async fn inflate(packed: Packed) -> Result<Vec<u8>, LinkError> {
     let inflater = DecompressionStream::new("deflate-raw").map_err(|_| LinkError::NoInflater)?;
     // A new stream is not locked: taking its writer and reader cannot fail.
     let writer = inflater
@@ -98,7 +98,7 @@ async fn inflate(packed: &Packed) -> Result<Vec<u8>, LinkError> {
         .get_writer()
         .map_err(|_| ShareError::Corrupted)?;
     let reader: ReadableStreamDefaultReader = inflater.readable().get_reader().unchecked_into();
-    wasm_bindgen_futures::spawn_local(feed(writer, packed.deflated.clone()));
+    wasm_bindgen_futures::spawn_local(feed(writer, packed.deflated));
     let mut bytes = Vec::new();
     loop {
         // A damaged, cut off or overlong stream rejects the read.
