@@ -187,7 +187,9 @@ fn a_page_whose_later_part_cannot_be_downloaded_edits_says_so_and_recovers() {
 
     let told = browser
         .wait_for(
-            "const notice = document.querySelector('.notice-area').textContent || '';
+            // Polled from the moment the page loads: the notice area may
+            // not be built yet.
+            "const notice = document.querySelector('.notice-area')?.textContent || '';
              return notice.includes('could not be downloaded') && notice;",
             Duration::from_secs(30),
         )
