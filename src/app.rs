@@ -138,9 +138,7 @@ fn starting_design(
     let mut pending_link = None;
     let mut design = autosave.clone().unwrap_or_else(|| kata.starter.clone());
     if let Some(read) = link {
-        // A link this browser cannot unpack stays in the address, to be
-        // copied into another browser.
-        let keep_hash = matches!(read, Err(LinkError::NoInflater));
+        forget_hash_once_read(&read);
         match read {
             Ok(shared) => {
                 if !shared.kata.is_empty() && shared.kata != kata.id {
@@ -174,9 +172,6 @@ fn starting_design(
                     "The starter design is shown."
                 }
             )),
-        }
-        if !keep_hash {
-            forget_hash();
         }
     }
     Startup {
@@ -223,10 +218,14 @@ async fn decode_any(text: &str) -> Result<Design, String> {
     }
 }
 
-/// Removes the hash from the address once its design has been taken in, so
-/// a reload restores the autosave (the learner's latest work) instead of
-/// asking again.
-fn forget_hash() {
+/// Removes the hash from the address once its link has been read, so a
+/// reload restores the autosave (the learner's latest work) instead of
+/// asking again. A link this browser cannot unpack stays, to be copied
+/// into another browser.
+fn forget_hash_once_read(read: &LinkRead) {
+    if matches!(read, Err(LinkError::NoInflater)) {
+        return;
+    }
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -661,11 +660,7 @@ pub fn App() -> impl IntoView {
             if state.is_gone() || !links_pasted.is_latest(ticket) {
                 return;
             }
-            // As when the page opens, a link this browser cannot unpack
-            // stays in the address.
-            if !matches!(read, Err(LinkError::NoInflater)) {
-                forget_hash();
-            }
+            forget_hash_once_read(&read);
             match read {
                 Ok(shared) => {
                     if state.with_editor(|e| *e.design() != shared.design) {

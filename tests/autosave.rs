@@ -53,14 +53,6 @@ async fn edit(app: &Mounted) {
     settle().await;
 }
 
-async fn choose(app: &Mounted, choice: &str) {
-    let button: web_sys::HtmlElement = app
-        .find(&format!("[data-choice=\"{choice}\"]"))
-        .unchecked_into();
-    button.click();
-    settle().await;
-}
-
 #[wasm_bindgen_test]
 async fn another_tab_s_save_is_never_overwritten_and_the_learner_chooses() {
     playground::forget_autosave();
@@ -74,7 +66,7 @@ async fn another_tab_s_save_is_never_overwritten_and_the_learner_chooses() {
     edit(&app).await;
     assert_eq!(stored(AUTOSAVE).as_deref(), Some(theirs.as_str()));
     // Open the other tab's design: it is on the canvas, and autosave goes on.
-    choose(&app, "load-other").await;
+    app.choose("load-other").await;
     assert_eq!(app.count("g.node"), 6);
     edit(&app).await;
     assert_eq!(
@@ -99,7 +91,7 @@ async fn a_save_made_elsewhere_without_an_event_is_noticed_at_the_next_save() {
     );
     assert!(app.has("[data-choice=\"keep-mine\"]"), "the page asks");
     // Keep this tab's: written on purpose, and autosave goes on.
-    choose(&app, "keep-mine").await;
+    app.choose("keep-mine").await;
     assert_eq!(
         saved_design().nodes.len(),
         5,
@@ -157,7 +149,7 @@ async fn an_unreadable_autosave_that_cannot_be_copied_is_left_alone_and_offered(
     let notice = app.notice();
     assert!(notice.contains("no room to copy it aside"), "{notice}");
     assert!(!notice.contains("a copy was kept"), "{notice}");
-    choose(&app, "keep-paused").await;
+    app.choose("keep-paused").await;
     edit(&app).await;
     assert_eq!(
         stored(AUTOSAVE).as_deref(),
@@ -217,7 +209,7 @@ async fn keeping_my_design_over_a_link_keeps_my_seed() {
     let link = design::share::encode(&other_tabs_design(), "status-dashboard", 7);
     set_address(&format!("#{link}"));
     let app = mount().await;
-    choose(&app, "keep").await;
+    app.choose("keep").await;
     assert_eq!(app.count("g.node"), 4, "my design");
     // Graded with my seed, and not again with the link's.
     assert_eq!(graded_seed(&app, "1").await.as_deref(), Some("1"));
@@ -233,7 +225,7 @@ async fn keeping_my_design_over_a_link_keeps_my_seed() {
     save_design(&starter());
     set_address(&format!("#{link}"));
     let app = mount().await;
-    choose(&app, "link").await;
+    app.choose("link").await;
     assert_eq!(app.count("g.node"), 6);
     assert_eq!(
         graded_seed(&app, "7").await.as_deref(),
@@ -259,7 +251,7 @@ async fn an_embed_finds_work_saved_before_embeds_had_a_slot_each() {
     let app = mount().await;
     // The old work differs from the embed's design: the learner is asked,
     // and keeping it shows it.
-    choose(&app, "keep").await;
+    app.choose("keep").await;
     assert_eq!(app.count("g.node"), 6, "the work saved in the old slot");
     edit(&app).await;
     assert!(stored(&own).is_some(), "saved in the embed's own slot now");

@@ -324,10 +324,7 @@ async fn when_a_link_differs_from_the_autosave_the_learner_chooses() {
         mine.nodes.len() as u32,
         "their own design shows meanwhile"
     );
-    app.find("[data-choice=\"link\"]")
-        .unchecked_into::<web_sys::HtmlElement>()
-        .click();
-    settle().await;
+    app.choose("link").await;
     assert_eq!(saved_design(), linked);
     key("z", true, false).await;
     assert_eq!(saved_design(), mine, "undo brings their design back");
@@ -358,18 +355,6 @@ async fn a_course_page_on_an_allowed_origin_can_load_a_design() {
     set_address("");
 }
 
-/// Waits (up to 2 s) until `ready` holds: the browser unpacks a link
-/// asynchronously.
-async fn until(mut ready: impl FnMut() -> bool) -> bool {
-    for _ in 0..200 {
-        if ready() {
-            return true;
-        }
-        gloo_timers::future::TimeoutFuture::new(10).await;
-    }
-    ready()
-}
-
 #[wasm_bindgen_test]
 async fn a_link_pasted_into_the_open_tab_is_offered_not_imposed() {
     playground::forget_autosave();
@@ -387,9 +372,7 @@ async fn a_link_pasted_into_the_open_tab_is_offered_not_imposed() {
         "",
         "the hash is taken in"
     );
-    app.find("[data-choice=\"link\"]")
-        .unchecked_into::<web_sys::HtmlElement>()
-        .click();
+    app.choose("link").await;
     assert!(
         until(|| app.count("g.node") == 5).await,
         "the link's design opens"
@@ -439,9 +422,7 @@ async fn of_two_links_pasted_one_after_the_other_the_last_is_offered() {
         playground::link::decode(&first).await.unwrap();
     }
     settle().await;
-    app.find("[data-choice=\"link\"]")
-        .unchecked_into::<web_sys::HtmlElement>()
-        .click();
+    app.choose("link").await;
     assert!(
         until(|| app.count("g.node") == 3).await,
         "the last link pasted opens"

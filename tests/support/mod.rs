@@ -113,6 +113,17 @@ pub fn set_address(search_and_hash: &str) {
         .unwrap();
 }
 
+/// Waits (up to 2 s) until `ready` holds; whether it does.
+pub async fn until(mut ready: impl FnMut() -> bool) -> bool {
+    for _ in 0..200 {
+        if ready() {
+            return true;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    ready()
+}
+
 /// Lets timers, effects and rendering catch up.
 pub async fn settle() {
     gloo_timers::future::TimeoutFuture::new(20).await;
@@ -140,6 +151,16 @@ pub fn saved_design() -> Design {
 }
 
 impl Mounted {
+    /// Clicks the dialog's choice `choice` (its `data-choice`), then lets
+    /// the app catch up.
+    pub async fn choose(&self, choice: &str) {
+        let button: HtmlElement = self
+            .find(&format!("[data-choice=\"{choice}\"]"))
+            .unchecked_into();
+        button.click();
+        settle().await;
+    }
+
     /// Waits (up to 5 s) until the canvas has drawn `nodes` nodes and
     /// `edges` connections: a big design is drawn a chunk per task.
     pub async fn wait_until_drawn(&self, nodes: u32, edges: u32) {
