@@ -22,7 +22,7 @@ step "clippy, native crates"
 cargo clippy -p design -p editor -p sim -p e2e --all-targets -- -D warnings
 
 step "clippy, the app on wasm32"
-cargo clippy -p playground --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy -p playground -p wasm-streams --target wasm32-unknown-unknown --all-targets -- -D warnings
 # The release site's page: its later part is a split point (src/later.rs).
 cargo clippy -p playground --target wasm32-unknown-unknown --features split -- -D warnings
 
@@ -36,6 +36,9 @@ export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 # machine still busy with its first Chromium: allow 5 minutes per binary.
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
 counted cargo test -p playground --target wasm32-unknown-unknown -- --nocapture
+# The stand-in for wasm-streams that Leptos's server functions get
+# (patches/wasm-streams).
+counted cargo test -p wasm-streams --target wasm32-unknown-unknown
 
 step "release build of the site"
 scripts/build.sh
