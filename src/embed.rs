@@ -175,7 +175,11 @@ impl std::fmt::Display for Refused {
                 "ignored a message from {o}: not an allowed origin (see ?allow=)"
             ),
             Refused::NotOurs => write!(f, "ignored a message that is not for the playground"),
-            Refused::Unknown(t) => write!(f, "ignored a playground message of unknown type {t:?}"),
+            Refused::Unknown(t) => write!(
+                f,
+                "ignored a playground message of unknown type {}",
+                writer::quoted(t)
+            ),
             Refused::TooLarge(n) => write!(
                 f,
                 "ignored a playground message of {n} characters: the most read is {MAX_INBOUND_CHARS}"

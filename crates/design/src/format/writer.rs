@@ -229,6 +229,15 @@ pub fn compact(value: &Value) -> String {
     w.finish()
 }
 
+/// `text` as a JSON string: in double quotes, with the control
+/// characters, `"` and `\` escaped as [`push_string`] escapes them. For
+/// showing text from elsewhere in a message, unambiguously and on one line.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    push_string(&mut out, text);
+    out
+}
+
 /// `value` as a JSON string, quoted and escaped as `serde_json` escapes
 /// it: `"` and `\` with a backslash, the control characters U+0000–U+001F
 /// as `\b`, `\t`, `\n`, `\f`, `\r` or `\u00xx`, everything else as it is
@@ -311,6 +320,16 @@ mod tests {
             json!({"version": 1, "nodes": [{"id": "a", "x": 1.25, "params": {}}], "edges": []}),
         ] {
             assert_as_serde_json(&value);
+        }
+    }
+
+    #[test]
+    fn quoted_text_is_a_json_string() {
+        for text in ["", "load-design", "a \"b\" \\ c\nd\u{1}", "é 😀"] {
+            assert_eq!(
+                quoted(text),
+                serde_json::to_string(text).expect("a str writes")
+            );
         }
     }
 
