@@ -217,3 +217,18 @@ async fn notices_about_input_stay_together_and_under_passing_ones() {
     assert_eq!(lasting(), 0, "{}", app.notice());
     set_address("");
 }
+
+#[wasm_bindgen_test]
+fn a_message_of_unknown_type_is_named_in_quotes_on_one_line() {
+    let o = PageOptions::parse("?allow=https://course.example", "");
+    let data = serde_json::json!({
+        "source": embed::SOURCE, "v": 1, "type": "say \"hi\"\nthen", "design": "d1.x"
+    });
+    let refused = embed::read_inbound(&o, "https://course.example", &data)
+        .expect_err("an unknown type is refused");
+    assert_eq!(refused, Refused::Unknown("say \"hi\"\nthen".into()));
+    assert_eq!(
+        refused.to_string(),
+        r#"ignored a playground message of unknown type "say \"hi\"\nthen""#
+    );
+}

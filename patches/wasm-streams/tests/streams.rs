@@ -105,6 +105,38 @@ async fn cancelling_the_javascript_stream_drops_the_rust_one() {
     assert!(dropped.get());
 }
 
+#[wasm_bindgen_test]
+async fn cancelling_while_an_item_is_awaited_drops_the_rust_stream() {
+    struct Dropped(Rc<Cell<bool>>);
+    impl Drop for Dropped {
+        fn drop(&mut self) {
+            self.0.set(true);
+        }
+    }
+    let dropped = Rc::new(Cell::new(false));
+    let guard = Dropped(Rc::clone(&dropped));
+    // A stream whose first item never comes.
+    let source = stream::poll_fn(move |_| {
+        let _ = &guard;
+        std::task::Poll::<Option<Result<JsValue, JsValue>>>::Pending
+    });
+    let raw = ReadableStream::from_stream(source).into_raw();
+    let reader: web_sys::ReadableStreamDefaultReader = raw.get_reader().unchecked_into();
+    let read = reader.read();
+    next_task().await;
+    assert!(
+        !dropped.get(),
+        "the stream is held while its item is awaited"
+    );
+    JsFuture::from(reader.cancel()).await.expect("cancelled");
+    next_task().await;
+    assert!(dropped.get(), "the cancel dropped the stream");
+    // The read under way ends as the cancel ends a stream.
+    let result = JsFuture::from(read).await.expect("a read result");
+    let done = js_sys::Reflect::get(&result, &"done".into()).expect("done");
+    assert_eq!(done.as_bool(), Some(true));
+}
+
 /// Waits for a macrotask, so that every task queued before has run.
 async fn next_task() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {

@@ -229,9 +229,10 @@ pub fn compact(value: &Value) -> String {
     w.finish()
 }
 
-/// `text` as a JSON string: in double quotes, with the control
-/// characters, `"` and `\` escaped as [`push_string`] escapes them. For
-/// showing text from elsewhere in a message, unambiguously and on one line.
+/// `text` as a JSON string: in double quotes, with `"`, `\` and the
+/// control characters U+0000–U+001F escaped as the writer escapes
+/// strings. For quoting text from elsewhere in a message, where its own
+/// quotes and line breaks must not pass for the message's.
 pub fn quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     push_string(&mut out, text);
