@@ -88,14 +88,7 @@ async fn dropping_the_rust_stream_cancels_the_javascript_one() {
 
 #[wasm_bindgen_test]
 async fn cancelling_the_javascript_stream_drops_the_rust_one() {
-    struct Dropped(Rc<Cell<bool>>);
-    impl Drop for Dropped {
-        fn drop(&mut self) {
-            self.0.set(true);
-        }
-    }
-    let dropped = Rc::new(Cell::new(false));
-    let guard = Dropped(Rc::clone(&dropped));
+    let (dropped, guard) = drop_flag();
     let source = stream::iter(0..).map(move |i| {
         let _ = &guard;
         Ok(JsValue::from_f64(f64::from(i)))
@@ -107,14 +100,7 @@ async fn cancelling_the_javascript_stream_drops_the_rust_one() {
 
 #[wasm_bindgen_test]
 async fn cancelling_while_an_item_is_awaited_drops_the_rust_stream() {
-    struct Dropped(Rc<Cell<bool>>);
-    impl Drop for Dropped {
-        fn drop(&mut self) {
-            self.0.set(true);
-        }
-    }
-    let dropped = Rc::new(Cell::new(false));
-    let guard = Dropped(Rc::clone(&dropped));
+    let (dropped, guard) = drop_flag();
     // A stream whose first item never comes.
     let source = stream::poll_fn(move |_| {
         let _ = &guard;
@@ -135,6 +121,21 @@ async fn cancelling_while_an_item_is_awaited_drops_the_rust_stream() {
     let result = JsFuture::from(read).await.expect("a read result");
     let done = js_sys::Reflect::get(&result, &"done".into()).expect("done");
     assert_eq!(done.as_bool(), Some(true));
+}
+
+/// Sets its flag when dropped.
+struct Dropped(Rc<Cell<bool>>);
+
+impl Drop for Dropped {
+    fn drop(&mut self) {
+        self.0.set(true);
+    }
+}
+
+/// A flag, and a guard that sets it when dropped (to move into a stream).
+fn drop_flag() -> (Rc<Cell<bool>>, Dropped) {
+    let dropped = Rc::new(Cell::new(false));
+    (Rc::clone(&dropped), Dropped(dropped))
 }
 
 /// Waits for a macrotask, so that every task queued before has run.
