@@ -387,6 +387,15 @@ async fn a_link_pasted_into_the_open_tab_is_offered_not_imposed() {
     assert_eq!(app.count("g.node"), 5);
 }
 
+/// Unpacks `link` twice, after the app began unpacking it: by then the
+/// app has read it too (the browser unpacks a link asynchronously, and
+/// the tests wait for a reading whose result the app must ignore).
+async fn outlast_the_reading_of(link: &str) {
+    for _ in 0..2 {
+        playground::link::decode(link).await.unwrap();
+    }
+}
+
 #[wasm_bindgen_test]
 async fn of_two_links_pasted_one_after_the_other_the_last_is_offered() {
     playground::forget_autosave();
@@ -417,10 +426,7 @@ async fn of_two_links_pasted_one_after_the_other_the_last_is_offered() {
     paste(&first);
     paste(&second);
     assert!(until(|| app.has("[data-choice=\"link\"]")).await);
-    // The first link unpacked twice more: by then the app has read it.
-    for _ in 0..2 {
-        playground::link::decode(&first).await.unwrap();
-    }
+    outlast_the_reading_of(&first).await;
     settle().await;
     app.choose("link").await;
     assert!(
@@ -456,12 +462,7 @@ async fn the_last_design_a_course_page_sends_is_the_one_that_stays() {
     send(json!(design::share::encode(&linked, "status-dashboard", 1)));
     send(serde_json::from_str(&design::format::to_json(&smaller)).unwrap());
     assert!(until(|| app.count("g.node") == 3).await);
-    // The same link unpacked twice more, after the app's reading of it
-    // began: by then the app has read it too.
-    let sent = design::share::encode(&linked, "status-dashboard", 1);
-    for _ in 0..2 {
-        playground::link::decode(&sent).await.unwrap();
-    }
+    outlast_the_reading_of(&design::share::encode(&linked, "status-dashboard", 1)).await;
     settle().await;
     assert_eq!(
         app.count("g.node"),
