@@ -13,7 +13,10 @@
 //! whole number is kept as an integer even when written `30.0`; one beyond
 //! 2^53 comes as the nearest float, not as an exact integer; a lone UTF-16
 //! surrogate escape (`"\ud800"`), which serde_json refuses, reads as U+FFFD;
-//! and the column of a syntax error counts characters, not bytes.
+//! the column of a syntax error counts characters, not bytes; and an
+//! object's members come in `Object.entries`'s order, which puts keys that
+//! are array indices (`"0"`, `"12"`) first, where serde_json keeps the
+//! text's order (all it orders is a node's messages about its settings).
 
 use design::format::{self, FormatError, Parsed};
 use serde_json::{Map, Number, Value};

@@ -1,10 +1,10 @@
 //! Node parameters: the schema of each parameter ([`ParamSpec`]), the values
 //! a node holds ([`Params`]) and the checks that keep them valid.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::kind::NodeKind;
 use crate::number::{clamp, shortest};
@@ -497,9 +497,12 @@ impl ParamSpec {
 ///
 /// Values enter through [`Params::set`], which refuses anything the schema
 /// does not allow, or through [`crate::format::parse`], which repairs them.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Params(BTreeMap<String, ParamValue>);
+///
+/// Held as a list sorted by key, not a `BTreeMap`: a node sets a handful of
+/// values, and the tree's code for this key and value would be carried by
+/// the page's first download. It serialises as a map, in key order.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Params(Vec<(String, ParamValue)>);
 
 impl Params {
     /// No values set: every parameter at its default.
@@ -509,7 +512,7 @@ impl Params {
 
     /// The value set for `key`, if any (no fallback to the default).
     pub fn get(&self, key: &str) -> Option<&ParamValue> {
-        self.0.get(key)
+        self.find(key).ok().map(|at| &self.0[at].1)
     }
 
     /// Sets `key` of a node of `kind` to `value` after checking that the
@@ -531,7 +534,7 @@ impl Params {
         if let ParamValue::Number(v) = value {
             self.check_order(kind, spec, v)?;
         }
-        self.0.insert(spec.key.to_string(), value);
+        self.insert_unchecked(spec.key.to_string(), value);
         Ok(())
     }
 
@@ -545,7 +548,7 @@ impl Params {
         if let ParamKind::Number { default, .. } = spec.kind {
             self.check_order(kind, spec, default)?;
         }
-        self.0.remove(key);
+        self.remove_unchecked(key);
         Ok(())
     }
 
@@ -564,14 +567,25 @@ impl Params {
         self.0.is_empty()
     }
 
-    /// Stores a value without any check (for the parser, after repair).
+    /// Stores a value without any check (for the parser, after repair),
+    /// replacing one set for the same key.
     pub(crate) fn insert_unchecked(&mut self, key: String, value: ParamValue) {
-        self.0.insert(key, value);
+        match self.find(&key) {
+            Ok(at) => self.0[at].1 = value,
+            Err(at) => self.0.insert(at, (key, value)),
+        }
     }
 
     /// Drops a value without any check.
     pub(crate) fn remove_unchecked(&mut self, key: &str) {
-        self.0.remove(key);
+        if let Ok(at) = self.find(key) {
+            self.0.remove(at);
+        }
+    }
+
+    /// Where `key` is in the sorted list, or where it would go.
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
     }
 
     /// Refuses `v` for `spec` if it would break an [`ORDERED`] pair.
@@ -647,9 +661,92 @@ fn label_of(kind: NodeKind, key: &'static str) -> &'static str {
     kind.param(key).map_or(key, |spec| spec.label)
 }
 
+impl Serialize for Params {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Params {
+    /// A map of keys to values, as a `BTreeMap` reads one: a key given
+    /// twice keeps its last value.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ParamsVisitor;
+
+        impl<'de> Visitor<'de> for ParamsVisitor {
+            type Value = Params;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map of parameter values")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Params, A::Error> {
+                let mut params = Params::new();
+                while let Some((key, value)) = map.next_entry::<String, ParamValue>()? {
+                    params.insert_unchecked(key, value);
+                }
+                Ok(params)
+            }
+        }
+
+        deserializer.deserialize_map(ParamsVisitor)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn key(n: u8) -> String {
+        format!("k{}", n % 12)
+    }
+
+    proptest! {
+        /// The sorted list answers as a `BTreeMap` does after any mix of
+        /// stores and drops, iterates in the same order, and writes and
+        /// reads the same JSON.
+        #[test]
+        fn params_behave_as_a_btree_map(
+            ops in proptest::collection::vec((any::<bool>(), any::<u8>(), -5.0..5.0f64), 0..60)
+        ) {
+            let mut ours = Params::new();
+            let mut tree = BTreeMap::new();
+            for (store, n, v) in ops {
+                if store {
+                    ours.insert_unchecked(key(n), ParamValue::Number(v));
+                    tree.insert(key(n), ParamValue::Number(v));
+                } else {
+                    ours.remove_unchecked(&key(n));
+                    tree.remove(&key(n));
+                }
+                prop_assert_eq!(ours.len(), tree.len());
+                prop_assert!(ours.iter().eq(tree.iter().map(|(k, v)| (k.as_str(), v))));
+                for n in 0..12 {
+                    prop_assert_eq!(ours.get(&key(n)), tree.get(&key(n)));
+                }
+            }
+            let text = serde_json::to_string(&ours).unwrap();
+            prop_assert_eq!(&text, &serde_json::to_string(&tree).unwrap());
+            let back: Params = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(back, ours);
+        }
+    }
+
+    #[test]
+    fn params_read_from_json_keep_a_repeated_key_last_value() {
+        let params: Params = serde_json::from_str(r#"{"b": 1, "a": true, "b": "x"}"#).unwrap();
+        let read: Vec<(&str, &ParamValue)> = params.iter().collect();
+        assert_eq!(
+            read,
+            [
+                ("a", &ParamValue::Bool(true)),
+                ("b", &ParamValue::Text("x".into()))
+            ]
+        );
+        assert!(serde_json::from_str::<Params>("[]").is_err());
+    }
 
     #[test]
     fn set_accepts_valid_values_and_stores_them() {

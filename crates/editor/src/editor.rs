@@ -6,7 +6,6 @@
 //! moves the viewport itself. Every edit that changes the design records one
 //! undo step; a drag is one step however long it lasts.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use design::geometry::{self, Rect, Viewport};
@@ -17,6 +16,7 @@ use design::{
 
 use crate::connect::{self, Step};
 use crate::history::History;
+use crate::id_set::IdSet;
 use crate::selection::{EdgeRef, Selection};
 
 /// How many undo steps are kept.
@@ -119,7 +119,7 @@ pub enum Gesture {
         /// The opposite corner, in canvas space.
         current_in_canvas: Point,
         /// What was selected before (kept when the box is additive).
-        base: BTreeSet<NodeId>,
+        base: IdSet,
     },
     /// The view follows the pointer.
     Panning {
@@ -262,7 +262,7 @@ impl Editor {
         let shift = unstacked_shift(
             &self.design,
             &[at],
-            &BTreeSet::new(),
+            &IdSet::new(),
             DIAGONAL,
             clamp_to_canvas,
         )?;
@@ -476,12 +476,11 @@ impl Editor {
         self.writable()?;
         self.gesture = Gesture::Idle;
         self.apply_edit(|d| *d = design);
-        let ids = id_set(
-            touched
-                .iter()
-                .filter(|id| self.design.contains(id))
-                .cloned(),
-        );
+        let ids = touched
+            .iter()
+            .filter(|id| self.design.contains(id))
+            .cloned()
+            .collect();
         self.selection.set_nodes(ids);
         Ok(())
     }
@@ -524,7 +523,7 @@ impl Editor {
         let Some(extra) = unstacked_shift(
             &self.design,
             &first,
-            &BTreeSet::new(),
+            &IdSet::new(),
             DIAGONAL,
             clamp_to_canvas,
         ) else {
@@ -535,7 +534,7 @@ impl Editor {
             return false;
         };
         self.selection
-            .set_nodes(id_set(pasted.iter().map(|(_, new)| new.clone())));
+            .set_nodes(pasted.iter().map(|(_, new)| new.clone()).collect());
         // The next paste should land beyond this one.
         if let Some(c) = &mut self.clipboard {
             for n in &mut c.nodes {
@@ -615,7 +614,7 @@ impl Editor {
     /// Selects every node.
     pub fn select_all(&mut self) {
         self.selection
-            .set_nodes(id_set(self.design.nodes.iter().map(|n| n.id.clone())));
+            .set_nodes(self.design.nodes.iter().map(|n| n.id.clone()).collect());
     }
 
     /// Selects nothing.
@@ -750,7 +749,7 @@ impl Editor {
         let base = if additive {
             self.selection.nodes().clone()
         } else {
-            BTreeSet::new()
+            IdSet::new()
         };
         self.selection.set_nodes(base.clone());
         self.gesture = Gesture::BoxSelecting {
@@ -847,7 +846,7 @@ impl Editor {
     /// goes on down and to the right, a grid step at a time, until none
     /// is, as a nudge does; the group keeps its shape.
     fn unstack_dropped(&mut self, originals: &[(NodeId, Point)]) {
-        let ids = id_set(originals.iter().map(|(id, _)| id.clone()));
+        let ids: IdSet = originals.iter().map(|(id, _)| id.clone()).collect();
         let dropped: Vec<Point> = originals
             .iter()
             .filter_map(|(id, _)| self.design.node(id).map(|n| n.position))
@@ -968,16 +967,6 @@ fn shifted(p: Point, by: Point) -> Point {
     }
 }
 
-/// The set of `ids`, inserted one at a time. `collect` would give the
-/// same set, but it sorts the ids first, and that sort (about 9 KB of
-/// wasm with the bulk build after it) would be the only one in the
-/// page's first download.
-fn id_set(ids: impl IntoIterator<Item = NodeId>) -> BTreeSet<NodeId> {
-    let mut set = BTreeSet::new();
-    set.extend(ids);
-    set
-}
-
 /// `dx`, `dy` grid steps as a canvas-space offset.
 fn grid_steps(dx: i32, dy: i32) -> Point {
     Point {
@@ -995,7 +984,7 @@ fn grid_steps(dx: i32, dy: i32) -> Point {
 fn unstacked_shift(
     design: &Design,
     positions: &[Point],
-    moving: &BTreeSet<NodeId>,
+    moving: &IdSet,
     step: Point,
     place: impl Fn(Point) -> Point,
 ) -> Option<Point> {

@@ -1,7 +1,7 @@
 //! What is selected: some nodes, or one edge.
 
+use crate::id_set::IdSet;
 use design::NodeId;
-use std::collections::BTreeSet;
 
 /// An edge named by its two ends (a design has at most one edge per pair).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -15,13 +15,13 @@ pub struct EdgeRef {
 /// The selection: a set of nodes, or a single edge, never both.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Selection {
-    nodes: BTreeSet<NodeId>,
+    nodes: IdSet,
     edge: Option<EdgeRef>,
 }
 
 impl Selection {
     /// The selected nodes.
-    pub fn nodes(&self) -> &BTreeSet<NodeId> {
+    pub fn nodes(&self) -> &IdSet {
         &self.nodes
     }
 
@@ -64,7 +64,7 @@ impl Selection {
     }
 
     /// Selects exactly these nodes.
-    pub fn set_nodes(&mut self, nodes: BTreeSet<NodeId>) {
+    pub fn set_nodes(&mut self, nodes: IdSet) {
         self.edge = None;
         self.nodes = nodes;
     }

@@ -378,10 +378,11 @@ mod tests {
         let expected = [
             "warning: CDN “cdn1”: its position x = 10000000 is too far off the canvas; it was moved to 1000000.",
             "warning: CDN “cdn1”: its position y must be a number; 0 was used.",
-            "info: CDN “cdn1”: CDN nodes have no setting called “bogus”; it was ignored.",
+            // A node's settings in the order the document gives them.
+            "warning: CDN “cdn1”: TTL must be between 0 and 86400 s; 90000 was changed to 86400.",
             "warning: CDN “cdn1”: Request collapsing must be on or off; “yes” was ignored and the default (on) is used.",
             "warning: CDN “cdn1”: Pricing plan must be one of pay_as_you_go, pro; “gold” is not one of them; the default (pay_as_you_go) is used.",
-            "warning: CDN “cdn1”: TTL must be between 0 and 86400 s; 90000 was changed to 86400.",
+            "info: CDN “cdn1”: CDN nodes have no setting called “bogus”; it was ignored.",
             "error: Two nodes have the id “cdn1”; the second was dropped.",
             "error: Node “q” has an unknown kind “quantum_computer”; it was dropped.",
             "error: Node 4 has no id; it was dropped.",
