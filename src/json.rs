@@ -16,7 +16,8 @@
 //! the column of a syntax error counts characters, not bytes; and an
 //! object's members come in `Object.entries`'s order, which puts keys that
 //! are array indices (`"0"`, `"12"`) first, where serde_json keeps the
-//! text's order (all it orders is a node's messages about its settings).
+//! text's order (what a reader sees of it: the order of a node's messages
+//! about its settings, and how an object-valued setting is quoted).
 
 use design::format::{self, FormatError, Parsed};
 use serde_json::{Map, Number, Value};

@@ -4,12 +4,15 @@ use design::NodeId;
 
 /// A set of node ids, iterated in id order as a `BTreeSet` would be.
 ///
-/// A sorted list rather than a `BTreeSet`: the sets the editor keeps (the
-/// selection, the nodes a gesture moves) are searched far more than they
-/// change, and the tree's code for one more key type would be the page's
-/// first download's to carry. Ids go in one at a time by binary search,
-/// never by sorting the list, for the same reason (see `id_set` in the
-/// editor).
+/// A sorted list rather than a `BTreeSet`: the tree's code for one more
+/// key type would be the page's first download's to carry. Ids go in one
+/// at a time by binary search, never by sorting the list, which would
+/// bring a sort routine into that download too. An id that sorts after
+/// all the others is pushed on the end; any other moves those after it,
+/// so collecting n ids out of order costs O(n²) moves: natively 0.58 ms
+/// for 2,000 ids `api-1` … `api-2000` (the design limit; their text order
+/// is not their number order), against 0.37 ms into a `BTreeSet`. That is
+/// the set's share of one pointer move while box-selecting all of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IdSet(Vec<NodeId>);
 
@@ -21,6 +24,11 @@ impl IdSet {
 
     /// Adds `id`; false if it was there already.
     pub fn insert(&mut self, id: NodeId) -> bool {
+        // Ids that come in order (a design's nodes often do) go on the end.
+        if self.0.last().is_none_or(|last| *last < id) {
+            self.0.push(id);
+            return true;
+        }
         match self.0.binary_search(&id) {
             Ok(_) => false,
             Err(at) => {

@@ -9,9 +9,9 @@
 //!
 //! No 256-entry table: its kilobyte does not compress, and the page's first
 //! download would carry it to check one link. Eight shifts a byte instead
-//! take 0.25 ms for 50 KB (a 1,000-node design's link is about 25 KB) and
-//! 6 ms for 1 MiB, the longest link the playground reads (natively; the
-//! table took half as long).
+//! take 0.25 ms for 50 KB and 5.6 ms for 1 MiB, the longest link the
+//! playground reads, against 2.6 ms with the table (natively, the median
+//! of nine; BENCHMARKS.md, "First load").
 
 /// The reflected polynomial.
 const POLY: u32 = 0xEDB8_8320;
