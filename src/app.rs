@@ -1,6 +1,8 @@
 //! The root component: loads the kata and the autosaved design, wires the
 //! keyboard and autosave, and lays out the regions of the page.
 
+use std::sync::Arc;
+
 use editor::{action_for, action_while_connecting, Action, KeyPress};
 use leptos::prelude::*;
 
@@ -270,7 +272,7 @@ fn static_id(id: &str) -> &'static str {
 /// What the page opens with: the kata, the page's options, its autosave
 /// slot and the starting design, read before any of the page is built.
 struct Opening {
-    kata: sim::kata::Kata,
+    kata: Arc<sim::kata::Kata>,
     page: PageOptions,
     autosave: storage::Autosave,
     startup: Startup,
@@ -286,25 +288,25 @@ pub struct GivenKata {
     /// The kata's files.
     pub data: KataData,
     /// The kata read from them, or why it could not be.
-    pub read: Result<sim::kata::Kata, sim::kata::KataError>,
+    pub read: Result<Arc<sim::kata::Kata>, sim::kata::KataError>,
 }
 
 impl GivenKata {
     /// Reads the kata in `data` (`sim::kata::Kata::from_json`).
     pub fn read(data: KataData) -> Self {
-        let read = sim::kata::Kata::from_json(&data.kata_json, &data.starter_json);
+        let read = sim::kata::Kata::from_json(&data.kata_json, &data.starter_json).map(Arc::new);
         GivenKata { data, read }
     }
 }
 
 /// The built-in [`KATA`].
-fn read_kata() -> Result<sim::kata::Kata, sim::kata::KataError> {
-    crate::built_in::load(KATA)
+fn read_kata() -> Result<Arc<sim::kata::Kata>, sim::kata::KataError> {
+    crate::built_in::load(KATA).map(Arc::new)
 }
 
 /// Reads the page's autosave slot and the starting design for `kata`,
 /// with `page`'s options and the link in its address as read.
-fn open_with(kata: sim::kata::Kata, page: PageOptions, link: Option<LinkRead>) -> Opening {
+fn open_with(kata: Arc<sim::kata::Kata>, page: PageOptions, link: Option<LinkRead>) -> Opening {
     // An embed keeps its own autosave, apart from the full playground's:
     // one per embedded design (or per `?slot=`), so two embeds on a page
     // keep their own work.
@@ -398,7 +400,7 @@ pub fn App() -> impl IntoView {
     // Taken whichever way the app opens, so that none is left for the next.
     let prepared_link = PREPARED_LINK.take();
     let open_directly =
-        |kata: sim::kata::Kata| open_with(kata, PageOptions::from_location(), prepared_link);
+        |kata: Arc<sim::kata::Kata>| open_with(kata, PageOptions::from_location(), prepared_link);
     let opened = match &given {
         Some(given) => given.read.clone().map(open_directly),
         None => PREPARED

@@ -4,6 +4,8 @@
 //! panel is in the page's later part; until it comes the page shows
 //! [`BriefFrame`].
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use sim::kata::Kata;
 
@@ -22,8 +24,10 @@ pub enum LeftTab {
 /// The brief (context, constraints, outcomes) and the node palette.
 #[component]
 pub fn BriefPanel(
-    /// The kata whose brief is shown.
-    kata: Kata,
+    /// The kata whose brief is shown (shared with the page: the kata is
+    /// large, and cloning it would keep its clone in the page's first
+    /// download).
+    kata: Arc<Kata>,
     /// The editor the palette adds to.
     state: EditorState,
     /// The tab shown first.
@@ -62,20 +66,20 @@ pub fn BriefPanel(
                 {(!readonly).then(|| tab_button(LeftTab::Palette, "Palette", "tab-palette"))}
             </div>
             <div role="tabpanel" aria-labelledby="tab-brief" class="brief-text" hidden=move || tab.get() != LeftTab::Brief>
-                {opening(&kata.difficulty, kata.minutes, kata.brief)}
+                {opening(&kata.difficulty, kata.minutes, &kata.brief)}
                 <details open>
                     <summary><h3>"Constraints"</h3></summary>
-                    <ul>{kata.constraints.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+                    <ul>{kata.constraints.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
                 </details>
                 <details open>
                     <summary><h3>"Scenarios you are graded on"</h3></summary>
                     <ul class="brief-scenarios">
-                        {kata.scenarios.into_iter().map(|s| view! { <li><strong>{s.name}</strong>": "{s.passes}</li> }).collect_view()}
+                        {kata.scenarios.iter().map(|s| view! { <li><strong>{s.name.clone()}</strong>": "{s.passes.clone()}</li> }).collect_view()}
                     </ul>
                 </details>
                 <details open>
                     <summary><h3>"You will practise"</h3></summary>
-                    <ul>{kata.outcomes.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}</ul>
+                    <ul>{kata.outcomes.iter().map(|o| view! { <li>{o.clone()}</li> }).collect_view()}</ul>
                 </details>
                 {(!readonly).then(|| view! {
                     <button type="button" class="button primary start-building" on:click=move |_| tab.set(LeftTab::Palette)>
@@ -98,8 +102,8 @@ pub fn BriefPanel(
 /// part cannot be downloaded) and a line on what is still to come.
 #[component]
 pub fn BriefFrame(
-    /// The kata whose brief is shown.
-    kata: Kata,
+    /// The kata whose brief is shown (shared with the page).
+    kata: Arc<Kata>,
     /// Whether the design is read-only (no palette).
     readonly: bool,
     /// Whether the later part could not be downloaded (the page tries
@@ -125,7 +129,7 @@ pub fn BriefFrame(
         <aside class="side-panel brief" id="brief-panel" aria-label=panel_label(readonly)
             aria-busy=move || (!missing.get()).to_string()>
             <div class="brief-text">
-                {opening(&kata.difficulty, kata.minutes, kata.brief)}
+                {opening(&kata.difficulty, kata.minutes, &kata.brief)}
                 <p class="meta coming">{to_come}</p>
             </div>
         </aside>
@@ -144,9 +148,9 @@ fn panel_label(readonly: bool) -> &'static str {
 
 /// The brief's opening, in the panel and in its frame: the kata's level
 /// and length, then its paragraphs (the learner's task).
-fn opening(difficulty: &str, minutes: u32, brief: Vec<String>) -> impl IntoView {
+fn opening(difficulty: &str, minutes: u32, brief: &[String]) -> impl IntoView {
     view! {
         <p class="meta">{format!("{difficulty} · about {minutes} minutes")}</p>
-        {brief.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+        {brief.iter().map(|p| view! { <p>{p.clone()}</p> }).collect_view()}
     }
 }
