@@ -20,14 +20,18 @@ cargo fmt --all --check
 
 step "clippy, native crates"
 cargo clippy -p design -p editor -p sim -p e2e --all-targets -- -D warnings
+# The stand-in for send_wrapper that Leptos gets (patches/send_wrapper).
+cargo clippy -p send_wrapper --all-targets --all-features -- -D warnings
 
 step "clippy, the app on wasm32"
 cargo clippy -p playground -p wasm-streams --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy -p send_wrapper --all-features --target wasm32-unknown-unknown --all-targets -- -D warnings
 # The release site's page: its later part is a split point (src/later.rs).
 cargo clippy -p playground --target wasm32-unknown-unknown --features split -- -D warnings
 
 step "native tests"
 counted cargo test -p design -p editor -p sim
+counted cargo test -p send_wrapper --all-features
 
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
