@@ -1,5 +1,6 @@
-// Minifies the page's wasm-bindgen glue (dist/playground-*.js) with npm's
-// terser and updates its Subresource Integrity hash in dist/index.html.
+// Minifies the page's wasm-bindgen glue (dist/playground-*.js) and the
+// later part's loader (dist/playground-*-split.js) with npm's terser and
+// updates their Subresource Integrity hashes in dist/index.html.
 //
 // trunk minifies the HTML, the CSS and the worker's glue on release builds
 // (Trunk.toml), but its JS minifier cannot read the page's glue (an ES
@@ -20,32 +21,39 @@ const dist = process.argv[2] ?? join(root, "dist");
 const require = createRequire(join(root, ".tools", "package.json"));
 const { minify } = require("terser");
 
-const glue = readdirSync(dist).filter((name) => /^playground(-[0-9a-f]+)?\.js$/.test(name));
+// The glue, and on the release site the later part's loader beside it
+// (playground-*-split.js, written by scripts/split.sh), which the glue
+// imports and index.html preloads.
+const names = readdirSync(dist);
+const glue = names.filter((name) => /^playground(-[0-9a-f]+)?\.js$/.test(name));
 if (glue.length !== 1) {
   console.error(`minify-glue: expected one playground-*.js in ${dist}, found ${glue.length}`);
   process.exit(1);
 }
-const name = glue[0];
-const path = join(dist, name);
-const source = readFileSync(path, "utf8");
-const result = await minify(source, { module: true, compress: true, mangle: true });
-if (!result.code) {
-  console.error(`minify-glue: terser returned nothing for ${name}`);
-  process.exit(1);
-}
-writeFileSync(path, result.code);
+const loaders = names.filter((name) => /^playground(-[0-9a-f]+)?-split\.js$/.test(name));
 
-// index.html names the glue in a <link rel=modulepreload integrity=…>; the
+// index.html names each in a <link rel=modulepreload integrity=…>; the
 // browser refuses a module whose hash differs, so the hash must follow.
 const integrity = (bytes) => "sha384-" + createHash("sha384").update(bytes).digest("base64");
-const before = integrity(Buffer.from(source));
-const after = integrity(Buffer.from(result.code));
 const indexPath = join(dist, "index.html");
-const index = readFileSync(indexPath, "utf8");
-const uses = index.split(before).length - 1;
-if (uses === 0 && index.includes("integrity=")) {
-  console.error(`minify-glue: index.html has integrity hashes but none for ${name}`);
-  process.exit(1);
+let index = readFileSync(indexPath, "utf8");
+for (const name of [...glue, ...loaders]) {
+  const path = join(dist, name);
+  const source = readFileSync(path, "utf8");
+  const result = await minify(source, { module: true, compress: true, mangle: true });
+  if (!result.code) {
+    console.error(`minify-glue: terser returned nothing for ${name}`);
+    process.exit(1);
+  }
+  const before = integrity(Buffer.from(source));
+  const after = integrity(Buffer.from(result.code));
+  const uses = index.split(before).length - 1;
+  if (uses === 0 && index.includes("integrity=")) {
+    console.error(`minify-glue: index.html has integrity hashes but none for ${name}`);
+    process.exit(1);
+  }
+  writeFileSync(path, result.code);
+  index = index.split(before).join(after);
+  console.log(`minify-glue: ${name} ${source.length} -> ${result.code.length} bytes; ${uses} integrity hash(es) updated`);
 }
-writeFileSync(indexPath, index.split(before).join(after));
-console.log(`minify-glue: ${name} ${source.length} -> ${result.code.length} bytes; ${uses} integrity hash(es) updated`);
+writeFileSync(indexPath, index);

@@ -18,8 +18,9 @@
 //
 // Usage: node scripts/short-imports.mjs GLUE.js WASM. Called by
 // scripts/split.sh on the page's main module and its glue, before their
-// integrity hashes are taken; the later part imports nothing from the
-// glue.
+// integrity hashes are taken (the later part imports nothing from the
+// glue), and by scripts/build.sh on the grading worker's (worker.js,
+// worker_bg.wasm, which index.html fetches without integrity hashes).
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 
