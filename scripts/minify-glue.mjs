@@ -37,6 +37,9 @@ const loaders = names.filter((name) => /^playground(-[0-9a-f]+)?-split\.js$/.tes
 const integrity = (bytes) => "sha384-" + createHash("sha384").update(bytes).digest("base64");
 const indexPath = join(dist, "index.html");
 let index = readFileSync(indexPath, "utf8");
+// Every file minified and its hash found first; then the files, and
+// index.html last, so that a failure leaves dist/ as it was.
+const minified = [];
 for (const name of [...glue, ...loaders]) {
   const path = join(dist, name);
   const source = readFileSync(path, "utf8");
@@ -46,14 +49,16 @@ for (const name of [...glue, ...loaders]) {
     process.exit(1);
   }
   const before = integrity(Buffer.from(source));
-  const after = integrity(Buffer.from(result.code));
   const uses = index.split(before).length - 1;
   if (uses === 0 && index.includes("integrity=")) {
     console.error(`minify-glue: index.html has integrity hashes but none for ${name}`);
     process.exit(1);
   }
-  writeFileSync(path, result.code);
-  index = index.split(before).join(after);
-  console.log(`minify-glue: ${name} ${source.length} -> ${result.code.length} bytes; ${uses} integrity hash(es) updated`);
+  index = index.split(before).join(integrity(Buffer.from(result.code)));
+  minified.push({ name, path, code: result.code, from: source.length, uses });
+}
+for (const { name, path, code, from, uses } of minified) {
+  writeFileSync(path, code);
+  console.log(`minify-glue: ${name} ${from} -> ${code.length} bytes; ${uses} integrity hash(es) updated`);
 }
 writeFileSync(indexPath, index);

@@ -6,7 +6,7 @@
 // (`./playground-<hash>_bg.js`). The page's wasm imports about 220 such
 // functions, and each name is written twice on the critical path: in the
 // wasm's import section and as a key of the glue's import object. The
-// hashes are random digits that gzip cannot shrink: 7 KB of the first
+// hashes are random digits that gzip cannot shrink: 6.6 KB of the first
 // download, gzipped. Nothing but the glue's import object reads these
 // names, so they can be any names the two agree on.
 //
@@ -21,7 +21,7 @@
 // integrity hashes are taken (the later part imports nothing from the
 // glue), and by scripts/build.sh on the grading worker's (worker.js,
 // worker_bg.wasm, which index.html fetches without integrity hashes).
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 
 const [gluePath, wasmPath] = process.argv.slice(2);
@@ -69,24 +69,31 @@ const writeName = (text) => {
   const bytes = Buffer.from(text, "utf8");
   return Buffer.concat([writeU32(bytes.length), bytes]);
 };
-// The end of an import's description (what it imports: its kind and type).
+// The end of an import's description (what it imports: its kind and
+// type). Only the forms this build can emit are read; anything else fails.
 function skipImportDescription(bytes, at) {
   const kind = bytes[at++];
   const limits = (p) => {
     let flags;
     [flags, p] = readU32(bytes, p);
+    // Bit 0: a maximum follows; bit 1: shared; bit 2: 64-bit numbers.
+    if (flags & ~7) fail(`limits with flags ${flags}`);
     [, p] = readU32(bytes, p); // minimum
     if (flags & 1) [, p] = readU32(bytes, p); // maximum
     return p;
   };
+  // funcref, externref, and the number and vector types.
+  const plainType = (byte) => [0x70, 0x6f, 0x7f, 0x7e, 0x7d, 0x7c, 0x7b].includes(byte);
   switch (kind) {
     case 0: // function: its type's index
       return readU32(bytes, at)[1];
     case 1: // table: element type, limits
+      if (bytes[at] !== 0x70 && bytes[at] !== 0x6f) fail(`a table of element type ${bytes[at]}`);
       return limits(at + 1);
     case 2: // memory: limits
       return limits(at);
     case 3: // global: value type, mutability
+      if (!plainType(bytes[at])) fail(`a global of type ${bytes[at]}`);
       return at + 2;
     case 4: // tag: attribute, type's index
       return readU32(bytes, at + 1)[1];
@@ -115,6 +122,7 @@ while (at < wasm.length) {
   const id = wasm[at];
   const [size, start] = readU32(wasm, at + 1);
   const end = start + size;
+  if (end > wasm.length) fail("a section runs past the end of the wasm");
   if (id !== 2) {
     parts.push(wasm.subarray(at, end));
     at = end;
@@ -155,15 +163,23 @@ if ((glue.match(moduleKey) ?? []).length !== 1) {
 }
 glue = glue.replace(moduleKey, '"a"');
 for (const [old, short] of renamed) {
-  // A whole identifier only: never part of a longer name.
-  const word = new RegExp(`(?<![\\w$])${escape(old)}(?![\\w$])`, "g");
-  // Each is a key of the import object, written `name:` (minified or not).
-  if (!new RegExp(`(?<![\\w$])${escape(old)}\\s*:`).test(glue)) {
-    fail(`the glue's import object has no key ${old}`);
+  // Each is a key of the import object, written `name:` (minified or
+  // not), once, and the glue names it nowhere else.
+  const key = new RegExp(`(?<![\\w$.])${escape(old)}(?=\\s*:)`, "g");
+  if ((glue.match(key) ?? []).length !== 1) {
+    fail(`the glue's import object does not have the key ${old} exactly once`);
   }
-  glue = glue.replace(word, short);
+  glue = glue.replace(key, short);
+  if (new RegExp(`(?<![\\w$])${escape(old)}(?![\\w$])`).test(glue)) {
+    fail(`the glue names ${old} elsewhere than as a key of its import object`);
+  }
 }
 
-writeFileSync(wasmPath, Buffer.concat(parts));
-writeFileSync(gluePath, glue);
+// Both files or neither: each is written beside itself, then renamed over
+// it (the page's are in split.sh's scratch directory, the worker's in
+// dist/).
+writeFileSync(`${wasmPath}.new`, Buffer.concat(parts));
+writeFileSync(`${gluePath}.new`, glue);
+renameSync(`${wasmPath}.new`, wasmPath);
+renameSync(`${gluePath}.new`, gluePath);
 console.log(`short-imports: ${renamed.size} imports of ${ownModule} renamed`);

@@ -72,7 +72,7 @@ wasm-opt -Oz $flags "$tmp/bg/${base}_bg.wasm" -o "$out/${base}_bg.wasm"
 # shellcheck disable=SC2086
 wasm-opt -Oz $flags "$tmp/split/split_later.wasm" -o "$out/$later"
 cp "$tmp/bg/$base.js" "$out/$base.js"
-# Short import names in the main module and its glue (7 KB less gzipped).
+# Short import names in the main module and its glue (6.6 KB less gzipped).
 node scripts/short-imports.mjs "$out/$base.js" "$out/${base}_bg.wasm" || fail "could not shorten the imports' names"
 cp "$tmp/split/__wasm_split.js" "$out/$loader"
 cp "$dist/index.html" "$out/index.html"

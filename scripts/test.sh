@@ -32,6 +32,8 @@ cargo clippy -p playground --target wasm32-unknown-unknown --features split -- -
 step "native tests"
 counted cargo test -p design -p editor -p sim
 counted cargo test -p send_wrapper --all-features
+# The build's renaming of the wasm's imports (scripts/short-imports.mjs).
+counted node scripts/short-imports.test.mjs
 
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"

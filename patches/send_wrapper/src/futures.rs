@@ -13,11 +13,14 @@ impl<F: Future> Future for SendWrapper<F> {
 
     /// # Panics
     /// On any thread but the one that wrapped the future.
+    #[track_caller]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         self.assert_valid_for_poll();
         // SAFETY: the future is never moved out of a pinned wrapper (`take`
         // consumes the wrapper, which a pinned one cannot give up), so
-        // pinning the wrapper pins the future.
+        // pinning the wrapper pins the future. (A pinned future dropped on
+        // another thread is leaked, not dropped, as crates.io's crate does;
+        // in a single-threaded wasm build that cannot happen.)
         unsafe { self.map_unchecked_mut(|w| &mut *w.data) }.poll(cx)
     }
 }
@@ -27,12 +30,14 @@ impl<S: Stream> Stream for SendWrapper<S> {
 
     /// # Panics
     /// On any thread but the one that wrapped the stream.
+    #[track_caller]
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.assert_valid_for_poll();
         // SAFETY: as for `Future::poll`.
         unsafe { self.map_unchecked_mut(|w| &mut *w.data) }.poll_next(cx)
     }
 
+    #[track_caller]
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.assert_valid_for_poll();
         self.data.size_hint()

@@ -14,13 +14,12 @@
 //! count and name, 3.7 KB of code before gzip — inlined beside each of
 //! Leptos's uses.
 //!
-//! This crate keeps the real one's API and its rule. Where more than one
-//! thread can exist (native builds, wasm with `atomics`) it records and
-//! checks the thread as the real crate does; in a single-threaded wasm
-//! build the thread is the only one, so there is nothing to record.
-//! Only what Leptos 0.8 uses is here (`new`, `valid`, `take`, `Deref`,
-//! `DerefMut`, `Debug`, `Clone`, and with the `futures` feature `Future`
-//! and `Stream`); a Leptos that needs more fails to build, and one that no
+//! This crate keeps the real one's public API (`new`, `valid`, `take`,
+//! `Deref`, `DerefMut`, `Debug`, `Clone`, and with the `futures` feature
+//! `Future` and `Stream`) and its rule. Where more than one thread can
+//! exist (native builds, wasm with `atomics`) it records and checks the
+//! thread as the real crate does; in a single-threaded wasm build the
+//! thread is the only one, so there is nothing to record. A Leptos that no
 //! longer depends on `send_wrapper` 0.6 leaves the patch unused (cargo
 //! warns).
 
@@ -102,6 +101,7 @@ impl<T> SendWrapper<T> {
     /// # Panics
     /// On any thread but the one that wrapped it (the value is then
     /// leaked, not dropped on the wrong thread).
+    #[track_caller]
     pub fn take(self) -> T {
         if !self.valid() {
             invalid_deref();
@@ -112,6 +112,7 @@ impl<T> SendWrapper<T> {
         unsafe { ManuallyDrop::take(&mut this.data) }
     }
 
+    #[track_caller]
     fn assert_valid_for_deref(&self) {
         if !self.valid() {
             invalid_deref();
@@ -119,6 +120,7 @@ impl<T> SendWrapper<T> {
     }
 
     #[cfg(feature = "futures")]
+    #[track_caller]
     fn assert_valid_for_poll(&self) {
         if !self.valid() {
             invalid_poll();
@@ -139,6 +141,7 @@ impl<T> Deref for SendWrapper<T> {
 
     /// # Panics
     /// On any thread but the one that wrapped the value.
+    #[track_caller]
     fn deref(&self) -> &T {
         self.assert_valid_for_deref();
         &self.data
@@ -148,6 +151,7 @@ impl<T> Deref for SendWrapper<T> {
 impl<T> DerefMut for SendWrapper<T> {
     /// # Panics
     /// On any thread but the one that wrapped the value.
+    #[track_caller]
     fn deref_mut(&mut self) -> &mut T {
         self.assert_valid_for_deref();
         &mut self.data
@@ -158,6 +162,7 @@ impl<T> Drop for SendWrapper<T> {
     /// Drops the value on its own thread. Elsewhere it panics, unless the
     /// value needs no drop or the thread is already panicking (then the
     /// value is leaked), as crates.io's send_wrapper does.
+    #[track_caller]
     fn drop(&mut self) {
         if !std::mem::needs_drop::<T>() || self.valid() {
             // SAFETY: dropped once, here; `data` is not touched again.
@@ -171,6 +176,7 @@ impl<T> Drop for SendWrapper<T> {
 impl<T: fmt::Debug> fmt::Debug for SendWrapper<T> {
     /// # Panics
     /// On any thread but the one that wrapped the value.
+    #[track_caller]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SendWrapper")
             .field("data", self.deref())
@@ -181,6 +187,7 @@ impl<T: fmt::Debug> fmt::Debug for SendWrapper<T> {
 impl<T: Clone> Clone for SendWrapper<T> {
     /// # Panics
     /// On any thread but the one that wrapped the value.
+    #[track_caller]
     fn clone(&self) -> Self {
         Self::new(self.deref().clone())
     }
@@ -253,7 +260,7 @@ mod tests {
         let on_other = thread::spawn(move || {
             let valid = shared.valid();
             let used = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ***shared));
-            // Dropping it here would panic too: hand it back instead.
+            // Handed back, so that the wrapper is dropped at home.
             (valid, used.is_err(), shared)
         })
         .join()
