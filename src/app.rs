@@ -29,7 +29,7 @@ use crate::later::{self, Dialogs, Later, PartError};
 use crate::layout::{self, Fold, FoldButton, Pane, PaneTabs};
 use crate::link::{self, LinkError};
 use crate::page::PageOptions;
-use crate::run::{live_frame, RunState};
+use crate::run::RunState;
 use crate::state::EditorState;
 use crate::storage;
 
@@ -44,8 +44,6 @@ const GRADE_DELAY_MS: u32 = 150;
 /// page's thread to be idle after the part before it is built, at most,
 /// in milliseconds.
 const REST_WAIT_MS: u32 = 200;
-/// The playback timer's period, in milliseconds.
-const TICK_MS: u32 = 50;
 /// How long the page waits before it asks again for its later part
 /// when that could not be downloaded, in milliseconds; it doubles with
 /// each failure, up to `PART_RETRY_MAX_MS`.
@@ -77,15 +75,16 @@ type LinkRead = Result<design::Shared, LinkError>;
 /// (designs a course page sends, links pasted), so that only the last
 /// one's reading is taken, whichever finishes last.
 #[derive(Clone, Copy)]
-struct Latest(StoredValue<u64>);
+pub struct Latest(StoredValue<u64>);
 
 impl Latest {
-    fn new() -> Self {
+    /// None has come yet.
+    pub fn new() -> Self {
         Latest(StoredValue::new(0))
     }
 
     /// The number of the thing that just came.
-    fn next(self) -> u64 {
+    pub fn next(self) -> u64 {
         let number = self.0.get_value() + 1;
         self.0.set_value(number);
         number
@@ -93,7 +92,7 @@ impl Latest {
 
     /// Whether `number` is still the last thing that came (false once
     /// the page is gone).
-    fn is_latest(self, number: u64) -> bool {
+    pub fn is_latest(self, number: u64) -> bool {
         self.0.try_get_value() == Some(number)
     }
 }
@@ -218,6 +217,60 @@ async fn decode_any(text: &str) -> Result<Design, String> {
             .map(|s| s.design)
             .map_err(|e| e.to_string())
     }
+}
+
+/// What a link pasted into the tab's address acts on
+/// ([`open_pasted_link`]).
+#[derive(Clone, Copy)]
+pub struct PastedLinks {
+    /// The editor, whose design the link's is compared with.
+    pub state: EditorState,
+    /// The sharing dialogs, which offer a link that differs.
+    pub share: RwSignal<Option<ShareDialog>>,
+    /// The seed runs use, which a link of the same design sets.
+    pub seed: RwSignal<u64>,
+    /// The links pasted: of several pasted one after another, the last
+    /// one is offered, whichever is unpacked last.
+    pub pasted: Latest,
+}
+
+/// Opens the link pasted into this tab (only its hash changed) the way
+/// the page opens one, asking first when it differs from the design on
+/// screen. In the page's later part (`later::Later::open_pasted_link`),
+/// which has the dialog that asks.
+pub fn open_pasted_link(links: PastedLinks) {
+    let PastedLinks {
+        state,
+        share,
+        seed,
+        pasted,
+    } = links;
+    let options = PageOptions::from_location();
+    let Some(hash) = options.hash else { return };
+    let ticket = pasted.next();
+    wasm_bindgen_futures::spawn_local(async move {
+        let read = link::decode(&hash).await;
+        if state.is_gone() || !pasted.is_latest(ticket) {
+            return;
+        }
+        forget_hash_once_read(&read);
+        match read {
+            Ok(shared) => {
+                if state.with_editor(|e| *e.design() != shared.design) {
+                    share.set(Some(ShareDialog::LinkOrAutosave(
+                        Box::new(shared.design),
+                        shared.seed,
+                    )));
+                } else {
+                    seed.set(shared.seed);
+                }
+            }
+            Err(error) => state.notify_lasting(format!(
+                "This link could not be opened: {} Your design is unchanged.",
+                sentence(&error.to_string())
+            )),
+        }
+    });
 }
 
 /// Removes the hash from the address once its link has been read, so a
@@ -562,19 +615,10 @@ pub fn App() -> impl IntoView {
     // so the course page can tell the grade of the design it opened with
     // from grades the learner's actions brought.
     let trigger_of = StoredValue::new((0u64, Trigger::Opened));
-    // Posts the grade of `outcome` to the course page, if its design is
-    // still the one on screen.
-    let post_graded = move |outcome: &crate::run::Outcome, trigger: Trigger| {
-        let Ok(g) = &outcome.grade else { return };
-        if state.with_editor(|e| e.revision() != outcome.revision) {
-            return;
-        }
-        course.graded(trigger, g.passed as u32, g.total as u32);
-    };
     run.connect(&connect, move |outcome| {
         let (request, trigger) = trigger_of.get_value();
         if request == outcome.request {
-            post_graded(outcome, trigger);
+            course.post_grade(state, outcome, trigger);
         }
     });
     let pending_grade = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
@@ -597,88 +641,27 @@ pub fn App() -> impl IntoView {
         });
         pending_grade.set_value(Some(timer)); // replaces (cancels) any earlier one
     });
-    // Run (or a card's "Watch this run") reports the current grade again,
-    // as the learner's own act of running their design.
-    Effect::new(move |previous: Option<u64>| {
-        let watched = run.runs_watched.get();
-        if previous.is_some_and(|p| p != watched) && untrack(|| run.is_current(state)) {
-            if let Some(outcome) = run.outcome.get_untracked() {
-                post_graded(&outcome, Trigger::Run);
-            }
-        }
-        watched
-    });
 
-    // While playing, time advances on a timer; nothing moves otherwise.
-    let ticker = StoredValue::new_local(None::<gloo_timers::callback::Interval>);
-    Effect::new(move |_| {
-        let playing = run.playback.with(|p| p.is_playing());
-        ticker.set_value(playing.then(|| {
-            gloo_timers::callback::Interval::new(TICK_MS, move || {
-                run.playback.update(|p| {
-                    p.advance(f64::from(TICK_MS) / 1000.0);
-                });
-            })
-        }));
-    });
-    // The canvas shows the run's state at the cursor once the learner
-    // watches a run.
-    Effect::new(move |_| {
-        let frame = if run.watching.get() {
-            let playback = run.playback.get();
-            run.report.with(|report| {
-                report
-                    .as_ref()
-                    .and_then(|report| live_frame(report, &playback))
-                    .map(std::sync::Arc::new)
-            })
-        } else {
-            None
-        };
-        state.live.set(frame);
-    });
-    // The canvas's lints follow the grade of the design on screen: a lint
-    // its run did not bear out is shown as a hint, never as a warning
-    // beside a card that measured the opposite.
-    Effect::new(move |_| {
-        run.outcome.with(|o| {
-            if let Some((revision, Ok(g))) = o.as_ref().map(|o| (o.revision, &o.grade)) {
-                state.show_graded_lints(revision, g.lints.clone());
-            }
-        });
-    });
-
-    // The links pasted: of several pasted one after another, the last one
-    // is offered, whichever is unpacked last.
+    // A link pasted into this tab changes only the hash: the page's later
+    // part opens it the same way, asking first when it differs from the
+    // design on screen.
     let links_pasted = Latest::new();
-    // A link pasted into this tab changes only the hash: open it the same
-    // way, asking first when it differs from the design on screen.
+    let pasted = PastedLinks {
+        state,
+        share,
+        seed,
+        pasted: links_pasted,
+    };
     let hash_changes = window_event_listener(leptos::ev::hashchange, move |_| {
-        let options = PageOptions::from_location();
-        let Some(hash) = options.hash else { return };
-        let ticket = links_pasted.next();
-        wasm_bindgen_futures::spawn_local(async move {
-            let read = link::decode(&hash).await;
-            if state.is_gone() || !links_pasted.is_latest(ticket) {
-                return;
-            }
-            forget_hash_once_read(&read);
-            match read {
-                Ok(shared) => {
-                    if state.with_editor(|e| *e.design() != shared.design) {
-                        share.set(Some(ShareDialog::LinkOrAutosave(
-                            Box::new(shared.design),
-                            shared.seed,
-                        )));
-                    } else {
-                        seed.set(shared.seed);
-                    }
-                }
-                Err(error) => state.notify_lasting(format!(
-                    "This link could not be opened: {} Your design is unchanged.",
-                    sentence(&error.to_string())
-                )),
-            }
+        later::with_if_coming(move |part| match part {
+            Ok(part) => (part.open_pasted_link)(pasted),
+            Err(error) if !state.is_gone() => state.notify_lasting_about(
+                PART_MISSING,
+                format!(
+                    "The link pasted could not be opened, and your design is unchanged: {error}."
+                ),
+            ),
+            Err(_) => {}
         });
     });
     on_cleanup(move || hash_changes.remove());
@@ -1067,7 +1050,8 @@ fn build_the_rest(built: RwSignal<Built>) {
 }
 
 /// Asks for the page's later part and puts it in `part` once it is
-/// loaded; `missing` says whether its last download failed. When it
+/// loaded, having set up what follows the runs (`run::follow_runs`, under
+/// the app's owner); `missing` says whether its last download failed. When it
 /// cannot be downloaded the learner is told once (their design is kept),
 /// grading is said to have stopped, and the page asks
 /// again, `PART_RETRY_MS` later and then at doubling intervals up to
@@ -1081,7 +1065,9 @@ fn ask_for_later_part(
     run: RunState,
     course: CoursePage,
 ) {
-    ask_again_for_later_part(part, missing, state, run, course, None);
+    // What the part sets up when it comes lives as long as the app.
+    let owner = Owner::current();
+    ask_again_for_later_part(part, missing, (state, run, course), owner, None);
 }
 
 /// [`ask_for_later_part`]; `retry_ms` is how long the page waited before
@@ -1089,9 +1075,8 @@ fn ask_for_later_part(
 fn ask_again_for_later_part(
     part: RwSignal<Option<Later>>,
     missing: RwSignal<bool>,
-    state: EditorState,
-    run: RunState,
-    course: CoursePage,
+    (state, run, course): (EditorState, RunState, CoursePage),
+    owner: Option<Owner>,
     retry_ms: Option<u32>,
 ) {
     // A part already there when the editor's state was made (a second
@@ -1105,6 +1090,12 @@ fn ask_again_for_later_part(
         }
         match loaded {
             Ok(later) => {
+                // Before any grade is taken: the grades that waited for
+                // the part are read after this.
+                match &owner {
+                    Some(owner) => owner.with(|| (later.follow_runs)(run, state, course)),
+                    None => (later.follow_runs)(run, state, course),
+                }
                 missing.set(false);
                 part.set(Some(later));
                 // Before the answers waiting for the part are read (and
@@ -1133,7 +1124,13 @@ fn ask_again_for_later_part(
                 }
                 let wait = retry_ms.map_or(PART_RETRY_MS, |ms| (ms * 2).min(PART_RETRY_MAX_MS));
                 gloo_timers::callback::Timeout::new(wait, move || {
-                    ask_again_for_later_part(part, missing, state, run, course, Some(wait));
+                    ask_again_for_later_part(
+                        part,
+                        missing,
+                        (state, run, course),
+                        owner,
+                        Some(wait),
+                    );
                 })
                 .forget();
             }

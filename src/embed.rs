@@ -335,6 +335,16 @@ impl CoursePage {
         });
     }
 
+    /// Posts the grade of `outcome` (by `trigger`), if it is a grade and
+    /// its design is still the one on screen (see [`CoursePage::graded`]).
+    pub fn post_grade(self, state: EditorState, outcome: &crate::run::Outcome, trigger: Trigger) {
+        let Ok(g) = &outcome.grade else { return };
+        if state.with_editor(|e| e.revision() != outcome.revision) {
+            return;
+        }
+        self.graded(trigger, g.passed as u32, g.total as u32);
+    }
+
     /// The later part has come: posts the change owed, if any, with the
     /// design on screen now. The app calls it first thing when the part
     /// comes, before the worker's answers that waited for it are read.

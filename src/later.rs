@@ -32,6 +32,7 @@ use editor::Action;
 use leptos::prelude::*;
 
 use crate::actions::{self, KeyTargets};
+use crate::app::PastedLinks;
 use crate::components::{
     autosave::{AutosaveDialogs, AutosaveDialogsProps},
     brief::{BriefPanel, BriefPanelProps},
@@ -41,8 +42,10 @@ use crate::components::{
     share::{ShareDialogs, ShareDialogsProps},
     top_bar::{TopBar, TopBarProps},
 };
+use crate::embed::CoursePage;
 use crate::grading::protocol::{self, Response, WireError};
 use crate::run::{Outcome, RunState};
+use crate::state::EditorState;
 
 /// The part's entry points, plain function pointers: once the part is
 /// loaded, calling them costs what calling any function does.
@@ -72,6 +75,14 @@ pub struct Later {
     /// A design's share string (`d2.…`) for a kata and seed: what a link's
     /// hash and the course page's messages carry.
     pub share: fn(&Design, &str, u64) -> String,
+    /// Sets up what follows the runs on the page (playback's timer, the
+    /// canvas's live frame, the lints a grade bore out, the course page
+    /// told of a run watched: [`crate::run::follow_runs`]), under the
+    /// current reactive owner.
+    pub follow_runs: fn(RunState, EditorState, CoursePage),
+    /// Opens a link pasted into the tab's address
+    /// ([`crate::app::open_pasted_link`]).
+    pub open_pasted_link: fn(PastedLinks),
 }
 
 /// What runs with each grade of the latest request (see
@@ -134,6 +145,8 @@ fn part() -> Result<Later, PartError> {
         run_action: actions::run,
         lints: GradedLints::for_design,
         share: design::share::encode,
+        follow_runs: crate::run::follow_runs,
+        open_pasted_link: crate::app::open_pasted_link,
     })
 }
 

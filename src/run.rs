@@ -22,6 +22,7 @@ use leptos::prelude::*;
 use sim::engine::Report;
 use sim::grade::Grade;
 
+use crate::embed::{CoursePage, Trigger};
 use crate::grading::now_ms;
 use crate::grading::protocol::{self, KataRef, Request, Response};
 use crate::grading::transport::{Connect, Transport};
@@ -525,6 +526,68 @@ impl Default for RunState {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// The playback timer's period, in milliseconds.
+const TICK_MS: u32 = 50;
+
+/// What follows the runs on the page, for as long as the current reactive
+/// owner lives (the app's): playback's timer, the canvas's live frame, the
+/// lints a grade bore out, and the grade posted again to the course page
+/// (`course`) when the learner watches a run. Everything here waits for a grade, which
+/// only the page's later part reads, so the part sets it up when it comes
+/// (`later::Later::follow_runs`) and the page's first download does
+/// without these effects.
+pub fn follow_runs(run: RunState, state: EditorState, course: CoursePage) {
+    // While playing, time advances on a timer; nothing moves otherwise.
+    let ticker = StoredValue::new_local(None::<gloo_timers::callback::Interval>);
+    Effect::new(move |_| {
+        let playing = run.playback.with(|p| p.is_playing());
+        ticker.set_value(playing.then(|| {
+            gloo_timers::callback::Interval::new(TICK_MS, move || {
+                run.playback.update(|p| {
+                    p.advance(f64::from(TICK_MS) / 1000.0);
+                });
+            })
+        }));
+    });
+    // The canvas shows the run's state at the cursor once the learner
+    // watches a run.
+    Effect::new(move |_| {
+        let frame = if run.watching.get() {
+            let playback = run.playback.get();
+            run.report.with(|report| {
+                report
+                    .as_ref()
+                    .and_then(|report| live_frame(report, &playback))
+                    .map(Arc::new)
+            })
+        } else {
+            None
+        };
+        state.live.set(frame);
+    });
+    // The canvas's lints follow the grade of the design on screen: a lint
+    // its run did not bear out is shown as a hint, never as a warning
+    // beside a card that measured the opposite.
+    Effect::new(move |_| {
+        run.outcome.with(|o| {
+            if let Some((revision, Ok(g))) = o.as_ref().map(|o| (o.revision, &o.grade)) {
+                state.show_graded_lints(revision, g.lints.clone());
+            }
+        });
+    });
+    // Run (or a card's "Watch this run") reports the current grade again,
+    // as the learner's own act of running their design.
+    Effect::new(move |previous: Option<u64>| {
+        let watched = run.runs_watched.get();
+        if previous.is_some_and(|p| p != watched) && untrack(|| run.is_current(state)) {
+            if let Some(outcome) = run.outcome.get_untracked() {
+                course.post_grade(state, &outcome, Trigger::Run);
+            }
+        }
+        watched
+    });
 }
 
 /// Every node's state at the cursor of the shown run.
