@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use editor::{action_for, action_while_connecting, Action, KeyPress};
 use leptos::prelude::*;
+use leptos::reactive::owner::WeakOwner;
 
 use design::Design;
 
@@ -245,6 +246,10 @@ pub fn open_pasted_link(links: PastedLinks) {
         seed,
         pasted,
     } = links;
+    // Handed over when the later part came, perhaps after the app went.
+    if state.is_gone() {
+        return;
+    }
     let options = PageOptions::from_location();
     let Some(hash) = options.hash else { return };
     let ticket = pasted.next();
@@ -1065,8 +1070,10 @@ fn ask_for_later_part(
     run: RunState,
     course: CoursePage,
 ) {
-    // What the part sets up when it comes lives as long as the app.
-    let owner = Owner::current();
+    // What the part sets up when it comes lives as long as the app. Held
+    // weakly: a strong handle here (in a closure that waits for the part,
+    // or in a retry's timer) would keep an unmounted app alive.
+    let owner = Owner::current().map(|owner| owner.downgrade());
     ask_again_for_later_part(part, missing, (state, run, course), owner, None);
 }
 
@@ -1076,7 +1083,7 @@ fn ask_again_for_later_part(
     part: RwSignal<Option<Later>>,
     missing: RwSignal<bool>,
     (state, run, course): (EditorState, RunState, CoursePage),
-    owner: Option<Owner>,
+    owner: Option<WeakOwner>,
     retry_ms: Option<u32>,
 ) {
     // A part already there when the editor's state was made (a second
@@ -1084,16 +1091,20 @@ fn ask_again_for_later_part(
     // design on screen then (`EditorState::show_lints`).
     let linted = later::now().is_some();
     later::with(move |loaded: Result<Later, PartError>| {
-        // `try_`: the page (or a test's mount) may be gone.
-        if part.try_get_untracked().is_none() {
+        // `try_`: the page (or a test's mount) may be gone, and with it
+        // its owner.
+        let app = owner.as_ref().map(WeakOwner::upgrade);
+        if part.try_get_untracked().is_none() || matches!(app, Some(None)) {
             return;
         }
         match loaded {
             Ok(later) => {
                 // Before any grade is taken: the grades that waited for
-                // the part are read after this.
-                match &owner {
-                    Some(owner) => owner.with(|| (later.follow_runs)(run, state, course)),
+                // the part are read after this. (An app always has an
+                // owner; without one the effects would live as long as
+                // the page.)
+                match app.flatten() {
+                    Some(app) => app.with(|| (later.follow_runs)(run, state, course)),
                     None => (later.follow_runs)(run, state, course),
                 }
                 missing.set(false);

@@ -6,8 +6,10 @@
 //! with their charts and playback, the inspector, the dialogs, the top
 //! bar's buttons (its menus, exports, import and "Copy link"), the brief
 //! and the palette, the keyboard's actions, finding the lints the nodes'
-//! badges show, and writing a design's share string (the compressor behind
-//! "Copy link" and the course page's messages). Until it comes the page
+//! badges show, writing a design's share string (the compressor behind
+//! "Copy link" and the course page's messages), opening a link pasted into
+//! the address, and the effects that follow a run (playback's timer, the
+//! canvas's live frame, the lints a grade bore out). Until it comes the page
 //! shows the top bar's frame (the product and the kata's title) and the
 //! brief's paragraphs, saying what else is on its way. On the release
 //! site (built with the `split` feature, see `scripts/split.sh`) this code
