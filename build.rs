@@ -4,6 +4,8 @@
 //!   includes: the page opens its kata without JSON readers for the
 //!   kata's types or the checks that compile its run, and a built-in kata
 //!   that fails its checks fails the build, in words;
+//! - it writes `style/later.css` without its comments and runs of spaces
+//!   into `OUT_DIR`, for the page's later part to add (`src/later.rs`);
 //! - with the `split` feature, on wasm, the page's binary keeps the
 //!   linker's relocations: the split tool (scripts/split.sh) needs them to
 //!   move the page's later part (src/later.rs) into a module of its own.
@@ -18,7 +20,7 @@ fn main() {
     if split && wasm {
         println!("cargo:rustc-link-arg-bin=playground=--emit-relocs");
     }
-    if let Err(reason) = write_built_in_katas() {
+    if let Err(reason) = write_built_in_katas().and_then(|()| write_later_styles()) {
         // Cargo shows a build script's stderr when it fails.
         eprintln!("{reason}");
         std::process::exit(1);
@@ -55,4 +57,34 @@ fn write_built_in_katas() -> Result<(), String> {
     let out = std::env::var("OUT_DIR").map_err(|e| format!("no OUT_DIR: {e}"))?;
     let path = std::path::Path::new(&out).join("built_in_katas.rs");
     std::fs::write(&path, source).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Writes `later.css` into `OUT_DIR`: `style/later.css` with its comments
+/// taken out and each run of whitespace made one space (none beside a
+/// brace or a semicolon). A comment left open fails the build.
+fn write_later_styles() -> Result<(), String> {
+    const SOURCE: &str = "style/later.css";
+    println!("cargo:rerun-if-changed={SOURCE}");
+    let css = std::fs::read_to_string(SOURCE).map_err(|e| format!("cannot read {SOURCE}: {e}"))?;
+    let mut text = String::with_capacity(css.len());
+    let mut rest = css.as_str();
+    while let Some(start) = rest.find("/*") {
+        text.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find("*/")
+            .ok_or_else(|| format!("{SOURCE}: a comment is not closed"))?;
+        rest = &rest[start + end + 2..];
+    }
+    text.push_str(rest);
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        let joins = out.ends_with(['{', '}', ';']) || word.starts_with(['{', '}', ';']);
+        if !out.is_empty() && !joins {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    let dir = std::env::var("OUT_DIR").map_err(|e| format!("no OUT_DIR: {e}"))?;
+    let path = std::path::Path::new(&dir).join("later.css");
+    std::fs::write(&path, out).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

@@ -804,12 +804,12 @@ pub fn App() -> impl IntoView {
     .forget();
     // Memos, so that each part is built once: a view closure reading
     // `built` itself would build its part again at the next stage.
-    let frame_built = Memo::new(move |_| built.get() >= Built::Frame);
-    let canvas_built = Memo::new(move |_| built.get() >= Built::Canvas);
-    let top_built = Memo::new(move |_| built.get() >= Built::Top);
-    let brief_built = Memo::new(move |_| built.get() >= Built::Brief);
-    let inspector_built = Memo::new(move |_| built.get() >= Built::Inspector);
-    let all_built = Memo::new(move |_| built.get() == Built::All);
+    let frame_built = built_reached(built, Built::Frame);
+    let canvas_built = built_reached(built, Built::Canvas);
+    let top_built = built_reached(built, Built::Top);
+    let brief_built = built_reached(built, Built::Brief);
+    let inspector_built = built_reached(built, Built::Inspector);
+    let all_built = built_reached(built, Built::All);
     let (embedded, readonly) = page.with_value(|p| (p.embed, p.readonly));
     let (title, event) = (kata.title.clone(), kata.event());
     let (top_title, top_event, title_frame) = (title.clone(), event.clone(), title.clone());
@@ -835,10 +835,10 @@ pub fn App() -> impl IntoView {
         }
         there
     });
-    let top_arrived = Memo::new(move |_| arrived.get() >= Built::Top);
-    let brief_arrived = Memo::new(move |_| arrived.get() >= Built::Brief);
-    let inspector_arrived = Memo::new(move |_| arrived.get() >= Built::Inspector);
-    let all_arrived = Memo::new(move |_| arrived.get() == Built::All);
+    let top_arrived = built_reached(arrived, Built::Top);
+    let brief_arrived = built_reached(arrived, Built::Brief);
+    let inspector_arrived = built_reached(arrived, Built::Inspector);
+    let all_arrived = built_reached(arrived, Built::All);
     // Once they are built, not once the part is there: they are built
     // a few tasks later.
     let results_shown: Signal<bool> =
@@ -1022,6 +1022,14 @@ enum Built {
     Inspector,
     /// Everything: and the results and the dialogs.
     All,
+}
+
+/// Whether `stage` has reached `at_least`, as a memo, so that what reads
+/// it is built once. One function for every stage (not inlined), so the
+/// page's wasm holds one memo's setup instead of one per stage.
+#[inline(never)]
+fn built_reached(stage: RwSignal<Built>, at_least: Built) -> Memo<bool> {
+    Memo::new(move |_| stage.get() >= at_least)
 }
 
 impl Built {

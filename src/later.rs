@@ -128,6 +128,7 @@ impl std::error::Error for PartError {}
     leptos::wasm_split::wasm_split(later, fallible, wasm_split_path = ::leptos::wasm_split)
 )]
 fn part() -> Result<Later, PartError> {
+    add_styles();
     Ok(Later {
         decode: protocol::decode::<Response>,
         take_grade: RunState::take_grade,
@@ -150,6 +151,34 @@ fn part() -> Result<Later, PartError> {
         follow_runs: crate::run::follow_runs,
         open_pasted_link: crate::app::open_pasted_link,
     })
+}
+
+/// The styles of what the part shows (`style/later.css`, its comments and
+/// runs of spaces taken out by the build script). They are data of the
+/// part, so they come with it, off the first load's critical path.
+const STYLES: &str = include_str!(concat!(env!("OUT_DIR"), "/later.css"));
+
+/// The id of the `<style>` element that holds [`STYLES`].
+pub const STYLE_ID: &str = "later-style";
+
+/// Adds the part's styles to the page, once, before the part shows
+/// anything: it runs as the part is loaded, and what the part shows is
+/// built afterwards. Without a document (never on the page) it adds
+/// nothing; the part still works, unstyled.
+fn add_styles() {
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+        return;
+    };
+    if document.get_element_by_id(STYLE_ID).is_some() {
+        return;
+    }
+    let (Ok(style), Some(head)) = (document.create_element("style"), document.head()) else {
+        return;
+    };
+    style.set_id(STYLE_ID);
+    style.set_text_content(Some(STYLES));
+    // Appended: after the page's stylesheet, as style/later.css expects.
+    let _ = head.append_child(&style);
 }
 
 impl From<leptos::wasm_split::SplitLoaderError> for PartError {

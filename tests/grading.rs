@@ -406,7 +406,8 @@ fn ready_on_the_wire_is_the_bytes_the_page_knows_it_by() {
 /// it is loaded; `later::now` has it from the moment it is downloaded; it
 /// reads the worker's answers as the wire form says. The worker's answers
 /// (`with_if_coming`) never start its download; the download the page
-/// starts early (`start_download`) is the one the callers wait for.
+/// starts early (`start_download`) is the one the callers wait for. The
+/// part adds its styles to the page as it comes.
 #[wasm_bindgen_test]
 async fn the_later_part_answers_in_order_and_at_once_when_loaded() {
     use playground::later;
@@ -481,5 +482,22 @@ async fn the_later_part_answers_in_order_and_at_once_when_loaded() {
             total: 5
         })),
         "once loaded, the part answers at once"
+    );
+    // The part brought its styles, once, after the page's own, without
+    // style/later.css's comments.
+    let document = web_sys::window().unwrap().document().unwrap();
+    let styles = document
+        .query_selector_all(&format!("head > #{}", later::STYLE_ID))
+        .unwrap();
+    assert_eq!(styles.length(), 1, "the part's styles are added once");
+    let text = styles.item(0).unwrap().text_content().unwrap_or_default();
+    assert!(
+        text.contains(".dialog-backdrop{") && text.contains(".palette-item{"),
+        "the part's styles, with no space before a brace: {text:.200}"
+    );
+    assert!(!text.contains("/*"), "no comments: {text:.200}");
+    assert!(
+        !include_str!("../style/main.css").contains(".dialog-backdrop"),
+        "the dialogs are styled by the part alone"
     );
 }

@@ -32,13 +32,18 @@ fn storage() -> web_sys::Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
 }
 
-/// Puts the app's stylesheet on the page once, so layout is real.
+/// Puts the app's stylesheets on the page once, so layout is real: the
+/// page's, and its later part's, which the part adds itself as it comes
+/// (a test may mount one of its components without it).
 fn ensure_style() {
     let doc = document();
     if doc.get_element_by_id("app-style").is_none() {
         let style = doc.create_element("style").unwrap();
         style.set_id("app-style");
-        style.set_text_content(Some(include_str!("../../style/main.css")));
+        style.set_text_content(Some(concat!(
+            include_str!("../../style/main.css"),
+            include_str!("../../style/later.css")
+        )));
         doc.head().unwrap().append_child(&style).unwrap();
         doc.body()
             .unwrap()

@@ -1,5 +1,5 @@
-//! The stylesheet keeps to its type scale (the comment at the top of
-//! `style/main.css`): the page's text takes its sizes from the `--text-*`
+//! The stylesheets keep to their type scale (the comment at the top of
+//! `style/main.css`; `style/later.css` keeps to it too): the page's text takes its sizes from the `--text-*`
 //! variables, its weights are regular and 600, and nothing is italic. The
 //! SVG canvas's labels alone have pixel sizes (scaled with the zoom) and
 //! may be bold. index.html looks the scale's fonts up while the wasm
@@ -87,6 +87,15 @@ fn the_stylesheet_keeps_to_its_type_scale() {
     assert_eq!(scale.len(), 6, "the six sizes of the scale: {scale:?}");
     let wrong = off_scale(&css);
     assert!(wrong.is_empty(), "off the type scale: {wrong:#?}");
+    // The later part's styles keep to the same scale.
+    let later =
+        std::fs::read_to_string(workspace_root().join("style/later.css")).expect("style/later.css");
+    assert!(later.contains(".dialog"), "the later part's styles");
+    let wrong = off_scale(&later);
+    assert!(
+        wrong.is_empty(),
+        "off the type scale in style/later.css: {wrong:#?}"
+    );
     // index.html finds the scale by the variables' prefix.
     let index = std::fs::read_to_string(workspace_root().join("index.html")).expect("index.html");
     assert!(index.contains("\"--text-\"") && index.contains("warmFonts"));
