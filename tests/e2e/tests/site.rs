@@ -543,3 +543,19 @@ fn the_grade_strip_keeps_its_height_whatever_its_next_step_says() {
         );
     }
 }
+
+/// The built page looks its fonts up with the characters the page shows
+/// (the ellipsis, arrows, ticks, the command key…), not with their `\u`
+/// escapes written out as text, which a minifier once made of them.
+#[test]
+fn the_built_page_probes_its_fonts_with_the_characters_themselves() {
+    let index = std::fs::read_to_string(e2e::dist_dir().join("index.html")).expect("index.html");
+    assert!(
+        index.contains("Ag…–→×·−“”‹›✓✕▶▾❚⌘"),
+        "the probe's characters in the built index.html"
+    );
+    assert!(
+        !index.contains("\\u2026") && !index.contains("\\\\u"),
+        "no escape written out as text in the built index.html"
+    );
+}
