@@ -61,7 +61,9 @@ fn write_built_in_katas() -> Result<(), String> {
 
 /// Writes `later.css` into `OUT_DIR`: `style/later.css` with its comments
 /// taken out and each run of whitespace made one space (none beside a
-/// brace or a semicolon). A comment left open fails the build.
+/// brace or a semicolon). It does not read CSS strings, so a quoted string
+/// that holds whitespace, a brace or a semicolon fails the build, as does a
+/// comment left open.
 fn write_later_styles() -> Result<(), String> {
     const SOURCE: &str = "style/later.css";
     println!("cargo:rerun-if-changed={SOURCE}");
@@ -70,12 +72,23 @@ fn write_later_styles() -> Result<(), String> {
     let mut rest = css.as_str();
     while let Some(start) = rest.find("/*") {
         text.push_str(&rest[..start]);
-        let end = rest[start..]
+        // From after the opening, so that `/*/` does not close itself.
+        let end = rest[start + 2..]
             .find("*/")
             .ok_or_else(|| format!("{SOURCE}: a comment is not closed"))?;
-        rest = &rest[start + end + 2..];
+        rest = &rest[start + 2 + end + 2..];
     }
     text.push_str(rest);
+    for quote in ['"', '\''] {
+        let mut strings = text.split(quote).skip(1).step_by(2);
+        if let Some(bad) =
+            strings.find(|s| s.contains(|c: char| c.is_whitespace() || "{};".contains(c)))
+        {
+            return Err(format!(
+                "{SOURCE}: the string {quote}{bad}{quote} holds what the build's minifier would change"
+            ));
+        }
+    }
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         let joins = out.ends_with(['{', '}', ';']) || word.starts_with(['{', '}', ';']);

@@ -9,7 +9,9 @@
 //! badges show, writing a design's share string (the compressor behind
 //! "Copy link" and the course page's messages), opening a link pasted into
 //! the address, and the effects that follow a run (playback's timer, the
-//! canvas's live frame, the lints a grade bore out). Until it comes the page
+//! canvas's live frame, the lints a grade bore out), and the styles of what
+//! it shows or brings (`style/later.css`, added as it is loaded). Until it
+//! comes the page
 //! shows the top bar's frame (the product and the kata's title) and the
 //! brief's paragraphs, saying what else is on its way. On the release
 //! site (built with the `split` feature, see `scripts/split.sh`) this code
@@ -163,8 +165,8 @@ pub const STYLE_ID: &str = "later-style";
 
 /// Adds the part's styles to the page, once, before the part shows
 /// anything: it runs as the part is loaded, and what the part shows is
-/// built afterwards. Without a document (never on the page) it adds
-/// nothing; the part still works, unstyled.
+/// built afterwards. Without a document or its head (never on the page)
+/// it adds nothing; the part still works, unstyled.
 fn add_styles() {
     let Some(document) = web_sys::window().and_then(|window| window.document()) else {
         return;
