@@ -18,7 +18,9 @@
 # the budget; SIZE_BUDGET_BYTES overrides it. The target is 200 KB
 # (200,000 bytes) gzipped and is not reached yet: the page's wasm alone is
 # about 196 KB (Leptos, the canvas and the grade strip; see BENCHMARKS.md).
-# Until it is, the budget stops it from growing: 210 KB (212 KB until the
+# Until it is, the budget stops it from growing: 208 KB (210 KB until the
+# page's searches for words in text stopped carrying the standard
+# library's Two-Way searcher, 2026-12-07; 212 KB until the
 # styles only the later part shows went to it, style/later.css,
 # 2026-12-07; 216 KB until the
 # links pasted into the address and the effects that follow a run
@@ -56,7 +58,7 @@
 # 2026-12-05).
 set -euo pipefail
 dist="${1:-$(dirname "$0")/../dist}"
-budget="${SIZE_BUDGET_BYTES:-210000}"
+budget="${SIZE_BUDGET_BYTES:-208000}"
 if [ ! -f "$dist/index.html" ]; then
   echo "size.sh: no $dist/index.html: build the site first with scripts/build.sh" >&2
   exit 2

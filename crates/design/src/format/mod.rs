@@ -280,6 +280,30 @@ mod tests {
     }
 
     #[test]
+    fn a_label_too_long_is_shortened_and_one_with_line_breaks_mended() {
+        for (label, shortened) in [
+            ("x".repeat(81), true),
+            ("a\nb".to_string(), false),
+            ("a\nb".repeat(41), true),
+        ] {
+            let text = format!(
+                r#"{{"version":1,"nodes":[{{"id":"api","kind":"api","label":{label:?},"x":0,"y":0}}],"edges":[]}}"#
+            );
+            let parsed = parse(&text).unwrap();
+            let said = parsed.diagnostics[0].to_string();
+            let kept = parsed.design.nodes[0].label.chars().count();
+            assert_eq!(kept, label.chars().count().min(80), "{said}");
+            assert!(!parsed.design.nodes[0].label.contains('\n'), "{said}");
+            let action = if shortened {
+                "it was shortened."
+            } else {
+                "they were replaced by spaces."
+            };
+            assert!(said.ends_with(action), "{label:?}: {said}");
+        }
+    }
+
+    #[test]
     fn reads_the_brief_example() {
         let text = r#"{"version":1,"nodes":[{"id":"api","kind":"api","label":"API","x":300,"y":200,"params":{"ttl_s":30}},{"id":"users","kind":"users","x":0,"y":200}],"edges":[{"from":"users","to":"api"}]}"#;
         let parsed = parse(text).unwrap();
