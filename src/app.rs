@@ -23,7 +23,7 @@ use crate::components::{
     top_bar::{TopBarContext, TopBarFrame, TopBarProps},
 };
 use crate::dom;
-use crate::embed::{self, CoursePage, Inbound, Outbound, Trigger};
+use crate::embed::{CoursePage, Trigger};
 use crate::grading::protocol::{KataData, KataRef};
 use crate::grading::transport::{self, Connect};
 use crate::later::{self, Dialogs, Later, PartError};
@@ -203,21 +203,6 @@ pub(crate) fn sentence(message: &str) -> String {
         _ => trimmed.to_string(),
     };
     format!("{rest}.")
-}
-
-/// A design from a share string or a JSON document (what a course page may
-/// send), in words when it cannot be read.
-async fn decode_any(text: &str) -> Result<Design, String> {
-    if text.trim_start().starts_with('{') {
-        crate::json::parse_design(text)
-            .map(|p| p.design)
-            .map_err(|e| e.to_string())
-    } else {
-        link::decode(text)
-            .await
-            .map(|s| s.design)
-            .map_err(|e| e.to_string())
-    }
 }
 
 /// What a link pasted into the tab's address acts on
@@ -523,10 +508,6 @@ pub fn App() -> impl IntoView {
     );
     let page = StoredValue::new(page);
     let course = CoursePage::new(page, kata_id, state, seed);
-    // Set when the course page loads a design, so its grade says so.
-    let course_loaded = StoredValue::new(false);
-    // The designs the course page has sent to load.
-    let loads_sent = Latest::new();
 
     // Autosave whenever the design settles (after each edit, not each drag
     // step). The first run only records the starting point.
@@ -553,46 +534,10 @@ pub fn App() -> impl IntoView {
     });
 
     // The embedding page learns that the playground is ready, and may send
-    // a design to load (only from the origins it allows in `?allow=`).
-    page.with_value(|p| {
-        embed::post(p, || Outbound::Ready {
-            kata: kata_id.into(),
-        })
-    });
-    let messages = window_event_listener(leptos::ev::message, move |ev| {
-        let inbound = page.with_value(|p| {
-            embed::screen_inbound(p, &ev)
-                .and_then(|data| embed::read_inbound(p, &ev.origin(), &data))
-        });
-        match inbound {
-            Ok(Inbound::LoadDesign(text)) => {
-                // A link is unpacked asynchronously: of several designs
-                // sent one after another, the last one sent stays, even
-                // when an earlier one is read after it.
-                let ticket = loads_sent.next();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let read = decode_any(&text).await;
-                    if state.is_gone() || !loads_sent.is_latest(ticket) {
-                        return;
-                    }
-                    match read {
-                        Ok(design) => {
-                            course_loaded.set_value(true);
-                            state.apply(|e| e.replace_design(design));
-                            state.fit_to_view();
-                            state
-                                .notify("The course page loaded a design. Undo brings yours back.");
-                        }
-                        Err(error) => state.notify_lasting(format!(
-                            "The course page sent a design that could not be opened: {}",
-                            sentence(&error)
-                        )),
-                    }
-                });
-            }
-            Err(refused) => embed::log_refusal(&refused),
-        }
-    });
+    // a design to load (only from the origins it allows in `?allow=`),
+    // which the page's later part reads.
+    course.ready();
+    let messages = window_event_listener(leptos::ev::message, move |ev| course.receive(ev));
     on_cleanup(move || messages.remove());
 
     // Another tab (or embed) saved in this slot: ask before this page
@@ -623,7 +568,10 @@ pub fn App() -> impl IntoView {
     run.connect(&connect, move |outcome| {
         let (request, trigger) = trigger_of.get_value();
         if request == outcome.request {
-            course.post_grade(state, outcome, trigger);
+            // Only the page's later part takes a grade, so it is there.
+            if let Some(part) = later::now() {
+                (part.course_grade)(course, state, outcome, trigger);
+            }
         }
     });
     let pending_grade = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
@@ -632,7 +580,7 @@ pub fn App() -> impl IntoView {
         seed.track();
         let trigger = if previous.is_none() {
             Trigger::Opened
-        } else if course_loaded.get_value() {
+        } else if course.loaded_design() {
             Trigger::LoadDesign
         } else {
             Trigger::Edit
@@ -642,7 +590,7 @@ pub fn App() -> impl IntoView {
             let request =
                 kata_ref.with_value(|k| run.request(design, revision, k, seed.get_untracked()));
             trigger_of.set_value((request, trigger));
-            course_loaded.set_value(false);
+            course.grade_asked();
         });
         pending_grade.set_value(Some(timer)); // replaces (cancels) any earlier one
     });
@@ -1119,7 +1067,7 @@ fn ask_again_for_later_part(
                 part.set(Some(later));
                 // Before the answers waiting for the part are read (and
                 // the grades among them posted).
-                course.part_arrived(&later);
+                (later.course_arrived)(course);
                 if !linted {
                     state.refresh_lints();
                 }

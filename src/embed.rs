@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::later::{self, Later, PartError};
+use crate::app::{sentence, Latest};
+use crate::later::{self, PartError};
+use crate::link;
 use crate::page::PageOptions;
 use crate::state::EditorState;
 
@@ -16,6 +18,9 @@ use crate::state::EditorState;
 pub const SOURCE: &str = "kata-playground";
 /// The protocol version in every message.
 pub const VERSION: u32 = 1;
+/// The most messages of the protocol kept unread while the page's later
+/// part, which reads them, is on its way or missing; the oldest goes first.
+pub const MAX_UNREAD: usize = 8;
 /// The largest inbound message read, in characters of its JSON (a design
 /// is far smaller; the same 4 MiB the design format allows).
 pub const MAX_INBOUND_CHARS: usize = 4 * 1024 * 1024;
@@ -79,22 +84,14 @@ impl Outbound {
     /// The message as JSON text, in the documented shape (written with the
     /// design crate's writer, which the page has for its autosave).
     pub fn to_json(&self) -> String {
+        if let Outbound::Ready { kata } = self {
+            return ready_json(kata);
+        }
         let mut w = JsonWriter::new(false);
-        w.begin_object();
-        w.key("source");
-        w.string(SOURCE);
-        w.key("v");
-        w.u64(u64::from(VERSION));
         match self {
-            Outbound::Ready { kata } => {
-                w.key("type");
-                w.string("ready");
-                w.key("kata");
-                w.string(kata);
-            }
+            Outbound::Ready { .. } => {}
             Outbound::DesignChanged { kata, share } => {
-                w.key("type");
-                w.string("design-changed");
+                begin_message(&mut w, "design-changed");
                 w.key("kata");
                 w.string(kata);
                 w.key("share");
@@ -112,8 +109,7 @@ impl Outbound {
                 } else {
                     f64::from(*passed) / f64::from(*total)
                 };
-                w.key("type");
-                w.string("graded");
+                begin_message(&mut w, "graded");
                 w.key("trigger");
                 w.string(trigger.key());
                 w.key("kata");
@@ -143,6 +139,30 @@ impl Outbound {
         w.end_object();
         w.finish()
     }
+}
+
+/// Writes the opening of a message of type `kind`: the object, `source`,
+/// `v` and `type`.
+fn begin_message(w: &mut JsonWriter, kind: &str) {
+    w.begin_object();
+    w.key("source");
+    w.string(SOURCE);
+    w.key("v");
+    w.u64(u64::from(VERSION));
+    w.key("type");
+    w.string(kind);
+}
+
+/// [`Outbound::Ready`] as JSON text. The page posts it as it starts, so
+/// it is written apart from the other messages, whose code comes with the
+/// page's later part.
+fn ready_json(kata: &str) -> String {
+    let mut w = JsonWriter::new(false);
+    begin_message(&mut w, "ready");
+    w.key("kata");
+    w.string(kata);
+    w.end_object();
+    w.finish()
 }
 
 /// A message the playground accepts from its parent.
@@ -229,32 +249,42 @@ pub fn is_embedded(options: &PageOptions) -> bool {
     parent_and_targets(options).is_some()
 }
 
-/// Posts the message `message` builds to the parent page, when there is
-/// one, at each of [`PageOptions::post_targets`]: nowhere while `?allow=`
-/// is malformed, and then `message` is not called.
-pub fn post(options: &PageOptions, message: impl FnOnce() -> Outbound) {
+/// Posts the message `message` writes (JSON text, see
+/// [`Outbound::to_json`]) to the parent page, when there is one, at each
+/// of [`PageOptions::post_targets`]: nowhere while `?allow=` is
+/// malformed, and then `message` is not called.
+fn post(options: &PageOptions, message: impl FnOnce() -> String) {
     let Some((parent, targets)) = parent_and_targets(options) else {
         return;
     };
-    // Built only now: a message carries the design's share link, which is
-    // not worth compressing for a page that is not embedded.
-    let message = message();
-    if let Ok(data) = js_sys::JSON::parse(&message.to_json()) {
+    // Written only now: a message carries the design's share link, which
+    // is not worth compressing for a page that is not embedded.
+    if let Ok(data) = js_sys::JSON::parse(&message()) {
         for target in targets {
             let _ = parent.post_message(&data, target);
         }
     }
 }
 
-/// What the playground tells the course page about the design on screen:
-/// that it changed, and its grades. Both messages carry the design's share
-/// string, which the page's later part writes (it holds the compressor, so
-/// the page's own wasm does without it). Once the part is there a message
-/// is posted at once; while it is on its way, when it comes, in the order
-/// asked, so `design-changed` still comes before the grade of its edit.
-/// A change made while the part could not be downloaded is owed, and told
-/// with the design then as soon as the part comes ([`CoursePage::part_arrived`]);
-/// a grade can only come through the part, so none is lost that way.
+/// The course page around the playground: what it is told about the
+/// design on screen, and the designs it sends.
+///
+/// Told: that the playground is ready ([`CoursePage::ready`], as the page
+/// starts), that the design changed, and its grades. The last two carry
+/// the design's share string, which the page's later part writes (it
+/// holds the compressor, so the page's own wasm does without it), so
+/// their code is in the part too ([`later::Later::course_changed`],
+/// [`later::Later::course_grade`]). Once the part is there a change is posted at
+/// once; while it is on its way, when it comes, in the order asked, so
+/// `design-changed` still comes before the grade of its edit. A change
+/// made while the part could not be downloaded is owed, and told with the
+/// design then as soon as the part comes ([`later::Later::course_arrived`]); a
+/// grade can only come through the part, so none is lost that way.
+///
+/// Sent: the page keeps each message of the protocol as it comes
+/// ([`CoursePage::receive`]) and the part reads them, in order, once it is
+/// there ([`CoursePage::read_messages`]): a design sent before the part
+/// came is loaded when it comes.
 #[derive(Clone, Copy)]
 pub struct CoursePage {
     page: StoredValue<PageOptions>,
@@ -263,6 +293,15 @@ pub struct CoursePage {
     seed: RwSignal<u64>,
     /// A change is owed to the course page.
     owed: StoredValue<bool>,
+    /// The protocol's messages not read yet (they wait for the part).
+    unread: StoredValue<Vec<web_sys::MessageEvent>, LocalStorage>,
+    /// Set when a design the course page sent is loaded, until the grade
+    /// it brings is asked for ([`CoursePage::grade_asked`]).
+    loaded: StoredValue<bool>,
+    /// The designs the course page has sent: of several sent one after
+    /// another, the last one sent stays, even when an earlier one is read
+    /// after it.
+    loads: Latest,
 }
 
 impl CoursePage {
@@ -280,7 +319,27 @@ impl CoursePage {
             state,
             seed,
             owed: StoredValue::new(false),
+            unread: StoredValue::new_local(Vec::new()),
+            loaded: StoredValue::new(false),
+            loads: Latest::new(),
         }
+    }
+
+    /// Posts `ready`: the playground has started (and keeps what the
+    /// course page sends from now on).
+    pub fn ready(self) {
+        self.page.with_value(|p| post(p, || ready_json(self.kata)));
+    }
+
+    /// Whether the course page loaded the design on screen, and its grade
+    /// is not asked for yet ([`CoursePage::grade_asked`]).
+    pub fn loaded_design(self) -> bool {
+        self.loaded.get_value()
+    }
+
+    /// The grade of the design on screen is asked for.
+    pub fn grade_asked(self) {
+        self.loaded.set_value(false);
     }
 
     /// The design on screen and the seed, when there is a course page to
@@ -307,36 +366,60 @@ impl CoursePage {
             return;
         };
         later::with_if_coming(move |part| match part {
-            Ok(part) => self.post_changed(&part, &design, seed),
+            Ok(part) => (part.course_changed)(self, &design, seed),
             // (`set_value` is a no-op once the page is gone.)
             Err(PartError) => self.owed.set_value(true),
         });
     }
 
+    /// A message came: one of the protocol's is kept, unread, for the
+    /// part, which reads it at once when it is there, or when it comes
+    /// (the last [`MAX_UNREAD`] of them: of the designs sent, only the last
+    /// one stays anyway). Any other is ignored (other scripts post
+    /// messages too) after one property read.
+    pub fn receive(self, event: web_sys::MessageEvent) {
+        if !is_ours(&event) {
+            return;
+        }
+        self.unread.update_value(|unread| {
+            if unread.len() >= MAX_UNREAD {
+                unread.remove(0);
+            }
+            unread.push(event)
+        });
+        later::with_if_coming(move |part| {
+            if let Ok(part) = part {
+                (part.course_messages)(self);
+            }
+        });
+    }
+
     /// The design on screen was graded (by `trigger`, `passed` scenarios of
     /// `total`): posts `graded`. Called as the grade is taken, which only
-    /// the part does, so the part is there ([`later::now`]) and the message
-    /// goes out at once, after any `design-changed` asked for before.
-    pub fn graded(self, trigger: Trigger, passed: u32, total: u32) {
-        let Some(part) = later::now() else {
-            return;
-        };
+    /// the part does, so the part is there and the message goes out at
+    /// once, after any `design-changed` asked for before.
+    fn graded(self, trigger: Trigger, passed: u32, total: u32) {
         let Some((design, seed)) = self.design_to_tell() else {
             return;
         };
         self.page.with_value(|p| {
-            post(p, || Outbound::Graded {
-                trigger,
-                kata: self.kata.into(),
-                share: (part.share)(&design, self.kata, seed),
-                passed,
-                total,
+            post(p, || {
+                Outbound::Graded {
+                    trigger,
+                    kata: self.kata.into(),
+                    share: design::share::encode(&design, self.kata, seed),
+                    passed,
+                    total,
+                }
+                .to_json()
             })
         });
     }
 
     /// Posts the grade of `outcome` (by `trigger`), if it is a grade and
-    /// its design is still the one on screen (see [`CoursePage::graded`]).
+    /// its design is still the one on screen: `graded`, after any
+    /// `design-changed` asked for before.
+    /// In the page's later part ([`later::Later::course_grade`]).
     pub fn post_grade(self, state: EditorState, outcome: &crate::run::Outcome, trigger: Trigger) {
         let Ok(g) = &outcome.grade else { return };
         if state.with_editor(|e| e.revision() != outcome.revision) {
@@ -346,46 +429,117 @@ impl CoursePage {
     }
 
     /// The later part has come: posts the change owed, if any, with the
-    /// design on screen now. The app calls it first thing when the part
-    /// comes, before the worker's answers that waited for it are read.
-    pub fn part_arrived(self, part: &Later) {
-        if !self.owed.get_value() {
-            return;
+    /// design on screen now, then reads the messages that waited. In the
+    /// part ([`later::Later::course_arrived`]); the app calls it first thing when
+    /// the part comes, before the worker's answers that waited for it are
+    /// read.
+    pub fn part_arrived(self) {
+        if self.owed.get_value() {
+            self.owed.set_value(false);
+            if let Some((design, seed)) = self.design_to_tell() {
+                self.post_changed(&design, seed);
+            }
         }
-        self.owed.set_value(false);
-        if let Some((design, seed)) = self.design_to_tell() {
-            self.post_changed(part, &design, seed);
-        }
+        self.read_messages();
     }
 
     /// Posts `design-changed` for `design`. It may run once the download
     /// it waited for is over, after the page is gone: then nothing is
-    /// posted.
-    fn post_changed(self, part: &Later, design: &Design, seed: u64) {
+    /// posted. In the page's later part ([`later::Later::course_changed`]).
+    pub fn post_changed(self, design: &Design, seed: u64) {
         let _ = self.page.try_with_value(|p| {
-            post(p, || Outbound::DesignChanged {
-                kata: self.kata.into(),
-                share: (part.share)(design, self.kata, seed),
+            post(p, || {
+                Outbound::DesignChanged {
+                    kata: self.kata.into(),
+                    share: design::share::encode(design, self.kata, seed),
+                }
+                .to_json()
             })
         });
     }
+
+    /// Reads the messages kept for the part, in the order they came: a
+    /// design sent replaces the one on screen as one undoable step. In the
+    /// page's later part ([`later::Later::course_messages`]).
+    pub fn read_messages(self) {
+        let Some(unread) = self.unread.try_update_value(std::mem::take) else {
+            return;
+        };
+        for event in unread {
+            let inbound = self.page.with_value(|p| {
+                screen_inbound(p, &event).and_then(|data| read_inbound(p, &event.origin(), &data))
+            });
+            match inbound {
+                Ok(Inbound::LoadDesign(text)) => self.load(text),
+                Err(refused) => log_refusal(&refused),
+            }
+        }
+    }
+
+    /// Loads a design the course page sent. It is unpacked
+    /// asynchronously: of several designs sent one after another, the
+    /// last one sent stays, even when an earlier one is read after it.
+    fn load(self, text: String) {
+        let ticket = self.loads.next();
+        let state = self.state;
+        wasm_bindgen_futures::spawn_local(async move {
+            let read = decode_any(&text).await;
+            if state.is_gone() || !self.loads.is_latest(ticket) {
+                return;
+            }
+            match read {
+                Ok(design) => {
+                    self.loaded.set_value(true);
+                    state.apply(|e| e.replace_design(design));
+                    state.fit_to_view();
+                    state.notify("The course page loaded a design. Undo brings yours back.");
+                }
+                Err(error) => state.notify_lasting(format!(
+                    "The course page sent a design that could not be opened: {}",
+                    sentence(&error)
+                )),
+            }
+        });
+    }
+}
+
+/// A design from a share string or a JSON document (what a course page may
+/// send), in words when it cannot be read.
+async fn decode_any(text: &str) -> Result<Design, String> {
+    if text.trim_start().starts_with('{') {
+        crate::json::parse_design(text)
+            .map(|p| p.design)
+            .map_err(|e| e.to_string())
+    } else {
+        link::decode(text)
+            .await
+            .map(|s| s.design)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Whether a `message` event is one of this protocol's: its data's
+/// `source`, read without copying the data.
+fn is_ours(event: &web_sys::MessageEvent) -> bool {
+    let source = js_sys::Reflect::get(&event.data(), &JsValue::from_str("source"))
+        .ok()
+        .and_then(|v| v.as_string());
+    source.as_deref() == Some(SOURCE)
 }
 
 /// Screens a `message` event before anything of it is parsed: only our
 /// protocol's messages (their `source`, read without copying the data),
 /// from an allowed origin, within [`MAX_INBOUND_CHARS`]; then its data as
-/// JSON. A 64 MB message from a stranger costs a property read.
+/// JSON. A 64 MB message from a stranger costs a property read (one of
+/// the protocol's is kept until the part screens it: [`CoursePage::receive`]).
 pub fn screen_inbound(
     options: &PageOptions,
     event: &web_sys::MessageEvent,
 ) -> Result<Value, Refused> {
-    let data = event.data();
-    let source = js_sys::Reflect::get(&data, &JsValue::from_str("source"))
-        .ok()
-        .and_then(|v| v.as_string());
-    if source.as_deref() != Some(SOURCE) {
+    if !is_ours(event) {
         return Err(Refused::NotOurs);
     }
+    let data = event.data();
     if !options.allow_errors.is_empty() {
         return Err(Refused::BadAllow);
     }

@@ -2,16 +2,18 @@
 //! click, or after the canvas, not to draw the canvas and edit on it.
 //!
 //! It holds reading the worker's answers (a grade is the largest thing the
-//! page reads) and taking the grades and advice among them, the results
-//! with their charts and playback, the inspector, the dialogs, the top
-//! bar's buttons (its menus, exports, import and "Copy link"), the brief
-//! and the palette, the keyboard's actions, finding the lints the nodes'
-//! badges show, writing a design's share string (the compressor behind
-//! "Copy link" and the course page's messages), opening a link pasted into
-//! the address, and the effects that follow a run (playback's timer, the
-//! canvas's live frame, the lints a grade bore out), and the styles of what
-//! it shows or brings (`style/later.css`, added as it is loaded). Until it
-//! comes the page
+//! page reads) and taking the grades and advice among them, the grade
+//! strip's words once there is a grade, the results with their charts and
+//! playback, the inspector, the dialogs, the top bar's buttons (its menus,
+//! exports, import and "Copy link"), the brief and the palette, the
+//! keyboard's actions, finding and setting the lints the nodes' badges
+//! show, the course page's messages but `ready` (writing them, with the
+//! design's share string and the compressor behind "Copy link", and
+//! reading what the course page sends), opening a link pasted into the
+//! address, the effects that follow a run (playback's timer, the canvas's
+//! live frame, the lints a grade bore out) and the words a run shows on
+//! the canvas, and the styles of what it shows or brings
+//! (`style/later.css`, added as it is loaded). Until it comes the page
 //! shows the top bar's frame (the product and the kata's title) and the
 //! brief's paragraphs, saying what else is on its way. On the release
 //! site (built with the `split` feature, see `scripts/split.sh`) this code
@@ -30,8 +32,7 @@
 
 use std::cell::RefCell;
 
-use design::{Design, Lint};
-use editor::lints::GradedLints;
+use design::Design;
 use editor::Action;
 use leptos::prelude::*;
 
@@ -42,14 +43,14 @@ use crate::components::{
     brief::{BriefPanel, BriefPanelProps},
     dialogs::{ConfirmReplace, ConfirmReplaceProps, ShortcutsHelp, ShortcutsHelpProps},
     inspector::{Inspector, InspectorProps},
-    results::{Results, ResultsProps},
+    results::{GradeLine, GradeLineProps, Results, ResultsProps},
     share::{ShareDialogs, ShareDialogsProps},
     top_bar::{TopBar, TopBarProps},
 };
-use crate::embed::CoursePage;
+use crate::embed::{CoursePage, Trigger};
 use crate::grading::protocol::{self, Response, WireError};
 use crate::run::{Outcome, RunState};
-use crate::state::EditorState;
+use crate::state::{EditorState, LiveFrame, NodeLive};
 
 /// The part's entry points, plain function pointers: once the part is
 /// loaded, calling them costs what calling any function does.
@@ -63,6 +64,9 @@ pub struct Later {
     pub inspector: fn(InspectorProps) -> AnyView,
     /// The results: run controls, charts, scenario cards.
     pub results: fn(ResultsProps) -> AnyView,
+    /// The grade strip's words once there is a grade
+    /// ([`crate::components::results::GradeLine`]).
+    pub grade_line: fn(RunState) -> AnyView,
     /// The page's dialogs.
     pub dialogs: fn(Dialogs) -> AnyView,
     /// The top bar with its buttons (before the part comes, the page
@@ -74,11 +78,30 @@ pub struct Later {
     /// Carries out a keyboard action ([`actions::run`]); true if the key
     /// was used.
     pub run_action: fn(KeyTargets, Action) -> bool,
-    /// The lints to show for a design ([`GradedLints::for_design`]).
-    pub lints: fn(&GradedLints, &Design) -> Vec<Lint>,
-    /// A design's share string (`d2.…`) for a kata and seed: what a link's
-    /// hash and the course page's messages carry.
-    pub share: fn(&Design, &str, u64) -> String,
+    /// What a node shows of the run being watched
+    /// ([`crate::components::node::live_words`]).
+    pub node_live_words: fn(&NodeLive) -> String,
+    /// A node's errors in the run being watched, and why
+    /// ([`crate::components::node::error_words`]).
+    pub node_error_words: fn(&NodeLive) -> Option<(String, String)>,
+    /// An edge's flow while a run plays
+    /// ([`crate::components::edge::flow_style`]).
+    pub edge_flow_style: fn(&LiveFrame, &str) -> Option<String>,
+    /// Shows the lints of a design, the one on screen
+    /// ([`EditorState::find_lints`]).
+    pub show_lints: fn(EditorState, Design),
+    /// Posts `design-changed` to the course page
+    /// ([`CoursePage::post_changed`]).
+    pub course_changed: fn(CoursePage, &Design, u64),
+    /// Posts a grade to the course page ([`CoursePage::post_grade`]).
+    pub course_grade: fn(CoursePage, EditorState, &Outcome, Trigger),
+    /// Tells the course page what was owed while the part was missing and
+    /// reads the messages it sent meanwhile
+    /// ([`CoursePage::part_arrived`]).
+    pub course_arrived: fn(CoursePage),
+    /// Reads the messages the course page sent
+    /// ([`CoursePage::read_messages`]).
+    pub course_messages: fn(CoursePage),
     /// Sets up what follows the runs on the page (playback's timer, the
     /// canvas's live frame, the lints a grade bore out, the course page
     /// told of a run watched: [`crate::run::follow_runs`]), under the
@@ -136,6 +159,7 @@ fn part() -> Result<Later, PartError> {
         take_grade: RunState::take_grade,
         inspector: |props| Inspector(props).into_any(),
         results: |props| Results(props).into_any(),
+        grade_line: |run| GradeLine(GradeLineProps { run }).into_any(),
         dialogs: |d| {
             view! {
                 {ConfirmReplace(d.confirm)}
@@ -148,8 +172,14 @@ fn part() -> Result<Later, PartError> {
         top_bar: |props| TopBar(props).into_any(),
         brief: |props| BriefPanel(props).into_any(),
         run_action: actions::run,
-        lints: GradedLints::for_design,
-        share: design::share::encode,
+        show_lints: EditorState::find_lints,
+        node_live_words: crate::components::node::live_words,
+        node_error_words: crate::components::node::error_words,
+        edge_flow_style: crate::components::edge::flow_style,
+        course_changed: CoursePage::post_changed,
+        course_grade: CoursePage::post_grade,
+        course_arrived: CoursePage::part_arrived,
+        course_messages: CoursePage::read_messages,
         follow_runs: crate::run::follow_runs,
         open_pasted_link: crate::app::open_pasted_link,
     })

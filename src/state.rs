@@ -266,14 +266,16 @@ impl EditorState {
     /// part comes ([`EditorState::refresh_lints`]). So a design opens with
     /// its badges a moment after it is drawn.
     fn show_lints(&self, design: Design) {
-        let Some(part) = crate::later::now() else {
-            return;
-        };
+        if let Some(part) = crate::later::now() {
+            (part.show_lints)(*self, design);
+        }
+    }
+
+    /// [`EditorState::show_lints`] once the page's later part is there:
+    /// in the part (`later::Later::show_lints`), with the lints' code.
+    pub fn find_lints(self, design: Design) {
         // (A browser test's mount may be gone.)
-        if let Some(lints) = self
-            .graded_lints
-            .try_with_value(|g| (part.lints)(g, &design))
-        {
+        if let Some(lints) = self.graded_lints.try_with_value(|g| g.for_design(&design)) {
             if self.lints.try_get_untracked().is_some() {
                 set_if_changed(self.lints, lints);
             }

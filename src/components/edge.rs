@@ -8,7 +8,30 @@ use leptos::prelude::*;
 // SVG neither shows nor reads.
 use leptos::svg;
 
-use crate::state::{EdgeView as Edge, EditorState};
+use crate::state::{EdgeView as Edge, EditorState, LiveFrame};
+
+/// The style of an edge into `target` while a run plays (`frame`): it
+/// flows faster and thicker with the traffic arriving at its target; none
+/// when nothing arrives. In the page's later part
+/// (`later::Later::edge_flow_style`).
+pub fn flow_style(frame: &LiveFrame, target: &str) -> Option<String> {
+    let n = frame.nodes.get(target)?;
+    // Traffic on a log scale relative to the busiest node: the busiest
+    // edge cycles in 0.2 s, a trickle in 1.6 s.
+    let share = if frame.max_offered_rps > 0.0 {
+        (1.0 + n.offered_rps).ln() / (1.0 + frame.max_offered_rps).ln()
+    } else {
+        0.0
+    };
+    (n.offered_rps > 0.0).then(|| {
+        let seconds = 1.6 - 1.4 * f64::from(share.clamp(0.0, 1.0));
+        format!(
+            "animation-duration: {}s; stroke-width: {}px",
+            fixed(seconds, 2),
+            fixed(f64::from(1.5 + 2.5 * share), 1)
+        )
+    })
+}
 
 /// Draws one edge; nothing if either end is gone.
 #[component]
@@ -41,26 +64,13 @@ pub fn EdgeView(
     // While a run plays, an edge flows faster and thicker with the traffic
     // arriving at its target.
     let target = edge.to.to_string();
+    // A run's state comes only with the page's later part, which writes
+    // the style. (`live` is read first, so that it is tracked whether the
+    // part is there or not.)
     let flow = move || {
         state.live.with(|l| {
-            l.as_ref().and_then(|f| {
-                let n = f.nodes.get(&target)?;
-                // Traffic on a log scale relative to the busiest node:
-                // the busiest edge cycles in 0.2 s, a trickle in 1.6 s.
-                let share = if f.max_offered_rps > 0.0 {
-                    (1.0 + n.offered_rps).ln() / (1.0 + f.max_offered_rps).ln()
-                } else {
-                    0.0
-                };
-                (n.offered_rps > 0.0).then(|| {
-                    let seconds = 1.6 - 1.4 * f64::from(share.clamp(0.0, 1.0));
-                    format!(
-                        "animation-duration: {}s; stroke-width: {}px",
-                        fixed(seconds, 2),
-                        fixed(f64::from(1.5 + 2.5 * share), 1)
-                    )
-                })
-            })
+            let frame = l.as_ref()?;
+            (crate::later::now()?.edge_flow_style)(frame, &target)
         })
     };
     let title = format!("{} → {}: {}", edge.from, edge.to, edge.kind.name());

@@ -9,9 +9,58 @@ use leptos::prelude::*;
 // SVG neither shows nor reads.
 use leptos::svg;
 
-use crate::state::EditorState;
+use crate::state::{EditorState, NodeLive};
 use editor::icons::icon_path;
 use editor::lints::BadgeKind;
+
+/// What a node shows of the run being watched, as text: how busy it is (a
+/// CDN how much it answers at the edge, a replica its lag). In the page's
+/// later part (`later::Later::node_live_words`).
+pub fn live_words(l: &NodeLive) -> String {
+    let instances = if l.instances >= 1.5 {
+        format!(" · {} inst", fixed(f64::from(l.instances), 0))
+    } else {
+        String::new()
+    };
+    match (l.edge_share, l.lag_s) {
+        (Some(share), _) => format!("{}% at edge", fixed(f64::from(100.0 * share), 1)),
+        (_, Some(lag)) => format!(
+            "lag {} s · {}% busy",
+            editor::chart::format_number(f64::from(lag)),
+            fixed(f64::from(100.0 * l.utilisation.clamp(0.0, 9.99)), 0)
+        ),
+        _ => format!(
+            "{}% busy{instances}",
+            fixed(f64::from(100.0 * l.utilisation.clamp(0.0, 9.99)), 0)
+        ),
+    }
+}
+
+/// A node's errors in the run being watched, when it has any: the badge's
+/// words and its tooltip, which says why they happen. In the page's later
+/// part (`later::Later::node_error_words`).
+pub fn error_words(l: &NodeLive) -> Option<(String, String)> {
+    if l.errors_rps < 0.5 {
+        return None;
+    }
+    let reason = if l.backlog > 0.0 {
+        format!(
+            "{} errors/s: overloaded, {} requests waiting (queue full or timed out)",
+            fixed(f64::from(l.errors_rps), 0),
+            fixed(f64::from(l.backlog), 0)
+        )
+    } else {
+        format!(
+            "{} errors/s: requests failing (unavailable or over capacity)",
+            fixed(f64::from(l.errors_rps), 0)
+        )
+    };
+    let text = format!(
+        "✕ {}/s",
+        editor::chart::format_number(f64::from(l.errors_rps))
+    );
+    Some((text, reason))
+}
 
 /// Draws the node `id`; nothing if it no longer exists.
 #[component]
@@ -118,54 +167,22 @@ pub fn NodeView(
         Memo::new(move |_| live().map(|l| utilisation_class(l.utilisation)))
     };
     // What the node shows of the run, as text: how busy it is (a CDN how
-    // much it answers at the edge, a replica its lag)…
+    // much it answers at the edge, a replica its lag), and its errors with
+    // why they happen (the badge's tooltip). A run's state comes only
+    // with the page's later part, which writes these words. (`live` is
+    // read first, so that it is tracked whether the part is there or not.)
     let live_text = {
         let live = live.clone();
         move || {
-            live().map(|l| {
-                let instances = if l.instances >= 1.5 {
-                    format!(" · {} inst", fixed(f64::from(l.instances), 0))
-                } else {
-                    String::new()
-                };
-                match (l.edge_share, l.lag_s) {
-                    (Some(share), _) => format!("{}% at edge", fixed(f64::from(100.0 * share), 1)),
-                    (_, Some(lag)) => format!(
-                        "lag {} s · {}% busy",
-                        editor::chart::format_number(f64::from(lag)),
-                        fixed(f64::from(100.0 * l.utilisation.clamp(0.0, 9.99)), 0)
-                    ),
-                    _ => format!(
-                        "{}% busy{instances}",
-                        fixed(f64::from(100.0 * l.utilisation.clamp(0.0, 9.99)), 0)
-                    ),
-                }
-            })
+            let l = live()?;
+            Some((crate::later::now()?.node_live_words)(&l))
         }
     };
-    // …and its errors, with why they happen (the badge's tooltip).
     let errors = {
         let live = live.clone();
         move || {
-            live().filter(|l| l.errors_rps >= 0.5).map(|l| {
-                let reason = if l.backlog > 0.0 {
-                    format!(
-                        "{} errors/s: overloaded, {} requests waiting (queue full or timed out)",
-                        fixed(f64::from(l.errors_rps), 0),
-                        fixed(f64::from(l.backlog), 0)
-                    )
-                } else {
-                    format!(
-                        "{} errors/s: requests failing (unavailable or over capacity)",
-                        fixed(f64::from(l.errors_rps), 0)
-                    )
-                };
-                let text = format!(
-                    "✕ {}/s",
-                    editor::chart::format_number(f64::from(l.errors_rps))
-                );
-                (text, reason)
-            })
+            let l = live()?;
+            (crate::later::now()?.node_error_words)(&l)
         }
     };
     // The name holds the words the node shows, in the order shown (label,

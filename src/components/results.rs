@@ -13,6 +13,7 @@ use crate::app::sentence;
 use crate::components::charts::{Charts, Targets};
 use crate::components::timeline_controls::PlaybackControls;
 use crate::dom;
+use crate::later;
 use crate::run::RunState;
 use crate::state::EditorState;
 
@@ -135,6 +136,73 @@ pub fn GradeSummary(
     on_show: Callback<()>,
 ) -> impl IntoView {
     let current = move || run.is_current(state);
+    // Whether there is a grade to tell: its words come with the page's
+    // later part (`GradeLine`), which takes every grade, so the part is
+    // there once this is true. A memo, so that the line is built once and
+    // follows later grades itself.
+    let graded = Memo::new(move |_| {
+        run.outcome
+            .with(|o| o.as_ref().is_some_and(|o| o.grade.is_ok()))
+    });
+    let show = move |_| {
+        on_show.run(());
+        // The cards are drawn by now on a wide screen; a phone's Results
+        // pane shows on the next frame, so scroll then.
+        gloo_timers::callback::Timeout::new(0, || {
+            dom::scroll_into_view(&[".scenario-card.failed", ".scenario-card"])
+        })
+        .forget();
+    };
+    view! {
+        <section class="grade-summary" aria-label="Grade" class:outdated=move || !current()>
+            {move || if graded.get() {
+                later::now().map_or_else(|| ().into_any(), |part| (part.grade_line)(run))
+            } else if run.unavailable.with(Option::is_some)
+                || run.outcome.with(|o| o.as_ref().is_some_and(|o| o.grade.is_err()))
+            {
+                // No grade, and none coming (the kata could not grade, or
+                // the browser cannot run the worker), which the strip says
+                // too, since on a phone it may be all that shows.
+                view! {
+                    <p class="grade-count"><strong>"Not graded"</strong></p>
+                    <p class="grade-next">{move || if results_shown.get() {
+                        "Grading is not working here: Results says why.".to_string()
+                    } else {
+                        // Results would say why, but they are not here:
+                        // the strip says it itself.
+                        let why = run.unavailable.get().or_else(|| {
+                            run.outcome.with(|o| o.as_ref().and_then(|o| o.grade.clone().err()))
+                        });
+                        match why {
+                            Some(why) => format!("Grading is not working here: {}", sentence(&why)),
+                            None => "Grading is not working here.".to_string(),
+                        }
+                    }}</p>
+                }
+                .into_any()
+            } else {
+                // On its way.
+                view! {
+                    <p class="grade-count"><strong>{grading_words(run, "Grading")}</strong></p>
+                }
+                .into_any()
+            }}
+            // Nothing to show until the results are on the page (they
+            // come with the page's later part).
+            <button type="button" class="button grade-show" on:click=show
+                disabled=move || !results_shown.get()>"Results"</button>
+        </section>
+    }
+}
+
+/// The grade strip's words once there is a grade: the pass count and the
+/// first failed scenario's next step. In the page's later part
+/// (`later::Later::grade_line`), which takes the grades.
+#[component]
+pub fn GradeLine(
+    /// Grade and playback.
+    run: RunState,
+) -> impl IntoView {
     // The words are derived from the outcome, so the strip changes only
     // when a grade or its tested advice arrives, not on each playback tick.
     let words = Memo::new(move |_| {
@@ -152,59 +220,18 @@ pub fn GradeSummary(
             Some((count, grade.all_passed(), next))
         })
     });
-    let show = move |_| {
-        on_show.run(());
-        // The cards are drawn by now on a wide screen; a phone's Results
-        // pane shows on the next frame, so scroll then.
-        gloo_timers::callback::Timeout::new(0, || {
-            dom::scroll_into_view(&[".scenario-card.failed", ".scenario-card"])
+    move || {
+        words.get().map(|(count, all, next)| {
+            view! {
+                <p class="grade-count" class:all-passed=all><strong>{count}</strong></p>
+                {next.map(|(name, id, step)| view! {
+                    <p class="grade-next" data-scenario=id>
+                        <span class="grade-next-name">{name}": "</span>
+                        <span class="grade-next-step">{step}</span>
+                    </p>
+                })}
+            }
         })
-        .forget();
-    };
-    view! {
-        <section class="grade-summary" aria-label="Grade" class:outdated=move || !current()>
-            {move || match words.get() {
-                // No grade: on its way, or not coming (the kata could not
-                // grade, or the browser cannot run the worker), which the
-                // strip says too, since on a phone it may be all that shows.
-                None if run.unavailable.with(Option::is_some)
-                    || run.outcome.with(|o| o.as_ref().is_some_and(|o| o.grade.is_err())) => view! {
-                    <p class="grade-count"><strong>"Not graded"</strong></p>
-                    <p class="grade-next">{move || if results_shown.get() {
-                        "Grading is not working here: Results says why.".to_string()
-                    } else {
-                        // Results would say why, but they are not here:
-                        // the strip says it itself.
-                        let why = run.unavailable.get().or_else(|| {
-                            run.outcome.with(|o| o.as_ref().and_then(|o| o.grade.clone().err()))
-                        });
-                        match why {
-                            Some(why) => format!("Grading is not working here: {}", sentence(&why)),
-                            None => "Grading is not working here.".to_string(),
-                        }
-                    }}</p>
-                }
-                .into_any(),
-                None => view! {
-                    <p class="grade-count"><strong>{grading_words(run, "Grading")}</strong></p>
-                }
-                .into_any(),
-                Some((count, all, next)) => view! {
-                    <p class="grade-count" class:all-passed=all><strong>{count}</strong></p>
-                    {next.map(|(name, id, step)| view! {
-                        <p class="grade-next" data-scenario=id>
-                            <span class="grade-next-name">{name}": "</span>
-                            <span class="grade-next-step">{step}</span>
-                        </p>
-                    })}
-                }
-                .into_any(),
-            }}
-            // Nothing to show until the results are on the page (they
-            // come with the page's later part).
-            <button type="button" class="button grade-show" on:click=show
-                disabled=move || !results_shown.get()>"Results"</button>
-        </section>
     }
 }
 

@@ -164,13 +164,15 @@ fn the_course_page_receives_the_grade_of_a_passing_design() {
     browser.assert_no_console_errors();
 }
 
-/// The share string a message carries is written by the page's later part
-/// (`src/later.rs`). A design the course page loads while that part cannot
-/// be downloaded is still told: no `design-changed` can be written then,
-/// so it is owed, and once the part comes the course page hears it, with
-/// that design.
+/// The page's later part (`src/later.rs`) reads the course page's messages
+/// and writes the share strings they carry. While that part cannot be
+/// downloaded the playground still says it is ready, and keeps a design the
+/// course page sends; a change the learner makes meanwhile cannot be told,
+/// so it is owed. Once the part comes the course page hears the owed
+/// change, with the design then, and the design it sent is loaded and told
+/// (`design-changed`) before that design's grade.
 #[test]
-fn a_change_made_while_the_later_part_is_missing_reaches_the_course_page_once_it_comes() {
+fn a_design_sent_while_the_later_part_is_missing_is_loaded_once_it_comes() {
     let (site, later) = e2e::site_without_later_part("course-without-later");
     let server = e2e::serve::StaticServer::start(&site).expect("serve the copy");
     let browser = e2e::webdriver::Browser::start(1440, 1400).expect("start headless Chromium");
@@ -191,6 +193,15 @@ fn a_change_made_while_the_later_part_is_missing_reaches_the_course_page_once_it
             vec![],
         )
         .expect("listen to the playground");
+    let starter = e2e::canonical_design("starter");
+    let count_nodes = "return document.getElementById('playground').contentDocument \
+         .querySelectorAll('svg.canvas g.node').length";
+    browser
+        .wait_for(
+            &format!("{count_nodes} === {};", starter.nodes.len()),
+            Duration::from_secs(10),
+        )
+        .expect("the playground draws the starter without its later part");
 
     let reference = e2e::canonical_design("reference");
     browser
@@ -200,16 +211,36 @@ fn a_change_made_while_the_later_part_is_missing_reaches_the_course_page_once_it
             vec![json!(design::share::encode(&reference, "status-dashboard", 1))],
         )
         .expect("post load-design");
+    // The learner drags the readers meanwhile (the notice of the missing
+    // part is dismissed first: it may cover the node).
     browser
-        .wait_for(
-            "return document.getElementById('playground').contentDocument \
-               .querySelectorAll('svg.canvas g.node').length === arguments[0];"
-                .replace("arguments[0]", &reference.nodes.len().to_string())
-                .as_str(),
-            Duration::from_secs(10),
+        .execute(
+            "const d = document.getElementById('playground').contentDocument; \
+             const b = d.querySelector('.notice-area button'); if (b) b.click();",
+            vec![],
         )
-        .expect("the playground shows the loaded design without its later part");
+        .expect("dismiss the notice");
+    let at = browser
+        .execute(
+            "const f = document.getElementById('playground'); \
+             const r = f.getBoundingClientRect(); \
+             const n = f.contentDocument.querySelector('[data-node=\"users\"] rect').getBoundingClientRect(); \
+             return [r.left + f.clientLeft + n.left + n.width / 2, r.top + f.clientTop + n.top + n.height / 2];",
+            vec![],
+        )
+        .expect("find the readers");
+    let (x, y) = (at[0].as_f64().unwrap_or(0.0), at[1].as_f64().unwrap_or(0.0));
+    browser
+        .mouse_path(&[(x, y), (x + 20.0, y + 10.0), (x + 60.0, y + 40.0)])
+        .expect("drag the readers");
     std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        browser
+            .execute(count_nodes, vec![])
+            .expect("count the nodes"),
+        json!(starter.nodes.len()),
+        "the design on screen stays until the part that reads the message comes"
+    );
     let heard = browser
         .execute("return window.__heard.map(m => m.type)", vec![])
         .expect("read what the course page heard");
@@ -220,33 +251,57 @@ fn a_change_made_while_the_later_part_is_missing_reaches_the_course_page_once_it
     );
 
     e2e::put_back_later_part(&site, &later);
-    let changed = browser
-        .wait_for(
-            "const m = window.__heard.find(m => m.type === 'design-changed'); return m && m.share;",
-            // The page asks again 5, 15, 35 and 75 s after its first failure.
-            Duration::from_secs(80),
-        )
-        .expect("the owed `design-changed` comes once the part has");
-    let shared = design::share::decode(changed.as_str().unwrap_or("")).expect("a share string");
-    assert_eq!(
-        shared.design, reference,
-        "`design-changed` carries the design loaded while the part was missing"
-    );
     browser
         .wait_for(
-            "return window.__heard.some(m => m.type === 'graded')",
-            Duration::from_secs(60),
+            "return window.__heard.some(m => m.type === 'graded' && m.trigger === 'load-design')",
+            // The page asks again 5, 15, 35 and 75 s after its first failure.
+            Duration::from_secs(120),
         )
-        .expect("the design is graded once the part has come");
-    let order = browser
-        .execute("return window.__heard.map(m => m.type)", vec![])
+        .expect("the design sent is loaded and graded once the part has come");
+    browser
+        .wait_for(
+            &format!("{count_nodes} === {};", reference.nodes.len()),
+            Duration::from_secs(10),
+        )
+        .expect("the playground shows the design sent");
+    // The grades of the designs before it (the starter as opened, and as
+    // dragged) may come or not, depending on when the worker answers.
+    let heard = browser
+        .execute(
+            "return window.__heard.filter(m => m.type !== 'graded' || m.trigger === 'load-design')",
+            vec![],
+        )
         .expect("read what the course page heard");
-    println!("heard: {order}");
+    let kinds: Vec<&str> = heard
+        .as_array()
+        .map(|all| all.iter().filter_map(|m| m["type"].as_str()).collect())
+        .unwrap_or_default();
+    println!("heard: {kinds:?}");
     assert_eq!(
-        order.get(0),
-        Some(&json!("design-changed")),
-        "the change is told before its grade: {order}"
+        kinds,
+        ["design-changed", "design-changed", "graded"],
+        "the owed change, then the design sent, then its grade"
     );
+    let told = |i: usize| {
+        design::share::decode(heard[i]["share"].as_str().unwrap_or(""))
+            .expect("a share string")
+            .design
+    };
+    let owed = told(0);
+    let (was, now) = (
+        starter.node(&"users".into()).map(|n| n.position),
+        owed.node(&"users".into()).map(|n| n.position),
+    );
+    assert!(
+        owed.nodes.len() == starter.nodes.len() && was.is_some() && was != now,
+        "the owed `design-changed` carries the starter as dragged: {was:?} → {now:?}"
+    );
+    assert_eq!(
+        told(1),
+        reference,
+        "the second `design-changed` carries the design sent"
+    );
+    assert_eq!(told(2), reference, "the grade is of the design sent");
     let log = browser.console_log().expect("read the console");
     assert!(
         !log.iter().any(|e| e.message.contains("panicked")),
