@@ -63,7 +63,7 @@ pub fn validate(d: &Design) -> Vec<Diagnostic> {
         if let Some((_, problem)) = clean_label(&node.label) {
             out.push(Diagnostic::warning(
                 subject(),
-                format!("{}: the {problem}.", who(node)),
+                format!("{}: the {}.", who(node), problem.words()),
             ));
         }
         for (axis, value) in [("x", node.position.x), ("y", node.position.y)] {
@@ -198,9 +198,39 @@ pub(crate) fn check_id(id: &str) -> Result<(), &'static str> {
     }
 }
 
+/// What is wrong with a node's label ([`clean_label`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LabelProblem {
+    /// More than [`MAX_LABEL_CHARS`] characters (it may have control
+    /// characters too).
+    TooLong,
+    /// Control characters, such as line breaks.
+    ControlCharacters,
+}
+
+impl LabelProblem {
+    /// The problem in words, after "the".
+    pub(crate) fn words(self) -> &'static str {
+        match self {
+            LabelProblem::TooLong => "label is longer than 80 characters",
+            LabelProblem::ControlCharacters => {
+                "label contains control characters (such as line breaks)"
+            }
+        }
+    }
+
+    /// What [`clean_label`]'s repair did, in words.
+    pub(crate) fn repair(self) -> &'static str {
+        match self {
+            LabelProblem::TooLong => "it was shortened",
+            LabelProblem::ControlCharacters => "they were replaced by spaces",
+        }
+    }
+}
+
 /// A label with control characters replaced by spaces and cut to
 /// [`MAX_LABEL_CHARS`], and what was wrong; `None` when it is fine.
-pub(crate) fn clean_label(label: &str) -> Option<(String, &'static str)> {
+pub(crate) fn clean_label(label: &str) -> Option<(String, LabelProblem)> {
     let too_long = label.chars().count() > MAX_LABEL_CHARS;
     let control = label.chars().any(char::is_control);
     if !too_long && !control {
@@ -212,9 +242,9 @@ pub(crate) fn clean_label(label: &str) -> Option<(String, &'static str)> {
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     let problem = if too_long {
-        "label is longer than 80 characters"
+        LabelProblem::TooLong
     } else {
-        "label contains control characters (such as line breaks)"
+        LabelProblem::ControlCharacters
     };
     Some((fixed, problem))
 }
@@ -418,8 +448,21 @@ mod tests {
         assert!(check_id(&"a".repeat(64)).is_ok());
         assert_eq!(clean_label("Status API"), None);
         assert_eq!(clean_label("a\tb").map(|(s, _)| s), Some("a b".to_string()));
-        let (long, _) = clean_label(&"é".repeat(100)).unwrap();
+        let (long, problem) = clean_label(&"é".repeat(100)).unwrap();
         assert_eq!(long.chars().count(), 80);
+        assert_eq!(problem, LabelProblem::TooLong);
+        assert_eq!(
+            clean_label("a\nb").map(|(_, p)| p),
+            Some(LabelProblem::ControlCharacters)
+        );
+        // Too long and with a line break: shortened, and the break mended.
+        let (both, problem) = clean_label(&format!("a\nb{}", "x".repeat(90))).unwrap();
+        assert_eq!((both.chars().count(), problem), (80, LabelProblem::TooLong));
+        assert!(!both.contains('\n'));
+        // The words name the limit the code checks.
+        assert!(LabelProblem::TooLong
+            .words()
+            .contains(&MAX_LABEL_CHARS.to_string()));
         assert_eq!(shorten(&"x".repeat(50)).chars().count(), 40);
         let mut node = Node::new(NodeId::from("api1"), NodeKind::Api, Point::default());
         assert_eq!(who(&node), "API service “api1”");

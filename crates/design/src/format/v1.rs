@@ -224,17 +224,11 @@ fn decode_node(
         Some(Value::String(label)) => match clean_label(label) {
             None => node.label = label.clone(),
             Some((fixed, problem)) => {
-                // Shortened when it had more characters than it kept (a
-                // test of its length, not of the problem's words: a search
-                // for a word in a text carries the Two-Way searcher into
-                // the page, 0.9 KB gzipped).
-                let action = if fixed.chars().count() < label.chars().count() {
-                    "it was shortened"
-                } else {
-                    "they were replaced by spaces"
-                };
                 node.label = fixed;
-                later.push((true, format!("the {problem}; {action}.")));
+                later.push((
+                    true,
+                    format!("the {}; {}.", problem.words(), problem.repair()),
+                ));
             }
         },
         Some(_) => later.push((
