@@ -84,12 +84,14 @@ impl Outbound {
     /// The message as JSON text, in the documented shape (written with the
     /// design crate's writer, which the page has for its autosave).
     pub fn to_json(&self) -> String {
+        // `ready` is written apart: the page posts it before its later part,
+        // which holds the rest of this, comes.
         if let Outbound::Ready { kata } = self {
             return ready_json(kata);
         }
         let mut w = JsonWriter::new(false);
         match self {
-            Outbound::Ready { .. } => {}
+            Outbound::Ready { .. } => {} // written above
             Outbound::DesignChanged { kata, share } => {
                 begin_message(&mut w, "design-changed");
                 w.key("kata");
