@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // First load of the built site on a throttled "mobile" connection and CPU.
 //
-//   node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--query 'helpers=0'] [--no-throttle] [--json] [dist-dir]
+//   node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--query 'helpers=0'] [--no-throttle] [--trace] [--browser-arg ARG]... [--json] [dist-dir]
 //
 // --query puts a query string before the hash, as a page address can have
 // one (`?helpers=0`: the grading worker starts no helper workers).
@@ -64,6 +64,30 @@
 //                apart from the critical path (every other HTML, JS, wasm
 //                and CSS file), and the rest (favicon.svg…) as "other".
 //
+// --trace records each run with Chromium's tracing (the categories in
+// TRACE_CATEGORIES) and adds, per run, `traced`: every task of the page's
+// main thread over 50 ms from navigation start, as the trace has it
+// (tracing makes tasks a little longer), with
+//   start, duration  ms from navigation start, and how long it took;
+//   cpu              the main thread's own time in it (thread CPU time,
+//                    ms): what the page computed, without the time the
+//                    thread waited for a core;
+//   kind             what ran it (HandlePostMessage: a worker's message;
+//                    TimerFire: a timer; FireIdleCallback: an idle
+//                    callback; EvaluateScript: a script; UpdateLifecycle:
+//                    style, layout and paint; EventDispatch: an event);
+//   lazyCompileCpu   of `cpu`, V8 compiling wasm functions at their first
+//                    call (wasm.CompileLazy);
+//   tierUpJobs       how many of V8's background optimising compilations
+//                    of wasm (wasm.TopTierCompilation, on other threads:
+//                    mostly the grading worker's engine) overlapped it;
+//   observed         whether the page's 'longtask' observer saw it too
+//                    (it cannot see tasks before the page's first script);
+// and `tierUpCpu`, the CPU time of all those background compilations in
+// the run. --browser-arg passes an argument to Chromium (repeatable), e.g.
+// --browser-arg=--js-flags=--liftoff-only to see the page without V8's
+// optimising tier.
+//
 // Each run fails (and the script exits 1) if the first grade is not shown
 // within --timeout seconds (default 180). Exit 2: dist/, playwright-core or
 // Chromium missing, or bad arguments.
@@ -95,8 +119,8 @@ function fail(message, code = 2) {
 }
 
 function parseArgs(argv) {
-  const opts = { runs: 3, hash: "", query: "", json: false, throttle: true, timeoutS: 180, dist: path.join(ROOT, "dist") };
-  const usage = "usage: node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--query 'helpers=0'] [--no-throttle] [--json] [--timeout S] [dist-dir]";
+  const opts = { runs: 3, hash: "", query: "", json: false, throttle: true, trace: false, browserArgs: [], timeoutS: 180, dist: path.join(ROOT, "dist") };
+  const usage = "usage: node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--query 'helpers=0'] [--no-throttle] [--trace] [--browser-arg ARG]... [--json] [--timeout S] [dist-dir]";
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -113,6 +137,9 @@ function parseArgs(argv) {
     else if (a.startsWith("--timeout=")) opts.timeoutS = Number(a.slice(10));
     else if (a === "--json") opts.json = true;
     else if (a === "--no-throttle") opts.throttle = false;
+    else if (a === "--trace") opts.trace = true;
+    else if (a === "--browser-arg") opts.browserArgs.push(value());
+    else if (a.startsWith("--browser-arg=")) opts.browserArgs.push(a.slice(14));
     else if (a === "-h" || a === "--help") {
       process.stdout.write(`${usage}\n`);
       process.exit(0);
@@ -355,6 +382,7 @@ async function oneRun(browser, site, opts) {
   const navigatedAt = Date.now();
   let timedOut = false;
   const deadline = Date.now() + opts.timeoutS * 1000;
+  if (opts.trace) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
   await page.goto(site.url + opts.query + opts.hash, { waitUntil: "commit", timeout: opts.timeoutS * 1000 });
   // One evaluate that resolves when the page has settled (no polling, which
   // would add work to the throttled main thread), raced with the deadline.
@@ -373,6 +401,7 @@ async function oneRun(browser, site, opts) {
     const paint = performance.getEntriesByName("first-contentful-paint")[0];
     return { ...window.__lp, fcp: paint ? paint.startTime : null, now: performance.now() };
   });
+  const traced = opts.trace ? tracedTasks(JSON.parse((await browser.stopTracing()).toString()), data.longTasks) : undefined;
   await context.close();
 
   const tasks = data.longTasks;
@@ -406,7 +435,63 @@ async function oneRun(browser, site, opts) {
     workers,
     timedOut,
     errors,
+    ...(traced ? { traced } : {}),
   };
+}
+
+// ---- trace ---------------------------------------------------------------
+
+const TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.wasm", "blink.user_timing"];
+// What runs a task, by the first of these events inside it.
+const TASK_KINDS = [
+  "HandlePostMessage",
+  "FireIdleCallback",
+  "TimerFire",
+  "EvaluateScript",
+  "EventDispatch",
+  "FireAnimationFrame",
+  "WebFrameWidgetImpl::UpdateLifecycle",
+  "DocumentLoader::CommitNavigation",
+  "FunctionCall",
+];
+
+// The page's main-thread tasks over 50 ms in a trace (see --trace above);
+// `observed` are the page's PerformanceObserver's long tasks.
+function tracedTasks(trace, observed) {
+  const events = trace.traceEvents || [];
+  const threadNames = new Map();
+  for (const e of events) if (e.name === "thread_name") threadNames.set(`${e.pid}:${e.tid}`, e.args.name);
+  const thread = (e) => threadNames.get(`${e.pid}:${e.tid}`);
+  const complete = events.filter((e) => e.ph === "X" && typeof e.dur === "number");
+  // The page's main thread: the renderer main thread that ran the most.
+  const busy = new Map();
+  for (const e of complete) if (thread(e) === "CrRendererMain") busy.set(`${e.pid}:${e.tid}`, (busy.get(`${e.pid}:${e.tid}`) || 0) + 1);
+  const mainKey = [...busy.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const main = complete.filter((e) => `${e.pid}:${e.tid}` === mainKey);
+  const nav = events.find((e) => e.name === "navigationStart" && `${e.pid}:${e.tid}` === mainKey);
+  const origin = nav ? nav.ts : Math.min(...main.map((e) => e.ts));
+  const tierUps = complete.filter((e) => e.name === "wasm.TopTierCompilation");
+  const ms = (us) => Math.round(us / 100) / 10;
+  const tasks = main
+    .filter((t) => t.name === "RunTask" && t.dur > 50000)
+    .map((t) => {
+      const end = t.ts + t.dur;
+      const inside = main.filter((e) => e !== t && e.ts >= t.ts && e.ts < end);
+      const first = inside.find((e) => TASK_KINDS.includes(e.name));
+      const lazy = inside.filter((e) => e.name === "wasm.CompileLazy").reduce((sum, e) => sum + (e.tdur || 0), 0);
+      return {
+        start: ms(t.ts - origin),
+        duration: ms(t.dur),
+        cpu: typeof t.tdur === "number" ? ms(t.tdur) : null,
+        kind: first ? first.name.replace(/^.*::/, "") : "other",
+        lazyCompileCpu: ms(lazy),
+        tierUpJobs: tierUps.filter((e) => e.ts < end && e.ts + e.dur > t.ts).length,
+        // Whether the page's observer saw it too (tasks before the page's
+        // first script, such as the navigation's own, it cannot see).
+        observed: observed.some((o) => Math.abs(o.start - (t.ts - origin) / 1000) < 2),
+      };
+    });
+  return { tasks, tierUpJobs: tierUps.length, tierUpCpu: ms(tierUps.reduce((sum, e) => sum + (e.tdur || 0), 0)) };
 }
 
 // ---- report -------------------------------------------------------------
@@ -477,7 +562,7 @@ async function main() {
   let browser;
   let version = "?";
   try {
-    browser = await chromium.launch({ executablePath, headless: true });
+    browser = await chromium.launch({ executablePath, headless: true, args: opts.browserArgs });
     version = browser.version();
   } catch (e) {
     site.server.close();
@@ -524,6 +609,17 @@ async function main() {
       out.push(
         `  ${r.kind.padEnd(8)} ${r.path.padEnd(44)} ${String(r.bytes).padStart(9)} bytes${r.encoding ? ` ${r.encoding}` : "     "}  requested at ${String(r.requestedMs).padStart(5)} ms${r.status !== 200 ? ` (HTTP ${r.status})` : ""}`,
       );
+    }
+    if (opts.trace) {
+      out.push("");
+      out.push("main-thread tasks over 50 ms in the traces (start, wall, CPU, of which lazy wasm compiling, what ran it, background wasm optimisations overlapping):");
+      runs.forEach((r, i) => {
+        const t = r.traced;
+        out.push(`  run ${i + 1}: ${t.tierUpJobs} background wasm optimisations, ${t.tierUpCpu} ms CPU`);
+        for (const k of t.tasks) {
+          out.push(`    at ${fmt(k.start)} ms: ${fmt(k.duration)} ms, CPU ${k.cpu ?? "–"} ms (lazy compiling ${k.lazyCompileCpu} ms), ${k.kind}, ${k.tierUpJobs} overlapping${k.observed ? "" : " (not seen by the page's observer)"}`);
+        }
+      });
     }
     const b = runs[0].bytes;
     out.push(`  total: critical path ${b.critical} bytes, worker ${b.worker} bytes, later part ${b.later} bytes, other ${b.other} bytes`);

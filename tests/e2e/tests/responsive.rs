@@ -57,7 +57,7 @@ fn watch_long_tasks(browser: &Browser) {
             "if (window.__longTaskObserver) window.__longTaskObserver.disconnect(); \
              window.__longTasks = []; \
              window.__longTaskObserver = new PerformanceObserver(list => { \
-               for (const e of list.getEntries()) { window.__longTasks.push(e.duration); \
+               for (const e of list.getEntries()) { window.__longTasks.push([e.startTime, e.duration]); \
                  console.info('long task ' + Math.round(e.duration) + ' ms after ' + (window.__step || 'start')); } \
              }); \
              window.__longTaskObserver.observe({ type: 'longtask' });",
@@ -66,14 +66,31 @@ fn watch_long_tasks(browser: &Browser) {
         .expect("observe long tasks");
 }
 
+/// A main-thread task over 50 ms, as the page's observer reported it.
+#[derive(Clone, Copy, PartialEq)]
+struct LongTask {
+    /// When it started, in milliseconds from navigation.
+    start_ms: f64,
+    /// How long it took, in milliseconds.
+    duration_ms: f64,
+}
+
+/// Printed as "72 ms at 955 ms": when a task came tells which part of the
+/// page (or of its opening) it was.
+impl std::fmt::Debug for LongTask {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:.0} ms at {:.0} ms", self.duration_ms, self.start_ms)
+    }
+}
+
 /// The long tasks since the page opened (Chromium buffers them for an
 /// observer that asks).
-fn long_tasks_since_opening(browser: &Browser) -> Vec<f64> {
-    durations(
+fn long_tasks_since_opening(browser: &Browser) -> Vec<LongTask> {
+    tasks(
         &browser
             .execute_async(
                 "const done = arguments[arguments.length - 1]; \
-                 new PerformanceObserver(list => done(list.getEntries().map(e => e.duration))) \
+                 new PerformanceObserver(list => done(list.getEntries().map(e => [e.startTime, e.duration]))) \
                    .observe({ type: 'longtask', buffered: true }); \
                  setTimeout(() => done([]), 500);",
                 vec![],
@@ -89,13 +106,30 @@ fn durations(value: &serde_json::Value) -> Vec<f64> {
         .unwrap_or_default()
 }
 
-fn long_tasks(browser: &Browser) -> Vec<f64> {
-    durations(
+/// Long tasks from `[start, duration]` pairs.
+fn tasks(value: &serde_json::Value) -> Vec<LongTask> {
+    value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|pair| {
+                    Some(LongTask {
+                        start_ms: pair.get(0)?.as_f64()?,
+                        duration_ms: pair.get(1)?.as_f64()?,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn long_tasks(browser: &Browser) -> Vec<LongTask> {
+    tasks(
         &browser
             .execute(
                 // Entries not yet delivered to the callback are taken too.
                 "for (const e of window.__longTaskObserver.takeRecords()) \
-                   window.__longTasks.push(e.duration); \
+                   window.__longTasks.push([e.startTime, e.duration]); \
                  return window.__longTasks;",
                 vec![],
             )
@@ -159,7 +193,7 @@ fn edit_and_regrade(browser: &Browser, node: &str) {
 /// Opening a link to `name` in a fresh browser and editing it: the tasks
 /// over [`OPENING_LIMIT_MS`] from navigation until its grade showed, and
 /// the tasks over 50 ms while editing.
-fn long_tasks_opening_and_editing(name: &str, node: &str) -> (Vec<f64>, Vec<f64>) {
+fn long_tasks_opening_and_editing(name: &str, node: &str) -> (Vec<LongTask>, Vec<LongTask>) {
     let design = canonical(name);
     let (_server, browser) = open_design(&design);
     wait_graded(&browser);
@@ -173,16 +207,17 @@ fn long_tasks_opening_and_editing(name: &str, node: &str) -> (Vec<f64>, Vec<f64>
         .filter(|e| e.message.contains("long task"))
         .map(|e| e.message.as_str())
         .collect();
-    println!(
-        "{name}: long tasks while opening {opening:?} ms; while editing {editing:?} ms {steps:?}"
-    );
+    println!("{name}: long tasks while opening {opening:?}; while editing {editing:?} {steps:?}");
     browser.assert_no_console_errors();
     (over(OPENING_LIMIT_MS, opening), over(50.0, editing))
 }
 
 /// The tasks in `tasks` longer than `limit_ms`.
-fn over(limit_ms: f64, tasks: Vec<f64>) -> Vec<f64> {
-    tasks.into_iter().filter(|&d| d > limit_ms).collect()
+fn over(limit_ms: f64, tasks: Vec<LongTask>) -> Vec<LongTask> {
+    tasks
+        .into_iter()
+        .filter(|t| t.duration_ms > limit_ms)
+        .collect()
 }
 
 /// The longest task opening a link may take, from navigation until its
@@ -282,7 +317,7 @@ fn playing(browser: &Browser) -> bool {
 /// run, then Play again from the incident. The tasks over
 /// [`OPENING_LIMIT_MS`] from navigation until its grade showed, and those
 /// over 50 ms while playing back.
-fn long_tasks_opening_and_playing_back(name: &str) -> (Vec<f64>, Vec<f64>) {
+fn long_tasks_opening_and_playing_back(name: &str) -> (Vec<LongTask>, Vec<LongTask>) {
     let (_server, browser) = open_design(&canonical(name));
     wait_graded(&browser);
     let opening = long_tasks_since_opening(&browser);
@@ -302,7 +337,7 @@ fn long_tasks_opening_and_playing_back(name: &str) -> (Vec<f64>, Vec<f64>) {
     std::thread::sleep(Duration::from_millis(2000));
     assert!(playing(&browser), "{name}: the run plays again");
     let playback = long_tasks(&browser);
-    println!("{name}: long tasks while opening {opening:?} ms; while playing back {playback:?} ms");
+    println!("{name}: long tasks while opening {opening:?}; while playing back {playback:?}");
     browser.assert_no_console_errors();
     (over(OPENING_LIMIT_MS, opening), over(50.0, playback))
 }
@@ -320,7 +355,7 @@ fn opening_and_playing_back_every_canonical_design_make_no_long_task() {
     let names = canonical_names();
     assert!(names.len() >= 14, "{names:?}");
     for name in &names {
-        let passes: Vec<(Vec<f64>, Vec<f64>)> = (0..3)
+        let passes: Vec<(Vec<LongTask>, Vec<LongTask>)> = (0..3)
             .map(|_| long_tasks_opening_and_playing_back(name))
             .take_while(|(opening, playback)| !opening.is_empty() || !playback.is_empty())
             .collect();
@@ -370,7 +405,7 @@ fn the_tab_answers_input_while_a_2000_node_design_grades() {
     let opening = long_tasks_since_opening(&browser);
     watch_long_tasks(&browser);
     println!(
-        "{} nodes drawn after {:.1} s; long tasks while opening: {opening:?} ms",
+        "{} nodes drawn after {:.1} s; long tasks while opening: {opening:?}",
         big.nodes.len(),
         started.elapsed().as_secs_f64()
     );
@@ -408,7 +443,7 @@ fn the_tab_answers_input_while_a_2000_node_design_grades() {
         .wait_for(CHECKING, Duration::from_secs(60))
         .expect("the big design's grade shows and its fixes are being checked");
     println!(
-        "long tasks until the grade showed: {:?} ms",
+        "long tasks until the grade showed: {:?}",
         long_tasks(&browser)
     );
     watch_long_tasks(&browser);
@@ -427,7 +462,7 @@ fn the_tab_answers_input_while_a_2000_node_design_grades() {
     );
     let during = long_tasks(&browser);
     println!(
-        "input delays while grading {} nodes: {delays:?} ms; long tasks meanwhile: {during:?} ms; then {still_grading}",
+        "input delays while grading {} nodes: {delays:?} ms; long tasks meanwhile: {during:?}; then {still_grading}",
         big.nodes.len()
     );
     assert!(

@@ -351,6 +351,8 @@ struct Plan<'a> {
     run_of: Vec<usize>,
 }
 
+// Kept out of its caller: ARCHITECTURE.md, "The grading worker's wasm".
+#[inline(never)]
 fn plan(kata: &Kata) -> Result<Plan<'_>, GradeError> {
     let run = kata.run.as_ref().ok_or_else(|| GradeError::NoRun {
         kata: kata.id.clone(),
