@@ -469,7 +469,8 @@ function tracedTasks(trace, observed) {
   const mainKey = [...busy.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   const main = complete.filter((e) => `${e.pid}:${e.tid}` === mainKey);
   const nav = events.find((e) => e.name === "navigationStart" && `${e.pid}:${e.tid}` === mainKey);
-  const origin = nav ? nav.ts : Math.min(...main.map((e) => e.ts));
+  // (A trace has too many events to spread into Math.min's arguments.)
+  const origin = nav ? nav.ts : main.reduce((least, e) => Math.min(least, e.ts), Infinity);
   const tierUps = complete.filter((e) => e.name === "wasm.TopTierCompilation");
   const ms = (us) => Math.round(us / 100) / 10;
   const tasks = main
