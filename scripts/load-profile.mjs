@@ -84,7 +84,8 @@
 //   observed         whether the page's 'longtask' observer saw it too
 //                    (it cannot see tasks before the page's first script);
 // and `tierUpCpu`, the CPU time of all those background compilations in
-// the run. --browser-arg passes an argument to Chromium (repeatable), e.g.
+// the run (`originFound` false: the trace had no navigation to the page,
+// and the starts count from its first event). --browser-arg passes an argument to Chromium (repeatable), e.g.
 // --browser-arg=--js-flags=--liftoff-only to see the page without V8's
 // optimising tier.
 //
@@ -401,7 +402,7 @@ async function oneRun(browser, site, opts) {
     const paint = performance.getEntriesByName("first-contentful-paint")[0];
     return { ...window.__lp, fcp: paint ? paint.startTime : null, now: performance.now() };
   });
-  const traced = opts.trace ? tracedTasks(JSON.parse((await browser.stopTracing()).toString()), data.longTasks) : undefined;
+  const traced = opts.trace ? tracedTasks(JSON.parse((await browser.stopTracing()).toString()), data.longTasks, site.url) : undefined;
   await context.close();
 
   const tasks = data.longTasks;
@@ -456,19 +457,29 @@ const TASK_KINDS = [
 ];
 
 // The page's main-thread tasks over 50 ms in a trace (see --trace above);
-// `observed` are the page's PerformanceObserver's long tasks.
-function tracedTasks(trace, observed) {
+// `observed` are the page's PerformanceObserver's long tasks, `url` the
+// address the run opened (its navigation is the time origin).
+function tracedTasks(trace, observed, url) {
   const events = trace.traceEvents || [];
   const threadNames = new Map();
   for (const e of events) if (e.name === "thread_name") threadNames.set(`${e.pid}:${e.tid}`, e.args.name);
   const thread = (e) => threadNames.get(`${e.pid}:${e.tid}`);
-  const complete = events.filter((e) => e.ph === "X" && typeof e.dur === "number");
+  // In time order: a trace file need not list its events so.
+  const complete = events.filter((e) => e.ph === "X" && typeof e.dur === "number").sort((a, b) => a.ts - b.ts);
   // The page's main thread: the renderer main thread that ran the most.
   const busy = new Map();
   for (const e of complete) if (thread(e) === "CrRendererMain") busy.set(`${e.pid}:${e.tid}`, (busy.get(`${e.pid}:${e.tid}`) || 0) + 1);
   const mainKey = [...busy.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   const main = complete.filter((e) => `${e.pid}:${e.tid}` === mainKey);
-  const nav = events.find((e) => e.name === "navigationStart" && `${e.pid}:${e.tid}` === mainKey);
+  // The run's navigation (the renderer may have navigated before: to
+  // about:blank, say). Without it the starts are from the first event,
+  // and `originFound` says so.
+  const nav = events.find(
+    (e) =>
+      e.name === "navigationStart" &&
+      `${e.pid}:${e.tid}` === mainKey &&
+      String(e.args?.data?.documentLoaderURL ?? "").startsWith(url),
+  );
   // (A trace has too many events to spread into Math.min's arguments.)
   const origin = nav ? nav.ts : main.reduce((least, e) => Math.min(least, e.ts), Infinity);
   const tierUps = complete.filter((e) => e.name === "wasm.TopTierCompilation");
@@ -492,7 +503,7 @@ function tracedTasks(trace, observed) {
         observed: observed.some((o) => Math.abs(o.start - (t.ts - origin) / 1000) < 2),
       };
     });
-  return { tasks, tierUpJobs: tierUps.length, tierUpCpu: ms(tierUps.reduce((sum, e) => sum + (e.tdur || 0), 0)) };
+  return { originFound: Boolean(nav), tasks, tierUpJobs: tierUps.length, tierUpCpu: ms(tierUps.reduce((sum, e) => sum + (e.tdur || 0), 0)) };
 }
 
 // ---- report -------------------------------------------------------------
@@ -611,19 +622,19 @@ async function main() {
         `  ${r.kind.padEnd(8)} ${r.path.padEnd(44)} ${String(r.bytes).padStart(9)} bytes${r.encoding ? ` ${r.encoding}` : "     "}  requested at ${String(r.requestedMs).padStart(5)} ms${r.status !== 200 ? ` (HTTP ${r.status})` : ""}`,
       );
     }
+    const b = runs[0].bytes;
+    out.push(`  total: critical path ${b.critical} bytes, worker ${b.worker} bytes, later part ${b.later} bytes, other ${b.other} bytes`);
     if (opts.trace) {
       out.push("");
       out.push("main-thread tasks over 50 ms in the traces (start, wall, CPU, of which lazy wasm compiling, what ran it, background wasm optimisations overlapping):");
       runs.forEach((r, i) => {
         const t = r.traced;
-        out.push(`  run ${i + 1}: ${t.tierUpJobs} background wasm optimisations, ${t.tierUpCpu} ms CPU`);
+        out.push(`  run ${i + 1}: ${t.tierUpJobs} background wasm optimisations, ${t.tierUpCpu} ms CPU${t.originFound ? "" : " (no navigation found in the trace: times from its first event)"}`);
         for (const k of t.tasks) {
           out.push(`    at ${fmt(k.start)} ms: ${fmt(k.duration)} ms, CPU ${k.cpu ?? "–"} ms (lazy compiling ${k.lazyCompileCpu} ms), ${k.kind}, ${k.tierUpJobs} overlapping${k.observed ? "" : " (not seen by the page's observer)"}`);
         }
       });
     }
-    const b = runs[0].bytes;
-    out.push(`  total: critical path ${b.critical} bytes, worker ${b.worker} bytes, later part ${b.later} bytes, other ${b.other} bytes`);
     process.stdout.write(`${out.join("\n")}\n`);
   }
   if (runs.some((r) => r.timedOut || r.grade === null)) {

@@ -67,7 +67,6 @@ fn watch_long_tasks(browser: &Browser) {
 }
 
 /// A main-thread task over 50 ms, as the page's observer reported it.
-#[derive(Clone, Copy, PartialEq)]
 struct LongTask {
     /// When it started, in milliseconds from navigation.
     start_ms: f64,

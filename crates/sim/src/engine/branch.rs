@@ -158,7 +158,7 @@ fn first_fault_tick(faults: &[Fault]) -> u32 {
 /// `with_trunk`, sharing the ticks before each schedule's first fault (see
 /// the module docs). With faults of its own, `scenario` is no trunk: every
 /// run starts from the beginning.
-// Kept out of its caller: ARCHITECTURE.md, "The grading worker's wasm".
+// Kept out of its callers: ARCHITECTURE.md, "The grading worker's wasm".
 #[inline(never)]
 pub fn run_branched(
     design: &Design,

@@ -1733,7 +1733,7 @@ fn terminal_version(n: &NodeRt, before: &[NodeRt], commits: &CommitLog, at: f64)
 /// The boundaries of the scenario's faults in time order: each fault's
 /// start, with the nodes it hits and until when, and its end (when it has
 /// one), each with the fault as data ([`FaultRecord`]).
-// Kept out of its caller: ARCHITECTURE.md, "The grading worker's wasm".
+// Kept out of its callers: ARCHITECTURE.md, "The grading worker's wasm".
 #[inline(never)]
 fn schedule_faults(s: &Scenario, nodes: &[NodeRt], cdns: &[usize]) -> Vec<FaultEvent> {
     let mut out = Vec::new();

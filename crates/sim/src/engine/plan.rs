@@ -536,7 +536,7 @@ fn terminals(kind: NodeKind, class: usize) -> usize {
 }
 
 /// Builds the plan. Never fails: problems become diagnostics.
-// Kept out of its caller: ARCHITECTURE.md, "The grading worker's wasm".
+// Kept out of its callers: ARCHITECTURE.md, "The grading worker's wasm".
 #[inline(never)]
 pub(crate) fn build(d: &Design, s: &Scenario, seed: u64) -> Plan {
     let mut diagnostics = design::validate(d);

@@ -24,7 +24,7 @@ pub(crate) struct Verdict {
 
 /// Explains the deciding check `head` of a scenario whose checks are
 /// `all` (in the kata's order).
-// Kept out of its caller: ARCHITECTURE.md, "The grading worker's wasm".
+// Kept out of its callers: ARCHITECTURE.md, "The grading worker's wasm".
 #[inline(never)]
 pub(crate) fn explain(ctx: &Context<'_>, head: &CheckResult, all: &[CheckResult]) -> Verdict {
     let a = Analysis {

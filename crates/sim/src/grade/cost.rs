@@ -95,7 +95,7 @@ fn finite(x: f64) -> f64 {
 }
 
 /// The monthly cost of `design` from the report of one incident run.
-// Kept out of its caller: ARCHITECTURE.md, "The grading worker's wasm".
+// Kept out of its callers: ARCHITECTURE.md, "The grading worker's wasm".
 #[inline(never)]
 pub(crate) fn monthly(design: &Design, report: &Report, incidents: f64) -> MonthlyCost {
     let book = prices();

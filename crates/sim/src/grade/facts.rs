@@ -20,7 +20,7 @@ pub(crate) struct DesignFacts<'a> {
 }
 
 impl<'a> DesignFacts<'a> {
-    // Kept out of its caller: ARCHITECTURE.md, "The grading worker's wasm".
+    // Kept out of its callers: ARCHITECTURE.md, "The grading worker's wasm".
     #[inline(never)]
     pub fn new(d: &'a Design) -> Self {
         let mut seen = HashSet::new();

@@ -238,7 +238,7 @@ fn no_answer(what: &str) -> (f64, String, bool) {
 }
 
 /// Measures one check on the context's run.
-// Kept out of its caller: ARCHITECTURE.md, "The grading worker's wasm".
+// Kept out of its callers: ARCHITECTURE.md, "The grading worker's wasm".
 #[inline(never)]
 pub(crate) fn measure(ctx: &Context<'_>, c: &Check) -> CheckResult {
     let r = ctx.report();

@@ -351,7 +351,7 @@ struct Plan<'a> {
     run_of: Vec<usize>,
 }
 
-// Kept out of its caller: ARCHITECTURE.md, "The grading worker's wasm".
+// Kept out of its callers: ARCHITECTURE.md, "The grading worker's wasm".
 #[inline(never)]
 fn plan(kata: &Kata) -> Result<Plan<'_>, GradeError> {
     let run = kata.run.as_ref().ok_or_else(|| GradeError::NoRun {

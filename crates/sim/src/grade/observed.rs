@@ -24,7 +24,7 @@ const NO_READER_REACHED: &str = "in this run no reader's request did";
 /// - Every other lint is left `None`: no run measures it as such (a
 ///   single instance that did not fail in a run is still a single
 ///   instance).
-// Kept out of its caller: ARCHITECTURE.md, "The grading worker's wasm".
+// Kept out of its callers: ARCHITECTURE.md, "The grading worker's wasm".
 #[inline(never)]
 pub(super) fn observe(lints: &mut [Lint], scenarios: &[ScenarioResult], runs: &[GradedRun]) {
     let measured: Vec<f64> = scenarios
