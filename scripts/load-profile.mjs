@@ -83,6 +83,9 @@
 //                    mostly the grading worker's engine) overlapped it;
 //   observed         whether the page's 'longtask' observer saw it too
 //                    (it cannot see tasks before the page's first script);
+// `busiest`, every main-thread task that did 10 ms of CPU work or more
+// (BUSY_CPU_MS), however long it took, described the same way (what the
+// page computes in its largest tasks, apart from the time they waited);
 // and `tierUpCpu`, the CPU time of all those background compilations in
 // the run (`originFound` false: the trace had no navigation to the page,
 // and the starts count from its first event). --browser-arg passes an argument to Chromium (repeatable), e.g.
@@ -456,6 +459,9 @@ const TASK_KINDS = [
   "FunctionCall",
 ];
 
+// A main-thread task is "busy" (listed in `busiest`) from this much CPU time.
+const BUSY_CPU_MS = 10;
+
 // The page's main-thread tasks over 50 ms in a trace (see --trace above);
 // `observed` are the page's PerformanceObserver's long tasks, `url` the
 // address the run opened (its navigation is the time origin).
@@ -484,26 +490,28 @@ function tracedTasks(trace, observed, url) {
   const origin = nav ? nav.ts : main.reduce((least, e) => Math.min(least, e.ts), Infinity);
   const tierUps = complete.filter((e) => e.name === "wasm.TopTierCompilation");
   const ms = (us) => Math.round(us / 100) / 10;
-  const tasks = main
-    .filter((t) => t.name === "RunTask" && t.dur > 50000)
-    .map((t) => {
-      const end = t.ts + t.dur;
-      const inside = main.filter((e) => e !== t && e.ts >= t.ts && e.ts < end);
-      const first = inside.find((e) => TASK_KINDS.includes(e.name));
-      const lazy = inside.filter((e) => e.name === "wasm.CompileLazy").reduce((sum, e) => sum + (e.tdur || 0), 0);
-      return {
-        start: ms(t.ts - origin),
-        duration: ms(t.dur),
-        cpu: typeof t.tdur === "number" ? ms(t.tdur) : null,
-        kind: first ? first.name.replace(/^.*::/, "") : "other",
-        lazyCompileCpu: ms(lazy),
-        tierUpJobs: tierUps.filter((e) => e.ts < end && e.ts + e.dur > t.ts).length,
-        // Whether the page's observer saw it too (tasks before the page's
-        // first script, such as the navigation's own, it cannot see).
-        observed: observed.some((o) => Math.abs(o.start - (t.ts - origin) / 1000) < 2),
-      };
-    });
-  return { originFound: Boolean(nav), tasks, tierUpJobs: tierUps.length, tierUpCpu: ms(tierUps.reduce((sum, e) => sum + (e.tdur || 0), 0)) };
+  const describe = (t) => {
+    const end = t.ts + t.dur;
+    const inside = main.filter((e) => e !== t && e.ts >= t.ts && e.ts < end);
+    const first = inside.find((e) => TASK_KINDS.includes(e.name));
+    const lazy = inside.filter((e) => e.name === "wasm.CompileLazy").reduce((sum, e) => sum + (e.tdur || 0), 0);
+    return {
+      start: ms(t.ts - origin),
+      duration: ms(t.dur),
+      cpu: typeof t.tdur === "number" ? ms(t.tdur) : null,
+      kind: first ? first.name.replace(/^.*::/, "") : "other",
+      lazyCompileCpu: ms(lazy),
+      tierUpJobs: tierUps.filter((e) => e.ts < end && e.ts + e.dur > t.ts).length,
+      // Whether the page's observer saw it too (tasks before the page's
+      // first script, such as the navigation's own, it cannot see).
+      observed: observed.some((o) => Math.abs(o.start - (t.ts - origin) / 1000) < 2),
+    };
+  };
+  const runTasks = main.filter((t) => t.name === "RunTask");
+  const tasks = runTasks.filter((t) => t.dur > 50000).map(describe);
+  // The tasks that did the most work, however long they waited.
+  const busiest = runTasks.filter((t) => (t.tdur || 0) >= BUSY_CPU_MS * 1000).map(describe);
+  return { originFound: Boolean(nav), tasks, busiest, tierUpJobs: tierUps.length, tierUpCpu: ms(tierUps.reduce((sum, e) => sum + (e.tdur || 0), 0)) };
 }
 
 // ---- report -------------------------------------------------------------
@@ -633,6 +641,8 @@ async function main() {
         for (const k of t.tasks) {
           out.push(`    at ${fmt(k.start)} ms: ${fmt(k.duration)} ms, CPU ${k.cpu ?? "–"} ms (lazy compiling ${k.lazyCompileCpu} ms), ${k.kind}, ${k.tierUpJobs} overlapping${k.observed ? "" : " (not seen by the page's observer)"}`);
         }
+        const cpus = t.busiest.map((k) => k.cpu);
+        out.push(`    ${cpus.length} tasks did ${BUSY_CPU_MS} ms of CPU work or more${cpus.length ? ` (at most ${Math.max(...cpus)} ms)` : ""}`);
       });
     }
     process.stdout.write(`${out.join("\n")}\n`);

@@ -625,21 +625,12 @@ impl Sim {
             Some(ext) => ext,
             None => self.draw_demand(mid),
         };
-        let mut new_post = false;
-        while (self.posted as usize) < self.scenario.updates_s.len()
-            && self.scenario.updates_s[self.posted as usize] < end
-        {
-            let u = self.scenario.updates_s[self.posted as usize];
-            self.posted += 1;
-            self.pending_reach.push(self.posted);
-            new_post = true;
-            self.event(
-                u,
-                EventKind::UpdatePosted,
-                None,
-                format!("update {} posted", self.posted),
-            );
-        }
+        let new_post = self
+            .scenario
+            .updates_s
+            .get(self.posted as usize)
+            .is_some_and(|&u| u < end)
+            && self.post_updates(end);
         let write = if self.posted > self.committed && (new_post || tf >= self.retry_at) {
             1.0
         } else {
@@ -750,6 +741,30 @@ impl Sim {
         &self.sample
     }
 
+    /// Posts the updates due before `end` (the tick's end), each with its
+    /// event; whether there was one. On the few ticks an update is due,
+    /// so kept out of `step` (ARCHITECTURE.md, "The grading worker's wasm").
+    #[cold]
+    #[inline(never)]
+    fn post_updates(&mut self, end: f64) -> bool {
+        let mut new_post = false;
+        while (self.posted as usize) < self.scenario.updates_s.len()
+            && self.scenario.updates_s[self.posted as usize] < end
+        {
+            let u = self.scenario.updates_s[self.posted as usize];
+            self.posted += 1;
+            self.pending_reach.push(self.posted);
+            new_post = true;
+            self.event(
+                u,
+                EventKind::UpdatePosted,
+                None,
+                format!("update {} posted", self.posted),
+            );
+        }
+        new_post
+    }
+
     /// The external reads of the tick whose middle is `mid`: the profile's
     /// rate, as a Poisson count when the scenario has noise.
     fn draw_demand(&mut self, mid: f64) -> f64 {
@@ -802,6 +817,21 @@ impl Sim {
     }
 
     fn apply_faults(&mut self, end: f64) {
+        if self
+            .fault_events
+            .get(self.next_fault)
+            .is_some_and(|f| f.at < end)
+        {
+            self.start_and_end_faults(end);
+        }
+    }
+
+    /// [`Sim::apply_faults`]'s work, on the few ticks a fault starts or
+    /// ends (kept out of `step`: ARCHITECTURE.md, "The grading worker's
+    /// wasm").
+    #[cold]
+    #[inline(never)]
+    fn start_and_end_faults(&mut self, end: f64) {
         while self.next_fault < self.fault_events.len()
             && self.fault_events[self.next_fault].at < end
         {
@@ -873,14 +903,8 @@ impl Sim {
             // Booted instances join before the tick.
             let mut servers = 0;
             if let Model::Api(m) = &mut n.model {
-                if let Some(Scale::Ready { running }) = m.scaler.start_of_tick(tf) {
-                    push_event(
-                        &mut self.events,
-                        tf,
-                        EventKind::InstancesReady,
-                        &n.id,
-                        format!("{running} instances now take traffic"),
-                    );
+                if let Some(ready @ Scale::Ready { .. }) = m.scaler.start_of_tick(tf) {
+                    scale_event(&mut self.events, tf, &n.id, ready);
                 }
                 servers = m.scaler.running() * m.workers;
             }
@@ -1106,7 +1130,10 @@ impl Sim {
 
     /// The operator's write this tick: it commits at the attempt by which it
     /// has more likely than not got through, else the operator retries
-    /// later. True if it committed.
+    /// later. True if it committed. On the few ticks with a write, so kept
+    /// out of `step` (ARCHITECTURE.md, "The grading worker's wasm").
+    #[cold]
+    #[inline(never)]
     fn commit_write(&mut self, tf: f64, end: f64) -> bool {
         let ops = &self.sources[WRT];
         if ops.is_empty() {
@@ -1664,7 +1691,12 @@ fn one_key(mix: &[(f64, LatKey)]) -> Option<LatKey> {
     mix.iter().all(|(_, k)| k == first).then_some(*first)
 }
 
-fn scale_event(events: &mut Vec<Event>, tf: f64, id: &str, ev: Scale) {
+/// The event of an autoscaler's step `ev` at `t_s` seconds. Kept out of
+/// the ticks' code, which calls it on the few ticks a fleet changes
+/// (ARCHITECTURE.md, "The grading worker's wasm").
+#[cold]
+#[inline(never)]
+fn scale_event(events: &mut Vec<Event>, t_s: f64, id: &str, ev: Scale) {
     let (kind, detail) = match ev {
         Scale::Out { from, to } => (
             EventKind::ScaledOut,
@@ -1679,7 +1711,7 @@ fn scale_event(events: &mut Vec<Event>, tf: f64, id: &str, ev: Scale) {
             format!("{running} instances now take traffic"),
         ),
     };
-    push_event(events, tf + 1.0, kind, id, detail);
+    push_event(events, t_s, kind, id, detail);
 }
 
 fn push_event(events: &mut Vec<Event>, t_s: f64, kind: EventKind, id: &str, detail: String) {

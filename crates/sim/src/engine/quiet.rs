@@ -503,7 +503,7 @@ impl Sim {
                 if let Some(ev) = m.scaler.evaluate(t) {
                     // Not expected; if it happens, say so and compute the
                     // next ticks in full.
-                    super::scale_event(&mut self.events, tf, &n.id, ev);
+                    super::scale_event(&mut self.events, tf + 1.0, &n.id, ev);
                     self.quiet.until = 0;
                 }
             }

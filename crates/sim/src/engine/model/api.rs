@@ -57,7 +57,8 @@ pub(in super::super) fn bill(
     id: &str,
 ) -> f64 {
     if let Some(ev) = m.scaler.end_of_tick(ctx.t, util) {
-        super::super::scale_event(events, ctx.tf, id, ev);
+        // At the tick's end.
+        super::super::scale_event(events, ctx.tf + 1.0, id, ev);
     }
     f64::from(m.scaler.billed()) * m.price_h / 3600.0
 }
