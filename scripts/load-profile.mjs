@@ -462,7 +462,8 @@ const TASK_KINDS = [
 // A main-thread task is "busy" (listed in `busiest`) from this much CPU time.
 const BUSY_CPU_MS = 10;
 
-// The page's main-thread tasks over 50 ms in a trace (see --trace above);
+// The page's main-thread tasks over 50 ms in a trace, and the busiest (see
+// --trace above);
 // `observed` are the page's PerformanceObserver's long tasks, `url` the
 // address the run opened (its navigation is the time origin).
 function tracedTasks(trace, observed, url) {
@@ -642,7 +643,7 @@ async function main() {
           out.push(`    at ${fmt(k.start)} ms: ${fmt(k.duration)} ms, CPU ${k.cpu ?? "–"} ms (lazy compiling ${k.lazyCompileCpu} ms), ${k.kind}, ${k.tierUpJobs} overlapping${k.observed ? "" : " (not seen by the page's observer)"}`);
         }
         const cpus = t.busiest.map((k) => k.cpu);
-        out.push(`    ${cpus.length} tasks did ${BUSY_CPU_MS} ms of CPU work or more${cpus.length ? ` (at most ${Math.max(...cpus)} ms)` : ""}`);
+        out.push(`    ${cpus.length} ${cpus.length === 1 ? "task" : "tasks"} did ${BUSY_CPU_MS} ms of CPU work or more${cpus.length ? ` (at most ${Math.max(...cpus)} ms)` : ""}`);
       });
     }
     process.stdout.write(`${out.join("\n")}\n`);
