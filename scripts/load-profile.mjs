@@ -88,7 +88,9 @@
 // page computes in its largest tasks, apart from the time they waited);
 // and `tierUpCpu`, the CPU time of all those background compilations in
 // the run (`originFound` false: the trace had no navigation to the page,
-// and the starts count from its first event). --browser-arg passes an argument to Chromium (repeatable), e.g.
+// and the starts count from its first event).
+//
+// --browser-arg passes an argument to Chromium (repeatable), e.g.
 // --browser-arg=--js-flags=--liftoff-only to see the page without V8's
 // optimising tier.
 //
