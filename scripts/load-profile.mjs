@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // First load of the built site on a throttled "mobile" connection and CPU.
 //
-//   node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--query 'helpers=0'] [--no-throttle] [--trace] [--browser-arg ARG]... [--json] [dist-dir]
+//   node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--query 'helpers=0'] [--no-throttle] [--no-worker] [--trace] [--browser-arg ARG]... [--json] [dist-dir]
 //
 // --query puts a query string before the hash, as a page address can have
 // one (`?helpers=0`: the grading worker starts no helper workers).
@@ -90,13 +90,23 @@
 // the run (`originFound` false: the trace had no navigation to the page,
 // and the starts count from its first event).
 //
+// --no-worker serves the grading worker's loader (worker_loader.js) as an
+// empty script: the page starts its worker, but the worker loads no
+// engine and never answers, so the page opens, draws and builds all its
+// parts without a grade (index.html still downloads the worker's files
+// early, as in every opening). What is left is the page's own work, on
+// the cores the worker would have shared: how often its tasks go over
+// 50 ms without the worker. Each run lasts NO_WORKER_MS from navigation
+// (there is no grade to wait for) and is not a failure; `grade` and
+// `settled` are null.
+//
 // --browser-arg passes an argument to Chromium (repeatable), e.g.
 // --browser-arg=--js-flags=--liftoff-only to see the page without V8's
 // optimising tier.
 //
-// Each run fails (and the script exits 1) if the first grade is not shown
-// within --timeout seconds (default 180). Exit 2: dist/, playwright-core or
-// Chromium missing, or bad arguments.
+// Each run but a --no-worker one fails, and the script exits 1, if the
+// first grade is not shown within --timeout seconds (default 180). Exit 2:
+// dist/, playwright-core or Chromium missing, or bad arguments.
 
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
@@ -116,8 +126,12 @@ const THROTTLE = {
 };
 const VIEWPORT = { width: 1280, height: 800 };
 const QUIET_MS = 2000;
+// How long a --no-worker run lasts, from navigation: the page is built
+// in about 1 s unthrottled (its last part waits for an idle thread).
+const NO_WORKER_MS = 4000;
 const WORKER_FILE = /^worker(-[0-9a-f]+)?(\.js|_bg\.wasm|_loader\.js)$/;
 const LATER_FILE = /^playground(-[0-9a-f]+)?-later\.wasm$/;
+const WORKER_LOADER = /^worker(-[0-9a-f]+)?_loader\.js$/;
 
 function fail(message, code = 2) {
   process.stderr.write(`load-profile: ${message}\n`);
@@ -125,8 +139,8 @@ function fail(message, code = 2) {
 }
 
 function parseArgs(argv) {
-  const opts = { runs: 3, hash: "", query: "", json: false, throttle: true, trace: false, browserArgs: [], timeoutS: 180, dist: path.join(ROOT, "dist") };
-  const usage = "usage: node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--query 'helpers=0'] [--no-throttle] [--trace] [--browser-arg ARG]... [--json] [--timeout S] [dist-dir]";
+  const opts = { runs: 3, hash: "", query: "", json: false, throttle: true, worker: true, trace: false, browserArgs: [], timeoutS: 180, dist: path.join(ROOT, "dist") };
+  const usage = "usage: node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--query 'helpers=0'] [--no-throttle] [--no-worker] [--trace] [--browser-arg ARG]... [--json] [--timeout S] [dist-dir]";
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -143,6 +157,7 @@ function parseArgs(argv) {
     else if (a.startsWith("--timeout=")) opts.timeoutS = Number(a.slice(10));
     else if (a === "--json") opts.json = true;
     else if (a === "--no-throttle") opts.throttle = false;
+    else if (a === "--no-worker") opts.worker = false;
     else if (a === "--trace") opts.trace = true;
     else if (a === "--browser-arg") opts.browserArgs.push(value());
     else if (a.startsWith("--browser-arg=")) opts.browserArgs.push(a.slice(14));
@@ -223,8 +238,10 @@ function classify(file) {
 }
 
 // Serves `dist`; `log` collects {path, bytes, encoding, status} of each
-// response (the current run's array is swapped in by the caller).
-function serve(dist) {
+// response (the current run's array is swapped in by the caller). With
+// `worker` false the grading worker's loader is an empty script (see
+// --no-worker).
+function serve(dist, worker) {
   const gzipped = new Map();
   const state = { log: [] };
   const server = http.createServer((req, res) => {
@@ -251,7 +268,7 @@ function serve(dist) {
       // empty cache, and within a run a preload can then be reused.
       "cache-control": "max-age=600",
     };
-    let body = readFileSync(file);
+    let body = worker || !WORKER_LOADER.test(path.basename(file)) ? readFileSync(file) : Buffer.alloc(0);
     let encoding = null;
     if (COMPRESSIBLE.has(ext) && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "")) {
       if (!gzipped.has(file)) gzipped.set(file, zlib.gzipSync(body, { level: 9 }));
@@ -390,19 +407,25 @@ async function oneRun(browser, site, opts) {
   const deadline = Date.now() + opts.timeoutS * 1000;
   if (opts.trace) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
   await page.goto(site.url + opts.query + opts.hash, { waitUntil: "commit", timeout: opts.timeoutS * 1000 });
-  // One evaluate that resolves when the page has settled (no polling, which
-  // would add work to the throttled main thread), raced with the deadline.
-  let timer;
-  const outcome = await Promise.race([
-    page.evaluate(() => window.__lpSettled.then(() => "settled")).catch((e) => `error: ${e}`),
-    new Promise((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()));
-    }),
-  ]);
-  clearTimeout(timer);
-  if (outcome === "timeout") timedOut = true;
-  else if (outcome !== "settled") throw new Error(outcome);
-  else await page.waitForTimeout(QUIET_MS);
+  if (opts.worker) {
+    // One evaluate that resolves when the page has settled (no polling,
+    // which would add work to the throttled main thread), raced with the
+    // deadline.
+    let timer;
+    const outcome = await Promise.race([
+      page.evaluate(() => window.__lpSettled.then(() => "settled")).catch((e) => `error: ${e}`),
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()));
+      }),
+    ]);
+    clearTimeout(timer);
+    if (outcome === "timeout") timedOut = true;
+    else if (outcome !== "settled") throw new Error(outcome);
+    else await page.waitForTimeout(QUIET_MS);
+  } else {
+    // No grade will come: the page is watched for a fixed time.
+    await page.waitForTimeout(Math.max(0, navigatedAt + NO_WORKER_MS - Date.now()));
+  }
   const data = await page.evaluate(() => {
     const paint = performance.getEntriesByName("first-contentful-paint")[0];
     return { ...window.__lp, fcp: paint ? paint.startTime : null, now: performance.now() };
@@ -581,7 +604,7 @@ async function main() {
   opts.dist = realpathSync(opts.dist);
   const { chromium } = loadPlaywright();
   const executablePath = findChromium();
-  const site = await serve(opts.dist);
+  const site = await serve(opts.dist, opts.worker);
   let browser;
   let version = "?";
   try {
@@ -594,7 +617,7 @@ async function main() {
   const say = (s) => {
     if (!opts.json) process.stderr.write(`${s}\n`);
   };
-  say(`serving ${opts.dist} at ${site.url}; Chromium ${version}; ${opts.runs} run(s)${opts.query ? ` with query ${opts.query}` : ""}${opts.hash ? ` with hash ${opts.hash.slice(0, 40)}${opts.hash.length > 40 ? "…" : ""}` : ""}`);
+  say(`serving ${opts.dist} at ${site.url}${opts.worker ? "" : " with no grading worker"}; Chromium ${version}; ${opts.runs} run(s)${opts.query ? ` with query ${opts.query}` : ""}${opts.hash ? ` with hash ${opts.hash.slice(0, 40)}${opts.hash.length > 40 ? "…" : ""}` : ""}`);
   const runs = [];
   try {
     for (let i = 0; i < opts.runs; i++) {
@@ -650,7 +673,7 @@ async function main() {
     }
     process.stdout.write(`${out.join("\n")}\n`);
   }
-  if (runs.some((r) => r.timedOut || r.grade === null)) {
+  if (opts.worker && runs.some((r) => r.timedOut || r.grade === null)) {
     process.stderr.write(`load-profile: the first grade did not show within ${opts.timeoutS} s in ${runs.filter((r) => r.timedOut || r.grade === null).length} run(s)\n`);
     process.exit(1);
   }
