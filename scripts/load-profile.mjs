@@ -97,8 +97,8 @@
 // early, as in every opening). What is left is the page's own work, on
 // the cores the worker would have shared: how often its tasks go over
 // 50 ms without the worker. Each run lasts NO_WORKER_MS from navigation
-// (there is no grade to wait for) and is not a failure; `grade` and
-// `settled` are null.
+// (4 s, or 12 s throttled: there is no grade to wait for) and is not a
+// failure; `grade` and `settled` are null.
 //
 // --browser-arg passes an argument to Chromium (repeatable), e.g.
 // --browser-arg=--js-flags=--liftoff-only to see the page without V8's
@@ -127,8 +127,9 @@ const THROTTLE = {
 const VIEWPORT = { width: 1280, height: 800 };
 const QUIET_MS = 2000;
 // How long a --no-worker run lasts, from navigation: the page is built
-// in about 1 s unthrottled (its last part waits for an idle thread).
-const NO_WORKER_MS = 4000;
+// in about 1 s unthrottled (its last part waits for an idle thread), and
+// throttled its later part alone takes seconds to download.
+const NO_WORKER_MS = { unthrottled: 4000, throttled: 12000 };
 const WORKER_FILE = /^worker(-[0-9a-f]+)?(\.js|_bg\.wasm|_loader\.js)$/;
 const LATER_FILE = /^playground(-[0-9a-f]+)?-later\.wasm$/;
 const WORKER_LOADER = /^worker(-[0-9a-f]+)?_loader\.js$/;
@@ -424,7 +425,8 @@ async function oneRun(browser, site, opts) {
     else await page.waitForTimeout(QUIET_MS);
   } else {
     // No grade will come: the page is watched for a fixed time.
-    await page.waitForTimeout(Math.max(0, navigatedAt + NO_WORKER_MS - Date.now()));
+    const watch = opts.throttle ? NO_WORKER_MS.throttled : NO_WORKER_MS.unthrottled;
+    await page.waitForTimeout(Math.max(0, navigatedAt + watch - Date.now()));
   }
   const data = await page.evaluate(() => {
     const paint = performance.getEntriesByName("first-contentful-paint")[0];
