@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // First load of the built site on a throttled "mobile" connection and CPU.
 //
-//   node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--query 'helpers=0'] [--no-throttle] [--no-worker] [--trace] [--browser-arg ARG]... [--json] [dist-dir]
+//   node scripts/load-profile.mjs [--runs N] [--hash '#d2...'] [--query 'helpers=0'] [--no-throttle] [--no-worker] [--trace] [--browser-arg ARG]... [--json] [--timeout S] [dist-dir]
 //
 // --query puts a query string before the hash, as a page address can have
 // one (`?helpers=0`: the grading worker starts no helper workers).
@@ -54,8 +54,9 @@
 //   long tasks   main-thread tasks over 50 ms (a PerformanceObserver for
 //                'longtask', registered by an init script before any of
 //                the page's scripts), from navigation start until 2 s after
-//                `settled` (or the timeout): the longest, how many, and the
-//                total blocking time (the sum of each one's time over 50 ms).
+//                `settled` (or the timeout; with --no-worker, for
+//                NO_WORKER_MS): the longest, how many, and the total
+//                blocking time (the sum of each one's time over 50 ms).
 //   bytes        what the server sent per resource (response bodies,
 //                gzip-encoded where the browser accepted it; headers not
 //                counted), split like scripts/size.sh: the worker's files
@@ -97,8 +98,11 @@
 // early, as in every opening). What is left is the page's own work, on
 // the cores the worker would have shared: how often its tasks go over
 // 50 ms without the worker. Each run lasts NO_WORKER_MS from navigation
-// (4 s, or 12 s throttled: there is no grade to wait for) and is not a
-// failure; `grade` and `settled` are null.
+// (4 s, or 12 s throttled, of the page's own clock: there is no grade to
+// wait for) and is not a failure; `grade` and `settled` are null. It is
+// one if the canvas never became interactive, or if a grade showed
+// anyway (the empty loader did not take: the figures would be the
+// worker's too).
 //
 // --browser-arg passes an argument to Chromium (repeatable), e.g.
 // --browser-arg=--js-flags=--liftoff-only to see the page without V8's
@@ -424,9 +428,11 @@ async function oneRun(browser, site, opts) {
     else if (outcome !== "settled") throw new Error(outcome);
     else await page.waitForTimeout(QUIET_MS);
   } else {
-    // No grade will come: the page is watched for a fixed time.
+    // No grade will come: the page is watched for a fixed time of its own
+    // clock (tracing and navigating took some of ours).
     const watch = opts.throttle ? NO_WORKER_MS.throttled : NO_WORKER_MS.unthrottled;
-    await page.waitForTimeout(Math.max(0, navigatedAt + watch - Date.now()));
+    const pageNow = await page.evaluate(() => performance.now());
+    await page.waitForTimeout(Math.max(0, watch - pageNow));
   }
   const data = await page.evaluate(() => {
     const paint = performance.getEntriesByName("first-contentful-paint")[0];
@@ -626,7 +632,7 @@ async function main() {
       const r = await oneRun(browser, site, opts);
       runs.push(r);
       say(
-        `run ${i + 1}: interactive ${fmt(r.interactive)} ms (${r.interactiveNodes ?? 0} nodes), first grade ${fmt(r.grade)} ms${r.gradeText ? ` ("${r.gradeText.slice(0, 60)}")` : ""}, ${r.workers} worker(s)${r.timedOut ? " TIMED OUT" : ""}${r.errors.length ? `; ${r.errors.length} console error(s): ${r.errors[0].slice(0, 200)}` : ""}`,
+        `run ${i + 1}: interactive ${fmt(r.interactive)} ms (${r.interactiveNodes ?? 0} nodes), ${opts.worker ? `first grade ${fmt(r.grade)} ms` : "no grade (--no-worker)"}${r.gradeText ? ` ("${r.gradeText.slice(0, 60)}")` : ""}, ${r.workers} worker(s)${r.timedOut ? " TIMED OUT" : ""}${r.errors.length ? `; ${r.errors.length} console error(s): ${r.errors[0].slice(0, 200)}` : ""}`,
       );
     }
   } finally {
@@ -639,6 +645,7 @@ async function main() {
     chromium: version,
     url: site.url.replace(/\/$/, "") + "/" + opts.query + (opts.hash ? `${opts.hash.slice(0, 24)}${opts.hash.length > 24 ? "…" : ""}` : ""),
     throttling: opts.throttle ? { ...THROTTLE, viewport: VIEWPORT } : { none: true, viewport: VIEWPORT },
+    worker: opts.worker,
     runs: runs.map((r) => ({ ...r, ...Object.fromEntries(["fcp", "started", "nodesShown", "interactive", "grade", "settled", "longestTask", "blockingTime"].map((k) => [k, round(r[k])])) })),
     median: Object.fromEntries(Object.entries(med).map(([k, v]) => [k, typeof v === "number" ? round(v) : v])),
   };
@@ -647,7 +654,7 @@ async function main() {
   } else {
     const out = [];
     out.push(
-      `${opts.throttle ? `throttling: latency ${THROTTLE.latencyMs} ms, ${THROTTLE.downloadKbps} kbit/s down, ${THROTTLE.uploadKbps} kbit/s up, CPU ${THROTTLE.cpuRate}x` : "no throttling"}; viewport ${VIEWPORT.width}x${VIEWPORT.height}; commit ${result.commit ?? "?"}`,
+      `${opts.throttle ? `throttling: latency ${THROTTLE.latencyMs} ms, ${THROTTLE.downloadKbps} kbit/s down, ${THROTTLE.uploadKbps} kbit/s up, CPU ${THROTTLE.cpuRate}x` : "no throttling"}${opts.worker ? "" : "; no grading worker"}; viewport ${VIEWPORT.width}x${VIEWPORT.height}; commit ${result.commit ?? "?"}`,
     );
     out.push("");
     out.push(table(runs, med));
@@ -677,6 +684,12 @@ async function main() {
   }
   if (opts.worker && runs.some((r) => r.timedOut || r.grade === null)) {
     process.stderr.write(`load-profile: the first grade did not show within ${opts.timeoutS} s in ${runs.filter((r) => r.timedOut || r.grade === null).length} run(s)\n`);
+    process.exit(1);
+  }
+  if (!opts.worker && runs.some((r) => r.grade !== null || r.interactive === null)) {
+    const graded = runs.filter((r) => r.grade !== null).length;
+    const stuck = runs.filter((r) => r.interactive === null).length;
+    process.stderr.write(`load-profile: --no-worker: ${graded} run(s) showed a grade all the same (the worker was not kept out), ${stuck} never had an interactive canvas\n`);
     process.exit(1);
   }
 }
