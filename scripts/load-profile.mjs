@@ -99,10 +99,9 @@
 // the cores the worker would have shared: how often its tasks go over
 // 50 ms without the worker. Each run lasts NO_WORKER_MS from navigation
 // (4 s, or 12 s throttled, of the page's own clock: there is no grade to
-// wait for) and is not a failure; `grade` and `settled` are null. It is
-// one if the canvas never became interactive, or if a grade showed
-// anyway (the empty loader did not take: the figures would be the
-// worker's too).
+// wait for); `grade` and `settled` are null. Such a run fails only if
+// the canvas never became interactive, or if a grade showed anyway (the
+// empty loader did not take: the figures would include the worker's).
 //
 // --browser-arg passes an argument to Chromium (repeatable), e.g.
 // --browser-arg=--js-flags=--liftoff-only to see the page without V8's
